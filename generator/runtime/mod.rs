@@ -1,0 +1,944 @@
+//! The client runtime: the HTTP plumbing every generated client shares.
+//!
+//! Written by hand, kept in the generator (`generator/runtime/`) and copied
+//! into each generated crate unchanged. It holds the connection settings,
+//! credentials, retries, parameter encoding and the error type; the
+//! generated modules hold only what the spec says.
+
+mod auth;
+
+pub use auth::{AuthError, Secret};
+pub(crate) use auth::{Credential, Location};
+
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use reqwest::{Method, StatusCode};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::{Arc, PoisonError, RwLock};
+use std::time::Duration;
+
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+const DEFAULT_MAX_RETRIES: u32 = 3;
+const DEFAULT_MAX_RETRY_DELAY: Duration = Duration::from_secs(60);
+const BACKOFF_BASE: Duration = Duration::from_millis(200);
+
+/// A client for the API: cheap to clone (clones share connections and
+/// credentials), and usable from many tasks at once.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    base_url: String,
+    timeout: Duration,
+    retry: RetryPolicy,
+    credentials: RwLock<BTreeMap<&'static str, Credential>>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct RetryPolicy {
+    max_retries: u32,
+    max_delay: Duration,
+    non_idempotent: bool,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let credentials = self.inner.credentials.read().unwrap_or_else(PoisonError::into_inner);
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url)
+            .field("timeout", &self.inner.timeout)
+            .field("retry", &self.inner.retry)
+            .field("credentials", &*credentials)
+            .finish()
+    }
+}
+
+impl Client {
+    /// The URL every request path is appended to.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// Set or replace the credential for a security scheme (e.g. after a login).
+    pub(crate) fn set_credential(&self, scheme: &'static str, credential: Credential) {
+        self.inner
+            .credentials
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(scheme, credential);
+    }
+
+    /// Send a request, applying credentials and retrying as the policy allows.
+    ///
+    /// Idempotent requests (GET, HEAD, PUT, DELETE, OPTIONS) are retried
+    /// after a connection failure, a timeout, a 429 or a 502/503/504, with
+    /// exponential backoff or after `Retry-After`, up to the retry limit.
+    /// POST and PATCH are retried only when the builder allowed it. A 401
+    /// on a request that carried an OAuth2 token fetches a new token and
+    /// tries once more.
+    pub(crate) async fn execute(&self, request: Request) -> Result<Response, Failure> {
+        let retry = self.inner.retry;
+        let idempotent = matches!(
+            request.method,
+            Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS | Method::TRACE
+        );
+        let may_retry = idempotent || retry.non_idempotent;
+        let url = request.url(&self.inner.base_url)?;
+        let mut attempt = 0;
+        let mut renewed_token = false;
+        loop {
+            let (builder, token) = self.prepare(&request, url.clone()).await?;
+            match builder.send().await {
+                Ok(response) => {
+                    let status = response.status();
+                    if status == StatusCode::UNAUTHORIZED
+                        && !renewed_token
+                        && let Some((source, token)) = &token
+                    {
+                        source.invalidate(token).await;
+                        renewed_token = true;
+                        continue;
+                    }
+                    if may_retry && attempt < retry.max_retries && is_retryable(status) {
+                        let delay = retry_after(response.headers()).unwrap_or_else(|| backoff(attempt));
+                        if delay <= retry.max_delay {
+                            drop(response);
+                            tokio::time::sleep(delay).await;
+                            attempt += 1;
+                            continue;
+                        }
+                    }
+                    return Ok(Response { inner: response });
+                }
+                Err(error) => {
+                    let transient = error.is_connect() || error.is_timeout();
+                    if may_retry && transient && attempt < retry.max_retries {
+                        tokio::time::sleep(backoff(attempt)).await;
+                        attempt += 1;
+                        continue;
+                    }
+                    return Err(Failure::Transport(error));
+                }
+            }
+        }
+    }
+
+    /// One attempt's request: URL, headers, credentials, body.
+    async fn prepare(
+        &self,
+        request: &Request,
+        mut url: reqwest::Url,
+    ) -> Result<(reqwest::RequestBuilder, Option<(Arc<auth::TokenSource>, Secret)>), Failure> {
+        let mut headers = request.headers.clone();
+        let mut cookies = request.cookies.clone();
+        let chosen = self.credentials_for(request.security);
+        let mut token = None;
+        let mut basic = None;
+        for credential in &chosen {
+            match credential {
+                Credential::ApiKey { location, name, value } => match location {
+                    Location::Header => {
+                        headers.insert(header_name(name)?, secret_header(value)?);
+                    }
+                    Location::Query => {
+                        url.query_pairs_mut().append_pair(name, value.expose());
+                    }
+                    Location::Cookie => cookies.push((name.to_string(), value.expose().to_owned())),
+                },
+                Credential::Bearer(value) => {
+                    let value = Secret::new(format!("Bearer {}", value.expose()));
+                    headers.insert(reqwest::header::AUTHORIZATION, secret_header(&value)?);
+                }
+                Credential::Basic { username, password } => basic = Some((username, password)),
+                Credential::ClientCredentials(source) => {
+                    let access = source.token(&self.inner.http).await?;
+                    let value = Secret::new(format!("Bearer {}", access.expose()));
+                    headers.insert(reqwest::header::AUTHORIZATION, secret_header(&value)?);
+                    token = Some((Arc::clone(source), access));
+                }
+            }
+        }
+        if !cookies.is_empty() {
+            let line = cookies
+                .iter()
+                .map(|(name, value)| format!("{name}={}", encode_cookie(value)))
+                .collect::<Vec<_>>()
+                .join("; ");
+            headers.insert(reqwest::header::COOKIE, header_value("Cookie", &line)?);
+        }
+        let mut builder = self
+            .inner
+            .http
+            .request(request.method.clone(), url)
+            .timeout(self.inner.timeout)
+            .headers(headers);
+        if let Some((username, password)) = basic {
+            builder = builder.basic_auth(username, password.as_ref().map(Secret::expose));
+        }
+        match &request.body {
+            Some(Body::Bytes { content_type, data }) => {
+                builder = builder
+                    .header(reqwest::header::CONTENT_TYPE, content_type.as_str())
+                    .body(data.clone());
+            }
+            Some(Body::Multipart(parts)) => {
+                builder = builder.header(
+                    reqwest::header::CONTENT_TYPE,
+                    format!("multipart/form-data; boundary={MULTIPART_BOUNDARY}"),
+                );
+                builder = builder.body(encode_multipart(parts));
+            }
+            None => {}
+        }
+        Ok((builder, token))
+    }
+
+    /// The credentials of the first alternative the client can satisfy.
+    fn credentials_for(&self, security: &[&[&'static str]]) -> Vec<Credential> {
+        let credentials = self.inner.credentials.read().unwrap_or_else(PoisonError::into_inner);
+        security
+            .iter()
+            .find(|alternative| alternative.iter().all(|scheme| credentials.contains_key(scheme)))
+            .map(|alternative| alternative.iter().map(|scheme| credentials[scheme].clone()).collect())
+            .unwrap_or_default()
+    }
+}
+
+fn is_retryable(status: StatusCode) -> bool {
+    matches!(status.as_u16(), 429 | 502 | 503 | 504)
+}
+
+/// 200 ms, 400 ms, 800 ms, ... capped at 10 s.
+fn backoff(attempt: u32) -> Duration {
+    BACKOFF_BASE.saturating_mul(1 << attempt.min(6)).min(Duration::from_secs(10))
+}
+
+/// `Retry-After` in seconds (the HTTP-date form falls back to the backoff).
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let value = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?;
+    value.trim().parse::<u64>().ok().map(Duration::from_secs)
+}
+
+/// Configures a [`Client`].
+pub struct ClientBuilder {
+    base_url: Option<String>,
+    timeout: Duration,
+    connect_timeout: Duration,
+    user_agent: String,
+    http: Option<reqwest::Client>,
+    retry: RetryPolicy,
+    credentials: BTreeMap<&'static str, Credential>,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("user_agent", &self.user_agent)
+            .field("retry", &self.retry)
+            .field("credentials", &self.credentials)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientBuilder {
+    pub(crate) fn new(default_base_url: Option<&str>, user_agent: &str) -> Self {
+        ClientBuilder {
+            base_url: default_base_url.map(str::to_owned),
+            timeout: DEFAULT_TIMEOUT,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            user_agent: user_agent.to_owned(),
+            http: None,
+            retry: RetryPolicy {
+                max_retries: DEFAULT_MAX_RETRIES,
+                max_delay: DEFAULT_MAX_RETRY_DELAY,
+                non_idempotent: false,
+            },
+            credentials: BTreeMap::new(),
+        }
+    }
+
+    /// The URL request paths are appended to (default: the spec's first server).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// How long one attempt of a request may take in all (default 30 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// How long connecting may take (default 10 s; ignored with [`Self::http_client`]).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// The `User-Agent` header (default: this crate's name and version;
+    /// ignored with [`Self::http_client`]).
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// Use this `reqwest::Client` (its own timeouts, proxy, TLS and user
+    /// agent settings apply).
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// How many times a failed request is retried (default 3; 0 turns retries off).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.retry.max_retries = retries;
+        self
+    }
+
+    /// The longest `Retry-After` the client waits for; a longer one ends
+    /// the request with the server's error (default 60 s).
+    pub fn max_retry_delay(mut self, delay: Duration) -> Self {
+        self.retry.max_delay = delay;
+        self
+    }
+
+    /// Retry POST and PATCH requests too (default: only idempotent ones).
+    /// Turn this on only if repeating those requests is safe for this API.
+    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
+        self.retry.non_idempotent = retry;
+        self
+    }
+
+    pub(crate) fn credential(mut self, scheme: &'static str, credential: Credential) -> Self {
+        self.credentials.insert(scheme, credential);
+        self
+    }
+
+    /// Build the client.
+    pub fn build(self) -> Result<Client, BuildError> {
+        let base_url = self.base_url.ok_or(BuildError::NoBaseUrl)?;
+        let base_url = base_url.trim_end_matches('/').to_owned();
+        match reqwest::Url::parse(&base_url) {
+            Ok(url) if matches!(url.scheme(), "http" | "https") => {}
+            _ => return Err(BuildError::InvalidBaseUrl(base_url)),
+        }
+        let http = match self.http {
+            Some(http) => http,
+            None => reqwest::Client::builder()
+                .user_agent(self.user_agent)
+                .connect_timeout(self.connect_timeout)
+                .build()
+                .map_err(BuildError::Http)?,
+        };
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                base_url,
+                timeout: self.timeout,
+                retry: self.retry,
+                credentials: RwLock::new(self.credentials),
+            }),
+        })
+    }
+}
+
+/// Why [`ClientBuilder::build`] failed.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// The spec names no server and no base URL was given.
+    NoBaseUrl,
+    /// The base URL is not an absolute `http` or `https` URL.
+    InvalidBaseUrl(String),
+    /// The HTTP client could not be set up (TLS back end).
+    Http(reqwest::Error),
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BuildError::NoBaseUrl => f.write_str("no base URL: the spec names no server; call `base_url`"),
+            BuildError::InvalidBaseUrl(url) => write!(f, "`{url}` is not an absolute http(s) URL"),
+            BuildError::Http(error) => write!(f, "cannot set up the HTTP client: {error}"),
+        }
+    }
+}
+
+impl std::error::Error for BuildError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            BuildError::Http(error) => Some(error),
+            _ => None,
+        }
+    }
+}
+
+/// How an array or object parameter is written (the spec's `style`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Style {
+    Form,
+    SpaceDelimited,
+    PipeDelimited,
+    DeepObject,
+}
+
+/// A request about to be sent; built by the generated operations.
+#[derive(Debug)]
+pub(crate) struct Request {
+    method: Method,
+    path: String,
+    query: Vec<(String, String)>,
+    headers: HeaderMap,
+    cookies: Vec<(String, String)>,
+    body: Option<Body>,
+    security: &'static [&'static [&'static str]],
+}
+
+#[derive(Debug)]
+pub(crate) enum Body {
+    Bytes { content_type: String, data: Vec<u8> },
+    Multipart(Vec<Part>),
+}
+
+/// One field of a `multipart/form-data` body.
+#[derive(Debug)]
+pub(crate) struct Part {
+    name: String,
+    content_type: &'static str,
+    data: Vec<u8>,
+}
+
+const MULTIPART_BOUNDARY: &str = "------------------------openapi-client-boundary";
+
+fn encode_multipart(parts: &[Part]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for part in parts {
+        out.extend_from_slice(format!("--{MULTIPART_BOUNDARY}\r\n").as_bytes());
+        let name = part.name.replace('"', "%22");
+        out.extend_from_slice(format!("Content-Disposition: form-data; name=\"{name}\"\r\n").as_bytes());
+        out.extend_from_slice(format!("Content-Type: {}\r\n\r\n", part.content_type).as_bytes());
+        out.extend_from_slice(&part.data);
+        out.extend_from_slice(b"\r\n");
+    }
+    out.extend_from_slice(format!("--{MULTIPART_BOUNDARY}--\r\n").as_bytes());
+    out
+}
+
+impl Request {
+    /// A request for `path` (already encoded, see [`path_segment`]).
+    /// `security` lists the alternatives of credentials, as in the spec.
+    pub fn new(method: Method, path: String, security: &'static [&'static [&'static str]]) -> Self {
+        Request {
+            method,
+            path,
+            query: Vec::new(),
+            headers: HeaderMap::new(),
+            cookies: Vec::new(),
+            body: None,
+            security,
+        }
+    }
+
+    fn url(&self, base_url: &str) -> Result<reqwest::Url, Failure> {
+        let mut url = reqwest::Url::parse(&format!("{base_url}{}", self.path))
+            .map_err(|e| Failure::InvalidRequest(format!("invalid URL for `{}`: {e}", self.path)))?;
+        if !self.query.is_empty() {
+            let mut pairs = url.query_pairs_mut();
+            for (name, value) in &self.query {
+                pairs.append_pair(name, value);
+            }
+        }
+        Ok(url)
+    }
+
+    /// Add a query parameter, written as its `style` and `explode` say.
+    pub fn query(&mut self, name: &str, value: &impl Serialize, style: Style, explode: bool) -> Result<(), Failure> {
+        let value = to_json(name, value)?;
+        match value {
+            serde_json::Value::Null => {}
+            serde_json::Value::Array(items) => {
+                let items: Vec<String> = items.iter().map(scalar_text).collect();
+                match (style, explode) {
+                    (Style::Form, true) | (Style::DeepObject, _) => {
+                        self.query.extend(items.into_iter().map(|item| (name.to_owned(), item)));
+                    }
+                    (Style::Form, false) => self.query.push((name.to_owned(), items.join(","))),
+                    (Style::SpaceDelimited, _) => self.query.push((name.to_owned(), items.join(" "))),
+                    (Style::PipeDelimited, _) => self.query.push((name.to_owned(), items.join("|"))),
+                }
+            }
+            serde_json::Value::Object(map) => match (style, explode) {
+                (Style::DeepObject, _) => deep_object(&mut self.query, name, &map),
+                (Style::Form, true) => {
+                    for (key, value) in &map {
+                        if !value.is_null() {
+                            self.query.push((key.clone(), scalar_text(value)));
+                        }
+                    }
+                }
+                (_, _) => {
+                    let joined: Vec<String> = map
+                        .iter()
+                        .filter(|(_, v)| !v.is_null())
+                        .flat_map(|(k, v)| [k.clone(), scalar_text(v)])
+                        .collect();
+                    self.query.push((name.to_owned(), joined.join(",")));
+                }
+            },
+            scalar => self.query.push((name.to_owned(), scalar_text(&scalar))),
+        }
+        Ok(())
+    }
+
+    /// Add a header parameter (`simple` style). A value that cannot be sent
+    /// in a header (a newline, say) is refused, and nothing is sent.
+    pub fn header(&mut self, name: &'static str, value: &impl Serialize) -> Result<(), Failure> {
+        let value = simple_text(&to_json(name, value)?);
+        self.headers.insert(header_name(name)?, header_value(name, &value)?);
+        Ok(())
+    }
+
+    /// Add a cookie parameter.
+    pub fn cookie(&mut self, name: &str, value: &impl Serialize) -> Result<(), Failure> {
+        let value = simple_text(&to_json(name, value)?);
+        self.cookies.push((name.to_owned(), value));
+        Ok(())
+    }
+
+    /// A JSON body.
+    pub fn json(&mut self, content_type: &str, body: &impl Serialize) -> Result<(), Failure> {
+        let data = serde_json::to_vec(body)
+            .map_err(|e| Failure::InvalidRequest(format!("the request body cannot be written as JSON: {e}")))?;
+        self.bytes(content_type, data);
+        Ok(())
+    }
+
+    /// An `application/x-www-form-urlencoded` body from the fields of `body`.
+    pub fn form(&mut self, body: &impl Serialize) -> Result<(), Failure> {
+        let mut pairs = Vec::new();
+        if let serde_json::Value::Object(map) = to_json("body", body)? {
+            for (key, value) in &map {
+                match value {
+                    serde_json::Value::Null => {}
+                    serde_json::Value::Object(inner) => deep_object(&mut pairs, key, inner),
+                    serde_json::Value::Array(items) => {
+                        pairs.extend(items.iter().map(|item| (key.clone(), scalar_text(item))));
+                    }
+                    scalar => pairs.push((key.clone(), scalar_text(scalar))),
+                }
+            }
+        }
+        let data = reqwest::Url::parse("form:")
+            .map(|mut url| {
+                url.query_pairs_mut().extend_pairs(&pairs);
+                url.query().unwrap_or_default().as_bytes().to_vec()
+            })
+            .unwrap_or_default();
+        self.bytes("application/x-www-form-urlencoded", data);
+        Ok(())
+    }
+
+    /// A `multipart/form-data` body with one part per field of `body`:
+    /// strings as text, other values as JSON.
+    pub fn multipart(&mut self, body: &impl Serialize) -> Result<(), Failure> {
+        let mut parts = Vec::new();
+        if let serde_json::Value::Object(map) = to_json("body", body)? {
+            for (name, value) in map {
+                let (content_type, data) = match value {
+                    serde_json::Value::Null => continue,
+                    serde_json::Value::String(text) => ("text/plain; charset=utf-8", text.into_bytes()),
+                    other => ("application/json", other.to_string().into_bytes()),
+                };
+                parts.push(Part { name, content_type, data });
+            }
+        }
+        self.body = Some(Body::Multipart(parts));
+        Ok(())
+    }
+
+    /// A raw body (text, or bytes).
+    pub fn bytes(&mut self, content_type: &str, data: impl Into<Vec<u8>>) {
+        self.body = Some(Body::Bytes {
+            content_type: content_type.to_owned(),
+            data: data.into(),
+        });
+    }
+}
+
+fn to_json(name: &str, value: &impl Serialize) -> Result<serde_json::Value, Failure> {
+    serde_json::to_value(value)
+        .map_err(|e| Failure::InvalidRequest(format!("`{name}` cannot be written into the request: {e}")))
+}
+
+/// A scalar as text: strings bare, everything else as JSON.
+fn scalar_text(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(text) => text.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// The `simple` style: arrays and objects comma-separated.
+fn simple_text(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::Array(items) => items.iter().map(scalar_text).collect::<Vec<_>>().join(","),
+        serde_json::Value::Object(map) => map
+            .iter()
+            .flat_map(|(k, v)| [k.clone(), scalar_text(v)])
+            .collect::<Vec<_>>()
+            .join(","),
+        other => scalar_text(other),
+    }
+}
+
+fn deep_object(out: &mut Vec<(String, String)>, prefix: &str, map: &serde_json::Map<String, serde_json::Value>) {
+    for (key, value) in map {
+        let name = format!("{prefix}[{key}]");
+        match value {
+            serde_json::Value::Null => {}
+            serde_json::Value::Object(inner) => deep_object(out, &name, inner),
+            serde_json::Value::Array(items) => {
+                out.extend(items.iter().map(|item| (format!("{name}[]"), scalar_text(item))));
+            }
+            scalar => out.push((name, scalar_text(scalar))),
+        }
+    }
+}
+
+/// Characters left as they are in a path segment: RFC 3986 unreserved.
+const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// A path parameter, percent-encoded as exactly one path segment: `/`,
+/// `?`, `#`, `%` and everything else outside the unreserved set are
+/// escaped. `.`, `..` and the empty string would change which path is
+/// requested, so they are refused.
+pub(crate) fn path_segment(name: &str, value: &impl Serialize) -> Result<String, Failure> {
+    let text = simple_text(&to_json(name, value)?);
+    if matches!(text.as_str(), "" | "." | "..") {
+        return Err(Failure::InvalidRequest(format!(
+            "path parameter `{name}` is {text:?}, which cannot be sent as a path segment"
+        )));
+    }
+    Ok(percent_encoding::utf8_percent_encode(&text, SEGMENT).to_string())
+}
+
+const COOKIE: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b',')
+    .add(b';')
+    .add(b'\\')
+    .add(b'%');
+
+fn encode_cookie(value: &str) -> String {
+    percent_encoding::utf8_percent_encode(value, COOKIE).to_string()
+}
+
+fn header_name(name: &str) -> Result<HeaderName, Failure> {
+    HeaderName::try_from(name).map_err(|_| Failure::InvalidRequest(format!("`{name}` is not a valid header name")))
+}
+
+fn header_value(name: &str, value: &str) -> Result<HeaderValue, Failure> {
+    HeaderValue::from_str(value).map_err(|_| {
+        Failure::InvalidRequest(format!(
+            "the value of header `{name}` cannot be sent: it contains a newline or another character headers do not allow"
+        ))
+    })
+}
+
+/// A header that carries a credential: refused like any other bad value,
+/// and marked sensitive so `reqwest` keeps it out of its own logs.
+fn secret_header(value: &Secret) -> Result<HeaderValue, Failure> {
+    let mut header = HeaderValue::from_str(value.expose()).map_err(|_| {
+        Failure::InvalidRequest("a credential contains a character headers do not allow (a newline?)".to_owned())
+    })?;
+    header.set_sensitive(true);
+    Ok(header)
+}
+
+/// A response whose status the operation has yet to look at.
+pub(crate) struct Response {
+    inner: reqwest::Response,
+}
+
+impl Response {
+    pub fn status(&self) -> u16 {
+        self.inner.status().as_u16()
+    }
+
+    async fn read(self) -> Result<(StatusCode, HeaderMap, Vec<u8>), Failure> {
+        let status = self.inner.status();
+        let headers = self.inner.headers().clone();
+        let body = self.inner.bytes().await.map_err(Failure::Transport)?;
+        Ok((status, headers, body.to_vec()))
+    }
+
+    /// The body as JSON of type `T`.
+    pub async fn json<T: DeserializeOwned>(self) -> Result<T, Failure> {
+        let (status, headers, body) = self.read().await?;
+        serde_json::from_slice(&body).map_err(|source| {
+            Failure::Decode(Box::new(DecodeError {
+                status,
+                headers,
+                body,
+                source,
+            }))
+        })
+    }
+
+    /// The body as text (invalid UTF-8 is replaced, never an error).
+    pub async fn text(self) -> Result<String, Failure> {
+        let (_, _, body) = self.read().await?;
+        Ok(String::from_utf8(body).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+    }
+
+    /// The body as bytes.
+    pub async fn bytes(self) -> Result<Vec<u8>, Failure> {
+        Ok(self.read().await?.2)
+    }
+
+    /// Read and discard the body.
+    pub async fn empty(self) -> Result<(), Failure> {
+        self.read().await.map(drop)
+    }
+
+    /// An error status: everything the server sent, and the body decoded
+    /// as `E` when it is that.
+    pub async fn into_error<E: DeserializeOwned>(self) -> Error<E> {
+        match self.read().await {
+            Ok((status, headers, body)) => {
+                let parsed = serde_json::from_slice(&body).ok();
+                Error::Api(Box::new(ApiError {
+                    status,
+                    headers,
+                    body,
+                    parsed,
+                }))
+            }
+            Err(failure) => failure.into(),
+        }
+    }
+}
+
+/// Everything that can go wrong with a call.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error<E = serde_json::Value> {
+    /// The request was not sent: a value cannot be written into it (a
+    /// header with a newline, a path parameter `..`).
+    InvalidRequest(String),
+    /// The server could not be reached, or the exchange broke off
+    /// (connection refused or reset, timeout, TLS).
+    Transport(reqwest::Error),
+    /// An OAuth2 access token could not be obtained.
+    Auth(AuthError),
+    /// The server answered with an error status.
+    Api(Box<ApiError<E>>),
+    /// The server answered with success, but the body is not what the spec says.
+    Decode(Box<DecodeError>),
+}
+
+impl<E> Error<E> {
+    /// The HTTP status, when the server answered.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api(error) => Some(error.status),
+            Error::Decode(error) => Some(error.status),
+            Error::Transport(error) => error.status(),
+            Error::Auth(error) => error.status(),
+            Error::InvalidRequest(_) => None,
+        }
+    }
+
+    /// Whether the request timed out.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Transport(error) if error.is_timeout())
+    }
+}
+
+impl<E: fmt::Debug> fmt::Display for Error<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::InvalidRequest(message) => write!(f, "invalid request: {message}"),
+            Error::Transport(error) => write!(f, "request failed: {error}"),
+            Error::Auth(error) => write!(f, "{error}"),
+            Error::Api(error) => write!(f, "{error}"),
+            Error::Decode(error) => write!(f, "{error}"),
+        }
+    }
+}
+
+impl<E: fmt::Debug> std::error::Error for Error<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Transport(error) => Some(error),
+            Error::Auth(error) => Some(error),
+            Error::Decode(error) => Some(&error.source),
+            _ => None,
+        }
+    }
+}
+
+impl<E> From<BuildError> for Error<E> {
+    fn from(error: BuildError) -> Self {
+        Error::InvalidRequest(error.to_string())
+    }
+}
+
+/// An error status and everything that came with it.
+pub struct ApiError<E> {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    /// The body exactly as received.
+    pub body: Vec<u8>,
+    /// The body decoded as the spec's error schema, when it is that.
+    pub parsed: Option<E>,
+}
+
+impl<E> ApiError<E> {
+    /// The body as text (invalid UTF-8 replaced).
+    pub fn body_text(&self) -> std::borrow::Cow<'_, str> {
+        String::from_utf8_lossy(&self.body)
+    }
+
+    /// How long the server asked the client to wait (`Retry-After`, seconds).
+    pub fn retry_after(&self) -> Option<Duration> {
+        retry_after(&self.headers)
+    }
+}
+
+impl<E: fmt::Debug> fmt::Debug for ApiError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiError")
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .field("body", &self.body_text())
+            .field("parsed", &self.parsed)
+            .finish()
+    }
+}
+
+impl<E: fmt::Debug> fmt::Display for ApiError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the server answered {}", self.status)?;
+        let text = self.body_text();
+        let text = text.trim();
+        if !text.is_empty() {
+            let shown: String = text.chars().take(300).collect();
+            let more = if shown.len() < text.len() { "…" } else { "" };
+            write!(f, ": {shown}{more}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A success response whose body could not be decoded.
+pub struct DecodeError {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    /// The body exactly as received.
+    pub body: Vec<u8>,
+    pub source: serde_json::Error,
+}
+
+impl DecodeError {
+    pub fn body_text(&self) -> std::borrow::Cow<'_, str> {
+        String::from_utf8_lossy(&self.body)
+    }
+}
+
+impl fmt::Debug for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DecodeError")
+            .field("status", &self.status)
+            .field("body", &self.body_text())
+            .field("source", &self.source)
+            .finish()
+    }
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "the {} response body ({} bytes) does not decode: {}",
+            self.status,
+            self.body.len(),
+            self.source
+        )
+    }
+}
+
+/// What went wrong before an operation looked at a status; becomes [`Error`].
+#[derive(Debug)]
+pub(crate) enum Failure {
+    InvalidRequest(String),
+    Transport(reqwest::Error),
+    Auth(AuthError),
+    Decode(Box<DecodeError>),
+}
+
+impl<E> From<Failure> for Error<E> {
+    fn from(failure: Failure) -> Self {
+        match failure {
+            Failure::InvalidRequest(message) => Error::InvalidRequest(message),
+            Failure::Transport(error) => Error::Transport(error),
+            Failure::Auth(error) => Error::Auth(error),
+            Failure::Decode(error) => Error::Decode(error),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_segments_stay_one_segment() {
+        assert_eq!(path_segment("id", &"../admin").unwrap(), "..%2Fadmin");
+        assert_eq!(path_segment("id", &"a b?c#d%e").unwrap(), "a%20b%3Fc%23d%25e");
+        assert_eq!(path_segment("id", &"ü").unwrap(), "%C3%BC");
+        assert_eq!(path_segment("id", &42).unwrap(), "42");
+        assert!(path_segment("id", &"..").is_err());
+        assert!(path_segment("id", &".").is_err());
+        assert!(path_segment("id", &"").is_err());
+    }
+
+    #[test]
+    fn query_styles() {
+        let mut request = Request::new(Method::GET, "/".into(), &[]);
+        request.query("a", &["x", "y"], Style::Form, true).unwrap();
+        request.query("b", &["x", "y"], Style::Form, false).unwrap();
+        request.query("c", &["x", "y"], Style::PipeDelimited, false).unwrap();
+        request.query("d", &["x", "y"], Style::SpaceDelimited, false).unwrap();
+        request
+            .query("e", &serde_json::json!({"k": "v", "n": {"m": 1}}), Style::DeepObject, true)
+            .unwrap();
+        request.query("f", &Option::<u8>::None, Style::Form, true).unwrap();
+        let url = request.url("http://h").unwrap();
+        assert_eq!(
+            url.query(),
+            Some("a=x&a=y&b=x%2Cy&c=x%7Cy&d=x+y&e%5Bk%5D=v&e%5Bn%5D%5Bm%5D=1")
+        );
+    }
+
+    #[test]
+    fn header_with_newline_is_refused() {
+        let mut request = Request::new(Method::GET, "/".into(), &[]);
+        assert!(request.header("X-Test", &"a\r\nInjected: yes").is_err());
+        assert!(request.headers.is_empty());
+    }
+}

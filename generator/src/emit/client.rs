@@ -1,0 +1,221 @@
+//! The crate root (`lib.rs`) and `client.rs`: the default server and one
+//! credential setter per security scheme.
+
+use super::{doc, inner_doc, rust_type};
+use crate::Options;
+use crate::model::{Api, ParamLocation, SchemeKind, SecurityScheme};
+use crate::naming::ident;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+pub(super) fn lib_rs(api: &Api, options: &Options) -> TokenStream {
+    let mut text = format!(
+        "A client for the {} API (version {}).",
+        api.title.trim(),
+        api.version.trim()
+    );
+    if let Some(description) = api.description.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+        text.push_str("\n\n");
+        text.push_str(description);
+    }
+    text.push_str(&format!(
+        "\n\nGenerated from `{}` by `cargo xtask codegen`. Every operation is a method on [`Client`]; \
+         the request and response types are in [`types`].",
+        options.spec_path
+    ));
+    let docs = inner_doc(&text);
+    // The builders and response enums; a spec without operations has none.
+    let operations_export = (!api.operations.is_empty()).then(|| {
+        quote!(
+            pub use operations::*;
+        )
+    });
+    let error_body = match &api.error_body {
+        Some(ty) => {
+            let ty = rust_type(ty, false);
+            quote!(#ty)
+        }
+        None => quote!(serde_json::Value),
+    };
+    let error_doc = match &api.error_body {
+        Some(_) => " The error of every operation; [`ApiError::parsed`] holds the error body the spec declares.",
+        None => " The error of every operation; [`ApiError::parsed`] holds the body when it is JSON.",
+    };
+    let base_url = match &api.base_url {
+        Some(url) => {
+            let text = " The first server the spec names; [`ClientBuilder::base_url`] picks another.".to_owned();
+            quote! {
+                #[doc = #text]
+                pub const DEFAULT_BASE_URL: &str = #url;
+            }
+        }
+        None => quote!(),
+    };
+    quote! {
+        #docs
+        // Spec prose becomes doc comments as written; rustdoc and clippy
+        // style lints on it are about the spec, not about this code.
+        #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, clippy::too_many_arguments)]
+
+        mod client;
+        mod operations;
+        // The runtime is shared by every generated client; an API uses part of it.
+        #[allow(dead_code)]
+        mod runtime;
+        pub mod types;
+
+        #operations_export
+        pub use runtime::{ApiError, AuthError, BuildError, Client, ClientBuilder, DecodeError, Secret};
+
+        #[doc = #error_doc]
+        pub type Error = runtime::Error<#error_body>;
+
+        #base_url
+    }
+}
+
+pub(super) fn client_rs(api: &Api) -> TokenStream {
+    let default_url = if api.base_url.is_some() {
+        quote!(Some(crate::DEFAULT_BASE_URL))
+    } else {
+        quote!(None)
+    };
+    let builder_setters = api.security_schemes.iter().map(builder_setter);
+    let client_setters = api.security_schemes.iter().map(client_setter);
+    let uses = |pred: fn(&SchemeKind) -> bool| api.security_schemes.iter().any(|s| pred(&s.kind));
+    let mut imports = vec![quote!(Client), quote!(ClientBuilder)];
+    if !api.security_schemes.is_empty() {
+        imports.push(quote!(Credential));
+    }
+    if uses(|k| matches!(k, SchemeKind::ApiKey { .. })) {
+        imports.push(quote!(Location));
+    }
+    if uses(|k| !matches!(k, SchemeKind::Basic)) {
+        imports.push(quote!(Secret));
+    }
+    let variables = if api.server_variables.is_empty() {
+        String::new()
+    } else {
+        let list: Vec<String> = api
+            .server_variables
+            .iter()
+            .map(|v| format!("`{}` = `{}`", v.name, v.default))
+            .collect();
+        format!(" (server variables at their defaults: {})", list.join(", "))
+    };
+    let builder_doc = match &api.base_url {
+        Some(url) => format!(" A builder for a client of `{url}`{variables}; set credentials, then [`build`](ClientBuilder::build)."),
+        None => " A builder for a client; set [`base_url`](ClientBuilder::base_url) and credentials, then [`build`](ClientBuilder::build).".to_owned(),
+    };
+    quote! {
+        //! Creating a [`Client`]: where it connects and which credentials it sends.
+        use crate::runtime::{#(#imports),*};
+
+        impl Client {
+            #[doc = #builder_doc]
+            pub fn builder() -> ClientBuilder {
+                ClientBuilder::new(#default_url, concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")))
+            }
+
+            #(#client_setters)*
+        }
+
+        impl ClientBuilder {
+            #(#builder_setters)*
+        }
+    }
+}
+
+fn scheme_docs(scheme: &SecurityScheme, what: &str) -> TokenStream {
+    let mut text = format!("{what} (security scheme `{}`).", scheme.key);
+    if let Some(description) = scheme.description.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+        text.push_str("\n\n");
+        text.push_str(description);
+    }
+    doc(&text)
+}
+
+/// The credential expression, and the setter's parameters.
+fn credential(scheme: &SecurityScheme) -> (TokenStream, TokenStream, String) {
+    match &scheme.kind {
+        SchemeKind::ApiKey { location, name } => {
+            let location_ident = format_ident!(
+                "{}",
+                match location {
+                    ParamLocation::Query => "Query",
+                    ParamLocation::Cookie => "Cookie",
+                    _ => "Header",
+                }
+            );
+            let place = match location {
+                ParamLocation::Query => "query parameter",
+                ParamLocation::Cookie => "cookie",
+                _ => "header",
+            };
+            (
+                quote!(key: impl Into<Secret>),
+                quote!(Credential::ApiKey { location: Location::#location_ident, name: #name, value: key.into() }),
+                format!("The API key, sent in the `{name}` {place}"),
+            )
+        }
+        SchemeKind::Bearer => (
+            quote!(token: impl Into<Secret>),
+            quote!(Credential::Bearer(token.into())),
+            "The token, sent as `Authorization: Bearer <token>`".to_owned(),
+        ),
+        SchemeKind::Basic => (
+            quote!(username: impl Into<String>, password: Option<impl Into<Secret>>),
+            quote!(Credential::Basic {
+                username: username.into(),
+                password: password.map(Into::into)
+            }),
+            "The user name and password, sent as `Authorization: Basic ...`".to_owned(),
+        ),
+        SchemeKind::ClientCredentials { token_url, .. } => (
+            quote!(token_url: impl Into<String>, client_id: impl Into<String>, client_secret: impl Into<Secret>),
+            quote!(Credential::client_credentials(token_url, client_id, client_secret, &[])),
+            format!(
+                "OAuth2 client credentials: the client fetches an access token from `token_url` \
+                 (the spec names `{token_url}`), sends it as `Authorization: Bearer <token>`, \
+                 and fetches a new one before it expires or when the server refuses it"
+            ),
+        ),
+    }
+}
+
+fn builder_setter(scheme: &SecurityScheme) -> TokenStream {
+    let setter = ident(&scheme.setter);
+    let key = &scheme.key;
+    let (params, credential, what) = credential(scheme);
+    let docs = scheme_docs(scheme, &what);
+    quote! {
+        #docs
+        pub fn #setter(self, #params) -> Self {
+            self.credential(#key, #credential)
+        }
+    }
+}
+
+fn client_setter(scheme: &SecurityScheme) -> TokenStream {
+    let setter = format_ident!("set_{}", scheme.setter);
+    let key = &scheme.key;
+    let (params, credential, what) = credential(scheme);
+    let docs = scheme_docs(
+        scheme,
+        &format!("Replace: {}, for the requests sent from now on", lowercase_first(&what)),
+    );
+    quote! {
+        #docs
+        pub fn #setter(&self, #params) {
+            self.set_credential(#key, #credential);
+        }
+    }
+}
+
+fn lowercase_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) if !text.starts_with("OAuth") => first.to_lowercase().chain(chars).collect(),
+        _ => text.to_owned(),
+    }
+}

@@ -1,0 +1,655 @@
+//! The `operations` module: for each operation, a method on `Client` that
+//! takes the required parameters, and a request builder that takes the
+//! optional ones and is sent by `.await` (or `.send()`).
+
+use super::types::has_default;
+use super::{doc, rust_type};
+use crate::model::{
+    Api, Body, BodyKind, Content, Operation, Output, Param, ParamLocation, ParamStyle, PathPart, StatusMatch, TypeRef,
+};
+use crate::naming::ident;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+pub(super) fn operations_rs(api: &Api, crate_ident: &str) -> TokenStream {
+    let methods = api.operations.iter().map(|op| client_method(api, op, crate_ident));
+    let builders = api.operations.iter().map(|op| builder(api, op));
+    let outputs = api.operations.iter().filter_map(output_enum);
+    let uses_style = api
+        .operations
+        .iter()
+        .any(|op| op.params.iter().any(|p| p.location == ParamLocation::Query));
+    let style_import = uses_style.then(|| {
+        quote!(
+            use crate::runtime::Style;
+        )
+    });
+    let types_import = api.operations.iter().any(mentions_types).then(|| {
+        quote!(
+            use crate::types;
+        )
+    });
+    if api.operations.is_empty() {
+        return quote! {
+            //! One method per operation on [`Client`]: the spec has none.
+        };
+    }
+    let uses_segments = api
+        .operations
+        .iter()
+        .any(|op| op.path_parts.iter().any(|p| matches!(p, PathPart::Param(_))));
+    let runtime_import = if uses_segments {
+        quote!(
+            use crate::runtime::{self, Request};
+        )
+    } else {
+        quote!(
+            use crate::runtime::Request;
+        )
+    };
+    quote! {
+        //! One method per operation on [`Client`], and the request builders they return.
+        #runtime_import
+        #style_import
+        #types_import
+        use crate::{Client, Error};
+        use reqwest::Method;
+        use std::future::{Future, IntoFuture};
+        use std::pin::Pin;
+
+        impl Client {
+            #(#methods)*
+        }
+
+        #(#outputs)*
+
+        #(#builders)*
+    }
+}
+
+fn mentions_types(op: &Operation) -> bool {
+    fn named(ty: &TypeRef) -> bool {
+        match ty {
+            TypeRef::Named(_) => true,
+            TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) | TypeRef::Box(inner) => named(inner),
+            _ => false,
+        }
+    }
+    op.params.iter().any(|p| named(&p.ty))
+        || op.body.as_ref().is_some_and(|b| named(&b.ty))
+        || op
+            .successes
+            .iter()
+            .any(|s| matches!(&s.content, Content::Json(ty) if named(ty)))
+}
+
+/// How a value is held by the builder and taken by its setter.
+struct Arg {
+    /// The setter's parameter type.
+    input: TokenStream,
+    /// The builder field's type.
+    stored: TokenStream,
+    /// The expression turning `input` into `stored`.
+    convert: TokenStream,
+}
+
+fn arg(ty: &TypeRef, value: &TokenStream) -> Arg {
+    match ty {
+        TypeRef::String => Arg {
+            input: quote!(impl Into<String>),
+            stored: quote!(String),
+            convert: quote!(#value.into()),
+        },
+        other => {
+            let ty = rust_type(other, false);
+            Arg {
+                input: ty.clone(),
+                stored: ty,
+                convert: value.clone(),
+            }
+        }
+    }
+}
+
+fn body_arg(body: &Body) -> Arg {
+    let value = quote!(body);
+    match (&body.kind, &body.ty) {
+        (BodyKind::Text, _) | (_, TypeRef::String) => arg(&TypeRef::String, &value),
+        (BodyKind::Bytes, _) => Arg {
+            input: quote!(impl Into<Vec<u8>>),
+            stored: quote!(Vec<u8>),
+            convert: quote!(body.into()),
+        },
+        (_, ty) => {
+            let ty = rust_type(ty, false);
+            Arg {
+                input: quote!(&'a #ty),
+                stored: quote!(&'a #ty),
+                convert: value,
+            }
+        }
+    }
+}
+
+fn body_is_borrowed(body: &Body) -> bool {
+    !matches!(body.kind, BodyKind::Text | BodyKind::Bytes) && body.ty != TypeRef::String
+}
+
+fn output_type(op: &Operation) -> TokenStream {
+    match &op.output {
+        Output::Unit => quote!(()),
+        Output::One(content) => content_type(content),
+        Output::Maybe(content) => {
+            let inner = content_type(content);
+            quote!(Option<#inner>)
+        }
+        Output::Many { name, .. } => {
+            let name = ident(name);
+            quote!(#name)
+        }
+    }
+}
+
+fn content_type(content: &Content) -> TokenStream {
+    match content {
+        Content::Json(ty) => rust_type(ty, false),
+        Content::Text => quote!(String),
+        Content::Bytes => quote!(Vec<u8>),
+        Content::Empty => quote!(()),
+    }
+}
+
+fn location_name(location: ParamLocation) -> &'static str {
+    match location {
+        ParamLocation::Path => "path",
+        ParamLocation::Query => "query",
+        ParamLocation::Header => "header",
+        ParamLocation::Cookie => "cookie",
+    }
+}
+
+fn client_method(api: &Api, op: &Operation, crate_ident: &str) -> TokenStream {
+    let method = ident(&op.method);
+    let builder = ident(&op.builder);
+    let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
+    let mut inputs = Vec::new();
+    let mut inits = Vec::new();
+    for param in &required {
+        let name = ident(&param.name);
+        let Arg { input, convert, .. } = arg(&param.ty, &quote!(#name));
+        inputs.push(quote!(#name: #input));
+        inits.push(field_init(&name, convert));
+    }
+    for param in op.params.iter().filter(|p| !p.required) {
+        let name = ident(&param.name);
+        inits.push(quote!(#name: None,));
+    }
+    let borrowed_body = op.body.as_ref().is_some_and(body_is_borrowed);
+    let lifetime = if borrowed_body && op.body.as_ref().is_some_and(|b| b.required) {
+        quote!('a)
+    } else {
+        quote!('_)
+    };
+    let generics = (lifetime.to_string() == "'a").then(|| quote!(<'a>));
+    let self_ref = if generics.is_some() {
+        quote!(&'a self)
+    } else {
+        quote!(&self)
+    };
+    match &op.body {
+        Some(body) if body.required => {
+            let Arg { input, convert, .. } = body_arg(body);
+            inputs.push(quote!(body: #input));
+            inits.push(field_init(&quote::format_ident!("body"), convert));
+        }
+        Some(_) => inits.push(quote!(body: None,)),
+        None => {}
+    }
+    let (prose, example) = method_docs(api, op, crate_ident);
+    let prose = doc(&prose);
+    let example = example.lines().map(|line| format!(" {line}").trim_end().to_owned());
+    let docs = quote!(#prose #(#[doc = #example])*);
+    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+    quote! {
+        #docs
+        #deprecated
+        pub fn #method #generics (#self_ref, #(#inputs),*) -> #builder<#lifetime> {
+            #builder { client: self, #(#inits)* }
+        }
+    }
+}
+
+/// `name,` when the value is the variable of that name, else `name: value,`.
+fn field_init(name: &proc_macro2::Ident, value: TokenStream) -> TokenStream {
+    if value.to_string() == name.to_string() {
+        quote!(#name,)
+    } else {
+        quote!(#name: #value,)
+    }
+}
+
+/// The method's documentation: prose from the spec (to be sanitized), and
+/// the generated example (kept as it is, a `no_run` doctest).
+fn method_docs(api: &Api, op: &Operation, crate_ident: &str) -> (String, String) {
+    let mut text = String::new();
+    let summary = op.docs.summary.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    let description = op.docs.description.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    if let Some(summary) = summary {
+        text.push_str(summary);
+        text.push_str("\n\n");
+    }
+    if let Some(description) = description
+        && Some(description) != summary
+    {
+        text.push_str(description);
+        text.push_str("\n\n");
+    }
+    text.push_str(&format!("`{} {}`\n", op.http_method, op.path));
+    if !op.params.is_empty() || op.body.is_some() {
+        text.push_str("\n# Parameters\n\n");
+        for param in &op.params {
+            let how = if param.required {
+                "required".to_owned()
+            } else {
+                format!("optional: `.{}(..)`", param.name)
+            };
+            text.push_str(&format!(
+                "- `{}` ({}, {how})",
+                param.name,
+                location_name(param.location)
+            ));
+            if param.wire != param.name {
+                text.push_str(&format!(", sent as `{}`", param.wire));
+            }
+            if let Some(description) = param.description.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+                text.push_str(": ");
+                text.push_str(&description.replace('\n', " "));
+            }
+            text.push('\n');
+        }
+        if let Some(body) = &op.body {
+            let how = if body.required {
+                "required"
+            } else {
+                "optional: `.body(..)`"
+            };
+            text.push_str(&format!("- `body` ({}, {how})", body.content_type));
+            if let Some(description) = body.description.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+                text.push_str(": ");
+                text.push_str(&description.replace('\n', " "));
+            }
+            text.push('\n');
+        }
+    }
+    let mut example = String::from("\n# Example\n\n```no_run\n");
+    example.push_str(&format!(
+        "# async fn example(client: {crate_ident}::Client) -> Result<(), Box<dyn std::error::Error>> {{\n"
+    ));
+    example.push_str(&example_call(api, op, crate_ident));
+    example.push_str("# Ok(())\n# }\n```");
+    (text, example)
+}
+
+/// The example call: required arguments from the spec's examples where it
+/// has them, the request body from the body example.
+fn example_call(api: &Api, op: &Operation, crate_ident: &str) -> String {
+    let mut lines = String::new();
+    let mut args: Vec<String> = op
+        .params
+        .iter()
+        .filter(|p| p.required)
+        .map(|p| example_value(api, &p.ty, p.example.as_ref(), &p.wire, crate_ident))
+        .collect();
+    if let Some(body) = op.body.as_ref().filter(|b| b.required) {
+        let ty = type_text(&body.ty, crate_ident);
+        let value = match (&body.example, &body.kind) {
+            (_, BodyKind::Bytes) => "b\"...\".to_vec()".to_owned(),
+            (Some(serde_json::Value::String(text)), _) if body.ty == TypeRef::String || body.kind == BodyKind::Text => {
+                format!("{text:?}")
+            }
+            (Some(example), BodyKind::Json | BodyKind::FormUrlEncoded | BodyKind::Multipart) => {
+                let json = serde_json::to_string(example).unwrap_or_default();
+                lines.push_str(&format!(
+                    "let body: {ty} = serde_json::from_str({})?;\n",
+                    raw_string(&json)
+                ));
+                "&body".to_owned()
+            }
+            _ if body.ty == TypeRef::String || body.kind == BodyKind::Text => "\"...\"".to_owned(),
+            _ if has_default(api, &body.ty) => {
+                lines.push_str(&format!("let body = {ty}::default();\n"));
+                "&body".to_owned()
+            }
+            _ => {
+                lines.push_str(&format!("let body: {ty} = serde_json::from_str(\"{{}}\")?;\n"));
+                "&body".to_owned()
+            }
+        };
+        args.push(value);
+    }
+    let result = if matches!(op.output, Output::Unit) {
+        ""
+    } else {
+        "let response = "
+    };
+    lines.push_str(&format!("{result}client.{}({}).await?;\n", op.method, args.join(", ")));
+    if !result.is_empty() {
+        lines.push_str("println!(\"{response:?}\");\n");
+    }
+    lines
+}
+
+fn raw_string(text: &str) -> String {
+    let mut hashes = String::from("#");
+    while text.contains(&format!("\"{hashes}")) {
+        hashes.push('#');
+    }
+    format!("r{hashes}\"{text}\"{hashes}")
+}
+
+fn type_text(ty: &TypeRef, crate_ident: &str) -> String {
+    rust_type(ty, false)
+        .to_string()
+        .replace(' ', "")
+        .replace("types::", &format!("{crate_ident}::types::"))
+}
+
+fn example_value(
+    api: &Api,
+    ty: &TypeRef,
+    example: Option<&serde_json::Value>,
+    wire: &str,
+    crate_ident: &str,
+) -> String {
+    match (ty, example) {
+        (TypeRef::String, Some(serde_json::Value::String(s))) => format!("{s:?}"),
+        (TypeRef::String, _) => format!("{wire:?}"),
+        (TypeRef::I32 | TypeRef::I64 | TypeRef::U32 | TypeRef::U64 | TypeRef::I128, Some(n))
+            if n.is_i64() || n.is_u64() =>
+        {
+            n.to_string()
+        }
+        (TypeRef::I32 | TypeRef::I64 | TypeRef::U32 | TypeRef::U64 | TypeRef::I128, _) => "1".to_owned(),
+        (TypeRef::F32 | TypeRef::F64, _) => "1.0".to_owned(),
+        (TypeRef::Bool, _) => "true".to_owned(),
+        (TypeRef::Vec(_), _) => "Vec::new()".to_owned(),
+        (TypeRef::Named(name), _) => {
+            let def = api.types.iter().find(|d| &d.name == name);
+            match def.map(|d| &d.kind) {
+                Some(crate::model::TypeKind::Enum { variants, unknown }) => {
+                    let variant = variants
+                        .first()
+                        .map_or_else(|| format!("{unknown}(String::new())"), |v| v.name.clone());
+                    format!("{crate_ident}::types::{name}::{variant}")
+                }
+                Some(crate::model::TypeKind::Alias(target)) => example_value(api, target, example, wire, crate_ident),
+                _ if has_default(api, ty) => format!("{crate_ident}::types::{name}::default()"),
+                _ => "serde_json::from_str(\"{}\")?".to_owned(),
+            }
+        }
+        _ => "serde_json::from_str(\"null\")?".to_owned(),
+    }
+}
+
+fn builder(api: &Api, op: &Operation) -> TokenStream {
+    let builder = ident(&op.builder);
+    let method = &op.method;
+    let output = output_type(op);
+    let mut fields = Vec::new();
+    let mut setters = Vec::new();
+    for param in &op.params {
+        let name = ident(&param.name);
+        let Arg { input, stored, convert } = arg(&param.ty, &quote!(value));
+        if param.required {
+            fields.push(quote!(#name: #stored,));
+        } else {
+            fields.push(quote!(#name: Option<#stored>,));
+            let mut text = param.description.clone().unwrap_or_default().trim().to_owned();
+            if text.is_empty() {
+                text = format!("The `{}` {} parameter.", param.wire, location_name(param.location));
+            }
+            let docs = doc(&text);
+            let deprecated = param.deprecated.then(|| quote!(#[deprecated]));
+            setters.push(quote! {
+                #docs
+                #deprecated
+                pub fn #name(mut self, value: #input) -> Self {
+                    self.#name = Some(#convert);
+                    self
+                }
+            });
+        }
+    }
+    if let Some(body) = &op.body {
+        let Arg { input, stored, convert } = body_arg(body);
+        if body.required {
+            fields.push(quote!(body: #stored,));
+        } else {
+            fields.push(quote!(body: Option<#stored>,));
+            let convert = if convert.to_string() == "body" {
+                quote!(body)
+            } else {
+                convert
+            };
+            setters.push(quote! {
+                /// The request body.
+                pub fn body(mut self, body: #input) -> Self {
+                    self.body = Some(#convert);
+                    self
+                }
+            });
+        }
+    }
+    let send_body = send_body(api, op);
+    let text = if setters.is_empty() {
+        format!(" The request of [`Client::{method}`]: `.await` it (or call [`send`](Self::send)).")
+    } else {
+        format!(
+            " The request of [`Client::{method}`]: set optional parameters, then `.await` it (or call [`send`](Self::send))."
+        )
+    };
+    quote! {
+        #[doc = #text]
+        #[must_use = "a request does nothing until it is awaited"]
+        pub struct #builder<'a> {
+            client: &'a Client,
+            #(#fields)*
+        }
+
+        impl<'a> #builder<'a> {
+            #(#setters)*
+
+            /// Send the request and decode the response.
+            pub async fn send(self) -> Result<#output, Error> {
+                #send_body
+            }
+        }
+
+        impl<'a> IntoFuture for #builder<'a> {
+            type Output = Result<#output, Error>;
+            type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.send())
+            }
+        }
+    }
+}
+
+fn send_body(api: &Api, op: &Operation) -> TokenStream {
+    let _ = api;
+    // The path, with each parameter encoded as one segment.
+    let mut template = String::new();
+    let mut segments = Vec::new();
+    for part in &op.path_parts {
+        match part {
+            PathPart::Literal(text) => template.push_str(&text.replace('{', "{{").replace('}', "}}")),
+            PathPart::Param(index) => {
+                let param = &op.params[*index];
+                let field = ident(&param.name);
+                // A plain local name, usable inside `format!("{name}")`.
+                let local = if crate::naming::escape(&param.name) == param.name {
+                    param.name.clone()
+                } else {
+                    format!("{}_", param.name)
+                };
+                let local_ident = ident(&local);
+                let wire = &param.wire;
+                template.push_str(&format!("{{{local}}}"));
+                segments.push(quote!(let #local_ident = runtime::path_segment(#wire, &self.#field)?;));
+            }
+        }
+    }
+    let path = if segments.is_empty() {
+        quote!(#template.to_owned())
+    } else {
+        quote!(format!(#template))
+    };
+    let http_method = format_ident!("{}", op.http_method);
+    let method = match op.http_method.as_str() {
+        "GET" | "PUT" | "POST" | "DELETE" | "HEAD" | "OPTIONS" | "PATCH" | "TRACE" => quote!(Method::#http_method),
+        other => quote!(Method::from_bytes(#other.as_bytes()).expect("a valid method")),
+    };
+    let alternatives = op.security.iter().map(|alternative| quote!(&[#(#alternative),*]));
+    let security = quote!(&[#(#alternatives),*]);
+
+    let mut steps = Vec::new();
+    for param in op.params.iter().filter(|p| p.location != ParamLocation::Path) {
+        let name = ident(&param.name);
+        let wire = &param.wire;
+        let call = match param.location {
+            ParamLocation::Query => {
+                let style = match param.style {
+                    ParamStyle::Form | ParamStyle::Simple => quote!(Style::Form),
+                    ParamStyle::SpaceDelimited => quote!(Style::SpaceDelimited),
+                    ParamStyle::PipeDelimited => quote!(Style::PipeDelimited),
+                    ParamStyle::DeepObject => quote!(Style::DeepObject),
+                };
+                let explode = param.explode;
+                quote!(request.query(#wire, value, #style, #explode)?;)
+            }
+            ParamLocation::Header => quote!(request.header(#wire, value)?;),
+            ParamLocation::Cookie => quote!(request.cookie(#wire, value)?;),
+            ParamLocation::Path => unreachable!("filtered out above"),
+        };
+        steps.push(if param.required {
+            quote! { let value = &self.#name; #call }
+        } else {
+            quote! { if let Some(value) = &self.#name { #call } }
+        });
+    }
+    if let Some(body) = &op.body {
+        let content_type = &body.content_type;
+        let set = |value: TokenStream| match (&body.kind, &body.ty) {
+            (BodyKind::Json, _) => quote!(request.json(#content_type, #value)?;),
+            (BodyKind::FormUrlEncoded, _) => quote!(request.form(#value)?;),
+            (BodyKind::Multipart, _) => quote!(request.multipart(#value)?;),
+            (BodyKind::Text | BodyKind::Bytes, _) => quote!(request.bytes(#content_type, #value);),
+        };
+        let owned = !body_is_borrowed(body);
+        let is_raw = matches!(body.kind, BodyKind::Text | BodyKind::Bytes);
+        steps.push(match (body.required, owned, is_raw) {
+            (true, _, true) => set(quote!(self.body)),
+            (true, true, false) => set(quote!(&self.body)),
+            (true, false, false) => set(quote!(self.body)),
+            (false, _, true) => {
+                let call = set(quote!(body));
+                quote!(if let Some(body) = self.body { #call })
+            }
+            (false, _, false) => {
+                let call = set(quote!(body));
+                quote!(if let Some(body) = &self.body { #call })
+            }
+        });
+    }
+
+    let arms = response_arms(op);
+    let request_mut = if steps.is_empty() { quote!() } else { quote!(mut) };
+    quote! {
+        #(#segments)*
+        let path = #path;
+        let #request_mut request = Request::new(#method, path, #security);
+        #(#steps)*
+        let response = self.client.execute(request).await?;
+        match response.status() {
+            #(#arms)*
+            _ => Err(response.into_error().await),
+        }
+    }
+}
+
+/// One match arm per success status, most specific first.
+fn response_arms(op: &Operation) -> Vec<TokenStream> {
+    let mut successes: Vec<_> = op.successes.iter().collect();
+    successes.sort_by_key(|s| s.status);
+    let mut arms = Vec::new();
+    let mut covered_2xx = false;
+    for success in successes {
+        let pattern = match success.status {
+            StatusMatch::Code(code) => {
+                let code = proc_macro2::Literal::u16_unsuffixed(code);
+                quote!(#code)
+            }
+            StatusMatch::Range(_) | StatusMatch::Default if covered_2xx => continue,
+            StatusMatch::Range(_) | StatusMatch::Default => {
+                covered_2xx = true;
+                quote!(200..=299)
+            }
+        };
+        let read = read_content(&success.content);
+        let value = match &op.output {
+            Output::Unit => quote!({ #read; Ok(()) }),
+            Output::One(_) => quote!(Ok(#read)),
+            Output::Maybe(_) if success.content == Content::Empty => quote!({ #read; Ok(None) }),
+            Output::Maybe(_) => quote!(Ok(Some(#read))),
+            Output::Many { name, variants } => {
+                let name = ident(name);
+                let variant = variants
+                    .iter()
+                    .find(|v| v.content == success.content)
+                    .map(|v| ident(&v.name));
+                if success.content == Content::Empty {
+                    quote!({ #read; Ok(#name::#variant) })
+                } else {
+                    quote!(Ok(#name::#variant(#read)))
+                }
+            }
+        };
+        arms.push(quote!(#pattern => #value,));
+    }
+    arms
+}
+
+fn read_content(content: &Content) -> TokenStream {
+    match content {
+        Content::Json(_) => quote!(response.json().await?),
+        Content::Text => quote!(response.text().await?),
+        Content::Bytes => quote!(response.bytes().await?),
+        Content::Empty => quote!(response.empty().await?),
+    }
+}
+
+/// The return type of an operation whose successes differ.
+fn output_enum(op: &Operation) -> Option<TokenStream> {
+    let Output::Many { name, variants } = &op.output else {
+        return None;
+    };
+    let name = ident(name);
+    let method = &op.method;
+    let text = format!(" What [`Client::{method}`] can answer.");
+    let items = variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        match &v.content {
+            Content::Empty => quote!(#variant,),
+            content => {
+                let ty = content_type(content);
+                quote!(#variant(#ty),)
+            }
+        }
+    });
+    Some(quote! {
+        #[doc = #text]
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name { #(#items)* }
+    })
+}

@@ -1,0 +1,279 @@
+//! The `types` module: one Rust item per [`TypeDef`].
+
+use super::{doc, rust_type};
+use crate::model::{Api, Docs, EnumVariant, Field, TypeDef, TypeKind, TypeRef, UnionVariant};
+use crate::naming::{Scope, ident};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+pub(super) fn types_rs(api: &Api) -> TokenStream {
+    if api.types.is_empty() {
+        return quote! {
+            //! The request and response types of the API, one per schema: the spec has none.
+        };
+    }
+    let items = api.types.iter().map(|def| type_item(api, def));
+    quote! {
+        //! The request and response types of the API, one per schema.
+        use serde::{Deserialize, Serialize};
+        #(#items)*
+    }
+}
+
+fn docs_text(docs: &Docs) -> String {
+    let mut parts = Vec::new();
+    if let Some(summary) = &docs.summary {
+        parts.push(summary.trim().to_owned());
+    }
+    if let Some(description) = &docs.description
+        && Some(description.trim()) != docs.summary.as_deref().map(str::trim)
+    {
+        parts.push(description.trim().to_owned());
+    }
+    parts.retain(|p| !p.is_empty());
+    parts.join("\n\n")
+}
+
+fn type_item(api: &Api, def: &TypeDef) -> TokenStream {
+    let mut text = docs_text(&def.docs);
+    if text.is_empty() {
+        text = format!("`{}` in the spec.", def.at);
+    }
+    let docs = doc(&text);
+    let name = ident(&def.name);
+    match &def.kind {
+        TypeKind::Alias(target) => {
+            let target = rust_type(target, true);
+            quote! { #docs pub type #name = #target; }
+        }
+        TypeKind::Struct { fields, additional } => struct_item(api, def, docs, fields, additional.as_ref()),
+        TypeKind::Enum { variants, unknown } => enum_item(def, docs, variants, unknown),
+        TypeKind::Union {
+            variants, tag: None, ..
+        } => {
+            let variants = variants.iter().map(|v| {
+                let name = ident(&v.name);
+                let ty = rust_type(&v.ty, true);
+                quote! { #name(#ty), }
+            });
+            quote! {
+                #docs
+                #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+                #[serde(untagged)]
+                pub enum #name { #(#variants)* }
+            }
+        }
+        TypeKind::Union {
+            variants,
+            tag: Some(tag),
+            unknown,
+        } => tagged_union(def, docs, variants, tag, unknown),
+    }
+}
+
+/// Whether `Default::default()` exists for a type.
+pub(crate) fn has_default(api: &Api, ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Named(name) => api
+            .types
+            .iter()
+            .find(|d| &d.name == name)
+            .is_some_and(|def| match &def.kind {
+                TypeKind::Struct { fields, .. } => fields.iter().all(|f| f.ty.is_option()),
+                TypeKind::Alias(target) => has_default(api, target),
+                _ => false,
+            }),
+        TypeRef::Box(inner) => has_default(api, inner),
+        _ => true,
+    }
+}
+
+fn struct_item(
+    api: &Api,
+    def: &TypeDef,
+    docs: TokenStream,
+    fields: &[Field],
+    additional: Option<&TypeRef>,
+) -> TokenStream {
+    let name = ident(&def.name);
+    let mut scope = Scope::with_reserved(&fields.iter().map(|f| f.name.as_str()).collect::<Vec<_>>());
+    let additional_name = additional.map(|_| scope.claim("additional_properties"));
+    let field_items = fields.iter().map(|field| {
+        let mut text = docs_text(&field.docs);
+        if field.deprecated {
+            text = if text.is_empty() {
+                "**Deprecated.**".to_owned()
+            } else {
+                format!("**Deprecated.** {text}")
+            };
+        }
+        let docs = doc(&text);
+        let field_ident = ident(&field.name);
+        let ty = rust_type(&field.ty, true);
+        let mut serde = Vec::new();
+        if field.name != field.wire {
+            let wire = &field.wire;
+            serde.push(quote!(rename = #wire));
+        }
+        if field.ty.is_option() {
+            serde.push(quote!(default));
+        }
+        if field.skip_if_none {
+            serde.push(quote!(skip_serializing_if = "Option::is_none"));
+        }
+        let serde = (!serde.is_empty()).then(|| quote!(#[serde(#(#serde),*)]));
+        quote! { #docs #serde pub #field_ident: #ty, }
+    });
+    let additional_field = additional.zip(additional_name.as_ref()).map(|(ty, field)| {
+        let ty = match ty {
+            TypeRef::Value => quote!(serde_json::Map<String, serde_json::Value>),
+            other => {
+                let other = rust_type(other, true);
+                quote!(std::collections::BTreeMap<String, #other>)
+            }
+        };
+        let field = ident(field);
+        quote! {
+            /// Properties beyond those named above.
+            #[serde(flatten)]
+            pub #field: #ty,
+        }
+    });
+    let secret = fields.iter().any(|f| f.secret);
+    let default = fields.iter().all(|f| f.ty.is_option()).then(|| quote!(Default,));
+    let derive_debug = (!secret).then(|| quote!(Debug,));
+    let debug_impl = secret.then(|| {
+        let type_name = &def.name;
+        let entries = fields.iter().map(|field| {
+            let wire = &field.name;
+            let field_ident = ident(&field.name);
+            if !field.secret {
+                quote!(.field(#wire, &self.#field_ident))
+            } else if field.ty.is_option() {
+                quote!(.field(#wire, &self.#field_ident.as_ref().map(|_| "<redacted>")))
+            } else {
+                quote!(.field(#wire, &"<redacted>"))
+            }
+        });
+        let additional_entry = additional_name.as_ref().map(|field| {
+            let field_ident = ident(field);
+            quote!(.field(#field, &self.#field_ident))
+        });
+        quote! {
+            impl std::fmt::Debug for #name {
+                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.debug_struct(#type_name) #(#entries)* #additional_entry .finish()
+                }
+            }
+        }
+    });
+    let _ = api;
+    quote! {
+        #docs
+        #[derive(#derive_debug Clone, #default PartialEq, Serialize, Deserialize)]
+        pub struct #name {
+            #(#field_items)*
+            #additional_field
+        }
+        #debug_impl
+    }
+}
+
+fn enum_item(def: &TypeDef, docs: TokenStream, variants: &[EnumVariant], unknown: &str) -> TokenStream {
+    let name = ident(&def.name);
+    let unknown = ident(unknown);
+    let items = variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let wire = &v.wire;
+        let rename = (v.name != v.wire).then(|| quote!(#[serde(rename = #wire)]));
+        quote! { #rename #variant, }
+    });
+    let as_str = variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let wire = &v.wire;
+        quote! { Self::#variant => #wire, }
+    });
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        pub enum #name {
+            #(#items)*
+            /// A value this version of the client does not know, kept as sent.
+            #[serde(untagged)]
+            #unknown(String),
+        }
+
+        impl #name {
+            /// The value as it is written in JSON.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#as_str)*
+                    Self::#unknown(value) => value,
+                }
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    }
+}
+
+/// A union with a discriminator: decoded by the tag's value, encoded as the
+/// variant's own object (which carries the tag).
+fn tagged_union(def: &TypeDef, docs: TokenStream, variants: &[UnionVariant], tag: &str, unknown: &str) -> TokenStream {
+    let name = ident(&def.name);
+    let unknown = ident(unknown);
+    let items = variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let ty = rust_type(&v.ty, true);
+        let values = v
+            .tag_values
+            .iter()
+            .map(|value| format!("`{value}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let text = format!(" `{tag}`: {values}");
+        let text = if v.tag_values.is_empty() { String::new() } else { text };
+        let docs = (!text.is_empty()).then(|| quote!(#[doc = #text]));
+        quote! { #docs #variant(#ty), }
+    });
+    let mut seen = std::collections::HashSet::new();
+    let arms = variants.iter().filter_map(|v| {
+        let variant = ident(&v.name);
+        let values: Vec<&String> = v
+            .tag_values
+            .iter()
+            .filter(|value| seen.insert(value.as_str()))
+            .collect();
+        if values.is_empty() {
+            return None;
+        }
+        Some(quote! {
+            #(Some(#values))|* => serde_json::from_value(value).map(Self::#variant).map_err(serde::de::Error::custom),
+        })
+    });
+    let unknown_doc = format!(" A `{tag}` this version of the client does not know, kept as sent.");
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, Serialize)]
+        #[serde(untagged)]
+        pub enum #name {
+            #(#items)*
+            #[doc = #unknown_doc]
+            #unknown(serde_json::Value),
+        }
+
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = serde_json::Value::deserialize(deserializer)?;
+                match value.get(#tag).and_then(serde_json::Value::as_str) {
+                    #(#arms)*
+                    _ => Ok(Self::#unknown(value)),
+                }
+            }
+        }
+    }
+}

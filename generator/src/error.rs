@@ -1,0 +1,125 @@
+//! Errors and warnings of the generator: values that name the place in the
+//! spec (a JSON pointer, RFC 6901) and say what is wrong there.
+
+use std::fmt;
+
+/// A place in the spec, as a JSON pointer (`/paths/~1users/get`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Pointer(String);
+
+impl Pointer {
+    /// The document root (`""`).
+    pub fn root() -> Self {
+        Pointer(String::new())
+    }
+
+    /// This pointer extended by one reference token, escaped as RFC 6901 says.
+    pub fn push(&self, token: impl AsRef<str>) -> Self {
+        let token = token.as_ref().replace('~', "~0").replace('/', "~1");
+        Pointer(format!("{}/{}", self.0, token))
+    }
+
+    /// The pointer of a local `$ref` (`#/components/schemas/User`), if it is one.
+    pub fn from_ref(reference: &str) -> Option<Self> {
+        reference.strip_prefix('#').map(|p| Pointer(p.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Pointer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_empty() {
+            f.write_str("#")
+        } else {
+            write!(f, "#{}", self.0)
+        }
+    }
+}
+
+/// Why the generator could not produce a crate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Error {
+    /// The text is not YAML or JSON.
+    Syntax {
+        line: Option<usize>,
+        column: Option<usize>,
+        message: String,
+    },
+    /// The document is well-formed but is not what OpenAPI 3.0 allows here.
+    Invalid { at: Pointer, message: String },
+    /// The rendered code or templates failed; a bug of the generator, not of the spec.
+    Internal { message: String },
+}
+
+impl Error {
+    pub(crate) fn invalid(at: &Pointer, message: impl Into<String>) -> Self {
+        Error::Invalid {
+            at: at.clone(),
+            message: message.into(),
+        }
+    }
+
+    /// The place in the spec the error is about, when there is one.
+    pub fn pointer(&self) -> Option<&Pointer> {
+        match self {
+            Error::Invalid { at, .. } => Some(at),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Syntax {
+                line: Some(line),
+                column,
+                message,
+            } => {
+                write!(f, "syntax error at line {line}")?;
+                if let Some(column) = column {
+                    write!(f, ", column {column}")?;
+                }
+                write!(f, ": {message}")
+            }
+            Error::Syntax { message, .. } => write!(f, "syntax error: {message}"),
+            Error::Invalid { at, message } => write!(f, "at {at}: {message}"),
+            Error::Internal { message } => write!(f, "internal error: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Something the generator skipped or changed, and where.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Warning {
+    pub at: Pointer,
+    pub message: String,
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "at {}: {}", self.at, self.message)
+    }
+}
+
+/// Collects warnings as the stages run; kept in the order they were found.
+#[derive(Debug, Default)]
+pub(crate) struct Warnings(Vec<Warning>);
+
+impl Warnings {
+    pub fn warn(&mut self, at: &Pointer, message: impl Into<String>) {
+        self.0.push(Warning {
+            at: at.clone(),
+            message: message.into(),
+        });
+    }
+
+    pub fn into_vec(self) -> Vec<Warning> {
+        self.0
+    }
+}

@@ -1,0 +1,56 @@
+//! An OpenAPI 3.0 to Rust client generator: spec text in, files out.
+//!
+//! ```text
+//! spec text ──load──▶ openapiv3::OpenAPI ──lower──▶ model::Api ──emit──▶ tokens ──format──▶ files
+//! ```
+//!
+//! Every stage is a pure function; nothing here reads or writes files. The
+//! `xtask` crate is the thin edge that does.
+
+mod emit;
+mod error;
+mod load;
+mod lower;
+mod model;
+mod naming;
+mod templates;
+
+pub use error::{Error, Pointer, Warning};
+use std::collections::BTreeMap;
+
+/// What to generate.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The crate's package name, e.g. `vrm-client`.
+    pub crate_name: String,
+    /// The crate's version.
+    pub version: String,
+    /// Where the spec is, relative to the repository root, for the
+    /// "generated from" headers (`specs/vrm.yaml`).
+    pub spec_path: String,
+}
+
+/// A generated crate, in memory.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    /// Path relative to the crate root (`src/lib.rs`) to contents.
+    pub files: BTreeMap<String, String>,
+    /// What was skipped or repaired, with where.
+    pub warnings: Vec<Warning>,
+    pub operations: usize,
+    pub types: usize,
+}
+
+/// Generate a client crate from an OpenAPI 3.0 document (YAML or JSON).
+pub fn generate(spec: &str, options: &Options) -> Result<Generated, Error> {
+    let mut warnings = error::Warnings::default();
+    let document = load::parse(spec, &mut warnings)?;
+    let api = lower::lower(&document.api, &document.raw, &mut warnings)?;
+    let files = emit::emit(&api, options)?;
+    Ok(Generated {
+        files,
+        warnings: warnings.into_vec(),
+        operations: api.operations.len(),
+        types: api.types.len(),
+    })
+}

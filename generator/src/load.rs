@@ -1,0 +1,388 @@
+//! The loader: spec text (YAML or JSON) to an `openapiv3::OpenAPI` document.
+//!
+//! This is the only module that knows about `serde_yaml` (archived upstream):
+//! replacing it with a maintained fork is a change to this file alone.
+//!
+//! Real specs are often not quite OpenAPI 3.0. Before the typed parse, the
+//! raw tree is tidied in the few ways that keep the meaning obvious (a string
+//! `"false"` where a boolean belongs, 3.1's `type: [X, "null"]`, a numeric
+//! `exclusiveMinimum`, integer bounds beyond `i64`); each repair is a warning
+//! naming its place.
+
+use crate::error::{Error, Pointer, Warnings};
+use serde_json::{Map, Value};
+
+/// An extension the loader adds to integer schemas whose bounds do not fit
+/// `i64`, so the type mapping can pick a wider type: `"u64"` or `"i128"`.
+pub(crate) const WIDE_INTEGER: &str = "x-generator-wide-integer";
+
+/// A parsed spec: the typed document, and the same document as a JSON tree
+/// (for `$ref`s that point outside `components`).
+pub(crate) struct Document {
+    pub api: openapiv3::OpenAPI,
+    pub raw: Value,
+}
+
+/// Parse a spec. JSON is recognised by its first non-blank character.
+pub(crate) fn parse(text: &str, warnings: &mut Warnings) -> Result<Document, Error> {
+    let mut raw = parse_tree(text)?;
+    check_version(&raw)?;
+    tidy(&mut raw, &Pointer::root(), warnings);
+    let api = serde_path_to_error::deserialize(&raw).map_err(|err| {
+        // `openapiv3` flattens maps and uses untagged enums, which hide the
+        // position of an error; look for the innermost part that fails.
+        match locate(&raw, &Pointer::root(), Part::Document) {
+            Some((at, message)) => Error::invalid(&at, message),
+            None => Error::invalid(&path_to_pointer(err.path()), err.into_inner().to_string()),
+        }
+    })?;
+    Ok(Document { api, raw })
+}
+
+/// The parts of an OpenAPI document that `locate` knows how to descend.
+#[derive(Clone, Copy)]
+enum Part {
+    Document,
+    PathItem,
+    Operation,
+    Parameter,
+    RequestBody,
+    Response,
+    Schema,
+    SecurityScheme,
+}
+
+/// The innermost part of `value` (a `part`) that does not deserialize, and why.
+fn locate(value: &Value, at: &Pointer, part: Part) -> Option<(Pointer, String)> {
+    if value.get("$ref").is_some_and(Value::is_string) {
+        return None;
+    }
+    let child = |key: &str, part: Part| value.get(key).and_then(|v| locate(v, &at.push(key), part));
+    let each = |key: &str, part: Part| -> Option<(Pointer, String)> {
+        let here = at.push(key);
+        // Lists are lists, maps are maps; a wrong container is the part's own error.
+        let list = matches!(key, "parameters" | "allOf" | "oneOf" | "anyOf");
+        match value.get(key)? {
+            Value::Object(map) if !list => map.iter().find_map(|(k, v)| locate(v, &here.push(k), part)),
+            Value::Array(items) if list => items
+                .iter()
+                .enumerate()
+                .find_map(|(i, v)| locate(v, &here.push(i.to_string()), part)),
+            _ => None,
+        }
+    };
+    let content_schemas = || -> Option<(Pointer, String)> {
+        let here = at.push("content");
+        value.get("content")?.as_object()?.iter().find_map(|(media, v)| {
+            v.get("schema")
+                .and_then(|s| locate(s, &here.push(media).push("schema"), Part::Schema))
+        })
+    };
+    let inner = match part {
+        Part::Document => each("paths", Part::PathItem).or_else(|| {
+            let components = value.get("components")?;
+            let here = at.push("components");
+            let kinds = [
+                ("schemas", Part::Schema),
+                ("parameters", Part::Parameter),
+                ("requestBodies", Part::RequestBody),
+                ("responses", Part::Response),
+                ("securitySchemes", Part::SecurityScheme),
+            ];
+            kinds.iter().find_map(|(key, part)| {
+                let map = components.get(*key)?.as_object()?;
+                map.iter().find_map(|(k, v)| locate(v, &here.push(key).push(k), *part))
+            })
+        }),
+        Part::PathItem => ["get", "put", "post", "delete", "options", "head", "patch", "trace"]
+            .iter()
+            .find_map(|m| child(m, Part::Operation))
+            .or_else(|| each("parameters", Part::Parameter)),
+        Part::Operation => each("parameters", Part::Parameter)
+            .or_else(|| child("requestBody", Part::RequestBody))
+            .or_else(|| each("responses", Part::Response)),
+        Part::Parameter => child("schema", Part::Schema),
+        Part::RequestBody | Part::Response => content_schemas(),
+        Part::Schema => ["items", "additionalProperties", "not"]
+            .iter()
+            .find_map(|k| child(k, Part::Schema).filter(|_| value.get(*k).is_some_and(Value::is_object)))
+            .or_else(|| each("properties", Part::Schema))
+            .or_else(|| each("allOf", Part::Schema))
+            .or_else(|| each("oneOf", Part::Schema))
+            .or_else(|| each("anyOf", Part::Schema)),
+        Part::SecurityScheme => None,
+    };
+    if inner.is_some() {
+        return inner;
+    }
+    match part {
+        Part::Document => check::<openapiv3::OpenAPI>(value, at),
+        Part::PathItem => check::<openapiv3::PathItem>(value, at),
+        Part::Operation => check::<openapiv3::Operation>(value, at),
+        Part::Parameter => check::<openapiv3::Parameter>(value, at),
+        Part::RequestBody => check::<openapiv3::RequestBody>(value, at),
+        Part::Response => check::<openapiv3::Response>(value, at),
+        Part::Schema => check::<openapiv3::Schema>(value, at),
+        Part::SecurityScheme => check::<openapiv3::SecurityScheme>(value, at),
+    }
+}
+
+/// Whether `value` is a `T`; if not, the innermost field serde can name.
+fn check<T: serde::de::DeserializeOwned>(value: &Value, at: &Pointer) -> Option<(Pointer, String)> {
+    let err = serde_path_to_error::deserialize::<_, T>(value).err()?;
+    let inner = path_to_pointer(err.path());
+    let at = Pointer::from_ref(&format!("#{}{}", at.as_str(), inner.as_str())).unwrap_or_default();
+    Some((at, err.into_inner().to_string()))
+}
+
+/// YAML or JSON text to an untyped tree.
+fn parse_tree(text: &str) -> Result<Value, Error> {
+    if text.trim_start().starts_with('{') {
+        serde_json::from_str(text).map_err(|err| Error::Syntax {
+            line: Some(err.line()),
+            column: Some(err.column()),
+            message: format!("invalid JSON: {err}"),
+        })
+    } else {
+        serde_yaml::from_str(text).map_err(|err| {
+            let location = err.location();
+            Error::Syntax {
+                line: location.as_ref().map(|l| l.line()),
+                column: location.as_ref().map(|l| l.column()),
+                message: format!("invalid YAML: {err}"),
+            }
+        })
+    }
+}
+
+fn check_version(raw: &Value) -> Result<(), Error> {
+    let root = Pointer::root();
+    let Some(object) = raw.as_object() else {
+        return Err(Error::invalid(&root, "the document is not a mapping"));
+    };
+    if object.contains_key("swagger") {
+        return Err(Error::invalid(
+            &root.push("swagger"),
+            "Swagger 2.0 documents are not supported; convert to OpenAPI 3.0 first",
+        ));
+    }
+    match object.get("openapi") {
+        Some(Value::String(v)) if v.starts_with("3.") => Ok(()),
+        Some(other) => Err(Error::invalid(
+            &root.push("openapi"),
+            format!("expected an OpenAPI 3.x version string, found {other}"),
+        )),
+        None => Err(Error::invalid(&root, "missing the `openapi` version field")),
+    }
+}
+
+/// Keys whose value is a boolean in OpenAPI 3.0 wherever they are keywords.
+const BOOLEAN_KEYWORDS: &[&str] = &[
+    "nullable",
+    "readOnly",
+    "writeOnly",
+    "deprecated",
+    "explode",
+    "allowReserved",
+    "allowEmptyValue",
+    "uniqueItems",
+    "required",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+];
+
+/// Keys whose values are data or vendor extensions, not spec structure.
+fn is_data_key(key: &str) -> bool {
+    matches!(key, "example" | "examples" | "default" | "enum" | "const") || key.starts_with("x-")
+}
+
+fn tidy(value: &mut Value, at: &Pointer, warnings: &mut Warnings) {
+    match value {
+        Value::Object(map) => {
+            tidy_object(map, at, warnings);
+            for (key, child) in map.iter_mut() {
+                if !is_data_key(key) {
+                    tidy(child, &at.push(key), warnings);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (index, item) in items.iter_mut().enumerate() {
+                tidy(item, &at.push(index.to_string()), warnings);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn tidy_object(map: &mut Map<String, Value>, at: &Pointer, warnings: &mut Warnings) {
+    for key in BOOLEAN_KEYWORDS {
+        let Some(Value::String(text)) = map.get(*key) else {
+            continue;
+        };
+        let flag = match text.trim() {
+            "true" => true,
+            "false" => false,
+            _ => continue,
+        };
+        warnings.warn(
+            &at.push(key),
+            format!("`{key}` is the string \"{text}\"; read as the boolean {flag}"),
+        );
+        map.insert((*key).to_owned(), Value::Bool(flag));
+    }
+
+    // OpenAPI 3.1 / JSON Schema: `type: [X, "null"]`.
+    if let Some(Value::Array(types)) = map.get("type") {
+        let names: Vec<String> = types.iter().filter_map(|t| t.as_str().map(str::to_owned)).collect();
+        let nullable = names.iter().any(|t| t == "null");
+        let rest: Vec<&String> = names.iter().filter(|t| *t != "null").collect();
+        warnings.warn(
+            &at.push("type"),
+            "`type` is a list (OpenAPI 3.1); read as one type with `nullable`",
+        );
+        match rest.as_slice() {
+            [single] => {
+                map.insert("type".into(), Value::String((*single).clone()));
+            }
+            _ => {
+                map.remove("type");
+            }
+        }
+        if nullable {
+            map.insert("nullable".into(), Value::Bool(true));
+        }
+    }
+
+    // OpenAPI 3.1 / JSON Schema: numeric `exclusiveMinimum`/`exclusiveMaximum`.
+    for (exclusive, bound) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
+        if let Some(Value::Number(n)) = map.get(exclusive) {
+            let n = n.clone();
+            warnings.warn(
+                &at.push(exclusive),
+                format!("`{exclusive}` is a number (OpenAPI 3.1); read as `{bound}` with `{exclusive}: true`"),
+            );
+            map.insert(bound.into(), Value::Number(n));
+            map.insert(exclusive.into(), Value::Bool(true));
+        }
+    }
+
+    if map.get("type").and_then(Value::as_str) == Some("integer") {
+        tidy_integer_bounds(map, at, warnings);
+    }
+}
+
+/// `openapiv3` keeps integer bounds as `i64`; wider or fractional bounds are
+/// moved out of its way, and a wide bound is remembered in [`WIDE_INTEGER`].
+fn tidy_integer_bounds(map: &mut Map<String, Value>, at: &Pointer, warnings: &mut Warnings) {
+    let mut wide = None;
+    for key in ["minimum", "maximum", "multipleOf"] {
+        let Some(Value::Number(n)) = map.get(key) else {
+            continue;
+        };
+        if n.is_i64() {
+            continue;
+        }
+        if n.is_u64() {
+            wide = Some("u64");
+        } else if n.as_f64().is_some_and(|f| f.fract() == 0.0 && f.abs() >= 9.2e18) {
+            wide = Some("i128");
+        } else {
+            warnings.warn(
+                &at.push(key),
+                format!("`{key}` of an integer is not an integer; ignored"),
+            );
+        }
+        map.remove(key);
+    }
+    if let Some(kind) = wide {
+        if kind == "u64" && map.get("minimum").and_then(Value::as_i64).is_some_and(|m| m < 0) {
+            map.insert(WIDE_INTEGER.into(), Value::String("i128".into()));
+        } else {
+            map.insert(WIDE_INTEGER.into(), Value::String(kind.into()));
+        }
+    }
+}
+
+fn path_to_pointer(path: &serde_path_to_error::Path) -> Pointer {
+    use serde_path_to_error::Segment;
+    path.iter().fold(Pointer::root(), |at, segment| match segment {
+        Segment::Seq { index } => at.push(index.to_string()),
+        Segment::Map { key } => at.push(key),
+        Segment::Enum { variant } => at.push(variant),
+        Segment::Unknown => at,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(text: &str) -> (Result<openapiv3::OpenAPI, Error>, Vec<String>) {
+        let mut warnings = Warnings::default();
+        let result = parse(text, &mut warnings).map(|doc| doc.api);
+        let warnings = warnings.into_vec().iter().map(ToString::to_string).collect();
+        (result, warnings)
+    }
+
+    #[test]
+    fn yaml_syntax_error_names_the_line() {
+        let (result, _) = load("openapi: 3.0.0\ninfo: [unclosed\n");
+        let err = result.unwrap_err();
+        assert!(matches!(err, Error::Syntax { line: Some(_), .. }), "{err:?}");
+        assert!(err.to_string().contains("line"), "{err}");
+    }
+
+    #[test]
+    fn json_syntax_error_names_line_and_column() {
+        let (result, _) = load("{\n  \"openapi\": \"3.0.0\",\n  \"info\": }\n");
+        let err = result.unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::Syntax {
+                    line: Some(3),
+                    column: Some(_),
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn wrong_type_names_the_pointer() {
+        let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses: 7\n";
+        let (result, _) = load(spec);
+        let err = result.unwrap_err();
+        assert_eq!(
+            err.pointer().map(Pointer::as_str),
+            Some("/paths/~1a/get/responses"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn swagger_two_is_refused_by_name() {
+        let (result, _) = load("swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\n");
+        assert!(result.unwrap_err().to_string().contains("Swagger 2.0"));
+    }
+
+    #[test]
+    fn string_booleans_are_read_as_booleans_with_a_warning() {
+        let spec = "openapi: 3.0.0\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        x: {type: string, readOnly: 'false'}\n";
+        let (result, warnings) = load(spec);
+        assert!(result.is_ok(), "{result:?}");
+        assert_eq!(warnings.len(), 1);
+        assert!(warnings[0].starts_with("at #/components/schemas/A/properties/x/readOnly"));
+    }
+
+    #[test]
+    fn wide_integer_bounds_are_kept_as_an_extension() {
+        let spec = "openapi: 3.0.0\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Big: {type: integer, minimum: 0, maximum: 18446744073709551615}\n";
+        let (result, _) = load(spec);
+        let doc = result.unwrap();
+        let schema = doc.components.unwrap().schemas["Big"].clone().into_item().unwrap();
+        assert_eq!(schema.schema_data.extensions[WIDE_INTEGER], "u64");
+    }
+}

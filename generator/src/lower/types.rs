@@ -1,0 +1,782 @@
+//! The type mapping: JSON Schema (as OpenAPI 3.0 has it) to Rust types.
+//!
+//! | schema                                   | Rust                                        |
+//! |------------------------------------------|---------------------------------------------|
+//! | `string` (any format but enums)          | `String`                                    |
+//! | `string` + `enum`                        | enum with an `Unknown(String)` catch-all    |
+//! | `integer` (`int32`, `int64`, `uint64`)   | `i32`, `i64`, `u64`; wider bounds: `i128`   |
+//! | `number` (`float`, `double`)             | `f32`, `f64`                                |
+//! | `boolean`                                | `bool`                                      |
+//! | `array`                                  | `Vec<T>`                                    |
+//! | `object` + `properties`                  | struct; optional fields `Option<T>`         |
+//! | `object` + `additionalProperties: T`     | `BTreeMap<String, T>` (flattened in structs)|
+//! | `object` alone, `{}`                     | `serde_json::Map` / `serde_json::Value`     |
+//! | `allOf`                                  | one struct with the parts' properties merged|
+//! | `oneOf`/`anyOf`                          | enum: tagged by the discriminator, else untagged |
+//! | `nullable: true`                         | `Option<T>`                                 |
+//!
+//! Inline schemas that become types are named from where they stand
+//! (`UserQuerySelect` for `UserQuery.select`). Types that contain themselves
+//! get a `Box` where the cycle closes.
+
+use super::{Context, SchemaRef, ref_pointer, unescape};
+use crate::error::{Error, Pointer};
+use crate::load::WIDE_INTEGER;
+use crate::model::{Docs, EnumVariant, Field, TypeDef, TypeKind, TypeRef, UnionVariant};
+use crate::naming::{self, Scope};
+use indexmap::IndexMap;
+use openapiv3::{
+    AdditionalProperties, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
+    VariantOrUnknownOrEmpty,
+};
+use std::collections::{HashMap, HashSet};
+
+/// The named types found so far.
+#[derive(Debug, Default)]
+pub(crate) struct Registry {
+    names: Scope,
+    /// The type that stands for the schema at a pointer, once known.
+    by_pointer: HashMap<Pointer, TypeRef>,
+    defs: Vec<TypeDef>,
+    /// Component schemas that have a name but no definition yet.
+    pending: Vec<(Pointer, String)>,
+}
+
+impl Registry {
+    /// All definitions, recursive ones boxed, sorted by name.
+    pub fn finish(self) -> Vec<TypeDef> {
+        let mut defs = self.defs;
+        box_cycles(&mut defs);
+        defs.sort_by(|a, b| a.name.cmp(&b.name));
+        defs
+    }
+}
+
+/// What a schema turns into, before any name is chosen.
+enum Shape {
+    /// A type that needs no definition of its own.
+    Ref(TypeRef),
+    Struct,
+    Enum,
+    Union,
+}
+
+impl Context<'_> {
+    /// Give every component schema its name, before anything refers to it.
+    pub(super) fn declare_component_schemas(&mut self) -> Result<(), Error> {
+        let Some(components) = &self.api.components else {
+            return Ok(());
+        };
+        let base = Pointer::root().push("components").push("schemas");
+        for (key, schema) in &components.schemas {
+            let at = base.push(key);
+            let name = self.types.names.claim(&naming::type_name(key));
+            let named = TypeRef::Named(name.clone());
+            let nullable = matches!(schema, ReferenceOr::Item(s) if is_nullable(s));
+            let ty = if nullable { named.option() } else { named };
+            self.types.by_pointer.insert(at.clone(), ty);
+            self.types.pending.push((at, name));
+        }
+        Ok(())
+    }
+
+    pub(super) fn define_component_schemas(&mut self) -> Result<(), Error> {
+        let Some(components) = &self.api.components else {
+            return Ok(());
+        };
+        let pending = std::mem::take(&mut self.types.pending);
+        for (at, name) in pending {
+            let key = unescape(at.as_str().rsplit('/').next().unwrap_or_default());
+            let schema = &components.schemas[&key];
+            match schema {
+                ReferenceOr::Reference { reference } => {
+                    self.follow(reference, &at)?; // a dangling ref or a cycle of refs is an error
+                    let target = self.named_ref(reference, &at)?;
+                    self.push_def(name, Docs::default(), at, TypeKind::Alias(target));
+                }
+                ReferenceOr::Item(schema) => self.define(name, schema, &at)?,
+            }
+        }
+        Ok(())
+    }
+
+    /// The Rust type of a schema that stands at `at`; `hint` names it if it
+    /// needs a definition of its own.
+    pub fn type_of(&mut self, schema: SchemaRef<'_>, hint: &str, at: &Pointer) -> Result<TypeRef, Error> {
+        match schema {
+            SchemaRef::Ref(reference) => self.named_ref(reference, at),
+            SchemaRef::Item(schema) => self.inline(schema, hint, at),
+        }
+    }
+
+    /// The type a `$ref` stands for.
+    fn named_ref(&mut self, reference: &str, at: &Pointer) -> Result<TypeRef, Error> {
+        let pointer = ref_pointer(reference, at)?;
+        if let Some(ty) = self.types.by_pointer.get(&pointer) {
+            return Ok(ty.clone());
+        }
+        let (schema, target) = self.resolve_schema(reference, at)?;
+        let schema = schema.into_owned();
+        if let Some(ty) = self.types.by_pointer.get(&target) {
+            let ty = ty.clone();
+            self.types.by_pointer.insert(pointer, ty.clone());
+            return Ok(ty);
+        }
+        let hint = hint_from_pointer(&target);
+        let ty = self.inline(&schema, &hint, &target)?;
+        self.types.by_pointer.insert(pointer, ty.clone());
+        Ok(ty)
+    }
+
+    /// The type of a schema written in place.
+    fn inline(&mut self, schema: &Schema, hint: &str, at: &Pointer) -> Result<TypeRef, Error> {
+        let ty = match self.shape(schema, hint, at)? {
+            Shape::Ref(ty) => ty,
+            _ => {
+                if let Some(ty) = self.types.by_pointer.get(at) {
+                    return Ok(ty.clone());
+                }
+                let name = self.types.names.claim(&naming::type_name(hint));
+                let named = TypeRef::Named(name.clone());
+                let ty = if is_nullable(schema) { named.option() } else { named };
+                self.types.by_pointer.insert(at.clone(), ty.clone());
+                self.define(name, schema, at)?;
+                return Ok(ty);
+            }
+        };
+        Ok(if is_nullable(schema) { ty.option() } else { ty })
+    }
+
+    /// Define the type `name` from `schema`.
+    fn define(&mut self, name: String, schema: &Schema, at: &Pointer) -> Result<(), Error> {
+        let docs = schema_docs(schema);
+        let kind = match self.shape(schema, &name, at)? {
+            Shape::Ref(ty) => TypeKind::Alias(ty),
+            Shape::Struct => self.struct_kind(schema, &name, at)?,
+            Shape::Enum => enum_kind(schema),
+            Shape::Union => self.union_kind(schema, &name, at)?,
+        };
+        self.push_def(name, docs, at.clone(), kind);
+        Ok(())
+    }
+
+    fn push_def(&mut self, name: String, docs: Docs, at: Pointer, kind: TypeKind) {
+        self.types.defs.push(TypeDef { name, docs, at, kind });
+    }
+
+    fn shape(&mut self, schema: &Schema, hint: &str, at: &Pointer) -> Result<Shape, Error> {
+        let shape = match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) => {
+                if s.enumeration.iter().any(Option::is_some) {
+                    Shape::Enum
+                } else {
+                    Shape::Ref(TypeRef::String)
+                }
+            }
+            SchemaKind::Type(Type::Number(n)) => Shape::Ref(match n.format {
+                VariantOrUnknownOrEmpty::Item(NumberFormat::Float) => TypeRef::F32,
+                _ => TypeRef::F64,
+            }),
+            SchemaKind::Type(Type::Integer(i)) => Shape::Ref(integer_type(schema, &i.format)),
+            SchemaKind::Type(Type::Boolean(_)) => Shape::Ref(TypeRef::Bool),
+            SchemaKind::Type(Type::Object(o)) => {
+                if o.properties.is_empty() {
+                    Shape::Ref(self.map_type(o.additional_properties.as_ref(), hint, at)?)
+                } else {
+                    Shape::Struct
+                }
+            }
+            SchemaKind::Type(Type::Array(a)) => Shape::Ref(self.array_type(a.items.as_ref(), hint, at)?),
+            SchemaKind::OneOf { one_of: alternatives } | SchemaKind::AnyOf { any_of: alternatives } => {
+                let keyword = if matches!(schema.schema_kind, SchemaKind::OneOf { .. }) {
+                    "oneOf"
+                } else {
+                    "anyOf"
+                };
+                self.union_shape(alternatives, keyword, hint, at)?
+            }
+            SchemaKind::AllOf { all_of } => match all_of.as_slice() {
+                [] => Shape::Ref(TypeRef::Value),
+                [single] => {
+                    let single = self.type_of(single.into(), hint, &at.push("allOf").push("0"))?;
+                    Shape::Ref(single)
+                }
+                parts => {
+                    if self.all_objects(parts, at)? {
+                        Shape::Struct
+                    } else {
+                        // Parts that are not objects (constraints on one
+                        // primitive): the first part's type stands for all.
+                        Shape::Ref(self.type_of((&parts[0]).into(), hint, &at.push("allOf").push("0"))?)
+                    }
+                }
+            },
+            SchemaKind::Not { .. } => Shape::Ref(TypeRef::Value),
+            SchemaKind::Any(any) => {
+                if !any.one_of.is_empty() {
+                    self.union_shape(&any.one_of, "oneOf", hint, at)?
+                } else if !any.any_of.is_empty() {
+                    self.union_shape(&any.any_of, "anyOf", hint, at)?
+                } else if !any.all_of.is_empty() || !any.properties.is_empty() {
+                    Shape::Struct
+                } else if any.items.is_some() || any.typ.as_deref() == Some("array") {
+                    Shape::Ref(self.array_type(any.items.as_ref(), hint, at)?)
+                } else {
+                    match any.typ.as_deref() {
+                        Some("object") => Shape::Ref(self.map_type(any.additional_properties.as_ref(), hint, at)?),
+                        Some("string") if any.enumeration.iter().any(|v| v.is_string()) => Shape::Enum,
+                        Some("string") => Shape::Ref(TypeRef::String),
+                        Some("integer") => Shape::Ref(TypeRef::I64),
+                        Some("number") => Shape::Ref(TypeRef::F64),
+                        Some("boolean") => Shape::Ref(TypeRef::Bool),
+                        None if any.additional_properties.is_some() => {
+                            Shape::Ref(self.map_type(any.additional_properties.as_ref(), hint, at)?)
+                        }
+                        _ => Shape::Ref(TypeRef::Value),
+                    }
+                }
+            }
+        };
+        Ok(shape)
+    }
+
+    fn union_shape(
+        &mut self,
+        alternatives: &[ReferenceOr<Schema>],
+        keyword: &str,
+        hint: &str,
+        at: &Pointer,
+    ) -> Result<Shape, Error> {
+        let real: Vec<(usize, &ReferenceOr<Schema>)> = alternatives
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| !is_null_type(s))
+            .collect();
+        Ok(match real.as_slice() {
+            [] => Shape::Ref(TypeRef::Value),
+            [(index, single)] => {
+                let ty = self.type_of((*single).into(), hint, &at.push(keyword).push(index.to_string()))?;
+                Shape::Ref(ty)
+            }
+            _ => Shape::Union,
+        })
+    }
+
+    fn array_type(
+        &mut self,
+        items: Option<&ReferenceOr<Box<Schema>>>,
+        hint: &str,
+        at: &Pointer,
+    ) -> Result<TypeRef, Error> {
+        let item = match items {
+            Some(items) => self.type_of(items.into(), &format!("{hint}Item"), &at.push("items"))?,
+            None => TypeRef::Value,
+        };
+        Ok(TypeRef::Vec(Box::new(item)))
+    }
+
+    fn map_type(
+        &mut self,
+        additional: Option<&AdditionalProperties>,
+        hint: &str,
+        at: &Pointer,
+    ) -> Result<TypeRef, Error> {
+        Ok(match additional {
+            Some(AdditionalProperties::Schema(schema)) => {
+                let value = self.type_of(
+                    schema.as_ref().into(),
+                    &format!("{hint}Value"),
+                    &at.push("additionalProperties"),
+                )?;
+                TypeRef::Map(Box::new(value))
+            }
+            _ => TypeRef::Object,
+        })
+    }
+
+    /// Whether every `allOf` part is an object (or itself a merge of objects).
+    fn all_objects(&self, parts: &[ReferenceOr<Schema>], at: &Pointer) -> Result<bool, Error> {
+        for (index, part) in parts.iter().enumerate() {
+            let here = at.push("allOf").push(index.to_string());
+            let (schema, _) = match part {
+                ReferenceOr::Reference { reference } => self.resolve_schema(reference, &here)?,
+                ReferenceOr::Item(schema) => (std::borrow::Cow::Borrowed(schema), here),
+            };
+            let object = match &schema.schema_kind {
+                SchemaKind::Type(Type::Object(_)) | SchemaKind::AllOf { .. } => true,
+                SchemaKind::Any(any) => {
+                    !any.properties.is_empty()
+                        || !any.all_of.is_empty()
+                        || any.typ.as_deref() == Some("object")
+                        || (any.typ.is_none() && any.one_of.is_empty() && any.any_of.is_empty())
+                }
+                SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => true,
+                _ => false,
+            };
+            if !object {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    fn struct_kind(&mut self, schema: &Schema, name: &str, at: &Pointer) -> Result<TypeKind, Error> {
+        let mut parts = ObjectParts::default();
+        let mut visited = HashSet::new();
+        self.collect_object(schema, at, &mut parts, &mut visited)?;
+
+        let mut scope = Scope::new();
+        let mut fields = Vec::with_capacity(parts.properties.len());
+        for (wire, (property, here)) in &parts.properties {
+            let field_name = scope.claim(&naming::snake(wire, "field"));
+            let hint = format!("{name}{}", naming::pascal(wire, "", "Field"));
+            let ty = self.type_of(property.as_ref(), &hint, here)?;
+            let data = match property {
+                Property::Item(schema) => Some(&schema.schema_data),
+                Property::Ref(_) => None,
+            };
+            let read_or_write_only = data.is_some_and(|d| d.read_only || d.write_only);
+            let required = parts.required.contains(wire.as_str()) && !read_or_write_only;
+            let (ty, skip_if_none) = if required { (ty, false) } else { (ty.option(), true) };
+            let secret = is_secret(wire, property);
+            let docs = match property {
+                Property::Item(schema) => schema_docs(schema),
+                Property::Ref(_) => Docs::default(),
+            };
+            fields.push(Field {
+                name: field_name,
+                wire: wire.clone(),
+                ty,
+                skip_if_none,
+                secret,
+                deprecated: data.is_some_and(|d| d.deprecated),
+                docs,
+            });
+        }
+        let additional = match parts.additional {
+            Some((AdditionalProperties::Schema(schema), here)) => Some(self.type_of(
+                schema.as_ref().into(),
+                &format!("{name}Value"),
+                &here.push("additionalProperties"),
+            )?),
+            Some((AdditionalProperties::Any(true), _)) => Some(TypeRef::Value),
+            _ => None,
+        };
+        Ok(TypeKind::Struct { fields, additional })
+    }
+
+    /// Gather the properties of an object schema, following `allOf`.
+    fn collect_object(
+        &mut self,
+        schema: &Schema,
+        at: &Pointer,
+        parts: &mut ObjectParts,
+        visited: &mut HashSet<Pointer>,
+    ) -> Result<(), Error> {
+        if !visited.insert(at.clone()) {
+            return Ok(());
+        }
+        let (properties, required, additional, all_of, unions) = match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(o)) => (
+                Some(&o.properties),
+                &o.required[..],
+                o.additional_properties.as_ref(),
+                &[][..],
+                false,
+            ),
+            SchemaKind::AllOf { all_of } => (None, &[][..], None, &all_of[..], false),
+            SchemaKind::Any(any) => (
+                Some(&any.properties),
+                &any.required[..],
+                any.additional_properties.as_ref(),
+                &any.all_of[..],
+                !any.one_of.is_empty() || !any.any_of.is_empty(),
+            ),
+            SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => (None, &[][..], None, &[][..], true),
+            _ => (None, &[][..], None, &[][..], false),
+        };
+        if unions {
+            self.warnings.warn(
+                at,
+                "the alternatives (`oneOf`/`anyOf`) of a merged object are not merged; their properties are left out",
+            );
+        }
+        for (index, part) in all_of.iter().enumerate() {
+            let here = at.push("allOf").push(index.to_string());
+            match part {
+                ReferenceOr::Reference { reference } => {
+                    let (target, pointer) = self.resolve_schema(reference, &here)?;
+                    let target = target.into_owned();
+                    self.collect_object(&target, &pointer, parts, visited)?;
+                }
+                ReferenceOr::Item(item) => self.collect_object(item, &here, parts, visited)?,
+            }
+        }
+        if let Some(properties) = properties {
+            for (key, property) in properties {
+                let here = at.push("properties").push(key);
+                let property = match property {
+                    ReferenceOr::Reference { reference } => Property::Ref(reference.clone()),
+                    ReferenceOr::Item(schema) => Property::Item(schema.as_ref().clone()),
+                };
+                parts.properties.insert(key.clone(), (property, here));
+            }
+        }
+        parts.required.extend(required.iter().cloned());
+        if let Some(additional) = additional {
+            parts.additional = Some((additional.clone(), at.clone()));
+        }
+        Ok(())
+    }
+
+    fn union_kind(&mut self, schema: &Schema, name: &str, at: &Pointer) -> Result<TypeKind, Error> {
+        let (keyword, alternatives) = match &schema.schema_kind {
+            SchemaKind::OneOf { one_of } => ("oneOf", one_of),
+            SchemaKind::AnyOf { any_of } => ("anyOf", any_of),
+            SchemaKind::Any(any) if !any.one_of.is_empty() => ("oneOf", &any.one_of),
+            SchemaKind::Any(any) => ("anyOf", &any.any_of),
+            _ => unreachable!("union_kind is only called for unions"),
+        };
+        let discriminator = schema.schema_data.discriminator.as_ref();
+        let mut scope = Scope::new();
+        let mut variants: Vec<UnionVariant> = Vec::new();
+        for (index, alternative) in alternatives.iter().enumerate() {
+            if is_null_type(alternative) {
+                continue;
+            }
+            let here = at.push(keyword).push(index.to_string());
+            let (base, target) = match alternative {
+                ReferenceOr::Reference { reference } => {
+                    let target = ref_pointer(reference, &here)?;
+                    (hint_from_pointer(&target), Some(target))
+                }
+                ReferenceOr::Item(item) => (variant_base_name(item, index), None),
+            };
+            let variant_name = scope.claim(&naming::pascal(&base, "V", "Variant"));
+            let ty = self.type_of(alternative.into(), &format!("{name}{variant_name}"), &here)?;
+            if variants.iter().any(|v| v.ty == ty) {
+                continue; // the same Rust type twice adds nothing
+            }
+            let tag_values = match (discriminator, &target) {
+                (Some(d), Some(target)) => {
+                    let mut values: Vec<String> = d
+                        .mapping
+                        .iter()
+                        .filter(|(_, to)| mapping_target(to) == *target)
+                        .map(|(value, _)| value.clone())
+                        .collect();
+                    if values.is_empty() {
+                        values.push(unescape(target.as_str().rsplit('/').next().unwrap_or_default()));
+                    }
+                    values
+                }
+                _ => Vec::new(),
+            };
+            variants.push(UnionVariant {
+                name: variant_name,
+                ty,
+                tag_values,
+            });
+        }
+        let unknown = scope.claim("Unknown");
+        Ok(TypeKind::Union {
+            variants,
+            tag: discriminator.map(|d| d.property_name.clone()),
+            unknown,
+        })
+    }
+}
+
+#[derive(Default)]
+struct ObjectParts {
+    properties: IndexMap<String, (Property, Pointer)>,
+    required: HashSet<String>,
+    additional: Option<(AdditionalProperties, Pointer)>,
+}
+
+/// A property's schema, owned (it may come from a resolved `$ref`).
+enum Property {
+    Ref(String),
+    Item(Schema),
+}
+
+impl Property {
+    fn as_ref(&self) -> SchemaRef<'_> {
+        match self {
+            Property::Ref(reference) => SchemaRef::Ref(reference),
+            Property::Item(schema) => SchemaRef::Item(schema),
+        }
+    }
+}
+
+fn enum_kind(schema: &Schema) -> TypeKind {
+    let values: Vec<String> = match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) => s.enumeration.iter().flatten().cloned().collect(),
+        SchemaKind::Any(any) => any
+            .enumeration
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let mut scope = Scope::new();
+    let mut variants = Vec::new();
+    for value in values {
+        if variants.iter().any(|v: &EnumVariant| v.wire == value) {
+            continue;
+        }
+        variants.push(EnumVariant {
+            name: scope.claim(&naming::pascal(&value, "V", "Empty")),
+            wire: value,
+        });
+    }
+    let unknown = if scope.contains("Unknown") {
+        scope.claim("UnknownValue")
+    } else {
+        scope.claim("Unknown")
+    };
+    TypeKind::Enum { variants, unknown }
+}
+
+fn integer_type(schema: &Schema, format: &VariantOrUnknownOrEmpty<IntegerFormat>) -> TypeRef {
+    match schema.schema_data.extensions.get(WIDE_INTEGER).and_then(|v| v.as_str()) {
+        Some("u64") => return TypeRef::U64,
+        Some("i128") => return TypeRef::I128,
+        _ => {}
+    }
+    match format {
+        VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => TypeRef::I32,
+        VariantOrUnknownOrEmpty::Unknown(f) if f == "uint32" => TypeRef::U32,
+        VariantOrUnknownOrEmpty::Unknown(f) if f == "uint64" || f == "uint" => TypeRef::U64,
+        _ => TypeRef::I64,
+    }
+}
+
+pub(super) fn is_nullable(schema: &Schema) -> bool {
+    if schema.schema_data.nullable {
+        return true;
+    }
+    match &schema.schema_kind {
+        SchemaKind::OneOf { one_of: alternatives } | SchemaKind::AnyOf { any_of: alternatives } => {
+            alternatives.iter().any(is_null_type)
+        }
+        SchemaKind::Any(any) => any.one_of.iter().chain(&any.any_of).any(is_null_type),
+        _ => false,
+    }
+}
+
+/// `{type: "null"}` (JSON Schema / OpenAPI 3.1), found among alternatives.
+fn is_null_type(schema: &ReferenceOr<Schema>) -> bool {
+    matches!(schema, ReferenceOr::Item(Schema { schema_kind: SchemaKind::Any(any), .. }) if any.typ.as_deref() == Some("null"))
+}
+
+pub(super) fn schema_docs(schema: &Schema) -> Docs {
+    Docs {
+        summary: schema.schema_data.title.clone(),
+        description: schema.schema_data.description.clone(),
+    }
+}
+
+/// Whether a property holds a secret that must stay out of `Debug` output.
+fn is_secret(wire: &str, property: &Property) -> bool {
+    if let Property::Item(schema) = property {
+        let password_format = match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) => {
+                matches!(s.format, VariantOrUnknownOrEmpty::Item(StringFormat::Password))
+            }
+            SchemaKind::Any(any) => any.format.as_deref() == Some("password"),
+            _ => false,
+        };
+        if password_format {
+            return true;
+        }
+    }
+    naming::is_secret_name(wire)
+}
+
+/// A type-name hint from where a schema stands (`/components/schemas/Pet` → `Pet`).
+fn hint_from_pointer(at: &Pointer) -> String {
+    let tokens: Vec<String> = at.as_str().split('/').skip(1).map(unescape).collect();
+    let tokens: Vec<&str> = tokens.iter().map(String::as_str).collect();
+    match tokens.as_slice() {
+        [.., "components", "schemas", name] => (*name).to_owned(),
+        [.., parent, last] if last.chars().all(|c| c.is_ascii_digit()) || *last == "schema" => {
+            format!("{parent} {last}")
+        }
+        [.., last] => (*last).to_owned(),
+        [] => "Root".to_owned(),
+    }
+}
+
+fn variant_base_name(schema: &Schema, index: usize) -> String {
+    if let Some(title) = &schema.schema_data.title {
+        return title.clone();
+    }
+    let kind = match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) if s.enumeration.iter().any(Option::is_some) => "Enum",
+        SchemaKind::Type(Type::String(_)) => "String",
+        SchemaKind::Type(Type::Integer(_)) => "Integer",
+        SchemaKind::Type(Type::Number(_)) => "Number",
+        SchemaKind::Type(Type::Boolean(_)) => "Boolean",
+        SchemaKind::Type(Type::Array(_)) => "Array",
+        SchemaKind::Type(Type::Object(o)) if o.properties.is_empty() => "Map",
+        SchemaKind::Any(any) => match any.typ.as_deref() {
+            Some("string") => "String",
+            Some("integer") => "Integer",
+            Some("number") => "Number",
+            Some("boolean") => "Boolean",
+            Some("array") => "Array",
+            _ => return format!("Variant{index}"),
+        },
+        _ => return format!("Variant{index}"),
+    };
+    kind.to_owned()
+}
+
+/// A discriminator mapping value: a `$ref` string or a bare schema name.
+fn mapping_target(to: &str) -> Pointer {
+    if to.starts_with('#') {
+        Pointer::from_ref(to).unwrap_or_default()
+    } else {
+        Pointer::root().push("components").push("schemas").push(to)
+    }
+}
+
+/// Box the fields and variants through which a type contains itself.
+///
+/// A type is "contained by value" through fields, `Option`, aliases and
+/// variants, not through `Vec` or maps. The strongly connected components of
+/// that graph are the recursive groups; an edge inside a group is boxed.
+fn box_cycles(defs: &mut [TypeDef]) {
+    let index: HashMap<&str, usize> = defs.iter().enumerate().map(|(i, d)| (d.name.as_str(), i)).collect();
+    let edges: Vec<Vec<usize>> = defs
+        .iter()
+        .map(|def| {
+            let mut out = Vec::new();
+            let mut add = |ty: &TypeRef| {
+                if let Some(name) = by_value_name(ty)
+                    && let Some(&i) = index.get(name)
+                {
+                    out.push(i);
+                }
+            };
+            match &def.kind {
+                TypeKind::Struct { fields, .. } => fields.iter().for_each(|f| add(&f.ty)),
+                TypeKind::Union { variants, .. } => variants.iter().for_each(|v| add(&v.ty)),
+                TypeKind::Alias(ty) => add(ty),
+                TypeKind::Enum { .. } => {}
+            }
+            out
+        })
+        .collect();
+    let component = strongly_connected(&edges);
+    let group_size = |c: usize| component.iter().filter(|&&x| x == c).count();
+    let names: Vec<String> = defs.iter().map(|d| d.name.clone()).collect();
+    for (i, def) in defs.iter_mut().enumerate() {
+        let recursive = |ty: &TypeRef| -> bool {
+            let Some(name) = by_value_name(ty) else { return false };
+            let Some(j) = names.iter().position(|n| n == name) else {
+                return false;
+            };
+            component[j] == component[i] && (i == j || group_size(component[i]) > 1)
+        };
+        match &mut def.kind {
+            TypeKind::Struct { fields, .. } => {
+                for field in fields.iter_mut() {
+                    if recursive(&field.ty) {
+                        field.ty = boxed(field.ty.clone());
+                    }
+                }
+            }
+            TypeKind::Union { variants, .. } => {
+                for variant in variants.iter_mut() {
+                    if recursive(&variant.ty) {
+                        variant.ty = boxed(variant.ty.clone());
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The named type a field holds by value, if any.
+fn by_value_name(ty: &TypeRef) -> Option<&str> {
+    match ty {
+        TypeRef::Named(name) => Some(name),
+        TypeRef::Option(inner) => by_value_name(inner),
+        _ => None,
+    }
+}
+
+fn boxed(ty: TypeRef) -> TypeRef {
+    match ty {
+        TypeRef::Option(inner) => TypeRef::Option(Box::new(boxed(*inner))),
+        other => TypeRef::Box(Box::new(other)),
+    }
+}
+
+/// Tarjan's algorithm, iterative: the component number of each node.
+fn strongly_connected(edges: &[Vec<usize>]) -> Vec<usize> {
+    let n = edges.len();
+    let mut index = vec![usize::MAX; n];
+    let mut low = vec![0; n];
+    let mut on_stack = vec![false; n];
+    let mut stack = Vec::new();
+    let mut component = vec![usize::MAX; n];
+    let mut next_index = 0;
+    let mut next_component = 0;
+    for root in 0..n {
+        if index[root] != usize::MAX {
+            continue;
+        }
+        let mut work = vec![(root, 0usize)];
+        while let Some((node, edge)) = work.pop() {
+            if edge == 0 {
+                index[node] = next_index;
+                low[node] = next_index;
+                next_index += 1;
+                stack.push(node);
+                on_stack[node] = true;
+            }
+            if let Some(&next) = edges[node].get(edge) {
+                work.push((node, edge + 1));
+                if index[next] == usize::MAX {
+                    work.push((next, 0));
+                } else if on_stack[next] {
+                    low[node] = low[node].min(index[next]);
+                }
+                continue;
+            }
+            if low[node] == index[node] {
+                while let Some(member) = stack.pop() {
+                    on_stack[member] = false;
+                    component[member] = next_component;
+                    if member == node {
+                        break;
+                    }
+                }
+                next_component += 1;
+            }
+            if let Some(&(parent, _)) = work.last() {
+                low[parent] = low[parent].min(low[node]);
+            }
+        }
+    }
+    component
+}
+
+#[cfg(test)]
+mod tests {
+    use super::strongly_connected;
+
+    #[test]
+    fn tarjan_finds_cycles_and_self_loops() {
+        // 0 -> 1 -> 2 -> 0, 3 -> 3, 4 alone
+        let c = strongly_connected(&[vec![1], vec![2], vec![0], vec![3], vec![]]);
+        assert_eq!(c[0], c[1]);
+        assert_eq!(c[1], c[2]);
+        assert_ne!(c[0], c[3]);
+        assert_ne!(c[3], c[4]);
+    }
+}

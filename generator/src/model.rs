@@ -1,0 +1,302 @@
+//! The intermediate model: what the client crate will contain, with every
+//! `$ref` resolved and every Rust name chosen, and nothing of the spec's
+//! syntax left. Lowering (`lower/`) builds it; emission (`emit/`) reads it.
+
+use crate::error::Pointer;
+
+/// The whole API, ready to emit.
+#[derive(Debug, Clone)]
+pub struct Api {
+    pub title: String,
+    pub version: String,
+    pub description: Option<String>,
+    /// The first server's URL with its variables at their defaults.
+    pub base_url: Option<String>,
+    /// The server variables of the first server, for documentation.
+    pub server_variables: Vec<ServerVariable>,
+    pub types: Vec<TypeDef>,
+    pub operations: Vec<Operation>,
+    pub security_schemes: Vec<SecurityScheme>,
+    /// The schema of error bodies when all operations agree on one.
+    pub error_body: Option<TypeRef>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ServerVariable {
+    pub name: String,
+    pub default: String,
+}
+
+/// Documentation carried over from the spec.
+#[derive(Debug, Clone, Default)]
+pub struct Docs {
+    pub summary: Option<String>,
+    pub description: Option<String>,
+}
+
+/// A Rust type as used in a field, argument or return type.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TypeRef {
+    String,
+    Bool,
+    I32,
+    I64,
+    U32,
+    U64,
+    I128,
+    F32,
+    F64,
+    /// Raw bytes (`Vec<u8>`): binary bodies and multipart files.
+    Bytes,
+    /// Any JSON value (`serde_json::Value`): the spec leaves the value free.
+    Value,
+    /// A free-form JSON object (`serde_json::Map<String, Value>`).
+    Object,
+    /// A type defined by this crate (name in `types`).
+    Named(String),
+    Vec(Box<TypeRef>),
+    /// A map from string keys (`BTreeMap<String, T>`), for `additionalProperties`.
+    Map(Box<TypeRef>),
+    Option(Box<TypeRef>),
+    /// Indirection that breaks a recursive type.
+    Box(Box<TypeRef>),
+}
+
+impl TypeRef {
+    pub fn option(self) -> TypeRef {
+        match self {
+            TypeRef::Option(_) => self,
+            other => TypeRef::Option(Box::new(other)),
+        }
+    }
+
+    pub fn is_option(&self) -> bool {
+        matches!(self, TypeRef::Option(_))
+    }
+
+    /// The type inside `Option` (or the type itself).
+    pub fn unwrap_option(&self) -> &TypeRef {
+        match self {
+            TypeRef::Option(inner) => inner,
+            other => other,
+        }
+    }
+}
+
+/// One named type of the crate's `types` module.
+#[derive(Debug, Clone)]
+pub struct TypeDef {
+    pub name: String,
+    pub docs: Docs,
+    /// Where the schema is in the spec.
+    pub at: Pointer,
+    pub kind: TypeKind,
+}
+
+#[derive(Debug, Clone)]
+pub enum TypeKind {
+    /// An object with named properties.
+    Struct {
+        fields: Vec<Field>,
+        /// The value type of `additionalProperties`, flattened into the struct.
+        additional: Option<TypeRef>,
+    },
+    /// A string enum; values the spec does not list are kept in `unknown`.
+    Enum {
+        variants: Vec<EnumVariant>,
+        unknown: String,
+    },
+    /// `oneOf`/`anyOf`: one variant per alternative.
+    Union {
+        variants: Vec<UnionVariant>,
+        /// The discriminator property, when the spec names one.
+        tag: Option<String>,
+        /// Variant name for unknown tag values (tagged unions only).
+        unknown: String,
+    },
+    /// Another name for a type (`pub type Name = Target;`).
+    Alias(TypeRef),
+}
+
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub name: String,
+    /// The JSON property name.
+    pub wire: String,
+    /// Already `Option<...>` when the property is optional or nullable.
+    pub ty: TypeRef,
+    /// Absent from the JSON when `None` (optional properties); nullable
+    /// required properties are sent as `null` instead.
+    pub skip_if_none: bool,
+    /// Kept out of `Debug` output.
+    pub secret: bool,
+    pub deprecated: bool,
+    pub docs: Docs,
+}
+
+#[derive(Debug, Clone)]
+pub struct EnumVariant {
+    pub name: String,
+    pub wire: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct UnionVariant {
+    pub name: String,
+    pub ty: TypeRef,
+    /// For a tagged union: the discriminator values that select this variant.
+    pub tag_values: Vec<String>,
+}
+
+/// One operation: one method on `Client` and its request builder.
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// The method name on `Client` (snake case).
+    pub method: String,
+    /// The builder type's name (Pascal case).
+    pub builder: String,
+    /// `GET`, `POST`, ...
+    pub http_method: String,
+    /// The path template as written in the spec (`/users/{idUser}`).
+    pub path: String,
+    pub path_parts: Vec<PathPart>,
+    pub docs: Docs,
+    pub deprecated: bool,
+    pub params: Vec<Param>,
+    pub body: Option<Body>,
+    pub successes: Vec<Success>,
+    pub output: Output,
+    /// Alternatives of security requirements; each is a set of scheme keys.
+    /// Empty: the operation needs no credentials.
+    pub security: Vec<Vec<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathPart {
+    Literal(String),
+    /// Index into `params`.
+    Param(usize),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    Path,
+    Query,
+    Header,
+    Cookie,
+}
+
+/// How a query parameter's value is written (`style` in the spec).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamStyle {
+    Form,
+    SpaceDelimited,
+    PipeDelimited,
+    DeepObject,
+    Simple,
+}
+
+#[derive(Debug, Clone)]
+pub struct Param {
+    /// The name on the wire.
+    pub wire: String,
+    /// The argument or builder-method name.
+    pub name: String,
+    pub location: ParamLocation,
+    pub required: bool,
+    /// The value type (never `Option`; optionality is `required`).
+    pub ty: TypeRef,
+    pub style: ParamStyle,
+    pub explode: bool,
+    pub deprecated: bool,
+    pub description: Option<String>,
+    pub example: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyKind {
+    Json,
+    FormUrlEncoded,
+    Multipart,
+    Text,
+    Bytes,
+}
+
+#[derive(Debug, Clone)]
+pub struct Body {
+    pub kind: BodyKind,
+    /// The `Content-Type` sent.
+    pub content_type: String,
+    pub ty: TypeRef,
+    pub required: bool,
+    pub description: Option<String>,
+    pub example: Option<serde_json::Value>,
+}
+
+/// Which statuses a response entry covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum StatusMatch {
+    Code(u16),
+    /// `2XX`: the hundred.
+    Range(u16),
+    Default,
+}
+
+/// What a success response carries.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Content {
+    Json(TypeRef),
+    Text,
+    Bytes,
+    Empty,
+}
+
+#[derive(Debug, Clone)]
+pub struct Success {
+    pub status: StatusMatch,
+    pub content: Content,
+}
+
+/// The Rust type an operation returns.
+#[derive(Debug, Clone)]
+pub enum Output {
+    /// No success response has a body.
+    Unit,
+    /// Every success with a body has this content.
+    One(Content),
+    /// Some successes have this content, others none: `Option<T>`.
+    Maybe(Content),
+    /// Successes differ: an enum with one variant per content.
+    Many { name: String, variants: Vec<OutputVariant> },
+}
+
+#[derive(Debug, Clone)]
+pub struct OutputVariant {
+    pub name: String,
+    pub content: Content,
+}
+
+#[derive(Debug, Clone)]
+pub struct SecurityScheme {
+    /// The key under `components/securitySchemes`.
+    pub key: String,
+    pub kind: SchemeKind,
+    pub description: Option<String>,
+    /// The builder method that sets this credential (`api_key`, `bearer_token`, ...).
+    pub setter: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SchemeKind {
+    ApiKey {
+        location: ParamLocation,
+        name: String,
+    },
+    Bearer,
+    Basic,
+    /// OAuth2 client credentials: a token fetched from `token_url`.
+    ClientCredentials {
+        token_url: String,
+        scopes: Vec<String>,
+    },
+}

@@ -1,0 +1,42 @@
+//! `cargo xtask`: the commands people type. The I/O edge of the generator.
+//!
+//! - `cargo xtask codegen`: regenerate `generated/<name>/` from each `specs/<name>.yaml`.
+//! - `cargo xtask codegen --check`: write nothing; fail, listing stale files, when
+//!   `generated/` is not what the specs give.
+//! - `cargo xtask codegen --spec FILE --out DIR [--name CRATE]`: any one spec.
+//! - `cargo xtask corpus [DIR]`: generate and `cargo check` every spec in DIR.
+
+mod codegen;
+mod corpus;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("codegen") => codegen::run(&args[1..]),
+        Some("corpus") => corpus::run(&args[1..]),
+        _ => Err(USAGE.to_owned()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+const USAGE: &str = "usage:
+  cargo xtask codegen [--check]
+  cargo xtask codegen --spec FILE --out DIR [--name CRATE] [--check]
+  cargo xtask corpus [DIR]";
+
+/// The workspace root (the parent of `xtask/`).
+pub(crate) fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace root")
+        .to_path_buf()
+}
