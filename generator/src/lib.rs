@@ -41,6 +41,12 @@ pub struct Generated {
     pub types: usize,
 }
 
+/// A spec (YAML or JSON) as the loader reads it: an untyped JSON tree.
+/// For tools and tests that look at specs without depending on a YAML crate.
+pub fn parse_tree(spec: &str) -> Result<serde_json::Value, Error> {
+    load::parse_tree(spec)
+}
+
 /// Generate a client crate from an OpenAPI 3.0 document (YAML or JSON).
 pub fn generate(spec: &str, options: &Options) -> Result<Generated, Error> {
     let mut warnings = error::Warnings::default();

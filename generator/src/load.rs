@@ -136,7 +136,7 @@ fn check<T: serde::de::DeserializeOwned>(value: &Value, at: &Pointer) -> Option<
 }
 
 /// YAML or JSON text to an untyped tree.
-fn parse_tree(text: &str) -> Result<Value, Error> {
+pub(crate) fn parse_tree(text: &str) -> Result<Value, Error> {
     if text.trim_start().starts_with('{') {
         serde_json::from_str(text).map_err(|err| Error::Syntax {
             line: Some(err.line()),
@@ -144,7 +144,7 @@ fn parse_tree(text: &str) -> Result<Value, Error> {
             message: format!("invalid JSON: {err}"),
         })
     } else {
-        serde_yaml::from_str(text).map_err(|err| {
+        serde_yaml::from_str::<Tree>(text).map(|tree| tree.0).map_err(|err| {
             let location = err.location();
             Error::Syntax {
                 line: location.as_ref().map(|l| l.line()),
@@ -174,6 +174,97 @@ fn check_version(raw: &Value) -> Result<(), Error> {
         )),
         None => Err(Error::invalid(&root, "missing the `openapi` version field")),
     }
+}
+
+/// A JSON tree read from YAML, leniently: integers beyond 64 bits become
+/// floats (JSON numbers cannot hold them), non-string keys (`200:`) become
+/// strings, and non-finite floats become `null`.
+struct Tree(Value);
+
+impl<'de> serde::Deserialize<'de> for Tree {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(TreeVisitor).map(Tree)
+    }
+}
+
+struct TreeVisitor;
+
+impl<'de> serde::de::Visitor<'de> for TreeVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any YAML value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_i128<E>(self, v: i128) -> Result<Value, E> {
+        Ok(i64::try_from(v).map(Value::from).unwrap_or_else(|_| float(v as f64)))
+    }
+
+    fn visit_u128<E>(self, v: u128) -> Result<Value, E> {
+        Ok(u64::try_from(v).map(Value::from).unwrap_or_else(|_| float(v as f64)))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(float(v))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(Tree(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut object = Map::new();
+        while let Some(Tree(key)) = map.next_key()? {
+            let key = match key {
+                Value::String(key) => key,
+                Value::Null => "null".to_owned(),
+                other => other.to_string(),
+            };
+            let Tree(value) = map.next_value()?;
+            object.insert(key, value);
+        }
+        Ok(Value::Object(object))
+    }
+}
+
+fn float(v: f64) -> Value {
+    serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number)
 }
 
 /// Keys whose value is a boolean in OpenAPI 3.0 wherever they are keywords.

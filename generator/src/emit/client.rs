@@ -90,7 +90,7 @@ pub(super) fn client_rs(api: &Api) -> TokenStream {
     if uses(|k| matches!(k, SchemeKind::ApiKey { .. })) {
         imports.push(quote!(Location));
     }
-    if uses(|k| !matches!(k, SchemeKind::Basic)) {
+    if !api.security_schemes.is_empty() {
         imports.push(quote!(Secret));
     }
     let variables = if api.server_variables.is_empty() {

@@ -31,7 +31,7 @@ pub(crate) fn lower(api: &OpenAPI, raw: &Value, warnings: &mut Warnings) -> Resu
     let security_schemes = security::lower_schemes(&mut cx)?;
     cx.define_component_schemas()?;
     let operations::Lowered { operations, error_body } = operations::lower_operations(&mut cx, &security_schemes)?;
-    let types = cx.types.finish();
+    let types = cx.types.finish(cx.warnings);
 
     let (base_url, server_variables) = base_url(api);
     Ok(Api {

@@ -40,12 +40,16 @@ pub(crate) struct Registry {
     defs: Vec<TypeDef>,
     /// Component schemas that have a name but no definition yet.
     pending: Vec<(Pointer, String)>,
+    /// `$ref` targets being lowered right now (a guard against a schema
+    /// that contains itself with no named type in between).
+    resolving: HashSet<Pointer>,
 }
 
 impl Registry {
     /// All definitions, recursive ones boxed, sorted by name.
-    pub fn finish(self) -> Vec<TypeDef> {
+    pub fn finish(self, warnings: &mut crate::error::Warnings) -> Vec<TypeDef> {
         let mut defs = self.defs;
+        break_alias_cycles(&mut defs, warnings);
         box_cycles(&mut defs);
         defs.sort_by(|a, b| a.name.cmp(&b.name));
         defs
@@ -122,8 +126,17 @@ impl Context<'_> {
             self.types.by_pointer.insert(pointer, ty.clone());
             return Ok(ty);
         }
+        if !self.types.resolving.insert(target.clone()) {
+            self.warnings.warn(
+                at,
+                "a schema that contains itself with no object in between; typed as any JSON value",
+            );
+            return Ok(TypeRef::Value);
+        }
         let hint = hint_from_pointer(&target);
-        let ty = self.inline(&schema, &hint, &target)?;
+        let ty = self.inline(&schema, &hint, &target);
+        self.types.resolving.remove(&target);
+        let ty = ty?;
         self.types.by_pointer.insert(pointer, ty.clone());
         Ok(ty)
     }
@@ -696,6 +709,46 @@ fn box_cycles(defs: &mut [TypeDef]) {
                 }
             }
             _ => {}
+        }
+    }
+}
+
+/// `type A = Vec<A>` is not Rust: an alias that reaches itself through
+/// other aliases (whatever the wrappers) becomes `serde_json::Value`.
+fn break_alias_cycles(defs: &mut [TypeDef], warnings: &mut crate::error::Warnings) {
+    fn names(ty: &TypeRef, out: &mut Vec<String>) {
+        match ty {
+            TypeRef::Named(name) => out.push(name.clone()),
+            TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) | TypeRef::Box(inner) => {
+                names(inner, out)
+            }
+            _ => {}
+        }
+    }
+    let index: HashMap<String, usize> = defs.iter().enumerate().map(|(i, d)| (d.name.clone(), i)).collect();
+    let edges: Vec<Vec<usize>> = defs
+        .iter()
+        .map(|def| match &def.kind {
+            TypeKind::Alias(target) => {
+                let mut out = Vec::new();
+                names(target, &mut out);
+                out.iter()
+                    .filter_map(|n| index.get(n).copied())
+                    .filter(|&j| matches!(defs[j].kind, TypeKind::Alias(_)))
+                    .collect()
+            }
+            _ => Vec::new(),
+        })
+        .collect();
+    let component = strongly_connected(&edges);
+    for i in 0..defs.len() {
+        let in_cycle = edges[i].contains(&i) || edges[i].iter().any(|&j| j != i && component[j] == component[i]);
+        if in_cycle {
+            warnings.warn(
+                &defs[i].at,
+                "a type that is only itself (through arrays or maps); typed as any JSON value",
+            );
+            defs[i].kind = TypeKind::Alias(TypeRef::Value);
         }
     }
 }
