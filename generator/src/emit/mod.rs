@@ -35,8 +35,14 @@ pub(crate) fn emit(api: &Api, options: &Options) -> Result<BTreeMap<String, Stri
     };
     rust("src/lib.rs", client::lib_rs(api, options))?;
     rust("src/client.rs", client::client_rs(api))?;
-    rust("src/types.rs", types::types_rs(api))?;
-    rust("src/operations.rs", operations::operations_rs(api, &crate_ident))?;
+    let types = format_chunked(|| types::types_head(api), &api.types, |def| types::type_item(api, def))?;
+    files.insert("src/types.rs".to_owned(), format!("{header}{types}"));
+    let operations = format_chunked(
+        || operations::operations_head(api),
+        &api.operations,
+        |op| operations::operation_items(api, op, &crate_ident),
+    )?;
+    files.insert("src/operations.rs".to_owned(), format!("{header}{operations}"));
     for (path, source) in RUNTIME {
         let header = format!(
             "// Copied from generator/runtime by `cargo xtask codegen`. Do not edit: change the generator.\n\n"
@@ -47,6 +53,52 @@ pub(crate) fn emit(api: &Api, options: &Options) -> Result<BTreeMap<String, Stri
         files.insert(path, text);
     }
     Ok(files)
+}
+
+/// How many pieces a large module is formatted in. Fixed, so the output is
+/// the same on any machine; the pieces are formatted on all cores.
+const CHUNKS: usize = 8;
+
+/// Format a module made of a head (module docs, `use`s) and many
+/// independent items. Tokens are built in the thread that formats them
+/// (`proc_macro2` types cannot cross threads).
+fn format_chunked<T: Sync>(
+    head: impl Fn() -> TokenStream,
+    items: &[T],
+    item: impl Fn(&T) -> TokenStream + Sync,
+) -> Result<String, Error> {
+    let mut out = format(head())?;
+    if items.is_empty() {
+        return Ok(out);
+    }
+    let size = items.len().div_ceil(CHUNKS);
+    let parts: Vec<Result<String, Error>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(size)
+            .map(|chunk| {
+                let item = &item;
+                scope.spawn(move || {
+                    let tokens = chunk.iter().map(item);
+                    format(quote!(#(#tokens)*))
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join().unwrap_or_else(|_| {
+                    Err(Error::Internal {
+                        message: "a formatting thread panicked".into(),
+                    })
+                })
+            })
+            .collect()
+    });
+    for part in parts {
+        out.push('\n');
+        out.push_str(&part?);
+    }
+    Ok(out)
 }
 
 /// Format a file's tokens the way rustfmt would.

@@ -11,10 +11,14 @@ use crate::naming::ident;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-pub(super) fn operations_rs(api: &Api, crate_ident: &str) -> TokenStream {
-    let methods = api.operations.iter().map(|op| client_method(api, op, crate_ident));
-    let builders = api.operations.iter().map(|op| builder(api, op));
-    let outputs = api.operations.iter().filter_map(output_enum);
+/// The module's docs and imports; each operation's items follow (see
+/// [`operation_items`]).
+pub(super) fn operations_head(api: &Api) -> TokenStream {
+    if api.operations.is_empty() {
+        return quote! {
+            //! One method per operation on [`Client`]: the spec has none.
+        };
+    }
     let uses_style = api
         .operations
         .iter()
@@ -29,11 +33,6 @@ pub(super) fn operations_rs(api: &Api, crate_ident: &str) -> TokenStream {
             use crate::types;
         )
     });
-    if api.operations.is_empty() {
-        return quote! {
-            //! One method per operation on [`Client`]: the spec has none.
-        };
-    }
     let uses_segments = api
         .operations
         .iter()
@@ -48,7 +47,8 @@ pub(super) fn operations_rs(api: &Api, crate_ident: &str) -> TokenStream {
         )
     };
     quote! {
-        //! One method per operation on [`Client`], and the request builders they return.
+        //! One method per operation on [`Client`], each followed by the request
+        //! builder it returns.
         #runtime_import
         #style_import
         #types_import
@@ -56,14 +56,22 @@ pub(super) fn operations_rs(api: &Api, crate_ident: &str) -> TokenStream {
         use reqwest::Method;
         use std::future::{Future, IntoFuture};
         use std::pin::Pin;
+    }
+}
 
+/// One operation: its method on `Client`, its return enum (when its
+/// successes differ), and its request builder.
+pub(super) fn operation_items(api: &Api, op: &Operation, crate_ident: &str) -> TokenStream {
+    let method = client_method(api, op, crate_ident);
+    let output = output_enum(op);
+    let builder = builder(api, op);
+    quote! {
         impl Client {
-            #(#methods)*
+            #method
         }
 
-        #(#outputs)*
-
-        #(#builders)*
+        #output
+        #builder
     }
 }
 

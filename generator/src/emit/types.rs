@@ -6,17 +6,16 @@ use crate::naming::{Scope, ident};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-pub(super) fn types_rs(api: &Api) -> TokenStream {
+/// The module's docs and imports; the items follow (see [`type_item`]).
+pub(super) fn types_head(api: &Api) -> TokenStream {
     if api.types.is_empty() {
         return quote! {
             //! The request and response types of the API, one per schema: the spec has none.
         };
     }
-    let items = api.types.iter().map(|def| type_item(api, def));
     quote! {
         //! The request and response types of the API, one per schema.
         use serde::{Deserialize, Serialize};
-        #(#items)*
     }
 }
 
@@ -34,7 +33,7 @@ fn docs_text(docs: &Docs) -> String {
     parts.join("\n\n")
 }
 
-fn type_item(api: &Api, def: &TypeDef) -> TokenStream {
+pub(super) fn type_item(api: &Api, def: &TypeDef) -> TokenStream {
     let mut text = docs_text(&def.docs);
     if text.is_empty() {
         text = format!("`{}` in the spec.", def.at);
