@@ -106,6 +106,9 @@ struct CachedToken {
 /// (a 401 still fetches a new one).
 const ASSUMED_LIFETIME: Duration = Duration::from_secs(300);
 
+/// The longest a token is kept, whatever `expires_in` says.
+const MAX_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
+
 #[derive(serde::Deserialize)]
 struct TokenResponse {
     access_token: String,
@@ -114,14 +117,15 @@ struct TokenResponse {
 
 impl TokenSource {
     /// A valid access token, fetched if there is none or it is about to expire.
-    pub async fn token(&self, http: &reqwest::Client) -> Result<Secret, Failure> {
+    /// `timeout` bounds the token request as it bounds every other request.
+    pub async fn token(&self, http: &reqwest::Client, timeout: Duration) -> Result<Secret, Failure> {
         let mut cache = self.cache.lock().await;
         if let Some(cached) = cache.as_ref()
             && Instant::now() < cached.renew_at
         {
             return Ok(cached.token.clone());
         }
-        let fetched = self.fetch(http).await?;
+        let fetched = self.fetch(http, timeout).await?;
         let token = fetched.token.clone();
         *cache = Some(fetched);
         Ok(token)
@@ -135,7 +139,7 @@ impl TokenSource {
         }
     }
 
-    async fn fetch(&self, http: &reqwest::Client) -> Result<CachedToken, Failure> {
+    async fn fetch(&self, http: &reqwest::Client, timeout: Duration) -> Result<CachedToken, Failure> {
         let mut form = vec![
             ("grant_type", "client_credentials"),
             ("client_id", self.client_id.as_str()),
@@ -154,6 +158,7 @@ impl TokenSource {
         let started = Instant::now();
         let response = http
             .post(&self.token_url)
+            .timeout(timeout)
             .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .header(reqwest::header::ACCEPT, "application/json")
             .body(body)
@@ -172,7 +177,12 @@ impl TokenSource {
                 message: e.to_string(),
             })
         })?;
-        let lifetime = parsed.expires_in.map(Duration::from_secs).unwrap_or(ASSUMED_LIFETIME);
+        // A lifetime beyond a day is taken as a day: a hostile or broken
+        // endpoint's `expires_in` must not overflow the clock.
+        let lifetime = parsed
+            .expires_in
+            .map(|seconds| Duration::from_secs(seconds.min(MAX_LIFETIME.as_secs())))
+            .unwrap_or(ASSUMED_LIFETIME);
         // Renew a fifth of the lifetime early (at most 30 s): the request
         // that uses the token must still find it valid at the server.
         let margin = (lifetime / 5).min(Duration::from_secs(30));
@@ -209,6 +219,11 @@ impl AuthError {
             AuthErrorKind::Transport(error) => error.status(),
             AuthErrorKind::Refused { status, .. } | AuthErrorKind::Malformed { status, .. } => Some(*status),
         }
+    }
+
+    /// Whether the token request timed out.
+    pub fn is_timeout(&self) -> bool {
+        matches!(&self.kind, AuthErrorKind::Transport(error) if error.is_timeout())
     }
 
     /// The token endpoint's error body, when it refused.

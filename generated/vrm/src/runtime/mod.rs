@@ -95,7 +95,7 @@ impl Client {
         let mut attempt = 0;
         let mut renewed_token = false;
         loop {
-            let (builder, token) = self.prepare(&request, url.clone()).await?;
+            let (builder, token, secret_in_url) = self.prepare(&request, url.clone()).await?;
             match builder.send().await {
                 Ok(response) => {
                     let status = response.status();
@@ -125,6 +125,8 @@ impl Client {
                         attempt += 1;
                         continue;
                     }
+                    // An API key in the query must not reach the error's URL.
+                    let error = if secret_in_url { error.without_url() } else { error };
                     return Err(Failure::Transport(error));
                 }
             }
@@ -136,12 +138,13 @@ impl Client {
         &self,
         request: &Request,
         mut url: reqwest::Url,
-    ) -> Result<(reqwest::RequestBuilder, Option<(Arc<auth::TokenSource>, Secret)>), Failure> {
+    ) -> Result<Prepared, Failure> {
         let mut headers = request.headers.clone();
         let mut cookies = request.cookies.clone();
         let chosen = self.credentials_for(request.security);
         let mut token = None;
         let mut basic = None;
+        let mut secret_in_url = false;
         for credential in &chosen {
             match credential {
                 Credential::ApiKey { location, name, value } => match location {
@@ -150,6 +153,7 @@ impl Client {
                     }
                     Location::Query => {
                         url.query_pairs_mut().append_pair(name, value.expose());
+                        secret_in_url = true;
                     }
                     Location::Cookie => cookies.push((name.to_string(), value.expose().to_owned())),
                 },
@@ -159,7 +163,7 @@ impl Client {
                 }
                 Credential::Basic { username, password } => basic = Some((username, password)),
                 Credential::ClientCredentials(source) => {
-                    let access = source.token(&self.inner.http).await?;
+                    let access = source.token(&self.inner.http, self.inner.timeout).await?;
                     let value = Secret::new(format!("Bearer {}", access.expose()));
                     headers.insert(reqwest::header::AUTHORIZATION, secret_header(&value)?);
                     token = Some((Arc::clone(source), access));
@@ -198,7 +202,7 @@ impl Client {
             }
             None => {}
         }
-        Ok((builder, token))
+        Ok((builder, token, secret_in_url))
     }
 
     /// The credentials of the first alternative the client can satisfy.
@@ -211,6 +215,10 @@ impl Client {
             .unwrap_or_default()
     }
 }
+
+/// One attempt's request, the OAuth2 token it carries (to drop it on a
+/// 401), and whether its URL holds a secret (an API key in the query).
+type Prepared = (reqwest::RequestBuilder, Option<(Arc<auth::TokenSource>, Secret)>, bool);
 
 fn is_retryable(status: StatusCode) -> bool {
     matches!(status.as_u16(), 429 | 502 | 503 | 504)
@@ -702,8 +710,24 @@ impl Response {
     }
 
     /// The body as text (invalid UTF-8 is replaced, never an error).
+    ///
+    /// A body labelled JSON that is a JSON string (`"abc"`) gives the
+    /// string (`abc`): some servers send a text result as a JSON string,
+    /// others send it bare under a JSON content type; both give the text.
     pub async fn text(self) -> Result<String, Failure> {
-        let (_, _, body) = self.read().await?;
+        let (_, headers, body) = self.read().await?;
+        let labelled_json = headers
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.split(';').next())
+            .map(|media| {
+                let media = media.trim().to_ascii_lowercase();
+                media == "application/json" || media.ends_with("+json")
+            })
+            .unwrap_or(false);
+        if labelled_json && let Ok(serde_json::Value::String(text)) = serde_json::from_slice(&body) {
+            return Ok(text);
+        }
         Ok(String::from_utf8(body).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
     }
 
@@ -765,9 +789,13 @@ impl<E> Error<E> {
         }
     }
 
-    /// Whether the request timed out.
+    /// Whether the request (or the token request before it) timed out.
     pub fn is_timeout(&self) -> bool {
-        matches!(self, Error::Transport(error) if error.is_timeout())
+        match self {
+            Error::Transport(error) => error.is_timeout(),
+            Error::Auth(error) => error.is_timeout(),
+            _ => false,
+        }
     }
 }
 
@@ -827,7 +855,7 @@ impl<E: fmt::Debug> fmt::Debug for ApiError<E> {
         f.debug_struct("ApiError")
             .field("status", &self.status)
             .field("headers", &self.headers)
-            .field("body", &self.body_text())
+            .field("body", &redacted_text(&self.body))
             .field("parsed", &self.parsed)
             .finish()
     }
@@ -836,7 +864,7 @@ impl<E: fmt::Debug> fmt::Debug for ApiError<E> {
 impl<E: fmt::Debug> fmt::Display for ApiError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "the server answered {}", self.status)?;
-        let text = self.body_text();
+        let text = redacted_text(&self.body);
         let text = text.trim();
         if !text.is_empty() {
             let shown: String = text.chars().take(300).collect();
@@ -845,6 +873,54 @@ impl<E: fmt::Debug> fmt::Display for ApiError<E> {
         }
         Ok(())
     }
+}
+
+/// Names of JSON members whose values `Debug` and `Display` hide: they
+/// may hold a credential (a login answer that does not decode, say).
+const SECRET_MEMBERS: &[&str] = &[
+    "token",
+    "secret",
+    "password",
+    "passwd",
+    "authorization",
+    "apikey",
+    "api_key",
+    "credential",
+];
+
+/// A body as text for `Debug` and `Display`: when it is JSON, the values
+/// of members named like a credential are replaced by `<redacted>`.
+/// (The `body` field itself keeps every byte.)
+fn redacted_text(body: &[u8]) -> std::borrow::Cow<'_, str> {
+    fn redact(value: &mut serde_json::Value) -> bool {
+        let mut changed = false;
+        match value {
+            serde_json::Value::Object(map) => {
+                for (key, value) in map.iter_mut() {
+                    let key = key.to_ascii_lowercase();
+                    if !value.is_null() && SECRET_MEMBERS.iter().any(|name| key.contains(name)) {
+                        *value = serde_json::Value::String("<redacted>".to_owned());
+                        changed = true;
+                    } else {
+                        changed |= redact(value);
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for item in items {
+                    changed |= redact(item);
+                }
+            }
+            _ => {}
+        }
+        changed
+    }
+    if let Ok(mut value) = serde_json::from_slice::<serde_json::Value>(body)
+        && redact(&mut value)
+    {
+        return std::borrow::Cow::Owned(value.to_string());
+    }
+    String::from_utf8_lossy(body)
 }
 
 /// A success response whose body could not be decoded.
@@ -866,7 +942,7 @@ impl fmt::Debug for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("DecodeError")
             .field("status", &self.status)
-            .field("body", &self.body_text())
+            .field("body", &redacted_text(&self.body))
             .field("source", &self.source)
             .finish()
     }
@@ -935,6 +1011,15 @@ mod tests {
             url.query(),
             Some("a=x&a=y&b=x%2Cy&c=x%7Cy&d=x+y&e%5Bk%5D=v&e%5Bn%5D%5Bm%5D=1")
         );
+    }
+
+    #[test]
+    fn debug_hides_credentials_in_bodies() {
+        let body = br#"{"token":"eyJhbGciOi","idUser":"x","nested":[{"client_secret":"s3"}],"errors":"bad"}"#;
+        let text = redacted_text(body);
+        assert!(!text.contains("eyJhbGciOi") && !text.contains("s3\""), "{text}");
+        assert!(text.contains("bad"));
+        assert_eq!(redacted_text(b"<html>oops</html>"), "<html>oops</html>");
     }
 
     #[test]

@@ -1,0 +1,540 @@
+//! Faults, against both generated clients on loopback: connection refused,
+//! a server that never answers, a 500 with HTML, truncated JSON, 429 and 503
+//! with `Retry-After`, retry bounds, and POST not retried unless asked. Every
+//! fault ends in a typed error that keeps what the server sent; none panics
+//! or hangs.
+
+mod common;
+
+use common::requests;
+use serde_json::json;
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const SHORT: Duration = Duration::from_millis(300);
+
+fn vrm(base_url: &str) -> vrm_client::ClientBuilder {
+    vrm_client::Client::builder()
+        .base_url(base_url)
+        .api_key("Token abc")
+        .timeout(Duration::from_secs(5))
+}
+
+fn login_body() -> vrm_client::types::LoginRequest {
+    vrm_client::types::LoginRequest {
+        username: "jane@example.com".into(),
+        password: Some("pw".into()),
+        sms_token: None,
+        remember_me: None,
+    }
+}
+
+/// An address on loopback where nothing listens.
+fn closed_port() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let address = listener.local_addr().expect("address");
+    drop(listener);
+    format!("http://{address}")
+}
+
+/// A server that accepts connections, reads the request, and answers with
+/// `reply` (raw bytes; then closes) or, with `None`, never answers.
+async fn raw_server(reply: Option<&'static [u8]>) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let address = listener.local_addr().expect("address");
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut socket, _)) = listener.accept().await else {
+                return;
+            };
+            tokio::spawn(async move {
+                let mut buffer = vec![0; 16 * 1024];
+                let _ = socket.read(&mut buffer).await;
+                match reply {
+                    Some(bytes) => {
+                        let _ = socket.write_all(bytes).await;
+                        let _ = socket.shutdown().await;
+                    }
+                    None => {
+                        // keep the connection open, say nothing (the test's runtime ends it)
+                        tokio::time::sleep(Duration::from_secs(60)).await;
+                    }
+                }
+            });
+        }
+    });
+    format!("http://{address}")
+}
+
+// ---------------------------------------------------------------- the connection
+
+#[tokio::test]
+async fn connection_refused_is_a_transport_error() {
+    let client = vrm(&closed_port()).max_retries(0).build().expect("client");
+    let error = client.get_me().await.expect_err("refused");
+    let vrm_client::Error::Transport(transport) = &error else {
+        panic!("expected Transport, got {error:?}")
+    };
+    assert!(transport.is_connect(), "{transport:?}");
+    assert_eq!(error.status(), None);
+}
+
+#[tokio::test]
+async fn connection_refused_on_get_is_retried_with_backoff_up_to_the_bound() {
+    let client = vrm(&closed_port()).max_retries(2).build().expect("client");
+    let started = Instant::now();
+    let error = client.get_me().await.expect_err("refused");
+    let elapsed = started.elapsed();
+    assert!(matches!(error, vrm_client::Error::Transport(_)), "{error:?}");
+    // backoff 200 ms + 400 ms between the three attempts
+    assert!(elapsed >= Duration::from_millis(600), "{elapsed:?}");
+    assert!(elapsed < Duration::from_secs(3), "{elapsed:?}");
+}
+
+#[tokio::test]
+async fn connection_refused_on_post_is_not_retried() {
+    let client = vrm(&closed_port()).max_retries(3).build().expect("client");
+    let started = Instant::now();
+    let error = client.login(&login_body()).await.expect_err("refused");
+    assert!(matches!(error, vrm_client::Error::Transport(_)), "{error:?}");
+    assert!(
+        started.elapsed() < Duration::from_millis(150),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn a_server_that_never_answers_times_out() {
+    let base = raw_server(None).await;
+    let client = vrm(&base).timeout(SHORT).max_retries(0).build().expect("client");
+    let started = Instant::now();
+    let error = client.get_me().await.expect_err("timeout");
+    let elapsed = started.elapsed();
+    assert!(error.is_timeout(), "{error:?}");
+    assert!(matches!(error, vrm_client::Error::Transport(_)));
+    assert!(elapsed >= SHORT && elapsed < Duration::from_secs(2), "{elapsed:?}");
+}
+
+#[tokio::test]
+async fn a_timed_out_get_is_retried_a_bounded_number_of_times() {
+    let base = raw_server(None).await;
+    let client = vrm(&base).timeout(SHORT).max_retries(1).build().expect("client");
+    let started = Instant::now();
+    let error = client.get_me().await.expect_err("timeout");
+    let elapsed = started.elapsed();
+    assert!(error.is_timeout(), "{error:?}");
+    // two attempts of 300 ms and a 200 ms pause
+    assert!(
+        elapsed >= Duration::from_millis(800) && elapsed < Duration::from_secs(3),
+        "{elapsed:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_body_that_stalls_times_out() {
+    // headers come, the body never does: the timeout covers the whole exchange
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let address = listener.local_addr().expect("address");
+    tokio::spawn(async move {
+        let Ok((mut socket, _)) = listener.accept().await else {
+            return;
+        };
+        let mut buffer = vec![0; 16 * 1024];
+        let _ = socket.read(&mut buffer).await;
+        let head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"success\":";
+        let _ = socket.write_all(head).await;
+        tokio::time::sleep(Duration::from_secs(60)).await;
+    });
+    let client = vrm(&format!("http://{address}"))
+        .timeout(SHORT)
+        .max_retries(0)
+        .build()
+        .expect("client");
+    let started = Instant::now();
+    let error = client.get_me().await.expect_err("timeout");
+    assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
+    assert!(error.is_timeout(), "{error:?}");
+}
+
+#[tokio::test]
+async fn a_connection_closed_mid_body_is_a_transport_error() {
+    let base = raw_server(Some(
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{\"success\":true,\"records\":[{\"idSite\":1,",
+    ))
+    .await;
+    let client = vrm(&base).max_retries(0).build().expect("client");
+    let error = client.list_installations("1").await.expect_err("cut off");
+    assert!(matches!(error, vrm_client::Error::Transport(_)), "{error:?}");
+}
+
+#[tokio::test]
+async fn garbage_instead_of_http_is_a_transport_error() {
+    let base = raw_server(Some(b"SSH-2.0-OpenSSH_9.6\r\n")).await;
+    let client = vrm(&base).max_retries(0).build().expect("client");
+    let error = client.get_me().await.expect_err("not HTTP");
+    assert!(matches!(error, vrm_client::Error::Transport(_)), "{error:?}");
+}
+
+// ---------------------------------------------------------------- what the server says
+
+#[tokio::test]
+async fn a_500_with_html_keeps_the_body_and_is_not_retried() {
+    let server = MockServer::start().await;
+    let html = "<html><head><title>500 Internal Server Error</title></head><body><h1>Oops</h1></body></html>";
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(500).set_body_raw(html, "text/html; charset=utf-8"))
+        .mount(&server)
+        .await;
+    let client = vrm(&server.uri()).build().expect("client");
+    let error = client.get_me().await.expect_err("500");
+    let vrm_client::Error::Api(api) = &error else {
+        panic!("expected Api, got {error:?}")
+    };
+    assert_eq!(api.status.as_u16(), 500);
+    assert_eq!(api.body_text(), html);
+    assert!(api.parsed.is_none());
+    assert_eq!(
+        api.headers.get("content-type").map(|v| v.to_str().unwrap()),
+        Some("text/html; charset=utf-8")
+    );
+    assert!(error.to_string().contains("500"), "{error}");
+    assert_eq!(requests(&server).await.len(), 1, "a 500 is not retried");
+}
+
+#[tokio::test]
+async fn truncated_json_is_a_decode_error_that_keeps_the_body() {
+    let server = MockServer::start().await;
+    let cut = r#"{"success":true,"records":[{"idSite":400100,"name":"Farmh"#;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(cut, "application/json"))
+        .mount(&server)
+        .await;
+    let client = vrm(&server.uri()).build().expect("client");
+    let error = client.list_installations("9001").await.expect_err("truncated");
+    let vrm_client::Error::Decode(decode) = &error else {
+        panic!("expected Decode, got {error:?}")
+    };
+    assert_eq!(decode.status.as_u16(), 200);
+    assert_eq!(decode.body_text(), cut);
+    assert!(decode.source.is_eof(), "{:?}", decode.source);
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(200));
+}
+
+#[tokio::test]
+async fn json_of_the_wrong_shape_is_a_decode_error() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"success": true, "records": {"0": "x"}})))
+        .mount(&server)
+        .await;
+    let client = vrm(&server.uri()).build().expect("client");
+    let error = client.list_installations("9001").await.expect_err("wrong shape");
+    assert!(matches!(error, vrm_client::Error::Decode(_)), "{error:?}");
+    assert!(error.to_string().contains("does not decode"), "{error}");
+}
+
+// ---------------------------------------------------------------- 429, 503, Retry-After
+
+/// `first` once, then `then` for every later request.
+async fn sequence(server: &MockServer, verb: &str, at: &str, first: ResponseTemplate, then: ResponseTemplate) {
+    Mock::given(method(verb))
+        .and(path(at))
+        .respond_with(first)
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(server)
+        .await;
+    Mock::given(method(verb))
+        .and(path(at))
+        .respond_with(then)
+        .with_priority(2)
+        .mount(server)
+        .await;
+}
+
+fn rate_limited() -> ResponseTemplate {
+    ResponseTemplate::new(429)
+        .insert_header("Retry-After", "1")
+        .set_body_json(json!({"success": false, "errors": "Too many requests", "error_code": "rate_limited"}))
+}
+
+#[tokio::test]
+async fn a_429_on_get_waits_for_retry_after_and_retries() {
+    let server = MockServer::start().await;
+    sequence(
+        &server,
+        "GET",
+        "/users/me",
+        rate_limited(),
+        ResponseTemplate::new(200).set_body_json(json!({"success": true, "user": {"id": 22}})),
+    )
+    .await;
+    let client = vrm(&server.uri()).build().expect("client");
+    let started = Instant::now();
+    let me = client.get_me().await.expect("succeeds after the wait");
+    let elapsed = started.elapsed();
+    assert_eq!(me.user.and_then(|u| u.id), Some(22));
+    assert!(
+        elapsed >= Duration::from_millis(950),
+        "Retry-After honoured: {elapsed:?}"
+    );
+    assert!(elapsed < Duration::from_millis(2500), "{elapsed:?}");
+    assert_eq!(requests(&server).await.len(), 2);
+}
+
+#[tokio::test]
+async fn a_503_on_put_waits_for_retry_after_and_retries() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"access_token": "t", "expires_in": 60})))
+        .mount(&server)
+        .await;
+    sequence(
+        &server,
+        "PUT",
+        "/api/master/user/locale",
+        ResponseTemplate::new(503)
+            .insert_header("Retry-After", "1")
+            .set_body_raw(
+                "Request failed with HTTP error status: 503 Service Unavailable",
+                "text/plain",
+            ),
+        ResponseTemplate::new(204),
+    )
+    .await;
+    let client = openremote_client::Client::builder()
+        .base_url(format!("{}/api/master", server.uri()))
+        .client_credentials(format!("{}/token", server.uri()), "id", "secret")
+        .build()
+        .expect("client");
+    let started = Instant::now();
+    client
+        .update_current_user_locale("en")
+        .await
+        .expect("succeeds after the wait");
+    let elapsed = started.elapsed();
+    assert!(
+        elapsed >= Duration::from_millis(950) && elapsed < Duration::from_millis(2500),
+        "{elapsed:?}"
+    );
+    let puts: Vec<_> = requests(&server)
+        .await
+        .into_iter()
+        .filter(|r| r.method.as_str() == "PUT")
+        .collect();
+    assert_eq!(puts.len(), 2);
+    assert_eq!(puts[1].body, puts[0].body, "the same body is sent again");
+}
+
+#[tokio::test]
+async fn a_502_on_delete_is_retried_with_backoff() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"access_token": "t", "expires_in": 60})))
+        .mount(&server)
+        .await;
+    sequence(
+        &server,
+        "DELETE",
+        "/api/master/user/r/users/u",
+        ResponseTemplate::new(502).set_body_raw("<html>Bad Gateway</html>", "text/html"),
+        ResponseTemplate::new(204),
+    )
+    .await;
+    let client = openremote_client::Client::builder()
+        .base_url(format!("{}/api/master", server.uri()))
+        .client_credentials(format!("{}/token", server.uri()), "id", "secret")
+        .build()
+        .expect("client");
+    let started = Instant::now();
+    client
+        .delete_user("r", "u")
+        .await
+        .expect("succeeds on the second attempt");
+    assert!(
+        started.elapsed() >= Duration::from_millis(200),
+        "backoff: {:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn retries_stop_at_the_bound_and_keep_the_last_answer() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(503)
+                .set_body_json(json!({"success": false, "errors": "Maintenance", "error_code": null})),
+        )
+        .mount(&server)
+        .await;
+    let client = vrm(&server.uri()).max_retries(2).build().expect("client");
+    let started = Instant::now();
+    let error = client.get_me().await.expect_err("still 503");
+    let elapsed = started.elapsed();
+    let vrm_client::Error::Api(api) = &error else {
+        panic!("expected Api, got {error:?}")
+    };
+    assert_eq!(api.status.as_u16(), 503);
+    assert_eq!(
+        api.parsed.as_ref().and_then(|p| p.errors.clone()),
+        Some(vrm_client::types::ErrorMessages::String("Maintenance".into()))
+    );
+    assert_eq!(requests(&server).await.len(), 3, "one attempt and two retries");
+    assert!(
+        elapsed >= Duration::from_millis(600) && elapsed < Duration::from_secs(3),
+        "{elapsed:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_retry_after_longer_than_allowed_ends_at_once_with_the_429() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(429)
+                .insert_header("Retry-After", "120")
+                .set_body_json(json!({"success": false, "errors": "Too many requests"})),
+        )
+        .mount(&server)
+        .await;
+    let client = vrm(&server.uri())
+        .max_retry_delay(Duration::from_secs(2))
+        .build()
+        .expect("client");
+    let started = Instant::now();
+    let error = client.get_me().await.expect_err("429");
+    assert!(
+        started.elapsed() < Duration::from_millis(500),
+        "{:?}",
+        started.elapsed()
+    );
+    let vrm_client::Error::Api(api) = &error else {
+        panic!("expected Api, got {error:?}")
+    };
+    assert_eq!(api.status.as_u16(), 429);
+    assert_eq!(api.retry_after(), Some(Duration::from_secs(120)));
+    assert_eq!(requests(&server).await.len(), 1);
+}
+
+#[tokio::test]
+async fn a_429_on_post_is_not_retried() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(rate_limited())
+        .mount(&server)
+        .await;
+    let client = vrm(&server.uri()).build().expect("client");
+    let started = Instant::now();
+    let error = client.login(&login_body()).await.expect_err("429");
+    assert!(
+        started.elapsed() < Duration::from_millis(500),
+        "no wait: {:?}",
+        started.elapsed()
+    );
+    let vrm_client::Error::Api(api) = &error else {
+        panic!("expected Api, got {error:?}")
+    };
+    assert_eq!(api.status.as_u16(), 429);
+    assert_eq!(
+        api.retry_after(),
+        Some(Duration::from_secs(1)),
+        "the caller can wait itself"
+    );
+    assert_eq!(
+        api.parsed.as_ref().and_then(|p| p.error_code.as_deref()),
+        Some("rate_limited")
+    );
+    assert_eq!(requests(&server).await.len(), 1);
+}
+
+#[tokio::test]
+async fn a_429_on_post_is_retried_when_the_caller_opts_in() {
+    let server = MockServer::start().await;
+    sequence(
+        &server,
+        "POST",
+        "/users/9001/get-site-id",
+        rate_limited(),
+        ResponseTemplate::new(200).set_body_json(json!({"success": true, "records": {"site_id": 1}})),
+    )
+    .await;
+    let client = vrm(&server.uri()).retry_non_idempotent(true).build().expect("client");
+    let body = vrm_client::types::GetSiteIdRequest {
+        installation_identifier: "abc".into(),
+    };
+    let started = Instant::now();
+    client.get_site_id("9001", &body).await.expect("retried");
+    assert!(
+        started.elapsed() >= Duration::from_millis(950),
+        "{:?}",
+        started.elapsed()
+    );
+    let all = requests(&server).await;
+    assert_eq!(all.len(), 2);
+    assert_eq!(all[0].body, all[1].body);
+}
+
+#[tokio::test]
+async fn max_retries_zero_turns_retries_off() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(rate_limited())
+        .mount(&server)
+        .await;
+    let client = vrm(&server.uri()).max_retries(0).build().expect("client");
+    let error = client.get_me().await.expect_err("429");
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(429));
+    assert_eq!(requests(&server).await.len(), 1);
+}
+
+#[tokio::test]
+async fn a_burst_past_the_rate_limit_recovers() {
+    // VRM allows about 3 requests a second: the fourth of a burst gets a 429
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"success": true, "records": []})))
+        .up_to_n_times(3)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(rate_limited())
+        .up_to_n_times(1)
+        .with_priority(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"success": true, "records": []})))
+        .with_priority(3)
+        .mount(&server)
+        .await;
+    let client = vrm(&server.uri()).build().expect("client");
+    let started = Instant::now();
+    for _ in 0..4 {
+        client.list_installations("9001").await.expect("every call succeeds");
+    }
+    assert!(
+        started.elapsed() >= Duration::from_millis(950),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(requests(&server).await.len(), 5);
+}
+
+#[tokio::test]
+async fn an_invalid_base_url_is_refused_at_build() {
+    for bad in ["not a url", "ftp://127.0.0.1/", "127.0.0.1:8080"] {
+        let built = vrm_client::Client::builder().base_url(bad).build();
+        assert!(
+            matches!(built, Err(vrm_client::BuildError::InvalidBaseUrl(_))),
+            "{bad}: {built:?}"
+        );
+    }
+}

@@ -1,0 +1,40 @@
+//! Helpers shared by the behaviour tests: what reached the loopback server.
+
+#![allow(dead_code)]
+
+use wiremock::{MockServer, Request};
+
+/// Every request the server received.
+pub async fn requests(server: &MockServer) -> Vec<Request> {
+    server.received_requests().await.expect("request recording is on")
+}
+
+/// The one request the server received (fails if there were more or none).
+pub async fn only_request(server: &MockServer) -> Request {
+    let mut all = requests(server).await;
+    assert_eq!(all.len(), 1, "expected exactly one request, got {all:#?}");
+    all.remove(0)
+}
+
+/// A header of a received request, as text.
+pub fn header<'a>(request: &'a Request, name: &str) -> Option<&'a str> {
+    request
+        .headers
+        .get(name)
+        .map(|value| value.to_str().expect("ASCII header"))
+}
+
+/// The body of a received request, as JSON.
+pub fn json_body(request: &Request) -> serde_json::Value {
+    serde_json::from_slice(&request.body)
+        .unwrap_or_else(|e| panic!("body is not JSON ({e}): {}", String::from_utf8_lossy(&request.body)))
+}
+
+/// Method, raw (still percent-encoded) path and raw query of a received request.
+pub fn line(request: &Request) -> (String, String, Option<String>) {
+    (
+        request.method.to_string(),
+        request.url.path().to_owned(),
+        request.url.query().map(str::to_owned),
+    )
+}
