@@ -44,9 +44,8 @@ pub(crate) fn emit(api: &Api, options: &Options) -> Result<BTreeMap<String, Stri
     )?;
     files.insert("src/operations.rs".to_owned(), format!("{header}{operations}"));
     for (path, source) in RUNTIME {
-        let header = format!(
-            "// Copied from generator/runtime by `cargo xtask codegen`. Do not edit: change the generator.\n\n"
-        );
+        let header =
+            "// Copied from generator/runtime by `cargo xtask codegen`. Do not edit: change the generator.\n\n";
         files.insert((*path).to_owned(), format!("{header}{source}"));
     }
     for (path, text) in templates::render(api, options)? {
@@ -58,6 +57,9 @@ pub(crate) fn emit(api: &Api, options: &Options) -> Result<BTreeMap<String, Stri
 /// How many pieces a large module is formatted in. Fixed, so the output is
 /// the same on any machine; the pieces are formatted on all cores.
 const CHUNKS: usize = 8;
+
+/// Below this many items, threads cost more than they save.
+const PARALLEL_FROM: usize = 64;
 
 /// Format a module made of a head (module docs, `use`s) and many
 /// independent items. Tokens are built in the thread that formats them
@@ -72,15 +74,24 @@ fn format_chunked<T: Sync>(
         return Ok(out);
     }
     let size = items.len().div_ceil(CHUNKS);
+    let format_chunk = |chunk: &[T]| {
+        let tokens = chunk.iter().map(&item);
+        format(quote!(#(#tokens)*))
+    };
+    // Small modules: the same chunks, without the cost of threads.
+    if items.len() < PARALLEL_FROM {
+        for chunk in items.chunks(size) {
+            out.push('\n');
+            out.push_str(&format_chunk(chunk)?);
+        }
+        return Ok(out);
+    }
     let parts: Vec<Result<String, Error>> = std::thread::scope(|scope| {
         let handles: Vec<_> = items
             .chunks(size)
             .map(|chunk| {
-                let item = &item;
-                scope.spawn(move || {
-                    let tokens = chunk.iter().map(item);
-                    format(quote!(#(#tokens)*))
-                })
+                let format_chunk = &format_chunk;
+                scope.spawn(move || format_chunk(chunk))
             })
             .collect();
         handles

@@ -229,7 +229,7 @@ fn client_method(api: &Api, op: &Operation, crate_ident: &str) -> TokenStream {
 
 /// `name,` when the value is the variable of that name, else `name: value,`.
 fn field_init(name: &proc_macro2::Ident, value: TokenStream) -> TokenStream {
-    if value.to_string() == name.to_string() {
+    if *name == value.to_string() {
         quote!(#name,)
     } else {
         quote!(#name: #value,)

@@ -40,13 +40,13 @@ pub(super) fn lower_operations(cx: &mut Context<'_>, schemes: &[SecurityScheme])
         let item: &PathItem = &item;
         for (method, operation) in item.iter() {
             let at = at_item.push(method);
-            if let Some(id) = &operation.operation_id {
-                if let Some(first) = ids.insert(id.clone(), at.clone()) {
-                    return Err(Error::invalid(
-                        &at.push("operationId"),
-                        format!("duplicate operationId `{id}` (first used at {first})"),
-                    ));
-                }
+            if let Some(id) = &operation.operation_id
+                && let Some(first) = ids.insert(id.clone(), at.clone())
+            {
+                return Err(Error::invalid(
+                    &at.push("operationId"),
+                    format!("duplicate operationId `{id}` (first used at {first})"),
+                ));
             }
             let raw_name = match &operation.operation_id {
                 Some(id) => id.clone(),
@@ -326,7 +326,7 @@ fn rank(kind: BodyKind) -> u8 {
 }
 
 /// The media type the client uses among those offered: JSON first.
-fn pick_media<'m>(content: &'m indexmap::IndexMap<String, MediaType>) -> Option<(&'m str, &'m MediaType, BodyKind)> {
+fn pick_media(content: &indexmap::IndexMap<String, MediaType>) -> Option<(&str, &MediaType, BodyKind)> {
     content
         .iter()
         .map(|(name, media)| (name.as_str(), media, media_kind(name)))

@@ -430,7 +430,7 @@ impl Context<'_> {
                 let here = at.push("properties").push(key);
                 let property = match property {
                     ReferenceOr::Reference { reference } => Property::Ref(reference.clone()),
-                    ReferenceOr::Item(schema) => Property::Item(schema.as_ref().clone()),
+                    ReferenceOr::Item(schema) => Property::Item(schema.clone()),
                 };
                 parts.properties.insert(key.clone(), (property, here));
             }
@@ -510,7 +510,7 @@ struct ObjectParts {
 /// A property's schema, owned (it may come from a resolved `$ref`).
 enum Property {
     Ref(String),
-    Item(Schema),
+    Item(Box<Schema>),
 }
 
 impl Property {

@@ -1,0 +1,206 @@
+//! `cargo bench -p generator --bench client`: the generated client's overhead.
+//!
+//! The same request (`GET /users/me` with `X-Authorization`, a JSON body
+//! decoded into `vrm_client::types::MeResponse`) sent by the generated
+//! client and by a hand-written `reqwest` call, against one loopback server
+//! that answers from memory. Both run in the same process, interleaved in
+//! rounds so that drift hits both alike. Prints latency percentiles,
+//! throughput, and the ratio generated / hand-written.
+
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+
+const BODY: &str = r#"{"success":true,"user":{"id":22,"name":"demo demo","email":"demo@example.com","country":"The Netherlands","idAccessToken":null,"accessLevel":0}}"#;
+const ROUNDS: usize = 10;
+const PER_ROUND: usize = 500;
+const CONCURRENCY: usize = 16;
+
+/// A keep-alive HTTP/1.1 server that answers every request with `BODY`.
+async fn serve() -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let response = format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{BODY}",
+        BODY.len()
+    );
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut socket, _)) = listener.accept().await else {
+                return;
+            };
+            let response = response.clone();
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 8192];
+                let mut filled = 0;
+                loop {
+                    let Ok(n) = socket.read(&mut buf[filled..]).await else {
+                        return;
+                    };
+                    if n == 0 {
+                        return;
+                    }
+                    filled += n;
+                    // Requests have no body: each ends at the blank line.
+                    while let Some(end) = buf[..filled].windows(4).position(|w| w == b"\r\n\r\n") {
+                        if socket.write_all(response.as_bytes()).await.is_err() {
+                            return;
+                        }
+                        buf.copy_within(end + 4..filled, 0);
+                        filled -= end + 4;
+                    }
+                }
+            });
+        }
+    });
+    addr
+}
+
+async fn generated(client: &vrm_client::Client) {
+    let me = client.get_me().await.unwrap();
+    assert_eq!(me.user.unwrap().id, Some(22));
+}
+
+async fn hand_written(http: &reqwest::Client, url: &str) {
+    let response = http
+        .get(url)
+        .header("X-Authorization", "Token 0123456789abcdef")
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_success());
+    let bytes = response.bytes().await.unwrap();
+    let me: vrm_client::types::MeResponse = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(me.user.unwrap().id, Some(22));
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    sorted[((sorted.len() - 1) as f64 * p) as usize]
+}
+
+struct Stats {
+    latencies: Vec<Duration>,
+    elapsed: Duration,
+    requests: usize,
+}
+
+impl Stats {
+    fn report(&mut self, name: &str) -> (f64, Duration) {
+        self.latencies.sort();
+        let throughput = self.requests as f64 / self.elapsed.as_secs_f64();
+        let p50 = percentile(&self.latencies, 0.5);
+        println!(
+            "{name:<24} p50 {:>7.1} µs   p99 {:>7.1} µs   {:>8.0} req/s (sequential)",
+            p50.as_secs_f64() * 1e6,
+            percentile(&self.latencies, 0.99).as_secs_f64() * 1e6,
+            throughput
+        );
+        (throughput, p50)
+    }
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    // `cargo bench` passes `--bench`; `cargo test --benches` passes nothing: run once, quickly.
+    let quick = !std::env::args().any(|a| a == "--bench");
+    let (rounds, per_round) = if quick { (1, 20) } else { (ROUNDS, PER_ROUND) };
+    let addr = serve().await;
+    let base = format!("http://{addr}");
+    let client = vrm_client::Client::builder()
+        .base_url(&base)
+        .api_key("Token 0123456789abcdef")
+        .build()
+        .unwrap();
+    let http = reqwest::Client::builder().build().unwrap();
+    let url = format!("{base}/users/me");
+
+    // Warm up both connection pools.
+    for _ in 0..50 {
+        generated(&client).await;
+        hand_written(&http, &url).await;
+    }
+
+    let mut ours = Stats {
+        latencies: Vec::new(),
+        elapsed: Duration::ZERO,
+        requests: 0,
+    };
+    let mut theirs = Stats {
+        latencies: Vec::new(),
+        elapsed: Duration::ZERO,
+        requests: 0,
+    };
+    for _ in 0..rounds {
+        let started = Instant::now();
+        for _ in 0..per_round {
+            let t = Instant::now();
+            generated(&client).await;
+            ours.latencies.push(t.elapsed());
+        }
+        ours.elapsed += started.elapsed();
+        ours.requests += per_round;
+        let started = Instant::now();
+        for _ in 0..per_round {
+            let t = Instant::now();
+            hand_written(&http, &url).await;
+            theirs.latencies.push(t.elapsed());
+        }
+        theirs.elapsed += started.elapsed();
+        theirs.requests += per_round;
+    }
+    let (ours_rps, ours_p50) = ours.report("generated client");
+    let (theirs_rps, theirs_p50) = theirs.report("hand-written reqwest");
+
+    // Concurrent: CONCURRENCY tasks at once, same total per side.
+    let mut concurrent = [Duration::ZERO; 2];
+    for _ in 0..rounds {
+        let started = Instant::now();
+        let tasks: Vec<_> = (0..CONCURRENCY)
+            .map(|_| {
+                let client = client.clone();
+                tokio::spawn(async move {
+                    for _ in 0..per_round / CONCURRENCY {
+                        generated(&client).await;
+                    }
+                })
+            })
+            .collect();
+        for task in tasks {
+            task.await.unwrap();
+        }
+        concurrent[0] += started.elapsed();
+        let started = Instant::now();
+        let tasks: Vec<_> = (0..CONCURRENCY)
+            .map(|_| {
+                let (http, url) = (http.clone(), url.clone());
+                tokio::spawn(async move {
+                    for _ in 0..per_round / CONCURRENCY {
+                        hand_written(&http, &url).await;
+                    }
+                })
+            })
+            .collect();
+        for task in tasks {
+            task.await.unwrap();
+        }
+        concurrent[1] += started.elapsed();
+    }
+    let total = (rounds * (per_round / CONCURRENCY) * CONCURRENCY) as f64;
+    let ours_conc = total / concurrent[0].as_secs_f64();
+    let theirs_conc = total / concurrent[1].as_secs_f64();
+    println!(
+        "{:<24} {:>8.0} req/s ({CONCURRENCY} concurrent)",
+        "generated client", ours_conc
+    );
+    println!(
+        "{:<24} {:>8.0} req/s ({CONCURRENCY} concurrent)",
+        "hand-written reqwest", theirs_conc
+    );
+    println!(
+        "ratio generated/hand-written: p50 latency {:.3}, sequential throughput {:.3}, concurrent throughput {:.3}",
+        ours_p50.as_secs_f64() / theirs_p50.as_secs_f64(),
+        ours_rps / theirs_rps,
+        ours_conc / theirs_conc
+    );
+}
