@@ -22,7 +22,7 @@ pub async fn run(base_url: &str, username: &str, password: &str) -> Result<Vec<S
     let login = client
         .login(&LoginRequest {
             username: username.to_owned(),
-            password: Some(password.to_owned()),
+            password: password.to_owned(),
             sms_token: std::env::var("VRM_SMS_TOKEN").ok(),
             remember_me: None,
         })

@@ -147,10 +147,17 @@ pub fn ident(name: &str) -> proc_macro2::Ident {
 
 /// Whether a property or parameter name says it holds a secret (a password,
 /// token, key or client secret), so its value is kept out of `Debug` output.
+///
+/// The name must end in such a word (`access_token`, `client_secret`, not
+/// `token_type` or `invalid_token_used_at`), and an identifier of one is
+/// not one (`id_access_token`, `token_id`).
 pub fn is_secret_name(raw: &str) -> bool {
     let name = snake(raw, "");
-    name.split('_')
-        .any(|word| matches!(word, "password" | "passwd" | "secret" | "token"))
+    let words: Vec<&str> = name.split('_').collect();
+    if words.iter().any(|w| matches!(*w, "id" | "ids")) {
+        return false;
+    }
+    matches!(words.last(), Some(&("password" | "passwd" | "secret" | "token")))
         || name.ends_with("api_key")
         || name.ends_with("apikey")
         || name.ends_with("private_key")
@@ -258,7 +265,16 @@ mod tests {
         ] {
             assert!(is_secret_name(name), "{name}");
         }
-        for name in ["username", "tokens", "secretary_name", "keyboard", "id"] {
+        for name in [
+            "username",
+            "tokens",
+            "secretary_name",
+            "keyboard",
+            "id",
+            "idAccessToken",
+            "token_type",
+            "invalidTokenUsedAt",
+        ] {
             assert!(!is_secret_name(name), "{name}");
         }
     }

@@ -26,7 +26,7 @@ fn vrm(base_url: &str) -> vrm_client::ClientBuilder {
 fn login_body() -> vrm_client::types::LoginRequest {
     vrm_client::types::LoginRequest {
         username: "jane@example.com".into(),
-        password: Some("pw".into()),
+        password: "pw".into(),
         sms_token: None,
         remember_me: None,
     }

@@ -54,7 +54,7 @@ async fn login_posts_the_credentials_without_a_token_and_decodes_the_jwt() {
     .await;
     let body = types::LoginRequest {
         username: "jane@example.com".into(),
-        password: Some("correct horse".into()),
+        password: "correct horse".into(),
         sms_token: None,
         remember_me: Some(true),
     };
@@ -91,7 +91,7 @@ async fn login_with_a_pending_second_factor_has_a_null_token() {
     .await;
     let body = types::LoginRequest {
         username: "jane@example.com".into(),
-        password: Some("pw".into()),
+        password: "pw".into(),
         sms_token: Some("123456".into()),
         remember_me: None,
     };
@@ -703,7 +703,7 @@ async fn login_returns_a_token_that_the_same_client_then_uses() {
         .expect("client without credentials");
     let body = types::LoginRequest {
         username: "jane@example.com".into(),
-        password: Some("pw".into()),
+        password: "pw".into(),
         sms_token: None,
         remember_me: None,
     };
@@ -852,7 +852,7 @@ async fn secrets_appear_in_no_debug_output() {
 
     let login = types::LoginRequest {
         username: "jane@example.com".into(),
-        password: Some("hunter2-SECRET".into()),
+        password: "hunter2-SECRET".into(),
         sms_token: Some("654321".into()),
         remember_me: None,
     };

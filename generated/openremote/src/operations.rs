@@ -179,7 +179,7 @@ impl<'a> UpdateClientRoles<'a> {
         request.json("application/json", self.body)?;
         let response = self.client.execute(request).await?;
         match response.status() {
-            204 => {
+            200..=299 => {
                 response.empty().await?;
                 Ok(())
             }
@@ -272,7 +272,7 @@ impl<'a> UpdateRoles<'a> {
         request.json("application/json", self.body)?;
         let response = self.client.execute(request).await?;
         match response.status() {
-            204 => {
+            200..=299 => {
                 response.empty().await?;
                 Ok(())
             }
@@ -884,7 +884,7 @@ impl<'a> DeleteUser<'a> {
         }
         let response = self.client.execute(request).await?;
         match response.status() {
-            204 => {
+            200..=299 => {
                 response.empty().await?;
                 Ok(())
             }
@@ -976,7 +976,7 @@ impl<'a> RequestUserPasswordReset<'a> {
         }
         let response = self.client.execute(request).await?;
         match response.status() {
-            204 => {
+            200..=299 => {
                 response.empty().await?;
                 Ok(())
             }
@@ -1056,7 +1056,7 @@ impl<'a> RequestPasswordReset<'a> {
         }
         let response = self.client.execute(request).await?;
         match response.status() {
-            204 => {
+            200..=299 => {
                 response.empty().await?;
                 Ok(())
             }
@@ -1154,7 +1154,7 @@ impl<'a> UpdatePassword<'a> {
         request.json("application/json", self.body)?;
         let response = self.client.execute(request).await?;
         match response.status() {
-            204 => {
+            200..=299 => {
                 response.empty().await?;
                 Ok(())
             }
@@ -1242,7 +1242,7 @@ impl<'a> UpdateOwnPassword<'a> {
         request.json("application/json", self.body)?;
         let response = self.client.execute(request).await?;
         match response.status() {
-            204 => {
+            200..=299 => {
                 response.empty().await?;
                 Ok(())
             }
@@ -1534,7 +1534,7 @@ impl<'a> UpdateUserClientRoles<'a> {
         request.json("application/json", self.body)?;
         let response = self.client.execute(request).await?;
         match response.status() {
-            204 => {
+            200..=299 => {
                 response.empty().await?;
                 Ok(())
             }
@@ -1722,7 +1722,7 @@ impl<'a> UpdateUserRealmRoles<'a> {
         request.json("application/json", self.body)?;
         let response = self.client.execute(request).await?;
         match response.status() {
-            204 => {
+            200..=299 => {
                 response.empty().await?;
                 Ok(())
             }
@@ -1972,7 +1972,7 @@ impl<'a> UpdateCurrentUserLocale<'a> {
         request.json("application/json", &self.body)?;
         let response = self.client.execute(request).await?;
         match response.status() {
-            204 => {
+            200..=299 => {
                 response.empty().await?;
                 Ok(())
             }
@@ -2154,7 +2154,7 @@ impl<'a> DisconnectUserSession<'a> {
         }
         let response = self.client.execute(request).await?;
         match response.status() {
-            204 => {
+            200..=299 => {
                 response.empty().await?;
                 Ok(())
             }

@@ -15,14 +15,13 @@ pub struct AttributeValuePredicate {
 }
 
 /// A new password.
-#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct Credential {
     /// Credential type; always `password`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// The new password.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
+    pub value: String,
     /// If true, the user must choose a new password at the next sign-in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub temporary: Option<bool>,
@@ -32,7 +31,7 @@ impl std::fmt::Debug for Credential {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Credential")
             .field("type", &self.r#type)
-            .field("value", &self.value.as_ref().map(|_| "<redacted>"))
+            .field("value", &"<redacted>")
             .field("temporary", &self.temporary)
             .finish()
     }

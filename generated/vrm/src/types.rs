@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Details of a personal access token (without the token itself).
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AccessToken {
     /// Name given at creation.
     pub name: String,
@@ -27,20 +27,6 @@ pub struct AccessToken {
         skip_serializing_if = "Option::is_none"
     )]
     pub last_successful_auth: Option<i64>,
-}
-
-impl std::fmt::Debug for AccessToken {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AccessToken")
-            .field("name", &self.name)
-            .field("id_access_token", &"<redacted>")
-            .field("created_on", &self.created_on)
-            .field("scope", &self.scope)
-            .field("expires", &self.expires)
-            .field("last_seen", &self.last_seen)
-            .field("last_successful_auth", &self.last_successful_auth)
-            .finish()
-    }
 }
 
 /// Answer of `listAccessTokens`.
@@ -83,7 +69,7 @@ impl std::fmt::Debug for CreatedAccessToken {
         f.debug_struct("CreatedAccessToken")
             .field("success", &self.success)
             .field("token", &self.token.as_ref().map(|_| "<redacted>"))
-            .field("id_access_token", &"<redacted>")
+            .field("id_access_token", &self.id_access_token)
             .finish()
     }
 }
@@ -263,7 +249,7 @@ pub struct GetSiteIdRequest {
 }
 
 /// An installation (site). The required fields are always present; the others only with `extended=1` or for some users.
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Installation {
     /// Site id.
     #[serde(rename = "idSite")]
@@ -412,71 +398,6 @@ pub struct Installation {
     pub grafana_enabled: Option<i32>,
 }
 
-impl std::fmt::Debug for Installation {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Installation")
-            .field("id_site", &self.id_site)
-            .field("access_level", &self.access_level)
-            .field("owner", &self.owner)
-            .field("is_admin", &self.is_admin)
-            .field("name", &self.name)
-            .field("identifier", &self.identifier)
-            .field("id_user", &self.id_user)
-            .field("pv_max", &self.pv_max)
-            .field("timezone", &self.timezone)
-            .field("phonenumber", &self.phonenumber)
-            .field("notes", &self.notes)
-            .field("geofence", &self.geofence)
-            .field("geofence_enabled", &self.geofence_enabled)
-            .field("realtime_updates", &self.realtime_updates)
-            .field("has_mains", &self.has_mains)
-            .field("has_generator", &self.has_generator)
-            .field("no_data_alarm_timeout", &self.no_data_alarm_timeout)
-            .field("alarm_monitoring", &self.alarm_monitoring)
-            .field("invalid_vrm_auth_token_used_in_log_request", &"<redacted>")
-            .field("syscreated", &self.syscreated)
-            .field("shared", &self.shared)
-            .field("device_icon", &self.device_icon)
-            .field("restrict_node_red", &self.restrict_node_red)
-            .field("alarm", &self.alarm)
-            .field("last_timestamp", &self.last_timestamp)
-            .field("current_time", &self.current_time)
-            .field("timezone_offset", &self.timezone_offset)
-            .field("demo_mode", &self.demo_mode)
-            .field("mqtt_webhost", &self.mqtt_webhost)
-            .field("mqtt_host", &self.mqtt_host)
-            .field("high_workload", &self.high_workload)
-            .field("current_alarms", &self.current_alarms)
-            .field("num_alarms", &self.num_alarms)
-            .field("avatar_url", &self.avatar_url)
-            .field("tags", &self.tags)
-            .field("images", &self.images)
-            .field("view_permissions", &self.view_permissions)
-            .field("extended", &self.extended)
-            .field("is_paygo", &self.is_paygo)
-            .field("paygo_currency", &self.paygo_currency)
-            .field("paygo_total_amount", &self.paygo_total_amount)
-            .field("inverter_charger_control", &self.inverter_charger_control)
-            .field("remote_console_choice", &self.remote_console_choice)
-            .field("favorite", &self.favorite)
-            .field("is_system", &self.is_system)
-            .field("new_tags", &self.new_tags)
-            .field("prices_unavailable", &self.prices_unavailable)
-            .field("currency", &self.currency)
-            .field("id_currency", &self.id_currency)
-            .field("currency_code", &self.currency_code)
-            .field("currency_sign", &self.currency_sign)
-            .field("currency_name", &self.currency_name)
-            .field("last_location_timestamp", &self.last_location_timestamp)
-            .field("nodered_running", &self.nodered_running)
-            .field("premium_features", &self.premium_features)
-            .field("gui_hash", &self.gui_hash)
-            .field("gu_iv", &self.gu_iv)
-            .field("grafana_enabled", &self.grafana_enabled)
-            .finish()
-    }
-}
-
 /// One element of `Installation.images` when that is an array.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InstallationImage {
@@ -554,8 +475,7 @@ pub struct LoginRequest {
     /// The e-mail address of the VRM account.
     pub username: String,
     /// The account password.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub password: Option<String>,
+    pub password: String,
     /// Two-factor authentication code, if the account uses it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sms_token: Option<String>,
@@ -568,7 +488,7 @@ impl std::fmt::Debug for LoginRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("LoginRequest")
             .field("username", &self.username)
-            .field("password", &self.password.as_ref().map(|_| "<redacted>"))
+            .field("password", &"<redacted>")
             .field("sms_token", &self.sms_token.as_ref().map(|_| "<redacted>"))
             .field("remember_me", &self.remember_me)
             .finish()
@@ -659,7 +579,7 @@ pub struct SiteIdResponse {
 }
 
 /// Basic information about a VRM user.
-#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct User {
     /// User id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -676,22 +596,6 @@ pub struct User {
     /// Id of the access token used for this request; null when signed in with a JWT. Seen as null or an integer.
     #[serde(rename = "idAccessToken", default, skip_serializing_if = "Option::is_none")]
     pub id_access_token: Option<serde_json::Value>,
-}
-
-impl std::fmt::Debug for User {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("User")
-            .field("id", &self.id)
-            .field("name", &self.name)
-            .field("email", &self.email)
-            .field("country", &self.country)
-            .field("access_level", &self.access_level)
-            .field(
-                "id_access_token",
-                &self.id_access_token.as_ref().map(|_| "<redacted>"),
-            )
-            .finish()
-    }
 }
 
 /// What the user may see and do on the site.

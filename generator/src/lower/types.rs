@@ -348,10 +348,13 @@ impl Context<'_> {
                 Property::Item(schema) => Some(&schema.schema_data),
                 Property::Ref(_) => None,
             };
-            let read_or_write_only = data.is_some_and(|d| d.read_only || d.write_only);
-            let required = parts.required.contains(wire.as_str()) && !read_or_write_only;
+            // A read-only property is never in a request, so the caller
+            // cannot be made to give it; a write-only one is required in
+            // the requests it belongs to.
+            let read_only = data.is_some_and(|d| d.read_only);
+            let required = parts.required.contains(wire.as_str()) && !read_only;
             let (ty, skip_if_none) = if required { (ty, false) } else { (ty.option(), true) };
-            let secret = is_secret(wire, property);
+            let secret = is_secret(wire, property, &ty);
             let docs = match property {
                 Property::Item(schema) => schema_docs(schema),
                 Property::Ref(_) => Docs::default(),
@@ -590,8 +593,9 @@ pub(super) fn schema_docs(schema: &Schema) -> Docs {
     }
 }
 
-/// Whether a property holds a secret that must stay out of `Debug` output.
-fn is_secret(wire: &str, property: &Property) -> bool {
+/// Whether a property holds a secret that must stay out of `Debug` output:
+/// `format: password`, or a string whose name says so.
+fn is_secret(wire: &str, property: &Property, ty: &TypeRef) -> bool {
     if let Property::Item(schema) = property {
         let password_format = match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) => {
@@ -604,7 +608,7 @@ fn is_secret(wire: &str, property: &Property) -> bool {
             return true;
         }
     }
-    naming::is_secret_name(wire)
+    matches!(ty.unwrap_option(), TypeRef::String) && naming::is_secret_name(wire)
 }
 
 /// A type-name hint from where a schema stands (`/components/schemas/Pet` → `Pet`).
