@@ -17,44 +17,54 @@ const ROUNDS: usize = 10;
 const PER_ROUND: usize = 500;
 const CONCURRENCY: usize = 16;
 
-/// A keep-alive HTTP/1.1 server that answers every request with `BODY`.
-async fn serve() -> SocketAddr {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
+/// A keep-alive HTTP/1.1 server that answers every request with `BODY`, on
+/// its own thread and runtime, so that it does not share a scheduler with
+/// the clients being measured.
+fn serve() -> SocketAddr {
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async move {
+            let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+            sender.send(listener.local_addr().unwrap()).unwrap();
+            loop {
+                let Ok((socket, _)) = listener.accept().await else {
+                    return;
+                };
+                tokio::spawn(answer(socket));
+            }
+        });
+    });
+    receiver.recv().unwrap()
+}
+
+async fn answer(mut socket: tokio::net::TcpStream) {
     let response = format!(
         "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{BODY}",
         BODY.len()
     );
-    tokio::spawn(async move {
-        loop {
-            let Ok((mut socket, _)) = listener.accept().await else {
-                return;
-            };
-            let response = response.clone();
-            tokio::spawn(async move {
-                let mut buf = vec![0u8; 8192];
-                let mut filled = 0;
-                loop {
-                    let Ok(n) = socket.read(&mut buf[filled..]).await else {
-                        return;
-                    };
-                    if n == 0 {
-                        return;
-                    }
-                    filled += n;
-                    // Requests have no body: each ends at the blank line.
-                    while let Some(end) = buf[..filled].windows(4).position(|w| w == b"\r\n\r\n") {
-                        if socket.write_all(response.as_bytes()).await.is_err() {
-                            return;
-                        }
-                        buf.copy_within(end + 4..filled, 0);
-                        filled -= end + 4;
-                    }
-                }
-            });
+    let mut buf = vec![0u8; 8192];
+    let mut filled = 0;
+    loop {
+        let Ok(n) = socket.read(&mut buf[filled..]).await else {
+            return;
+        };
+        if n == 0 {
+            return;
         }
-    });
-    addr
+        filled += n;
+        // Requests have no body: each ends at the blank line.
+        while let Some(end) = buf[..filled].windows(4).position(|w| w == b"\r\n\r\n") {
+            if socket.write_all(response.as_bytes()).await.is_err() {
+                return;
+            }
+            buf.copy_within(end + 4..filled, 0);
+            filled -= end + 4;
+        }
+    }
 }
 
 async fn generated(client: &vrm_client::Client) {
@@ -100,19 +110,24 @@ impl Stats {
     }
 }
 
-#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::main(flavor = "current_thread")]
 async fn main() {
     // `cargo bench` passes `--bench`; `cargo test --benches` passes nothing: run once, quickly.
     let quick = !std::env::args().any(|a| a == "--bench");
     let (rounds, per_round) = if quick { (1, 20) } else { (ROUNDS, PER_ROUND) };
-    let addr = serve().await;
+    let addr = serve();
     let base = format!("http://{addr}");
     let client = vrm_client::Client::builder()
         .base_url(&base)
         .api_key("Token 0123456789abcdef")
         .build()
         .unwrap();
-    let http = reqwest::Client::builder().build().unwrap();
+    // The hand-written baseline is configured as carefully as the generated
+    // client: the same request timeout.
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .build()
+        .unwrap();
     let url = format!("{base}/users/me");
 
     // Warm up both connection pools.
@@ -131,23 +146,23 @@ async fn main() {
         elapsed: Duration::ZERO,
         requests: 0,
     };
-    for _ in 0..rounds {
-        let started = Instant::now();
-        for _ in 0..per_round {
-            let t = Instant::now();
-            generated(&client).await;
-            ours.latencies.push(t.elapsed());
+    for round in 0..rounds {
+        // Alternate which side goes first, so neither always follows the other.
+        for side in [round % 2, 1 - round % 2] {
+            let started = Instant::now();
+            let stats = if side == 0 { &mut ours } else { &mut theirs };
+            for _ in 0..per_round {
+                let t = Instant::now();
+                if side == 0 {
+                    generated(&client).await;
+                } else {
+                    hand_written(&http, &url).await;
+                }
+                stats.latencies.push(t.elapsed());
+            }
+            stats.elapsed += started.elapsed();
+            stats.requests += per_round;
         }
-        ours.elapsed += started.elapsed();
-        ours.requests += per_round;
-        let started = Instant::now();
-        for _ in 0..per_round {
-            let t = Instant::now();
-            hand_written(&http, &url).await;
-            theirs.latencies.push(t.elapsed());
-        }
-        theirs.elapsed += started.elapsed();
-        theirs.requests += per_round;
     }
     let (ours_rps, ours_p50) = ours.report("generated client");
     let (theirs_rps, theirs_p50) = theirs.report("hand-written reqwest");

@@ -347,7 +347,7 @@ impl<'a> QueryUsers<'a> {
 
     /// Send the request and decode the response.
     pub async fn send(self) -> Result<Vec<types::User>, Error> {
-        let path = "/user/query".to_owned();
+        let path = "/user/query";
         let mut request = Request::new(Method::POST, path, &[&["openid"]]);
         if let Some(value) = &self.x_forwarded_proto {
             request.header("X-Forwarded-Proto", value)?;
@@ -520,7 +520,7 @@ impl<'a> GetCurrentUser<'a> {
 
     /// Send the request and decode the response.
     pub async fn send(self) -> Result<types::User, Error> {
-        let path = "/user/user".to_owned();
+        let path = "/user/user";
         let mut request = Request::new(Method::GET, path, &[&["openid"]]);
         if let Some(value) = &self.x_forwarded_proto {
             request.header("X-Forwarded-Proto", value)?;
@@ -784,7 +784,7 @@ impl<'a> UpdateSelf<'a> {
 
     /// Send the request and decode the response.
     pub async fn send(self) -> Result<types::User, Error> {
-        let path = "/user/update".to_owned();
+        let path = "/user/update";
         let mut request = Request::new(Method::PUT, path, &[&["openid"]]);
         if let Some(value) = &self.x_forwarded_proto {
             request.header("X-Forwarded-Proto", value)?;
@@ -1046,7 +1046,7 @@ impl<'a> RequestPasswordReset<'a> {
 
     /// Send the request and decode the response.
     pub async fn send(self) -> Result<(), Error> {
-        let path = "/user/request-password-reset".to_owned();
+        let path = "/user/request-password-reset";
         let mut request = Request::new(Method::PUT, path, &[&["openid"]]);
         if let Some(value) = &self.x_forwarded_proto {
             request.header("X-Forwarded-Proto", value)?;
@@ -1231,7 +1231,7 @@ impl<'a> UpdateOwnPassword<'a> {
 
     /// Send the request and decode the response.
     pub async fn send(self) -> Result<(), Error> {
-        let path = "/user/reset-password".to_owned();
+        let path = "/user/reset-password";
         let mut request = Request::new(Method::PUT, path, &[&["openid"]]);
         if let Some(value) = &self.x_forwarded_proto {
             request.header("X-Forwarded-Proto", value)?;
@@ -1878,7 +1878,7 @@ impl<'a> GetCurrentUserRealmRoles<'a> {
 
     /// Send the request and decode the response.
     pub async fn send(self) -> Result<types::RoleNames, Error> {
-        let path = "/user/userRealmRoles".to_owned();
+        let path = "/user/userRealmRoles";
         let mut request = Request::new(Method::GET, path, &[&["openid"]]);
         if let Some(value) = &self.x_forwarded_proto {
             request.header("X-Forwarded-Proto", value)?;
@@ -1961,7 +1961,7 @@ impl<'a> UpdateCurrentUserLocale<'a> {
 
     /// Send the request and decode the response.
     pub async fn send(self) -> Result<(), Error> {
-        let path = "/user/locale".to_owned();
+        let path = "/user/locale";
         let mut request = Request::new(Method::PUT, path, &[&["openid"]]);
         if let Some(value) = &self.x_forwarded_proto {
             request.header("X-Forwarded-Proto", value)?;

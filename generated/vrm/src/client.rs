@@ -18,11 +18,7 @@ impl Client {
     pub fn set_api_key(&self, key: impl Into<Secret>) {
         self.set_credential(
             "vrmAuth",
-            Credential::ApiKey {
-                location: Location::Header,
-                name: "X-Authorization",
-                value: key.into(),
-            },
+            Credential::api_key(Location::Header, "X-Authorization", key.into()),
         );
     }
 }
@@ -34,11 +30,7 @@ impl ClientBuilder {
     pub fn api_key(self, key: impl Into<Secret>) -> Self {
         self.credential(
             "vrmAuth",
-            Credential::ApiKey {
-                location: Location::Header,
-                name: "X-Authorization",
-                value: key.into(),
-            },
+            Credential::api_key(Location::Header, "X-Authorization", key.into()),
         )
     }
 }

@@ -46,7 +46,7 @@ pub struct Login<'a> {
 impl<'a> Login<'a> {
     /// Send the request and decode the response.
     pub async fn send(self) -> Result<types::LoginResponse, Error> {
-        let path = "/auth/login".to_owned();
+        let path = "/auth/login";
         let mut request = Request::new(Method::POST, path, &[]);
         request.json("application/json", self.body)?;
         let response = self.client.execute(request).await?;
@@ -96,7 +96,7 @@ pub struct LoginAsDemo<'a> {
 impl<'a> LoginAsDemo<'a> {
     /// Send the request and decode the response.
     pub async fn send(self) -> Result<types::DemoLoginResponse, Error> {
-        let path = "/auth/loginAsDemo".to_owned();
+        let path = "/auth/loginAsDemo";
         let request = Request::new(Method::GET, path, &[]);
         let response = self.client.execute(request).await?;
         match response.status() {
@@ -145,7 +145,7 @@ pub struct Logout<'a> {
 impl<'a> Logout<'a> {
     /// Send the request and decode the response.
     pub async fn send(self) -> Result<types::LogoutResponse, Error> {
-        let path = "/auth/logout".to_owned();
+        let path = "/auth/logout";
         let request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
         let response = self.client.execute(request).await?;
         match response.status() {
@@ -610,7 +610,7 @@ pub struct GetMe<'a> {
 impl<'a> GetMe<'a> {
     /// Send the request and decode the response.
     pub async fn send(self) -> Result<types::MeResponse, Error> {
-        let path = "/users/me".to_owned();
+        let path = "/users/me";
         let request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
         let response = self.client.execute(request).await?;
         match response.status() {

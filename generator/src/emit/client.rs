@@ -154,13 +154,13 @@ fn credential(scheme: &SecurityScheme) -> (TokenStream, TokenStream, String) {
             };
             (
                 quote!(key: impl Into<Secret>),
-                quote!(Credential::ApiKey { location: Location::#location_ident, name: #name, value: key.into() }),
+                quote!(Credential::api_key(Location::#location_ident, #name, key.into())),
                 format!("The API key, sent in the `{name}` {place}"),
             )
         }
         SchemeKind::Bearer => (
             quote!(token: impl Into<Secret>),
-            quote!(Credential::Bearer(token.into())),
+            quote!(Credential::bearer(token.into())),
             "The token, sent as `Authorization: Bearer <token>`".to_owned(),
         ),
         SchemeKind::Basic => (

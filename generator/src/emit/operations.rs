@@ -509,7 +509,15 @@ fn send_body(api: &Api, op: &Operation) -> TokenStream {
         }
     }
     let path = if segments.is_empty() {
-        quote!(#template.to_owned())
+        let literal: String = op
+            .path_parts
+            .iter()
+            .map(|part| match part {
+                PathPart::Literal(text) => text.as_str(),
+                PathPart::Param(_) => "",
+            })
+            .collect();
+        quote!(#literal)
     } else {
         quote!(format!(#template))
     };

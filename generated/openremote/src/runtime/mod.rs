@@ -39,7 +39,8 @@ struct Inner {
     base_url: String,
     timeout: Duration,
     retry: RetryPolicy,
-    credentials: RwLock<BTreeMap<&'static str, Credential>>,
+    /// Shared with every request in flight (`Arc`), replaced by `set_*`.
+    credentials: RwLock<BTreeMap<&'static str, Arc<Credential>>>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -73,7 +74,7 @@ impl Client {
             .credentials
             .write()
             .unwrap_or_else(PoisonError::into_inner)
-            .insert(scheme, credential);
+            .insert(scheme, Arc::new(credential));
     }
 
     /// Send a request, applying credentials and retrying as the policy allows.
@@ -91,11 +92,17 @@ impl Client {
             Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS | Method::TRACE
         );
         let may_retry = idempotent || retry.non_idempotent;
-        let url = request.url(&self.inner.base_url)?;
+        // Built once; a retry (rare) builds it again rather than every
+        // request paying for a copy.
+        let mut first_url = Some(request.url(&self.inner.base_url)?);
         let mut attempt = 0;
         let mut renewed_token = false;
         loop {
-            let (builder, token, secret_in_url) = self.prepare(&request, url.clone()).await?;
+            let url = match first_url.take() {
+                Some(url) => url,
+                None => request.url(&self.inner.base_url)?,
+            };
+            let (builder, token, secret_in_url) = self.prepare(&request, url).await?;
             match builder.send().await {
                 Ok(response) => {
                     let status = response.status();
@@ -139,33 +146,40 @@ impl Client {
         request: &Request,
         mut url: reqwest::Url,
     ) -> Result<Prepared, Failure> {
-        let mut headers = request.headers.clone();
         let mut cookies = request.cookies.clone();
-        let chosen = self.credentials_for(request.security);
         let mut token = None;
         let mut basic = None;
         let mut secret_in_url = false;
-        for credential in &chosen {
-            match credential {
-                Credential::ApiKey { location, name, value } => match location {
-                    Location::Header => {
-                        headers.insert(header_name(name)?, secret_header(value)?);
-                    }
-                    Location::Query => {
-                        url.query_pairs_mut().append_pair(name, value.expose());
-                        secret_in_url = true;
-                    }
-                    Location::Cookie => cookies.push((name.to_string(), value.expose().to_owned())),
-                },
-                Credential::Bearer(value) => {
-                    let value = Secret::new(format!("Bearer {}", value.expose()));
-                    headers.insert(reqwest::header::AUTHORIZATION, secret_header(&value)?);
+        let refused =
+            || Failure::InvalidRequest("a credential contains a character headers do not allow (a newline?)".to_owned());
+        let alternative = self.alternative_for(request.security);
+        // Query keys change the URL, so they go first.
+        for credential in alternative.iter().filter_map(|scheme| self.credential(scheme)) {
+            if let Credential::ApiKey { location: Location::Query, name, value } = credential.as_ref() {
+                url.query_pairs_mut().append_pair(name, value.expose());
+                secret_in_url = true;
+            }
+        }
+        let mut builder = self
+            .inner
+            .http
+            .request(request.method.clone(), url)
+            .timeout(self.inner.timeout);
+        if !request.headers.is_empty() {
+            builder = builder.headers(request.headers.clone());
+        }
+        for credential in alternative.iter().filter_map(|scheme| self.credential(scheme)) {
+            match credential.as_ref() {
+                Credential::Header { name, value } => {
+                    builder = builder.header(name, value.clone().ok_or_else(refused)?);
                 }
-                Credential::Basic { username, password } => basic = Some((username, password)),
+                Credential::ApiKey { location: Location::Query, .. } => {}
+                Credential::ApiKey { name, value, .. } => cookies.push((name.to_string(), value.expose().to_owned())),
+                Credential::Basic { username, password } => basic = Some((username.clone(), password.clone())),
                 Credential::ClientCredentials(source) => {
                     let access = source.token(&self.inner.http, self.inner.timeout).await?;
-                    let value = Secret::new(format!("Bearer {}", access.expose()));
-                    headers.insert(reqwest::header::AUTHORIZATION, secret_header(&value)?);
+                    let value = auth::sensitive_header(&format!("Bearer {}", access.expose())).ok_or_else(refused)?;
+                    builder = builder.header(reqwest::header::AUTHORIZATION, value);
                     token = Some((Arc::clone(source), access));
                 }
             }
@@ -176,14 +190,8 @@ impl Client {
                 .map(|(name, value)| format!("{name}={}", encode_cookie(value)))
                 .collect::<Vec<_>>()
                 .join("; ");
-            headers.insert(reqwest::header::COOKIE, header_value("Cookie", &line)?);
+            builder = builder.header(reqwest::header::COOKIE, header_value("Cookie", &line)?);
         }
-        let mut builder = self
-            .inner
-            .http
-            .request(request.method.clone(), url)
-            .timeout(self.inner.timeout)
-            .headers(headers);
         if let Some((username, password)) = basic {
             builder = builder.basic_auth(username, password.as_ref().map(Secret::expose));
         }
@@ -205,14 +213,20 @@ impl Client {
         Ok((builder, token, secret_in_url))
     }
 
-    /// The credentials of the first alternative the client can satisfy.
-    fn credentials_for(&self, security: &[&[&'static str]]) -> Vec<Credential> {
+    /// The first alternative of credentials the client can satisfy.
+    fn alternative_for(&self, security: &'static [&'static [&'static str]]) -> &'static [&'static str] {
         let credentials = self.inner.credentials.read().unwrap_or_else(PoisonError::into_inner);
         security
             .iter()
             .find(|alternative| alternative.iter().all(|scheme| credentials.contains_key(scheme)))
-            .map(|alternative| alternative.iter().map(|scheme| credentials[scheme].clone()).collect())
+            .copied()
             .unwrap_or_default()
+    }
+
+    /// The credential of one scheme, shared (not copied).
+    fn credential(&self, scheme: &str) -> Option<Arc<Credential>> {
+        let credentials = self.inner.credentials.read().unwrap_or_else(PoisonError::into_inner);
+        credentials.get(scheme).cloned()
     }
 }
 
@@ -355,7 +369,7 @@ impl ClientBuilder {
                 base_url,
                 timeout: self.timeout,
                 retry: self.retry,
-                credentials: RwLock::new(self.credentials),
+                credentials: RwLock::new(self.credentials.into_iter().map(|(k, v)| (k, Arc::new(v))).collect()),
             }),
         })
     }
@@ -405,7 +419,7 @@ pub(crate) enum Style {
 #[derive(Debug)]
 pub(crate) struct Request {
     method: Method,
-    path: String,
+    path: std::borrow::Cow<'static, str>,
     query: Vec<(String, String)>,
     headers: HeaderMap,
     cookies: Vec<(String, String)>,
@@ -446,10 +460,14 @@ fn encode_multipart(parts: &[Part]) -> Vec<u8> {
 impl Request {
     /// A request for `path` (already encoded, see [`path_segment`]).
     /// `security` lists the alternatives of credentials, as in the spec.
-    pub fn new(method: Method, path: String, security: &'static [&'static [&'static str]]) -> Self {
+    pub fn new(
+        method: Method,
+        path: impl Into<std::borrow::Cow<'static, str>>,
+        security: &'static [&'static [&'static str]],
+    ) -> Self {
         Request {
             method,
-            path,
+            path: path.into(),
             query: Vec::new(),
             headers: HeaderMap::new(),
             cookies: Vec::new(),
@@ -459,7 +477,10 @@ impl Request {
     }
 
     fn url(&self, base_url: &str) -> Result<reqwest::Url, Failure> {
-        let mut url = reqwest::Url::parse(&format!("{base_url}{}", self.path))
+        let mut text = String::with_capacity(base_url.len() + self.path.len());
+        text.push_str(base_url);
+        text.push_str(&self.path);
+        let mut url = reqwest::Url::parse(&text)
             .map_err(|e| Failure::InvalidRequest(format!("invalid URL for `{}`: {e}", self.path)))?;
         if !self.query.is_empty() {
             let mut pairs = url.query_pairs_mut();
@@ -669,16 +690,6 @@ fn header_value(name: &str, value: &str) -> Result<HeaderValue, Failure> {
     })
 }
 
-/// A header that carries a credential: refused like any other bad value,
-/// and marked sensitive so `reqwest` keeps it out of its own logs.
-fn secret_header(value: &Secret) -> Result<HeaderValue, Failure> {
-    let mut header = HeaderValue::from_str(value.expose()).map_err(|_| {
-        Failure::InvalidRequest("a credential contains a character headers do not allow (a newline?)".to_owned())
-    })?;
-    header.set_sensitive(true);
-    Ok(header)
-}
-
 /// A response whose status the operation has yet to look at.
 pub(crate) struct Response {
     inner: reqwest::Response,
@@ -689,21 +700,25 @@ impl Response {
         self.inner.status().as_u16()
     }
 
-    async fn read(self) -> Result<(StatusCode, HeaderMap, Vec<u8>), Failure> {
+    /// Status, headers and body, moved out of the response (not copied).
+    async fn read(mut self) -> Result<(StatusCode, HeaderMap, Vec<u8>), Failure> {
         let status = self.inner.status();
-        let headers = self.inner.headers().clone();
+        let headers = std::mem::take(self.inner.headers_mut());
         let body = self.inner.bytes().await.map_err(Failure::Transport)?;
-        Ok((status, headers, body.to_vec()))
+        Ok((status, headers, Vec::from(body)))
     }
 
-    /// The body as JSON of type `T`.
-    pub async fn json<T: DeserializeOwned>(self) -> Result<T, Failure> {
-        let (status, headers, body) = self.read().await?;
+    /// The body as JSON of type `T`, decoded from the bytes as received
+    /// (copied only when they do not decode, to keep them in the error).
+    pub async fn json<T: DeserializeOwned>(mut self) -> Result<T, Failure> {
+        let status = self.inner.status();
+        let headers = std::mem::take(self.inner.headers_mut());
+        let body = self.inner.bytes().await.map_err(Failure::Transport)?;
         serde_json::from_slice(&body).map_err(|source| {
             Failure::Decode(Box::new(DecodeError {
                 status,
                 headers,
-                body,
+                body: body.to_vec(),
                 source,
             }))
         })
@@ -997,7 +1012,7 @@ mod tests {
 
     #[test]
     fn query_styles() {
-        let mut request = Request::new(Method::GET, "/".into(), &[]);
+        let mut request = Request::new(Method::GET, "/", &[]);
         request.query("a", &["x", "y"], Style::Form, true).unwrap();
         request.query("b", &["x", "y"], Style::Form, false).unwrap();
         request.query("c", &["x", "y"], Style::PipeDelimited, false).unwrap();
@@ -1024,7 +1039,7 @@ mod tests {
 
     #[test]
     fn header_with_newline_is_refused() {
-        let mut request = Request::new(Method::GET, "/".into(), &[]);
+        let mut request = Request::new(Method::GET, "/", &[]);
         assert!(request.header("X-Test", &"a\r\nInjected: yes").is_err());
         assert!(request.headers.is_empty());
     }

@@ -5,6 +5,7 @@
 
 use super::Failure;
 use reqwest::StatusCode;
+use reqwest::header::{HeaderName, HeaderValue};
 use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -48,12 +49,19 @@ pub(crate) enum Location {
 /// A credential for one security scheme.
 #[derive(Debug, Clone)]
 pub(crate) enum Credential {
+    /// Sent as one header (an API key in a header, a bearer token), built
+    /// once when the credential is set and marked sensitive. `None`: the
+    /// value cannot be a header (a newline in it); requests are refused.
+    Header {
+        name: HeaderName,
+        value: Option<HeaderValue>,
+    },
+    /// An API key in the query string or a cookie.
     ApiKey {
         location: Location,
         name: &'static str,
         value: Secret,
     },
-    Bearer(Secret),
     Basic {
         username: String,
         password: Option<Secret>,
@@ -62,6 +70,26 @@ pub(crate) enum Credential {
 }
 
 impl Credential {
+    pub fn api_key(location: Location, name: &'static str, value: Secret) -> Self {
+        match location {
+            Location::Header => match HeaderName::try_from(name) {
+                Ok(name) => Credential::Header {
+                    name,
+                    value: sensitive_header(value.expose()),
+                },
+                Err(_) => Credential::ApiKey { location, name, value },
+            },
+            _ => Credential::ApiKey { location, name, value },
+        }
+    }
+
+    pub fn bearer(token: Secret) -> Self {
+        Credential::Header {
+            name: reqwest::header::AUTHORIZATION,
+            value: sensitive_header(&format!("Bearer {}", token.expose())),
+        }
+    }
+
     pub fn client_credentials(
         token_url: impl Into<String>,
         client_id: impl Into<String>,
@@ -76,6 +104,13 @@ impl Credential {
             cache: tokio::sync::Mutex::new(None),
         }))
     }
+}
+
+/// A header value kept out of logs (`Debug` shows `Sensitive`).
+pub(super) fn sensitive_header(value: &str) -> Option<HeaderValue> {
+    let mut header = HeaderValue::from_str(value).ok()?;
+    header.set_sensitive(true);
+    Some(header)
 }
 
 /// OAuth2 client credentials: fetches an access token from the token
