@@ -52,6 +52,7 @@ pub fn generate(spec: &str, options: &Options) -> Result<Generated, Error> {
     let mut warnings = error::Warnings::default();
     let document = load::parse(spec, &mut warnings)?;
     let api = lower::lower(&document.api, &document.raw, &mut warnings)?;
+    drop(document); // the model holds all emission needs; free the spec first
     let files = emit::emit(&api, options)?;
     Ok(Generated {
         files,

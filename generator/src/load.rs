@@ -27,7 +27,7 @@ pub(crate) struct Document {
 pub(crate) fn parse(text: &str, warnings: &mut Warnings) -> Result<Document, Error> {
     let mut raw = parse_tree(text)?;
     check_version(&raw)?;
-    tidy(&mut raw, &Pointer::root(), warnings);
+    tidy(&mut raw, &Place::ROOT, warnings);
     let api = serde_path_to_error::deserialize(&raw).map_err(|err| {
         // `openapiv3` flattens maps and uses untagged enums, which hide the
         // position of an error; look for the innermost part that fails.
@@ -287,26 +287,62 @@ fn is_data_key(key: &str) -> bool {
     matches!(key, "example" | "examples" | "default" | "enum" | "const") || key.starts_with("x-")
 }
 
-fn tidy(value: &mut Value, at: &Pointer, warnings: &mut Warnings) {
+/// Where `tidy` is in the tree: a chain of keys on the stack, turned into a
+/// [`Pointer`] only when there is something to say (most nodes need none).
+struct Place<'a> {
+    parent: Option<&'a Place<'a>>,
+    key: Key<'a>,
+}
+
+enum Key<'a> {
+    Root,
+    Name(&'a str),
+    Index(usize),
+}
+
+impl<'a> Place<'a> {
+    const ROOT: Place<'static> = Place {
+        parent: None,
+        key: Key::Root,
+    };
+
+    fn child(&'a self, key: Key<'a>) -> Place<'a> {
+        Place {
+            parent: Some(self),
+            key,
+        }
+    }
+
+    fn pointer(&self) -> Pointer {
+        let parent = self.parent.map_or_else(Pointer::root, Place::pointer);
+        match self.key {
+            Key::Root => parent,
+            Key::Name(name) => parent.push(name),
+            Key::Index(index) => parent.push(index.to_string()),
+        }
+    }
+}
+
+fn tidy(value: &mut Value, at: &Place<'_>, warnings: &mut Warnings) {
     match value {
         Value::Object(map) => {
             tidy_object(map, at, warnings);
             for (key, child) in map.iter_mut() {
                 if !is_data_key(key) {
-                    tidy(child, &at.push(key), warnings);
+                    tidy(child, &at.child(Key::Name(key)), warnings);
                 }
             }
         }
         Value::Array(items) => {
             for (index, item) in items.iter_mut().enumerate() {
-                tidy(item, &at.push(index.to_string()), warnings);
+                tidy(item, &at.child(Key::Index(index)), warnings);
             }
         }
         _ => {}
     }
 }
 
-fn tidy_object(map: &mut Map<String, Value>, at: &Pointer, warnings: &mut Warnings) {
+fn tidy_object(map: &mut Map<String, Value>, place: &Place<'_>, warnings: &mut Warnings) {
     for key in BOOLEAN_KEYWORDS {
         let Some(Value::String(text)) = map.get(*key) else {
             continue;
@@ -317,7 +353,7 @@ fn tidy_object(map: &mut Map<String, Value>, at: &Pointer, warnings: &mut Warnin
             _ => continue,
         };
         warnings.warn(
-            &at.push(key),
+            &place.pointer().push(key),
             format!("`{key}` is the string \"{text}\"; read as the boolean {flag}"),
         );
         map.insert((*key).to_owned(), Value::Bool(flag));
@@ -329,7 +365,7 @@ fn tidy_object(map: &mut Map<String, Value>, at: &Pointer, warnings: &mut Warnin
         let nullable = names.iter().any(|t| t == "null");
         let rest: Vec<&String> = names.iter().filter(|t| *t != "null").collect();
         warnings.warn(
-            &at.push("type"),
+            &place.pointer().push("type"),
             "`type` is a list (OpenAPI 3.1); read as one type with `nullable`",
         );
         match rest.as_slice() {
@@ -350,7 +386,7 @@ fn tidy_object(map: &mut Map<String, Value>, at: &Pointer, warnings: &mut Warnin
         if let Some(Value::Number(n)) = map.get(exclusive) {
             let n = n.clone();
             warnings.warn(
-                &at.push(exclusive),
+                &place.pointer().push(exclusive),
                 format!("`{exclusive}` is a number (OpenAPI 3.1); read as `{bound}` with `{exclusive}: true`"),
             );
             map.insert(bound.into(), Value::Number(n));
@@ -359,13 +395,13 @@ fn tidy_object(map: &mut Map<String, Value>, at: &Pointer, warnings: &mut Warnin
     }
 
     if map.get("type").and_then(Value::as_str) == Some("integer") {
-        tidy_integer_bounds(map, at, warnings);
+        tidy_integer_bounds(map, place, warnings);
     }
 }
 
 /// `openapiv3` keeps integer bounds as `i64`; wider or fractional bounds are
 /// moved out of its way, and a wide bound is remembered in [`WIDE_INTEGER`].
-fn tidy_integer_bounds(map: &mut Map<String, Value>, at: &Pointer, warnings: &mut Warnings) {
+fn tidy_integer_bounds(map: &mut Map<String, Value>, place: &Place<'_>, warnings: &mut Warnings) {
     let mut wide = None;
     for key in ["minimum", "maximum", "multipleOf"] {
         let Some(Value::Number(n)) = map.get(key) else {
@@ -380,7 +416,7 @@ fn tidy_integer_bounds(map: &mut Map<String, Value>, at: &Pointer, warnings: &mu
             wide = Some("i128");
         } else {
             warnings.warn(
-                &at.push(key),
+                &place.pointer().push(key),
                 format!("`{key}` of an integer is not an integer; ignored"),
             );
         }

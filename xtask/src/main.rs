@@ -5,7 +5,9 @@
 //!   `generated/` is not what the specs give.
 //! - `cargo xtask codegen --spec FILE --out DIR [--name CRATE]`: any one spec.
 //! - `cargo xtask corpus [DIR]`: generate and `cargo check` every spec in DIR.
+//! - `cargo xtask bench [--quick]`: generation, build and client benchmarks.
 
+mod bench;
 mod codegen;
 mod corpus;
 
@@ -17,6 +19,9 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("codegen") => codegen::run(&args[1..]),
         Some("corpus") => corpus::run(&args[1..]),
+        Some("bench") => bench::run(&args[1..]),
+        // Internal: one spec's generation time and peak memory, in its own process.
+        Some("measure") => bench::measure(&args[1..]),
         _ => Err(USAGE.to_owned()),
     };
     match result {
@@ -31,7 +36,8 @@ fn main() -> ExitCode {
 const USAGE: &str = "usage:
   cargo xtask codegen [--check]
   cargo xtask codegen --spec FILE --out DIR [--name CRATE] [--check]
-  cargo xtask corpus [DIR]";
+  cargo xtask corpus [DIR]
+  cargo xtask bench [--quick]";
 
 /// The workspace root (the parent of `xtask/`).
 pub(crate) fn root() -> PathBuf {

@@ -59,7 +59,7 @@ pub(crate) fn emit(api: &Api, options: &Options) -> Result<BTreeMap<String, Stri
 const CHUNKS: usize = 8;
 
 /// Below this many items, threads cost more than they save.
-const PARALLEL_FROM: usize = 64;
+const PARALLEL_FROM: usize = 8;
 
 /// Format a module made of a head (module docs, `use`s) and many
 /// independent items. Tokens are built in the thread that formats them
@@ -86,24 +86,41 @@ fn format_chunked<T: Sync>(
         }
         return Ok(out);
     }
-    let parts: Vec<Result<String, Error>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = items
-            .chunks(size)
-            .map(|chunk| {
-                let format_chunk = &format_chunk;
-                scope.spawn(move || format_chunk(chunk))
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join().unwrap_or_else(|_| {
-                    Err(Error::Internal {
-                        message: "a formatting thread panicked".into(),
-                    })
+    // One worker per core takes the next chunk; results keep chunk order.
+    let chunks: Vec<&[T]> = items.chunks(size).collect();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(chunks.len());
+    let mut parts: Vec<Option<Result<String, Error>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                let (chunks, next, format_chunk) = (&chunks, &next, &format_chunk);
+                scope.spawn(move || {
+                    let mut done = Vec::new();
+                    loop {
+                        let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(chunk) = chunks.get(index) else { break done };
+                        done.push((index, format_chunk(chunk)));
+                    }
                 })
             })
-            .collect()
+            .collect();
+        let mut parts: Vec<Option<Result<String, Error>>> = (0..chunks.len()).map(|_| None).collect();
+        for handle in handles {
+            let done = handle.join().unwrap_or_default();
+            for (index, part) in done {
+                parts[index] = Some(part);
+            }
+        }
+        parts
+    });
+    let parts = parts.iter_mut().map(|part| {
+        part.take().unwrap_or_else(|| {
+            Err(Error::Internal {
+                message: "a formatting thread panicked".into(),
+            })
+        })
     });
     for part in parts {
         out.push('\n');
