@@ -154,6 +154,24 @@ impl TokenSource {
     /// A valid access token, fetched if there is none or it is about to expire.
     /// `timeout` bounds the token request as it bounds every other request.
     pub async fn token(&self, http: &reqwest::Client, timeout: Duration) -> Result<Secret, Failure> {
+        // The common case without awaiting; the rest boxed, so that a
+        // request's future does not grow by the size of a token fetch.
+        match self.cached() {
+            Some(token) => Ok(token),
+            None => Box::pin(self.renew(http, timeout)).await,
+        }
+    }
+
+    /// The cached token if it is still good and nobody is renewing it.
+    fn cached(&self) -> Option<Secret> {
+        let cache = self.cache.try_lock().ok()?;
+        let cached = cache.as_ref().filter(|cached| Instant::now() < cached.renew_at)?;
+        Some(cached.token.clone())
+    }
+
+    /// Wait for the lock; fetch a token unless the task that held it did
+    /// (concurrent requests share one fetch).
+    async fn renew(&self, http: &reqwest::Client, timeout: Duration) -> Result<Secret, Failure> {
         let mut cache = self.cache.lock().await;
         if let Some(cached) = cache.as_ref()
             && Instant::now() < cached.renew_at
@@ -189,7 +207,12 @@ impl TokenSource {
                 url.query().unwrap_or_default().to_owned()
             })
             .unwrap_or_default();
-        let fail = |kind: AuthErrorKind| Failure::Auth(AuthError { token_url: self.token_url.clone(), kind });
+        let fail = |kind: AuthErrorKind| {
+            Failure::Auth(AuthError {
+                token_url: self.token_url.clone(),
+                kind,
+            })
+        };
         let started = Instant::now();
         let response = http
             .post(&self.token_url)
@@ -241,10 +264,16 @@ enum AuthErrorKind {
     Transport(reqwest::Error),
     /// The endpoint answered with an error status (its body is kept; it
     /// holds no token).
-    Refused { status: StatusCode, body: String },
+    Refused {
+        status: StatusCode,
+        body: String,
+    },
     /// A success status with a body that is not a token response. The
     /// body is not kept: it may hold a token.
-    Malformed { status: StatusCode, message: String },
+    Malformed {
+        status: StatusCode,
+        message: String,
+    },
 }
 
 impl AuthError {
@@ -276,10 +305,17 @@ impl fmt::Display for AuthError {
         match &self.kind {
             AuthErrorKind::Transport(error) => write!(f, "cannot reach the token endpoint {url}: {error}"),
             AuthErrorKind::Refused { status, body } => {
-                write!(f, "the token endpoint {url} refused the client credentials ({status}): {}", body.trim())
+                write!(
+                    f,
+                    "the token endpoint {url} refused the client credentials ({status}): {}",
+                    body.trim()
+                )
             }
             AuthErrorKind::Malformed { status, message } => {
-                write!(f, "the token endpoint {url} answered {status} without a usable token: {message}")
+                write!(
+                    f,
+                    "the token endpoint {url} answered {status} without a usable token: {message}"
+                )
             }
         }
     }
@@ -302,7 +338,11 @@ mod tests {
     fn secrets_do_not_debug() {
         let credential = Credential::client_credentials("http://t", "id", "hunter2", &[]);
         assert!(!format!("{credential:?}").contains("hunter2"));
-        let key = Credential::ApiKey { location: Location::Header, name: "X", value: "k3y".into() };
+        let key = Credential::ApiKey {
+            location: Location::Header,
+            name: "X",
+            value: "k3y".into(),
+        };
         assert!(!format!("{key:?}").contains("k3y"));
     }
 }

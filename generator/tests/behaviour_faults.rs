@@ -120,6 +120,24 @@ async fn a_server_that_never_answers_times_out() {
 }
 
 #[tokio::test]
+async fn the_timeout_also_bounds_a_callers_own_http_client() {
+    // A caller's `reqwest::Client` (here without any timeout of its own)
+    // gets the builder's timeout on every request.
+    let base = raw_server(None).await;
+    let client = vrm(&base)
+        .http_client(reqwest::Client::new())
+        .timeout(SHORT)
+        .max_retries(0)
+        .build()
+        .expect("client");
+    let started = Instant::now();
+    let error = client.get_me().await.expect_err("timeout");
+    let elapsed = started.elapsed();
+    assert!(error.is_timeout(), "{error:?}");
+    assert!(elapsed >= SHORT && elapsed < Duration::from_secs(2), "{elapsed:?}");
+}
+
+#[tokio::test]
 async fn a_timed_out_get_is_retried_a_bounded_number_of_times() {
     let base = raw_server(None).await;
     let client = vrm(&base).timeout(SHORT).max_retries(1).build().expect("client");

@@ -18,6 +18,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::collections::BTreeMap;
 use std::fmt;
+use std::pin::Pin;
 use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Duration;
 
@@ -38,6 +39,8 @@ struct Inner {
     http: reqwest::Client,
     base_url: String,
     timeout: Duration,
+    /// Set on each request when `http` was not built with `timeout`.
+    request_timeout: Option<Duration>,
     retry: RetryPolicy,
     /// Shared with every request in flight (`Arc`), replaced by `set_*`.
     credentials: RwLock<BTreeMap<&'static str, Arc<Credential>>>,
@@ -85,86 +88,114 @@ impl Client {
     /// POST and PATCH are retried only when the builder allowed it. A 401
     /// on a request that carried an OAuth2 token fetches a new token and
     /// tries once more.
-    pub(crate) async fn execute(&self, request: Request) -> Result<Response, Failure> {
-        let retry = self.inner.retry;
-        let idempotent = matches!(
-            request.method,
-            Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS | Method::TRACE
-        );
-        let may_retry = idempotent || retry.non_idempotent;
-        // Built once; a retry (rare) builds it again rather than every
-        // request paying for a copy.
-        let mut first_url = Some(request.url(&self.inner.base_url)?);
-        let mut attempt = 0;
-        let mut renewed_token = false;
-        loop {
-            let url = match first_url.take() {
-                Some(url) => url,
-                None => request.url(&self.inner.base_url)?,
-            };
-            let (builder, token, secret_in_url) = self.prepare(&request, url).await?;
-            match builder.send().await {
-                Ok(response) => {
-                    let status = response.status();
-                    if status == StatusCode::UNAUTHORIZED
-                        && !renewed_token
-                        && let Some((source, token)) = &token
-                    {
-                        source.invalidate(token).await;
-                        renewed_token = true;
-                        continue;
+    ///
+    /// An `async` block, not an `async fn`: the request is stored once in
+    /// the future, where an `async fn` holds its argument twice (and every
+    /// call's future is boxed once, at its full size).
+    #[allow(clippy::manual_async_fn)]
+    pub(crate) fn execute(&self, request: Request) -> impl Future<Output = Result<Response, Failure>> + Send + '_ {
+        async move {
+            let retry = self.inner.retry;
+            let idempotent = matches!(
+                request.method,
+                Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS | Method::TRACE
+            );
+            let may_retry = idempotent || retry.non_idempotent;
+            // Built once; a retry (rare) builds it again rather than every
+            // request paying for a copy.
+            let mut first_url = Some(request.url(&self.inner.base_url)?);
+            let mut attempt = 0;
+            let mut renewed_token = false;
+            loop {
+                let url = match first_url.take() {
+                    Some(url) => url,
+                    None => request.url(&self.inner.base_url)?,
+                };
+                let alternative = self.alternative_for(request.security);
+                // The one await before sending: an OAuth2 token (cached, or
+                // fetched). Everything else is prepared synchronously, so the
+                // request's future stays small.
+                let token = match self.token_source(alternative) {
+                    Some(source) => {
+                        let access = source.token(&self.inner.http, self.inner.timeout).await?;
+                        Some((source, access))
                     }
-                    if may_retry && attempt < retry.max_retries && is_retryable(status) {
-                        let delay = retry_after(response.headers()).unwrap_or_else(|| backoff(attempt));
-                        if delay <= retry.max_delay {
-                            drop(response);
-                            tokio::time::sleep(delay).await;
-                            attempt += 1;
-                            continue;
+                    None => None,
+                };
+                let (builder, secret_in_url) = self.prepare(&request, url, alternative, token.as_ref())?;
+                // Decided without awaiting, so that nothing of this attempt is
+                // held across the waits below.
+                let next = match builder.send().await {
+                    Ok(response) => {
+                        let status = response.status();
+                        let retry_delay = (may_retry && attempt < retry.max_retries && is_retryable(status))
+                            .then(|| retry_after(response.headers()).unwrap_or_else(|| backoff(attempt)))
+                            .filter(|delay| *delay <= retry.max_delay);
+                        match (token, retry_delay) {
+                            (Some((source, used)), _) if status == StatusCode::UNAUTHORIZED && !renewed_token => {
+                                Next::Renew(source, used)
+                            }
+                            (_, Some(delay)) => Next::Wait(delay),
+                            _ => return Ok(Response { inner: response }),
                         }
                     }
-                    return Ok(Response { inner: response });
-                }
-                Err(error) => {
-                    let transient = error.is_connect() || error.is_timeout();
-                    if may_retry && transient && attempt < retry.max_retries {
-                        tokio::time::sleep(backoff(attempt)).await;
-                        attempt += 1;
-                        continue;
+                    Err(error) => {
+                        let transient = error.is_connect() || error.is_timeout();
+                        if !(may_retry && transient && attempt < retry.max_retries) {
+                            // An API key in the query must not reach the error's URL.
+                            let error = if secret_in_url { error.without_url() } else { error };
+                            return Err(Failure::Transport(error));
+                        }
+                        Next::Wait(backoff(attempt))
                     }
-                    // An API key in the query must not reach the error's URL.
-                    let error = if secret_in_url { error.without_url() } else { error };
-                    return Err(Failure::Transport(error));
+                };
+                // Rare paths, boxed so that their futures do not enlarge every request's.
+                match next {
+                    Next::Renew(source, used) => {
+                        Box::pin(source.invalidate(&used)).await;
+                        renewed_token = true;
+                    }
+                    Next::Wait(delay) => {
+                        Box::pin(tokio::time::sleep(delay)).await;
+                        attempt += 1;
+                    }
                 }
             }
         }
     }
 
-    /// One attempt's request: URL, headers, credentials, body.
-    async fn prepare(
+    /// One attempt's request: URL, headers, credentials (with the OAuth2
+    /// token already fetched), body; and whether its URL holds a secret (an
+    /// API key in the query).
+    fn prepare(
         &self,
         request: &Request,
         mut url: reqwest::Url,
-    ) -> Result<Prepared, Failure> {
+        alternative: &[&str],
+        token: Option<&(Arc<auth::TokenSource>, Secret)>,
+    ) -> Result<(reqwest::RequestBuilder, bool), Failure> {
         let mut cookies = request.cookies.clone();
-        let mut token = None;
         let mut basic = None;
         let mut secret_in_url = false;
-        let refused =
-            || Failure::InvalidRequest("a credential contains a character headers do not allow (a newline?)".to_owned());
-        let alternative = self.alternative_for(request.security);
+        let refused = || {
+            Failure::InvalidRequest("a credential contains a character headers do not allow (a newline?)".to_owned())
+        };
         // Query keys change the URL, so they go first.
         for credential in alternative.iter().filter_map(|scheme| self.credential(scheme)) {
-            if let Credential::ApiKey { location: Location::Query, name, value } = credential.as_ref() {
+            if let Credential::ApiKey {
+                location: Location::Query,
+                name,
+                value,
+            } = credential.as_ref()
+            {
                 url.query_pairs_mut().append_pair(name, value.expose());
                 secret_in_url = true;
             }
         }
-        let mut builder = self
-            .inner
-            .http
-            .request(request.method.clone(), url)
-            .timeout(self.inner.timeout);
+        let mut builder = self.inner.http.request(request.method.clone(), url);
+        if let Some(timeout) = self.inner.request_timeout {
+            builder = builder.timeout(timeout);
+        }
         if !request.headers.is_empty() {
             builder = builder.headers(request.headers.clone());
         }
@@ -173,14 +204,18 @@ impl Client {
                 Credential::Header { name, value } => {
                     builder = builder.header(name, value.clone().ok_or_else(refused)?);
                 }
-                Credential::ApiKey { location: Location::Query, .. } => {}
+                Credential::ApiKey {
+                    location: Location::Query,
+                    ..
+                } => {}
                 Credential::ApiKey { name, value, .. } => cookies.push((name.to_string(), value.expose().to_owned())),
                 Credential::Basic { username, password } => basic = Some((username.clone(), password.clone())),
-                Credential::ClientCredentials(source) => {
-                    let access = source.token(&self.inner.http, self.inner.timeout).await?;
-                    let value = auth::sensitive_header(&format!("Bearer {}", access.expose())).ok_or_else(refused)?;
-                    builder = builder.header(reqwest::header::AUTHORIZATION, value);
-                    token = Some((Arc::clone(source), access));
+                Credential::ClientCredentials(_) => {
+                    if let Some((_, access)) = token {
+                        let value =
+                            auth::sensitive_header(&format!("Bearer {}", access.expose())).ok_or_else(refused)?;
+                        builder = builder.header(reqwest::header::AUTHORIZATION, value);
+                    }
                 }
             }
         }
@@ -210,7 +245,17 @@ impl Client {
             }
             None => {}
         }
-        Ok((builder, token, secret_in_url))
+        Ok((builder, secret_in_url))
+    }
+
+    /// The OAuth2 token source among the credentials of `alternative`.
+    fn token_source(&self, alternative: &[&str]) -> Option<Arc<auth::TokenSource>> {
+        alternative
+            .iter()
+            .find_map(|scheme| match self.credential(scheme)?.as_ref() {
+                Credential::ClientCredentials(source) => Some(Arc::clone(source)),
+                _ => None,
+            })
     }
 
     /// The first alternative of credentials the client can satisfy.
@@ -230,9 +275,13 @@ impl Client {
     }
 }
 
-/// One attempt's request, the OAuth2 token it carries (to drop it on a
-/// 401), and whether its URL holds a secret (an API key in the query).
-type Prepared = (reqwest::RequestBuilder, Option<(Arc<auth::TokenSource>, Secret)>, bool);
+/// What an attempt that did not end the request leads to.
+enum Next {
+    /// The server refused the OAuth2 token: drop it and try once more.
+    Renew(Arc<auth::TokenSource>, Secret),
+    /// Retry after this long.
+    Wait(Duration),
+}
 
 fn is_retryable(status: StatusCode) -> bool {
     matches!(status.as_u16(), 429 | 502 | 503 | 504)
@@ -240,7 +289,9 @@ fn is_retryable(status: StatusCode) -> bool {
 
 /// 200 ms, 400 ms, 800 ms, ... capped at 10 s.
 fn backoff(attempt: u32) -> Duration {
-    BACKOFF_BASE.saturating_mul(1 << attempt.min(6)).min(Duration::from_secs(10))
+    BACKOFF_BASE
+        .saturating_mul(1 << attempt.min(6))
+        .min(Duration::from_secs(10))
 }
 
 /// `Retry-After` in seconds (the HTTP-date form falls back to the backoff).
@@ -355,19 +406,26 @@ impl ClientBuilder {
             Ok(url) if matches!(url.scheme(), "http" | "https") => {}
             _ => return Err(BuildError::InvalidBaseUrl(base_url)),
         }
-        let http = match self.http {
-            Some(http) => http,
-            None => reqwest::Client::builder()
-                .user_agent(self.user_agent)
-                .connect_timeout(self.connect_timeout)
-                .build()
-                .map_err(BuildError::Http)?,
+        // A client built here carries the timeout itself; a caller's client
+        // gets it on each request (a per-request timeout costs a little).
+        let (http, request_timeout) = match self.http {
+            Some(http) => (http, Some(self.timeout)),
+            None => {
+                let http = reqwest::Client::builder()
+                    .user_agent(self.user_agent)
+                    .connect_timeout(self.connect_timeout)
+                    .timeout(self.timeout)
+                    .build()
+                    .map_err(BuildError::Http)?;
+                (http, None)
+            }
         };
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
                 base_url,
                 timeout: self.timeout,
+                request_timeout,
                 retry: self.retry,
                 credentials: RwLock::new(self.credentials.into_iter().map(|(k, v)| (k, Arc::new(v))).collect()),
             }),
@@ -589,7 +647,11 @@ impl Request {
                     serde_json::Value::String(text) => ("text/plain; charset=utf-8", text.into_bytes()),
                     other => ("application/json", other.to_string().into_bytes()),
                 };
-                parts.push(Part { name, content_type, data });
+                parts.push(Part {
+                    name,
+                    content_type,
+                    data,
+                });
             }
         }
         self.body = Some(Body::Multipart(parts));
@@ -700,28 +762,40 @@ impl Response {
         self.inner.status().as_u16()
     }
 
+    // Every call's future is boxed once (the builders' `IntoFuture`), and
+    // its size is that of its largest state. So the readers are plain
+    // functions returning `async move` blocks that own only the response
+    // (an `async fn` holds its argument twice), and the rare paths (error
+    // bodies, text) are boxed on their own.
+
     /// Status, headers and body, moved out of the response (not copied).
-    async fn read(mut self) -> Result<(StatusCode, HeaderMap, Vec<u8>), Failure> {
-        let status = self.inner.status();
-        let headers = std::mem::take(self.inner.headers_mut());
-        let body = self.inner.bytes().await.map_err(Failure::Transport)?;
-        Ok((status, headers, Vec::from(body)))
+    fn read(self) -> impl Future<Output = Result<(StatusCode, HeaderMap, Vec<u8>), Failure>> + Send {
+        let mut inner = self.inner;
+        async move {
+            let status = inner.status();
+            let headers = std::mem::take(inner.headers_mut());
+            let body = inner.bytes().await.map_err(Failure::Transport)?;
+            Ok((status, headers, Vec::from(body)))
+        }
     }
 
     /// The body as JSON of type `T`, decoded from the bytes as received
     /// (copied only when they do not decode, to keep them in the error).
-    pub async fn json<T: DeserializeOwned>(mut self) -> Result<T, Failure> {
-        let status = self.inner.status();
-        let headers = std::mem::take(self.inner.headers_mut());
-        let body = self.inner.bytes().await.map_err(Failure::Transport)?;
-        serde_json::from_slice(&body).map_err(|source| {
-            Failure::Decode(Box::new(DecodeError {
-                status,
-                headers,
-                body: body.to_vec(),
-                source,
-            }))
-        })
+    pub fn json<T: DeserializeOwned>(self) -> impl Future<Output = Result<T, Failure>> + Send {
+        let mut inner = self.inner;
+        async move {
+            let status = inner.status();
+            let headers = std::mem::take(inner.headers_mut());
+            let body = inner.bytes().await.map_err(Failure::Transport)?;
+            serde_json::from_slice(&body).map_err(|source| {
+                Failure::Decode(Box::new(DecodeError {
+                    status,
+                    headers,
+                    body: body.to_vec(),
+                    source,
+                }))
+            })
+        }
     }
 
     /// The body as text (invalid UTF-8 is replaced, never an error).
@@ -729,48 +803,59 @@ impl Response {
     /// A body labelled JSON that is a JSON string (`"abc"`) gives the
     /// string (`abc`): some servers send a text result as a JSON string,
     /// others send it bare under a JSON content type; both give the text.
-    pub async fn text(self) -> Result<String, Failure> {
-        let (_, headers, body) = self.read().await?;
-        let labelled_json = headers
-            .get(reqwest::header::CONTENT_TYPE)
-            .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.split(';').next())
-            .map(|media| {
-                let media = media.trim().to_ascii_lowercase();
-                media == "application/json" || media.ends_with("+json")
-            })
-            .unwrap_or(false);
-        if labelled_json && let Ok(serde_json::Value::String(text)) = serde_json::from_slice(&body) {
-            return Ok(text);
-        }
-        Ok(String::from_utf8(body).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+    pub fn text(self) -> Pin<Box<dyn Future<Output = Result<String, Failure>> + Send>> {
+        let read = self.read();
+        Box::pin(async move {
+            let (_, headers, body) = read.await?;
+            let labelled_json = headers
+                .get(reqwest::header::CONTENT_TYPE)
+                .and_then(|value| value.to_str().ok())
+                .and_then(|value| value.split(';').next())
+                .map(|media| {
+                    let media = media.trim().to_ascii_lowercase();
+                    media == "application/json" || media.ends_with("+json")
+                })
+                .unwrap_or(false);
+            if labelled_json && let Ok(serde_json::Value::String(text)) = serde_json::from_slice(&body) {
+                return Ok(text);
+            }
+            Ok(String::from_utf8(body).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+        })
     }
 
     /// The body as bytes.
-    pub async fn bytes(self) -> Result<Vec<u8>, Failure> {
-        Ok(self.read().await?.2)
+    pub fn bytes(self) -> impl Future<Output = Result<Vec<u8>, Failure>> + Send {
+        let inner = self.inner;
+        async move {
+            let body = inner.bytes().await.map_err(Failure::Transport)?;
+            Ok(Vec::from(body))
+        }
     }
 
     /// Read and discard the body.
-    pub async fn empty(self) -> Result<(), Failure> {
-        self.read().await.map(drop)
+    pub fn empty(self) -> impl Future<Output = Result<(), Failure>> + Send {
+        let inner = self.inner;
+        async move { inner.bytes().await.map(drop).map_err(Failure::Transport) }
     }
 
     /// An error status: everything the server sent, and the body decoded
     /// as `E` when it is that.
-    pub async fn into_error<E: DeserializeOwned>(self) -> Error<E> {
-        match self.read().await {
-            Ok((status, headers, body)) => {
-                let parsed = serde_json::from_slice(&body).ok();
-                Error::Api(Box::new(ApiError {
-                    status,
-                    headers,
-                    body,
-                    parsed,
-                }))
+    pub fn into_error<E: DeserializeOwned + Send + 'static>(self) -> Pin<Box<dyn Future<Output = Error<E>> + Send>> {
+        let read = self.read();
+        Box::pin(async move {
+            match read.await {
+                Ok((status, headers, body)) => {
+                    let parsed = serde_json::from_slice(&body).ok();
+                    Error::Api(Box::new(ApiError {
+                        status,
+                        headers,
+                        body,
+                        parsed,
+                    }))
+                }
+                Err(failure) => failure.into(),
             }
-            Err(failure) => failure.into(),
-        }
+        })
     }
 }
 
@@ -1018,7 +1103,12 @@ mod tests {
         request.query("c", &["x", "y"], Style::PipeDelimited, false).unwrap();
         request.query("d", &["x", "y"], Style::SpaceDelimited, false).unwrap();
         request
-            .query("e", &serde_json::json!({"k": "v", "n": {"m": 1}}), Style::DeepObject, true)
+            .query(
+                "e",
+                &serde_json::json!({"k": "v", "n": {"m": 1}}),
+                Style::DeepObject,
+                true,
+            )
             .unwrap();
         request.query("f", &Option::<u8>::None, Style::Form, true).unwrap();
         let url = request.url("http://h").unwrap();
