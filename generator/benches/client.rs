@@ -13,9 +13,11 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
 const BODY: &str = r#"{"success":true,"user":{"id":22,"name":"demo demo","email":"demo@example.com","country":"The Netherlands","idAccessToken":null,"accessLevel":0}}"#;
-const ROUNDS: usize = 10;
+const ROUNDS: usize = 20;
 const PER_ROUND: usize = 500;
 const CONCURRENCY: usize = 16;
+/// Requests per side and round when CONCURRENCY run at once.
+const CONCURRENT_PER_ROUND: usize = 4000;
 
 /// A keep-alive HTTP/1.1 server that answers every request with `BODY`, on
 /// its own thread and runtime, so that it does not share a scheduler with
@@ -114,7 +116,11 @@ impl Stats {
 async fn main() {
     // `cargo bench` passes `--bench`; `cargo test --benches` passes nothing: run once, quickly.
     let quick = !std::env::args().any(|a| a == "--bench");
-    let (rounds, per_round) = if quick { (1, 20) } else { (ROUNDS, PER_ROUND) };
+    let (rounds, per_round, concurrent_per_round) = if quick {
+        (1, 20, 32)
+    } else {
+        (ROUNDS, PER_ROUND, CONCURRENT_PER_ROUND)
+    };
     let addr = serve();
     let base = format!("http://{addr}");
     let client = vrm_client::Client::builder()
@@ -123,12 +129,28 @@ async fn main() {
         .build()
         .unwrap();
     // The hand-written baseline is configured as carefully as the generated
-    // client: the same request timeout.
+    // client, so that both send the same bytes: the same request timeout and
+    // the same `User-Agent`.
     let http = reqwest::Client::builder()
         .timeout(Duration::from_secs(30))
+        .user_agent("vrm-client/0.1.0")
         .build()
         .unwrap();
     let url = format!("{base}/users/me");
+
+    // `-- --only generated|hand-written N`: N sequential requests of one side
+    // and nothing else, for a profiler (`valgrind --tool=callgrind`).
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(at) = args.iter().position(|a| a == "--only") {
+        let count: usize = args.get(at + 2).and_then(|n| n.parse().ok()).unwrap_or(1000);
+        for _ in 0..count {
+            match args.get(at + 1).map(String::as_str) {
+                Some("generated") => generated(&client).await,
+                _ => hand_written(&http, &url).await,
+            }
+        }
+        return;
+    }
 
     // Warm up both connection pools.
     for _ in 0..50 {
@@ -167,41 +189,33 @@ async fn main() {
     let (ours_rps, ours_p50) = ours.report("generated client");
     let (theirs_rps, theirs_p50) = theirs.report("hand-written reqwest");
 
-    // Concurrent: CONCURRENCY tasks at once, same total per side.
+    // Concurrent: CONCURRENCY tasks at once, same total per side, the
+    // sides alternating which goes first.
     let mut concurrent = [Duration::ZERO; 2];
-    for _ in 0..rounds {
-        let started = Instant::now();
-        let tasks: Vec<_> = (0..CONCURRENCY)
-            .map(|_| {
-                let client = client.clone();
-                tokio::spawn(async move {
-                    for _ in 0..per_round / CONCURRENCY {
-                        generated(&client).await;
-                    }
+    for round in 0..rounds {
+        for side in [round % 2, 1 - round % 2] {
+            let started = Instant::now();
+            let tasks: Vec<_> = (0..CONCURRENCY)
+                .map(|_| {
+                    let (client, http, url) = (client.clone(), http.clone(), url.clone());
+                    tokio::spawn(async move {
+                        for _ in 0..concurrent_per_round / CONCURRENCY {
+                            if side == 0 {
+                                generated(&client).await;
+                            } else {
+                                hand_written(&http, &url).await;
+                            }
+                        }
+                    })
                 })
-            })
-            .collect();
-        for task in tasks {
-            task.await.unwrap();
+                .collect();
+            for task in tasks {
+                task.await.unwrap();
+            }
+            concurrent[side] += started.elapsed();
         }
-        concurrent[0] += started.elapsed();
-        let started = Instant::now();
-        let tasks: Vec<_> = (0..CONCURRENCY)
-            .map(|_| {
-                let (http, url) = (http.clone(), url.clone());
-                tokio::spawn(async move {
-                    for _ in 0..per_round / CONCURRENCY {
-                        hand_written(&http, &url).await;
-                    }
-                })
-            })
-            .collect();
-        for task in tasks {
-            task.await.unwrap();
-        }
-        concurrent[1] += started.elapsed();
     }
-    let total = (rounds * (per_round / CONCURRENCY) * CONCURRENCY) as f64;
+    let total = (rounds * (concurrent_per_round / CONCURRENCY) * CONCURRENCY) as f64;
     let ours_conc = total / concurrent[0].as_secs_f64();
     let theirs_conc = total / concurrent[1].as_secs_f64();
     println!(
