@@ -16,6 +16,7 @@ fn options() -> Options {
         crate_name: "bench-client".to_owned(),
         version: "0.1.0".to_owned(),
         spec_path: "bench.yaml".to_owned(),
+        runtime_path: "../../generator/runtime".to_owned(),
     }
 }
 

@@ -28,6 +28,10 @@ pub struct Options {
     /// Where the spec is, relative to the repository root, for the
     /// "generated from" headers (`specs/vrm.yaml`).
     pub spec_path: String,
+    /// Where the runtime crate (`generator/runtime`) is, as the generated
+    /// `Cargo.toml` names it: relative to the generated crate
+    /// (`../../generator/runtime`), or absolute.
+    pub runtime_path: String,
 }
 
 /// A generated crate, in memory.

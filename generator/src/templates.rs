@@ -83,6 +83,7 @@ pub(crate) fn render(api: &Api, options: &Options) -> Result<Vec<(String, String
         crate_ident => options.crate_name.replace('-', "_"),
         version => &options.version,
         spec_path => &options.spec_path,
+        runtime_path => &options.runtime_path,
         title => one_line(&api.title),
         api_version => &api.version,
         description => api.description.as_deref().map(|d| d.trim().to_owned()),

@@ -7,6 +7,7 @@ fn try_generate(spec: &str) -> Result<generator::Generated, Error> {
         crate_name: "t-client".to_owned(),
         version: "0.1.0".to_owned(),
         spec_path: "t.yaml".to_owned(),
+        runtime_path: "../../generator/runtime".to_owned(),
     };
     generate(spec, &options)
 }

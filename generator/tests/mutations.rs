@@ -17,6 +17,7 @@ fn options() -> Options {
         crate_name: "mutant-client".to_owned(),
         version: "0.1.0".to_owned(),
         spec_path: "mutant.json".to_owned(),
+        runtime_path: "../../generator/runtime".to_owned(),
     }
 }
 

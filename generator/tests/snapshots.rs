@@ -9,13 +9,8 @@ fn options(name: &str, spec_path: &str) -> Options {
         crate_name: format!("{name}-client"),
         version: "0.1.0".to_owned(),
         spec_path: spec_path.to_owned(),
+        runtime_path: "../../generator/runtime".to_owned(),
     }
-}
-
-/// The runtime is copied unchanged into every crate; it is pinned once, by
-/// the generated crates in `generated/`, not in every snapshot.
-fn is_runtime(path: &str) -> bool {
-    path.starts_with("src/runtime/")
 }
 
 /// One snapshot per fixture spec: every generated file and the warnings.
@@ -33,7 +28,7 @@ fn fixtures() {
         for warning in &generated.warnings {
             out.push_str(&format!("warning: {warning}\n"));
         }
-        for (file, contents) in generated.files.iter().filter(|(f, _)| !is_runtime(f)) {
+        for (file, contents) in generated.files.iter() {
             out.push_str(&format!("=== {file} ===\n{contents}\n"));
         }
         insta::assert_snapshot!(out);
@@ -49,7 +44,7 @@ fn project_specs() {
         let text = std::fs::read_to_string(root.join(&spec_path)).unwrap();
         let generated = generate(&text, &options(name, &spec_path)).unwrap();
         assert!(generated.warnings.is_empty(), "{name}: {:?}", generated.warnings);
-        for (file, contents) in generated.files.iter().filter(|(f, _)| !is_runtime(f)) {
+        for (file, contents) in generated.files.iter() {
             insta::assert_snapshot!(format!("{name}__{}", file.replace('/', "_")), contents);
         }
     }

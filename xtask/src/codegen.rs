@@ -33,7 +33,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
             let stem = stem(&spec)?;
             let crate_name = name.unwrap_or_else(|| format!("{stem}-client"));
             vec![Job {
-                options: options(&crate_name, &spec.display().to_string()),
+                options: options(&crate_name, &spec.display().to_string(), &out),
                 spec,
                 out,
             }]
@@ -74,12 +74,57 @@ fn stem(spec: &Path) -> Result<String, String> {
         .ok_or_else(|| format!("{}: not a file name", spec.display()))
 }
 
-pub(crate) fn options(crate_name: &str, spec_path: &str) -> Options {
+/// The options of a crate generated into `out`.
+pub(crate) fn options(crate_name: &str, spec_path: &str, out: &Path) -> Options {
     Options {
         crate_name: crate_name.to_owned(),
         version: "0.1.0".to_owned(),
         spec_path: spec_path.to_owned(),
+        runtime_path: runtime_path(out),
     }
+}
+
+/// The runtime crate as a crate in `out` names it in its `Cargo.toml`:
+/// relative when both are on one tree (`../../generator/runtime`), so that
+/// the repository can move; absolute otherwise.
+fn runtime_path(out: &Path) -> String {
+    let runtime = crate::root().join("generator/runtime");
+    let (Ok(out), Ok(runtime)) = (std::path::absolute(out), std::path::absolute(&runtime)) else {
+        return runtime.display().to_string();
+    };
+    let (out, runtime) = (normalize(&out), normalize(&runtime));
+    let common = out
+        .components()
+        .zip(runtime.components())
+        .take_while(|(a, b)| a == b)
+        .count();
+    if common <= 1 {
+        return runtime.display().to_string();
+    }
+    let mut relative = PathBuf::new();
+    for _ in out.components().skip(common) {
+        relative.push("..");
+    }
+    for part in runtime.components().skip(common) {
+        relative.push(part);
+    }
+    // Forward slashes on every platform: the path goes into a TOML file.
+    relative.to_string_lossy().replace('\\', "/")
+}
+
+/// `a/b/../c` → `a/c`, without touching the file system.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// `specs/<name>.yaml` → `generated/<name>`, crate `<name>-client`.
@@ -100,6 +145,7 @@ fn workspace_jobs() -> Result<Vec<Job>, String> {
                 options: options(
                     &format!("{stem}-client"),
                     &format!("specs/{}", spec.file_name().unwrap().to_string_lossy()),
+                    &root.join("generated").join(&stem),
                 ),
                 out: root.join("generated").join(&stem),
                 spec,

@@ -53,7 +53,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         let job = Job {
             spec: spec.clone(),
             out: scratch.join(&stem),
-            options: codegen::options(&package, &spec.display().to_string()),
+            options: codegen::options(&package, &spec.display().to_string(), &scratch.join(&stem)),
         };
         let started = Instant::now();
         let result = codegen::generate(&job);

@@ -30,15 +30,13 @@
 mod client;
 mod operations;
 
-#[allow(dead_code)]
-mod runtime;
-
 pub mod types;
 
+use client_runtime as runtime;
+
+pub use client::{Client, ClientBuilder};
 pub use operations::*;
-pub use runtime::{
-    ApiError, AuthError, BuildError, Client, ClientBuilder, DecodeError, Secret,
-};
+pub use runtime::{ApiError, AuthError, BuildError, DecodeError, Secret};
 
 /// The error of every operation; [`ApiError::parsed`] holds the body when it is JSON.
 pub type Error = runtime::Error<serde_json::Value>;

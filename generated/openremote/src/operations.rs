@@ -82,7 +82,7 @@ impl<'a> GetClientRoles<'a> {
         if let Some(value) = &self.x_forwarded_host {
             request.header("X-Forwarded-Host", value)?;
         }
-        let response = self.client.execute(request).await?;
+        let response = self.client.runtime.execute(request).await?;
         match response.status() {
             200 => Ok(response.json().await?),
             _ => Err(response.into_error().await),
@@ -177,7 +177,7 @@ impl<'a> UpdateClientRoles<'a> {
             request.header("X-Forwarded-Host", value)?;
         }
         request.json("application/json", self.body)?;
-        let response = self.client.execute(request).await?;
+        let response = self.client.runtime.execute(request).await?;
         match response.status() {
             200..=299 => {
                 response.empty().await?;
@@ -270,7 +270,7 @@ impl<'a> UpdateRoles<'a> {
             request.header("X-Forwarded-Host", value)?;
         }
         request.json("application/json", self.body)?;
-        let response = self.client.execute(request).await?;
+        let response = self.client.runtime.execute(request).await?;
         match response.status() {
             200..=299 => {
                 response.empty().await?;
@@ -356,7 +356,7 @@ impl<'a> QueryUsers<'a> {
             request.header("X-Forwarded-Host", value)?;
         }
         request.json("application/json", self.body)?;
-        let response = self.client.execute(request).await?;
+        let response = self.client.runtime.execute(request).await?;
         match response.status() {
             200 => Ok(response.json().await?),
             _ => Err(response.into_error().await),
@@ -446,7 +446,7 @@ impl<'a> GetUser<'a> {
         if let Some(value) = &self.x_forwarded_host {
             request.header("X-Forwarded-Host", value)?;
         }
-        let response = self.client.execute(request).await?;
+        let response = self.client.runtime.execute(request).await?;
         match response.status() {
             200 => Ok(Some(response.json().await?)),
             204 => {
@@ -528,7 +528,7 @@ impl<'a> GetCurrentUser<'a> {
         if let Some(value) = &self.x_forwarded_host {
             request.header("X-Forwarded-Host", value)?;
         }
-        let response = self.client.execute(request).await?;
+        let response = self.client.runtime.execute(request).await?;
         match response.status() {
             200 => Ok(response.json().await?),
             _ => Err(response.into_error().await),
@@ -619,7 +619,7 @@ impl<'a> UpdateUser<'a> {
             request.header("X-Forwarded-Host", value)?;
         }
         request.json("application/json", self.body)?;
-        let response = self.client.execute(request).await?;
+        let response = self.client.runtime.execute(request).await?;
         match response.status() {
             200 => Ok(response.json().await?),
             _ => Err(response.into_error().await),
@@ -710,7 +710,7 @@ impl<'a> CreateUser<'a> {
             request.header("X-Forwarded-Host", value)?;
         }
         request.json("application/json", self.body)?;
-        let response = self.client.execute(request).await?;
+        let response = self.client.runtime.execute(request).await?;
         match response.status() {
             200 => Ok(response.json().await?),
             _ => Err(response.into_error().await),
@@ -793,7 +793,7 @@ impl<'a> UpdateSelf<'a> {
             request.header("X-Forwarded-Host", value)?;
         }
         request.json("application/json", self.body)?;
-        let response = self.client.execute(request).await?;
+        let response = self.client.runtime.execute(request).await?;
         match response.status() {
             200 => Ok(response.json().await?),
             _ => Err(response.into_error().await),
@@ -882,7 +882,7 @@ impl<'a> DeleteUser<'a> {
         if let Some(value) = &self.x_forwarded_host {
             request.header("X-Forwarded-Host", value)?;
         }
-        let response = self.client.execute(request).await?;
+        let response = self.client.runtime.execute(request).await?;
         match response.status() {
             200..=299 => {
                 response.empty().await?;
@@ -974,7 +974,7 @@ impl<'a> RequestUserPasswordReset<'a> {
         if let Some(value) = &self.x_forwarded_host {
             request.header("X-Forwarded-Host", value)?;
         }
-        let response = self.client.execute(request).await?;
+        let response = self.client.runtime.execute(request).await?;
         match response.status() {
             200..=299 => {
                 response.empty().await?;
@@ -1054,7 +1054,7 @@ impl<'a> RequestPasswordReset<'a> {
         if let Some(value) = &self.x_forwarded_host {
             request.header("X-Forwarded-Host", value)?;
         }
-        let response = self.client.execute(request).await?;
+        let response = self.client.runtime.execute(request).await?;
         match response.status() {
             200..=299 => {
                 response.empty().await?;
@@ -1152,7 +1152,7 @@ impl<'a> UpdatePassword<'a> {
             request.header("X-Forwarded-Host", value)?;
         }
         request.json("application/json", self.body)?;
-        let response = self.client.execute(request).await?;
+        let response = self.client.runtime.execute(request).await?;
         match response.status() {
             200..=299 => {
                 response.empty().await?;
@@ -1240,7 +1240,7 @@ impl<'a> UpdateOwnPassword<'a> {
             request.header("X-Forwarded-Host", value)?;
         }
         request.json("application/json", self.body)?;
-        let response = self.client.execute(request).await?;
+        let response = self.client.runtime.execute(request).await?;
         match response.status() {
             200..=299 => {
                 response.empty().await?;
@@ -1333,7 +1333,7 @@ impl<'a> ResetSecret<'a> {
         if let Some(value) = &self.x_forwarded_host {
             request.header("X-Forwarded-Host", value)?;
         }
-        let response = self.client.execute(request).await?;
+        let response = self.client.runtime.execute(request).await?;
         match response.status() {
             200 => Ok(Some(response.text().await?)),
             204 => {
@@ -1432,7 +1432,7 @@ impl<'a> GetUserClientRoles<'a> {
         if let Some(value) = &self.x_forwarded_host {
             request.header("X-Forwarded-Host", value)?;
         }
-        let response = self.client.execute(request).await?;
+        let response = self.client.runtime.execute(request).await?;
         match response.status() {
             200 => Ok(response.json().await?),
             _ => Err(response.into_error().await),
@@ -1532,7 +1532,7 @@ impl<'a> UpdateUserClientRoles<'a> {
             request.header("X-Forwarded-Host", value)?;
         }
         request.json("application/json", self.body)?;
-        let response = self.client.execute(request).await?;
+        let response = self.client.runtime.execute(request).await?;
         match response.status() {
             200..=299 => {
                 response.empty().await?;
@@ -1625,7 +1625,7 @@ impl<'a> GetUserRealmRoles<'a> {
         if let Some(value) = &self.x_forwarded_host {
             request.header("X-Forwarded-Host", value)?;
         }
-        let response = self.client.execute(request).await?;
+        let response = self.client.runtime.execute(request).await?;
         match response.status() {
             200 => Ok(response.json().await?),
             _ => Err(response.into_error().await),
@@ -1720,7 +1720,7 @@ impl<'a> UpdateUserRealmRoles<'a> {
             request.header("X-Forwarded-Host", value)?;
         }
         request.json("application/json", self.body)?;
-        let response = self.client.execute(request).await?;
+        let response = self.client.runtime.execute(request).await?;
         match response.status() {
             200..=299 => {
                 response.empty().await?;
@@ -1808,7 +1808,7 @@ impl<'a> GetCurrentUserClientRoles<'a> {
         if let Some(value) = &self.x_forwarded_host {
             request.header("X-Forwarded-Host", value)?;
         }
-        let response = self.client.execute(request).await?;
+        let response = self.client.runtime.execute(request).await?;
         match response.status() {
             200 => Ok(response.json().await?),
             _ => Err(response.into_error().await),
@@ -1886,7 +1886,7 @@ impl<'a> GetCurrentUserRealmRoles<'a> {
         if let Some(value) = &self.x_forwarded_host {
             request.header("X-Forwarded-Host", value)?;
         }
-        let response = self.client.execute(request).await?;
+        let response = self.client.runtime.execute(request).await?;
         match response.status() {
             200 => Ok(response.json().await?),
             _ => Err(response.into_error().await),
@@ -1970,7 +1970,7 @@ impl<'a> UpdateCurrentUserLocale<'a> {
             request.header("X-Forwarded-Host", value)?;
         }
         request.json("application/json", &self.body)?;
-        let response = self.client.execute(request).await?;
+        let response = self.client.runtime.execute(request).await?;
         match response.status() {
             200..=299 => {
                 response.empty().await?;
@@ -2063,7 +2063,7 @@ impl<'a> GetUserSessions<'a> {
         if let Some(value) = &self.x_forwarded_host {
             request.header("X-Forwarded-Host", value)?;
         }
-        let response = self.client.execute(request).await?;
+        let response = self.client.runtime.execute(request).await?;
         match response.status() {
             200 => Ok(response.json().await?),
             _ => Err(response.into_error().await),
@@ -2152,7 +2152,7 @@ impl<'a> DisconnectUserSession<'a> {
         if let Some(value) = &self.x_forwarded_host {
             request.header("X-Forwarded-Host", value)?;
         }
-        let response = self.client.execute(request).await?;
+        let response = self.client.runtime.execute(request).await?;
         match response.status() {
             200..=299 => {
                 response.empty().await?;

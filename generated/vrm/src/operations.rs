@@ -49,7 +49,7 @@ impl<'a> Login<'a> {
         let path = "/auth/login";
         let mut request = Request::new(Method::POST, path, &[]);
         request.json("application/json", self.body)?;
-        let response = self.client.execute(request).await?;
+        let response = self.client.runtime.execute(request).await?;
         match response.status() {
             200 => Ok(response.json().await?),
             _ => Err(response.into_error().await),
@@ -98,7 +98,7 @@ impl<'a> LoginAsDemo<'a> {
     pub async fn send(self) -> Result<types::DemoLoginResponse, Error> {
         let path = "/auth/loginAsDemo";
         let request = Request::new(Method::GET, path, &[]);
-        let response = self.client.execute(request).await?;
+        let response = self.client.runtime.execute(request).await?;
         match response.status() {
             200 => Ok(response.json().await?),
             _ => Err(response.into_error().await),
@@ -147,7 +147,7 @@ impl<'a> Logout<'a> {
     pub async fn send(self) -> Result<types::LogoutResponse, Error> {
         let path = "/auth/logout";
         let request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
-        let response = self.client.execute(request).await?;
+        let response = self.client.runtime.execute(request).await?;
         match response.status() {
             200 => Ok(response.json().await?),
             _ => Err(response.into_error().await),
@@ -214,7 +214,7 @@ impl<'a> CreateAccessToken<'a> {
         let path = format!("/users/{id_user}/accesstokens/create");
         let mut request = Request::new(Method::POST, path, &[&["vrmAuth"]]);
         request.json("application/json", self.body)?;
-        let response = self.client.execute(request).await?;
+        let response = self.client.runtime.execute(request).await?;
         match response.status() {
             200 => Ok(response.json().await?),
             _ => Err(response.into_error().await),
@@ -275,7 +275,7 @@ impl<'a> ListAccessTokens<'a> {
         let id_user = runtime::path_segment("idUser", &self.id_user)?;
         let path = format!("/users/{id_user}/accesstokens/list");
         let request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
-        let response = self.client.execute(request).await?;
+        let response = self.client.runtime.execute(request).await?;
         match response.status() {
             200 => Ok(response.json().await?),
             _ => Err(response.into_error().await),
@@ -344,7 +344,7 @@ impl<'a> RevokeAccessToken<'a> {
         )?;
         let path = format!("/users/{id_user}/accesstokens/{id_access_token}/revoke");
         let request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
-        let response = self.client.execute(request).await?;
+        let response = self.client.runtime.execute(request).await?;
         match response.status() {
             200 => Ok(response.json().await?),
             _ => Err(response.into_error().await),
@@ -411,7 +411,7 @@ impl<'a> AddSite<'a> {
         let path = format!("/users/{id_user}/addsite");
         let mut request = Request::new(Method::POST, path, &[&["vrmAuth"]]);
         request.json("application/json", self.body)?;
-        let response = self.client.execute(request).await?;
+        let response = self.client.runtime.execute(request).await?;
         match response.status() {
             200 => Ok(response.json().await?),
             _ => Err(response.into_error().await),
@@ -478,7 +478,7 @@ impl<'a> GetSiteId<'a> {
         let path = format!("/users/{id_user}/get-site-id");
         let mut request = Request::new(Method::POST, path, &[&["vrmAuth"]]);
         request.json("application/json", self.body)?;
-        let response = self.client.execute(request).await?;
+        let response = self.client.runtime.execute(request).await?;
         match response.status() {
             200 => Ok(response.json().await?),
             _ => Err(response.into_error().await),
@@ -563,7 +563,7 @@ impl<'a> ListInstallations<'a> {
         if let Some(value) = &self.id_site {
             request.query("idSite", value, Style::Form, true)?;
         }
-        let response = self.client.execute(request).await?;
+        let response = self.client.runtime.execute(request).await?;
         match response.status() {
             200 => Ok(response.json().await?),
             _ => Err(response.into_error().await),
@@ -612,7 +612,7 @@ impl<'a> GetMe<'a> {
     pub async fn send(self) -> Result<types::MeResponse, Error> {
         let path = "/users/me";
         let request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
-        let response = self.client.execute(request).await?;
+        let response = self.client.runtime.execute(request).await?;
         match response.status() {
             200 => Ok(response.json().await?),
             _ => Err(response.into_error().await),

@@ -59,13 +59,14 @@ pub(super) fn lib_rs(api: &Api, options: &Options) -> TokenStream {
 
         mod client;
         mod operations;
-        // The runtime is shared by every generated client; an API uses part of it.
-        #[allow(dead_code)]
-        mod runtime;
         pub mod types;
 
+        // The runtime every generated client is built on.
+        use client_runtime as runtime;
+
+        pub use client::{Client, ClientBuilder};
         #operations_export
-        pub use runtime::{ApiError, AuthError, BuildError, Client, ClientBuilder, DecodeError, Secret};
+        pub use runtime::{ApiError, AuthError, BuildError, DecodeError, Secret};
 
         #[doc = #error_doc]
         pub type Error = runtime::Error<#error_body>;
@@ -83,7 +84,7 @@ pub(super) fn client_rs(api: &Api) -> TokenStream {
     let builder_setters = api.security_schemes.iter().map(builder_setter);
     let client_setters = api.security_schemes.iter().map(client_setter);
     let uses = |pred: fn(&SchemeKind) -> bool| api.security_schemes.iter().any(|s| pred(&s.kind));
-    let mut imports = vec![quote!(Client), quote!(ClientBuilder)];
+    let mut imports = vec![quote!(self)];
     if !api.security_schemes.is_empty() {
         imports.push(quote!(Credential));
     }
@@ -111,16 +112,56 @@ pub(super) fn client_rs(api: &Api) -> TokenStream {
         //! Creating a [`Client`]: where it connects and which credentials it sends.
         use crate::runtime::{#(#imports),*};
 
+        /// A client of the API: cheap to clone (clones share connections and
+        /// credentials), and usable from many tasks at once. Every operation is
+        /// a method on it.
+        #[derive(Clone)]
+        pub struct Client {
+            pub(crate) runtime: runtime::Client,
+        }
+
+        // What the runtime shows: settings, and credentials without their secrets.
+        impl std::fmt::Debug for Client {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.runtime.fmt(f)
+            }
+        }
+
         impl Client {
             #[doc = #builder_doc]
             pub fn builder() -> ClientBuilder {
-                ClientBuilder::new(#default_url, concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")))
+                ClientBuilder {
+                    runtime: runtime::ClientBuilder::new(
+                        #default_url,
+                        concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
+                    ),
+                }
+            }
+
+            /// The URL every request path is appended to.
+            pub fn base_url(&self) -> &str {
+                self.runtime.base_url()
             }
 
             #(#client_setters)*
         }
 
+        /// Configures a [`Client`]: where it connects, how long it waits, how it
+        /// retries, and its credentials.
+        #[must_use = "a builder does nothing until `build` is called"]
+        pub struct ClientBuilder {
+            runtime: runtime::ClientBuilder,
+        }
+
+        impl std::fmt::Debug for ClientBuilder {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.runtime.fmt(f)
+            }
+        }
+
         impl ClientBuilder {
+            runtime::builder_settings!();
+
             #(#builder_setters)*
         }
     }
@@ -191,7 +232,7 @@ fn builder_setter(scheme: &SecurityScheme) -> TokenStream {
     quote! {
         #docs
         pub fn #setter(self, #params) -> Self {
-            self.credential(#key, #credential)
+            Self { runtime: self.runtime.credential(#key, #credential) }
         }
     }
 }
@@ -207,7 +248,7 @@ fn client_setter(scheme: &SecurityScheme) -> TokenStream {
     quote! {
         #docs
         pub fn #setter(&self, #params) {
-            self.set_credential(#key, #credential);
+            self.runtime.set_credential(#key, #credential);
         }
     }
 }

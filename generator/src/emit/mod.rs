@@ -1,9 +1,11 @@
 //! Emission: the model to Rust tokens (`quote`), formatted (`prettyplease`),
-//! plus the runtime copied in and the non-Rust files from `templates/`.
+//! plus the non-Rust files from `templates/`. The runtime is a crate of its
+//! own (`generator/runtime`) that the generated crates depend on.
 //!
 //! - `types.rs`: the `types` module (one item per `TypeDef`).
 //! - `operations.rs`: one method and request builder per operation.
-//! - `client.rs`: the crate root and the credential setters.
+//! - `client.rs`: the crate root, `Client` and `ClientBuilder` with the
+//!   credential setters.
 
 mod client;
 mod operations;
@@ -15,12 +17,6 @@ use crate::{Options, templates};
 use proc_macro2::TokenStream;
 use quote::quote;
 use std::collections::BTreeMap;
-
-/// The hand-written runtime, copied into every crate.
-const RUNTIME: &[(&str, &str)] = &[
-    ("src/runtime/mod.rs", include_str!("../../runtime/mod.rs")),
-    ("src/runtime/auth.rs", include_str!("../../runtime/auth.rs")),
-];
 
 pub(crate) fn emit(api: &Api, options: &Options) -> Result<BTreeMap<String, String>, Error> {
     let header = format!(
@@ -43,11 +39,6 @@ pub(crate) fn emit(api: &Api, options: &Options) -> Result<BTreeMap<String, Stri
         |op| operations::operation_items(api, op, &crate_ident),
     )?;
     files.insert("src/operations.rs".to_owned(), format!("{header}{operations}"));
-    for (path, source) in RUNTIME {
-        let header =
-            "// Copied from generator/runtime by `cargo xtask codegen`. Do not edit: change the generator.\n\n";
-        files.insert((*path).to_owned(), format!("{header}{source}"));
-    }
     for (path, text) in templates::render(api, options)? {
         files.insert(path, text);
     }

@@ -586,7 +586,7 @@ fn send_body(api: &Api, op: &Operation) -> TokenStream {
         let path = #path;
         let #request_mut request = Request::new(#method, path, #security);
         #(#steps)*
-        let response = self.client.execute(request).await?;
+        let response = self.client.runtime.execute(request).await?;
         match response.status() {
             #(#arms)*
             _ => Err(response.into_error().await),

@@ -38,7 +38,8 @@ impl<T: Into<String>> From<T> for Secret {
 
 /// Where an API key goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Location {
+#[doc(hidden)]
+pub enum Location {
     Header,
     Query,
     Cookie,
@@ -46,7 +47,8 @@ pub(crate) enum Location {
 
 /// A credential for one security scheme.
 #[derive(Debug, Clone)]
-pub(crate) enum Credential {
+#[doc(hidden)]
+pub enum Credential {
     /// Sent as one header (an API key in a header, a bearer token), built
     /// once when the credential is set and marked sensitive. `None`: the
     /// value cannot be a header (a newline in it); requests are refused.
@@ -114,7 +116,8 @@ pub(super) fn sensitive_header(value: &str) -> Option<HeaderValue> {
 /// OAuth2 client credentials: fetches an access token from the token
 /// endpoint, keeps it, and fetches a new one shortly before it expires.
 /// Concurrent calls wait for one fetch and share its token.
-pub(crate) struct TokenSource {
+#[doc(hidden)]
+pub struct TokenSource {
     token_url: String,
     client_id: String,
     client_secret: Secret,

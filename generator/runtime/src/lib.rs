@@ -1,14 +1,18 @@
 //! The client runtime: the HTTP plumbing every generated client shares.
 //!
-//! Written by hand, kept in the generator (`generator/runtime/`) and copied
-//! into each generated crate unchanged. It holds the connection settings,
-//! credentials, retries, parameter encoding and the error type; the
-//! generated modules hold only what the spec says.
+//! Written by hand, one crate that every generated client crate depends on
+//! (the generated code is built on it; a user of a client does not use it
+//! directly). It holds the connection settings, credentials, retries,
+//! parameter encoding and the error type; the generated crates hold only
+//! what the spec says. Items marked `#[doc(hidden)]` are for generated code.
 
 mod auth;
 
 pub use auth::{AuthError, Secret};
-pub(crate) use auth::{Credential, Location};
+#[doc(hidden)]
+pub use auth::{Credential, Location};
+#[doc(hidden)]
+pub use reqwest;
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, StatusCode};
@@ -70,7 +74,8 @@ impl Client {
     }
 
     /// Set or replace the credential for a security scheme (e.g. after a login).
-    pub(crate) fn set_credential(&self, scheme: &'static str, credential: Credential) {
+    #[doc(hidden)]
+    pub fn set_credential(&self, scheme: &'static str, credential: Credential) {
         self.inner
             .credentials
             .write()
@@ -91,7 +96,8 @@ impl Client {
     /// the future, where an `async fn` holds its argument twice (and every
     /// call's future is boxed once, at its full size).
     #[allow(clippy::manual_async_fn)]
-    pub(crate) fn execute(&self, request: Request) -> impl Future<Output = Result<Response, Failure>> + Send + '_ {
+    #[doc(hidden)]
+    pub fn execute(&self, request: Request) -> impl Future<Output = Result<Response, Failure>> + Send + '_ {
         async move {
             let retry = self.inner.retry;
             let idempotent = matches!(
@@ -323,7 +329,8 @@ impl fmt::Debug for ClientBuilder {
 }
 
 impl ClientBuilder {
-    pub(crate) fn new(default_base_url: Option<&str>, user_agent: &str) -> Self {
+    #[doc(hidden)]
+    pub fn new(default_base_url: Option<&str>, user_agent: &str) -> Self {
         ClientBuilder {
             base_url: default_base_url.map(str::to_owned),
             timeout: DEFAULT_TIMEOUT,
@@ -364,8 +371,8 @@ impl ClientBuilder {
         self
     }
 
-    /// Use this `reqwest::Client` (its own timeouts, proxy, TLS and user
-    /// agent settings apply).
+    /// Use this `reqwest::Client` (its proxy, TLS and user agent settings
+    /// apply; the timeout set here still bounds each request).
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -391,7 +398,8 @@ impl ClientBuilder {
         self
     }
 
-    pub(crate) fn credential(mut self, scheme: &'static str, credential: Credential) -> Self {
+    #[doc(hidden)]
+    pub fn credential(mut self, scheme: &'static str, credential: Credential) -> Self {
         self.credentials.insert(scheme, credential);
         self
     }
@@ -464,7 +472,8 @@ impl std::error::Error for BuildError {
 
 /// How an array or object parameter is written (the spec's `style`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Style {
+#[doc(hidden)]
+pub enum Style {
     Form,
     SpaceDelimited,
     PipeDelimited,
@@ -473,7 +482,8 @@ pub(crate) enum Style {
 
 /// A request about to be sent; built by the generated operations.
 #[derive(Debug)]
-pub(crate) struct Request {
+#[doc(hidden)]
+pub struct Request {
     method: Method,
     path: std::borrow::Cow<'static, str>,
     query: Vec<(String, String)>,
@@ -484,14 +494,16 @@ pub(crate) struct Request {
 }
 
 #[derive(Debug)]
-pub(crate) enum Body {
+#[doc(hidden)]
+pub enum Body {
     Bytes { content_type: String, data: Vec<u8> },
     Multipart(Vec<Part>),
 }
 
 /// One field of a `multipart/form-data` body.
 #[derive(Debug)]
-pub(crate) struct Part {
+#[doc(hidden)]
+pub struct Part {
     name: String,
     content_type: &'static str,
     data: Vec<u8>,
@@ -716,7 +728,8 @@ const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
 /// `?`, `#`, `%` and everything else outside the unreserved set are
 /// escaped. `.`, `..` and the empty string would change which path is
 /// requested, so they are refused.
-pub(crate) fn path_segment(name: &str, value: &impl Serialize) -> Result<String, Failure> {
+#[doc(hidden)]
+pub fn path_segment(name: &str, value: &impl Serialize) -> Result<String, Failure> {
     let text = simple_text(&to_json(name, value)?);
     if matches!(text.as_str(), "" | "." | "..") {
         return Err(Failure::InvalidRequest(format!(
@@ -751,7 +764,8 @@ fn header_value(name: &str, value: &str) -> Result<HeaderValue, Failure> {
 }
 
 /// A response whose status the operation has yet to look at.
-pub(crate) struct Response {
+#[doc(hidden)]
+pub struct Response {
     inner: reqwest::Response,
 }
 
@@ -1060,7 +1074,8 @@ impl fmt::Display for DecodeError {
 
 /// What went wrong before an operation looked at a status; becomes [`Error`].
 #[derive(Debug)]
-pub(crate) enum Failure {
+#[doc(hidden)]
+pub enum Failure {
     InvalidRequest(String),
     Transport(reqwest::Error),
     Auth(AuthError),
@@ -1076,6 +1091,82 @@ impl<E> From<Failure> for Error<E> {
             Failure::Decode(error) => Error::Decode(error),
         }
     }
+}
+
+/// The general settings of a generated crate's `ClientBuilder`, a wrapper
+/// `struct ClientBuilder { runtime: client_runtime::ClientBuilder }` (the
+/// credential setters, which differ per API, are generated beside them).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! builder_settings {
+    () => {
+        /// The URL request paths are appended to (default: the spec's first server).
+        pub fn base_url(self, url: impl Into<String>) -> Self {
+            Self {
+                runtime: self.runtime.base_url(url),
+            }
+        }
+
+        /// How long one attempt of a request may take in all (default 30 s).
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            Self {
+                runtime: self.runtime.timeout(timeout),
+            }
+        }
+
+        /// How long connecting may take (default 10 s; ignored with [`Self::http_client`]).
+        pub fn connect_timeout(self, timeout: ::std::time::Duration) -> Self {
+            Self {
+                runtime: self.runtime.connect_timeout(timeout),
+            }
+        }
+
+        /// The `User-Agent` header (default: this crate's name and version;
+        /// ignored with [`Self::http_client`]).
+        pub fn user_agent(self, user_agent: impl Into<String>) -> Self {
+            Self {
+                runtime: self.runtime.user_agent(user_agent),
+            }
+        }
+
+        /// Use this `reqwest::Client` (its proxy, TLS and user agent settings
+        /// apply; the timeout set here still bounds each request).
+        pub fn http_client(self, client: $crate::reqwest::Client) -> Self {
+            Self {
+                runtime: self.runtime.http_client(client),
+            }
+        }
+
+        /// How many times a failed request is retried (default 3; 0 turns retries off).
+        pub fn max_retries(self, retries: u32) -> Self {
+            Self {
+                runtime: self.runtime.max_retries(retries),
+            }
+        }
+
+        /// The longest `Retry-After` the client waits for; a longer one ends
+        /// the request with the server's error (default 60 s).
+        pub fn max_retry_delay(self, delay: ::std::time::Duration) -> Self {
+            Self {
+                runtime: self.runtime.max_retry_delay(delay),
+            }
+        }
+
+        /// Retry POST and PATCH requests too (default: only idempotent ones).
+        /// Turn this on only if repeating those requests is safe for this API.
+        pub fn retry_non_idempotent(self, retry: bool) -> Self {
+            Self {
+                runtime: self.runtime.retry_non_idempotent(retry),
+            }
+        }
+
+        /// The client, or why it cannot be made (no base URL, an invalid one).
+        pub fn build(self) -> Result<Client, $crate::BuildError> {
+            Ok(Client {
+                runtime: self.runtime.build()?,
+            })
+        }
+    };
 }
 
 #[cfg(test)]
