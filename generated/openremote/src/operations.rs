@@ -94,6 +94,7 @@ impl<'a> IntoFuture for GetClientRoles<'a> {
     type Output = Result<Vec<types::Role>, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -192,6 +193,7 @@ impl<'a> IntoFuture for UpdateClientRoles<'a> {
     type Output = Result<(), Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -285,6 +287,7 @@ impl<'a> IntoFuture for UpdateRoles<'a> {
     type Output = Result<(), Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -368,6 +371,7 @@ impl<'a> IntoFuture for QueryUsers<'a> {
     type Output = Result<Vec<types::User>, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -462,6 +466,7 @@ impl<'a> IntoFuture for GetUser<'a> {
     type Output = Result<Option<types::User>, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -540,6 +545,7 @@ impl<'a> IntoFuture for GetCurrentUser<'a> {
     type Output = Result<types::User, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -631,6 +637,7 @@ impl<'a> IntoFuture for UpdateUser<'a> {
     type Output = Result<types::User, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -722,6 +729,7 @@ impl<'a> IntoFuture for CreateUser<'a> {
     type Output = Result<types::User, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -805,6 +813,7 @@ impl<'a> IntoFuture for UpdateSelf<'a> {
     type Output = Result<types::User, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -897,6 +906,7 @@ impl<'a> IntoFuture for DeleteUser<'a> {
     type Output = Result<(), Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -989,6 +999,7 @@ impl<'a> IntoFuture for RequestUserPasswordReset<'a> {
     type Output = Result<(), Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1069,6 +1080,7 @@ impl<'a> IntoFuture for RequestPasswordReset<'a> {
     type Output = Result<(), Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1167,6 +1179,7 @@ impl<'a> IntoFuture for UpdatePassword<'a> {
     type Output = Result<(), Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1255,6 +1268,7 @@ impl<'a> IntoFuture for UpdateOwnPassword<'a> {
     type Output = Result<(), Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1349,6 +1363,7 @@ impl<'a> IntoFuture for ResetSecret<'a> {
     type Output = Result<Option<String>, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1444,6 +1459,7 @@ impl<'a> IntoFuture for GetUserClientRoles<'a> {
     type Output = Result<types::RoleNames, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1547,6 +1563,7 @@ impl<'a> IntoFuture for UpdateUserClientRoles<'a> {
     type Output = Result<(), Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1637,6 +1654,7 @@ impl<'a> IntoFuture for GetUserRealmRoles<'a> {
     type Output = Result<types::RoleNames, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1735,6 +1753,7 @@ impl<'a> IntoFuture for UpdateUserRealmRoles<'a> {
     type Output = Result<(), Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1820,6 +1839,7 @@ impl<'a> IntoFuture for GetCurrentUserClientRoles<'a> {
     type Output = Result<types::RoleNames, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1898,6 +1918,7 @@ impl<'a> IntoFuture for GetCurrentUserRealmRoles<'a> {
     type Output = Result<types::RoleNames, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1985,6 +2006,7 @@ impl<'a> IntoFuture for UpdateCurrentUserLocale<'a> {
     type Output = Result<(), Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2075,6 +2097,7 @@ impl<'a> IntoFuture for GetUserSessions<'a> {
     type Output = Result<Vec<types::UserSession>, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2167,6 +2190,7 @@ impl<'a> IntoFuture for DisconnectUserSession<'a> {
     type Output = Result<(), Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -61,6 +61,7 @@ impl<'a> IntoFuture for Login<'a> {
     type Output = Result<types::LoginResponse, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -110,6 +111,7 @@ impl<'a> IntoFuture for LoginAsDemo<'a> {
     type Output = Result<types::DemoLoginResponse, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -159,6 +161,7 @@ impl<'a> IntoFuture for Logout<'a> {
     type Output = Result<types::LogoutResponse, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -226,6 +229,7 @@ impl<'a> IntoFuture for CreateAccessToken<'a> {
     type Output = Result<types::CreatedAccessToken, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -287,6 +291,7 @@ impl<'a> IntoFuture for ListAccessTokens<'a> {
     type Output = Result<types::AccessTokenList, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -356,6 +361,7 @@ impl<'a> IntoFuture for RevokeAccessToken<'a> {
     type Output = Result<types::RevokeAccessTokenResponse, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -423,6 +429,7 @@ impl<'a> IntoFuture for AddSite<'a> {
     type Output = Result<types::SiteIdResponse, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -490,6 +497,7 @@ impl<'a> IntoFuture for GetSiteId<'a> {
     type Output = Result<types::SiteIdResponse, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -575,6 +583,7 @@ impl<'a> IntoFuture for ListInstallations<'a> {
     type Output = Result<types::InstallationList, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -624,6 +633,7 @@ impl<'a> IntoFuture for GetMe<'a> {
     type Output = Result<types::MeResponse, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -477,6 +477,11 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
             type Output = Result<#output, Error>;
             type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
 
+            // `#[inline]`: the operation's future is compiled in the crate that
+            // awaits it (as an `async fn` would be), not in every build of this
+            // one; unused operations cost nothing. (This comment is the
+            // generator's: `quote!` drops it.)
+            #[inline]
             fn into_future(self) -> Self::IntoFuture {
                 Box::pin(self.send())
             }
