@@ -346,53 +346,44 @@ impl ClientBuilder {
         }
     }
 
-    /// The URL request paths are appended to (default: the spec's first server).
+    // The general settings. Their documentation is where users read it, in
+    // `builder_settings!`, which each generated `ClientBuilder` forwards with.
+
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
         self
     }
 
-    /// How long one attempt of a request may take in all (default 30 s).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
     }
 
-    /// How long connecting may take (default 10 s; ignored with [`Self::http_client`]).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
         self
     }
 
-    /// The `User-Agent` header (default: this crate's name and version;
-    /// ignored with [`Self::http_client`]).
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.user_agent = user_agent.into();
         self
     }
 
-    /// Use this `reqwest::Client` (its proxy, TLS and user agent settings
-    /// apply; the timeout set here still bounds each request).
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
     }
 
-    /// How many times a failed request is retried (default 3; 0 turns retries off).
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.retry.max_retries = retries;
         self
     }
 
-    /// The longest `Retry-After` the client waits for; a longer one ends
-    /// the request with the server's error (default 60 s).
     pub fn max_retry_delay(mut self, delay: Duration) -> Self {
         self.retry.max_delay = delay;
         self
     }
 
-    /// Retry POST and PATCH requests too (default: only idempotent ones).
-    /// Turn this on only if repeating those requests is safe for this API.
     pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
         self.retry.non_idempotent = retry;
         self
