@@ -66,6 +66,32 @@ const RESERVED_TYPES: &[&str] = &[
     "ApiError",
 ];
 
+/// Names the generated crate's root and its `operations` module use
+/// unqualified (imports and re-exports): a request builder or a response
+/// enum named like one of them takes another name.
+pub const OPERATION_ITEMS_RESERVED: &[&str] = &[
+    "Call",
+    "Client",
+    "ClientBuilder",
+    "Error",
+    "ApiError",
+    "AuthError",
+    "BuildError",
+    "DecodeError",
+    "Secret",
+    "Failure",
+    "Received",
+    "Request",
+    "Method",
+    "IntoFuture",
+    "Style",
+];
+
+/// The fields and methods every request builder has (the generator's
+/// `emit::operations` writes them): a parameter, whose field and setter
+/// are named after it, takes another name.
+pub const BUILDER_MEMBERS_RESERVED: &[&str] = &["client", "body", "send", "into_request", "decode", "into_future"];
+
 /// Split a spec name into words `heck` understands: any run of characters
 /// that cannot be in an identifier is a word break.
 fn words(raw: &str) -> String {

@@ -41,5 +41,8 @@ pub use runtime::{ApiError, AuthError, BuildError, DecodeError, Secret};
 /// The error of every operation; [`ApiError::parsed`] holds the body when it is JSON.
 pub type Error = runtime::Error<serde_json::Value>;
 
+/// The future of a call: what `.await` on a request (or its `send`) runs; its output is `Result<T, Error>`.
+pub type Call<'a, T> = runtime::Call<'a, T, serde_json::Value>;
+
 /// The first server the spec names; [`ClientBuilder::base_url`] picks another.
 pub const DEFAULT_BASE_URL: &str = "https://localhost/api/master";

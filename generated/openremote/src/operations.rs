@@ -2,12 +2,11 @@
 
 //! One method per operation on [`Client`], each followed by the request
 //! builder it returns.
-use crate::runtime::{self, Request};
+use crate::runtime::{self, Failure, Received, Request};
 use crate::types;
-use crate::{Client, Error};
+use crate::{Call, Client, Error};
 use reqwest::Method;
-use std::future::{Future, IntoFuture};
-use std::pin::Pin;
+use std::future::IntoFuture;
 
 impl Client {
     /// Retrieve client roles for a realm and client
@@ -70,8 +69,16 @@ impl<'a> GetClientRoles<'a> {
         self
     }
 
-    /// Send the request and decode the response.
-    pub async fn send(self) -> Result<Vec<types::Role>, Error> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, Vec<types::Role>> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
         let realm = runtime::path_segment("realm", &self.realm)?;
         let client_id = runtime::path_segment("clientId", &self.client_id)?;
         let path = format!("/user/{realm}/{client_id}/roles");
@@ -82,21 +89,25 @@ impl<'a> GetClientRoles<'a> {
         if let Some(value) = &self.x_forwarded_host {
             request.header("X-Forwarded-Host", value)?;
         }
-        let response = self.client.runtime.execute(request).await?;
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<Vec<types::Role>, Error> {
         match response.status() {
-            200 => Ok(response.json().await?),
-            _ => Err(response.into_error().await),
+            200 => Ok(response.json()?),
+            _ => Err(response.into_error()),
         }
     }
 }
 
 impl<'a> IntoFuture for GetClientRoles<'a> {
     type Output = Result<Vec<types::Role>, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    type IntoFuture = Call<'a, Vec<types::Role>>;
 
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -165,8 +176,16 @@ impl<'a> UpdateClientRoles<'a> {
         self
     }
 
-    /// Send the request and decode the response.
-    pub async fn send(self) -> Result<(), Error> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, ()> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
         let realm = runtime::path_segment("realm", &self.realm)?;
         let client_id = runtime::path_segment("clientId", &self.client_id)?;
         let path = format!("/user/{realm}/{client_id}/roles");
@@ -178,24 +197,25 @@ impl<'a> UpdateClientRoles<'a> {
             request.header("X-Forwarded-Host", value)?;
         }
         request.json("application/json", self.body)?;
-        let response = self.client.runtime.execute(request).await?;
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<(), Error> {
         match response.status() {
-            200..=299 => {
-                response.empty().await?;
-                Ok(())
-            }
-            _ => Err(response.into_error().await),
+            200..=299 => Ok(()),
+            _ => Err(response.into_error()),
         }
     }
 }
 
 impl<'a> IntoFuture for UpdateClientRoles<'a> {
     type Output = Result<(), Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    type IntoFuture = Call<'a, ()>;
 
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -260,8 +280,16 @@ impl<'a> UpdateRoles<'a> {
         self
     }
 
-    /// Send the request and decode the response.
-    pub async fn send(self) -> Result<(), Error> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, ()> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
         let realm = runtime::path_segment("realm", &self.realm)?;
         let path = format!("/user/{realm}/roles");
         let mut request = Request::new(Method::PUT, path, &[&["openid"]]);
@@ -272,24 +300,25 @@ impl<'a> UpdateRoles<'a> {
             request.header("X-Forwarded-Host", value)?;
         }
         request.json("application/json", self.body)?;
-        let response = self.client.runtime.execute(request).await?;
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<(), Error> {
         match response.status() {
-            200..=299 => {
-                response.empty().await?;
-                Ok(())
-            }
-            _ => Err(response.into_error().await),
+            200..=299 => Ok(()),
+            _ => Err(response.into_error()),
         }
     }
 }
 
 impl<'a> IntoFuture for UpdateRoles<'a> {
     type Output = Result<(), Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    type IntoFuture = Call<'a, ()>;
 
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -348,8 +377,16 @@ impl<'a> QueryUsers<'a> {
         self
     }
 
-    /// Send the request and decode the response.
-    pub async fn send(self) -> Result<Vec<types::User>, Error> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, Vec<types::User>> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
         let path = "/user/query";
         let mut request = Request::new(Method::POST, path, &[&["openid"]]);
         if let Some(value) = &self.x_forwarded_proto {
@@ -359,21 +396,25 @@ impl<'a> QueryUsers<'a> {
             request.header("X-Forwarded-Host", value)?;
         }
         request.json("application/json", self.body)?;
-        let response = self.client.runtime.execute(request).await?;
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<Vec<types::User>, Error> {
         match response.status() {
-            200 => Ok(response.json().await?),
-            _ => Err(response.into_error().await),
+            200 => Ok(response.json()?),
+            _ => Err(response.into_error()),
         }
     }
 }
 
 impl<'a> IntoFuture for QueryUsers<'a> {
     type Output = Result<Vec<types::User>, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    type IntoFuture = Call<'a, Vec<types::User>>;
 
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -438,8 +479,16 @@ impl<'a> GetUser<'a> {
         self
     }
 
-    /// Send the request and decode the response.
-    pub async fn send(self) -> Result<Option<types::User>, Error> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, Option<types::User>> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
         let realm = runtime::path_segment("realm", &self.realm)?;
         let user_id = runtime::path_segment("userId", &self.user_id)?;
         let path = format!("/user/{realm}/{user_id}");
@@ -450,25 +499,26 @@ impl<'a> GetUser<'a> {
         if let Some(value) = &self.x_forwarded_host {
             request.header("X-Forwarded-Host", value)?;
         }
-        let response = self.client.runtime.execute(request).await?;
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<Option<types::User>, Error> {
         match response.status() {
-            200 => Ok(Some(response.json().await?)),
-            204 => {
-                response.empty().await?;
-                Ok(None)
-            }
-            _ => Err(response.into_error().await),
+            200 => Ok(Some(response.json()?)),
+            204 => Ok(None),
+            _ => Err(response.into_error()),
         }
     }
 }
 
 impl<'a> IntoFuture for GetUser<'a> {
     type Output = Result<Option<types::User>, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    type IntoFuture = Call<'a, Option<types::User>>;
 
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -523,8 +573,16 @@ impl<'a> GetCurrentUser<'a> {
         self
     }
 
-    /// Send the request and decode the response.
-    pub async fn send(self) -> Result<types::User, Error> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, types::User> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
         let path = "/user/user";
         let mut request = Request::new(Method::GET, path, &[&["openid"]]);
         if let Some(value) = &self.x_forwarded_proto {
@@ -533,21 +591,25 @@ impl<'a> GetCurrentUser<'a> {
         if let Some(value) = &self.x_forwarded_host {
             request.header("X-Forwarded-Host", value)?;
         }
-        let response = self.client.runtime.execute(request).await?;
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<types::User, Error> {
         match response.status() {
-            200 => Ok(response.json().await?),
-            _ => Err(response.into_error().await),
+            200 => Ok(response.json()?),
+            _ => Err(response.into_error()),
         }
     }
 }
 
 impl<'a> IntoFuture for GetCurrentUser<'a> {
     type Output = Result<types::User, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    type IntoFuture = Call<'a, types::User>;
 
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -613,8 +675,16 @@ impl<'a> UpdateUser<'a> {
         self
     }
 
-    /// Send the request and decode the response.
-    pub async fn send(self) -> Result<types::User, Error> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, types::User> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
         let realm = runtime::path_segment("realm", &self.realm)?;
         let path = format!("/user/{realm}/users");
         let mut request = Request::new(Method::PUT, path, &[&["openid"]]);
@@ -625,21 +695,25 @@ impl<'a> UpdateUser<'a> {
             request.header("X-Forwarded-Host", value)?;
         }
         request.json("application/json", self.body)?;
-        let response = self.client.runtime.execute(request).await?;
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<types::User, Error> {
         match response.status() {
-            200 => Ok(response.json().await?),
-            _ => Err(response.into_error().await),
+            200 => Ok(response.json()?),
+            _ => Err(response.into_error()),
         }
     }
 }
 
 impl<'a> IntoFuture for UpdateUser<'a> {
     type Output = Result<types::User, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    type IntoFuture = Call<'a, types::User>;
 
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -705,8 +779,16 @@ impl<'a> CreateUser<'a> {
         self
     }
 
-    /// Send the request and decode the response.
-    pub async fn send(self) -> Result<types::User, Error> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, types::User> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
         let realm = runtime::path_segment("realm", &self.realm)?;
         let path = format!("/user/{realm}/users");
         let mut request = Request::new(Method::POST, path, &[&["openid"]]);
@@ -717,21 +799,25 @@ impl<'a> CreateUser<'a> {
             request.header("X-Forwarded-Host", value)?;
         }
         request.json("application/json", self.body)?;
-        let response = self.client.runtime.execute(request).await?;
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<types::User, Error> {
         match response.status() {
-            200 => Ok(response.json().await?),
-            _ => Err(response.into_error().await),
+            200 => Ok(response.json()?),
+            _ => Err(response.into_error()),
         }
     }
 }
 
 impl<'a> IntoFuture for CreateUser<'a> {
     type Output = Result<types::User, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    type IntoFuture = Call<'a, types::User>;
 
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -790,8 +876,16 @@ impl<'a> UpdateSelf<'a> {
         self
     }
 
-    /// Send the request and decode the response.
-    pub async fn send(self) -> Result<types::User, Error> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, types::User> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
         let path = "/user/update";
         let mut request = Request::new(Method::PUT, path, &[&["openid"]]);
         if let Some(value) = &self.x_forwarded_proto {
@@ -801,21 +895,25 @@ impl<'a> UpdateSelf<'a> {
             request.header("X-Forwarded-Host", value)?;
         }
         request.json("application/json", self.body)?;
-        let response = self.client.runtime.execute(request).await?;
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<types::User, Error> {
         match response.status() {
-            200 => Ok(response.json().await?),
-            _ => Err(response.into_error().await),
+            200 => Ok(response.json()?),
+            _ => Err(response.into_error()),
         }
     }
 }
 
 impl<'a> IntoFuture for UpdateSelf<'a> {
     type Output = Result<types::User, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    type IntoFuture = Call<'a, types::User>;
 
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -879,8 +977,16 @@ impl<'a> DeleteUser<'a> {
         self
     }
 
-    /// Send the request and decode the response.
-    pub async fn send(self) -> Result<(), Error> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, ()> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
         let realm = runtime::path_segment("realm", &self.realm)?;
         let user_id = runtime::path_segment("userId", &self.user_id)?;
         let path = format!("/user/{realm}/users/{user_id}");
@@ -891,24 +997,25 @@ impl<'a> DeleteUser<'a> {
         if let Some(value) = &self.x_forwarded_host {
             request.header("X-Forwarded-Host", value)?;
         }
-        let response = self.client.runtime.execute(request).await?;
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<(), Error> {
         match response.status() {
-            200..=299 => {
-                response.empty().await?;
-                Ok(())
-            }
-            _ => Err(response.into_error().await),
+            200..=299 => Ok(()),
+            _ => Err(response.into_error()),
         }
     }
 }
 
 impl<'a> IntoFuture for DeleteUser<'a> {
     type Output = Result<(), Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    type IntoFuture = Call<'a, ()>;
 
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -972,8 +1079,16 @@ impl<'a> RequestUserPasswordReset<'a> {
         self
     }
 
-    /// Send the request and decode the response.
-    pub async fn send(self) -> Result<(), Error> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, ()> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
         let realm = runtime::path_segment("realm", &self.realm)?;
         let user_id = runtime::path_segment("userId", &self.user_id)?;
         let path = format!("/user/{realm}/request-password-reset/{user_id}");
@@ -984,24 +1099,25 @@ impl<'a> RequestUserPasswordReset<'a> {
         if let Some(value) = &self.x_forwarded_host {
             request.header("X-Forwarded-Host", value)?;
         }
-        let response = self.client.runtime.execute(request).await?;
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<(), Error> {
         match response.status() {
-            200..=299 => {
-                response.empty().await?;
-                Ok(())
-            }
-            _ => Err(response.into_error().await),
+            200..=299 => Ok(()),
+            _ => Err(response.into_error()),
         }
     }
 }
 
 impl<'a> IntoFuture for RequestUserPasswordReset<'a> {
     type Output = Result<(), Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    type IntoFuture = Call<'a, ()>;
 
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1055,8 +1171,16 @@ impl<'a> RequestPasswordReset<'a> {
         self
     }
 
-    /// Send the request and decode the response.
-    pub async fn send(self) -> Result<(), Error> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, ()> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
         let path = "/user/request-password-reset";
         let mut request = Request::new(Method::PUT, path, &[&["openid"]]);
         if let Some(value) = &self.x_forwarded_proto {
@@ -1065,24 +1189,25 @@ impl<'a> RequestPasswordReset<'a> {
         if let Some(value) = &self.x_forwarded_host {
             request.header("X-Forwarded-Host", value)?;
         }
-        let response = self.client.runtime.execute(request).await?;
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<(), Error> {
         match response.status() {
-            200..=299 => {
-                response.empty().await?;
-                Ok(())
-            }
-            _ => Err(response.into_error().await),
+            200..=299 => Ok(()),
+            _ => Err(response.into_error()),
         }
     }
 }
 
 impl<'a> IntoFuture for RequestPasswordReset<'a> {
     type Output = Result<(), Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    type IntoFuture = Call<'a, ()>;
 
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1151,8 +1276,16 @@ impl<'a> UpdatePassword<'a> {
         self
     }
 
-    /// Send the request and decode the response.
-    pub async fn send(self) -> Result<(), Error> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, ()> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
         let realm = runtime::path_segment("realm", &self.realm)?;
         let user_id = runtime::path_segment("userId", &self.user_id)?;
         let path = format!("/user/{realm}/reset-password/{user_id}");
@@ -1164,24 +1297,25 @@ impl<'a> UpdatePassword<'a> {
             request.header("X-Forwarded-Host", value)?;
         }
         request.json("application/json", self.body)?;
-        let response = self.client.runtime.execute(request).await?;
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<(), Error> {
         match response.status() {
-            200..=299 => {
-                response.empty().await?;
-                Ok(())
-            }
-            _ => Err(response.into_error().await),
+            200..=299 => Ok(()),
+            _ => Err(response.into_error()),
         }
     }
 }
 
 impl<'a> IntoFuture for UpdatePassword<'a> {
     type Output = Result<(), Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    type IntoFuture = Call<'a, ()>;
 
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1242,8 +1376,16 @@ impl<'a> UpdateOwnPassword<'a> {
         self
     }
 
-    /// Send the request and decode the response.
-    pub async fn send(self) -> Result<(), Error> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, ()> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
         let path = "/user/reset-password";
         let mut request = Request::new(Method::PUT, path, &[&["openid"]]);
         if let Some(value) = &self.x_forwarded_proto {
@@ -1253,24 +1395,25 @@ impl<'a> UpdateOwnPassword<'a> {
             request.header("X-Forwarded-Host", value)?;
         }
         request.json("application/json", self.body)?;
-        let response = self.client.runtime.execute(request).await?;
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<(), Error> {
         match response.status() {
-            200..=299 => {
-                response.empty().await?;
-                Ok(())
-            }
-            _ => Err(response.into_error().await),
+            200..=299 => Ok(()),
+            _ => Err(response.into_error()),
         }
     }
 }
 
 impl<'a> IntoFuture for UpdateOwnPassword<'a> {
     type Output = Result<(), Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    type IntoFuture = Call<'a, ()>;
 
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1335,8 +1478,16 @@ impl<'a> ResetSecret<'a> {
         self
     }
 
-    /// Send the request and decode the response.
-    pub async fn send(self) -> Result<Option<String>, Error> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, Option<String>> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
         let realm = runtime::path_segment("realm", &self.realm)?;
         let user_id = runtime::path_segment("userId", &self.user_id)?;
         let path = format!("/user/{realm}/reset-secret/{user_id}");
@@ -1347,25 +1498,26 @@ impl<'a> ResetSecret<'a> {
         if let Some(value) = &self.x_forwarded_host {
             request.header("X-Forwarded-Host", value)?;
         }
-        let response = self.client.runtime.execute(request).await?;
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<Option<String>, Error> {
         match response.status() {
-            200 => Ok(Some(response.text().await?)),
-            204 => {
-                response.empty().await?;
-                Ok(None)
-            }
-            _ => Err(response.into_error().await),
+            200 => Ok(Some(response.text())),
+            204 => Ok(None),
+            _ => Err(response.into_error()),
         }
     }
 }
 
 impl<'a> IntoFuture for ResetSecret<'a> {
     type Output = Result<Option<String>, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    type IntoFuture = Call<'a, Option<String>>;
 
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1434,8 +1586,16 @@ impl<'a> GetUserClientRoles<'a> {
         self
     }
 
-    /// Send the request and decode the response.
-    pub async fn send(self) -> Result<types::RoleNames, Error> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, types::RoleNames> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
         let realm = runtime::path_segment("realm", &self.realm)?;
         let user_id = runtime::path_segment("userId", &self.user_id)?;
         let client_id = runtime::path_segment("clientId", &self.client_id)?;
@@ -1447,21 +1607,25 @@ impl<'a> GetUserClientRoles<'a> {
         if let Some(value) = &self.x_forwarded_host {
             request.header("X-Forwarded-Host", value)?;
         }
-        let response = self.client.runtime.execute(request).await?;
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<types::RoleNames, Error> {
         match response.status() {
-            200 => Ok(response.json().await?),
-            _ => Err(response.into_error().await),
+            200 => Ok(response.json()?),
+            _ => Err(response.into_error()),
         }
     }
 }
 
 impl<'a> IntoFuture for GetUserClientRoles<'a> {
     type Output = Result<types::RoleNames, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    type IntoFuture = Call<'a, types::RoleNames>;
 
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1534,8 +1698,16 @@ impl<'a> UpdateUserClientRoles<'a> {
         self
     }
 
-    /// Send the request and decode the response.
-    pub async fn send(self) -> Result<(), Error> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, ()> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
         let realm = runtime::path_segment("realm", &self.realm)?;
         let user_id = runtime::path_segment("userId", &self.user_id)?;
         let client_id = runtime::path_segment("clientId", &self.client_id)?;
@@ -1548,24 +1720,25 @@ impl<'a> UpdateUserClientRoles<'a> {
             request.header("X-Forwarded-Host", value)?;
         }
         request.json("application/json", self.body)?;
-        let response = self.client.runtime.execute(request).await?;
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<(), Error> {
         match response.status() {
-            200..=299 => {
-                response.empty().await?;
-                Ok(())
-            }
-            _ => Err(response.into_error().await),
+            200..=299 => Ok(()),
+            _ => Err(response.into_error()),
         }
     }
 }
 
 impl<'a> IntoFuture for UpdateUserClientRoles<'a> {
     type Output = Result<(), Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    type IntoFuture = Call<'a, ()>;
 
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1630,8 +1803,16 @@ impl<'a> GetUserRealmRoles<'a> {
         self
     }
 
-    /// Send the request and decode the response.
-    pub async fn send(self) -> Result<types::RoleNames, Error> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, types::RoleNames> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
         let realm = runtime::path_segment("realm", &self.realm)?;
         let user_id = runtime::path_segment("userId", &self.user_id)?;
         let path = format!("/user/{realm}/userRealmRoles/{user_id}");
@@ -1642,21 +1823,25 @@ impl<'a> GetUserRealmRoles<'a> {
         if let Some(value) = &self.x_forwarded_host {
             request.header("X-Forwarded-Host", value)?;
         }
-        let response = self.client.runtime.execute(request).await?;
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<types::RoleNames, Error> {
         match response.status() {
-            200 => Ok(response.json().await?),
-            _ => Err(response.into_error().await),
+            200 => Ok(response.json()?),
+            _ => Err(response.into_error()),
         }
     }
 }
 
 impl<'a> IntoFuture for GetUserRealmRoles<'a> {
     type Output = Result<types::RoleNames, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    type IntoFuture = Call<'a, types::RoleNames>;
 
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1725,8 +1910,16 @@ impl<'a> UpdateUserRealmRoles<'a> {
         self
     }
 
-    /// Send the request and decode the response.
-    pub async fn send(self) -> Result<(), Error> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, ()> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
         let realm = runtime::path_segment("realm", &self.realm)?;
         let user_id = runtime::path_segment("userId", &self.user_id)?;
         let path = format!("/user/{realm}/userRealmRoles/{user_id}");
@@ -1738,24 +1931,25 @@ impl<'a> UpdateUserRealmRoles<'a> {
             request.header("X-Forwarded-Host", value)?;
         }
         request.json("application/json", self.body)?;
-        let response = self.client.runtime.execute(request).await?;
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<(), Error> {
         match response.status() {
-            200..=299 => {
-                response.empty().await?;
-                Ok(())
-            }
-            _ => Err(response.into_error().await),
+            200..=299 => Ok(()),
+            _ => Err(response.into_error()),
         }
     }
 }
 
 impl<'a> IntoFuture for UpdateUserRealmRoles<'a> {
     type Output = Result<(), Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    type IntoFuture = Call<'a, ()>;
 
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1816,8 +2010,16 @@ impl<'a> GetCurrentUserClientRoles<'a> {
         self
     }
 
-    /// Send the request and decode the response.
-    pub async fn send(self) -> Result<types::RoleNames, Error> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, types::RoleNames> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
         let client_id = runtime::path_segment("clientId", &self.client_id)?;
         let path = format!("/user/userRoles/{client_id}");
         let mut request = Request::new(Method::GET, path, &[&["openid"]]);
@@ -1827,21 +2029,25 @@ impl<'a> GetCurrentUserClientRoles<'a> {
         if let Some(value) = &self.x_forwarded_host {
             request.header("X-Forwarded-Host", value)?;
         }
-        let response = self.client.runtime.execute(request).await?;
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<types::RoleNames, Error> {
         match response.status() {
-            200 => Ok(response.json().await?),
-            _ => Err(response.into_error().await),
+            200 => Ok(response.json()?),
+            _ => Err(response.into_error()),
         }
     }
 }
 
 impl<'a> IntoFuture for GetCurrentUserClientRoles<'a> {
     type Output = Result<types::RoleNames, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    type IntoFuture = Call<'a, types::RoleNames>;
 
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1896,8 +2102,16 @@ impl<'a> GetCurrentUserRealmRoles<'a> {
         self
     }
 
-    /// Send the request and decode the response.
-    pub async fn send(self) -> Result<types::RoleNames, Error> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, types::RoleNames> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
         let path = "/user/userRealmRoles";
         let mut request = Request::new(Method::GET, path, &[&["openid"]]);
         if let Some(value) = &self.x_forwarded_proto {
@@ -1906,21 +2120,25 @@ impl<'a> GetCurrentUserRealmRoles<'a> {
         if let Some(value) = &self.x_forwarded_host {
             request.header("X-Forwarded-Host", value)?;
         }
-        let response = self.client.runtime.execute(request).await?;
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<types::RoleNames, Error> {
         match response.status() {
-            200 => Ok(response.json().await?),
-            _ => Err(response.into_error().await),
+            200 => Ok(response.json()?),
+            _ => Err(response.into_error()),
         }
     }
 }
 
 impl<'a> IntoFuture for GetCurrentUserRealmRoles<'a> {
     type Output = Result<types::RoleNames, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    type IntoFuture = Call<'a, types::RoleNames>;
 
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1980,8 +2198,16 @@ impl<'a> UpdateCurrentUserLocale<'a> {
         self
     }
 
-    /// Send the request and decode the response.
-    pub async fn send(self) -> Result<(), Error> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, ()> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
         let path = "/user/locale";
         let mut request = Request::new(Method::PUT, path, &[&["openid"]]);
         if let Some(value) = &self.x_forwarded_proto {
@@ -1991,24 +2217,25 @@ impl<'a> UpdateCurrentUserLocale<'a> {
             request.header("X-Forwarded-Host", value)?;
         }
         request.json("application/json", &self.body)?;
-        let response = self.client.runtime.execute(request).await?;
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<(), Error> {
         match response.status() {
-            200..=299 => {
-                response.empty().await?;
-                Ok(())
-            }
-            _ => Err(response.into_error().await),
+            200..=299 => Ok(()),
+            _ => Err(response.into_error()),
         }
     }
 }
 
 impl<'a> IntoFuture for UpdateCurrentUserLocale<'a> {
     type Output = Result<(), Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    type IntoFuture = Call<'a, ()>;
 
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2073,8 +2300,16 @@ impl<'a> GetUserSessions<'a> {
         self
     }
 
-    /// Send the request and decode the response.
-    pub async fn send(self) -> Result<Vec<types::UserSession>, Error> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, Vec<types::UserSession>> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
         let realm = runtime::path_segment("realm", &self.realm)?;
         let user_id = runtime::path_segment("userId", &self.user_id)?;
         let path = format!("/user/{realm}/userSessions/{user_id}");
@@ -2085,21 +2320,25 @@ impl<'a> GetUserSessions<'a> {
         if let Some(value) = &self.x_forwarded_host {
             request.header("X-Forwarded-Host", value)?;
         }
-        let response = self.client.runtime.execute(request).await?;
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<Vec<types::UserSession>, Error> {
         match response.status() {
-            200 => Ok(response.json().await?),
-            _ => Err(response.into_error().await),
+            200 => Ok(response.json()?),
+            _ => Err(response.into_error()),
         }
     }
 }
 
 impl<'a> IntoFuture for GetUserSessions<'a> {
     type Output = Result<Vec<types::UserSession>, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    type IntoFuture = Call<'a, Vec<types::UserSession>>;
 
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2163,8 +2402,16 @@ impl<'a> DisconnectUserSession<'a> {
         self
     }
 
-    /// Send the request and decode the response.
-    pub async fn send(self) -> Result<(), Error> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, ()> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
         let realm = runtime::path_segment("realm", &self.realm)?;
         let session_id = runtime::path_segment("sessionID", &self.session_id)?;
         let path = format!("/user/{realm}/disconnect/{session_id}");
@@ -2175,23 +2422,24 @@ impl<'a> DisconnectUserSession<'a> {
         if let Some(value) = &self.x_forwarded_host {
             request.header("X-Forwarded-Host", value)?;
         }
-        let response = self.client.runtime.execute(request).await?;
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<(), Error> {
         match response.status() {
-            200..=299 => {
-                response.empty().await?;
-                Ok(())
-            }
-            _ => Err(response.into_error().await),
+            200..=299 => Ok(()),
+            _ => Err(response.into_error()),
         }
     }
 }
 
 impl<'a> IntoFuture for DisconnectUserSession<'a> {
     type Output = Result<(), Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    type IntoFuture = Call<'a, ()>;
 
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

@@ -45,5 +45,8 @@ pub use runtime::{ApiError, AuthError, BuildError, DecodeError, Secret};
 /// The error of every operation; [`ApiError::parsed`] holds the error body the spec declares.
 pub type Error = runtime::Error<types::ErrorResponse>;
 
+/// The future of a call: what `.await` on a request (or its `send`) runs; its output is `Result<T, Error>`.
+pub type Call<'a, T> = runtime::Call<'a, T, types::ErrorResponse>;
+
 /// The first server the spec names; [`ClientBuilder::base_url`] picks another.
 pub const DEFAULT_BASE_URL: &str = "https://vrmapi.victronenergy.com/v2";

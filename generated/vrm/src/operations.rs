@@ -2,13 +2,12 @@
 
 //! One method per operation on [`Client`], each followed by the request
 //! builder it returns.
-use crate::runtime::{self, Request};
+use crate::runtime::{self, Failure, Received, Request};
 use crate::runtime::Style;
 use crate::types;
-use crate::{Client, Error};
+use crate::{Call, Client, Error};
 use reqwest::Method;
-use std::future::{Future, IntoFuture};
-use std::pin::Pin;
+use std::future::IntoFuture;
 
 impl Client {
     /// Log in with e-mail address and password
@@ -44,26 +43,38 @@ pub struct Login<'a> {
 }
 
 impl<'a> Login<'a> {
-    /// Send the request and decode the response.
-    pub async fn send(self) -> Result<types::LoginResponse, Error> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, types::LoginResponse> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
         let path = "/auth/login";
         let mut request = Request::new(Method::POST, path, &[]);
         request.json("application/json", self.body)?;
-        let response = self.client.runtime.execute(request).await?;
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<types::LoginResponse, Error> {
         match response.status() {
-            200 => Ok(response.json().await?),
-            _ => Err(response.into_error().await),
+            200 => Ok(response.json()?),
+            _ => Err(response.into_error()),
         }
     }
 }
 
 impl<'a> IntoFuture for Login<'a> {
     type Output = Result<types::LoginResponse, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    type IntoFuture = Call<'a, types::LoginResponse>;
 
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -95,25 +106,37 @@ pub struct LoginAsDemo<'a> {
 }
 
 impl<'a> LoginAsDemo<'a> {
-    /// Send the request and decode the response.
-    pub async fn send(self) -> Result<types::DemoLoginResponse, Error> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, types::DemoLoginResponse> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
         let path = "/auth/loginAsDemo";
         let request = Request::new(Method::GET, path, &[]);
-        let response = self.client.runtime.execute(request).await?;
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<types::DemoLoginResponse, Error> {
         match response.status() {
-            200 => Ok(response.json().await?),
-            _ => Err(response.into_error().await),
+            200 => Ok(response.json()?),
+            _ => Err(response.into_error()),
         }
     }
 }
 
 impl<'a> IntoFuture for LoginAsDemo<'a> {
     type Output = Result<types::DemoLoginResponse, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    type IntoFuture = Call<'a, types::DemoLoginResponse>;
 
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -145,25 +168,37 @@ pub struct Logout<'a> {
 }
 
 impl<'a> Logout<'a> {
-    /// Send the request and decode the response.
-    pub async fn send(self) -> Result<types::LogoutResponse, Error> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, types::LogoutResponse> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
         let path = "/auth/logout";
         let request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
-        let response = self.client.runtime.execute(request).await?;
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<types::LogoutResponse, Error> {
         match response.status() {
-            200 => Ok(response.json().await?),
-            _ => Err(response.into_error().await),
+            200 => Ok(response.json()?),
+            _ => Err(response.into_error()),
         }
     }
 }
 
 impl<'a> IntoFuture for Logout<'a> {
     type Output = Result<types::LogoutResponse, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    type IntoFuture = Call<'a, types::LogoutResponse>;
 
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -211,27 +246,39 @@ pub struct CreateAccessToken<'a> {
 }
 
 impl<'a> CreateAccessToken<'a> {
-    /// Send the request and decode the response.
-    pub async fn send(self) -> Result<types::CreatedAccessToken, Error> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, types::CreatedAccessToken> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
         let id_user = runtime::path_segment("idUser", &self.id_user)?;
         let path = format!("/users/{id_user}/accesstokens/create");
         let mut request = Request::new(Method::POST, path, &[&["vrmAuth"]]);
         request.json("application/json", self.body)?;
-        let response = self.client.runtime.execute(request).await?;
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<types::CreatedAccessToken, Error> {
         match response.status() {
-            200 => Ok(response.json().await?),
-            _ => Err(response.into_error().await),
+            200 => Ok(response.json()?),
+            _ => Err(response.into_error()),
         }
     }
 }
 
 impl<'a> IntoFuture for CreateAccessToken<'a> {
     type Output = Result<types::CreatedAccessToken, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    type IntoFuture = Call<'a, types::CreatedAccessToken>;
 
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -274,26 +321,38 @@ pub struct ListAccessTokens<'a> {
 }
 
 impl<'a> ListAccessTokens<'a> {
-    /// Send the request and decode the response.
-    pub async fn send(self) -> Result<types::AccessTokenList, Error> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, types::AccessTokenList> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
         let id_user = runtime::path_segment("idUser", &self.id_user)?;
         let path = format!("/users/{id_user}/accesstokens/list");
         let request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
-        let response = self.client.runtime.execute(request).await?;
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<types::AccessTokenList, Error> {
         match response.status() {
-            200 => Ok(response.json().await?),
-            _ => Err(response.into_error().await),
+            200 => Ok(response.json()?),
+            _ => Err(response.into_error()),
         }
     }
 }
 
 impl<'a> IntoFuture for ListAccessTokens<'a> {
     type Output = Result<types::AccessTokenList, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    type IntoFuture = Call<'a, types::AccessTokenList>;
 
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -340,8 +399,16 @@ pub struct RevokeAccessToken<'a> {
 }
 
 impl<'a> RevokeAccessToken<'a> {
-    /// Send the request and decode the response.
-    pub async fn send(self) -> Result<types::RevokeAccessTokenResponse, Error> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, types::RevokeAccessTokenResponse> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
         let id_user = runtime::path_segment("idUser", &self.id_user)?;
         let id_access_token = runtime::path_segment(
             "idAccessToken",
@@ -349,21 +416,25 @@ impl<'a> RevokeAccessToken<'a> {
         )?;
         let path = format!("/users/{id_user}/accesstokens/{id_access_token}/revoke");
         let request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
-        let response = self.client.runtime.execute(request).await?;
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<types::RevokeAccessTokenResponse, Error> {
         match response.status() {
-            200 => Ok(response.json().await?),
-            _ => Err(response.into_error().await),
+            200 => Ok(response.json()?),
+            _ => Err(response.into_error()),
         }
     }
 }
 
 impl<'a> IntoFuture for RevokeAccessToken<'a> {
     type Output = Result<types::RevokeAccessTokenResponse, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    type IntoFuture = Call<'a, types::RevokeAccessTokenResponse>;
 
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -411,27 +482,39 @@ pub struct AddSite<'a> {
 }
 
 impl<'a> AddSite<'a> {
-    /// Send the request and decode the response.
-    pub async fn send(self) -> Result<types::SiteIdResponse, Error> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, types::SiteIdResponse> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
         let id_user = runtime::path_segment("idUser", &self.id_user)?;
         let path = format!("/users/{id_user}/addsite");
         let mut request = Request::new(Method::POST, path, &[&["vrmAuth"]]);
         request.json("application/json", self.body)?;
-        let response = self.client.runtime.execute(request).await?;
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<types::SiteIdResponse, Error> {
         match response.status() {
-            200 => Ok(response.json().await?),
-            _ => Err(response.into_error().await),
+            200 => Ok(response.json()?),
+            _ => Err(response.into_error()),
         }
     }
 }
 
 impl<'a> IntoFuture for AddSite<'a> {
     type Output = Result<types::SiteIdResponse, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    type IntoFuture = Call<'a, types::SiteIdResponse>;
 
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -479,27 +562,39 @@ pub struct GetSiteId<'a> {
 }
 
 impl<'a> GetSiteId<'a> {
-    /// Send the request and decode the response.
-    pub async fn send(self) -> Result<types::SiteIdResponse, Error> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, types::SiteIdResponse> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
         let id_user = runtime::path_segment("idUser", &self.id_user)?;
         let path = format!("/users/{id_user}/get-site-id");
         let mut request = Request::new(Method::POST, path, &[&["vrmAuth"]]);
         request.json("application/json", self.body)?;
-        let response = self.client.runtime.execute(request).await?;
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<types::SiteIdResponse, Error> {
         match response.status() {
-            200 => Ok(response.json().await?),
-            _ => Err(response.into_error().await),
+            200 => Ok(response.json()?),
+            _ => Err(response.into_error()),
         }
     }
 }
 
 impl<'a> IntoFuture for GetSiteId<'a> {
     type Output = Result<types::SiteIdResponse, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    type IntoFuture = Call<'a, types::SiteIdResponse>;
 
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -560,8 +655,16 @@ impl<'a> ListInstallations<'a> {
         self
     }
 
-    /// Send the request and decode the response.
-    pub async fn send(self) -> Result<types::InstallationList, Error> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, types::InstallationList> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
         let id_user = runtime::path_segment("idUser", &self.id_user)?;
         let path = format!("/users/{id_user}/installations");
         let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
@@ -571,21 +674,25 @@ impl<'a> ListInstallations<'a> {
         if let Some(value) = &self.id_site {
             request.query("idSite", value, Style::Form, true)?;
         }
-        let response = self.client.runtime.execute(request).await?;
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<types::InstallationList, Error> {
         match response.status() {
-            200 => Ok(response.json().await?),
-            _ => Err(response.into_error().await),
+            200 => Ok(response.json()?),
+            _ => Err(response.into_error()),
         }
     }
 }
 
 impl<'a> IntoFuture for ListInstallations<'a> {
     type Output = Result<types::InstallationList, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    type IntoFuture = Call<'a, types::InstallationList>;
 
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -617,24 +724,36 @@ pub struct GetMe<'a> {
 }
 
 impl<'a> GetMe<'a> {
-    /// Send the request and decode the response.
-    pub async fn send(self) -> Result<types::MeResponse, Error> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, types::MeResponse> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
         let path = "/users/me";
         let request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
-        let response = self.client.runtime.execute(request).await?;
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<types::MeResponse, Error> {
         match response.status() {
-            200 => Ok(response.json().await?),
-            _ => Err(response.into_error().await),
+            200 => Ok(response.json()?),
+            _ => Err(response.into_error()),
         }
     }
 }
 
 impl<'a> IntoFuture for GetMe<'a> {
     type Output = Result<types::MeResponse, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    type IntoFuture = Call<'a, types::MeResponse>;
 
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

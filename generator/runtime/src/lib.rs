@@ -14,6 +14,7 @@ pub use auth::{Credential, Location};
 #[doc(hidden)]
 pub use reqwest;
 
+use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, StatusCode};
 use serde::Serialize;
@@ -92,77 +93,71 @@ impl Client {
     /// on a request that carried an OAuth2 token fetches a new token and
     /// tries once more.
     ///
-    /// An `async` block, not an `async fn`: the request is stored once in
-    /// the future, where an `async fn` holds its argument twice (and every
-    /// call's future is boxed once, at its full size).
-    #[allow(clippy::manual_async_fn)]
-    #[doc(hidden)]
-    pub fn execute(&self, request: Request) -> impl Future<Output = Result<Response, Failure>> + Send + '_ {
-        async move {
-            let retry = self.inner.retry;
-            let idempotent = matches!(
-                request.method,
-                Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS | Method::TRACE
-            );
-            let may_retry = idempotent || retry.non_idempotent;
-            // Built once; a retry (rare) builds it again rather than every
-            // request paying for a copy.
-            let mut first_url = Some(request.url(&self.inner.base_url)?);
-            let mut attempt = 0;
-            let mut renewed_token = false;
-            loop {
-                let url = match first_url.take() {
-                    Some(url) => url,
-                    None => request.url(&self.inner.base_url)?,
-                };
-                let alternative = self.alternative_for(request.security);
-                // The one await before sending: an OAuth2 token (cached, or
-                // fetched). Everything else is prepared synchronously, so the
-                // request's future stays small.
-                let token = match self.token_source(alternative) {
-                    Some(source) => {
-                        let access = source.token(&self.inner.http, self.inner.timeout).await?;
-                        Some((source, access))
-                    }
-                    None => None,
-                };
-                let (builder, secret_in_url) = self.prepare(&request, url, alternative, token.as_ref())?;
-                // Decided without awaiting, so that nothing of this attempt is
-                // held across the waits below.
-                let next = match builder.send().await {
-                    Ok(response) => {
-                        let status = response.status();
-                        let retry_delay = (may_retry && attempt < retry.max_retries && is_retryable(status))
-                            .then(|| retry_after(response.headers()).unwrap_or_else(|| backoff(attempt)))
-                            .filter(|delay| *delay <= retry.max_delay);
-                        match (token, retry_delay) {
-                            (Some((source, used)), _) if status == StatusCode::UNAUTHORIZED && !renewed_token => {
-                                Next::Renew(source, used)
-                            }
-                            (_, Some(delay)) => Next::Wait(delay),
-                            _ => return Ok(Response { inner: response }),
+    /// The request is lent, not moved: the call's future holds it once.
+    async fn execute(&self, request: &Request) -> Result<reqwest::Response, Failure> {
+        let retry = self.inner.retry;
+        let idempotent = matches!(
+            request.method,
+            Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS | Method::TRACE
+        );
+        let may_retry = idempotent || retry.non_idempotent;
+        // Built once; a retry (rare) builds it again rather than every
+        // request paying for a copy.
+        let mut first_url = Some(request.url(&self.inner.base_url)?);
+        let mut attempt = 0;
+        let mut renewed_token = false;
+        loop {
+            let url = match first_url.take() {
+                Some(url) => url,
+                None => request.url(&self.inner.base_url)?,
+            };
+            let alternative = self.alternative_for(request.security);
+            // The one await before sending: an OAuth2 token (cached, or
+            // fetched). Everything else is prepared synchronously, so the
+            // request's future stays small.
+            let token = match self.token_source(alternative) {
+                Some(source) => {
+                    let access = source.token(&self.inner.http, self.inner.timeout).await?;
+                    Some((source, access))
+                }
+                None => None,
+            };
+            let (builder, secret_in_url) = self.prepare(request, url, alternative, token.as_ref())?;
+            // Decided without awaiting, so that nothing of this attempt is
+            // held across the waits below.
+            let next = match builder.send().await {
+                Ok(response) => {
+                    let status = response.status();
+                    let retry_delay = (may_retry && attempt < retry.max_retries && is_retryable(status))
+                        .then(|| retry_after(response.headers()).unwrap_or_else(|| backoff(attempt)))
+                        .filter(|delay| *delay <= retry.max_delay);
+                    match (token, retry_delay) {
+                        (Some((source, used)), _) if status == StatusCode::UNAUTHORIZED && !renewed_token => {
+                            Next::Renew(source, used)
                         }
+                        (_, Some(delay)) => Next::Wait(delay),
+                        _ => return Ok(response),
                     }
-                    Err(error) => {
-                        let transient = error.is_connect() || error.is_timeout();
-                        if !(may_retry && transient && attempt < retry.max_retries) {
-                            // An API key in the query must not reach the error's URL.
-                            let error = if secret_in_url { error.without_url() } else { error };
-                            return Err(Failure::Transport(error));
-                        }
-                        Next::Wait(backoff(attempt))
+                }
+                Err(error) => {
+                    let transient = error.is_connect() || error.is_timeout();
+                    if !(may_retry && transient && attempt < retry.max_retries) {
+                        // An API key in the query must not reach the error's URL.
+                        let error = if secret_in_url { error.without_url() } else { error };
+                        return Err(Failure::Transport(error));
                     }
-                };
-                // Rare paths, boxed so that their futures do not enlarge every request's.
-                match next {
-                    Next::Renew(source, used) => {
-                        Box::pin(source.invalidate(&used)).await;
-                        renewed_token = true;
-                    }
-                    Next::Wait(delay) => {
-                        Box::pin(tokio::time::sleep(delay)).await;
-                        attempt += 1;
-                    }
+                    Next::Wait(backoff(attempt))
+                }
+            };
+            // Rare paths, boxed so that their futures do not enlarge every request's.
+            match next {
+                Next::Renew(source, used) => {
+                    Box::pin(source.invalidate(&used)).await;
+                    renewed_token = true;
+                }
+                Next::Wait(delay) => {
+                    Box::pin(tokio::time::sleep(delay)).await;
+                    attempt += 1;
                 }
             }
         }
@@ -754,51 +749,126 @@ fn header_value(name: &str, value: &str) -> Result<HeaderValue, Failure> {
     })
 }
 
-/// A response whose status the operation has yet to look at.
-#[doc(hidden)]
-pub struct Response {
-    inner: reqwest::Response,
+/// The future of one call: `.await` it for the operation's decoded response.
+///
+/// Every request builder's `IntoFuture` (and its `send`) gives one. It is a
+/// named type so that the builders need no future of their own: an
+/// operation is two plain functions (build the request, decode the
+/// response), and the only `async` code is the runtime's, the same for
+/// every operation and compiled once, here.
+#[must_use = "a call does nothing until it is awaited"]
+pub struct Call<'a, T, E> {
+    /// Sending, retrying and reading the whole response: boxed once, at its
+    /// full size, the allocation every request pays for.
+    exchange: Pin<Box<dyn Future<Output = Result<Received, Failure>> + Send + 'a>>,
+    decode: fn(Received) -> Result<T, Error<E>>,
 }
 
-impl Response {
-    pub fn status(&self) -> u16 {
-        self.inner.status().as_u16()
+impl<T, E> Future for Call<'_, T, E> {
+    type Output = Result<T, Error<E>>;
+
+    #[inline]
+    fn poll(self: Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Self::Output> {
+        // `Call` is `Unpin`: a box and a function pointer.
+        let this = self.get_mut();
+        this.exchange.as_mut().poll(cx).map(|received| (this.decode)(received?))
+    }
+}
+
+impl<T, E> fmt::Debug for Call<'_, T, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Call").finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// One operation's call: send `request` (or fail with its error,
+    /// unsent), read the whole response, and give it to `decode`, which
+    /// maps each status the spec declares to the result or an error.
+    #[doc(hidden)]
+    #[inline]
+    pub fn call<T, E>(
+        &self,
+        request: Result<Request, Failure>,
+        decode: fn(Received) -> Result<T, Error<E>>,
+    ) -> Call<'_, T, E> {
+        Call {
+            exchange: self.exchange(request),
+            decode,
+        }
     }
 
-    // Every call's future is boxed once (the builders' `IntoFuture`), and
-    // its size is that of its largest state. So the readers are plain
-    // functions returning `async move` blocks that own only the response
-    // (an `async fn` holds its argument twice), and the rare paths (error
-    // bodies, text) are boxed on their own.
-
-    /// Status, headers and body, moved out of the response (not copied).
-    fn read(self) -> impl Future<Output = Result<(StatusCode, HeaderMap, Vec<u8>), Failure>> + Send {
-        let mut inner = self.inner;
-        async move {
-            let status = inner.status();
-            let headers = std::mem::take(inner.headers_mut());
-            let body = inner.bytes().await.map_err(Failure::Transport)?;
-            Ok((status, headers, Vec::from(body)))
+    fn exchange(
+        &self,
+        request: Result<Request, Failure>,
+    ) -> Pin<Box<dyn Future<Output = Result<Received, Failure>> + Send + '_>> {
+        match request {
+            // The request is held once, here, and lent to `execute`.
+            Ok(request) => Box::pin(async move {
+                let response = self.execute(&request).await?;
+                receive(response).await
+            }),
+            Err(failure) => Box::pin(std::future::ready(Err(failure))),
         }
+    }
+}
+
+/// Status, headers and body, moved out of the response (not copied).
+///
+/// Every call's future has the size of its largest state, so this is a
+/// plain function returning an `async move` block that owns only the
+/// response (an `async fn` would hold its argument twice), and it reads
+/// the body chunk by chunk (`Response::bytes` holds the response twice
+/// more: 664 bytes against 328). A body that arrives in one chunk, the
+/// usual case, is kept as it came, without a copy.
+#[allow(clippy::manual_async_fn)]
+fn receive(mut response: reqwest::Response) -> impl Future<Output = Result<Received, Failure>> + Send {
+    async move {
+        let status = response.status();
+        let headers = std::mem::take(response.headers_mut());
+        let mut body = Bytes::new();
+        let mut joined: Vec<u8> = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(Failure::Transport)? {
+            if body.is_empty() && joined.is_empty() {
+                body = chunk;
+            } else {
+                if joined.is_empty() {
+                    joined.extend_from_slice(&body);
+                }
+                joined.extend_from_slice(&chunk);
+            }
+        }
+        if !joined.is_empty() {
+            body = Bytes::from(joined);
+        }
+        Ok(Received { status, headers, body })
+    }
+}
+
+/// A whole response, for an operation to decode according to its status.
+#[doc(hidden)]
+pub struct Received {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl Received {
+    pub fn status(&self) -> u16 {
+        self.status.as_u16()
     }
 
     /// The body as JSON of type `T`, decoded from the bytes as received
     /// (copied only when they do not decode, to keep them in the error).
-    pub fn json<T: DeserializeOwned>(self) -> impl Future<Output = Result<T, Failure>> + Send {
-        let mut inner = self.inner;
-        async move {
-            let status = inner.status();
-            let headers = std::mem::take(inner.headers_mut());
-            let body = inner.bytes().await.map_err(Failure::Transport)?;
-            serde_json::from_slice(&body).map_err(|source| {
-                Failure::Decode(Box::new(DecodeError {
-                    status,
-                    headers,
-                    body: body.to_vec(),
-                    source,
-                }))
-            })
-        }
+    pub fn json<T: DeserializeOwned>(self) -> Result<T, Failure> {
+        serde_json::from_slice(&self.body).map_err(|source| {
+            Failure::Decode(Box::new(DecodeError {
+                status: self.status,
+                headers: self.headers,
+                body: self.body.to_vec(),
+                source,
+            }))
+        })
     }
 
     /// The body as text (invalid UTF-8 is replaced, never an error).
@@ -806,59 +876,38 @@ impl Response {
     /// A body labelled JSON that is a JSON string (`"abc"`) gives the
     /// string (`abc`): some servers send a text result as a JSON string,
     /// others send it bare under a JSON content type; both give the text.
-    pub fn text(self) -> Pin<Box<dyn Future<Output = Result<String, Failure>> + Send>> {
-        let read = self.read();
-        Box::pin(async move {
-            let (_, headers, body) = read.await?;
-            let labelled_json = headers
-                .get(reqwest::header::CONTENT_TYPE)
-                .and_then(|value| value.to_str().ok())
-                .and_then(|value| value.split(';').next())
-                .map(|media| {
-                    let media = media.trim().to_ascii_lowercase();
-                    media == "application/json" || media.ends_with("+json")
-                })
-                .unwrap_or(false);
-            if labelled_json && let Ok(serde_json::Value::String(text)) = serde_json::from_slice(&body) {
-                return Ok(text);
-            }
-            Ok(String::from_utf8(body).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
-        })
+    pub fn text(self) -> String {
+        let labelled_json = self
+            .headers
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.split(';').next())
+            .map(|media| {
+                let media = media.trim().to_ascii_lowercase();
+                media == "application/json" || media.ends_with("+json")
+            })
+            .unwrap_or(false);
+        if labelled_json && let Ok(serde_json::Value::String(text)) = serde_json::from_slice(&self.body) {
+            return text;
+        }
+        String::from_utf8(Vec::from(self.body)).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
     }
 
     /// The body as bytes.
-    pub fn bytes(self) -> impl Future<Output = Result<Vec<u8>, Failure>> + Send {
-        let inner = self.inner;
-        async move {
-            let body = inner.bytes().await.map_err(Failure::Transport)?;
-            Ok(Vec::from(body))
-        }
-    }
-
-    /// Read and discard the body.
-    pub fn empty(self) -> impl Future<Output = Result<(), Failure>> + Send {
-        let inner = self.inner;
-        async move { inner.bytes().await.map(drop).map_err(Failure::Transport) }
+    pub fn bytes(self) -> Vec<u8> {
+        Vec::from(self.body)
     }
 
     /// An error status: everything the server sent, and the body decoded
     /// as `E` when it is that.
-    pub fn into_error<E: DeserializeOwned + Send + 'static>(self) -> Pin<Box<dyn Future<Output = Error<E>> + Send>> {
-        let read = self.read();
-        Box::pin(async move {
-            match read.await {
-                Ok((status, headers, body)) => {
-                    let parsed = serde_json::from_slice(&body).ok();
-                    Error::Api(Box::new(ApiError {
-                        status,
-                        headers,
-                        body,
-                        parsed,
-                    }))
-                }
-                Err(failure) => failure.into(),
-            }
-        })
+    pub fn into_error<E: DeserializeOwned>(self) -> Error<E> {
+        let parsed = serde_json::from_slice(&self.body).ok();
+        Error::Api(Box::new(ApiError {
+            status: self.status,
+            headers: self.headers,
+            body: Vec::from(self.body),
+            parsed,
+        }))
     }
 }
 

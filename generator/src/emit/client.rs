@@ -71,6 +71,9 @@ pub(super) fn lib_rs(api: &Api, options: &Options) -> TokenStream {
         #[doc = #error_doc]
         pub type Error = runtime::Error<#error_body>;
 
+        /// The future of a call: what `.await` on a request (or its `send`) runs; its output is `Result<T, Error>`.
+        pub type Call<'a, T> = runtime::Call<'a, T, #error_body>;
+
         #base_url
     }
 }

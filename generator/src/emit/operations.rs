@@ -39,11 +39,11 @@ pub(super) fn operations_head(api: &Api) -> TokenStream {
         .any(|op| op.path_parts.iter().any(|p| matches!(p, PathPart::Param(_))));
     let runtime_import = if uses_segments {
         quote!(
-            use crate::runtime::{self, Request};
+            use crate::runtime::{self, Failure, Received, Request};
         )
     } else {
         quote!(
-            use crate::runtime::Request;
+            use crate::runtime::{Failure, Received, Request};
         )
     };
     quote! {
@@ -52,10 +52,9 @@ pub(super) fn operations_head(api: &Api) -> TokenStream {
         #runtime_import
         #style_import
         #types_import
-        use crate::{Client, Error};
+        use crate::{Call, Client, Error};
         use reqwest::Method;
-        use std::future::{Future, IntoFuture};
-        use std::pin::Pin;
+        use std::future::IntoFuture;
     }
 }
 
@@ -448,7 +447,12 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
             });
         }
     }
-    let send_body = send_body(api, op);
+    // Every function of a builder is `#[inline]`: an operation is compiled
+    // in the crate that awaits it (as an `async fn` would be), not in every
+    // build of this one, and unused operations cost nothing. The `async`
+    // code of every call is the runtime's `Call`.
+    let request_body = request_body(api, op);
+    let arms = response_arms(op);
     let text = if setters.is_empty() {
         format!(" The request of [`Client::{method}`]: `.await` it (or call [`send`](Self::send)).")
     } else {
@@ -467,29 +471,41 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
         impl<'a> #builder<'a> {
             #(#setters)*
 
-            /// Send the request and decode the response.
-            pub async fn send(self) -> Result<#output, Error> {
-                #send_body
+            /// The call, a future: `.await` it for the decoded response
+            /// (as `.await` on the request itself does).
+            #[inline]
+            pub fn send(self) -> Call<'a, #output> {
+                let client = self.client;
+                client.runtime.call(self.into_request(), Self::decode)
+            }
+
+            #[inline]
+            fn into_request(self) -> Result<Request, Failure> {
+                #request_body
+            }
+
+            #[inline]
+            fn decode(response: Received) -> Result<#output, Error> {
+                match response.status() {
+                    #(#arms)*
+                    _ => Err(response.into_error()),
+                }
             }
         }
 
         impl<'a> IntoFuture for #builder<'a> {
             type Output = Result<#output, Error>;
-            type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+            type IntoFuture = Call<'a, #output>;
 
-            // `#[inline]`: the operation's future is compiled in the crate that
-            // awaits it (as an `async fn` would be), not in every build of this
-            // one; unused operations cost nothing. (This comment is the
-            // generator's: `quote!` drops it.)
             #[inline]
             fn into_future(self) -> Self::IntoFuture {
-                Box::pin(self.send())
+                self.send()
             }
         }
     }
 }
 
-fn send_body(api: &Api, op: &Operation) -> TokenStream {
+fn request_body(api: &Api, op: &Operation) -> TokenStream {
     let _ = api;
     // The path, with each parameter encoded as one segment.
     let mut template = String::new();
@@ -584,18 +600,13 @@ fn send_body(api: &Api, op: &Operation) -> TokenStream {
         });
     }
 
-    let arms = response_arms(op);
     let request_mut = if steps.is_empty() { quote!() } else { quote!(mut) };
     quote! {
         #(#segments)*
         let path = #path;
         let #request_mut request = Request::new(#method, path, #security);
         #(#steps)*
-        let response = self.client.runtime.execute(request).await?;
-        match response.status() {
-            #(#arms)*
-            _ => Err(response.into_error().await),
-        }
+        Ok(request)
     }
 }
 
@@ -604,10 +615,7 @@ fn response_arms(op: &Operation) -> Vec<TokenStream> {
     // An operation with no result accepts any empty 2xx: servers answer
     // 200 where the spec says 204 (and the other way round).
     if matches!(op.output, Output::Unit) {
-        return vec![quote!(200..=299 => {
-            response.empty().await?;
-            Ok(())
-        })];
+        return vec![quote!(200..=299 => Ok(()),)];
     }
     let mut successes: Vec<_> = op.successes.iter().collect();
     successes.sort_by_key(|s| s.status);
@@ -627,9 +635,9 @@ fn response_arms(op: &Operation) -> Vec<TokenStream> {
         };
         let read = read_content(&success.content);
         let value = match &op.output {
-            Output::Unit => quote!({ #read; Ok(()) }),
+            Output::Unit => quote!(Ok(())),
             Output::One(_) => quote!(Ok(#read)),
-            Output::Maybe(_) if success.content == Content::Empty => quote!({ #read; Ok(None) }),
+            Output::Maybe(_) if success.content == Content::Empty => quote!(Ok(None)),
             Output::Maybe(_) => quote!(Ok(Some(#read))),
             Output::Many { name, variants } => {
                 let name = ident(name);
@@ -638,7 +646,7 @@ fn response_arms(op: &Operation) -> Vec<TokenStream> {
                     .find(|v| v.content == success.content)
                     .map(|v| ident(&v.name));
                 if success.content == Content::Empty {
-                    quote!({ #read; Ok(#name::#variant) })
+                    quote!(Ok(#name::#variant))
                 } else {
                     quote!(Ok(#name::#variant(#read)))
                 }
@@ -651,10 +659,10 @@ fn response_arms(op: &Operation) -> Vec<TokenStream> {
 
 fn read_content(content: &Content) -> TokenStream {
     match content {
-        Content::Json(_) => quote!(response.json().await?),
-        Content::Text => quote!(response.text().await?),
-        Content::Bytes => quote!(response.bytes().await?),
-        Content::Empty => quote!(response.empty().await?),
+        Content::Json(_) => quote!(response.json()?),
+        Content::Text => quote!(response.text()),
+        Content::Bytes => quote!(response.bytes()),
+        Content::Empty => quote!(()),
     }
 }
 

@@ -28,7 +28,7 @@ pub(super) fn lower_operations(cx: &mut Context<'_>, schemes: &[SecurityScheme])
     for scheme in schemes {
         methods.claim(&format!("set_{}", scheme.setter));
     }
-    let mut builders = Scope::new();
+    let mut builders = Scope::with_reserved(naming::OPERATION_ITEMS_RESERVED);
     let mut ids: HashMap<String, Pointer> = HashMap::new();
     let mut operations = Vec::new();
     let mut error_types: Vec<TypeRef> = Vec::new();
@@ -152,8 +152,7 @@ fn lower_params(
     builder: &str,
     at: &Pointer,
 ) -> Result<Vec<Param>, Error> {
-    // `client` and `body` are fields of every builder.
-    let mut scope = Scope::with_reserved(&["client", "body"]);
+    let mut scope = Scope::with_reserved(naming::BUILDER_MEMBERS_RESERVED);
     let mut resolved: Vec<(Parameter, Pointer)> = Vec::new();
     for (index, param) in item.parameters.iter().enumerate() {
         let (param, here) = cx.resolve(param, &item_at.push("parameters").push(index.to_string()))?;
