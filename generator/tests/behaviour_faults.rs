@@ -1,5 +1,5 @@
 //! Faults, against both generated clients on loopback: connection refused,
-//! a server that never answers, a 500 with HTML, truncated JSON, 429 and 503
+//! a server that never answers, a body in chunks, a 500 with HTML, truncated JSON, 429 and 503
 //! with `Retry-After`, retry bounds, and POST not retried unless asked. Every
 //! fault ends in a typed error that keeps what the server sent; none panics
 //! or hangs.
@@ -187,6 +187,70 @@ async fn a_connection_closed_mid_body_is_a_transport_error() {
     let client = vrm(&base).max_retries(0).build().expect("client");
     let error = client.list_installations("1").await.expect_err("cut off");
     assert!(matches!(error, vrm_client::Error::Transport(_)), "{error:?}");
+}
+
+/// A server that answers `head` (status line and headers, without the
+/// framing) and then `pieces` as HTTP/1.1 chunks, one write and a pause
+/// apiece, so that the client receives the body in several reads.
+async fn chunked_server(head: &'static str, pieces: &'static [&'static str]) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let address = listener.local_addr().expect("address");
+    tokio::spawn(async move {
+        let Ok((mut socket, _)) = listener.accept().await else {
+            return;
+        };
+        let mut buffer = vec![0; 16 * 1024];
+        let _ = socket.read(&mut buffer).await;
+        let head = format!("{head}\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n");
+        let _ = socket.write_all(head.as_bytes()).await;
+        for piece in pieces {
+            let chunk = format!("{:x}\r\n{piece}\r\n", piece.len());
+            let _ = socket.write_all(chunk.as_bytes()).await;
+            let _ = socket.flush().await;
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let _ = socket.write_all(b"0\r\n\r\n").await;
+        let _ = socket.shutdown().await;
+    });
+    format!("http://{address}")
+}
+
+#[tokio::test]
+async fn a_body_that_arrives_in_chunks_is_decoded_whole() {
+    let base = chunked_server(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json",
+        &[r#"{"success":true,"#, r#""user":{"id":22,"name":"#, r#""demo demo"}}"#],
+    )
+    .await;
+    let client = vrm(&base).max_retries(0).build().expect("client");
+    let me = client.get_me().await.expect("decoded from three chunks");
+    let user = me.user.expect("user");
+    assert_eq!(user.id, Some(22));
+    assert_eq!(user.name.as_deref(), Some("demo demo"));
+}
+
+#[tokio::test]
+async fn an_error_body_that_arrives_in_chunks_is_kept_whole() {
+    let base = chunked_server(
+        "HTTP/1.1 403 Forbidden\r\nContent-Type: application/json",
+        &[
+            r#"{"success":false,"errors":"#,
+            r#""not allowed","#,
+            r#""error_code":"forbidden"}"#,
+        ],
+    )
+    .await;
+    let client = vrm(&base).max_retries(0).build().expect("client");
+    let error = client.get_me().await.expect_err("403");
+    let vrm_client::Error::Api(api) = &error else {
+        panic!("expected Api, got {error:?}")
+    };
+    assert_eq!(api.status.as_u16(), 403);
+    assert_eq!(
+        api.body_text(),
+        r#"{"success":false,"errors":"not allowed","error_code":"forbidden"}"#
+    );
+    assert!(api.parsed.is_some(), "the whole body parses as the error schema");
 }
 
 #[tokio::test]
