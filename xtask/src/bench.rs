@@ -8,8 +8,9 @@
 //!    under `target/bench/` when missing. A failure is a result, not an error.
 //! 3. `cargo build` of each generated crate in one scratch workspace with a
 //!    shared target directory: dependencies built first (not timed), then
-//!    "cold" = the crate alone after `cargo clean -p`, "warm" = the crate
-//!    again after touching its `src/lib.rs`.
+//!    "cold" = the crate alone after `cargo clean -p` (the crates of a spec
+//!    in turns, seven times each when small; median and best), "warm" = the
+//!    crate again after touching its `src/lib.rs`.
 //! 4. The generated client against a hand-written `reqwest` call
 //!    (`cargo bench -p generator --bench client`).
 //!
@@ -505,37 +506,64 @@ fn builds(work: &Path, crates: &[Built], report: &mut String) -> Result<(), Stri
     );
     let _ = writeln!(
         report,
-        "| spec | generator | cold s (crate alone, after `cargo clean -p`) | warm s (after touching `src/lib.rs`) | result |"
+        "| spec | generator | cold s, median (crate alone, after `cargo clean -p`) | best | builds | warm s (after touching `src/lib.rs`) | result |"
     );
-    let _ = writeln!(report, "|---|---|---:|---:|---|");
-    for krate in crates {
-        eprintln!("building {} ...", krate.package);
-        // Cold: the better of two clean builds (the first build after the
-        // shared one can pay for leftovers of it).
-        let mut cold = Duration::MAX;
-        let (mut ok, mut err) = (true, String::new());
-        for _ in 0..2 {
-            let _ = cargo_in(&["clean", "-p", &krate.package]).output();
-            let (time, success, message) = timed(&mut cargo_in(&["build", "-p", &krate.package]));
-            cold = cold.min(time);
-            (ok, err) = (success, message);
+    let _ = writeln!(report, "|---|---|---:|---:|---:|---:|---|");
+    // The crates of one spec are built in turns (ours, progenitor's,
+    // OpenAPI Generator's, ours again, ...), so that a slow moment of the
+    // machine falls on all of them alike. Small crates are built seven
+    // times each, large ones twice.
+    let mut start = 0;
+    while start < crates.len() {
+        let end = start
+            + crates[start..]
+                .iter()
+                .take_while(|c| c.spec == crates[start].spec)
+                .count();
+        let group = &crates[start..end];
+        start = end;
+        let mut times: Vec<Vec<Duration>> = vec![Vec::new(); group.len()];
+        let mut outcome: Vec<(bool, String)> = vec![(true, String::new()); group.len()];
+        let mut rounds = 7;
+        let mut round = 0;
+        while round < rounds {
+            for (i, krate) in group.iter().enumerate() {
+                eprintln!("building {} (cold, {}/{rounds}) ...", krate.package, round + 1);
+                let _ = cargo_in(&["clean", "-p", &krate.package]).output();
+                let (time, success, message) = timed(&mut cargo_in(&["build", "-p", &krate.package]));
+                times[i].push(time);
+                if !success {
+                    outcome[i] = (false, message);
+                }
+                if time > Duration::from_secs(5) {
+                    rounds = 2;
+                }
+            }
+            round += 1;
         }
-        let lib = krate.dir.join("src/lib.rs");
-        let _ = fs::read(&lib).and_then(|bytes| fs::write(&lib, bytes));
-        let (warm, warm_ok, _) = timed(&mut cargo_in(&["build", "-p", &krate.package]));
-        let result = if ok && warm_ok {
-            "ok".to_owned()
-        } else {
-            format!("fails: {err}")
-        };
-        let _ = writeln!(
-            report,
-            "| {} | {} | {:.1} | {:.1} | {result} |",
-            krate.spec,
-            krate.tool,
-            cold.as_secs_f64(),
-            warm.as_secs_f64()
-        );
+        for (i, krate) in group.iter().enumerate() {
+            let lib = krate.dir.join("src/lib.rs");
+            let _ = fs::read(&lib).and_then(|bytes| fs::write(&lib, bytes));
+            let (warm, warm_ok, _) = timed(&mut cargo_in(&["build", "-p", &krate.package]));
+            let (ok, err) = &outcome[i];
+            let result = if *ok && warm_ok {
+                "ok".to_owned()
+            } else {
+                format!("fails: {err}")
+            };
+            let mut cold = times[i].clone();
+            cold.sort();
+            let _ = writeln!(
+                report,
+                "| {} | {} | {:.2} | {:.2} | {} | {:.1} | {result} |",
+                krate.spec,
+                krate.tool,
+                cold[(cold.len() - 1) / 2].as_secs_f64(),
+                cold[0].as_secs_f64(),
+                cold.len(),
+                warm.as_secs_f64()
+            );
+        }
     }
     Ok(())
 }
