@@ -10,7 +10,7 @@ use common::requests;
 use serde_json::json;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpStream};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -65,6 +65,26 @@ async fn raw_server(reply: Option<&'static [u8]>) -> String {
                 }
             });
         }
+    });
+    format!("http://{address}")
+}
+
+/// A server for one connection: it reads the request, then `answer` writes
+/// whatever it likes on the socket.
+async fn serve_once<F, A>(answer: F) -> String
+where
+    F: FnOnce(TcpStream) -> A + Send + 'static,
+    A: Future<Output = ()> + Send,
+{
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let address = listener.local_addr().expect("address");
+    tokio::spawn(async move {
+        let Ok((mut socket, _)) = listener.accept().await else {
+            return;
+        };
+        let mut buffer = vec![0; 16 * 1024];
+        let _ = socket.read(&mut buffer).await;
+        answer(socket).await;
     });
     format!("http://{address}")
 }
@@ -155,23 +175,13 @@ async fn a_timed_out_get_is_retried_a_bounded_number_of_times() {
 #[tokio::test]
 async fn a_body_that_stalls_times_out() {
     // headers come, the body never does: the timeout covers the whole exchange
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let address = listener.local_addr().expect("address");
-    tokio::spawn(async move {
-        let Ok((mut socket, _)) = listener.accept().await else {
-            return;
-        };
-        let mut buffer = vec![0; 16 * 1024];
-        let _ = socket.read(&mut buffer).await;
+    let base = serve_once(|mut socket| async move {
         let head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"success\":";
         let _ = socket.write_all(head).await;
         tokio::time::sleep(Duration::from_secs(60)).await;
-    });
-    let client = vrm(&format!("http://{address}"))
-        .timeout(SHORT)
-        .max_retries(0)
-        .build()
-        .expect("client");
+    })
+    .await;
+    let client = vrm(&base).timeout(SHORT).max_retries(0).build().expect("client");
     let started = Instant::now();
     let error = client.get_me().await.expect_err("timeout");
     assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
@@ -193,14 +203,7 @@ async fn a_connection_closed_mid_body_is_a_transport_error() {
 /// framing) and then `pieces` as HTTP/1.1 chunks, one write and a pause
 /// apiece, so that the client receives the body in several reads.
 async fn chunked_server(head: &'static str, pieces: &'static [&'static str]) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let address = listener.local_addr().expect("address");
-    tokio::spawn(async move {
-        let Ok((mut socket, _)) = listener.accept().await else {
-            return;
-        };
-        let mut buffer = vec![0; 16 * 1024];
-        let _ = socket.read(&mut buffer).await;
+    serve_once(move |mut socket| async move {
         let head = format!("{head}\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n");
         let _ = socket.write_all(head.as_bytes()).await;
         for piece in pieces {
@@ -211,8 +214,8 @@ async fn chunked_server(head: &'static str, pieces: &'static [&'static str]) -> 
         }
         let _ = socket.write_all(b"0\r\n\r\n").await;
         let _ = socket.shutdown().await;
-    });
-    format!("http://{address}")
+    })
+    .await
 }
 
 #[tokio::test]
