@@ -513,15 +513,7 @@ fn builds(work: &Path, crates: &[Built], report: &mut String) -> Result<(), Stri
     // OpenAPI Generator's, ours again, ...), so that a slow moment of the
     // machine falls on all of them alike. Small crates are built seven
     // times each, large ones twice.
-    let mut start = 0;
-    while start < crates.len() {
-        let end = start
-            + crates[start..]
-                .iter()
-                .take_while(|c| c.spec == crates[start].spec)
-                .count();
-        let group = &crates[start..end];
-        start = end;
+    for group in crates.chunk_by(|a, b| a.spec == b.spec) {
         let mut times: Vec<Vec<Duration>> = vec![Vec::new(); group.len()];
         let mut outcome: Vec<(bool, String)> = vec![(true, String::new()); group.len()];
         let mut rounds = 7;

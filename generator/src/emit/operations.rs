@@ -447,10 +447,10 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
             });
         }
     }
-    // Every function of a builder is `#[inline]`: an operation is compiled
-    // in the crate that awaits it (as an `async fn` would be), not in every
-    // build of this one, and unused operations cost nothing. The `async`
-    // code of every call is the runtime's `Call`.
+    // Every function of a builder is `#[inline]`: an operation's code is
+    // generated in the crate that uses it, not in every build of this one,
+    // and unused operations cost nothing. The only `async` code of a call
+    // is the runtime's `Call`.
     let request_body = request_body(api, op);
     let arms = response_arms(op);
     let text = if setters.is_empty() {
