@@ -63,7 +63,7 @@ pub(super) fn operations_head(api: &Api) -> TokenStream {
 pub(super) fn operation_items(api: &Api, op: &Operation, crate_ident: &str) -> TokenStream {
     let method = client_method(api, op, crate_ident);
     let output = output_enum(op);
-    let builder = builder(api, op);
+    let builder = builder(op);
     quote! {
         impl Client {
             #method
@@ -398,7 +398,7 @@ fn example_value(
     }
 }
 
-fn builder(api: &Api, op: &Operation) -> TokenStream {
+fn builder(op: &Operation) -> TokenStream {
     let builder = ident(&op.builder);
     let method = &op.method;
     let output = output_type(op);
@@ -451,7 +451,7 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
     // generated in the crate that uses it, not in every build of this one,
     // and unused operations cost nothing. The only `async` code of a call
     // is the runtime's `Call`.
-    let request_body = request_body(api, op);
+    let request_body = request_body(op);
     let arms = response_arms(op);
     let text = if setters.is_empty() {
         format!(" The request of [`Client::{method}`]: `.await` it (or call [`send`](Self::send)).")
@@ -505,8 +505,7 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
     }
 }
 
-fn request_body(api: &Api, op: &Operation) -> TokenStream {
-    let _ = api;
+fn request_body(op: &Operation) -> TokenStream {
     // The path, with each parameter encoded as one segment.
     let mut template = String::new();
     let mut segments = Vec::new();
