@@ -246,8 +246,15 @@ pub enum StatusMatch {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Content {
     Json(TypeRef),
+    /// `text/plain` and nothing else: the body as a `String`.
     Text,
-    Bytes,
+    /// A file: any other media type, or a choice of several with no JSON
+    /// among them. The caller gets the bytes with the media type the server
+    /// names (the runtime's `Download`); `media_types` are those the spec
+    /// lists, for the documentation.
+    Download {
+        media_types: Vec<String>,
+    },
     Empty,
 }
 

@@ -78,6 +78,7 @@ pub const OPERATION_ITEMS_RESERVED: &[&str] = &[
     "AuthError",
     "BuildError",
     "DecodeError",
+    "Download",
     "Secret",
     "Failure",
     "Received",

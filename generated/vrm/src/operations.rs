@@ -2,8 +2,8 @@
 
 //! One method per operation on [`Client`], each followed by the request
 //! builder it returns.
-use crate::runtime::{self, Failure, Received, Request};
 use crate::runtime::Style;
+use crate::runtime::{self, Failure, Received, Request};
 use crate::types;
 use crate::{Call, Client, Error};
 use reqwest::Method;
@@ -302,10 +302,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_access_tokens(
-        &self,
-        id_user: impl Into<String>,
-    ) -> ListAccessTokens<'_> {
+    pub fn list_access_tokens(&self, id_user: impl Into<String>) -> ListAccessTokens<'_> {
         ListAccessTokens {
             client: self,
             id_user: id_user.into(),
@@ -410,10 +407,7 @@ impl<'a> RevokeAccessToken<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let id_user = runtime::path_segment("idUser", &self.id_user)?;
-        let id_access_token = runtime::path_segment(
-            "idAccessToken",
-            &self.id_access_token,
-        )?;
+        let id_access_token = runtime::path_segment("idAccessToken", &self.id_access_token)?;
         let path = format!("/users/{id_user}/accesstokens/{id_access_token}/revoke");
         let request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
         Ok(request)
@@ -460,11 +454,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn add_site<'a>(
-        &'a self,
-        id_user: impl Into<String>,
-        body: &'a types::AddSiteRequest,
-    ) -> AddSite<'a> {
+    pub fn add_site<'a>(&'a self, id_user: impl Into<String>, body: &'a types::AddSiteRequest) -> AddSite<'a> {
         AddSite {
             client: self,
             id_user: id_user.into(),
@@ -540,11 +530,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_site_id<'a>(
-        &'a self,
-        id_user: impl Into<String>,
-        body: &'a types::GetSiteIdRequest,
-    ) -> GetSiteId<'a> {
+    pub fn get_site_id<'a>(&'a self, id_user: impl Into<String>, body: &'a types::GetSiteIdRequest) -> GetSiteId<'a> {
         GetSiteId {
             client: self,
             id_user: id_user.into(),
@@ -620,10 +606,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_installations(
-        &self,
-        id_user: impl Into<String>,
-    ) -> ListInstallations<'_> {
+    pub fn list_installations(&self, id_user: impl Into<String>) -> ListInstallations<'_> {
         ListInstallations {
             client: self,
             id_user: id_user.into(),

@@ -21,11 +21,7 @@ pub struct AccessToken {
     #[serde(rename = "lastSeen", default, skip_serializing_if = "Option::is_none")]
     pub last_seen: Option<i64>,
     /// Unix timestamp of the last successful authentication (not documented by Victron).
-    #[serde(
-        rename = "lastSuccessfulAuth",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "lastSuccessfulAuth", default, skip_serializing_if = "Option::is_none")]
     pub last_successful_auth: Option<i64>,
 }
 
@@ -101,11 +97,7 @@ pub struct DataAttributeEnumValue {
 pub struct DataAttributeSource {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance: Option<IntegerOrString>,
-    #[serde(
-        rename = "dbusServiceType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "dbusServiceType", default, skip_serializing_if = "Option::is_none")]
     pub dbus_service_type: Option<String>,
     #[serde(rename = "dbusPath", default, skip_serializing_if = "Option::is_none")]
     pub dbus_path: Option<String>,
@@ -154,11 +146,7 @@ pub struct ErrorResponse {
 /// One element of `Installation.extended`: either a single data attribute or a summary built from several (`dataAttributes`, `consistsOfAttributeCodes`). All fields are optional because the two kinds carry different subsets.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ExtendedAttribute {
-    #[serde(
-        rename = "idDataAttribute",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "idDataAttribute", default, skip_serializing_if = "Option::is_none")]
     pub id_data_attribute: Option<i64>,
     #[serde(rename = "idDeviceType", default, skip_serializing_if = "Option::is_none")]
     pub id_device_type: Option<i64>,
@@ -185,19 +173,11 @@ pub struct ExtendedAttribute {
     /// Unix timestamp of the value; an integer (documented as a string) or null.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<serde_json::Value>,
-    #[serde(
-        rename = "dbusServiceType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "dbusServiceType", default, skip_serializing_if = "Option::is_none")]
     pub dbus_service_type: Option<String>,
     #[serde(rename = "dbusPath", default, skip_serializing_if = "Option::is_none")]
     pub dbus_path: Option<String>,
-    #[serde(
-        rename = "dataAttributeEnumValues",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "dataAttributeEnumValues", default, skip_serializing_if = "Option::is_none")]
     pub data_attribute_enum_values: Option<Vec<DataAttributeEnumValue>>,
     #[serde(
         rename = "consistsOfAttributeCodes",
@@ -300,11 +280,7 @@ pub struct Installation {
     pub syscreated: i64,
     pub shared: bool,
     pub device_icon: String,
-    #[serde(
-        rename = "restrictNodeRed",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "restrictNodeRed", default, skip_serializing_if = "Option::is_none")]
     pub restrict_node_red: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alarm: Option<bool>,
@@ -347,23 +323,11 @@ pub struct Installation {
     /// Pay-as-you-go currency; seen as null.
     #[serde(rename = "paygoCurrency", default, skip_serializing_if = "Option::is_none")]
     pub paygo_currency: Option<serde_json::Value>,
-    #[serde(
-        rename = "paygoTotalAmount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "paygoTotalAmount", default, skip_serializing_if = "Option::is_none")]
     pub paygo_total_amount: Option<f64>,
-    #[serde(
-        rename = "inverterChargerControl",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "inverterChargerControl", default, skip_serializing_if = "Option::is_none")]
     pub inverter_charger_control: Option<i32>,
-    #[serde(
-        rename = "remoteConsoleChoice",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "remoteConsoleChoice", default, skip_serializing_if = "Option::is_none")]
     pub remote_console_choice: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub favorite: Option<i32>,
@@ -631,11 +595,7 @@ pub struct ViewPermissions {
     pub dess_config: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dess_view: Option<bool>,
-    #[serde(
-        rename = "canAlterInstallation",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "canAlterInstallation", default, skip_serializing_if = "Option::is_none")]
     pub can_alter_installation: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub can_see_group_and_team_members: Option<bool>,

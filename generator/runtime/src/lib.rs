@@ -7,10 +7,14 @@
 //! what the spec says. Items marked `#[doc(hidden)]` are for generated code.
 
 mod auth;
+mod decode;
+mod download;
+mod query;
 
 pub use auth::{AuthError, Secret};
 #[doc(hidden)]
 pub use auth::{Credential, Location};
+pub use download::Download;
 #[doc(hidden)]
 pub use reqwest;
 
@@ -537,10 +541,7 @@ impl Request {
         let mut url = reqwest::Url::parse(&text)
             .map_err(|e| Failure::InvalidRequest(format!("invalid URL for `{}`: {e}", self.path)))?;
         if !self.query.is_empty() {
-            let mut pairs = url.query_pairs_mut();
-            for (name, value) in &self.query {
-                pairs.append_pair(name, value);
-            }
+            query::append(&mut url, &self.query);
         }
         Ok(url)
     }
@@ -864,6 +865,7 @@ impl Received {
         serde_json::from_slice(&self.body).map_err(|source| {
             Failure::Decode(Box::new(DecodeError {
                 status: self.status,
+                path: decode::failing_path::<T>(&self.body),
                 headers: self.headers,
                 body: self.body.to_vec(),
                 source,
@@ -1081,6 +1083,10 @@ pub struct DecodeError {
     pub headers: HeaderMap,
     /// The body exactly as received.
     pub body: Vec<u8>,
+    /// The JSON path of the value that does not decode
+    /// (`records[0].extended[26].dataAttributeEnumValues[0].nameEnum`);
+    /// `None` when the body as a whole is wrong (not JSON, say).
+    pub path: Option<String>,
     pub source: serde_json::Error,
 }
 
@@ -1094,6 +1100,7 @@ impl fmt::Debug for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("DecodeError")
             .field("status", &self.status)
+            .field("path", &self.path)
             .field("body", &redacted_text(&self.body))
             .field("source", &self.source)
             .finish()
@@ -1104,11 +1111,14 @@ impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "the {} response body ({} bytes) does not decode: {}",
+            "the {} response body ({} bytes) does not decode: ",
             self.status,
-            self.body.len(),
-            self.source
-        )
+            self.body.len()
+        )?;
+        if let Some(path) = &self.path {
+            write!(f, "{path}: ")?;
+        }
+        write!(f, "{}", self.source)
     }
 }
 
@@ -1243,7 +1253,8 @@ mod tests {
         let url = request.url("http://h").unwrap();
         assert_eq!(
             url.query(),
-            Some("a=x&a=y&b=x%2Cy&c=x%7Cy&d=x+y&e%5Bk%5D=v&e%5Bn%5D%5Bm%5D=1")
+            // deepObject names keep their brackets, as the OpenAPI spec writes them.
+            Some("a=x&a=y&b=x%2Cy&c=x%7Cy&d=x+y&e[k]=v&e[n][m]=1")
         );
     }
 

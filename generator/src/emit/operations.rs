@@ -46,13 +46,22 @@ pub(super) fn operations_head(api: &Api) -> TokenStream {
             use crate::runtime::{Failure, Received, Request};
         )
     };
+    let crate_import = if api.operations.iter().any(answers_file) {
+        quote!(
+            use crate::{Call, Client, Download, Error};
+        )
+    } else {
+        quote!(
+            use crate::{Call, Client, Error};
+        )
+    };
     quote! {
         //! One method per operation on [`Client`], each followed by the request
         //! builder it returns.
         #runtime_import
         #style_import
         #types_import
-        use crate::{Call, Client, Error};
+        #crate_import
         use reqwest::Method;
         use std::future::IntoFuture;
     }
@@ -72,6 +81,12 @@ pub(super) fn operation_items(api: &Api, op: &Operation, crate_ident: &str) -> T
         #output
         #builder
     }
+}
+
+fn answers_file(op: &Operation) -> bool {
+    op.successes
+        .iter()
+        .any(|s| matches!(s.content, Content::Download { .. }))
 }
 
 fn mentions_types(op: &Operation) -> bool {
@@ -161,7 +176,7 @@ fn content_type(content: &Content) -> TokenStream {
     match content {
         Content::Json(ty) => rust_type(ty, false),
         Content::Text => quote!(String),
-        Content::Bytes => quote!(Vec<u8>),
+        Content::Download { .. } => quote!(Download),
         Content::Empty => quote!(()),
     }
 }
@@ -252,6 +267,27 @@ fn method_docs(api: &Api, op: &Operation, crate_ident: &str) -> (String, String)
         text.push_str("\n\n");
     }
     text.push_str(&format!("`{} {}`\n", op.http_method, op.path));
+    let files: Vec<&[String]> = op
+        .successes
+        .iter()
+        .filter_map(|s| match &s.content {
+            Content::Download { media_types } => Some(media_types.as_slice()),
+            _ => None,
+        })
+        .collect();
+    if !files.is_empty() {
+        let mut listed: Vec<String> = Vec::new();
+        for media in files.into_iter().flatten() {
+            let media = format!("`{media}`");
+            if !listed.contains(&media) {
+                listed.push(media);
+            }
+        }
+        text.push_str(&format!(
+            "\nAnswers a file ({}): [`Download`](crate::Download) holds its bytes and the media type the server names.\n",
+            listed.join(", ")
+        ));
+    }
     if !op.params.is_empty() || op.body.is_some() {
         text.push_str("\n# Parameters\n\n");
         for param in &op.params {
@@ -660,7 +696,7 @@ fn read_content(content: &Content) -> TokenStream {
     match content {
         Content::Json(_) => quote!(response.json()?),
         Content::Text => quote!(response.text()),
-        Content::Bytes => quote!(response.bytes()),
+        Content::Download { .. } => quote!(response.download()),
         Content::Empty => quote!(()),
     }
 }

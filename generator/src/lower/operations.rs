@@ -412,7 +412,6 @@ fn lower_responses(
             };
             let content = match picked {
                 None => Content::Empty,
-                Some((_, _, BodyKind::Text)) => Content::Text,
                 Some((_, media, BodyKind::Json)) => match &media.schema {
                     Some(schema) => {
                         let media_name = picked.map(|(n, _, _)| n).unwrap_or_default();
@@ -425,7 +424,7 @@ fn lower_responses(
                     }
                     None => Content::Json(TypeRef::Value),
                 },
-                Some(_) => Content::Bytes,
+                Some(_) => file_content(&response.content),
             };
             successes.push(Success { status, content });
         } else if let Some((media_name, media, BodyKind::Json)) = picked
@@ -444,6 +443,19 @@ fn lower_responses(
         }
     }
     Ok((successes, errors))
+}
+
+/// A success answer with no JSON among its media types: text when it can
+/// only be `text/plain`, else a file, whose media type the caller is told.
+fn file_content(content: &indexmap::IndexMap<String, MediaType>) -> Content {
+    let essence = |media: &str| media.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    if content.len() == 1 && content.keys().all(|media| essence(media) == "text/plain") {
+        Content::Text
+    } else {
+        Content::Download {
+            media_types: content.keys().cloned().collect(),
+        }
+    }
 }
 
 /// The return type of an operation from its success responses.
@@ -485,7 +497,7 @@ fn variant_name(content: &Content) -> String {
         },
         Content::Json(_) => "Json".to_owned(),
         Content::Text => "Text".to_owned(),
-        Content::Bytes => "Bytes".to_owned(),
+        Content::Download { .. } => "Download".to_owned(),
         Content::Empty => "Empty".to_owned(),
     }
 }
