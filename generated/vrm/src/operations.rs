@@ -2,10 +2,10 @@
 
 //! One method per operation on [`Client`], each followed by the request
 //! builder it returns.
-use crate::runtime::Style;
 use crate::runtime::{self, Failure, Received, Request};
+use crate::runtime::Style;
 use crate::types;
-use crate::{Call, Client, Error};
+use crate::{Call, Client, Download, Error};
 use reqwest::Method;
 use std::future::IntoFuture;
 
@@ -302,7 +302,10 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_access_tokens(&self, id_user: impl Into<String>) -> ListAccessTokens<'_> {
+    pub fn list_access_tokens(
+        &self,
+        id_user: impl Into<String>,
+    ) -> ListAccessTokens<'_> {
         ListAccessTokens {
             client: self,
             id_user: id_user.into(),
@@ -407,7 +410,10 @@ impl<'a> RevokeAccessToken<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let id_user = runtime::path_segment("idUser", &self.id_user)?;
-        let id_access_token = runtime::path_segment("idAccessToken", &self.id_access_token)?;
+        let id_access_token = runtime::path_segment(
+            "idAccessToken",
+            &self.id_access_token,
+        )?;
         let path = format!("/users/{id_user}/accesstokens/{id_access_token}/revoke");
         let request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
         Ok(request)
@@ -454,7 +460,11 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn add_site<'a>(&'a self, id_user: impl Into<String>, body: &'a types::AddSiteRequest) -> AddSite<'a> {
+    pub fn add_site<'a>(
+        &'a self,
+        id_user: impl Into<String>,
+        body: &'a types::AddSiteRequest,
+    ) -> AddSite<'a> {
         AddSite {
             client: self,
             id_user: id_user.into(),
@@ -530,7 +540,11 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_site_id<'a>(&'a self, id_user: impl Into<String>, body: &'a types::GetSiteIdRequest) -> GetSiteId<'a> {
+    pub fn get_site_id<'a>(
+        &'a self,
+        id_user: impl Into<String>,
+        body: &'a types::GetSiteIdRequest,
+    ) -> GetSiteId<'a> {
         GetSiteId {
             client: self,
             id_user: id_user.into(),
@@ -606,7 +620,10 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_installations(&self, id_user: impl Into<String>) -> ListInstallations<'_> {
+    pub fn list_installations(
+        &self,
+        id_user: impl Into<String>,
+    ) -> ListInstallations<'_> {
         ListInstallations {
             client: self,
             id_user: id_user.into(),
@@ -734,6 +751,3475 @@ impl<'a> GetMe<'a> {
 impl<'a> IntoFuture for GetMe<'a> {
     type Output = Result<types::MeResponse, Error>;
     type IntoFuture = Call<'a, types::MeResponse>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+impl Client {
+    /// Devices connected to a site
+    ///
+    /// Lists the devices of the site (GX device, inverter/chargers, battery monitors, solar chargers, tanks, sensors) with product, firmware and last connection.
+    ///
+    /// `GET /installations/{idSite}/system-overview`
+    ///
+    /// # Parameters
+    ///
+    /// - `id_site` (path, required), sent as `idSite`: Numeric id of the site (installation), as in `Installation.idSite`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: vrm_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.get_system_overview(151734).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_system_overview(&self, id_site: i64) -> GetSystemOverview<'_> {
+        GetSystemOverview {
+            client: self,
+            id_site,
+        }
+    }
+}
+
+/// The request of [`Client::get_system_overview`]: `.await` it (or call [`send`](Self::send)).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetSystemOverview<'a> {
+    client: &'a Client,
+    id_site: i64,
+}
+
+impl<'a> GetSystemOverview<'a> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, types::SystemOverviewResponse> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
+        let id_site = runtime::path_segment("idSite", &self.id_site)?;
+        let path = format!("/installations/{id_site}/system-overview");
+        let request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<types::SystemOverviewResponse, Error> {
+        match response.status() {
+            200 => Ok(response.json()?),
+            _ => Err(response.into_error()),
+        }
+    }
+}
+
+impl<'a> IntoFuture for GetSystemOverview<'a> {
+    type Output = Result<types::SystemOverviewResponse, Error>;
+    type IntoFuture = Call<'a, types::SystemOverviewResponse>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+impl Client {
+    /// Latest value of every data attribute of a site
+    ///
+    /// Returns the last logged value of every data attribute of every device on the site, with its code, description, formatting and D-Bus path. Large sites answer with many records; `count` and `page` split them.
+    ///
+    /// `GET /installations/{idSite}/diagnostics`
+    ///
+    /// # Parameters
+    ///
+    /// - `id_site` (path, required), sent as `idSite`: Numeric id of the site (installation), as in `Installation.idSite`.
+    /// - `count` (query, optional: `.count(..)`): Number of records per page.
+    /// - `page` (query, optional: `.page(..)`): Page to return, counting from 1.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: vrm_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.get_diagnostics(151734).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_diagnostics(&self, id_site: i64) -> GetDiagnostics<'_> {
+        GetDiagnostics {
+            client: self,
+            id_site,
+            count: None,
+            page: None,
+        }
+    }
+}
+
+/// The request of [`Client::get_diagnostics`]: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetDiagnostics<'a> {
+    client: &'a Client,
+    id_site: i64,
+    count: Option<i32>,
+    page: Option<i32>,
+}
+
+impl<'a> GetDiagnostics<'a> {
+    /// Number of records per page.
+    pub fn count(mut self, value: i32) -> Self {
+        self.count = Some(value);
+        self
+    }
+
+    /// Page to return, counting from 1.
+    pub fn page(mut self, value: i32) -> Self {
+        self.page = Some(value);
+        self
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, types::DiagnosticsResponse> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
+        let id_site = runtime::path_segment("idSite", &self.id_site)?;
+        let path = format!("/installations/{id_site}/diagnostics");
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        if let Some(value) = &self.count {
+            request.query("count", value, Style::Form, true)?;
+        }
+        if let Some(value) = &self.page {
+            request.query("page", value, Style::Form, true)?;
+        }
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<types::DiagnosticsResponse, Error> {
+        match response.status() {
+            200 => Ok(response.json()?),
+            _ => Err(response.into_error()),
+        }
+    }
+}
+
+impl<'a> IntoFuture for GetDiagnostics<'a> {
+    type Output = Result<types::DiagnosticsResponse, Error>;
+    type IntoFuture = Call<'a, types::DiagnosticsResponse>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+impl Client {
+    /// Time series of a site
+    ///
+    /// Returns series of `[timestamp, value]` points (timestamps in milliseconds; some types add the minimum and maximum of each interval) for the codes of the chosen `type`, plus a total per code. A code without data in the range has `false` instead of a series.
+    ///
+    /// `GET /installations/{idSite}/stats`
+    ///
+    /// # Parameters
+    ///
+    /// - `id_site` (path, required), sent as `idSite`: Numeric id of the site (installation), as in `Installation.idSite`.
+    /// - `type` (query, optional: `.r#type(..)`): Which statistics: `venus`, `live_feed` (the default), `consumption`, `solar_yield`, `kwh`, `generator`, `generator-runtime`, `custom` (the codes in `attributeCodes[]`) or `forecast`.
+    /// - `interval` (query, optional: `.interval(..)`): Length of one point of a series (default `hours`).
+    /// - `start` (query, optional: `.start(..)`): Start of the time range, as a Unix timestamp in seconds.
+    /// - `end` (query, optional: `.end(..)`): End of the time range, as a Unix timestamp in seconds.
+    /// - `attribute_codes` (query, optional: `.attribute_codes(..)`), sent as `attributeCodes[]`: Codes of the data attributes to include (`bs` for the battery's state of charge, `bv` for its voltage, ...). Sent PHP style, one `attributeCodes[]=code` pair per code.
+    /// - `show_instance` (query, optional: `.show_instance(..)`): With `true`, series are keyed by code and device instance, for sites with several devices of a kind.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: vrm_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.get_stats(151734).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_stats(&self, id_site: i64) -> GetStats<'_> {
+        GetStats {
+            client: self,
+            id_site,
+            r#type: None,
+            interval: None,
+            start: None,
+            end: None,
+            attribute_codes: None,
+            show_instance: None,
+        }
+    }
+}
+
+/// The request of [`Client::get_stats`]: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetStats<'a> {
+    client: &'a Client,
+    id_site: i64,
+    r#type: Option<types::StatsType>,
+    interval: Option<types::StatsInterval>,
+    start: Option<i64>,
+    end: Option<i64>,
+    attribute_codes: Option<Vec<String>>,
+    show_instance: Option<bool>,
+}
+
+impl<'a> GetStats<'a> {
+    /// Which statistics: `venus`, `live_feed` (the default), `consumption`, `solar_yield`, `kwh`, `generator`, `generator-runtime`, `custom` (the codes in `attributeCodes[]`) or `forecast`.
+    pub fn r#type(mut self, value: types::StatsType) -> Self {
+        self.r#type = Some(value);
+        self
+    }
+
+    /// Length of one point of a series (default `hours`).
+    pub fn interval(mut self, value: types::StatsInterval) -> Self {
+        self.interval = Some(value);
+        self
+    }
+
+    /// Start of the time range, as a Unix timestamp in seconds.
+    pub fn start(mut self, value: i64) -> Self {
+        self.start = Some(value);
+        self
+    }
+
+    /// End of the time range, as a Unix timestamp in seconds.
+    pub fn end(mut self, value: i64) -> Self {
+        self.end = Some(value);
+        self
+    }
+
+    /// Codes of the data attributes to include (`bs` for the battery's state of charge, `bv` for its voltage, ...). Sent PHP style, one `attributeCodes[]=code` pair per code.
+    pub fn attribute_codes(mut self, value: Vec<String>) -> Self {
+        self.attribute_codes = Some(value);
+        self
+    }
+
+    /// With `true`, series are keyed by code and device instance, for sites with several devices of a kind.
+    pub fn show_instance(mut self, value: bool) -> Self {
+        self.show_instance = Some(value);
+        self
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, types::StatsResponse> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
+        let id_site = runtime::path_segment("idSite", &self.id_site)?;
+        let path = format!("/installations/{id_site}/stats");
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        if let Some(value) = &self.r#type {
+            request.query("type", value, Style::Form, true)?;
+        }
+        if let Some(value) = &self.interval {
+            request.query("interval", value, Style::Form, true)?;
+        }
+        if let Some(value) = &self.start {
+            request.query("start", value, Style::Form, true)?;
+        }
+        if let Some(value) = &self.end {
+            request.query("end", value, Style::Form, true)?;
+        }
+        if let Some(value) = &self.attribute_codes {
+            request.query("attributeCodes[]", value, Style::Form, true)?;
+        }
+        if let Some(value) = &self.show_instance {
+            request.query("show_instance", value, Style::Form, true)?;
+        }
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<types::StatsResponse, Error> {
+        match response.status() {
+            200 => Ok(response.json()?),
+            _ => Err(response.into_error()),
+        }
+    }
+}
+
+impl<'a> IntoFuture for GetStats<'a> {
+    type Output = Result<types::StatsResponse, Error>;
+    type IntoFuture = Call<'a, types::StatsResponse>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+impl Client {
+    /// Totals of a site for today, this week, month and year
+    ///
+    /// Returns, per period (`today`, `week`, `month`, `year`), the totals of the chosen statistics; a code without data has `false` or is missing.
+    ///
+    /// `GET /installations/{idSite}/overallstats`
+    ///
+    /// # Parameters
+    ///
+    /// - `id_site` (path, required), sent as `idSite`: Numeric id of the site (installation), as in `Installation.idSite`.
+    /// - `type` (query, optional: `.r#type(..)`): Which totals; `kwh` (energy flows, the default) or `custom` (the codes in `attributeCodes[]`).
+    /// - `attribute_codes` (query, optional: `.attribute_codes(..)`), sent as `attributeCodes[]`: Codes of the data attributes to include (`bs` for the battery's state of charge, `bv` for its voltage, ...). Sent PHP style, one `attributeCodes[]=code` pair per code.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: vrm_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.get_overall_stats(151734).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_overall_stats(&self, id_site: i64) -> GetOverallStats<'_> {
+        GetOverallStats {
+            client: self,
+            id_site,
+            r#type: None,
+            attribute_codes: None,
+        }
+    }
+}
+
+/// The request of [`Client::get_overall_stats`]: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetOverallStats<'a> {
+    client: &'a Client,
+    id_site: i64,
+    r#type: Option<String>,
+    attribute_codes: Option<Vec<String>>,
+}
+
+impl<'a> GetOverallStats<'a> {
+    /// Which totals; `kwh` (energy flows, the default) or `custom` (the codes in `attributeCodes[]`).
+    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+
+    /// Codes of the data attributes to include (`bs` for the battery's state of charge, `bv` for its voltage, ...). Sent PHP style, one `attributeCodes[]=code` pair per code.
+    pub fn attribute_codes(mut self, value: Vec<String>) -> Self {
+        self.attribute_codes = Some(value);
+        self
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, types::OverallStatsResponse> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
+        let id_site = runtime::path_segment("idSite", &self.id_site)?;
+        let path = format!("/installations/{id_site}/overallstats");
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        if let Some(value) = &self.r#type {
+            request.query("type", value, Style::Form, true)?;
+        }
+        if let Some(value) = &self.attribute_codes {
+            request.query("attributeCodes[]", value, Style::Form, true)?;
+        }
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<types::OverallStatsResponse, Error> {
+        match response.status() {
+            200 => Ok(response.json()?),
+            _ => Err(response.into_error()),
+        }
+    }
+}
+
+impl<'a> IntoFuture for GetOverallStats<'a> {
+    type Output = Result<types::OverallStatsResponse, Error>;
+    type IntoFuture = Call<'a, types::OverallStatsResponse>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+impl Client {
+    /// Alarm rules of a site
+    ///
+    /// Lists the alarm rules set on the site's data attributes, with the devices, users and attributes they can refer to.
+    ///
+    /// `GET /installations/{idSite}/alarms`
+    ///
+    /// # Parameters
+    ///
+    /// - `id_site` (path, required), sent as `idSite`: Numeric id of the site (installation), as in `Installation.idSite`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: vrm_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.list_alarms(151734).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_alarms(&self, id_site: i64) -> ListAlarms<'_> {
+        ListAlarms {
+            client: self,
+            id_site,
+        }
+    }
+}
+
+/// The request of [`Client::list_alarms`]: `.await` it (or call [`send`](Self::send)).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ListAlarms<'a> {
+    client: &'a Client,
+    id_site: i64,
+}
+
+impl<'a> ListAlarms<'a> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, types::AlarmList> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
+        let id_site = runtime::path_segment("idSite", &self.id_site)?;
+        let path = format!("/installations/{id_site}/alarms");
+        let request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<types::AlarmList, Error> {
+        match response.status() {
+            200 => Ok(response.json()?),
+            _ => Err(response.into_error()),
+        }
+    }
+}
+
+impl<'a> IntoFuture for ListAlarms<'a> {
+    type Output = Result<types::AlarmList, Error>;
+    type IntoFuture = Call<'a, types::AlarmList>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+impl Client {
+    /// Change an alarm rule
+    ///
+    /// Changes the alarm rule on the data attribute and instance named in the body.
+    ///
+    /// `PUT /installations/{idSite}/alarms`
+    ///
+    /// # Parameters
+    ///
+    /// - `id_site` (path, required), sent as `idSite`: Numeric id of the site (installation), as in `Installation.idSite`.
+    /// - `body` (application/json, required)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: vrm_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: vrm_client::types::AlarmRule = serde_json::from_str("{}")?;
+    /// let response = client.update_alarm(151734, &body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_alarm<'a>(
+        &'a self,
+        id_site: i64,
+        body: &'a types::AlarmRule,
+    ) -> UpdateAlarm<'a> {
+        UpdateAlarm {
+            client: self,
+            id_site,
+            body,
+        }
+    }
+}
+
+/// The request of [`Client::update_alarm`]: `.await` it (or call [`send`](Self::send)).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct UpdateAlarm<'a> {
+    client: &'a Client,
+    id_site: i64,
+    body: &'a types::AlarmRule,
+}
+
+impl<'a> UpdateAlarm<'a> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, types::SuccessResponse> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
+        let id_site = runtime::path_segment("idSite", &self.id_site)?;
+        let path = format!("/installations/{id_site}/alarms");
+        let mut request = Request::new(Method::PUT, path, &[&["vrmAuth"]]);
+        request.json("application/json", self.body)?;
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<types::SuccessResponse, Error> {
+        match response.status() {
+            200 => Ok(response.json()?),
+            _ => Err(response.into_error()),
+        }
+    }
+}
+
+impl<'a> IntoFuture for UpdateAlarm<'a> {
+    type Output = Result<types::SuccessResponse, Error>;
+    type IntoFuture = Call<'a, types::SuccessResponse>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+impl Client {
+    /// Add an alarm rule
+    ///
+    /// Adds an alarm rule on one data attribute of one device instance of the site.
+    ///
+    /// `POST /installations/{idSite}/alarms`
+    ///
+    /// # Parameters
+    ///
+    /// - `id_site` (path, required), sent as `idSite`: Numeric id of the site (installation), as in `Installation.idSite`.
+    /// - `body` (application/json, required)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: vrm_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: vrm_client::types::AlarmRule = serde_json::from_str("{}")?;
+    /// let response = client.add_alarm(151734, &body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn add_alarm<'a>(
+        &'a self,
+        id_site: i64,
+        body: &'a types::AlarmRule,
+    ) -> AddAlarm<'a> {
+        AddAlarm {
+            client: self,
+            id_site,
+            body,
+        }
+    }
+}
+
+/// The request of [`Client::add_alarm`]: `.await` it (or call [`send`](Self::send)).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct AddAlarm<'a> {
+    client: &'a Client,
+    id_site: i64,
+    body: &'a types::AlarmRule,
+}
+
+impl<'a> AddAlarm<'a> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, types::SuccessResponse> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
+        let id_site = runtime::path_segment("idSite", &self.id_site)?;
+        let path = format!("/installations/{id_site}/alarms");
+        let mut request = Request::new(Method::POST, path, &[&["vrmAuth"]]);
+        request.json("application/json", self.body)?;
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<types::SuccessResponse, Error> {
+        match response.status() {
+            200 => Ok(response.json()?),
+            _ => Err(response.into_error()),
+        }
+    }
+}
+
+impl<'a> IntoFuture for AddAlarm<'a> {
+    type Output = Result<types::SuccessResponse, Error>;
+    type IntoFuture = Call<'a, types::SuccessResponse>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+impl Client {
+    /// Remove an alarm rule
+    ///
+    /// Removes the alarm rule on the data attribute and instance named in the body.
+    ///
+    /// `DELETE /installations/{idSite}/alarms`
+    ///
+    /// # Parameters
+    ///
+    /// - `id_site` (path, required), sent as `idSite`: Numeric id of the site (installation), as in `Installation.idSite`.
+    /// - `body` (application/json, required)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: vrm_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: vrm_client::types::AlarmRuleKey = serde_json::from_str("{}")?;
+    /// let response = client.delete_alarm(151734, &body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_alarm<'a>(
+        &'a self,
+        id_site: i64,
+        body: &'a types::AlarmRuleKey,
+    ) -> DeleteAlarm<'a> {
+        DeleteAlarm {
+            client: self,
+            id_site,
+            body,
+        }
+    }
+}
+
+/// The request of [`Client::delete_alarm`]: `.await` it (or call [`send`](Self::send)).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct DeleteAlarm<'a> {
+    client: &'a Client,
+    id_site: i64,
+    body: &'a types::AlarmRuleKey,
+}
+
+impl<'a> DeleteAlarm<'a> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, types::SuccessResponse> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
+        let id_site = runtime::path_segment("idSite", &self.id_site)?;
+        let path = format!("/installations/{id_site}/alarms");
+        let mut request = Request::new(Method::DELETE, path, &[&["vrmAuth"]]);
+        request.json("application/json", self.body)?;
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<types::SuccessResponse, Error> {
+        match response.status() {
+            200 => Ok(response.json()?),
+            _ => Err(response.into_error()),
+        }
+    }
+}
+
+impl<'a> IntoFuture for DeleteAlarm<'a> {
+    type Output = Result<types::SuccessResponse, Error>;
+    type IntoFuture = Call<'a, types::SuccessResponse>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+impl Client {
+    /// Clear an active alarm
+    ///
+    /// Marks an active alarm of the site as cleared.
+    ///
+    /// `POST /installations/{idSite}/clear-alarm`
+    ///
+    /// # Parameters
+    ///
+    /// - `id_site` (path, required), sent as `idSite`: Numeric id of the site (installation), as in `Installation.idSite`.
+    /// - `body` (application/json, required)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: vrm_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: vrm_client::types::ClearAlarmRequest = serde_json::from_str("{}")?;
+    /// let response = client.clear_alarm(151734, &body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn clear_alarm<'a>(
+        &'a self,
+        id_site: i64,
+        body: &'a types::ClearAlarmRequest,
+    ) -> ClearAlarm<'a> {
+        ClearAlarm {
+            client: self,
+            id_site,
+            body,
+        }
+    }
+}
+
+/// The request of [`Client::clear_alarm`]: `.await` it (or call [`send`](Self::send)).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ClearAlarm<'a> {
+    client: &'a Client,
+    id_site: i64,
+    body: &'a types::ClearAlarmRequest,
+}
+
+impl<'a> ClearAlarm<'a> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, types::SuccessResponse> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
+        let id_site = runtime::path_segment("idSite", &self.id_site)?;
+        let path = format!("/installations/{id_site}/clear-alarm");
+        let mut request = Request::new(Method::POST, path, &[&["vrmAuth"]]);
+        request.json("application/json", self.body)?;
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<types::SuccessResponse, Error> {
+        match response.status() {
+            200 => Ok(response.json()?),
+            _ => Err(response.into_error()),
+        }
+    }
+}
+
+impl<'a> IntoFuture for ClearAlarm<'a> {
+    type Output = Result<types::SuccessResponse, Error>;
+    type IntoFuture = Call<'a, types::SuccessResponse>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+impl Client {
+    /// Tags of a site
+    ///
+    /// Lists the tags set on the site.
+    ///
+    /// `GET /installations/{idSite}/tags`
+    ///
+    /// # Parameters
+    ///
+    /// - `id_site` (path, required), sent as `idSite`: Numeric id of the site (installation), as in `Installation.idSite`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: vrm_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.list_tags(151734).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_tags(&self, id_site: i64) -> ListTags<'_> {
+        ListTags { client: self, id_site }
+    }
+}
+
+/// The request of [`Client::list_tags`]: `.await` it (or call [`send`](Self::send)).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ListTags<'a> {
+    client: &'a Client,
+    id_site: i64,
+}
+
+impl<'a> ListTags<'a> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, types::TagList> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
+        let id_site = runtime::path_segment("idSite", &self.id_site)?;
+        let path = format!("/installations/{id_site}/tags");
+        let request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<types::TagList, Error> {
+        match response.status() {
+            200 => Ok(response.json()?),
+            _ => Err(response.into_error()),
+        }
+    }
+}
+
+impl<'a> IntoFuture for ListTags<'a> {
+    type Output = Result<types::TagList, Error>;
+    type IntoFuture = Call<'a, types::TagList>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+impl Client {
+    /// Add a tag to a site
+    ///
+    /// Adds one tag to the site.
+    ///
+    /// `PUT /installations/{idSite}/tags`
+    ///
+    /// # Parameters
+    ///
+    /// - `id_site` (path, required), sent as `idSite`: Numeric id of the site (installation), as in `Installation.idSite`.
+    /// - `body` (application/json, required)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: vrm_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: vrm_client::types::TagRequest = serde_json::from_str("{}")?;
+    /// let response = client.add_tag(151734, &body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn add_tag<'a>(
+        &'a self,
+        id_site: i64,
+        body: &'a types::TagRequest,
+    ) -> AddTag<'a> {
+        AddTag {
+            client: self,
+            id_site,
+            body,
+        }
+    }
+}
+
+/// The request of [`Client::add_tag`]: `.await` it (or call [`send`](Self::send)).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct AddTag<'a> {
+    client: &'a Client,
+    id_site: i64,
+    body: &'a types::TagRequest,
+}
+
+impl<'a> AddTag<'a> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, types::SuccessResponse> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
+        let id_site = runtime::path_segment("idSite", &self.id_site)?;
+        let path = format!("/installations/{id_site}/tags");
+        let mut request = Request::new(Method::PUT, path, &[&["vrmAuth"]]);
+        request.json("application/json", self.body)?;
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<types::SuccessResponse, Error> {
+        match response.status() {
+            200 => Ok(response.json()?),
+            _ => Err(response.into_error()),
+        }
+    }
+}
+
+impl<'a> IntoFuture for AddTag<'a> {
+    type Output = Result<types::SuccessResponse, Error>;
+    type IntoFuture = Call<'a, types::SuccessResponse>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+impl Client {
+    /// Remove a tag from a site
+    ///
+    /// Removes one tag from the site.
+    ///
+    /// `DELETE /installations/{idSite}/tags`
+    ///
+    /// # Parameters
+    ///
+    /// - `id_site` (path, required), sent as `idSite`: Numeric id of the site (installation), as in `Installation.idSite`.
+    /// - `body` (application/json, required)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: vrm_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: vrm_client::types::TagRequest = serde_json::from_str("{}")?;
+    /// let response = client.remove_tag(151734, &body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn remove_tag<'a>(
+        &'a self,
+        id_site: i64,
+        body: &'a types::TagRequest,
+    ) -> RemoveTag<'a> {
+        RemoveTag {
+            client: self,
+            id_site,
+            body,
+        }
+    }
+}
+
+/// The request of [`Client::remove_tag`]: `.await` it (or call [`send`](Self::send)).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct RemoveTag<'a> {
+    client: &'a Client,
+    id_site: i64,
+    body: &'a types::TagRequest,
+}
+
+impl<'a> RemoveTag<'a> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, types::SuccessResponse> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
+        let id_site = runtime::path_segment("idSite", &self.id_site)?;
+        let path = format!("/installations/{id_site}/tags");
+        let mut request = Request::new(Method::DELETE, path, &[&["vrmAuth"]]);
+        request.json("application/json", self.body)?;
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<types::SuccessResponse, Error> {
+        match response.status() {
+            200 => Ok(response.json()?),
+            _ => Err(response.into_error()),
+        }
+    }
+}
+
+impl<'a> IntoFuture for RemoveTag<'a> {
+    type Output = Result<types::SuccessResponse, Error>;
+    type IntoFuture = Call<'a, types::SuccessResponse>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+impl Client {
+    /// Dynamic ESS settings of a site
+    ///
+    /// Returns the Dynamic ESS configuration of the site (battery capacity, costs, limits, operating mode). Sites without Dynamic ESS answer with an error (`No settings found for this site`).
+    ///
+    /// `GET /installations/{idSite}/dynamic-ess-settings`
+    ///
+    /// # Parameters
+    ///
+    /// - `id_site` (path, required), sent as `idSite`: Numeric id of the site (installation), as in `Installation.idSite`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: vrm_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.get_dynamic_ess_settings(151734).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_dynamic_ess_settings(&self, id_site: i64) -> GetDynamicEssSettings<'_> {
+        GetDynamicEssSettings {
+            client: self,
+            id_site,
+        }
+    }
+}
+
+/// The request of [`Client::get_dynamic_ess_settings`]: `.await` it (or call [`send`](Self::send)).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetDynamicEssSettings<'a> {
+    client: &'a Client,
+    id_site: i64,
+}
+
+impl<'a> GetDynamicEssSettings<'a> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, types::DynamicEssSettingsResponse> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
+        let id_site = runtime::path_segment("idSite", &self.id_site)?;
+        let path = format!("/installations/{id_site}/dynamic-ess-settings");
+        let request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<types::DynamicEssSettingsResponse, Error> {
+        match response.status() {
+            200 => Ok(response.json()?),
+            _ => Err(response.into_error()),
+        }
+    }
+}
+
+impl<'a> IntoFuture for GetDynamicEssSettings<'a> {
+    type Output = Result<types::DynamicEssSettingsResponse, Error>;
+    type IntoFuture = Call<'a, types::DynamicEssSettingsResponse>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+impl Client {
+    /// Change the Dynamic ESS settings of a site
+    ///
+    /// Stores new Dynamic ESS settings for the site; the body carries the fields to change.
+    ///
+    /// `POST /installations/{idSite}/dynamic-ess-settings`
+    ///
+    /// # Parameters
+    ///
+    /// - `id_site` (path, required), sent as `idSite`: Numeric id of the site (installation), as in `Installation.idSite`.
+    /// - `body` (application/json, required)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: vrm_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = vrm_client::types::DynamicEssSettings::default();
+    /// let response = client.update_dynamic_ess_settings(151734, &body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_dynamic_ess_settings<'a>(
+        &'a self,
+        id_site: i64,
+        body: &'a types::DynamicEssSettings,
+    ) -> UpdateDynamicEssSettings<'a> {
+        UpdateDynamicEssSettings {
+            client: self,
+            id_site,
+            body,
+        }
+    }
+}
+
+/// The request of [`Client::update_dynamic_ess_settings`]: `.await` it (or call [`send`](Self::send)).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct UpdateDynamicEssSettings<'a> {
+    client: &'a Client,
+    id_site: i64,
+    body: &'a types::DynamicEssSettings,
+}
+
+impl<'a> UpdateDynamicEssSettings<'a> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, types::DynamicEssSettingsResponse> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
+        let id_site = runtime::path_segment("idSite", &self.id_site)?;
+        let path = format!("/installations/{id_site}/dynamic-ess-settings");
+        let mut request = Request::new(Method::POST, path, &[&["vrmAuth"]]);
+        request.json("application/json", self.body)?;
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<types::DynamicEssSettingsResponse, Error> {
+        match response.status() {
+            200 => Ok(response.json()?),
+            _ => Err(response.into_error()),
+        }
+    }
+}
+
+impl<'a> IntoFuture for UpdateDynamicEssSettings<'a> {
+    type Output = Result<types::DynamicEssSettingsResponse, Error>;
+    type IntoFuture = Call<'a, types::DynamicEssSettingsResponse>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+impl Client {
+    /// When the forecasts were last reset
+    ///
+    /// Returns when the solar and consumption forecasts of the site were last reset.
+    ///
+    /// `GET /installations/{idSite}/reset-forecasts`
+    ///
+    /// # Parameters
+    ///
+    /// - `id_site` (path, required), sent as `idSite`: Numeric id of the site (installation), as in `Installation.idSite`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: vrm_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.get_forecasts_last_reset(151734).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_forecasts_last_reset(&self, id_site: i64) -> GetForecastsLastReset<'_> {
+        GetForecastsLastReset {
+            client: self,
+            id_site,
+        }
+    }
+}
+
+/// The request of [`Client::get_forecasts_last_reset`]: `.await` it (or call [`send`](Self::send)).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetForecastsLastReset<'a> {
+    client: &'a Client,
+    id_site: i64,
+}
+
+impl<'a> GetForecastsLastReset<'a> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, types::ForecastsResetResponse> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
+        let id_site = runtime::path_segment("idSite", &self.id_site)?;
+        let path = format!("/installations/{id_site}/reset-forecasts");
+        let request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<types::ForecastsResetResponse, Error> {
+        match response.status() {
+            200 => Ok(response.json()?),
+            _ => Err(response.into_error()),
+        }
+    }
+}
+
+impl<'a> IntoFuture for GetForecastsLastReset<'a> {
+    type Output = Result<types::ForecastsResetResponse, Error>;
+    type IntoFuture = Call<'a, types::ForecastsResetResponse>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+impl Client {
+    /// Reset the forecasts of a site
+    ///
+    /// Discards the learned forecasts of the site, so that they are built again from new data.
+    ///
+    /// `POST /installations/{idSite}/reset-forecasts`
+    ///
+    /// # Parameters
+    ///
+    /// - `id_site` (path, required), sent as `idSite`: Numeric id of the site (installation), as in `Installation.idSite`.
+    /// - `body` (application/json, required)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: vrm_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: vrm_client::types::ResetForecastsRequest = serde_json::from_str("{}")?;
+    /// let response = client.reset_forecasts(151734, &body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn reset_forecasts<'a>(
+        &'a self,
+        id_site: i64,
+        body: &'a types::ResetForecastsRequest,
+    ) -> ResetForecasts<'a> {
+        ResetForecasts {
+            client: self,
+            id_site,
+            body,
+        }
+    }
+}
+
+/// The request of [`Client::reset_forecasts`]: `.await` it (or call [`send`](Self::send)).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ResetForecasts<'a> {
+    client: &'a Client,
+    id_site: i64,
+    body: &'a types::ResetForecastsRequest,
+}
+
+impl<'a> ResetForecasts<'a> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, types::ForecastsResetResponse> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
+        let id_site = runtime::path_segment("idSite", &self.id_site)?;
+        let path = format!("/installations/{id_site}/reset-forecasts");
+        let mut request = Request::new(Method::POST, path, &[&["vrmAuth"]]);
+        request.json("application/json", self.body)?;
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<types::ForecastsResetResponse, Error> {
+        match response.status() {
+            200 => Ok(response.json()?),
+            _ => Err(response.into_error()),
+        }
+    }
+}
+
+impl<'a> IntoFuture for ResetForecasts<'a> {
+    type Output = Result<types::ForecastsResetResponse, Error>;
+    type IntoFuture = Call<'a, types::ForecastsResetResponse>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+impl Client {
+    /// Change the settings of a site
+    ///
+    /// Changes the site's general settings (name, notes, phone number, alarm monitoring, ...); only the fields in the body change.
+    ///
+    /// `POST /installations/{idSite}/settings`
+    ///
+    /// # Parameters
+    ///
+    /// - `id_site` (path, required), sent as `idSite`: Numeric id of the site (installation), as in `Installation.idSite`.
+    /// - `body` (application/json, required)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: vrm_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = vrm_client::types::InstallationSettings::default();
+    /// let response = client.update_settings(151734, &body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_settings<'a>(
+        &'a self,
+        id_site: i64,
+        body: &'a types::InstallationSettings,
+    ) -> UpdateSettings<'a> {
+        UpdateSettings {
+            client: self,
+            id_site,
+            body,
+        }
+    }
+}
+
+/// The request of [`Client::update_settings`]: `.await` it (or call [`send`](Self::send)).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct UpdateSettings<'a> {
+    client: &'a Client,
+    id_site: i64,
+    body: &'a types::InstallationSettings,
+}
+
+impl<'a> UpdateSettings<'a> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, types::SettingsResponse> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
+        let id_site = runtime::path_segment("idSite", &self.id_site)?;
+        let path = format!("/installations/{id_site}/settings");
+        let mut request = Request::new(Method::POST, path, &[&["vrmAuth"]]);
+        request.json("application/json", self.body)?;
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<types::SettingsResponse, Error> {
+        match response.status() {
+            200 => Ok(response.json()?),
+            _ => Err(response.into_error()),
+        }
+    }
+}
+
+impl<'a> IntoFuture for UpdateSettings<'a> {
+    type Output = Result<types::SettingsResponse, Error>;
+    type IntoFuture = Call<'a, types::SettingsResponse>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+impl Client {
+    /// Users with access to a site
+    ///
+    /// Lists the users linked to the site, the open invitations and pending requests, and the user and site groups that give access.
+    ///
+    /// `GET /installations/{idSite}/users`
+    ///
+    /// # Parameters
+    ///
+    /// - `id_site` (path, required), sent as `idSite`: Numeric id of the site (installation), as in `Installation.idSite`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: vrm_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.list_installation_users(151734).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_installation_users(&self, id_site: i64) -> ListInstallationUsers<'_> {
+        ListInstallationUsers {
+            client: self,
+            id_site,
+        }
+    }
+}
+
+/// The request of [`Client::list_installation_users`]: `.await` it (or call [`send`](Self::send)).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ListInstallationUsers<'a> {
+    client: &'a Client,
+    id_site: i64,
+}
+
+impl<'a> ListInstallationUsers<'a> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, types::InstallationUsers> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
+        let id_site = runtime::path_segment("idSite", &self.id_site)?;
+        let path = format!("/installations/{id_site}/users");
+        let request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<types::InstallationUsers, Error> {
+        match response.status() {
+            200 => Ok(response.json()?),
+            _ => Err(response.into_error()),
+        }
+    }
+}
+
+impl<'a> IntoFuture for ListInstallationUsers<'a> {
+    type Output = Result<types::InstallationUsers, Error>;
+    type IntoFuture = Call<'a, types::InstallationUsers>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+impl Client {
+    /// Mark or unmark a site as favourite
+    ///
+    /// Marks the site as a favourite of the signed-in user (`favorite: 1`) or removes the mark (`0`).
+    ///
+    /// `POST /installations/{idSite}/favorite`
+    ///
+    /// # Parameters
+    ///
+    /// - `id_site` (path, required), sent as `idSite`: Numeric id of the site (installation), as in `Installation.idSite`.
+    /// - `body` (application/json, required)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: vrm_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: vrm_client::types::FavoriteRequest = serde_json::from_str("{}")?;
+    /// let response = client.set_favorite(151734, &body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn set_favorite<'a>(
+        &'a self,
+        id_site: i64,
+        body: &'a types::FavoriteRequest,
+    ) -> SetFavorite<'a> {
+        SetFavorite {
+            client: self,
+            id_site,
+            body,
+        }
+    }
+}
+
+/// The request of [`Client::set_favorite`]: `.await` it (or call [`send`](Self::send)).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct SetFavorite<'a> {
+    client: &'a Client,
+    id_site: i64,
+    body: &'a types::FavoriteRequest,
+}
+
+impl<'a> SetFavorite<'a> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, types::SuccessResponse> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
+        let id_site = runtime::path_segment("idSite", &self.id_site)?;
+        let path = format!("/installations/{id_site}/favorite");
+        let mut request = Request::new(Method::POST, path, &[&["vrmAuth"]]);
+        request.json("application/json", self.body)?;
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<types::SuccessResponse, Error> {
+        match response.status() {
+            200 => Ok(response.json()?),
+            _ => Err(response.into_error()),
+        }
+    }
+}
+
+impl<'a> IntoFuture for SetFavorite<'a> {
+    type Output = Result<types::SuccessResponse, Error>;
+    type IntoFuture = Call<'a, types::SuccessResponse>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+impl Client {
+    /// Search the user's installations
+    ///
+    /// Searches the installations the user can see by name, identifier and other text fields.
+    ///
+    /// `GET /users/{idUser}/search`
+    ///
+    /// # Parameters
+    ///
+    /// - `id_user` (path, required), sent as `idUser`: Numeric id of the user (as returned by `login` or `getMe`). The server also appears to accept `me` for the signed-in user.
+    /// - `query` (query, required): The text to search for.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: vrm_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.search_installations("22", "boat").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn search_installations(
+        &self,
+        id_user: impl Into<String>,
+        query: impl Into<String>,
+    ) -> SearchInstallations<'_> {
+        SearchInstallations {
+            client: self,
+            id_user: id_user.into(),
+            query: query.into(),
+        }
+    }
+}
+
+/// The request of [`Client::search_installations`]: `.await` it (or call [`send`](Self::send)).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct SearchInstallations<'a> {
+    client: &'a Client,
+    id_user: String,
+    query: String,
+}
+
+impl<'a> SearchInstallations<'a> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, types::SearchResponse> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
+        let id_user = runtime::path_segment("idUser", &self.id_user)?;
+        let path = format!("/users/{id_user}/search");
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let value = &self.query;
+        request.query("query", value, Style::Form, true)?;
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<types::SearchResponse, Error> {
+        match response.status() {
+            200 => Ok(response.json()?),
+            _ => Err(response.into_error()),
+        }
+    }
+}
+
+impl<'a> IntoFuture for SearchInstallations<'a> {
+    type Output = Result<types::SearchResponse, Error>;
+    type IntoFuture = Call<'a, types::SearchResponse>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+impl Client {
+    /// All data attributes
+    ///
+    /// Lists the data attributes VRM knows: the id, code and description of every value a device can log.
+    ///
+    /// `GET /data-attributes`
+    ///
+    /// # Parameters
+    ///
+    /// - `count` (query, optional: `.count(..)`): Number of records per page.
+    /// - `page` (query, optional: `.page(..)`): Page to return, counting from 1.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: vrm_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.list_data_attributes().await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_data_attributes(&self) -> ListDataAttributes<'_> {
+        ListDataAttributes {
+            client: self,
+            count: None,
+            page: None,
+        }
+    }
+}
+
+/// The request of [`Client::list_data_attributes`]: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ListDataAttributes<'a> {
+    client: &'a Client,
+    count: Option<i32>,
+    page: Option<i32>,
+}
+
+impl<'a> ListDataAttributes<'a> {
+    /// Number of records per page.
+    pub fn count(mut self, value: i32) -> Self {
+        self.count = Some(value);
+        self
+    }
+
+    /// Page to return, counting from 1.
+    pub fn page(mut self, value: i32) -> Self {
+        self.page = Some(value);
+        self
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, types::DataAttributeList> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
+        let path = "/data-attributes";
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        if let Some(value) = &self.count {
+            request.query("count", value, Style::Form, true)?;
+        }
+        if let Some(value) = &self.page {
+            request.query("page", value, Style::Form, true)?;
+        }
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<types::DataAttributeList, Error> {
+        match response.status() {
+            200 => Ok(response.json()?),
+            _ => Err(response.into_error()),
+        }
+    }
+}
+
+impl<'a> IntoFuture for ListDataAttributes<'a> {
+    type Output = Result<types::DataAttributeList, Error>;
+    type IntoFuture = Call<'a, types::DataAttributeList>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+impl Client {
+    /// Find installations by their values
+    ///
+    /// Lists the user's installations whose latest values match `query`: up to five conditions on data attribute codes such as `bs>=50` or `au=(1,2)`, separated by commas.
+    ///
+    /// `GET /installation-data-attributes`
+    ///
+    /// # Parameters
+    ///
+    /// - `query` (query, required): The conditions, e.g. `bs>=50,IV1!`.
+    /// - `count` (query, optional: `.count(..)`): Number of records per page (at most 1000).
+    /// - `page` (query, optional: `.page(..)`): Page to return, counting from 1.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: vrm_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.find_installations_by_data_attributes("bs>=50").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn find_installations_by_data_attributes(
+        &self,
+        query: impl Into<String>,
+    ) -> FindInstallationsByDataAttributes<'_> {
+        FindInstallationsByDataAttributes {
+            client: self,
+            query: query.into(),
+            count: None,
+            page: None,
+        }
+    }
+}
+
+/// The request of [`Client::find_installations_by_data_attributes`]: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct FindInstallationsByDataAttributes<'a> {
+    client: &'a Client,
+    query: String,
+    count: Option<i32>,
+    page: Option<i32>,
+}
+
+impl<'a> FindInstallationsByDataAttributes<'a> {
+    /// Number of records per page (at most 1000).
+    pub fn count(mut self, value: i32) -> Self {
+        self.count = Some(value);
+        self
+    }
+
+    /// Page to return, counting from 1.
+    pub fn page(mut self, value: i32) -> Self {
+        self.page = Some(value);
+        self
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, types::InstallationDataAttributesResponse> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
+        let path = "/installation-data-attributes";
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let value = &self.query;
+        request.query("query", value, Style::Form, true)?;
+        if let Some(value) = &self.count {
+            request.query("count", value, Style::Form, true)?;
+        }
+        if let Some(value) = &self.page {
+            request.query("page", value, Style::Form, true)?;
+        }
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(
+        response: Received,
+    ) -> Result<types::InstallationDataAttributesResponse, Error> {
+        match response.status() {
+            200 => Ok(response.json()?),
+            _ => Err(response.into_error()),
+        }
+    }
+}
+
+impl<'a> IntoFuture for FindInstallationsByDataAttributes<'a> {
+    type Output = Result<types::InstallationDataAttributesResponse, Error>;
+    type IntoFuture = Call<'a, types::InstallationDataAttributesResponse>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+impl Client {
+    /// Download the logged data of a site
+    ///
+    /// Exports the site's logged data between `start` and `end` as a file: CSV, an Excel workbook or an HTML table, chosen by `format`.
+    ///
+    /// `GET /installations/{idSite}/data-download`
+    ///
+    /// Answers a file (`text/csv`, `application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`, `text/html`): [`Download`](crate::Download) holds its bytes and the media type the server names.
+    ///
+    /// # Parameters
+    ///
+    /// - `id_site` (path, required), sent as `idSite`: Numeric id of the site (installation), as in `Installation.idSite`.
+    /// - `start` (query, optional: `.start(..)`): Start of the time range, as a Unix timestamp in seconds.
+    /// - `end` (query, optional: `.end(..)`): End of the time range, as a Unix timestamp in seconds.
+    /// - `datatype` (query, optional: `.datatype(..)`): Which data (`log` for the logged values, the default, or `kwh` for energy totals).
+    /// - `format` (query, optional: `.format(..)`): The file format; `csv` (the default), `xlsx` or `html`.
+    /// - `debug` (query, optional: `.debug(..)`): With `true`, add debugging columns.
+    /// - `async` (query, optional: `.r#async(..)`): With `true`, prepare the file in the background and e-mail a link instead.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: vrm_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.download_data(151734).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn download_data(&self, id_site: i64) -> DownloadData<'_> {
+        DownloadData {
+            client: self,
+            id_site,
+            start: None,
+            end: None,
+            datatype: None,
+            format: None,
+            debug: None,
+            r#async: None,
+        }
+    }
+}
+
+/// The request of [`Client::download_data`]: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct DownloadData<'a> {
+    client: &'a Client,
+    id_site: i64,
+    start: Option<i64>,
+    end: Option<i64>,
+    datatype: Option<String>,
+    format: Option<types::DownloadDataFormat>,
+    debug: Option<bool>,
+    r#async: Option<bool>,
+}
+
+impl<'a> DownloadData<'a> {
+    /// Start of the time range, as a Unix timestamp in seconds.
+    pub fn start(mut self, value: i64) -> Self {
+        self.start = Some(value);
+        self
+    }
+
+    /// End of the time range, as a Unix timestamp in seconds.
+    pub fn end(mut self, value: i64) -> Self {
+        self.end = Some(value);
+        self
+    }
+
+    /// Which data (`log` for the logged values, the default, or `kwh` for energy totals).
+    pub fn datatype(mut self, value: impl Into<String>) -> Self {
+        self.datatype = Some(value.into());
+        self
+    }
+
+    /// The file format; `csv` (the default), `xlsx` or `html`.
+    pub fn format(mut self, value: types::DownloadDataFormat) -> Self {
+        self.format = Some(value);
+        self
+    }
+
+    /// With `true`, add debugging columns.
+    pub fn debug(mut self, value: bool) -> Self {
+        self.debug = Some(value);
+        self
+    }
+
+    /// With `true`, prepare the file in the background and e-mail a link instead.
+    pub fn r#async(mut self, value: bool) -> Self {
+        self.r#async = Some(value);
+        self
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, Download> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
+        let id_site = runtime::path_segment("idSite", &self.id_site)?;
+        let path = format!("/installations/{id_site}/data-download");
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        if let Some(value) = &self.start {
+            request.query("start", value, Style::Form, true)?;
+        }
+        if let Some(value) = &self.end {
+            request.query("end", value, Style::Form, true)?;
+        }
+        if let Some(value) = &self.datatype {
+            request.query("datatype", value, Style::Form, true)?;
+        }
+        if let Some(value) = &self.format {
+            request.query("format", value, Style::Form, true)?;
+        }
+        if let Some(value) = &self.debug {
+            request.query("debug", value, Style::Form, true)?;
+        }
+        if let Some(value) = &self.r#async {
+            request.query("async", value, Style::Form, true)?;
+        }
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<Download, Error> {
+        match response.status() {
+            200 => Ok(response.download()),
+            _ => Err(response.into_error()),
+        }
+    }
+}
+
+impl<'a> IntoFuture for DownloadData<'a> {
+    type Output = Result<Download, Error>;
+    type IntoFuture = Call<'a, Download>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+impl Client {
+    /// Download the GPS track of a site
+    ///
+    /// Exports the positions the site logged between `start` and `end` as a GPX or KML file.
+    ///
+    /// `GET /installations/{idSite}/gps-download`
+    ///
+    /// Answers a file (`application/gpx+xml`, `application/vnd.google-earth.kml+xml`, `application/octet-stream`): [`Download`](crate::Download) holds its bytes and the media type the server names.
+    ///
+    /// # Parameters
+    ///
+    /// - `id_site` (path, required), sent as `idSite`: Numeric id of the site (installation), as in `Installation.idSite`.
+    /// - `start` (query, optional: `.start(..)`): Start of the time range, as a Unix timestamp in seconds.
+    /// - `end` (query, optional: `.end(..)`): End of the time range, as a Unix timestamp in seconds.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: vrm_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.download_gps(151734).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn download_gps(&self, id_site: i64) -> DownloadGps<'_> {
+        DownloadGps {
+            client: self,
+            id_site,
+            start: None,
+            end: None,
+        }
+    }
+}
+
+/// The request of [`Client::download_gps`]: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct DownloadGps<'a> {
+    client: &'a Client,
+    id_site: i64,
+    start: Option<i64>,
+    end: Option<i64>,
+}
+
+impl<'a> DownloadGps<'a> {
+    /// Start of the time range, as a Unix timestamp in seconds.
+    pub fn start(mut self, value: i64) -> Self {
+        self.start = Some(value);
+        self
+    }
+
+    /// End of the time range, as a Unix timestamp in seconds.
+    pub fn end(mut self, value: i64) -> Self {
+        self.end = Some(value);
+        self
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, Download> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
+        let id_site = runtime::path_segment("idSite", &self.id_site)?;
+        let path = format!("/installations/{id_site}/gps-download");
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        if let Some(value) = &self.start {
+            request.query("start", value, Style::Form, true)?;
+        }
+        if let Some(value) = &self.end {
+            request.query("end", value, Style::Form, true)?;
+        }
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<Download, Error> {
+        match response.status() {
+            200 => Ok(response.download()),
+            _ => Err(response.into_error()),
+        }
+    }
+}
+
+impl<'a> IntoFuture for DownloadGps<'a> {
+    type Output = Result<Download, Error>;
+    type IntoFuture = Call<'a, Download>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+impl Client {
+    /// The graph widget (chosen attributes over time)
+    ///
+    /// Returns series of `[timestamp, value]` points for the attributes chosen by code or id, as the VRM graph shows them.
+    ///
+    /// `GET /installations/{idSite}/widgets/Graph`
+    ///
+    /// # Parameters
+    ///
+    /// - `id_site` (path, required), sent as `idSite`: Numeric id of the site (installation), as in `Installation.idSite`.
+    /// - `attribute_codes` (query, optional: `.attribute_codes(..)`), sent as `attributeCodes[]`: Codes of the data attributes to include (`bs` for the battery's state of charge, `bv` for its voltage, ...). Sent PHP style, one `attributeCodes[]=code` pair per code.
+    /// - `attribute_ids` (query, optional: `.attribute_ids(..)`), sent as `attributeIds[]`: Ids of the data attributes to include (repeat for several).
+    /// - `instance` (query, optional: `.instance(..)`): Device instance to report on, when the site has several devices of the kind.
+    /// - `start` (query, optional: `.start(..)`): Start of the time range, as a Unix timestamp in seconds.
+    /// - `end` (query, optional: `.end(..)`): End of the time range, as a Unix timestamp in seconds.
+    /// - `width` (query, optional: `.width(..)`): Width of the graph in pixels, which with `pointsPerPixel` bounds the number of points.
+    /// - `points_per_pixel` (query, optional: `.points_per_pixel(..)`), sent as `pointsPerPixel`: Points per pixel of `width`.
+    /// - `use_min_max` (query, optional: `.use_min_max(..)`), sent as `useMinMax`: With `true`, each point also carries the minimum and maximum of its interval.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: vrm_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.get_graph_widget(151734).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_graph_widget(&self, id_site: i64) -> GetGraphWidget<'_> {
+        GetGraphWidget {
+            client: self,
+            id_site,
+            attribute_codes: None,
+            attribute_ids: None,
+            instance: None,
+            start: None,
+            end: None,
+            width: None,
+            points_per_pixel: None,
+            use_min_max: None,
+        }
+    }
+}
+
+/// The request of [`Client::get_graph_widget`]: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetGraphWidget<'a> {
+    client: &'a Client,
+    id_site: i64,
+    attribute_codes: Option<Vec<String>>,
+    attribute_ids: Option<Vec<i64>>,
+    instance: Option<i32>,
+    start: Option<i64>,
+    end: Option<i64>,
+    width: Option<i32>,
+    points_per_pixel: Option<f64>,
+    use_min_max: Option<bool>,
+}
+
+impl<'a> GetGraphWidget<'a> {
+    /// Codes of the data attributes to include (`bs` for the battery's state of charge, `bv` for its voltage, ...). Sent PHP style, one `attributeCodes[]=code` pair per code.
+    pub fn attribute_codes(mut self, value: Vec<String>) -> Self {
+        self.attribute_codes = Some(value);
+        self
+    }
+
+    /// Ids of the data attributes to include (repeat for several).
+    pub fn attribute_ids(mut self, value: Vec<i64>) -> Self {
+        self.attribute_ids = Some(value);
+        self
+    }
+
+    /// Device instance to report on, when the site has several devices of the kind.
+    pub fn instance(mut self, value: i32) -> Self {
+        self.instance = Some(value);
+        self
+    }
+
+    /// Start of the time range, as a Unix timestamp in seconds.
+    pub fn start(mut self, value: i64) -> Self {
+        self.start = Some(value);
+        self
+    }
+
+    /// End of the time range, as a Unix timestamp in seconds.
+    pub fn end(mut self, value: i64) -> Self {
+        self.end = Some(value);
+        self
+    }
+
+    /// Width of the graph in pixels, which with `pointsPerPixel` bounds the number of points.
+    pub fn width(mut self, value: i32) -> Self {
+        self.width = Some(value);
+        self
+    }
+
+    /// Points per pixel of `width`.
+    pub fn points_per_pixel(mut self, value: f64) -> Self {
+        self.points_per_pixel = Some(value);
+        self
+    }
+
+    /// With `true`, each point also carries the minimum and maximum of its interval.
+    pub fn use_min_max(mut self, value: bool) -> Self {
+        self.use_min_max = Some(value);
+        self
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, types::GraphWidgetResponse> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
+        let id_site = runtime::path_segment("idSite", &self.id_site)?;
+        let path = format!("/installations/{id_site}/widgets/Graph");
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        if let Some(value) = &self.attribute_codes {
+            request.query("attributeCodes[]", value, Style::Form, true)?;
+        }
+        if let Some(value) = &self.attribute_ids {
+            request.query("attributeIds[]", value, Style::Form, true)?;
+        }
+        if let Some(value) = &self.instance {
+            request.query("instance", value, Style::Form, true)?;
+        }
+        if let Some(value) = &self.start {
+            request.query("start", value, Style::Form, true)?;
+        }
+        if let Some(value) = &self.end {
+            request.query("end", value, Style::Form, true)?;
+        }
+        if let Some(value) = &self.width {
+            request.query("width", value, Style::Form, true)?;
+        }
+        if let Some(value) = &self.points_per_pixel {
+            request.query("pointsPerPixel", value, Style::Form, true)?;
+        }
+        if let Some(value) = &self.use_min_max {
+            request.query("useMinMax", value, Style::Form, true)?;
+        }
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<types::GraphWidgetResponse, Error> {
+        match response.status() {
+            200 => Ok(response.json()?),
+            _ => Err(response.into_error()),
+        }
+    }
+}
+
+impl<'a> IntoFuture for GetGraphWidget<'a> {
+    type Output = Result<types::GraphWidgetResponse, Error>;
+    type IntoFuture = Call<'a, types::GraphWidgetResponse>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+impl Client {
+    /// The GPS position widget
+    ///
+    /// Returns the last known position of the site (latitude, longitude, speed, course, altitude) as widget attributes.
+    ///
+    /// `GET /installations/{idSite}/widgets/GPS`
+    ///
+    /// # Parameters
+    ///
+    /// - `id_site` (path, required), sent as `idSite`: Numeric id of the site (installation), as in `Installation.idSite`.
+    /// - `instance` (query, optional: `.instance(..)`): Device instance to report on, when the site has several devices of the kind.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: vrm_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.get_gps_widget(151734).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_gps_widget(&self, id_site: i64) -> GetGpsWidget<'_> {
+        GetGpsWidget {
+            client: self,
+            id_site,
+            instance: None,
+        }
+    }
+}
+
+/// The request of [`Client::get_gps_widget`]: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetGpsWidget<'a> {
+    client: &'a Client,
+    id_site: i64,
+    instance: Option<i32>,
+}
+
+impl<'a> GetGpsWidget<'a> {
+    /// Device instance to report on, when the site has several devices of the kind.
+    pub fn instance(mut self, value: i32) -> Self {
+        self.instance = Some(value);
+        self
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, types::GpsWidgetResponse> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
+        let id_site = runtime::path_segment("idSite", &self.id_site)?;
+        let path = format!("/installations/{id_site}/widgets/GPS");
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        if let Some(value) = &self.instance {
+            request.query("instance", value, Style::Form, true)?;
+        }
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<types::GpsWidgetResponse, Error> {
+        match response.status() {
+            200 => Ok(response.json()?),
+            _ => Err(response.into_error()),
+        }
+    }
+}
+
+impl<'a> IntoFuture for GetGpsWidget<'a> {
+    type Output = Result<types::GpsWidgetResponse, Error>;
+    type IntoFuture = Call<'a, types::GpsWidgetResponse>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+impl Client {
+    /// The battery summary widget
+    ///
+    /// Returns the battery monitor's latest values: voltage, current, state of charge, consumed amp-hours, time to go, alarms.
+    ///
+    /// `GET /installations/{idSite}/widgets/BatterySummary`
+    ///
+    /// # Parameters
+    ///
+    /// - `id_site` (path, required), sent as `idSite`: Numeric id of the site (installation), as in `Installation.idSite`.
+    /// - `instance` (query, optional: `.instance(..)`): Device instance to report on, when the site has several devices of the kind.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: vrm_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.get_battery_summary_widget(151734).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_battery_summary_widget(
+        &self,
+        id_site: i64,
+    ) -> GetBatterySummaryWidget<'_> {
+        GetBatterySummaryWidget {
+            client: self,
+            id_site,
+            instance: None,
+        }
+    }
+}
+
+/// The request of [`Client::get_battery_summary_widget`]: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetBatterySummaryWidget<'a> {
+    client: &'a Client,
+    id_site: i64,
+    instance: Option<i32>,
+}
+
+impl<'a> GetBatterySummaryWidget<'a> {
+    /// Device instance to report on, when the site has several devices of the kind.
+    pub fn instance(mut self, value: i32) -> Self {
+        self.instance = Some(value);
+        self
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, types::BatterySummaryWidgetResponse> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
+        let id_site = runtime::path_segment("idSite", &self.id_site)?;
+        let path = format!("/installations/{id_site}/widgets/BatterySummary");
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        if let Some(value) = &self.instance {
+            request.query("instance", value, Style::Form, true)?;
+        }
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<types::BatterySummaryWidgetResponse, Error> {
+        match response.status() {
+            200 => Ok(response.json()?),
+            _ => Err(response.into_error()),
+        }
+    }
+}
+
+impl<'a> IntoFuture for GetBatterySummaryWidget<'a> {
+    type Output = Result<types::BatterySummaryWidgetResponse, Error>;
+    type IntoFuture = Call<'a, types::BatterySummaryWidgetResponse>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+impl Client {
+    /// The solar charger summary widget
+    ///
+    /// Returns the solar charger's latest values: PV voltage and power, battery voltage and current, charge state, yield.
+    ///
+    /// `GET /installations/{idSite}/widgets/SolarChargerSummary`
+    ///
+    /// # Parameters
+    ///
+    /// - `id_site` (path, required), sent as `idSite`: Numeric id of the site (installation), as in `Installation.idSite`.
+    /// - `instance` (query, optional: `.instance(..)`): Device instance to report on, when the site has several devices of the kind.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: vrm_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.get_solar_charger_summary_widget(151734).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_solar_charger_summary_widget(
+        &self,
+        id_site: i64,
+    ) -> GetSolarChargerSummaryWidget<'_> {
+        GetSolarChargerSummaryWidget {
+            client: self,
+            id_site,
+            instance: None,
+        }
+    }
+}
+
+/// The request of [`Client::get_solar_charger_summary_widget`]: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetSolarChargerSummaryWidget<'a> {
+    client: &'a Client,
+    id_site: i64,
+    instance: Option<i32>,
+}
+
+impl<'a> GetSolarChargerSummaryWidget<'a> {
+    /// Device instance to report on, when the site has several devices of the kind.
+    pub fn instance(mut self, value: i32) -> Self {
+        self.instance = Some(value);
+        self
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, types::SolarChargerSummaryWidgetResponse> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
+        let id_site = runtime::path_segment("idSite", &self.id_site)?;
+        let path = format!("/installations/{id_site}/widgets/SolarChargerSummary");
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        if let Some(value) = &self.instance {
+            request.query("instance", value, Style::Form, true)?;
+        }
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(
+        response: Received,
+    ) -> Result<types::SolarChargerSummaryWidgetResponse, Error> {
+        match response.status() {
+            200 => Ok(response.json()?),
+            _ => Err(response.into_error()),
+        }
+    }
+}
+
+impl<'a> IntoFuture for GetSolarChargerSummaryWidget<'a> {
+    type Output = Result<types::SolarChargerSummaryWidgetResponse, Error>;
+    type IntoFuture = Call<'a, types::SolarChargerSummaryWidgetResponse>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+impl Client {
+    /// The PV inverter status widget
+    ///
+    /// Returns the PV inverter's latest values per phase: voltage, current, power, energy, and its status.
+    ///
+    /// `GET /installations/{idSite}/widgets/PVInverterStatus`
+    ///
+    /// # Parameters
+    ///
+    /// - `id_site` (path, required), sent as `idSite`: Numeric id of the site (installation), as in `Installation.idSite`.
+    /// - `instance` (query, optional: `.instance(..)`): Device instance to report on, when the site has several devices of the kind.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: vrm_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.get_pv_inverter_status_widget(151734).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_pv_inverter_status_widget(
+        &self,
+        id_site: i64,
+    ) -> GetPvInverterStatusWidget<'_> {
+        GetPvInverterStatusWidget {
+            client: self,
+            id_site,
+            instance: None,
+        }
+    }
+}
+
+/// The request of [`Client::get_pv_inverter_status_widget`]: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetPvInverterStatusWidget<'a> {
+    client: &'a Client,
+    id_site: i64,
+    instance: Option<i32>,
+}
+
+impl<'a> GetPvInverterStatusWidget<'a> {
+    /// Device instance to report on, when the site has several devices of the kind.
+    pub fn instance(mut self, value: i32) -> Self {
+        self.instance = Some(value);
+        self
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, types::PvInverterStatusWidgetResponse> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
+        let id_site = runtime::path_segment("idSite", &self.id_site)?;
+        let path = format!("/installations/{id_site}/widgets/PVInverterStatus");
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        if let Some(value) = &self.instance {
+            request.query("instance", value, Style::Form, true)?;
+        }
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(
+        response: Received,
+    ) -> Result<types::PvInverterStatusWidgetResponse, Error> {
+        match response.status() {
+            200 => Ok(response.json()?),
+            _ => Err(response.into_error()),
+        }
+    }
+}
+
+impl<'a> IntoFuture for GetPvInverterStatusWidget<'a> {
+    type Output = Result<types::PvInverterStatusWidgetResponse, Error>;
+    type IntoFuture = Call<'a, types::PvInverterStatusWidgetResponse>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+impl Client {
+    /// The generator state widget
+    ///
+    /// Returns the generator's run states over time, with the name of each state.
+    ///
+    /// `GET /installations/{idSite}/widgets/GeneratorState`
+    ///
+    /// # Parameters
+    ///
+    /// - `id_site` (path, required), sent as `idSite`: Numeric id of the site (installation), as in `Installation.idSite`.
+    /// - `instance` (query, optional: `.instance(..)`): Device instance to report on, when the site has several devices of the kind.
+    /// - `start` (query, optional: `.start(..)`): Start of the time range, as a Unix timestamp in seconds.
+    /// - `end` (query, optional: `.end(..)`): End of the time range, as a Unix timestamp in seconds.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: vrm_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.get_generator_state_widget(151734).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_generator_state_widget(
+        &self,
+        id_site: i64,
+    ) -> GetGeneratorStateWidget<'_> {
+        GetGeneratorStateWidget {
+            client: self,
+            id_site,
+            instance: None,
+            start: None,
+            end: None,
+        }
+    }
+}
+
+/// The request of [`Client::get_generator_state_widget`]: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetGeneratorStateWidget<'a> {
+    client: &'a Client,
+    id_site: i64,
+    instance: Option<i32>,
+    start: Option<i64>,
+    end: Option<i64>,
+}
+
+impl<'a> GetGeneratorStateWidget<'a> {
+    /// Device instance to report on, when the site has several devices of the kind.
+    pub fn instance(mut self, value: i32) -> Self {
+        self.instance = Some(value);
+        self
+    }
+
+    /// Start of the time range, as a Unix timestamp in seconds.
+    pub fn start(mut self, value: i64) -> Self {
+        self.start = Some(value);
+        self
+    }
+
+    /// End of the time range, as a Unix timestamp in seconds.
+    pub fn end(mut self, value: i64) -> Self {
+        self.end = Some(value);
+        self
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, types::GeneratorStateWidgetResponse> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
+        let id_site = runtime::path_segment("idSite", &self.id_site)?;
+        let path = format!("/installations/{id_site}/widgets/GeneratorState");
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        if let Some(value) = &self.instance {
+            request.query("instance", value, Style::Form, true)?;
+        }
+        if let Some(value) = &self.start {
+            request.query("start", value, Style::Form, true)?;
+        }
+        if let Some(value) = &self.end {
+            request.query("end", value, Style::Form, true)?;
+        }
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<types::GeneratorStateWidgetResponse, Error> {
+        match response.status() {
+            200 => Ok(response.json()?),
+            _ => Err(response.into_error()),
+        }
+    }
+}
+
+impl<'a> IntoFuture for GetGeneratorStateWidget<'a> {
+    type Output = Result<types::GeneratorStateWidgetResponse, Error>;
+    type IntoFuture = Call<'a, types::GeneratorStateWidgetResponse>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+impl Client {
+    /// The VE.Bus state widget
+    ///
+    /// Returns the VE.Bus system's states over time (off, bulk, absorption, float, inverting, ...), with the name of each state.
+    ///
+    /// `GET /installations/{idSite}/widgets/VeBusState`
+    ///
+    /// # Parameters
+    ///
+    /// - `id_site` (path, required), sent as `idSite`: Numeric id of the site (installation), as in `Installation.idSite`.
+    /// - `instance` (query, optional: `.instance(..)`): Device instance to report on, when the site has several devices of the kind.
+    /// - `start` (query, optional: `.start(..)`): Start of the time range, as a Unix timestamp in seconds.
+    /// - `end` (query, optional: `.end(..)`): End of the time range, as a Unix timestamp in seconds.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: vrm_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.get_ve_bus_state_widget(151734).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_ve_bus_state_widget(&self, id_site: i64) -> GetVeBusStateWidget<'_> {
+        GetVeBusStateWidget {
+            client: self,
+            id_site,
+            instance: None,
+            start: None,
+            end: None,
+        }
+    }
+}
+
+/// The request of [`Client::get_ve_bus_state_widget`]: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetVeBusStateWidget<'a> {
+    client: &'a Client,
+    id_site: i64,
+    instance: Option<i32>,
+    start: Option<i64>,
+    end: Option<i64>,
+}
+
+impl<'a> GetVeBusStateWidget<'a> {
+    /// Device instance to report on, when the site has several devices of the kind.
+    pub fn instance(mut self, value: i32) -> Self {
+        self.instance = Some(value);
+        self
+    }
+
+    /// Start of the time range, as a Unix timestamp in seconds.
+    pub fn start(mut self, value: i64) -> Self {
+        self.start = Some(value);
+        self
+    }
+
+    /// End of the time range, as a Unix timestamp in seconds.
+    pub fn end(mut self, value: i64) -> Self {
+        self.end = Some(value);
+        self
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, types::VeBusStateWidgetResponse> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
+        let id_site = runtime::path_segment("idSite", &self.id_site)?;
+        let path = format!("/installations/{id_site}/widgets/VeBusState");
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        if let Some(value) = &self.instance {
+            request.query("instance", value, Style::Form, true)?;
+        }
+        if let Some(value) = &self.start {
+            request.query("start", value, Style::Form, true)?;
+        }
+        if let Some(value) = &self.end {
+            request.query("end", value, Style::Form, true)?;
+        }
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<types::VeBusStateWidgetResponse, Error> {
+        match response.status() {
+            200 => Ok(response.json()?),
+            _ => Err(response.into_error()),
+        }
+    }
+}
+
+impl<'a> IntoFuture for GetVeBusStateWidget<'a> {
+    type Output = Result<types::VeBusStateWidgetResponse, Error>;
+    type IntoFuture = Call<'a, types::VeBusStateWidgetResponse>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+impl Client {
+    /// The inverter/charger state widget
+    ///
+    /// Returns the inverter/charger's states over time, with the name of each state.
+    ///
+    /// `GET /installations/{idSite}/widgets/InverterChargerState`
+    ///
+    /// # Parameters
+    ///
+    /// - `id_site` (path, required), sent as `idSite`: Numeric id of the site (installation), as in `Installation.idSite`.
+    /// - `instance` (query, optional: `.instance(..)`): Device instance to report on, when the site has several devices of the kind.
+    /// - `start` (query, optional: `.start(..)`): Start of the time range, as a Unix timestamp in seconds.
+    /// - `end` (query, optional: `.end(..)`): End of the time range, as a Unix timestamp in seconds.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: vrm_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.get_inverter_charger_state_widget(151734).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_inverter_charger_state_widget(
+        &self,
+        id_site: i64,
+    ) -> GetInverterChargerStateWidget<'_> {
+        GetInverterChargerStateWidget {
+            client: self,
+            id_site,
+            instance: None,
+            start: None,
+            end: None,
+        }
+    }
+}
+
+/// The request of [`Client::get_inverter_charger_state_widget`]: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetInverterChargerStateWidget<'a> {
+    client: &'a Client,
+    id_site: i64,
+    instance: Option<i32>,
+    start: Option<i64>,
+    end: Option<i64>,
+}
+
+impl<'a> GetInverterChargerStateWidget<'a> {
+    /// Device instance to report on, when the site has several devices of the kind.
+    pub fn instance(mut self, value: i32) -> Self {
+        self.instance = Some(value);
+        self
+    }
+
+    /// Start of the time range, as a Unix timestamp in seconds.
+    pub fn start(mut self, value: i64) -> Self {
+        self.start = Some(value);
+        self
+    }
+
+    /// End of the time range, as a Unix timestamp in seconds.
+    pub fn end(mut self, value: i64) -> Self {
+        self.end = Some(value);
+        self
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, types::InverterChargerStateWidgetResponse> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
+        let id_site = runtime::path_segment("idSite", &self.id_site)?;
+        let path = format!("/installations/{id_site}/widgets/InverterChargerState");
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        if let Some(value) = &self.instance {
+            request.query("instance", value, Style::Form, true)?;
+        }
+        if let Some(value) = &self.start {
+            request.query("start", value, Style::Form, true)?;
+        }
+        if let Some(value) = &self.end {
+            request.query("end", value, Style::Form, true)?;
+        }
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(
+        response: Received,
+    ) -> Result<types::InverterChargerStateWidgetResponse, Error> {
+        match response.status() {
+            200 => Ok(response.json()?),
+            _ => Err(response.into_error()),
+        }
+    }
+}
+
+impl<'a> IntoFuture for GetInverterChargerStateWidget<'a> {
+    type Output = Result<types::InverterChargerStateWidgetResponse, Error>;
+    type IntoFuture = Call<'a, types::InverterChargerStateWidgetResponse>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+impl Client {
+    /// The status of a VE.Bus system widget
+    ///
+    /// Returns the latest values of an inverter/charger: AC input and output per phase, DC voltage and current, state.
+    ///
+    /// `GET /installations/{idSite}/widgets/Status`
+    ///
+    /// # Parameters
+    ///
+    /// - `id_site` (path, required), sent as `idSite`: Numeric id of the site (installation), as in `Installation.idSite`.
+    /// - `instance` (query, optional: `.instance(..)`): Device instance to report on, when the site has several devices of the kind.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: vrm_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.get_status_widget(151734).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_status_widget(&self, id_site: i64) -> GetStatusWidget<'_> {
+        GetStatusWidget {
+            client: self,
+            id_site,
+            instance: None,
+        }
+    }
+}
+
+/// The request of [`Client::get_status_widget`]: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetStatusWidget<'a> {
+    client: &'a Client,
+    id_site: i64,
+    instance: Option<i32>,
+}
+
+impl<'a> GetStatusWidget<'a> {
+    /// Device instance to report on, when the site has several devices of the kind.
+    pub fn instance(mut self, value: i32) -> Self {
+        self.instance = Some(value);
+        self
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, types::StatusWidgetResponse> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
+        let id_site = runtime::path_segment("idSite", &self.id_site)?;
+        let path = format!("/installations/{id_site}/widgets/Status");
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        if let Some(value) = &self.instance {
+            request.query("instance", value, Style::Form, true)?;
+        }
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<types::StatusWidgetResponse, Error> {
+        match response.status() {
+            200 => Ok(response.json()?),
+            _ => Err(response.into_error()),
+        }
+    }
+}
+
+impl<'a> IntoFuture for GetStatusWidget<'a> {
+    type Output = Result<types::StatusWidgetResponse, Error>;
+    type IntoFuture = Call<'a, types::StatusWidgetResponse>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+impl Client {
+    /// The tank summary widget
+    ///
+    /// Returns the tank sensor's latest values: fluid type, level, remaining volume, capacity.
+    ///
+    /// `GET /installations/{idSite}/widgets/TankSummary`
+    ///
+    /// # Parameters
+    ///
+    /// - `id_site` (path, required), sent as `idSite`: Numeric id of the site (installation), as in `Installation.idSite`.
+    /// - `instance` (query, optional: `.instance(..)`): Device instance to report on, when the site has several devices of the kind.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: vrm_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.get_tank_summary_widget(151734).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_tank_summary_widget(&self, id_site: i64) -> GetTankSummaryWidget<'_> {
+        GetTankSummaryWidget {
+            client: self,
+            id_site,
+            instance: None,
+        }
+    }
+}
+
+/// The request of [`Client::get_tank_summary_widget`]: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetTankSummaryWidget<'a> {
+    client: &'a Client,
+    id_site: i64,
+    instance: Option<i32>,
+}
+
+impl<'a> GetTankSummaryWidget<'a> {
+    /// Device instance to report on, when the site has several devices of the kind.
+    pub fn instance(mut self, value: i32) -> Self {
+        self.instance = Some(value);
+        self
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, types::TankSummaryWidgetResponse> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
+        let id_site = runtime::path_segment("idSite", &self.id_site)?;
+        let path = format!("/installations/{id_site}/widgets/TankSummary");
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        if let Some(value) = &self.instance {
+            request.query("instance", value, Style::Form, true)?;
+        }
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<types::TankSummaryWidgetResponse, Error> {
+        match response.status() {
+            200 => Ok(response.json()?),
+            _ => Err(response.into_error()),
+        }
+    }
+}
+
+impl<'a> IntoFuture for GetTankSummaryWidget<'a> {
+    type Output = Result<types::TankSummaryWidgetResponse, Error>;
+    type IntoFuture = Call<'a, types::TankSummaryWidgetResponse>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+impl Client {
+    /// The historic data widget
+    ///
+    /// Returns the battery's historic values: deepest and average discharge, charge cycles, minimum and maximum voltages, alarms.
+    ///
+    /// `GET /installations/{idSite}/widgets/HistoricData`
+    ///
+    /// # Parameters
+    ///
+    /// - `id_site` (path, required), sent as `idSite`: Numeric id of the site (installation), as in `Installation.idSite`.
+    /// - `instance` (query, optional: `.instance(..)`): Device instance to report on, when the site has several devices of the kind.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: vrm_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.get_historic_data_widget(151734).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_historic_data_widget(&self, id_site: i64) -> GetHistoricDataWidget<'_> {
+        GetHistoricDataWidget {
+            client: self,
+            id_site,
+            instance: None,
+        }
+    }
+}
+
+/// The request of [`Client::get_historic_data_widget`]: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetHistoricDataWidget<'a> {
+    client: &'a Client,
+    id_site: i64,
+    instance: Option<i32>,
+}
+
+impl<'a> GetHistoricDataWidget<'a> {
+    /// Device instance to report on, when the site has several devices of the kind.
+    pub fn instance(mut self, value: i32) -> Self {
+        self.instance = Some(value);
+        self
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, types::HistoricDataWidgetResponse> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
+        let id_site = runtime::path_segment("idSite", &self.id_site)?;
+        let path = format!("/installations/{id_site}/widgets/HistoricData");
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        if let Some(value) = &self.instance {
+            request.query("instance", value, Style::Form, true)?;
+        }
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<types::HistoricDataWidgetResponse, Error> {
+        match response.status() {
+            200 => Ok(response.json()?),
+            _ => Err(response.into_error()),
+        }
+    }
+}
+
+impl<'a> IntoFuture for GetHistoricDataWidget<'a> {
+    type Output = Result<types::HistoricDataWidgetResponse, Error>;
+    type IntoFuture = Call<'a, types::HistoricDataWidgetResponse>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+impl Client {
+    /// The solar charger (MPPT) state widget
+    ///
+    /// Returns the solar charger's tracker states over time, with the name of each state.
+    ///
+    /// `GET /installations/{idSite}/widgets/MPPTState`
+    ///
+    /// # Parameters
+    ///
+    /// - `id_site` (path, required), sent as `idSite`: Numeric id of the site (installation), as in `Installation.idSite`.
+    /// - `instance` (query, optional: `.instance(..)`): Device instance to report on, when the site has several devices of the kind.
+    /// - `start` (query, optional: `.start(..)`): Start of the time range, as a Unix timestamp in seconds.
+    /// - `end` (query, optional: `.end(..)`): End of the time range, as a Unix timestamp in seconds.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: vrm_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.get_mppt_state_widget(151734).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_mppt_state_widget(&self, id_site: i64) -> GetMpptStateWidget<'_> {
+        GetMpptStateWidget {
+            client: self,
+            id_site,
+            instance: None,
+            start: None,
+            end: None,
+        }
+    }
+}
+
+/// The request of [`Client::get_mppt_state_widget`]: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetMpptStateWidget<'a> {
+    client: &'a Client,
+    id_site: i64,
+    instance: Option<i32>,
+    start: Option<i64>,
+    end: Option<i64>,
+}
+
+impl<'a> GetMpptStateWidget<'a> {
+    /// Device instance to report on, when the site has several devices of the kind.
+    pub fn instance(mut self, value: i32) -> Self {
+        self.instance = Some(value);
+        self
+    }
+
+    /// Start of the time range, as a Unix timestamp in seconds.
+    pub fn start(mut self, value: i64) -> Self {
+        self.start = Some(value);
+        self
+    }
+
+    /// End of the time range, as a Unix timestamp in seconds.
+    pub fn end(mut self, value: i64) -> Self {
+        self.end = Some(value);
+        self
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, types::MpptStateWidgetResponse> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
+        let id_site = runtime::path_segment("idSite", &self.id_site)?;
+        let path = format!("/installations/{id_site}/widgets/MPPTState");
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        if let Some(value) = &self.instance {
+            request.query("instance", value, Style::Form, true)?;
+        }
+        if let Some(value) = &self.start {
+            request.query("start", value, Style::Form, true)?;
+        }
+        if let Some(value) = &self.end {
+            request.query("end", value, Style::Form, true)?;
+        }
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<types::MpptStateWidgetResponse, Error> {
+        match response.status() {
+            200 => Ok(response.json()?),
+            _ => Err(response.into_error()),
+        }
+    }
+}
+
+impl<'a> IntoFuture for GetMpptStateWidget<'a> {
+    type Output = Result<types::MpptStateWidgetResponse, Error>;
+    type IntoFuture = Call<'a, types::MpptStateWidgetResponse>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+impl Client {
+    /// The battery monitor warnings and alarms widget
+    ///
+    /// Returns the battery monitor's alarms and warnings over time, with the name of each state.
+    ///
+    /// `GET /installations/{idSite}/widgets/BatteryMonitorWarningsAndAlarms`
+    ///
+    /// # Parameters
+    ///
+    /// - `id_site` (path, required), sent as `idSite`: Numeric id of the site (installation), as in `Installation.idSite`.
+    /// - `instance` (query, optional: `.instance(..)`): Device instance to report on, when the site has several devices of the kind.
+    /// - `start` (query, optional: `.start(..)`): Start of the time range, as a Unix timestamp in seconds.
+    /// - `end` (query, optional: `.end(..)`): End of the time range, as a Unix timestamp in seconds.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: vrm_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.get_battery_monitor_warnings_and_alarms_widget(151734).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_battery_monitor_warnings_and_alarms_widget(
+        &self,
+        id_site: i64,
+    ) -> GetBatteryMonitorWarningsAndAlarmsWidget<'_> {
+        GetBatteryMonitorWarningsAndAlarmsWidget {
+            client: self,
+            id_site,
+            instance: None,
+            start: None,
+            end: None,
+        }
+    }
+}
+
+/// The request of [`Client::get_battery_monitor_warnings_and_alarms_widget`]: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetBatteryMonitorWarningsAndAlarmsWidget<'a> {
+    client: &'a Client,
+    id_site: i64,
+    instance: Option<i32>,
+    start: Option<i64>,
+    end: Option<i64>,
+}
+
+impl<'a> GetBatteryMonitorWarningsAndAlarmsWidget<'a> {
+    /// Device instance to report on, when the site has several devices of the kind.
+    pub fn instance(mut self, value: i32) -> Self {
+        self.instance = Some(value);
+        self
+    }
+
+    /// Start of the time range, as a Unix timestamp in seconds.
+    pub fn start(mut self, value: i64) -> Self {
+        self.start = Some(value);
+        self
+    }
+
+    /// End of the time range, as a Unix timestamp in seconds.
+    pub fn end(mut self, value: i64) -> Self {
+        self.end = Some(value);
+        self
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, types::BatteryMonitorWarningsAndAlarmsWidgetResponse> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
+        let id_site = runtime::path_segment("idSite", &self.id_site)?;
+        let path = format!(
+            "/installations/{id_site}/widgets/BatteryMonitorWarningsAndAlarms"
+        );
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        if let Some(value) = &self.instance {
+            request.query("instance", value, Style::Form, true)?;
+        }
+        if let Some(value) = &self.start {
+            request.query("start", value, Style::Form, true)?;
+        }
+        if let Some(value) = &self.end {
+            request.query("end", value, Style::Form, true)?;
+        }
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(
+        response: Received,
+    ) -> Result<types::BatteryMonitorWarningsAndAlarmsWidgetResponse, Error> {
+        match response.status() {
+            200 => Ok(response.json()?),
+            _ => Err(response.into_error()),
+        }
+    }
+}
+
+impl<'a> IntoFuture for GetBatteryMonitorWarningsAndAlarmsWidget<'a> {
+    type Output = Result<types::BatteryMonitorWarningsAndAlarmsWidgetResponse, Error>;
+    type IntoFuture = Call<'a, types::BatteryMonitorWarningsAndAlarmsWidgetResponse>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+impl Client {
+    /// The EV charger summary widget
+    ///
+    /// Returns the EV charger's latest values: status, mode, charging power, session energy and time.
+    ///
+    /// `GET /installations/{idSite}/widgets/EvChargerSummary`
+    ///
+    /// # Parameters
+    ///
+    /// - `id_site` (path, required), sent as `idSite`: Numeric id of the site (installation), as in `Installation.idSite`.
+    /// - `instance` (query, optional: `.instance(..)`): Device instance to report on, when the site has several devices of the kind.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: vrm_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.get_ev_charger_summary_widget(151734).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_ev_charger_summary_widget(
+        &self,
+        id_site: i64,
+    ) -> GetEvChargerSummaryWidget<'_> {
+        GetEvChargerSummaryWidget {
+            client: self,
+            id_site,
+            instance: None,
+        }
+    }
+}
+
+/// The request of [`Client::get_ev_charger_summary_widget`]: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetEvChargerSummaryWidget<'a> {
+    client: &'a Client,
+    id_site: i64,
+    instance: Option<i32>,
+}
+
+impl<'a> GetEvChargerSummaryWidget<'a> {
+    /// Device instance to report on, when the site has several devices of the kind.
+    pub fn instance(mut self, value: i32) -> Self {
+        self.instance = Some(value);
+        self
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, types::EvChargerSummaryWidgetResponse> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
+        let id_site = runtime::path_segment("idSite", &self.id_site)?;
+        let path = format!("/installations/{id_site}/widgets/EvChargerSummary");
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        if let Some(value) = &self.instance {
+            request.query("instance", value, Style::Form, true)?;
+        }
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(
+        response: Received,
+    ) -> Result<types::EvChargerSummaryWidgetResponse, Error> {
+        match response.status() {
+            200 => Ok(response.json()?),
+            _ => Err(response.into_error()),
+        }
+    }
+}
+
+impl<'a> IntoFuture for GetEvChargerSummaryWidget<'a> {
+    type Output = Result<types::EvChargerSummaryWidgetResponse, Error>;
+    type IntoFuture = Call<'a, types::EvChargerSummaryWidgetResponse>;
 
     #[inline]
     fn into_future(self) -> Self::IntoFuture {

@@ -21,7 +21,11 @@ pub struct AccessToken {
     #[serde(rename = "lastSeen", default, skip_serializing_if = "Option::is_none")]
     pub last_seen: Option<i64>,
     /// Unix timestamp of the last successful authentication (not documented by Victron).
-    #[serde(rename = "lastSuccessfulAuth", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "lastSuccessfulAuth",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_successful_auth: Option<i64>,
 }
 
@@ -37,6 +41,115 @@ pub struct AccessTokenList {
 pub struct AddSiteRequest {
     /// VRM portal identifier of the installation (e.g. `d41243cd7c66`).
     pub installation_identifier: String,
+}
+
+/// An alarm rule as the server lists it: thresholds arrive as numbers or as strings of digits, flags as `0`/`1` or booleans.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Alarm {
+    #[serde(
+        rename = "idDataAttribute",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub id_data_attribute: Option<IntegerOrString>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance: Option<IntegerOrString>,
+    #[serde(rename = "lowAlarm", default, skip_serializing_if = "Option::is_none")]
+    pub low_alarm: Option<NumberOrString>,
+    #[serde(
+        rename = "lowAlarmHysteresis",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub low_alarm_hysteresis: Option<NumberOrString>,
+    #[serde(rename = "highAlarm", default, skip_serializing_if = "Option::is_none")]
+    pub high_alarm: Option<NumberOrString>,
+    #[serde(
+        rename = "highAlarmHysteresis",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub high_alarm_hysteresis: Option<NumberOrString>,
+    #[serde(rename = "AlarmEnabled", default, skip_serializing_if = "Option::is_none")]
+    pub alarm_enabled: Option<Flag>,
+    #[serde(
+        rename = "NotifyAfterSeconds",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub notify_after_seconds: Option<IntegerOrString>,
+    /// Display details (code, description, unit, device); an object.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<serde_json::Value>,
+}
+
+/// Answer of `listAlarms`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AlarmList {
+    pub success: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alarms: Option<Vec<Alarm>>,
+    /// The site's devices an alarm can refer to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub devices: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// The users who get the site's alarm notifications.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub users: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// The data attributes an alarm can be set on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+}
+
+/// An alarm rule to add or change.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AlarmRule {
+    #[serde(rename = "idDataAttribute")]
+    pub id_data_attribute: i64,
+    pub instance: i32,
+    /// 1 to enable the rule, 0 to keep it disabled.
+    #[serde(rename = "AlarmEnabled")]
+    pub alarm_enabled: i32,
+    /// How long the value must be out of bounds before a notification is sent.
+    #[serde(rename = "NotifyAfterSeconds")]
+    pub notify_after_seconds: i32,
+    #[serde(rename = "lowAlarm")]
+    pub low_alarm: f64,
+    #[serde(rename = "lowAlarmHysteresis")]
+    pub low_alarm_hysteresis: f64,
+    #[serde(rename = "highAlarm")]
+    pub high_alarm: f64,
+    #[serde(rename = "highAlarmHysteresis")]
+    pub high_alarm_hysteresis: f64,
+}
+
+/// Which alarm rule to remove.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AlarmRuleKey {
+    #[serde(rename = "idDataAttribute")]
+    pub id_data_attribute: i64,
+    pub instance: i32,
+}
+
+/// Answer of `getBatteryMonitorWarningsAndAlarmsWidget`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BatteryMonitorWarningsAndAlarmsWidgetResponse {
+    pub success: bool,
+    pub records: StateWidget,
+}
+
+/// Answer of `getBatterySummaryWidget`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BatterySummaryWidgetResponse {
+    pub success: bool,
+    pub records: SummaryWidget,
+}
+
+/// `#/components/schemas/ClearAlarmRequest` in the spec.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClearAlarmRequest {
+    /// Id of the active alarm to clear.
+    #[serde(rename = "alarmId")]
+    pub alarm_id: i64,
 }
 
 /// A new personal access token.
@@ -83,13 +196,45 @@ pub struct Currency {
     pub sign: Option<String>,
 }
 
-/// `#/components/schemas/DataAttributeEnumValue` in the spec.
+/// A kind of value a device logs.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DataAttribute {
+    #[serde(
+        rename = "idDataAttribute",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub id_data_attribute: Option<IntegerOrString>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(rename = "formatWithUnit", default, skip_serializing_if = "Option::is_none")]
+    pub format_with_unit: Option<String>,
+    #[serde(rename = "dataType", default, skip_serializing_if = "Option::is_none")]
+    pub data_type: Option<String>,
+    #[serde(rename = "idDeviceType", default, skip_serializing_if = "Option::is_none")]
+    pub id_device_type: Option<IntegerOrString>,
+}
+
+/// One named value of an enum attribute.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DataAttributeEnumValue {
     #[serde(rename = "nameEnum", default, skip_serializing_if = "Option::is_none")]
-    pub name_enum: Option<String>,
+    pub name_enum: Option<ScalarValue>,
     #[serde(rename = "valueEnum", default, skip_serializing_if = "Option::is_none")]
-    pub value_enum: Option<i64>,
+    pub value_enum: Option<IntegerOrString>,
+}
+
+/// Answer of `listDataAttributes`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DataAttributeList {
+    pub success: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<DataAttribute>>,
+    /// Paging details; an object.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pagination: Option<serde_json::Value>,
 }
 
 /// A data attribute a summary value is built from.
@@ -97,7 +242,11 @@ pub struct DataAttributeEnumValue {
 pub struct DataAttributeSource {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance: Option<IntegerOrString>,
-    #[serde(rename = "dbusServiceType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "dbusServiceType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub dbus_service_type: Option<String>,
     #[serde(rename = "dbusPath", default, skip_serializing_if = "Option::is_none")]
     pub dbus_path: Option<String>,
@@ -117,6 +266,157 @@ impl std::fmt::Debug for DemoLoginResponse {
             .field("token", &self.token.as_ref().map(|_| "<redacted>"))
             .finish()
     }
+}
+
+/// The latest value of one data attribute of one device.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DiagnosticRecord {
+    #[serde(rename = "idSite", default, skip_serializing_if = "Option::is_none")]
+    pub id_site: Option<i64>,
+    /// Unix timestamp of the value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<i64>,
+    /// Kind of device, e.g. `Battery Monitor`.
+    #[serde(rename = "Device", default, skip_serializing_if = "Option::is_none")]
+    pub device: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance: Option<IntegerOrString>,
+    #[serde(
+        rename = "idDataAttribute",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub id_data_attribute: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(rename = "formatWithUnit", default, skip_serializing_if = "Option::is_none")]
+    pub format_with_unit: Option<String>,
+    #[serde(
+        rename = "dbusServiceType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub dbus_service_type: Option<String>,
+    #[serde(rename = "dbusPath", default, skip_serializing_if = "Option::is_none")]
+    pub dbus_path: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bitmask: Option<Flag>,
+    /// The value formatted for display; usually a string, sometimes a number or null.
+    #[serde(rename = "formattedValue", default, skip_serializing_if = "Option::is_none")]
+    pub formatted_value: Option<serde_json::Value>,
+    /// The raw value; a number, a string or null.
+    #[serde(rename = "rawValue", default, skip_serializing_if = "Option::is_none")]
+    pub raw_value: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    #[serde(
+        rename = "dataAttributeEnumValues",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub data_attribute_enum_values: Option<Vec<DataAttributeEnumValue>>,
+}
+
+/// Answer of `getDiagnostics`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DiagnosticsResponse {
+    pub success: bool,
+    pub records: Vec<DiagnosticRecord>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub num_records: Option<i64>,
+}
+
+/// `#/paths/~1installations~1{idSite}~1data-download/get/parameters/4/schema` in the spec.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum DownloadDataFormat {
+    #[serde(rename = "csv")]
+    Csv,
+    #[serde(rename = "xlsx")]
+    Xlsx,
+    #[serde(rename = "html")]
+    Html,
+    /// A value this version of the client does not know, kept as sent.
+    #[serde(untagged)]
+    Unknown(String),
+}
+
+impl DownloadDataFormat {
+    /// The value as it is written in JSON.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Csv => "csv",
+            Self::Xlsx => "xlsx",
+            Self::Html => "html",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl std::fmt::Display for DownloadDataFormat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Dynamic ESS settings. Victron documents many fields and adds more; the known ones are typed here and every other one is kept.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DynamicEssSettings {
+    #[serde(
+        rename = "batteryCapacity",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub battery_capacity: Option<NumberOrString>,
+    #[serde(rename = "batteryCosts", default, skip_serializing_if = "Option::is_none")]
+    pub battery_costs: Option<NumberOrString>,
+    #[serde(rename = "batteryPrice", default, skip_serializing_if = "Option::is_none")]
+    pub battery_price: Option<NumberOrString>,
+    #[serde(rename = "dischargeLimit", default, skip_serializing_if = "Option::is_none")]
+    pub discharge_limit: Option<NumberOrString>,
+    #[serde(rename = "chargeLimit", default, skip_serializing_if = "Option::is_none")]
+    pub charge_limit: Option<NumberOrString>,
+    #[serde(
+        rename = "gridImportLimit",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub grid_import_limit: Option<NumberOrString>,
+    #[serde(
+        rename = "gridExportLimit",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub grid_export_limit: Option<NumberOrString>,
+    #[serde(rename = "isOn", default, skip_serializing_if = "Option::is_none")]
+    pub is_on: Option<Flag>,
+    #[serde(rename = "isGreenModeOn", default, skip_serializing_if = "Option::is_none")]
+    pub is_green_mode_on: Option<Flag>,
+    #[serde(rename = "operatingMode", default, skip_serializing_if = "Option::is_none")]
+    pub operating_mode: Option<IntegerOrString>,
+    /// Properties beyond those named above.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Answer of `getDynamicEssSettings` and `updateDynamicEssSettings`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DynamicEssSettingsResponse {
+    pub success: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<DynamicEssSettings>,
+}
+
+/// What the server (written in PHP) sends for an empty map: an empty JSON list `[]`.
+pub type EmptyList = Vec<serde_json::Value>;
+
+/// Names of the values of an enum attribute, keyed by value. When the values are 0, 1, 2, ... in order the server sends a plain list instead of an object.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum EnumLabels {
+    Map(std::collections::BTreeMap<String, String>),
+    List(Vec<String>),
 }
 
 /// The error message(s): a single string, a map from field name to message (validation errors), or a list of strings.
@@ -143,10 +443,21 @@ pub struct ErrorResponse {
     pub error_code: Option<String>,
 }
 
+/// Answer of `getEvChargerSummaryWidget`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EvChargerSummaryWidgetResponse {
+    pub success: bool,
+    pub records: SummaryWidget,
+}
+
 /// One element of `Installation.extended`: either a single data attribute or a summary built from several (`dataAttributes`, `consistsOfAttributeCodes`). All fields are optional because the two kinds carry different subsets.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ExtendedAttribute {
-    #[serde(rename = "idDataAttribute", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "idDataAttribute",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id_data_attribute: Option<i64>,
     #[serde(rename = "idDeviceType", default, skip_serializing_if = "Option::is_none")]
     pub id_device_type: Option<i64>,
@@ -173,11 +484,19 @@ pub struct ExtendedAttribute {
     /// Unix timestamp of the value; an integer (documented as a string) or null.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<serde_json::Value>,
-    #[serde(rename = "dbusServiceType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "dbusServiceType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub dbus_service_type: Option<String>,
     #[serde(rename = "dbusPath", default, skip_serializing_if = "Option::is_none")]
     pub dbus_path: Option<String>,
-    #[serde(rename = "dataAttributeEnumValues", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "dataAttributeEnumValues",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub data_attribute_enum_values: Option<Vec<DataAttributeEnumValue>>,
     #[serde(
         rename = "consistsOfAttributeCodes",
@@ -221,11 +540,83 @@ impl std::fmt::Display for ExtendedAttributeDataType {
     }
 }
 
+/// `#/components/schemas/FavoriteRequest` in the spec.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FavoriteRequest {
+    /// 1 to mark the site as a favourite, 0 to remove the mark.
+    pub favorite: i32,
+}
+
+/// A yes/no flag, sent as a JSON boolean by some endpoints and as the integer `0` or `1` by others.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Flag {
+    Boolean(bool),
+    Integer(i32),
+}
+
+/// Answer of `getForecastsLastReset` and `resetForecasts`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ForecastsResetResponse {
+    pub success: bool,
+    /// The time of the last reset and its kind; an object, or null when never reset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<serde_json::Value>,
+}
+
+/// Answer of `getGeneratorStateWidget`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GeneratorStateWidgetResponse {
+    pub success: bool,
+    pub records: StateWidget,
+}
+
 /// The site to look up.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GetSiteIdRequest {
     /// VRM portal identifier of the installation (e.g. `d41243cd7c66`).
     pub installation_identifier: String,
+}
+
+/// Answer of `getGpsWidget`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GpsWidgetResponse {
+    pub success: bool,
+    pub records: SummaryWidget,
+}
+
+/// What the graph widget answers.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GraphWidget {
+    /// The points per attribute id, or `[]` when there are none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<GraphWidgetData>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meta: Option<WidgetMeta>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance: Option<IntegerOrString>,
+}
+
+/// The points per attribute id, or `[]` when there are none.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum GraphWidgetData {
+    Series(std::collections::BTreeMap<String, Vec<StatsPoint>>),
+    EmptyList(EmptyList),
+}
+
+/// Answer of `getGraphWidget`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GraphWidgetResponse {
+    pub success: bool,
+    pub records: GraphWidget,
+}
+
+/// Answer of `getHistoricDataWidget`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HistoricDataWidgetResponse {
+    pub success: bool,
+    pub records: SummaryWidget,
 }
 
 /// An installation (site). The required fields are always present; the others only with `extended=1` or for some users.
@@ -247,9 +638,8 @@ pub struct Installation {
     /// Id of the site's owner.
     #[serde(rename = "idUser")]
     pub id_user: i64,
-    /// Maximum PV power.
     #[serde(rename = "pvMax")]
-    pub pv_max: i64,
+    pub pv_max: NumberOrString,
     pub timezone: String,
     /// Phone number; a string, null, or for some users a number.
     pub phonenumber: serde_json::Value,
@@ -280,7 +670,11 @@ pub struct Installation {
     pub syscreated: i64,
     pub shared: bool,
     pub device_icon: String,
-    #[serde(rename = "restrictNodeRed", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "restrictNodeRed",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub restrict_node_red: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alarm: Option<bool>,
@@ -323,11 +717,23 @@ pub struct Installation {
     /// Pay-as-you-go currency; seen as null.
     #[serde(rename = "paygoCurrency", default, skip_serializing_if = "Option::is_none")]
     pub paygo_currency: Option<serde_json::Value>,
-    #[serde(rename = "paygoTotalAmount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "paygoTotalAmount",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub paygo_total_amount: Option<f64>,
-    #[serde(rename = "inverterChargerControl", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "inverterChargerControl",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub inverter_charger_control: Option<i32>,
-    #[serde(rename = "remoteConsoleChoice", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "remoteConsoleChoice",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub remote_console_choice: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub favorite: Option<i32>,
@@ -362,6 +768,19 @@ pub struct Installation {
     pub grafana_enabled: Option<i32>,
 }
 
+/// Answer of `findInstallationsByDataAttributes`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InstallationDataAttributesResponse {
+    pub success: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub records: Option<Vec<InstallationMatch>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<Vec<DataAttribute>>,
+    /// Paging details; an object.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pagination: Option<serde_json::Value>,
+}
+
 /// One element of `Installation.images` when that is an array.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InstallationImage {
@@ -377,6 +796,70 @@ pub struct InstallationImage {
 pub struct InstallationList {
     pub success: bool,
     pub records: Vec<Installation>,
+}
+
+/// An installation whose values match the query, with the matching values.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct InstallationMatch {
+    #[serde(rename = "idSite", default, skip_serializing_if = "Option::is_none")]
+    pub id_site: Option<IntegerOrString>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(rename = "lastTimestamp", default, skip_serializing_if = "Option::is_none")]
+    pub last_timestamp: Option<i64>,
+}
+
+/// Settings of a site to change; fields left out stay as they are.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct InstallationSettings {
+    /// The site's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phonenumber: Option<String>,
+    #[serde(
+        rename = "noDataAlarmTimeout",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub no_data_alarm_timeout: Option<i64>,
+    /// 0 = no monitoring, 1 = alarms, 2 = alarms and warnings.
+    #[serde(
+        rename = "alarmMonitoring",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub alarm_monitoring: Option<i32>,
+    #[serde(
+        rename = "invalidVRMAuthTokenUsedInLogRequest",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub invalid_vrm_auth_token_used_in_log_request: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub geofence: Option<String>,
+    #[serde(
+        rename = "geofenceEnabled",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub geofence_enabled: Option<bool>,
+    #[serde(
+        rename = "realtimeUpdates",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub realtime_updates: Option<bool>,
+    #[serde(rename = "hasMains", default, skip_serializing_if = "Option::is_none")]
+    pub has_mains: Option<i32>,
+    #[serde(rename = "hasGenerator", default, skip_serializing_if = "Option::is_none")]
+    pub has_generator: Option<i32>,
+    #[serde(rename = "pvMax", default, skip_serializing_if = "Option::is_none")]
+    pub pv_max: Option<f64>,
 }
 
 /// `#/components/schemas/InstallationTag` in the spec.
@@ -425,12 +908,35 @@ impl std::fmt::Display for InstallationTagSource {
     }
 }
 
+/// Answer of `listInstallationUsers`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InstallationUsers {
+    pub success: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub users: Option<Vec<SiteUser>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invites: Option<Vec<SiteUser>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending: Option<Vec<serde_json::Value>>,
+    #[serde(rename = "userGroups", default, skip_serializing_if = "Option::is_none")]
+    pub user_groups: Option<Vec<serde_json::Value>>,
+    #[serde(rename = "siteGroups", default, skip_serializing_if = "Option::is_none")]
+    pub site_groups: Option<Vec<serde_json::Value>>,
+}
+
 /// A number that the server sends either as a JSON integer or as a string of digits, depending on the endpoint and its version.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum IntegerOrString {
     Integer(i64),
     String(String),
+}
+
+/// Answer of `getInverterChargerStateWidget`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InverterChargerStateWidgetResponse {
+    pub success: bool,
+    pub records: StateWidget,
 }
 
 /// Credentials for `login`.
@@ -514,6 +1020,67 @@ pub struct MeResponse {
     pub user: Option<User>,
 }
 
+/// Answer of `getMpptStateWidget`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MpptStateWidgetResponse {
+    pub success: bool,
+    pub records: StateWidget,
+}
+
+/// A number that the server sends either as a JSON number or as a string of digits.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum NumberOrString {
+    Number(f64),
+    String(String),
+}
+
+/// `#/components/schemas/OverallStatsPeriod` in the spec.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct OverallStatsPeriod {
+    /// The total of each code over the period (`false` for a code without data), or `[]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub totals: Option<OverallStatsPeriodTotals>,
+}
+
+/// The total of each code over the period (`false` for a code without data), or `[]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum OverallStatsPeriodTotals {
+    Totals(std::collections::BTreeMap<String, ScalarValue>),
+    EmptyList(EmptyList),
+}
+
+/// Answer of `getOverallStats`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OverallStatsResponse {
+    pub success: bool,
+    /// One entry per period (`today`, `week`, `month`, `year`), or `[]`.
+    pub records: OverallStatsResponseRecords,
+}
+
+/// One entry per period (`today`, `week`, `month`, `year`), or `[]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum OverallStatsResponseRecords {
+    Periods(std::collections::BTreeMap<String, OverallStatsPeriod>),
+    EmptyList(EmptyList),
+}
+
+/// Answer of `getPvInverterStatusWidget`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PvInverterStatusWidgetResponse {
+    pub success: bool,
+    pub records: SummaryWidget,
+}
+
+/// `#/components/schemas/ResetForecastsRequest` in the spec.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResetForecastsRequest {
+    /// Which forecasts to reset (1 = solar, 2 = consumption, 3 = both).
+    pub reset_type: i32,
+}
+
 /// Answer of `revokeAccessToken`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RevokeAccessTokenResponse {
@@ -528,6 +1095,60 @@ pub struct RevokeResult {
     pub removed: i32,
 }
 
+/// A value the server sends as a string, an integer, a decimal number or a boolean, depending on the attribute and the endpoint.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ScalarValue {
+    String(String),
+    Integer(i64),
+    Number(f64),
+    Boolean(bool),
+}
+
+/// Answer of `searchInstallations`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchResponse {
+    pub success: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
+    /// The matches; a list (what the server sends), or an object keyed by site (as documented).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub results: Option<SearchResponseResults>,
+}
+
+/// The matches; a list (what the server sends), or an object keyed by site (as documented).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum SearchResponseResults {
+    List(Vec<SearchResult>),
+    Map(std::collections::BTreeMap<String, SearchResult>),
+}
+
+/// `#/components/schemas/SearchResult` in the spec.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SearchResult {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site_id: Option<IntegerOrString>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site_identifier: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar_url: Option<String>,
+    /// The matched text per field; an object of lists of strings, or `[]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub highlight: Option<serde_json::Value>,
+}
+
+/// Answer of `updateSettings`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SettingsResponse {
+    pub success: bool,
+    /// The stored settings; an object, or `[]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<serde_json::Value>,
+}
+
 /// `#/components/schemas/SiteId` in the spec.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SiteId {
@@ -540,6 +1161,353 @@ pub struct SiteId {
 pub struct SiteIdResponse {
     pub success: bool,
     pub records: SiteId,
+}
+
+/// A tag of the site; an object like `InstallationTag`, or just its name.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum SiteTag {
+    InstallationTag(InstallationTag),
+    Name(String),
+}
+
+/// A user with access to the site (or invited to it).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SiteUser {
+    #[serde(rename = "idUser", default, skip_serializing_if = "Option::is_none")]
+    pub id_user: Option<IntegerOrString>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(rename = "idSite", default, skip_serializing_if = "Option::is_none")]
+    pub id_site: Option<IntegerOrString>,
+    #[serde(rename = "accessLevel", default, skip_serializing_if = "Option::is_none")]
+    pub access_level: Option<IntegerOrString>,
+    #[serde(
+        rename = "receivesAlarmNotifications",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub receives_alarm_notifications: Option<Flag>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created: Option<i64>,
+}
+
+/// Answer of `getSolarChargerSummaryWidget`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SolarChargerSummaryWidgetResponse {
+    pub success: bool,
+    pub records: SummaryWidget,
+}
+
+/// What a state widget answers (states over time, with their names).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct StateWidget {
+    /// The states over time per attribute id; an object, or `[]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<serde_json::Value>,
+    /// The name of each state per attribute id, or `[]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enums: Option<StateWidgetEnums>,
+    /// The display order of the states per attribute id; an object, or `[]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sort: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meta: Option<WidgetMeta>,
+    /// Time buckets of the states; an object, or `[]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub buckets: Option<serde_json::Value>,
+}
+
+/// The name of each state per attribute id, or `[]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum StateWidgetEnums {
+    Attributes(std::collections::BTreeMap<String, EnumLabels>),
+    EmptyList(EmptyList),
+}
+
+/// Length of one point of a statistics series.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum StatsInterval {
+    #[serde(rename = "15mins")]
+    V15mins,
+    #[serde(rename = "hours")]
+    Hours,
+    #[serde(rename = "2hours")]
+    V2hours,
+    #[serde(rename = "days")]
+    Days,
+    #[serde(rename = "weeks")]
+    Weeks,
+    #[serde(rename = "months")]
+    Months,
+    #[serde(rename = "years")]
+    Years,
+    /// A value this version of the client does not know, kept as sent.
+    #[serde(untagged)]
+    Unknown(String),
+}
+
+impl StatsInterval {
+    /// The value as it is written in JSON.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::V15mins => "15mins",
+            Self::Hours => "hours",
+            Self::V2hours => "2hours",
+            Self::Days => "days",
+            Self::Weeks => "weeks",
+            Self::Months => "months",
+            Self::Years => "years",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl std::fmt::Display for StatsInterval {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One point: `[timestamp, value]` or, for averaged series, `[timestamp, mean, min, max]`. The timestamp is in milliseconds; a value can be null.
+pub type StatsPoint = Vec<Option<f64>>;
+
+/// Answer of `getStats`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StatsResponse {
+    pub success: bool,
+    /// One series per attribute code (`bs`, `Pc`, `total_solar_yield`, ...), or `[]` when there is no code at all.
+    pub records: StatsResponseRecords,
+    /// The total of each series over the range (`false` for a code without data), or `[]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub totals: Option<StatsResponseTotals>,
+}
+
+/// One series per attribute code (`bs`, `Pc`, `total_solar_yield`, ...), or `[]` when there is no code at all.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum StatsResponseRecords {
+    Series(std::collections::BTreeMap<String, StatsSeries>),
+    EmptyList(EmptyList),
+}
+
+/// The total of each series over the range (`false` for a code without data), or `[]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum StatsResponseTotals {
+    Totals(std::collections::BTreeMap<String, ScalarValue>),
+    EmptyList(EmptyList),
+}
+
+/// The points of one code, oldest first, or `false` when the code has no data in the range. Anything else the server may send under a code is kept as JSON.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum StatsSeries {
+    Points(Vec<StatsPoint>),
+    NoData(bool),
+    Other(serde_json::Value),
+}
+
+/// Which statistics `getStats` returns.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum StatsType {
+    #[serde(rename = "venus")]
+    Venus,
+    #[serde(rename = "live_feed")]
+    LiveFeed,
+    #[serde(rename = "consumption")]
+    Consumption,
+    #[serde(rename = "solar_yield")]
+    SolarYield,
+    #[serde(rename = "kwh")]
+    Kwh,
+    #[serde(rename = "generator")]
+    Generator,
+    #[serde(rename = "generator-runtime")]
+    GeneratorRuntime,
+    #[serde(rename = "custom")]
+    Custom,
+    #[serde(rename = "forecast")]
+    Forecast,
+    /// A value this version of the client does not know, kept as sent.
+    #[serde(untagged)]
+    Unknown(String),
+}
+
+impl StatsType {
+    /// The value as it is written in JSON.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Venus => "venus",
+            Self::LiveFeed => "live_feed",
+            Self::Consumption => "consumption",
+            Self::SolarYield => "solar_yield",
+            Self::Kwh => "kwh",
+            Self::Generator => "generator",
+            Self::GeneratorRuntime => "generator-runtime",
+            Self::Custom => "custom",
+            Self::Forecast => "forecast",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl std::fmt::Display for StatsType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Answer of `getStatusWidget`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StatusWidgetResponse {
+    pub success: bool,
+    pub records: SummaryWidget,
+}
+
+/// Answer of operations that only report success; some add a `data` member with the stored values.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SuccessResponse {
+    pub success: bool,
+    /// What the server stored or changed, where it says; its shape varies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<serde_json::Value>,
+}
+
+/// What a summary or status widget answers.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SummaryWidget {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<SummaryWidgetData>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meta: Option<WidgetMeta>,
+    /// Attribute ids in the order the VRM portal shows them.
+    #[serde(rename = "attributeOrder", default, skip_serializing_if = "Option::is_none")]
+    pub attribute_order: Option<Vec<IntegerOrString>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance: Option<IntegerOrString>,
+}
+
+/// The latest values keyed by attribute id (`"51"` for the state of charge), beside `hasOldData` and `secondsAgo`; or `[]` when the site has no such device.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum SummaryWidgetData {
+    SummaryWidgetValues(SummaryWidgetValues),
+    EmptyList(EmptyList),
+}
+
+/// `#/components/schemas/SummaryWidgetValues` in the spec.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SummaryWidgetValues {
+    #[serde(rename = "hasOldData", default, skip_serializing_if = "Option::is_none")]
+    pub has_old_data: Option<Flag>,
+    /// Age of the newest value; an object with `value` (seconds) and its text.
+    #[serde(rename = "secondsAgo", default, skip_serializing_if = "Option::is_none")]
+    pub seconds_ago: Option<serde_json::Value>,
+    /// Properties beyond those named above.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, WidgetDataEntry>,
+}
+
+/// A device of the site. The GX device (`name: Gateway`) carries the connection fields (`remoteOnLan`, `autoUpdate`, `vncStatus`, ...); the others carry `instance` and `idDeviceType`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SystemDevice {
+    /// Kind of device (`Gateway`, `Battery Monitor`, `Solar Charger`, `Tank`, ...).
+    pub name: String,
+    #[serde(rename = "customName", default, skip_serializing_if = "Option::is_none")]
+    pub custom_name: Option<String>,
+    #[serde(rename = "productCode", default, skip_serializing_if = "Option::is_none")]
+    pub product_code: Option<String>,
+    #[serde(rename = "productName", default, skip_serializing_if = "Option::is_none")]
+    pub product_name: Option<String>,
+    #[serde(rename = "productId", default, skip_serializing_if = "Option::is_none")]
+    pub product_id: Option<String>,
+    #[serde(rename = "idSite", default, skip_serializing_if = "Option::is_none")]
+    pub id_site: Option<i64>,
+    #[serde(
+        rename = "firmwareVersion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub firmware_version: Option<String>,
+    #[serde(rename = "lastConnection", default, skip_serializing_if = "Option::is_none")]
+    pub last_connection: Option<IntegerOrString>,
+    /// CSS classes of the device's icon in the VRM portal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub class: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance: Option<IntegerOrString>,
+    #[serde(rename = "idDeviceType", default, skip_serializing_if = "Option::is_none")]
+    pub id_device_type: Option<i64>,
+    #[serde(
+        rename = "loggingInterval",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub logging_interval: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identifier: Option<String>,
+    #[serde(
+        rename = "lastPowerUpOrRestart",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub last_power_up_or_restart: Option<i64>,
+    #[serde(rename = "remoteOnLan", default, skip_serializing_if = "Option::is_none")]
+    pub remote_on_lan: Option<String>,
+    #[serde(rename = "autoUpdate", default, skip_serializing_if = "Option::is_none")]
+    pub auto_update: Option<String>,
+    #[serde(rename = "updateTo", default, skip_serializing_if = "Option::is_none")]
+    pub update_to: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vmc: Option<String>,
+    /// VE.Bus system details (units per phase); an object, seen only on VE.Bus devices.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vid: Option<serde_json::Value>,
+    /// Device settings; an object, or `[]` when there are none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settings: Option<serde_json::Value>,
+}
+
+/// `#/components/schemas/SystemOverview` in the spec.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SystemOverview {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub devices: Option<Vec<SystemDevice>>,
+}
+
+/// Answer of `getSystemOverview`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SystemOverviewResponse {
+    pub success: bool,
+    pub records: SystemOverview,
+}
+
+/// Answer of `listTags`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TagList {
+    pub success: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<SiteTag>>,
+}
+
+/// `#/components/schemas/TagRequest` in the spec.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TagRequest {
+    /// The tag's text.
+    pub tag: String,
+}
+
+/// Answer of `getTankSummaryWidget`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TankSummaryWidgetResponse {
+    pub success: bool,
+    pub records: SummaryWidget,
 }
 
 /// Basic information about a VRM user.
@@ -560,6 +1528,13 @@ pub struct User {
     /// Id of the access token used for this request; null when signed in with a JWT. Seen as null or an integer.
     #[serde(rename = "idAccessToken", default, skip_serializing_if = "Option::is_none")]
     pub id_access_token: Option<serde_json::Value>,
+}
+
+/// Answer of `getVeBusStateWidget`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VeBusStateWidgetResponse {
+    pub success: bool,
+    pub records: StateWidget,
 }
 
 /// What the user may see and do on the site.
@@ -595,10 +1570,109 @@ pub struct ViewPermissions {
     pub dess_config: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dess_view: Option<bool>,
-    #[serde(rename = "canAlterInstallation", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "canAlterInstallation",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub can_alter_installation: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub can_see_group_and_team_members: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub support_concurrent_firmware_updates: Option<bool>,
+}
+
+/// How to show one attribute of a widget.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct WidgetAttributeMeta {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// A printf-style format of the bare value (`%.2F`).
+    #[serde(
+        rename = "formatValueOnly",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub format_value_only: Option<String>,
+    /// A printf-style format with the unit (`%.2F V`).
+    #[serde(rename = "formatWithUnit", default, skip_serializing_if = "Option::is_none")]
+    pub format_with_unit: Option<String>,
+    #[serde(rename = "axisGroup", default, skip_serializing_if = "Option::is_none")]
+    pub axis_group: Option<String>,
+}
+
+/// One member of a summary widget's `data`; a value object, or anything else kept as JSON.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum WidgetDataEntry {
+    WidgetValue(WidgetValue),
+    Other(serde_json::Value),
+}
+
+/// Display details per attribute id, or `[]` when there are none.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum WidgetMeta {
+    Attributes(std::collections::BTreeMap<String, WidgetAttributeMeta>),
+    EmptyList(EmptyList),
+}
+
+/// The latest value of one attribute in a summary widget. Numbers may arrive as strings; `nameEnum` is the state's name, or a number for some attributes.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct WidgetValue {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    #[serde(
+        rename = "idDataAttribute",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub id_data_attribute: Option<IntegerOrString>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance: Option<IntegerOrString>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<ScalarValue>,
+    #[serde(rename = "valueFloat", default, skip_serializing_if = "Option::is_none")]
+    pub value_float: Option<NumberOrString>,
+    #[serde(rename = "valueString", default, skip_serializing_if = "Option::is_none")]
+    pub value_string: Option<String>,
+    #[serde(
+        rename = "valueFormattedValueOnly",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub value_formatted_value_only: Option<String>,
+    #[serde(
+        rename = "valueFormattedWithUnit",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub value_formatted_with_unit: Option<String>,
+    #[serde(rename = "nameEnum", default, skip_serializing_if = "Option::is_none")]
+    pub name_enum: Option<ScalarValue>,
+    #[serde(rename = "valueEnum", default, skip_serializing_if = "Option::is_none")]
+    pub value_enum: Option<IntegerOrString>,
+    #[serde(rename = "dataType", default, skip_serializing_if = "Option::is_none")]
+    pub data_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<IntegerOrString>,
+    /// Age of the value; a number of seconds or an object with the value and its text.
+    #[serde(rename = "secondsAgo", default, skip_serializing_if = "Option::is_none")]
+    pub seconds_ago: Option<serde_json::Value>,
+    #[serde(rename = "hasOldData", default, skip_serializing_if = "Option::is_none")]
+    pub has_old_data: Option<Flag>,
+    #[serde(rename = "isValid", default, skip_serializing_if = "Option::is_none")]
+    pub is_valid: Option<Flag>,
+    #[serde(
+        rename = "dbusServiceType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub dbus_service_type: Option<String>,
+    #[serde(rename = "dbusPath", default, skip_serializing_if = "Option::is_none")]
+    pub dbus_path: Option<String>,
 }

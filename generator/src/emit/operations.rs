@@ -294,7 +294,7 @@ fn method_docs(api: &Api, op: &Operation, crate_ident: &str) -> (String, String)
             let how = if param.required {
                 "required".to_owned()
             } else {
-                format!("optional: `.{}(..)`", param.name)
+                format!("optional: `.{}(..)`", crate::naming::escape(&param.name))
             };
             text.push_str(&format!(
                 "- `{}` ({}, {how})",
