@@ -913,7 +913,7 @@ async fn secrets_appear_in_no_debug_output() {
 mod example;
 
 #[tokio::test]
-async fn the_example_logs_in_and_lists_installations() {
+async fn the_example_lists_installations_then_the_battery_and_todays_solar_yield_of_a_site() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/auth/login"))
@@ -930,17 +930,94 @@ async fn the_example_logs_in_and_lists_installations() {
         .expect(1)
         .mount(&server)
         .await;
-    let lines = example::run(&server.uri(), "jane@example.com", "pw")
+    // The live feed: a `bs` series whose newest point has no value yet.
+    Mock::given(method("GET"))
+        .and(path("/installations/400100/stats"))
+        .and(wiremock::matchers::query_param("type", "live_feed"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "success": true,
+            "records": {"bs": [[1776512315000_i64, 86.9, 86.5, 87.2], [1776513215000_i64, 87.5, 87.1, 87.9],
+                               [1776514115000_i64, null, null, null]]},
+            "totals": {"bs": 87.2}
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    // The day's energy: solar to battery, consumers and grid (this one as a string),
+    // and a grid code with no data.
+    Mock::given(method("GET"))
+        .and(path("/installations/400100/stats"))
+        .and(wiremock::matchers::query_param("type", "kwh"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "success": true,
+            "records": {"Pb": [[1776470400000_i64, 4.5]], "Pc": [[1776470400000_i64, 6.25]],
+                        "Pg": [[1776470400000_i64, 1.5]], "Gc": false},
+            "totals": {"Pb": 4.5, "Pc": 6.25, "Pg": "1.5", "Gc": false}
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let lines = example::run(&server.uri(), "jane@example.com", "pw", None)
         .await
         .expect("example runs");
-    assert_eq!(lines.len(), 5, "{lines:#?}");
+    assert_eq!(lines.len(), 6, "five sites and the summary: {lines:#?}");
     assert!(lines[0].starts_with("400100"), "{lines:#?}");
     assert!(lines[0].contains("Farmhouse Nijmegen"), "{lines:#?}");
-    assert!(lines[0].contains("87.5"), "battery SOC shown: {lines:#?}");
-    let login = &requests(&server).await[0];
     assert_eq!(
-        json_body(login),
+        lines[5], "site 400100: battery 87.5 % now, solar yield today 12.25 kWh",
+        "{lines:#?}"
+    );
+    let all = requests(&server).await;
+    assert_eq!(
+        json_body(&all[0]),
         json!({"username": "jane@example.com", "password": "pw"})
+    );
+    let live = all[2].url.query().expect("a query");
+    assert!(
+        live.contains("attributeCodes[]=bs") && live.contains("interval=15mins"),
+        "{live}"
+    );
+    // Today starts at midnight at the site (UTC+2 for this one).
+    let day = all[3].url.query_pairs().find(|(k, _)| k == "start").expect("start").1;
+    let start: i64 = day.parse().expect("a number");
+    assert_eq!((start + 7200) % 86_400, 0, "midnight at the site: {start}");
+}
+
+#[tokio::test]
+async fn the_example_picks_the_site_it_is_given() {
+    let server = MockServer::start().await;
+    answer(
+        &server,
+        "POST",
+        "/auth/login",
+        200,
+        json!({"token": "jwt", "idUser": 9001, "verification_mode": "password", "verification_sent": false}),
+    )
+    .await;
+    answer(
+        &server,
+        "GET",
+        "/users/9001/installations",
+        200,
+        installations_fixture(),
+    )
+    .await;
+    let second = installations_fixture()["records"][1]["idSite"].as_i64().expect("an id");
+    // No data at all: the PHP server sends empty lists for the maps.
+    answer(
+        &server,
+        "GET",
+        &format!("/installations/{second}/stats"),
+        200,
+        json!({"success": true, "records": [], "totals": []}),
+    )
+    .await;
+    let lines = example::run(&server.uri(), "jane@example.com", "pw", Some(second))
+        .await
+        .expect("example runs");
+    assert_eq!(
+        lines.last().map(String::as_str),
+        Some(format!("site {second}: battery unknown now, solar yield today unknown").as_str())
     );
 }
 
@@ -955,7 +1032,7 @@ async fn the_example_reports_a_refused_login() {
         json!({"success": false, "errors": "Incorrect username or password", "error_code": "invalid_credentials"}),
     )
     .await;
-    let error = example::run(&server.uri(), "jane@example.com", "wrong")
+    let error = example::run(&server.uri(), "jane@example.com", "wrong", None)
         .await
         .expect_err("refused");
     assert!(error.to_string().contains("401"), "{error}");
