@@ -29,6 +29,7 @@
 #![allow(
     clippy::doc_lazy_continuation,
     clippy::doc_overindented_list_items,
+    clippy::large_enum_variant,
     clippy::too_many_arguments
 )]
 mod client;
