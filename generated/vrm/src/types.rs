@@ -144,7 +144,7 @@ pub struct BatterySummaryWidgetResponse {
     pub records: SummaryWidget,
 }
 
-/// `#/components/schemas/ClearAlarmRequest` in the spec.
+/// Which active alarm `clearAlarm` clears.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClearAlarmRequest {
     /// Id of the active alarm to clear.
@@ -183,7 +183,7 @@ impl std::fmt::Debug for CreatedAccessToken {
     }
 }
 
-/// `#/components/schemas/Currency` in the spec.
+/// The currency of a site's energy prices.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Currency {
     #[serde(rename = "idCurrency", default, skip_serializing_if = "Option::is_none")]
@@ -328,7 +328,7 @@ pub struct DiagnosticsResponse {
     pub num_records: Option<i64>,
 }
 
-/// `#/paths/~1installations~1{idSite}~1data-download/get/parameters/4/schema` in the spec.
+/// The file format of `downloadData`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum DownloadDataFormat {
     #[serde(rename = "csv")]
@@ -540,7 +540,7 @@ impl std::fmt::Display for ExtendedAttributeDataType {
     }
 }
 
-/// `#/components/schemas/FavoriteRequest` in the spec.
+/// The favourite mark `setFavorite` sets.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FavoriteRequest {
     /// 1 to mark the site as a favourite, 0 to remove the mark.
@@ -862,7 +862,7 @@ pub struct InstallationSettings {
     pub pv_max: Option<f64>,
 }
 
-/// `#/components/schemas/InstallationTag` in the spec.
+/// A tag of a site.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InstallationTag {
     #[serde(rename = "idTag")]
@@ -1035,7 +1035,7 @@ pub enum NumberOrString {
     String(String),
 }
 
-/// `#/components/schemas/OverallStatsPeriod` in the spec.
+/// The totals of one period (`today`, `week`, `month` or `year`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct OverallStatsPeriod {
     /// The total of each code over the period (`false` for a code without data), or `[]`.
@@ -1074,7 +1074,7 @@ pub struct PvInverterStatusWidgetResponse {
     pub records: SummaryWidget,
 }
 
-/// `#/components/schemas/ResetForecastsRequest` in the spec.
+/// Which forecasts `resetForecasts` discards.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ResetForecastsRequest {
     /// Which forecasts to reset (1 = solar, 2 = consumption, 3 = both).
@@ -1088,7 +1088,7 @@ pub struct RevokeAccessTokenResponse {
     pub data: RevokeResult,
 }
 
-/// `#/components/schemas/RevokeResult` in the spec.
+/// What `revokeAccessToken` removed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RevokeResult {
     /// Number of tokens revoked.
@@ -1124,7 +1124,7 @@ pub enum SearchResponseResults {
     Map(std::collections::BTreeMap<String, SearchResult>),
 }
 
-/// `#/components/schemas/SearchResult` in the spec.
+/// One site that matches a search.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SearchResult {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1149,7 +1149,7 @@ pub struct SettingsResponse {
     pub data: Option<serde_json::Value>,
 }
 
-/// `#/components/schemas/SiteId` in the spec.
+/// The id of a site.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SiteId {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1401,7 +1401,7 @@ pub enum SummaryWidgetData {
     EmptyList(EmptyList),
 }
 
-/// `#/components/schemas/SummaryWidgetValues` in the spec.
+/// A summary widget's values, one member per attribute id, beside the age of the data.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SummaryWidgetValues {
     #[serde(rename = "hasOldData", default, skip_serializing_if = "Option::is_none")]
@@ -1474,7 +1474,7 @@ pub struct SystemDevice {
     pub settings: Option<serde_json::Value>,
 }
 
-/// `#/components/schemas/SystemOverview` in the spec.
+/// The devices of a site.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SystemOverview {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1496,7 +1496,7 @@ pub struct TagList {
     pub tags: Option<Vec<SiteTag>>,
 }
 
-/// `#/components/schemas/TagRequest` in the spec.
+/// The tag `addTag` adds or `removeTag` removes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TagRequest {
     /// The tag's text.
