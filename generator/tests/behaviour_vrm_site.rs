@@ -1126,6 +1126,42 @@ async fn quirk_a_graph_without_points_has_empty_lists_for_its_maps() {
 }
 
 #[tokio::test]
+async fn quirk_a_widget_whose_records_are_an_empty_list() {
+    let server = MockServer::start().await;
+    answer(
+        &server,
+        "GET",
+        &site("widgets/BatterySummary"),
+        json!({"success": true, "records": []}),
+    )
+    .await;
+    let summary = client(&server)
+        .get_battery_summary_widget(SITE)
+        .await
+        .expect("decodes")
+        .records;
+    assert_eq!(summary.data, None);
+    assert_eq!(summary.meta, None);
+}
+
+#[tokio::test]
+async fn quirk_graph_points_of_another_shape_are_kept_as_json() {
+    let server = MockServer::start().await;
+    answer(
+        &server,
+        "GET",
+        &site("widgets/Graph"),
+        json!({"success": true, "records": {"data": {"143": [[1776512315, "13.39"]]}, "meta": []}}),
+    )
+    .await;
+    let graph = client(&server).get_graph_widget(SITE).await.expect("decodes");
+    assert_eq!(
+        graph.records.data,
+        Some(GraphWidgetData::Other(json!({"143": [[1776512315, "13.39"]]})))
+    );
+}
+
+#[tokio::test]
 async fn battery_summary_widget_gives_the_state_of_charge_by_attribute_id() {
     let server = MockServer::start().await;
     answer(

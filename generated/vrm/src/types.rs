@@ -588,7 +588,7 @@ pub struct GpsWidgetResponse {
 /// What the graph widget answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct GraphWidget {
-    /// The points per attribute id, or `[]` when there are none.
+    /// The points per attribute id, or `[]` when there are none; anything else the server may send is kept as JSON.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<GraphWidgetData>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -597,12 +597,13 @@ pub struct GraphWidget {
     pub instance: Option<IntegerOrString>,
 }
 
-/// The points per attribute id, or `[]` when there are none.
+/// The points per attribute id, or `[]` when there are none; anything else the server may send is kept as JSON.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum GraphWidgetData {
     Series(std::collections::BTreeMap<String, Vec<StatsPoint>>),
     EmptyList(EmptyList),
+    Other(serde_json::Value),
 }
 
 /// Answer of `getGraphWidget`.
