@@ -1,0 +1,119 @@
+//! `openapi-rust-gen`: an OpenAPI 3.0 spec in, a Rust client crate out.
+//!
+//! The command line around [`generator::files`], which does the reading,
+//! writing and checking (`cargo xtask codegen` goes through it too).
+
+use clap::Parser;
+use generator::Runtime;
+use generator::files::{self, Job};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Generate a typed async Rust client crate from an OpenAPI 3.0 spec.
+///
+/// Writes the crate (Cargo.toml, README.md, src/) into --out, replacing only
+/// files it wrote before. Warnings (what was skipped or repaired, with the
+/// JSON pointer of its place in the spec) go to stderr.
+///
+/// Exit status: 0 the crate was written (or, with --check, is up to date);
+/// 1 with --check, the crate is stale (the files are listed); 2 an error:
+/// bad arguments, a spec that cannot be read or generated, or files that
+/// cannot be written.
+#[derive(Debug, Parser)]
+#[command(name = "openapi-rust-gen", version, max_term_width = 100)]
+struct Cli {
+    /// The OpenAPI 3.0 document (YAML or JSON).
+    spec: PathBuf,
+
+    /// The folder of the crate to write (created if missing).
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+
+    /// The crate's package name [default: the spec's file name and
+    /// `-client`: `pet-store.yaml` -> `pet-store-client`].
+    #[arg(long, value_name = "NAME", value_parser = package_name)]
+    name: Option<String>,
+
+    /// Where the crate gets its runtime (`client-runtime`: HTTP, credentials,
+    /// retries, errors) from:
+    /// `vendored` (its source is copied into src/runtime/, so the crate
+    /// depends only on crates.io crates; the default outside this
+    /// generator's repository),
+    /// `path=REL` (a path relative to the crate; inside the generator's
+    /// repository the default is the path to its generator/runtime),
+    /// `git=URL[,rev=REV]` (the generator's repository, or a fork),
+    /// `version=X` (a published client-runtime).
+    #[arg(long, value_name = "RUNTIME")]
+    runtime: Option<Runtime>,
+
+    /// Write nothing; exit with status 1, listing the files, when the crate
+    /// in --out is not exactly what the spec gives.
+    #[arg(long)]
+    check: bool,
+}
+
+/// A Cargo package name: letters, digits, `-` and `_`, not starting with a digit.
+fn package_name(name: &str) -> Result<String, String> {
+    let valid = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if valid {
+        Ok(name.to_owned())
+    } else {
+        Err("a package name is ASCII letters, digits, `-` and `_`, and starts with a letter".to_owned())
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(&cli) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: &Cli) -> Result<ExitCode, files::Error> {
+    let mut job = Job::new(&cli.spec, &cli.out)?;
+    if let Some(name) = &cli.name {
+        job.options.crate_name = name.clone();
+    }
+    if let Some(runtime) = &cli.runtime {
+        job.options.runtime = runtime.clone();
+    }
+    let generated = files::generate(&job)?;
+    for warning in &generated.warnings {
+        eprintln!("warning: {}: {warning}", cli.spec.display());
+    }
+    if cli.check {
+        let stale = files::stale(&cli.out, &generated)?;
+        if stale.is_empty() {
+            return Ok(ExitCode::SUCCESS);
+        }
+        eprintln!(
+            "{} is not what {} gives; run without --check to regenerate it:",
+            cli.out.display(),
+            cli.spec.display()
+        );
+        for file in stale {
+            eprintln!("  {file}");
+        }
+        return Ok(ExitCode::from(1));
+    }
+    files::write(&cli.out, &generated)?;
+    println!(
+        "{}: {} operations, {} types -> {} ({})",
+        cli.spec.display(),
+        generated.operations,
+        generated.types,
+        cli.out.display(),
+        match &job.options.runtime {
+            Runtime::Vendored => "runtime vendored".to_owned(),
+            Runtime::Path(path) => format!("runtime at {path}"),
+            Runtime::Git { url, .. } => format!("runtime from {url}"),
+            Runtime::Version(version) => format!("client-runtime {version}"),
+        }
+    );
+    Ok(ExitCode::SUCCESS)
+}
