@@ -130,7 +130,7 @@ pub(crate) fn render(api: &Api, options: &Options) -> Result<Vec<(String, String
         version => &options.version,
         generated_by => &options.generated_by,
         spec_path => spec_path,
-        spec_link => spec_link(&options.crate_dir, spec_path),
+        spec_link => spec_link(&options.crate_dir, &options.spec_path),
         runtime => runtime,
         runtime_kind => runtime_kind,
         runtime_source => runtime_source,
