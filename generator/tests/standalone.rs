@@ -448,3 +448,88 @@ fn git_runtime_crate_builds_after_a_move() {
     // Cargo does not fetch git dependencies offline, even from a local folder.
     check(&client, false);
 }
+
+/// `git=` without a revision and `version=`: what `Cargo.toml` says.
+#[test]
+fn runtime_choices_in_the_manifest() {
+    let manifest = |runtime: &str| {
+        let options = generator::Options {
+            runtime: runtime.parse().unwrap(),
+            ..generator::Options::new("plant-shop-client")
+        };
+        let generated = generator::generate(SPEC, &options).unwrap();
+        assert!(!generated.files.contains_key("src/runtime/mod.rs"), "{runtime}");
+        generated.files["Cargo.toml"].clone()
+    };
+    let git = manifest("git=https://example.org/generator.git");
+    assert!(
+        git.contains("client-runtime = { git = \"https://example.org/generator.git\" }\n"),
+        "{git}"
+    );
+    assert!(git.contains("publish = false"), "{git}");
+    let version = manifest("version=0.3");
+    assert!(version.contains("client-runtime = \"0.3\"\n"), "{version}");
+    assert!(!version.contains("publish = false"), "{version}");
+    for bad in ["", "vendor", "path=", "git=", "git=u,rev=", "version=", "path=C:\\rt"] {
+        assert!(bad.parse::<generator::Runtime>().is_err(), "{bad:?} parsed");
+    }
+}
+
+/// The core of the library reads and writes no files: only the edge
+/// (`files.rs`) and the command (`main.rs`) do.
+#[test]
+fn the_core_does_no_file_io() {
+    let src = workspace().join("generator/src");
+    for file in files(&src) {
+        if file == "files.rs" || file == "main.rs" {
+            continue;
+        }
+        let text = read(src.join(&file));
+        for io in ["std::fs", "fs::", "File::", "std::env", "std::process"] {
+            assert!(
+                !text.contains(io),
+                "generator/src/{file} uses {io}: only files.rs and main.rs touch the system"
+            );
+        }
+    }
+}
+
+/// The build-script layout with the runtime vendored: the files a build
+/// script writes into `OUT_DIR`, included by a crate's `lib.rs`, compile
+/// with no warnings (the runtime module found beside the included root).
+#[test]
+fn build_script_layout_with_vendored_runtime_compiles() {
+    let tmp = TempDir::new("build-layout");
+    let package = tmp.0.join("shop");
+    let options = generator::Options {
+        layout: generator::Layout::BuildScript,
+        generated_by: "build.rs".to_owned(),
+        ..generator::Options::new("shop")
+    };
+    let generated = generator::generate(SPEC, &options).unwrap();
+    assert!(!generated.files.contains_key("Cargo.toml"));
+    for (path, text) in &generated.files {
+        let file = package.join("generated").join(path.strip_prefix("src/").unwrap());
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(file, text).unwrap();
+    }
+    // As a package that vendors the runtime lists its dependencies.
+    let vendored = generator::generate(SPEC, &generator::Options::new("shop")).unwrap();
+    let dependencies = vendored.files["Cargo.toml"]
+        .split("[dependencies]")
+        .nth(1)
+        .unwrap()
+        .to_owned();
+    std::fs::write(
+        package.join("Cargo.toml"),
+        format!("[package]\nname = \"shop\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[dependencies]{dependencies}"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(package.join("src")).unwrap();
+    std::fs::write(
+        package.join("src/lib.rs"),
+        "//! A crate around an included client.\ninclude!(\"../generated/lib.rs\");\n",
+    )
+    .unwrap();
+    check(&package, true);
+}

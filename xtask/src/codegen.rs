@@ -4,7 +4,7 @@
 //! `openapi-rust-gen` runs; this file only knows this repository's layout.
 
 use generator::files::{self, Job};
-use generator::{Generated, Runtime};
+use generator::{Generated, Options, Runtime};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -71,20 +71,26 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
 /// path (`generated/` is the same wherever the repository is).
 pub(crate) fn job(crate_name: &str, spec: &Path, out: &Path) -> Result<Job, String> {
     let root = crate::root();
-    let mut job = Job::new(spec, out).map_err(|e| e.to_string())?;
-    job.options.crate_name = crate_name.to_owned();
-    job.options.generated_by = "cargo xtask codegen".to_owned();
-    if let Ok(relative) = spec.strip_prefix(&root) {
-        job.options.spec_path = relative.to_string_lossy().replace('\\', "/");
-    }
-    if let Ok(relative) = out.strip_prefix(&root) {
-        job.options.crate_dir = relative.to_string_lossy().replace('\\', "/");
-    }
+    let relative = |path: &Path| {
+        path.strip_prefix(&root)
+            .unwrap_or(path)
+            .to_string_lossy()
+            .replace('\\', "/")
+    };
+    let mut options = Options::new(crate_name);
+    options.spec_path = relative(spec);
+    options.crate_dir = relative(out);
+    options.generated_by = "cargo xtask codegen".to_owned();
     // Inside the repository: the shared runtime crate, by its relative path.
-    if !matches!(job.options.runtime, Runtime::Path(_)) {
+    options.runtime = files::default_runtime(out);
+    if !matches!(options.runtime, Runtime::Path(_)) {
         return Err(format!("{}: not inside this repository", out.display()));
     }
-    Ok(job)
+    Ok(Job {
+        spec: spec.to_path_buf(),
+        out: out.to_path_buf(),
+        options,
+    })
 }
 
 /// `specs/<name>.yaml` → `generated/<name>`, crate `<name>-client`.
