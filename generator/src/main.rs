@@ -12,15 +12,17 @@ use std::process::ExitCode;
 /// Generate a typed async Rust client crate from an OpenAPI 3.0 spec.
 ///
 /// Writes the crate (Cargo.toml, README.md, src/) into --out, replacing only
-/// files it wrote before. Warnings (what was skipped or repaired, with the
-/// JSON pointer of its place in the spec) go to stderr.
+/// files it wrote before (and removing only stale files under src/).
+/// Warnings (what was skipped or repaired, with the JSON pointer of its
+/// place in the spec) go to stderr.
 ///
-/// Exit status: 0 the crate was written (or, with --check, is up to date);
-/// 1 with --check, the crate is stale (the files are listed); 2 an error:
-/// bad arguments, a spec that cannot be read or generated, or files that
-/// cannot be written.
+/// Exit status:
+///   0  the crate was written (with --check: it is up to date)
+///   1  with --check: the crate is stale (the files are listed)
+///   2  an error: bad arguments, a spec that cannot be read or generated,
+///      or files that cannot be written
 #[derive(Debug, Parser)]
-#[command(name = "openapi-rust-gen", version, max_term_width = 100)]
+#[command(name = "openapi-rust-gen", version, verbatim_doc_comment)]
 struct Cli {
     /// The OpenAPI 3.0 document (YAML or JSON).
     spec: PathBuf,
@@ -29,25 +31,23 @@ struct Cli {
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
 
-    /// The crate's package name [default: the spec's file name and
-    /// `-client`: `pet-store.yaml` -> `pet-store-client`].
+    /// The crate's package name [default: pet-store.yaml -> pet-store-client]
     #[arg(long, value_name = "NAME", value_parser = package_name)]
     name: Option<String>,
 
-    /// Where the crate gets its runtime (`client-runtime`: HTTP, credentials,
-    /// retries, errors) from:
-    /// `vendored` (its source is copied into src/runtime/, so the crate
-    /// depends only on crates.io crates; the default outside this
-    /// generator's repository),
-    /// `path=REL` (a path relative to the crate; inside the generator's
-    /// repository the default is the path to its generator/runtime),
-    /// `git=URL[,rev=REV]` (the generator's repository, or a fork),
-    /// `version=X` (a published client-runtime).
-    #[arg(long, value_name = "RUNTIME")]
+    /// Where the crate gets its runtime (client-runtime: HTTP, credentials, retries, errors)
+    ///
+    ///   vendored           its source, copied into src/runtime/: the crate then
+    ///                      depends only on crates from crates.io (the default
+    ///                      outside the generator's repository)
+    ///   path=REL           a path relative to the crate (the default inside the
+    ///                      generator's repository: the path to generator/runtime)
+    ///   git=URL[,rev=REV]  the generator's repository, or a fork, from git
+    ///   version=X          a published client-runtime
+    #[arg(long, value_name = "RUNTIME", verbatim_doc_comment)]
     runtime: Option<Runtime>,
 
-    /// Write nothing; exit with status 1, listing the files, when the crate
-    /// in --out is not exactly what the spec gives.
+    /// Write nothing; exit 1, listing the files, if --out is not what the spec gives
     #[arg(long)]
     check: bool,
 }

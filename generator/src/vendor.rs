@@ -90,23 +90,30 @@ pub(crate) fn package_version() -> Result<String, Error> {
 /// `crate::runtime`.
 fn as_module(source: &str) -> Result<String, Error> {
     let mut out = String::with_capacity(source.len() + 256);
-    let mut macros = Vec::new();
+    // The exported macro being copied: re-exported after its closing `}`
+    // (a top-level item, rustfmt-formatted, closes at the start of a line).
+    let mut open_macro: Option<String> = None;
     let mut lines = source.lines().peekable();
     while let Some(line) = lines.next() {
         if line.trim() == "#[macro_export]" {
             let name = lines
                 .peek()
-                .and_then(|next| next.trim().strip_prefix("macro_rules!"))
+                .and_then(|next| next.strip_prefix("macro_rules!"))
                 .map(|rest| rest.trim().trim_end_matches('{').trim().to_owned())
                 .ok_or_else(|| internal("runtime: `#[macro_export]` not followed by `macro_rules!`".to_owned()))?;
-            macros.push(name);
+            open_macro = Some(name);
             continue;
         }
         out.push_str(&crate_paths(line));
         out.push('\n');
+        if line == "}"
+            && let Some(name) = open_macro.take()
+        {
+            out.push_str(&format!("#[allow(unused_imports)]\npub(crate) use {name};\n"));
+        }
     }
-    for name in macros {
-        out.push_str(&format!("\n#[allow(unused_imports)]\npub(crate) use {name};\n"));
+    if let Some(name) = open_macro {
+        return Err(internal(format!("runtime: the end of `macro_rules! {name}` not found")));
     }
     Ok(out)
 }
@@ -149,10 +156,15 @@ mod tests {
 
     #[test]
     fn exported_macros_become_crate_local() {
-        let module = as_module("#[macro_export]\nmacro_rules! settings {\n    () => { $crate::X };\n}\n").unwrap();
-        assert!(!module.contains("macro_export"), "{module}");
-        assert!(module.contains("$crate::runtime::X"), "{module}");
-        assert!(module.contains("pub(crate) use settings;"), "{module}");
+        let source =
+            "#[macro_export]\nmacro_rules! settings {\n    () => {\n        $crate::X\n    };\n}\n\nmod tests {}\n";
+        let module = as_module(source).unwrap();
+        assert_eq!(
+            module,
+            "macro_rules! settings {\n    () => {\n        $crate::runtime::X\n    };\n}\n\
+             #[allow(unused_imports)]\npub(crate) use settings;\n\nmod tests {}\n"
+        );
+        assert!(as_module("#[macro_export]\nmacro_rules! open {\n").is_err());
     }
 
     #[test]

@@ -335,7 +335,7 @@ fn cargo(crate_dir: &Path, args: &[&str], offline: bool) -> String {
         .env("CARGO_TERM_COLOR", "never")
         .env_remove("RUSTFLAGS");
     if offline {
-        command.arg("--offline");
+        command.env("CARGO_NET_OFFLINE", "true");
     }
     let output = command.output().unwrap();
     let stderr = text(&output.stderr);
@@ -375,6 +375,12 @@ fn vendored_crate_builds_after_a_move_and_packages() {
     let manifest = read(client.join("Cargo.toml"));
     assert!(!manifest.contains("client-runtime ="), "{manifest}");
     check(&client, true);
+    // Clippy-clean, the vendored runtime's own unit tests included.
+    cargo(
+        &client,
+        &["clippy", "--all-targets", "--quiet", "--", "-D", "warnings"],
+        true,
+    );
     cargo(&client, &["package", "--no-verify", "--quiet", "--allow-dirty"], true);
     let package = std::fs::read_dir(std::path::Path::new(&workspace().join("target/standalone/package")))
         .unwrap()
