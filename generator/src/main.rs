@@ -102,6 +102,14 @@ fn run(cli: &Cli) -> Result<ExitCode, files::Error> {
         return Ok(ExitCode::from(1));
     }
     files::write(&cli.out, &generated)?;
+    if let Runtime::Path(path) = &job.options.runtime
+        && !cli.out.join(path).join("Cargo.toml").is_file()
+    {
+        eprintln!(
+            "warning: --runtime path={path}: no Cargo.toml at {}; the crate will not build until the runtime is there",
+            cli.out.join(path).display()
+        );
+    }
     println!(
         "{}: {} operations, {} types -> {} ({})",
         cli.spec.display(),

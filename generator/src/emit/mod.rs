@@ -1,6 +1,7 @@
 //! Emission: the model to Rust tokens (`quote`), formatted (`prettyplease`),
 //! plus the non-Rust files from `templates/`. The runtime is a crate of its
-//! own (`generator/runtime`) that the generated crates depend on.
+//! own (`generator/runtime`) that the generated crates depend on, or, with
+//! `Runtime::Vendored`, its source as their module `runtime` (`vendor.rs`).
 //!
 //! - `types.rs`: the `types` module (one item per `TypeDef`).
 //! - `operations.rs`: one method and request builder per operation.
