@@ -13,10 +13,9 @@ use std::time::Duration;
 
 fn options() -> Options {
     Options {
-        crate_name: "bench-client".to_owned(),
-        version: "0.1.0".to_owned(),
         spec_path: "bench.yaml".to_owned(),
-        runtime_path: "../../generator/runtime".to_owned(),
+        runtime: generator::Runtime::Path("../../generator/runtime".to_owned()),
+        ..Options::new("bench-client")
     }
 }
 

@@ -4,10 +4,9 @@ use generator::{Error, Options, generate};
 
 fn try_generate(spec: &str) -> Result<generator::Generated, Error> {
     let options = Options {
-        crate_name: "t-client".to_owned(),
-        version: "0.1.0".to_owned(),
         spec_path: "t.yaml".to_owned(),
-        runtime_path: "../../generator/runtime".to_owned(),
+        runtime: generator::Runtime::Path("../../generator/runtime".to_owned()),
+        ..Options::new("t-client")
     };
     generate(spec, &options)
 }

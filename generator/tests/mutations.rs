@@ -14,10 +14,9 @@ use std::sync::OnceLock;
 
 fn options() -> Options {
     Options {
-        crate_name: "mutant-client".to_owned(),
-        version: "0.1.0".to_owned(),
         spec_path: "mutant.json".to_owned(),
-        runtime_path: "../../generator/runtime".to_owned(),
+        runtime: generator::Runtime::Path("../../generator/runtime".to_owned()),
+        ..Options::new("mutant-client")
     }
 }
 

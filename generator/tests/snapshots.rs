@@ -1,15 +1,17 @@
 //! Snapshots pin the generator's output: a change to the generator shows up
 //! as a snapshot diff in review (`cargo insta review`).
 
-use generator::{Options, generate};
+use generator::{Options, Runtime, generate};
 use std::path::Path;
 
 fn options(name: &str, spec_path: &str) -> Options {
+    // As `cargo xtask codegen` generates a crate in `generated/<name>`.
     Options {
-        crate_name: format!("{name}-client"),
-        version: "0.1.0".to_owned(),
+        crate_dir: format!("generated/{name}"),
         spec_path: spec_path.to_owned(),
-        runtime_path: "../../generator/runtime".to_owned(),
+        runtime: Runtime::Path("../../generator/runtime".to_owned()),
+        generated_by: "cargo xtask codegen".to_owned(),
+        ..Options::new(&format!("{name}-client"))
     }
 }
 

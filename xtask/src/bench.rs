@@ -115,7 +115,12 @@ fn machine() -> String {
 pub(crate) fn measure(args: &[String]) -> Result<(), String> {
     let spec = args.first().ok_or("measure SPEC")?;
     let text = fs::read_to_string(spec).map_err(|e| format!("{spec}: {e}"))?;
-    let options = crate::codegen::options("bench-client", spec, &crate::root().join("target/bench/measure"));
+    let options = crate::codegen::job(
+        "bench-client",
+        std::path::Path::new(spec),
+        &crate::root().join("target/bench/measure"),
+    )?
+    .options;
     let mut times = Vec::new();
     for _ in 0..4 {
         // Each result is dropped before the next run: the peak is one run's.

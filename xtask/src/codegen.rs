@@ -1,22 +1,19 @@
 //! `cargo xtask codegen`: specs in, crates out, or a list of stale files.
+//!
+//! Reading, writing and checking are `generator::files`, the same code
+//! `openapi-rust-gen` runs; this file only knows this repository's layout.
 
-use generator::{Generated, Options};
-use std::collections::BTreeSet;
+use generator::files::{self, Job};
+use generator::{Generated, Options, Runtime};
 use std::fs;
 use std::path::{Path, PathBuf};
-
-/// One spec to generate, and where.
-pub(crate) struct Job {
-    pub spec: PathBuf,
-    pub out: PathBuf,
-    pub options: Options,
-}
 
 pub(crate) fn run(args: &[String]) -> Result<(), String> {
     let mut check = false;
     let mut spec = None;
     let mut out = None;
     let mut name = None;
+    let mut runtime = None;
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         let mut value = || args.next().cloned().ok_or(format!("`{arg}` needs a value"));
@@ -25,18 +22,20 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
             "--spec" => spec = Some(PathBuf::from(value()?)),
             "--out" => out = Some(PathBuf::from(value()?)),
             "--name" => name = Some(value()?),
+            "--runtime" => runtime = Some(value()?.parse::<Runtime>()?),
             other => return Err(format!("unknown argument `{other}`\n{}", crate::USAGE)),
         }
     }
     let jobs = match (spec, out) {
         (Some(spec), Some(out)) => {
-            let stem = stem(&spec)?;
-            let crate_name = name.unwrap_or_else(|| format!("{stem}-client"));
-            vec![Job {
-                options: options(&crate_name, &spec.display().to_string(), &out),
-                spec,
-                out,
-            }]
+            let mut job = Job::new(&spec, &out).map_err(|e| e.to_string())?;
+            if let Some(name) = name {
+                job.options.crate_name = name;
+            }
+            if let Some(runtime) = runtime {
+                job.options.runtime = runtime;
+            }
+            vec![job]
         }
         (None, None) => workspace_jobs()?,
         _ => return Err("`--spec` and `--out` go together".to_owned()),
@@ -45,9 +44,9 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     for job in &jobs {
         let generated = generate(job)?;
         if check {
-            stale.extend(stale_files(&job.out, &generated)?);
+            stale.extend(files::stale(&job.out, &generated).map_err(|e| e.to_string())?);
         } else {
-            write(&job.out, &generated)?;
+            files::write(&job.out, &generated).map_err(|e| e.to_string())?;
             println!(
                 "{}: {} operations, {} types -> {}",
                 job.spec.display(),
@@ -67,64 +66,31 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     ))
 }
 
-fn stem(spec: &Path) -> Result<String, String> {
-    spec.file_stem()
-        .and_then(|s| s.to_str())
-        .map(str::to_owned)
-        .ok_or_else(|| format!("{}: not a file name", spec.display()))
-}
-
-/// The options of a crate generated into `out`.
-pub(crate) fn options(crate_name: &str, spec_path: &str, out: &Path) -> Options {
-    Options {
-        crate_name: crate_name.to_owned(),
-        version: "0.1.0".to_owned(),
-        spec_path: spec_path.to_owned(),
-        runtime_path: runtime_path(out),
-    }
-}
-
-/// The runtime crate as a crate in `out` names it in its `Cargo.toml`:
-/// relative when both are on one tree (`../../generator/runtime`), so that
-/// the repository can move; absolute otherwise.
-fn runtime_path(out: &Path) -> String {
-    let runtime = crate::root().join("generator/runtime");
-    let (Ok(out), Ok(runtime)) = (std::path::absolute(out), std::path::absolute(&runtime)) else {
-        return runtime.display().to_string();
+/// A job of this repository's: the spec and crate folder named relative to
+/// the repository root in the generated files, the runtime by its relative
+/// path (`generated/` is the same wherever the repository is).
+pub(crate) fn job(crate_name: &str, spec: &Path, out: &Path) -> Result<Job, String> {
+    let root = crate::root();
+    let relative = |path: &Path| {
+        path.strip_prefix(&root)
+            .unwrap_or(path)
+            .to_string_lossy()
+            .replace('\\', "/")
     };
-    let (out, runtime) = (normalize(&out), normalize(&runtime));
-    let common = out
-        .components()
-        .zip(runtime.components())
-        .take_while(|(a, b)| a == b)
-        .count();
-    if common <= 1 {
-        return runtime.display().to_string();
+    let mut options = Options::new(crate_name);
+    options.spec_path = relative(spec);
+    options.crate_dir = relative(out);
+    options.generated_by = "cargo xtask codegen".to_owned();
+    // Inside the repository: the shared runtime crate, by its relative path.
+    options.runtime = files::default_runtime(out);
+    if !matches!(options.runtime, Runtime::Path(_)) {
+        return Err(format!("{}: not inside this repository", out.display()));
     }
-    let mut relative = PathBuf::new();
-    for _ in out.components().skip(common) {
-        relative.push("..");
-    }
-    for part in runtime.components().skip(common) {
-        relative.push(part);
-    }
-    // Forward slashes on every platform: the path goes into a TOML file.
-    relative.to_string_lossy().replace('\\', "/")
-}
-
-/// `a/b/../c` → `a/c`, without touching the file system.
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for part in path.components() {
-        match part {
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            std::path::Component::CurDir => {}
-            other => out.push(other),
-        }
-    }
-    out
+    Ok(Job {
+        spec: spec.to_path_buf(),
+        out: out.to_path_buf(),
+        options,
+    })
 }
 
 /// `specs/<name>.yaml` → `generated/<name>`, crate `<name>-client`.
@@ -140,84 +106,21 @@ fn workspace_jobs() -> Result<Vec<Job>, String> {
     entries
         .into_iter()
         .map(|spec| {
-            let stem = stem(&spec)?;
-            Ok(Job {
-                options: options(
-                    &format!("{stem}-client"),
-                    &format!("specs/{}", spec.file_name().unwrap().to_string_lossy()),
-                    &root.join("generated").join(&stem),
-                ),
-                out: root.join("generated").join(&stem),
-                spec,
-            })
+            let stem = spec
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .ok_or_else(|| format!("{}: not a file name", spec.display()))?
+                .to_owned();
+            job(&format!("{stem}-client"), &spec, &root.join("generated").join(&stem))
         })
         .collect()
 }
 
 /// Read and generate one spec; print its warnings.
 pub(crate) fn generate(job: &Job) -> Result<Generated, String> {
-    let text = fs::read_to_string(&job.spec).map_err(|e| format!("{}: {e}", job.spec.display()))?;
-    let generated = generator::generate(&text, &job.options).map_err(|e| format!("{}: {e}", job.spec.display()))?;
+    let generated = files::generate(job).map_err(|e| e.to_string())?;
     for warning in &generated.warnings {
         eprintln!("warning: {}: {warning}", job.spec.display());
     }
     Ok(generated)
-}
-
-/// The files of `out` that differ from `generated`, are missing or are extra.
-fn stale_files(out: &Path, generated: &Generated) -> Result<Vec<String>, String> {
-    let mut stale = Vec::new();
-    for (path, contents) in &generated.files {
-        let file = out.join(path);
-        match fs::read_to_string(&file) {
-            Ok(existing) if &existing == contents => {}
-            Ok(_) => stale.push(format!("{} (differs)", file.display())),
-            Err(_) => stale.push(format!("{} (missing)", file.display())),
-        }
-    }
-    let expected: BTreeSet<PathBuf> = generated.files.keys().map(|p| out.join(p)).collect();
-    for file in existing_files(out) {
-        if !expected.contains(&file) {
-            stale.push(format!("{} (not generated)", file.display()));
-        }
-    }
-    Ok(stale)
-}
-
-fn write(out: &Path, generated: &Generated) -> Result<(), String> {
-    let expected: BTreeSet<PathBuf> = generated.files.keys().map(|p| out.join(p)).collect();
-    for file in existing_files(out) {
-        if !expected.contains(&file) {
-            fs::remove_file(&file).map_err(|e| format!("{}: {e}", file.display()))?;
-        }
-    }
-    for (path, contents) in &generated.files {
-        let file = out.join(path);
-        if let Some(parent) = file.parent() {
-            fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
-        }
-        if fs::read_to_string(&file).ok().as_deref() != Some(contents) {
-            fs::write(&file, contents).map_err(|e| format!("{}: {e}", file.display()))?;
-        }
-    }
-    Ok(())
-}
-
-/// Every file under `dir` (none if it does not exist).
-fn existing_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        let Ok(entries) = fs::read_dir(&dir) else { continue };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
-    files
 }

@@ -2,7 +2,7 @@
 //! them all with one `cargo check` through the shared target directory, and
 //! print a table. A spec passes when its crate compiles with no warnings.
 
-use crate::codegen::{self, Job};
+use crate::codegen;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::fs;
@@ -50,11 +50,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
             .to_lowercase()
             .replace(['.', '_', ' '], "-");
         let package = format!("corpus-{stem}");
-        let job = Job {
-            spec: spec.clone(),
-            out: scratch.join(&stem),
-            options: codegen::options(&package, &spec.display().to_string(), &scratch.join(&stem)),
-        };
+        let job = codegen::job(&package, spec, &scratch.join(&stem))?;
         let started = Instant::now();
         let result = codegen::generate(&job);
         let millis = started.elapsed().as_secs_f64() * 1000.0;

@@ -3,7 +3,8 @@
 //! - `cargo xtask codegen`: regenerate `generated/<name>/` from each `specs/<name>.yaml`.
 //! - `cargo xtask codegen --check`: write nothing; fail, listing stale files, when
 //!   `generated/` is not what the specs give.
-//! - `cargo xtask codegen --spec FILE --out DIR [--name CRATE]`: any one spec.
+//! - `cargo xtask codegen --spec FILE --out DIR [--name CRATE] [--runtime R]`: any one
+//!   spec, as `openapi-rust-gen FILE --out DIR` does it (the same `generator::files` code).
 //! - `cargo xtask corpus [DIR]`: generate and `cargo check` every spec in DIR.
 //! - `cargo xtask bench [--quick]`: generation, build and client benchmarks.
 
@@ -35,7 +36,8 @@ fn main() -> ExitCode {
 
 const USAGE: &str = "usage:
   cargo xtask codegen [--check]
-  cargo xtask codegen --spec FILE --out DIR [--name CRATE] [--check]
+  cargo xtask codegen --spec FILE --out DIR [--name CRATE] [--runtime R] [--check]
+    R: vendored | path=REL | git=URL[,rev=REV] | version=X (see openapi-rust-gen --help)
   cargo xtask corpus [DIR]
   cargo xtask bench [--quick]";
 

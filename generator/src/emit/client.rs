@@ -2,9 +2,9 @@
 //! credential setter per security scheme.
 
 use super::{doc, inner_doc, rust_type};
-use crate::Options;
 use crate::model::{Api, ParamLocation, SchemeKind, SecurityScheme};
 use crate::naming::ident;
+use crate::{Layout, Options, Runtime};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -19,11 +19,46 @@ pub(super) fn lib_rs(api: &Api, options: &Options) -> TokenStream {
         text.push_str(description);
     }
     text.push_str(&format!(
-        "\n\nGenerated from `{}` by `cargo xtask codegen`. Every operation is a method on [`Client`]; \
+        "\n\nGenerated from `{}` by `{}`. Every operation is a method on [`Client`]; \
          the request and response types are in [`types`].",
-        options.spec_path
+        super::spec_display(&options.spec_path),
+        options.generated_by
     ));
-    let docs = inner_doc(&text);
+    // A crate's root documents the crate and allows the lints below for all
+    // of it. Included by a build script, it can hold neither inner docs nor
+    // inner attributes: the allows go on each module instead.
+    let allow = quote!(
+        clippy::doc_lazy_continuation,
+        clippy::doc_overindented_list_items,
+        clippy::large_enum_variant,
+        clippy::too_many_arguments
+    );
+    let (docs, crate_allow, module_allow) = match options.layout {
+        Layout::Crate => (
+            inner_doc(&text),
+            quote! {
+                // Spec prose becomes doc comments as written; rustdoc and clippy
+                // style lints on it are about the spec, not about this code. A
+                // `oneOf` of a large object and a small value is as large as the
+                // object: boxing it would cost an allocation per decoded value.
+                #![allow(#allow)]
+            },
+            quote!(),
+        ),
+        Layout::BuildScript => (quote!(), quote!(), quote!(#[allow(#allow)])),
+    };
+    let runtime = match options.runtime {
+        Runtime::Vendored => quote! {
+            // The runtime every generated client is built on, vendored:
+            // client-runtime's source, in `src/runtime/`.
+            #[doc(hidden)]
+            pub mod runtime;
+        },
+        _ => quote! {
+            // The runtime every generated client is built on.
+            use client_runtime as runtime;
+        },
+    };
     // The builders and response enums; a spec without operations has none.
     let operations_export = (!api.operations.is_empty()).then(|| {
         quote!(
@@ -53,23 +88,16 @@ pub(super) fn lib_rs(api: &Api, options: &Options) -> TokenStream {
     };
     quote! {
         #docs
-        // Spec prose becomes doc comments as written; rustdoc and clippy
-        // style lints on it are about the spec, not about this code. A
-        // `oneOf` of a large object and a small value is as large as the
-        // object: boxing it would cost an allocation per decoded value.
-        #![allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::large_enum_variant,
-            clippy::too_many_arguments
-        )]
+        #crate_allow
 
+        #module_allow
         mod client;
+        #module_allow
         mod operations;
+        #module_allow
         pub mod types;
 
-        // The runtime every generated client is built on.
-        use client_runtime as runtime;
+        #runtime
 
         pub use client::{Client, ClientBuilder};
         #operations_export

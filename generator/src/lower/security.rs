@@ -10,18 +10,24 @@
 //!
 //! When two schemes would get the same method name, each is prefixed with
 //! its key (`admin_api_key`, `reader_api_key`).
+//!
+//! A relative URL in a scheme (`tokenUrl: /auth/token`) is resolved against
+//! the first server's URL, as OpenAPI says of every relative URL in a spec
+//! (RFC 3986 reference resolution): the client gets a URL it can call.
 
 use super::Context;
 use crate::error::{Error, Pointer};
 use crate::model::{ParamLocation, SchemeKind, SecurityScheme};
 use crate::naming;
 use openapiv3::{APIKeyLocation, SecurityScheme as Spec};
+use url::Url;
 
 pub(super) fn lower_schemes(cx: &mut Context<'_>) -> Result<Vec<SecurityScheme>, Error> {
     let Some(components) = &cx.api.components else {
         return Ok(Vec::new());
     };
     let base = Pointer::root().push("components").push("securitySchemes");
+    let server = super::base_url(cx.api).0;
     let mut schemes = Vec::new();
     for (key, scheme) in &components.security_schemes {
         let at = base.push(key);
@@ -62,7 +68,12 @@ pub(super) fn lower_schemes(cx: &mut Context<'_>) -> Result<Vec<SecurityScheme>,
             Spec::OAuth2 { flows, description, .. } => match &flows.client_credentials {
                 Some(flow) => (
                     SchemeKind::ClientCredentials {
-                        token_url: flow.token_url.clone(),
+                        token_url: resolve(
+                            &flow.token_url,
+                            server.as_deref(),
+                            &at.push("flows").push("clientCredentials").push("tokenUrl"),
+                            cx,
+                        ),
                         scopes: flow.scopes.keys().cloned().collect(),
                     },
                     description,
@@ -80,6 +91,35 @@ pub(super) fn lower_schemes(cx: &mut Context<'_>) -> Result<Vec<SecurityScheme>,
     }
     name_setters(&mut schemes);
     Ok(schemes)
+}
+
+/// `url` as an absolute URL: as it is when it is one, else resolved against
+/// the server URL. Without an absolute server URL it stays as written, with
+/// a warning.
+fn resolve(url: &str, server: Option<&str>, at: &Pointer, cx: &mut Context<'_>) -> String {
+    if Url::parse(url).is_ok() {
+        return url.to_owned();
+    }
+    match server.map(Url::parse) {
+        Some(Ok(server)) => match server.join(url) {
+            Ok(resolved) => resolved.to_string(),
+            Err(error) => {
+                cx.warnings
+                    .warn(at, format!("`{url}` is not a URL ({error}); kept as written"));
+                url.to_owned()
+            }
+        },
+        _ => {
+            cx.warnings.warn(
+                at,
+                format!(
+                    "`{url}` is relative and the spec names no absolute server URL to resolve it against; \
+                     kept as written, so pass the full URL to the client"
+                ),
+            );
+            url.to_owned()
+        }
+    }
 }
 
 fn base_setter(kind: &SchemeKind) -> &'static str {
