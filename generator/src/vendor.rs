@@ -23,9 +23,13 @@ use crate::error::Error;
 pub(crate) const SOURCES: &[(&str, &str)] = &[
     ("lib.rs", include_str!("../runtime/src/lib.rs")),
     ("auth.rs", include_str!("../runtime/src/auth.rs")),
+    ("call.rs", include_str!("../runtime/src/call.rs")),
+    ("client.rs", include_str!("../runtime/src/client.rs")),
     ("decode.rs", include_str!("../runtime/src/decode.rs")),
     ("download.rs", include_str!("../runtime/src/download.rs")),
+    ("error.rs", include_str!("../runtime/src/error.rs")),
     ("query.rs", include_str!("../runtime/src/query.rs")),
+    ("request.rs", include_str!("../runtime/src/request.rs")),
 ];
 
 const MANIFEST: &str = include_str!("../runtime/Cargo.toml");
