@@ -21,7 +21,7 @@
 
 use super::{Context, SchemaRef, ref_pointer, unescape};
 use crate::error::{Error, Pointer};
-use crate::load::WIDE_INTEGER;
+use crate::load::{TUPLE, WIDE_INTEGER};
 use crate::model::{Docs, EnumVariant, Field, TypeDef, TypeKind, TypeRef, UnionVariant};
 use crate::naming::{self, Scope};
 use indexmap::IndexMap;
@@ -178,6 +178,9 @@ impl Context<'_> {
     }
 
     fn shape(&mut self, schema: &Schema, hint: &str, at: &Pointer) -> Result<Shape, Error> {
+        if let Some(items) = schema.schema_data.extensions.get(TUPLE) {
+            return Ok(Shape::Ref(self.tuple_type(items, hint, at)?));
+        }
         let shape = match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) => {
                 if s.enumeration.iter().any(Option::is_some) {
@@ -242,6 +245,7 @@ impl Context<'_> {
                         Some("integer") => Shape::Ref(TypeRef::I64),
                         Some("number") => Shape::Ref(TypeRef::F64),
                         Some("boolean") => Shape::Ref(TypeRef::Bool),
+                        Some("null") => Shape::Ref(TypeRef::Unit),
                         None if any.additional_properties.is_some() => {
                             Shape::Ref(self.map_type(any.additional_properties.as_ref(), hint, at)?)
                         }
@@ -286,6 +290,20 @@ impl Context<'_> {
             None => TypeRef::Value,
         };
         Ok(TypeRef::Vec(Box::new(item)))
+    }
+
+    /// A tuple: each item typed from its own schema (the loader's [`TUPLE`]).
+    fn tuple_type(&mut self, items: &serde_json::Value, hint: &str, at: &Pointer) -> Result<TypeRef, Error> {
+        let here = at.push("prefixItems");
+        let list = items.as_array().map(Vec::as_slice).unwrap_or_default();
+        let mut types = Vec::with_capacity(list.len());
+        for (index, item) in list.iter().enumerate() {
+            let place = here.push(index.to_string());
+            let item: ReferenceOr<Schema> =
+                serde::Deserialize::deserialize(item).map_err(|err| Error::invalid(&place, err.to_string()))?;
+            types.push(self.type_of((&item).into(), &format!("{hint}Item{index}"), &place)?);
+        }
+        Ok(TypeRef::Tuple(types))
     }
 
     fn map_type(
