@@ -361,8 +361,11 @@ fn tidy(value: &mut Value, at: &Place<'_>, v31: bool, warnings: &mut Warnings) {
     }
     match value {
         Value::Object(map) => {
-            tidy_object(map, at, v31, warnings);
+            // A map of names (`properties`) is no schema: its keys are not keywords.
             let names = at.holds_names();
+            if !names {
+                tidy_object(map, at, v31, warnings);
+            }
             for (key, child) in map.iter_mut() {
                 if names || !is_data_key(key) {
                     tidy(child, &at.child(Key::Name(key)), v31, warnings);
@@ -400,6 +403,7 @@ fn tidy_object(map: &mut Map<String, Value>, place: &Place<'_>, v31: bool, warni
     }
 
     repair::property_required(map, place, warnings);
+    repair::type_name(map, place, warnings);
     if v31 {
         oas31::schema(map, place, warnings);
     }

@@ -126,6 +126,11 @@ pub(super) fn schema(map: &mut Map<String, Value>, place: &Place<'_>, warnings: 
             ref_with_siblings(schema);
         }
     }
+    for key in ["oneOf", "anyOf"] {
+        if map.get(key).is_some_and(all_constants) && !map.contains_key("enum") {
+            constants(map, key);
+        }
+    }
     if map.contains_key("const") && !map.contains_key("enum") {
         constant(map);
     }
@@ -193,6 +198,47 @@ fn ref_with_siblings(schema: &mut Value) {
     let mut part = Map::new();
     part.insert("$ref".into(), reference);
     map.insert("allOf".into(), Value::Array(vec![Value::Object(part)]));
+}
+
+/// Whether `alternatives` are all `{const: v}` (with a title or
+/// description): an enum written with a name and documentation per value.
+fn all_constants(alternatives: &Value) -> bool {
+    let Some(alternatives) = alternatives.as_array() else {
+        return false;
+    };
+    !alternatives.is_empty()
+        && alternatives.iter().all(|a| {
+            a.get("const").is_some_and(|c| !c.is_null())
+                && a.as_object().is_some_and(|a| {
+                    a.keys()
+                        .all(|k| matches!(k.as_str(), "const" | "title" | "description" | "type" | "format"))
+                })
+        })
+}
+
+/// `oneOf: [{const: a}, {const: b}]` is `enum: [a, b]` (the values' own
+/// docs are not kept).
+fn constants(map: &mut Map<String, Value>, key: &str) {
+    let Some(Value::Array(alternatives)) = map.remove(key) else {
+        return;
+    };
+    let mut values: Vec<Value> = Vec::new();
+    for mut alternative in alternatives {
+        if let Some(value) = alternative.as_object_mut().and_then(|a| a.remove("const"))
+            && !values.contains(&value)
+        {
+            values.push(value);
+        }
+    }
+    if !map.contains_key("type") {
+        let mut probe = Map::new();
+        probe.insert("const".into(), values[0].clone());
+        constant(&mut probe);
+        if let Some(ty) = probe.remove("type") {
+            map.insert("type".into(), ty);
+        }
+    }
+    map.insert("enum".into(), Value::Array(values));
 }
 
 /// `const: v` is `enum: [v]`, with the type of `v` when none is given.

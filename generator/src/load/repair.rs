@@ -1,6 +1,7 @@
 //! Faults that vendors' specs commonly have, repaired where the intent is
 //! plain, each with one warning naming its place: `required: true` on a
-//! property (Swagger 2's habit), lower-case status ranges (`4xx`), and
+//! property (Swagger 2's habit), lower-case status ranges (`4xx`), responses
+//! with no `description`, type names that are no JSON Schema type (`int`), and
 //! `$ref`s into other files (which a generator with no file I/O cannot read:
 //! the part is left out or typed as any JSON value). Path parameters named
 //! differently in the path and in the list are matched up in
@@ -28,7 +29,9 @@ pub(super) fn document(raw: &mut Value, warnings: &mut Warnings) {
                 continue;
             }
             if let Some(Value::Object(responses)) = operation.get_mut("responses") {
-                status_ranges(responses, &at_paths.push(path).push(method).push("responses"), warnings);
+                let at = at_paths.push(path).push(method).push("responses");
+                status_ranges(responses, &at, warnings);
+                missing_descriptions(responses, &at, warnings);
             }
         }
     }
@@ -61,6 +64,20 @@ fn status_ranges(responses: &mut Map<String, Value>, at: &Pointer, warnings: &mu
         };
         // A spec with both `4xx` and `4XX` keeps the capital one.
         responses.entry(key).or_insert(response);
+    }
+}
+
+/// A response with no `description` (which OpenAPI requires, and no client
+/// needs): an empty one.
+fn missing_descriptions(responses: &mut Map<String, Value>, at: &Pointer, warnings: &mut Warnings) {
+    for (key, response) in responses.iter_mut() {
+        if let Value::Object(response) = response
+            && !response.contains_key("description")
+            && !response.contains_key("$ref")
+        {
+            warnings.warn(&at.push(key), "a response with no `description`; read as an empty one");
+            response.insert("description".into(), Value::String(String::new()));
+        }
     }
 }
 
@@ -171,4 +188,27 @@ pub(super) fn external_ref(value: &mut Value, at: &Place<'_>, warnings: &mut War
     );
     *value = replacement;
     true
+}
+
+/// A `type` that is no JSON Schema type but plainly means one (`int`,
+/// `list`, `bool`): read as that type.
+pub(super) fn type_name(map: &mut Map<String, Value>, place: &Place<'_>, warnings: &mut Warnings) {
+    let Some(Value::String(name)) = map.get("type") else {
+        return;
+    };
+    let meant = match name.as_str() {
+        "string" | "integer" | "number" | "boolean" | "array" | "object" | "null" => return,
+        "int" | "long" | "int32" | "int64" => "integer",
+        "float" | "double" | "decimal" => "number",
+        "bool" => "boolean",
+        "list" => "array",
+        "str" | "text" => "string",
+        "dict" | "map" => "object",
+        _ => return,
+    };
+    warnings.warn(
+        &place.pointer().push("type"),
+        format!("`type: {name}` is not a JSON Schema type; read as `{meant}`"),
+    );
+    map.insert("type".into(), Value::String(meant.into()));
 }

@@ -14,6 +14,8 @@
 //! | `allOf`                                  | one struct with the parts' properties merged|
 //! | `oneOf`/`anyOf`                          | enum: tagged by the discriminator, else untagged |
 //! | `nullable: true`                         | `Option<T>`                                 |
+//! | `type: "null"` (3.1)                     | `()`                                        |
+//! | `prefixItems`, fixed length (3.1)        | a tuple `(A, B)`                            |
 //!
 //! Inline schemas that become types are named from where they stand
 //! (`UserQuerySelect` for `UserQuery.select`). Types that contain themselves
@@ -233,7 +235,8 @@ impl Context<'_> {
                     self.union_shape(&any.one_of, "oneOf", hint, at)?
                 } else if !any.any_of.is_empty() {
                     self.union_shape(&any.any_of, "anyOf", hint, at)?
-                } else if !any.all_of.is_empty() || !any.properties.is_empty() {
+                } else if !any.properties.is_empty() || (!any.all_of.is_empty() && !is_primitive(any.typ.as_deref())) {
+                    // (`allOf` beside a primitive `type` only constrains it.)
                     Shape::Struct
                 } else if any.items.is_some() || any.typ.as_deref() == Some("array") {
                     Shape::Ref(self.array_type(any.items.as_ref(), hint, at)?)
@@ -584,6 +587,10 @@ fn integer_type(schema: &Schema, format: &VariantOrUnknownOrEmpty<IntegerFormat>
         VariantOrUnknownOrEmpty::Unknown(f) if f == "uint64" || f == "uint" => TypeRef::U64,
         _ => TypeRef::I64,
     }
+}
+
+fn is_primitive(typ: Option<&str>) -> bool {
+    matches!(typ, Some("string" | "integer" | "number" | "boolean"))
 }
 
 pub(super) fn is_nullable(schema: &Schema) -> bool {
