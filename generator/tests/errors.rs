@@ -128,16 +128,21 @@ fn an_unreadable_external_ref_is_skipped_with_a_warning_naming_it() {
     assert_eq!(warnings.len(), 2, "{warnings:?}");
     assert!(warnings[0].starts_with("at #/paths/~1a/get/parameters/0: `$ref: common.yaml#/Page`"));
     assert!(warnings[0].contains("left out"), "{warnings:?}");
-    assert!(warnings[1].contains("other.yaml#/components/schemas/Thing"), "{warnings:?}");
+    assert!(
+        warnings[1].contains("other.yaml#/components/schemas/Thing"),
+        "{warnings:?}"
+    );
 }
 
 #[test]
 fn an_external_security_scheme_is_an_error_with_its_place() {
-    let spec = format!(
-        "{HEAD_31}paths: {{}}\ncomponents:\n  securitySchemes:\n    key: {{$ref: 'auth.yaml#/key'}}\n"
-    );
+    let spec = format!("{HEAD_31}paths: {{}}\ncomponents:\n  securitySchemes:\n    key: {{$ref: 'auth.yaml#/key'}}\n");
     let err = try_generate(&spec).unwrap_err();
-    assert_eq!(err.pointer().unwrap().to_string(), "#/components/securitySchemes/key", "{err}");
+    assert_eq!(
+        err.pointer().unwrap().to_string(),
+        "#/components/securitySchemes/key",
+        "{err}"
+    );
 }
 
 #[test]
@@ -147,7 +152,11 @@ fn each_vendor_fault_is_one_warning_naming_its_place() {
     );
     let warnings = warnings_of(&spec);
     assert_eq!(warnings.len(), 3, "{warnings:?}");
-    assert!(warnings.iter().any(|w| w.starts_with("at #/paths/~1s~1{idSite}/get/responses/4xx: ")));
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.starts_with("at #/paths/~1s~1{idSite}/get/responses/4xx: "))
+    );
     assert!(warnings.iter().any(|w| w.starts_with(
         "at #/paths/~1s~1{idSite}/get/responses/200/content/application~1json/schema/properties/ok/required: "
     )));

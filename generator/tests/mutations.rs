@@ -93,15 +93,31 @@ fn mutation() -> impl Strategy<Value = Mutation> {
         )),
         Just(Mutation::Replace(serde_json::json!({"oneOf": [{}, {"type": "null"}]}))),
         Just(Mutation::Replace(Value::Bool(false))),
-        Just(Mutation::Replace(serde_json::json!({"type": ["string", "integer", "null"]}))),
-        Just(Mutation::Replace(serde_json::json!({"type": ["array", "object"], "items": false}))),
+        Just(Mutation::Replace(
+            serde_json::json!({"type": ["string", "integer", "null"]})
+        )),
+        Just(Mutation::Replace(
+            serde_json::json!({"type": ["array", "object"], "items": false})
+        )),
         Just(Mutation::Replace(serde_json::json!({"const": {"a": [1]}}))),
-        Just(Mutation::Replace(serde_json::json!({"oneOf": [{"const": 1}, {"const": "x"}]}))),
-        Just(Mutation::Replace(serde_json::json!({"prefixItems": [true, {"type": "null"}], "items": false}))),
-        Just(Mutation::Replace(serde_json::json!({"$ref": "other.yaml#/components/schemas/X"}))),
-        Just(Mutation::Replace(serde_json::json!({"if": {}, "then": {"properties": {"a": false}}, "else": true}))),
-        Just(Mutation::Replace(serde_json::json!({"patternProperties": {"^a": true}, "unevaluatedProperties": {}}))),
-        Just(Mutation::Replace(serde_json::json!({"type": "object", "properties": {"p": {"required": true}}}))),
+        Just(Mutation::Replace(
+            serde_json::json!({"oneOf": [{"const": 1}, {"const": "x"}]})
+        )),
+        Just(Mutation::Replace(
+            serde_json::json!({"prefixItems": [true, {"type": "null"}], "items": false})
+        )),
+        Just(Mutation::Replace(
+            serde_json::json!({"$ref": "other.yaml#/components/schemas/X"})
+        )),
+        Just(Mutation::Replace(
+            serde_json::json!({"if": {}, "then": {"properties": {"a": false}}, "else": true})
+        )),
+        Just(Mutation::Replace(
+            serde_json::json!({"patternProperties": {"^a": true}, "unevaluatedProperties": {}})
+        )),
+        Just(Mutation::Replace(
+            serde_json::json!({"type": "object", "properties": {"p": {"required": true}}})
+        )),
         any::<usize>().prop_map(Mutation::RefTo),
         Just(Mutation::RefToNothing),
         any::<usize>().prop_map(Mutation::CopyFrom),

@@ -267,7 +267,10 @@ fn content_format(map: &mut Map<String, Value>) {
     if map.contains_key("format") {
         return;
     }
-    let format = match (encoding.as_ref().and_then(Value::as_str), media.as_ref().and_then(Value::as_str)) {
+    let format = match (
+        encoding.as_ref().and_then(Value::as_str),
+        media.as_ref().and_then(Value::as_str),
+    ) {
         (Some("base64" | "base64url"), _) => "byte",
         (None, Some(media)) if !media.starts_with("text/") && !media.contains("json") => "binary",
         _ => return,
@@ -280,7 +283,10 @@ fn content_format(map: &mut Map<String, Value>) {
 /// any JSON value.
 fn prefix_items(map: &mut Map<String, Value>, place: &Place<'_>, warnings: &mut Warnings) {
     let Some(Value::Array(mut items)) = map.remove("prefixItems") else {
-        warnings.warn(&place.pointer().push("prefixItems"), "`prefixItems` is not a list; ignored");
+        warnings.warn(
+            &place.pointer().push("prefixItems"),
+            "`prefixItems` is not a list; ignored",
+        );
         return;
     };
     let here = place.child(Key::Name("prefixItems"));
@@ -288,17 +294,20 @@ fn prefix_items(map: &mut Map<String, Value>, place: &Place<'_>, warnings: &mut 
         boolean_schema(item);
         tidy(item, &here.child(Key::Index(index)), true, warnings);
     }
-    let closed = map.get("items") == Some(&Value::Bool(false))
-        || map.get("items") == Some(&serde_json::json!({"not": {}}))
+    // `items: false` (or `{not: {}}`, as `schema` rewrote it): nothing after
+    // the listed items. Read as a tuple of exactly them, as its author meant.
+    let no_more = matches!(map.get("items"), Some(Value::Bool(false)))
+        || map.get("items") == Some(&serde_json::json!({"not": {}}));
+    let closed = no_more
         || map
             .get("maxItems")
             .and_then(Value::as_u64)
             .is_some_and(|max| max <= items.len() as u64);
-    let complete = map
-        .get("minItems")
-        .and_then(Value::as_u64)
-        .is_some_and(|min| min >= items.len() as u64)
-        || map.get("items") == Some(&Value::Bool(false));
+    let complete = no_more
+        || map
+            .get("minItems")
+            .and_then(Value::as_u64)
+            .is_some_and(|min| min >= items.len() as u64);
     if closed && complete && !items.is_empty() {
         map.remove("items");
         map.insert("type".into(), Value::String("array".into()));
@@ -348,9 +357,7 @@ fn conditional(map: &mut Map<String, Value>, place: &Place<'_>, warnings: &mut W
         let Some(Value::Object(properties)) = branch.remove("properties") else {
             continue;
         };
-        let own = map
-            .entry("properties")
-            .or_insert_with(|| Value::Object(Map::new()));
+        let own = map.entry("properties").or_insert_with(|| Value::Object(Map::new()));
         if let Value::Object(own) = own {
             for (name, schema) in properties {
                 own.entry(name).or_insert(schema);
@@ -397,10 +404,7 @@ pub(super) fn type_list(map: &mut Map<String, Value>, place: &Place<'_>, v31: bo
             map.insert("type".into(), Value::String(single.clone()));
         }
         several if !map.contains_key("oneOf") && !map.contains_key("anyOf") => {
-            let alternatives = several
-                .iter()
-                .map(|ty| Value::Object(alternative(map, ty)))
-                .collect();
+            let alternatives = several.iter().map(|ty| Value::Object(alternative(map, ty))).collect();
             map.insert("oneOf".into(), Value::Array(alternatives));
             map.remove("enum");
             map.remove("format");
@@ -422,9 +426,21 @@ pub(super) fn type_list(map: &mut Map<String, Value>, place: &Place<'_>, v31: bo
 fn alternative(map: &mut Map<String, Value>, ty: &str) -> Map<String, Value> {
     let keys: &[&str] = match ty {
         "array" => &["items", "minItems", "maxItems", "uniqueItems", TUPLE],
-        "object" => &["properties", "required", "additionalProperties", "minProperties", "maxProperties"],
+        "object" => &[
+            "properties",
+            "required",
+            "additionalProperties",
+            "minProperties",
+            "maxProperties",
+        ],
         "string" => &["minLength", "maxLength", "pattern"],
-        "integer" | "number" => &["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"],
+        "integer" | "number" => &[
+            "minimum",
+            "maximum",
+            "exclusiveMinimum",
+            "exclusiveMaximum",
+            "multipleOf",
+        ],
         _ => &[],
     };
     let mut out = Map::new();

@@ -236,7 +236,11 @@ fn match_renamed_path_param(cx: &mut Context<'_>, path: &str, params: &mut [Para
     let undeclared: Vec<&str> = template
         .iter()
         .copied()
-        .filter(|name| !params.iter().any(|p| p.location == ParamLocation::Path && p.wire == *name))
+        .filter(|name| {
+            !params
+                .iter()
+                .any(|p| p.location == ParamLocation::Path && p.wire == *name)
+        })
         .collect();
     let mut unused = params
         .iter_mut()
