@@ -40,13 +40,7 @@ pub(super) fn document(raw: &mut Value, warnings: &mut Warnings) {
 /// `4xx` is `4XX`: OpenAPI spells ranges in capitals, and `openapiv3` reads
 /// only those.
 fn status_ranges(responses: &mut Map<String, Value>, at: &Pointer, warnings: &mut Warnings) {
-    let lower = |key: &str| {
-        let bytes = key.as_bytes();
-        bytes.len() == 3
-            && (b'1'..=b'5').contains(&bytes[0])
-            && bytes[1..].iter().all(|b| matches!(b, b'x' | b'X'))
-            && key != key.to_ascii_uppercase()
-    };
+    let lower = is_lower_range;
     if !responses.keys().any(|k| lower(k)) {
         return;
     }
@@ -67,12 +61,43 @@ fn status_ranges(responses: &mut Map<String, Value>, at: &Pointer, warnings: &mu
     }
 }
 
+/// A status range not in capitals (`4xx`, `5Xx`).
+fn is_lower_range(key: &str) -> bool {
+    let bytes = key.as_bytes();
+    bytes.len() == 3
+        && (b'1'..=b'5').contains(&bytes[0])
+        && bytes[1..].iter().all(|b| matches!(b, b'x' | b'X'))
+        && key != key.to_ascii_uppercase()
+}
+
+/// A local `$ref` to a response under a range key that [`status_ranges`]
+/// renamed (`.../responses/4xx`) follows the new name.
+fn ref_to_renamed_range(reference: &str) -> Option<String> {
+    let (_, rest) = reference.split_once("/responses/")?;
+    let segment = rest.split('/').next()?;
+    if !is_lower_range(segment) {
+        return None;
+    }
+    let fixed = reference
+        .split('/')
+        .map(|s| {
+            if is_lower_range(s) {
+                s.to_ascii_uppercase()
+            } else {
+                s.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/");
+    Some(fixed)
+}
+
 /// A response with no `description` (which OpenAPI requires, and no client
 /// needs): an empty one.
 fn missing_descriptions(responses: &mut Map<String, Value>, at: &Pointer, warnings: &mut Warnings) {
     for (key, response) in responses.iter_mut() {
         if let Value::Object(response) = response
-            && !response.contains_key("description")
+            && !response.get("description").is_some_and(Value::is_string)
             && !response.contains_key("$ref")
         {
             warnings.warn(&at.push(key), "a response with no `description`; read as an empty one");
@@ -125,11 +150,15 @@ pub(super) fn property_required(map: &mut Map<String, Value>, place: &Place<'_>,
     }
     // The flag on a schema that is no object's property (an item, a
     // component): nothing to make required.
-    let looks_like_schema = ["type", "properties", "allOf", "oneOf", "anyOf", "items", "enum"]
-        .iter()
-        .any(|k| map.contains_key(*k))
-        && !["in", "content", "schema"].iter().any(|k| map.contains_key(*k));
-    if looks_like_schema && let Some(flag) = map.get("required").and_then(flag) {
+    let looks_like_schema = |map: &Map<String, Value>| {
+        ["type", "properties", "allOf", "oneOf", "anyOf", "items", "enum"]
+            .iter()
+            .any(|k| map.contains_key(*k))
+            && !["in", "content", "schema"].iter().any(|k| map.contains_key(*k))
+    };
+    if let Some(flag) = map.get("required").and_then(flag)
+        && looks_like_schema(map)
+    {
         map.remove("required");
         warnings.warn(
             &place.pointer().push("required"),
@@ -163,6 +192,9 @@ pub(super) fn external_ref(value: &mut Value, at: &Place<'_>, warnings: &mut War
         return false;
     };
     if reference.starts_with('#') {
+        if let Some(fixed) = ref_to_renamed_range(reference) {
+            map.insert("$ref".into(), Value::String(fixed));
+        }
         return false;
     }
     let reference = reference.clone();
