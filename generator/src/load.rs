@@ -356,57 +356,91 @@ impl<'a> Place<'a> {
 
 /// Tidy the tree in place; `v31`: the document says it is OpenAPI 3.1.
 fn tidy(value: &mut Value, at: &Place<'_>, v31: bool, warnings: &mut Warnings) {
-    if repair::external_ref(value, at, warnings) {
+    if let Value::Array(items) = value {
+        for (index, item) in items.iter_mut().enumerate() {
+            tidy(item, &at.child(Key::Index(index)), v31, warnings);
+        }
+        // A parameter behind an unreadable external `$ref` was left out.
+        if at.name() == Some("parameters") {
+            items.retain(|item| !item.is_null());
+        }
         return;
     }
-    match value {
-        Value::Object(map) => {
-            // A map of names (`properties`) is no schema: its keys are not keywords.
-            let names = at.holds_names();
-            if !names {
-                tidy_object(map, at, v31, warnings);
-            }
-            for (key, child) in map.iter_mut() {
-                if names || !is_data_key(key) {
-                    tidy(child, &at.child(Key::Name(key)), v31, warnings);
-                }
+    // A map of names (`properties`) is no schema: its keys are not keywords.
+    let names = at.holds_names();
+    if !names {
+        let Some(map) = value.as_object() else {
+            return;
+        };
+        let keys = Keys::scan(map);
+        if keys.reference && repair::external_ref(value, at, warnings) {
+            return;
+        }
+        if let Value::Object(map) = value {
+            tidy_object(map, keys, at, v31, warnings);
+        }
+    }
+    if let Value::Object(map) = value {
+        for (key, child) in map.iter_mut() {
+            if names || !is_data_key(key) {
+                tidy(child, &at.child(Key::Name(key)), v31, warnings);
             }
         }
-        Value::Array(items) => {
-            for (index, item) in items.iter_mut().enumerate() {
-                tidy(item, &at.child(Key::Index(index)), v31, warnings);
-            }
-            // A parameter behind an unreadable external `$ref` was left out.
-            if at.name() == Some("parameters") {
-                items.retain(|item| !item.is_null());
-            }
-        }
-        _ => {}
     }
 }
 
-fn tidy_object(map: &mut Map<String, Value>, place: &Place<'_>, v31: bool, warnings: &mut Warnings) {
-    for key in BOOLEAN_KEYWORDS {
-        let Some(Value::String(text)) = map.get(*key) else {
-            continue;
-        };
-        let flag = match text.trim() {
-            "true" => true,
-            "false" => false,
-            _ => continue,
-        };
-        warnings.warn(
-            &place.pointer().push(key),
-            format!("`{key}` is the string \"{text}\"; read as the boolean {flag}"),
-        );
-        map.insert((*key).to_owned(), Value::Bool(flag));
-    }
+/// Which of the keys the tidy steps read an object has: one pass over its
+/// (few) keys rather than a lookup per step, since most objects need none.
+#[derive(Clone, Copy, Default)]
+struct Keys {
+    boolean: bool,
+    type_: bool,
+    properties: bool,
+    required: bool,
+    exclusive: bool,
+    reference: bool,
+}
 
-    repair::property_required(map, place, warnings);
-    repair::type_name(map, place, warnings);
+impl Keys {
+    fn scan(map: &Map<String, Value>) -> Keys {
+        let mut keys = Keys::default();
+        for key in map.keys() {
+            match key.as_str() {
+                "type" => keys.type_ = true,
+                "properties" => keys.properties = true,
+                "$ref" => keys.reference = true,
+                "required" => {
+                    keys.required = true;
+                    keys.boolean = true;
+                }
+                "exclusiveMinimum" | "exclusiveMaximum" => {
+                    keys.exclusive = true;
+                    keys.boolean = true;
+                }
+                "nullable" | "readOnly" | "writeOnly" | "deprecated" | "explode" | "allowReserved"
+                | "allowEmptyValue" | "uniqueItems" => keys.boolean = true,
+                _ => {}
+            }
+        }
+        keys
+    }
+}
+
+fn tidy_object(map: &mut Map<String, Value>, mut keys: Keys, place: &Place<'_>, v31: bool, warnings: &mut Warnings) {
+    if keys.boolean {
+        string_booleans(map, place, warnings);
+    }
+    if keys.properties || keys.required {
+        repair::property_required(map, place, warnings);
+    }
     if v31 {
         oas31::schema(map, place, warnings);
+        keys = Keys::scan(map);
     }
+    if !keys.type_ && !keys.exclusive {
+        return;
+    }
+    repair::type_name(map, place, warnings);
     // OpenAPI 3.1 / JSON Schema: `type: [X, "null"]`, `type: [X, Y]`.
     if matches!(map.get("type"), Some(Value::Array(_))) {
         oas31::type_list(map, place, v31, warnings);
@@ -429,6 +463,25 @@ fn tidy_object(map: &mut Map<String, Value>, place: &Place<'_>, v31: bool, warni
 
     if map.get("type").and_then(Value::as_str) == Some("integer") {
         tidy_integer_bounds(map, place, warnings);
+    }
+}
+
+/// `"true"`/`"false"` where a boolean keyword belongs.
+fn string_booleans(map: &mut Map<String, Value>, place: &Place<'_>, warnings: &mut Warnings) {
+    for key in BOOLEAN_KEYWORDS {
+        let Some(Value::String(text)) = map.get(*key) else {
+            continue;
+        };
+        let flag = match text.trim() {
+            "true" => true,
+            "false" => false,
+            _ => continue,
+        };
+        warnings.warn(
+            &place.pointer().push(key),
+            format!("`{key}` is the string \"{text}\"; read as the boolean {flag}"),
+        );
+        map.insert((*key).to_owned(), Value::Bool(flag));
     }
 }
 

@@ -180,7 +180,9 @@ impl Context<'_> {
     }
 
     fn shape(&mut self, schema: &Schema, hint: &str, at: &Pointer) -> Result<Shape, Error> {
-        if let Some(items) = schema.schema_data.extensions.get(TUPLE) {
+        if !schema.schema_data.extensions.is_empty()
+            && let Some(items) = schema.schema_data.extensions.get(TUPLE)
+        {
             return Ok(Shape::Ref(self.tuple_type(items, hint, at)?));
         }
         let shape = match &schema.schema_kind {
