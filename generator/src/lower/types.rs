@@ -238,8 +238,10 @@ impl Context<'_> {
                 } else if !any.any_of.is_empty() {
                     self.union_shape(&any.any_of, "anyOf", hint, at)?
                 } else if !any.properties.is_empty() || (!any.all_of.is_empty() && !is_primitive(any.typ.as_deref())) {
-                    // (`allOf` beside a primitive `type` only constrains it.)
                     Shape::Struct
+                } else if let [single] = any.all_of.as_slice() {
+                    // A primitive `type` beside one `allOf` part (an enum, say): that part's type.
+                    Shape::Ref(self.type_of(single.into(), hint, &at.push("allOf").push("0"))?)
                 } else if any.items.is_some() || any.typ.as_deref() == Some("array") {
                     Shape::Ref(self.array_type(any.items.as_ref(), hint, at)?)
                 } else {
