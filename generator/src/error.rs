@@ -48,7 +48,7 @@ pub enum Error {
         column: Option<usize>,
         message: String,
     },
-    /// The document is well-formed but is not what OpenAPI 3.0 allows here.
+    /// The document is well-formed but is not what OpenAPI 3.0/3.1 allows here.
     Invalid { at: Pointer, message: String },
     /// The rendered code or templates failed; a bug of the generator, not of the spec.
     Internal { message: String },

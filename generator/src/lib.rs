@@ -1,4 +1,4 @@
-//! An OpenAPI 3.0 to Rust client generator: spec text in, files out.
+//! An OpenAPI 3.0 and 3.1 to Rust client generator: spec text in, files out.
 //!
 //! ```text
 //! spec text ──load──▶ openapiv3::OpenAPI ──lower──▶ model::Api ──emit──▶ tokens ──format──▶ files
@@ -158,7 +158,7 @@ pub fn parse_tree(spec: &str) -> Result<serde_json::Value, Error> {
     load::parse_tree(spec)
 }
 
-/// Generate a client crate from an OpenAPI 3.0 document (YAML or JSON).
+/// Generate a client crate from an OpenAPI 3.0 or 3.1 document (YAML or JSON).
 pub fn generate(spec: &str, options: &Options) -> Result<Generated, Error> {
     let mut warnings = error::Warnings::default();
     let document = load::parse(spec, &mut warnings)?;

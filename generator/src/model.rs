@@ -60,6 +60,10 @@ pub enum TypeRef {
     Option(Box<TypeRef>),
     /// Indirection that breaks a recursive type.
     Box(Box<TypeRef>),
+    /// A fixed-length array of items of their own types (3.1 `prefixItems`).
+    Tuple(Vec<TypeRef>),
+    /// Only `null` (3.1 `type: "null"`): `()`.
+    Unit,
 }
 
 impl TypeRef {

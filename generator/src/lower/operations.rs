@@ -223,10 +223,45 @@ fn lower_params(
     Ok(params)
 }
 
+/// A vendor's fault: the path says `{userId}` and the list declares one path
+/// parameter `id`. When exactly one name of each side has no partner, they
+/// are the same parameter: the declared one takes the path's name (its Rust
+/// name stays), with a warning.
+fn match_renamed_path_param(cx: &mut Context<'_>, path: &str, params: &mut [Param], at: &Pointer) {
+    let template: Vec<&str> = path
+        .split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+        .collect();
+    let undeclared: Vec<&str> = template
+        .iter()
+        .copied()
+        .filter(|name| {
+            !params
+                .iter()
+                .any(|p| p.location == ParamLocation::Path && p.wire == *name)
+        })
+        .collect();
+    let mut unused = params
+        .iter_mut()
+        .filter(|p| p.location == ParamLocation::Path && !template.contains(&p.wire.as_str()));
+    if let ([name], Some(param), None) = (undeclared.as_slice(), unused.next(), unused.next()) {
+        cx.warnings.warn(
+            at,
+            format!(
+                "path parameter `{}` is declared, but the path names it `{{{name}}}`; read as one parameter `{name}`",
+                param.wire
+            ),
+        );
+        param.wire = (*name).to_owned();
+    }
+}
+
 /// Split the path template; a `{name}` with no declared parameter gets one
 /// (a required string), with a warning; a declared path parameter the
 /// template does not use is dropped, with a warning.
 fn path_parts(cx: &mut Context<'_>, path: &str, mut params: Vec<Param>, at: &Pointer) -> (Vec<PathPart>, Vec<Param>) {
+    match_renamed_path_param(cx, path, &mut params, at);
     let mut parts = Vec::new();
     let mut rest = path;
     let mut used = Vec::new();

@@ -14,6 +14,8 @@
 //! | `allOf`                                  | one struct with the parts' properties merged|
 //! | `oneOf`/`anyOf`                          | enum: tagged by the discriminator, else untagged |
 //! | `nullable: true`                         | `Option<T>`                                 |
+//! | `type: "null"` (3.1)                     | `()`                                        |
+//! | `prefixItems`, fixed length (3.1)        | a tuple `(A, B)`                            |
 //!
 //! Inline schemas that become types are named from where they stand
 //! (`UserQuerySelect` for `UserQuery.select`). Types that contain themselves
@@ -21,7 +23,7 @@
 
 use super::{Context, SchemaRef, ref_pointer, unescape};
 use crate::error::{Error, Pointer};
-use crate::load::WIDE_INTEGER;
+use crate::load::{TUPLE, WIDE_INTEGER};
 use crate::model::{Docs, EnumVariant, Field, TypeDef, TypeKind, TypeRef, UnionVariant};
 use crate::naming::{self, Scope};
 use indexmap::IndexMap;
@@ -178,6 +180,11 @@ impl Context<'_> {
     }
 
     fn shape(&mut self, schema: &Schema, hint: &str, at: &Pointer) -> Result<Shape, Error> {
+        if !schema.schema_data.extensions.is_empty()
+            && let Some(items) = schema.schema_data.extensions.get(TUPLE)
+        {
+            return Ok(Shape::Ref(self.tuple_type(items, hint, at)?));
+        }
         let shape = match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) => {
                 if s.enumeration.iter().any(Option::is_some) {
@@ -230,8 +237,11 @@ impl Context<'_> {
                     self.union_shape(&any.one_of, "oneOf", hint, at)?
                 } else if !any.any_of.is_empty() {
                     self.union_shape(&any.any_of, "anyOf", hint, at)?
-                } else if !any.all_of.is_empty() || !any.properties.is_empty() {
+                } else if !any.properties.is_empty() || (!any.all_of.is_empty() && !is_primitive(any.typ.as_deref())) {
                     Shape::Struct
+                } else if let [single] = any.all_of.as_slice() {
+                    // A primitive `type` beside one `allOf` part (an enum, say): that part's type.
+                    Shape::Ref(self.type_of(single.into(), hint, &at.push("allOf").push("0"))?)
                 } else if any.items.is_some() || any.typ.as_deref() == Some("array") {
                     Shape::Ref(self.array_type(any.items.as_ref(), hint, at)?)
                 } else {
@@ -242,6 +252,7 @@ impl Context<'_> {
                         Some("integer") => Shape::Ref(TypeRef::I64),
                         Some("number") => Shape::Ref(TypeRef::F64),
                         Some("boolean") => Shape::Ref(TypeRef::Bool),
+                        Some("null") => Shape::Ref(TypeRef::Unit),
                         None if any.additional_properties.is_some() => {
                             Shape::Ref(self.map_type(any.additional_properties.as_ref(), hint, at)?)
                         }
@@ -286,6 +297,20 @@ impl Context<'_> {
             None => TypeRef::Value,
         };
         Ok(TypeRef::Vec(Box::new(item)))
+    }
+
+    /// A tuple: each item typed from its own schema (the loader's [`TUPLE`]).
+    fn tuple_type(&mut self, items: &serde_json::Value, hint: &str, at: &Pointer) -> Result<TypeRef, Error> {
+        let here = at.push("prefixItems");
+        let list = items.as_array().map(Vec::as_slice).unwrap_or_default();
+        let mut types = Vec::with_capacity(list.len());
+        for (index, item) in list.iter().enumerate() {
+            let place = here.push(index.to_string());
+            let item: ReferenceOr<Schema> =
+                serde::Deserialize::deserialize(item).map_err(|err| Error::invalid(&place, err.to_string()))?;
+            types.push(self.type_of((&item).into(), &format!("{hint}Item{index}"), &place)?);
+        }
+        Ok(TypeRef::Tuple(types))
     }
 
     fn map_type(
@@ -566,6 +591,10 @@ fn integer_type(schema: &Schema, format: &VariantOrUnknownOrEmpty<IntegerFormat>
         VariantOrUnknownOrEmpty::Unknown(f) if f == "uint64" || f == "uint" => TypeRef::U64,
         _ => TypeRef::I64,
     }
+}
+
+fn is_primitive(typ: Option<&str>) -> bool {
+    matches!(typ, Some("string" | "integer" | "number" | "boolean"))
 }
 
 pub(super) fn is_nullable(schema: &Schema) -> bool {
