@@ -9,6 +9,7 @@
 
 mod emit;
 mod error;
+mod limits;
 mod load;
 mod lower;
 mod model;
@@ -16,6 +17,7 @@ mod naming;
 mod templates;
 
 pub use error::{Error, Pointer, Warning};
+pub use limits::Limits;
 use std::collections::BTreeMap;
 
 /// What to generate.
@@ -32,6 +34,8 @@ pub struct Options {
     /// `Cargo.toml` names it: relative to the generated crate
     /// (`../../generator/runtime`), or absolute.
     pub runtime_path: String,
+    /// The bounds on the work one spec may cause (see [`Limits`]).
+    pub limits: Limits,
 }
 
 /// A generated crate, in memory.
@@ -53,9 +57,18 @@ pub fn parse_tree(spec: &str) -> Result<serde_json::Value, Error> {
 
 /// Generate a client crate from an OpenAPI 3.0 document (YAML or JSON).
 pub fn generate(spec: &str, options: &Options) -> Result<Generated, Error> {
+    let limits = options.limits;
+    if spec.len() > limits.max_spec_bytes {
+        return Err(Error::limit(
+            &Pointer::root(),
+            "max_spec_bytes",
+            limits.max_spec_bytes,
+            format!("the spec is {} bytes long", spec.len()),
+        ));
+    }
     let mut warnings = error::Warnings::default();
-    let document = load::parse(spec, &mut warnings)?;
-    let api = lower::lower(&document.api, &document.raw, &mut warnings)?;
+    let document = load::parse(spec, &limits, &mut warnings)?;
+    let api = lower::lower(&document.api, &document.raw, &limits, &mut warnings)?;
     drop(document); // the model holds all emission needs; free the spec first
     let files = emit::emit(&api, options)?;
     Ok(Generated {

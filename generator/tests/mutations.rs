@@ -18,6 +18,7 @@ fn options() -> Options {
         version: "0.1.0".to_owned(),
         spec_path: "mutant.json".to_owned(),
         runtime_path: "../../generator/runtime".to_owned(),
+        limits: generator::Limits::default(),
     }
 }
 

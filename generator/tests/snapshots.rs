@@ -10,6 +10,7 @@ fn options(name: &str, spec_path: &str) -> Options {
         version: "0.1.0".to_owned(),
         spec_path: spec_path.to_owned(),
         runtime_path: "../../generator/runtime".to_owned(),
+        limits: generator::Limits::default(),
     }
 }
 

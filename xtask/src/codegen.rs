@@ -81,6 +81,7 @@ pub(crate) fn options(crate_name: &str, spec_path: &str, out: &Path) -> Options 
         version: "0.1.0".to_owned(),
         spec_path: spec_path.to_owned(),
         runtime_path: runtime_path(out),
+        limits: generator::Limits::default(),
     }
 }
 

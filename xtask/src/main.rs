@@ -6,10 +6,12 @@
 //! - `cargo xtask codegen --spec FILE --out DIR [--name CRATE]`: any one spec.
 //! - `cargo xtask corpus [DIR]`: generate and `cargo check` every spec in DIR.
 //! - `cargo xtask bench [--quick]`: generation, build and client benchmarks.
+//! - `cargo xtask stress [--quick] [--shape NAME]`: generation time against size for specs shaped to hurt.
 
 mod bench;
 mod codegen;
 mod corpus;
+mod stress;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -20,6 +22,7 @@ fn main() -> ExitCode {
         Some("codegen") => codegen::run(&args[1..]),
         Some("corpus") => corpus::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
+        Some("stress") => stress::run(&args[1..]),
         // Internal: one spec's generation time and peak memory, in its own process.
         Some("measure") => bench::measure(&args[1..]),
         _ => Err(USAGE.to_owned()),
@@ -37,7 +40,8 @@ const USAGE: &str = "usage:
   cargo xtask codegen [--check]
   cargo xtask codegen --spec FILE --out DIR [--name CRATE] [--check]
   cargo xtask corpus [DIR]
-  cargo xtask bench [--quick]";
+  cargo xtask bench [--quick]
+  cargo xtask stress [--quick] [--shape NAME]";
 
 /// The workspace root (the parent of `xtask/`).
 pub(crate) fn root() -> PathBuf {

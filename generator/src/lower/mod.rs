@@ -4,12 +4,14 @@
 //! - `operations.rs`: paths and operations to methods, parameters, bodies, responses.
 //! - `security.rs`: security schemes to credentials.
 //!
-//! This module holds what they share: the context, and `$ref` resolution.
+//! This module holds what they share: the context, `$ref` resolution, and
+//! the bounds on nesting and resolution work ([`crate::Limits`]).
 
 mod operations;
 mod security;
 mod types;
 
+use crate::Limits;
 use crate::error::{Error, Pointer, Warnings};
 use crate::model::{self, Api};
 use openapiv3::{OpenAPI, ReferenceOr, Schema};
@@ -17,15 +19,20 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use std::borrow::Cow;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
 
 /// Lower a parsed document. `raw` is the same document as a JSON tree, used
 /// to resolve `$ref`s that point anywhere other than `#/components/schemas`.
-pub(crate) fn lower(api: &OpenAPI, raw: &Value, warnings: &mut Warnings) -> Result<Api, Error> {
+pub(crate) fn lower(api: &OpenAPI, raw: &Value, limits: &Limits, warnings: &mut Warnings) -> Result<Api, Error> {
     let mut cx = Context {
         api,
         raw,
         warnings,
         types: types::Registry::default(),
+        limits: *limits,
+        depth: 0,
+        refs: RefCell::default(),
     };
     cx.declare_component_schemas()?;
     let security_schemes = security::lower_schemes(&mut cx)?;
@@ -70,6 +77,23 @@ pub(crate) struct Context<'a> {
     pub raw: &'a Value,
     pub warnings: &'a mut Warnings,
     pub types: types::Registry,
+    limits: Limits,
+    /// How many schemas deep lowering is right now (see [`Context::nested`]).
+    depth: usize,
+    /// Where `$ref` chains end, and the work spent finding out.
+    refs: RefCell<Resolved>,
+}
+
+/// What `$ref` resolution has learnt so far. Each place that holds a `$ref`
+/// is followed to the end of its chain once; later `$ref`s to it, or to any
+/// place along the chain, take one step. (Following a chain afresh each
+/// time made a chain of n aliases cost n³.)
+#[derive(Default)]
+struct Resolved {
+    /// A place holding a `$ref` → the place its chain ends at.
+    ends: HashMap<Pointer, Pointer>,
+    /// Steps taken in all, against `Limits::max_ref_steps`.
+    steps: usize,
 }
 
 /// A schema or a reference to one, whichever box it came in.
@@ -111,29 +135,76 @@ pub(crate) fn ref_pointer(reference: &str, at: &Pointer) -> Result<Pointer, Erro
 impl Context<'_> {
     /// Follow a `$ref` (and any chain of them) to the value it names.
     fn follow(&self, reference: &str, at: &Pointer) -> Result<(Pointer, &Value), Error> {
-        let mut seen: Vec<Pointer> = Vec::new();
-        let mut pointer = ref_pointer(reference, at)?;
-        loop {
+        let start = ref_pointer(reference, at)?;
+        let mut refs = self.refs.borrow_mut();
+        // The places of this chain that hold a `$ref`, in order.
+        let mut chain: Vec<Pointer> = Vec::new();
+        let mut on_chain: HashSet<Pointer> = HashSet::new();
+        let mut pointer = start;
+        let (end, found) = loop {
+            refs.steps += 1;
+            if refs.steps > self.limits.max_ref_steps {
+                return Err(Error::limit(
+                    at,
+                    "max_ref_steps",
+                    self.limits.max_ref_steps,
+                    format!("resolving `$ref: {reference}` takes more `$ref` steps than allowed in all"),
+                ));
+            }
+            if let Some(end) = refs.ends.get(&pointer) {
+                break (end.clone(), None);
+            }
             let value = self.raw.pointer(pointer.as_str()).ok_or_else(|| {
                 Error::invalid(
-                    seen.last().unwrap_or(at),
+                    chain.last().unwrap_or(at),
                     format!("`$ref: {reference}` points to nothing"),
                 )
             })?;
             match value.get("$ref").and_then(Value::as_str) {
                 Some(next) => {
-                    if seen.contains(&pointer) {
+                    if !on_chain.insert(pointer.clone()) {
                         return Err(Error::invalid(
                             at,
                             format!("`$ref: {reference}` is part of a cycle made only of `$ref`s"),
                         ));
                     }
-                    seen.push(pointer.clone());
-                    pointer = ref_pointer(next, &pointer)?;
+                    let next = ref_pointer(next, &pointer)?;
+                    chain.push(std::mem::replace(&mut pointer, next));
                 }
-                None => return Ok((pointer, value)),
+                None => break (pointer, Some(value)),
             }
+        };
+        for place in chain {
+            refs.ends.insert(place, end.clone());
         }
+        let value = match found {
+            Some(value) => value,
+            // A chain learnt before ends at a place that was there then.
+            None => self.raw.pointer(end.as_str()).ok_or_else(|| Error::Internal {
+                message: format!("the end of `$ref: {reference}` vanished"),
+            })?,
+        };
+        Ok((end, value))
+    }
+
+    /// Lower something one level deeper, within `Limits::max_depth`.
+    pub(crate) fn nested<T>(
+        &mut self,
+        at: &Pointer,
+        lower: impl FnOnce(&mut Self) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        if self.depth >= self.limits.max_depth {
+            return Err(Error::limit(
+                at,
+                "max_depth",
+                self.limits.max_depth,
+                "schemas nest (through `$ref`s or in place) deeper than allowed",
+            ));
+        }
+        self.depth += 1;
+        let result = lower(self);
+        self.depth -= 1;
+        result
     }
 
     /// The item behind a `ReferenceOr`, and where it is.
@@ -153,7 +224,7 @@ impl Context<'_> {
 
     /// The schema a `$ref` names, and where it is.
     pub fn resolve_schema(&self, reference: &str, at: &Pointer) -> Result<(Cow<'_, Schema>, Pointer), Error> {
-        let (pointer, _) = self.follow(reference, at)?;
+        let (pointer, value) = self.follow(reference, at)?;
         if let Some(name) = pointer.as_str().strip_prefix("/components/schemas/")
             && let Some(ReferenceOr::Item(schema)) = self
                 .api
@@ -163,7 +234,6 @@ impl Context<'_> {
         {
             return Ok((Cow::Borrowed(schema), pointer));
         }
-        let value = self.raw.pointer(pointer.as_str()).expect("follow checked the pointer");
         let schema = Schema::deserialize(value).map_err(|err| Error::invalid(&pointer, err.to_string()))?;
         Ok((Cow::Owned(schema), pointer))
     }
