@@ -17,6 +17,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     let mut spec = None;
     let mut out = None;
     let mut name = None;
+    let mut limits = generator::Limits::default();
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         let mut value = || args.next().cloned().ok_or(format!("`{arg}` needs a value"));
@@ -25,10 +26,13 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
             "--spec" => spec = Some(PathBuf::from(value()?)),
             "--out" => out = Some(PathBuf::from(value()?)),
             "--name" => name = Some(value()?),
+            "--max-spec-bytes" => limits.max_spec_bytes = number(arg, &value()?)?,
+            "--max-depth" => limits.max_depth = number(arg, &value()?)?,
+            "--max-ref-steps" => limits.max_ref_steps = number(arg, &value()?)?,
             other => return Err(format!("unknown argument `{other}`\n{}", crate::USAGE)),
         }
     }
-    let jobs = match (spec, out) {
+    let mut jobs = match (spec, out) {
         (Some(spec), Some(out)) => {
             let stem = stem(&spec)?;
             let crate_name = name.unwrap_or_else(|| format!("{stem}-client"));
@@ -41,6 +45,9 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         (None, None) => workspace_jobs()?,
         _ => return Err("`--spec` and `--out` go together".to_owned()),
     };
+    for job in &mut jobs {
+        job.options.limits = limits;
+    }
     let mut stale = Vec::new();
     for job in &jobs {
         let generated = generate(job)?;
@@ -65,6 +72,14 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         "generated code is stale; run `cargo xtask codegen` and commit the result:\n{}",
         list.join("\n")
     ))
+}
+
+/// A limit's value: digits, with `_` allowed between them (`4_000_000`).
+fn number(flag: &str, value: &str) -> Result<usize, String> {
+    value
+        .replace('_', "")
+        .parse()
+        .map_err(|_| format!("`{flag} {value}`: not a number"))
 }
 
 fn stem(spec: &Path) -> Result<String, String> {

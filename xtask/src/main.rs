@@ -42,6 +42,7 @@ fn main() -> ExitCode {
 const USAGE: &str = "usage:
   cargo xtask codegen [--check]
   cargo xtask codegen --spec FILE --out DIR [--name CRATE] [--check]
+    (either form) [--max-spec-bytes N] [--max-depth N] [--max-ref-steps N]: raise the generator's limits
   cargo xtask corpus [DIR]
   cargo xtask bench [--quick]
   cargo xtask stress [--quick] [--shape NAME]

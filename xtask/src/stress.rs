@@ -42,6 +42,13 @@ const SHAPES: &[Shape] = &[
         deep: false,
     },
     Shape {
+        name: "response-fan",
+        what: "n operations, each a `$ref` to one parameter, request body and response, whose schemas have n properties",
+        sizes: &[100, 200, 400, 800],
+        spec: response_fan,
+        deep: false,
+    },
+    Shape {
         name: "allof-chain",
         what: "Ai = allOf [Ai-1, one property]: type i has i fields (output ~n²); `max_depth` raised to n",
         sizes: &[100, 200, 400, 800],
@@ -424,4 +431,35 @@ fn same_names(n: usize) -> Value {
     let mut schemas = Map::new();
     schemas.insert("Same".into(), json!({"type": "object", "properties": properties}));
     document(returning(schema_ref("Same")), schemas)
+}
+
+fn response_fan(n: usize) -> Value {
+    let big: Map<String, Value> = (0..n)
+        .map(|i| {
+            (
+                format!("field{i}"),
+                json!({"type": "string", "description": format!("Field {i}.")}),
+            )
+        })
+        .collect();
+    let mut paths = Map::new();
+    for i in 0..n {
+        paths.insert(
+            format!("/things{i}"),
+            json!({"post": {
+                "operationId": format!("postThing{i}"),
+                "parameters": [{"$ref": "#/components/parameters/Filter"}],
+                "requestBody": {"$ref": "#/components/requestBodies/Big"},
+                "responses": {"200": {"$ref": "#/components/responses/Big"}},
+            }}),
+        );
+    }
+    let mut doc = document(Value::Object(paths), Map::new());
+    let schema = json!({"type": "object", "properties": big});
+    doc["components"] = json!({
+        "parameters": {"Filter": {"name": "filter", "in": "query", "style": "deepObject", "schema": schema}},
+        "requestBodies": {"Big": {"content": {"application/json": {"schema": schema}}}},
+        "responses": {"Big": {"description": "big", "content": {"application/json": {"schema": schema}}}},
+    });
+    doc
 }

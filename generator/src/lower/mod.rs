@@ -14,7 +14,7 @@ mod types;
 use crate::Limits;
 use crate::error::{Error, Pointer, Warnings};
 use crate::model::{self, Api};
-use openapiv3::{OpenAPI, ReferenceOr, Schema};
+use openapiv3::{Components, OpenAPI, Parameter, PathItem, ReferenceOr, RequestBody, Response, Schema};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -132,7 +132,52 @@ pub(crate) fn ref_pointer(reference: &str, at: &Pointer) -> Result<Pointer, Erro
     })
 }
 
-impl Context<'_> {
+/// A kind of thing a `$ref` names, and where `components` keeps it typed,
+/// so that a `$ref` to it borrows it rather than building it again each
+/// time (a response shared by n operations would cost n times its size).
+pub(crate) trait Component: DeserializeOwned + Clone {
+    /// Its key in `components` (`parameters`), if it has one.
+    const KIND: &'static str;
+    fn named<'c>(components: &'c Components, name: &str) -> Option<&'c ReferenceOr<Self>>;
+}
+
+impl Component for Parameter {
+    const KIND: &'static str = "parameters";
+    fn named<'c>(components: &'c Components, name: &str) -> Option<&'c ReferenceOr<Self>> {
+        components.parameters.get(name)
+    }
+}
+
+impl Component for RequestBody {
+    const KIND: &'static str = "requestBodies";
+    fn named<'c>(components: &'c Components, name: &str) -> Option<&'c ReferenceOr<Self>> {
+        components.request_bodies.get(name)
+    }
+}
+
+impl Component for Response {
+    const KIND: &'static str = "responses";
+    fn named<'c>(components: &'c Components, name: &str) -> Option<&'c ReferenceOr<Self>> {
+        components.responses.get(name)
+    }
+}
+
+impl Component for openapiv3::SecurityScheme {
+    const KIND: &'static str = "securitySchemes";
+    fn named<'c>(components: &'c Components, name: &str) -> Option<&'c ReferenceOr<Self>> {
+        components.security_schemes.get(name)
+    }
+}
+
+impl Component for PathItem {
+    // OpenAPI 3.0 has no `components/pathItems`.
+    const KIND: &'static str = "";
+    fn named<'c>(_: &'c Components, _: &str) -> Option<&'c ReferenceOr<Self>> {
+        None
+    }
+}
+
+impl<'a> Context<'a> {
     /// Follow a `$ref` (and any chain of them) to the value it names.
     fn follow(&self, reference: &str, at: &Pointer) -> Result<(Pointer, &Value), Error> {
         let start = ref_pointer(reference, at)?;
@@ -210,12 +255,25 @@ impl Context<'_> {
     /// The item behind a `ReferenceOr`, and where it is.
     pub fn resolve<'v, T>(&self, item: &'v ReferenceOr<T>, at: &Pointer) -> Result<(Cow<'v, T>, Pointer), Error>
     where
-        T: DeserializeOwned + Clone,
+        T: Component,
+        'a: 'v,
     {
         match item {
             ReferenceOr::Item(item) => Ok((Cow::Borrowed(item), at.clone())),
             ReferenceOr::Reference { reference } => {
                 let (pointer, value) = self.follow(reference, at)?;
+                let name = pointer
+                    .as_str()
+                    .strip_prefix("/components/")
+                    .and_then(|rest| rest.strip_prefix(T::KIND))
+                    .and_then(|rest| rest.strip_prefix('/'))
+                    .filter(|name| !T::KIND.is_empty() && !name.contains('/'));
+                if let Some(name) = name
+                    && let Some(ReferenceOr::Item(item)) =
+                        self.api.components.as_ref().and_then(|c| T::named(c, &unescape(name)))
+                {
+                    return Ok((Cow::Borrowed(item), pointer));
+                }
                 let item = T::deserialize(value).map_err(|err| Error::invalid(&pointer, err.to_string()))?;
                 Ok((Cow::Owned(item), pointer))
             }
