@@ -49,6 +49,13 @@ const SHAPES: &[Shape] = &[
         deep: false,
     },
     Shape {
+        name: "alias-bodies",
+        what: "n operations whose required body is S0 of a chain S0 → … → Sn of `$ref` aliases",
+        sizes: &[250, 500, 1_000, 2_000],
+        spec: alias_bodies,
+        deep: false,
+    },
+    Shape {
         name: "allof-chain",
         what: "Ai = allOf [Ai-1, one property]: type i has i fields (output ~n²); `max_depth` raised to n",
         sizes: &[100, 200, 400, 800],
@@ -461,5 +468,22 @@ fn response_fan(n: usize) -> Value {
         "requestBodies": {"Big": {"content": {"application/json": {"schema": schema}}}},
         "responses": {"Big": {"description": "big", "content": {"application/json": {"schema": schema}}}},
     });
+    doc
+}
+
+fn alias_bodies(n: usize) -> Value {
+    let mut doc = ref_chain(n);
+    let mut paths = Map::new();
+    for i in 0..n {
+        paths.insert(
+            format!("/things{i}"),
+            json!({"post": {
+                "operationId": format!("postThing{i}"),
+                "requestBody": {"required": true, "content": {"application/json": {"schema": schema_ref("S0")}}},
+                "responses": {"204": {"description": "done"}},
+            }}),
+        );
+    }
+    doc["paths"] = Value::Object(paths);
     doc
 }

@@ -20,7 +20,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use std::borrow::Cow;
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Lower a parsed document. `raw` is the same document as a JSON tree, used
 /// to resolve `$ref`s that point anywhere other than `#/components/schemas`.
@@ -39,6 +39,7 @@ pub(crate) fn lower(api: &OpenAPI, raw: &Value, limits: &Limits, warnings: &mut 
     cx.define_component_schemas()?;
     let operations::Lowered { operations, error_body } = operations::lower_operations(&mut cx, &security_schemes)?;
     let types = cx.types.finish(cx.warnings);
+    let alias_ends = alias_ends(&types);
 
     let (base_url, server_variables) = base_url(api);
     Ok(Api {
@@ -51,7 +52,49 @@ pub(crate) fn lower(api: &OpenAPI, raw: &Value, limits: &Limits, warnings: &mut 
         operations,
         security_schemes,
         error_body,
+        alias_ends,
     })
+}
+
+/// Each alias's type, its chain of aliases followed to the end: each alias
+/// once, however long the chains (`types` are sorted by name, and no alias
+/// reaches itself: `Registry::finish` broke such cycles).
+fn alias_ends(types: &[model::TypeDef]) -> BTreeMap<String, model::TypeRef> {
+    use model::{TypeKind, TypeRef};
+    let alias = |name: &str| match types.binary_search_by(|def| def.name.as_str().cmp(name)) {
+        Ok(index) => match &types[index].kind {
+            TypeKind::Alias(target) => Some(target),
+            _ => None,
+        },
+        Err(_) => None,
+    };
+    let mut ends: BTreeMap<String, TypeRef> = BTreeMap::new();
+    for def in types {
+        let TypeKind::Alias(first) = &def.kind else { continue };
+        if ends.contains_key(&def.name) {
+            continue;
+        }
+        let mut chain = vec![def.name.as_str()];
+        let mut on_chain: HashSet<&str> = chain.iter().copied().collect();
+        let mut ty = first;
+        let end = loop {
+            let TypeRef::Named(name) = ty else { break ty.clone() };
+            if let Some(end) = ends.get(name) {
+                break end.clone();
+            }
+            match alias(name) {
+                Some(next) if on_chain.insert(name) => {
+                    chain.push(name);
+                    ty = next;
+                }
+                _ => break ty.clone(),
+            }
+        };
+        for name in chain {
+            ends.insert(name.to_owned(), end.clone());
+        }
+    }
+    ends
 }
 
 /// The first server's URL with each `{variable}` at its default.
