@@ -33,8 +33,9 @@ pub(crate) struct Document {
 }
 
 /// Parse a spec. JSON is recognised by its first non-blank character.
-pub(crate) fn parse(text: &str, warnings: &mut Warnings) -> Result<Document, Error> {
+pub(crate) fn parse(text: &str, limits: &crate::Limits, warnings: &mut Warnings) -> Result<Document, Error> {
     let mut raw = parse_tree(text)?;
+    crate::limits::check_document_depth(&raw, limits)?;
     check_version(&raw)?;
     let v31 = oas31::is_v31(&raw);
     if v31 {
@@ -533,7 +534,7 @@ mod tests {
 
     fn load(text: &str) -> (Result<openapiv3::OpenAPI, Error>, Vec<String>) {
         let mut warnings = Warnings::default();
-        let result = parse(text, &mut warnings).map(|doc| doc.api);
+        let result = parse(text, &crate::Limits::default(), &mut warnings).map(|doc| doc.api);
         let warnings = warnings.into_vec().iter().map(ToString::to_string).collect();
         (result, warnings)
     }

@@ -25,6 +25,7 @@ pub(crate) const SOURCES: &[(&str, &str)] = &[
     ("auth.rs", include_str!("../runtime/src/auth.rs")),
     ("decode.rs", include_str!("../runtime/src/decode.rs")),
     ("download.rs", include_str!("../runtime/src/download.rs")),
+    ("limits.rs", include_str!("../runtime/src/limits.rs")),
     ("query.rs", include_str!("../runtime/src/query.rs")),
 ];
 

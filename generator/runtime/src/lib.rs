@@ -9,12 +9,14 @@
 mod auth;
 mod decode;
 mod download;
+mod limits;
 mod query;
 
 pub use auth::{AuthError, Secret};
 #[doc(hidden)]
 pub use auth::{Credential, Location};
 pub use download::Download;
+pub use limits::TooLarge;
 #[doc(hidden)]
 pub use reqwest;
 
@@ -49,6 +51,7 @@ struct Inner {
     /// Set on each request when `http` was not built with `timeout`.
     request_timeout: Option<Duration>,
     retry: RetryPolicy,
+    max_body_size: usize,
     /// Shared with every request in flight (`Arc`), replaced by `set_*`.
     credentials: RwLock<BTreeMap<&'static str, Arc<Credential>>>,
 }
@@ -311,6 +314,7 @@ pub struct ClientBuilder {
     user_agent: String,
     http: Option<reqwest::Client>,
     retry: RetryPolicy,
+    max_body_size: usize,
     credentials: BTreeMap<&'static str, Credential>,
 }
 
@@ -322,6 +326,7 @@ impl fmt::Debug for ClientBuilder {
             .field("connect_timeout", &self.connect_timeout)
             .field("user_agent", &self.user_agent)
             .field("retry", &self.retry)
+            .field("max_body_size", &self.max_body_size)
             .field("credentials", &self.credentials)
             .finish_non_exhaustive()
     }
@@ -341,6 +346,7 @@ impl ClientBuilder {
                 max_delay: DEFAULT_MAX_RETRY_DELAY,
                 non_idempotent: false,
             },
+            max_body_size: limits::DEFAULT_MAX_BODY_SIZE,
             credentials: BTreeMap::new(),
         }
     }
@@ -388,6 +394,11 @@ impl ClientBuilder {
         self
     }
 
+    pub fn max_body_size(mut self, bytes: usize) -> Self {
+        self.max_body_size = bytes;
+        self
+    }
+
     #[doc(hidden)]
     pub fn credential(mut self, scheme: &'static str, credential: Credential) -> Self {
         self.credentials.insert(scheme, credential);
@@ -423,6 +434,7 @@ impl ClientBuilder {
                 timeout: self.timeout,
                 request_timeout,
                 retry: self.retry,
+                max_body_size: self.max_body_size,
                 credentials: RwLock::new(self.credentials.into_iter().map(|(k, v)| (k, Arc::new(v))).collect()),
             }),
         })
@@ -807,7 +819,7 @@ impl Client {
             // The request is held once, here, and lent to `execute`.
             Ok(request) => Box::pin(async move {
                 let response = self.execute(&request).await?;
-                receive(response).await
+                receive(response, self.inner.max_body_size).await
             }),
             Err(failure) => Box::pin(std::future::ready(Err(failure))),
         }
@@ -823,26 +835,28 @@ impl Client {
 /// more: 664 bytes against 328). A body that arrives in one chunk, the
 /// usual case, is kept as it came, without a copy.
 #[allow(clippy::manual_async_fn)]
-fn receive(mut response: reqwest::Response) -> impl Future<Output = Result<Received, Failure>> + Send {
+fn receive(
+    mut response: reqwest::Response,
+    max_body_size: usize,
+) -> impl Future<Output = Result<Received, Failure>> + Send {
     async move {
         let status = response.status();
+        let announced = response.content_length();
         let headers = std::mem::take(response.headers_mut());
-        let mut body = Bytes::new();
-        let mut joined: Vec<u8> = Vec::new();
+        let mut body = match limits::Body::new(max_body_size, announced) {
+            Ok(body) => body,
+            Err(announced) => return Err(limits::too_large(status, headers, max_body_size, announced)),
+        };
         while let Some(chunk) = response.chunk().await.map_err(Failure::Transport)? {
-            if body.is_empty() && joined.is_empty() {
-                body = chunk;
-            } else {
-                if joined.is_empty() {
-                    joined.extend_from_slice(&body);
-                }
-                joined.extend_from_slice(&chunk);
+            if !body.push(chunk) {
+                return Err(limits::too_large(status, headers, max_body_size, announced));
             }
         }
-        if !joined.is_empty() {
-            body = Bytes::from(joined);
-        }
-        Ok(Received { status, headers, body })
+        Ok(Received {
+            status,
+            headers,
+            body: body.finish(),
+        })
     }
 }
 
@@ -929,6 +943,8 @@ pub enum Error<E = serde_json::Value> {
     Api(Box<ApiError<E>>),
     /// The server answered with success, but the body is not what the spec says.
     Decode(Box<DecodeError>),
+    /// The server's answer is longer than the client's `max_body_size`.
+    TooLarge(Box<TooLarge>),
 }
 
 impl<E> Error<E> {
@@ -937,6 +953,7 @@ impl<E> Error<E> {
         match self {
             Error::Api(error) => Some(error.status),
             Error::Decode(error) => Some(error.status),
+            Error::TooLarge(error) => Some(error.status),
             Error::Transport(error) => error.status(),
             Error::Auth(error) => error.status(),
             Error::InvalidRequest(_) => None,
@@ -961,6 +978,7 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
             Error::Auth(error) => write!(f, "{error}"),
             Error::Api(error) => write!(f, "{error}"),
             Error::Decode(error) => write!(f, "{error}"),
+            Error::TooLarge(error) => write!(f, "{error}"),
         }
     }
 }
@@ -1130,6 +1148,7 @@ pub enum Failure {
     Transport(reqwest::Error),
     Auth(AuthError),
     Decode(Box<DecodeError>),
+    TooLarge(Box<TooLarge>),
 }
 
 impl<E> From<Failure> for Error<E> {
@@ -1139,6 +1158,7 @@ impl<E> From<Failure> for Error<E> {
             Failure::Transport(error) => Error::Transport(error),
             Failure::Auth(error) => Error::Auth(error),
             Failure::Decode(error) => Error::Decode(error),
+            Failure::TooLarge(error) => Error::TooLarge(error),
         }
     }
 }
@@ -1207,6 +1227,15 @@ macro_rules! builder_settings {
         pub fn retry_non_idempotent(self, retry: bool) -> Self {
             Self {
                 runtime: self.runtime.retry_non_idempotent(retry),
+            }
+        }
+
+        /// The longest response body the client reads, in bytes (default
+        /// 64 MiB); a longer one ends the call with `Error::TooLarge`, without
+        /// reading the rest.
+        pub fn max_body_size(self, bytes: usize) -> Self {
+            Self {
+                runtime: self.runtime.max_body_size(bytes),
             }
         }
 

@@ -404,7 +404,7 @@ fn example_value(
     wire: &str,
     crate_ident: &str,
 ) -> String {
-    match (ty, example) {
+    match (api.unalias(ty), example) {
         (TypeRef::String, Some(serde_json::Value::String(s))) => format!("{s:?}"),
         (TypeRef::String, _) => format!("{wire:?}"),
         (TypeRef::I32 | TypeRef::I64 | TypeRef::U32 | TypeRef::U64 | TypeRef::I128, Some(n))
@@ -417,7 +417,7 @@ fn example_value(
         (TypeRef::Bool, _) => "true".to_owned(),
         (TypeRef::Vec(_), _) => "Vec::new()".to_owned(),
         (TypeRef::Named(name), _) => {
-            let def = api.types.iter().find(|d| &d.name == name);
+            let def = api.type_def(name);
             match def.map(|d| &d.kind) {
                 Some(crate::model::TypeKind::Enum { variants, unknown }) => {
                     let variant = variants

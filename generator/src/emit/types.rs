@@ -72,16 +72,12 @@ pub(super) fn type_item(api: &Api, def: &TypeDef) -> TokenStream {
 
 /// Whether `Default::default()` exists for a type.
 pub(crate) fn has_default(api: &Api, ty: &TypeRef) -> bool {
-    match ty {
-        TypeRef::Named(name) => api
-            .types
-            .iter()
-            .find(|d| &d.name == name)
-            .is_some_and(|def| match &def.kind {
-                TypeKind::Struct { fields, .. } => fields.iter().all(|f| f.ty.is_option()),
-                TypeKind::Alias(target) => has_default(api, target),
-                _ => false,
-            }),
+    match api.unalias(ty) {
+        TypeRef::Named(name) => api.type_def(name).is_some_and(|def| match &def.kind {
+            TypeKind::Struct { fields, .. } => fields.iter().all(|f| f.ty.is_option()),
+            TypeKind::Alias(target) => has_default(api, target),
+            _ => false,
+        }),
         TypeRef::Box(inner) => has_default(api, inner),
         _ => true,
     }

@@ -153,26 +153,36 @@ fn lower_params(
     at: &Pointer,
 ) -> Result<Vec<Param>, Error> {
     let mut scope = Scope::with_reserved(naming::BUILDER_MEMBERS_RESERVED);
-    let mut resolved: Vec<(Parameter, Pointer)> = Vec::new();
+    // Borrowed where they can be: a parameter shared by many operations is not copied for each.
+    let mut resolved: Vec<(std::borrow::Cow<'_, Parameter>, Pointer)> = Vec::new();
+    // Where each (name, location) is in `resolved`: an operation's parameter replaces the path's.
+    let mut positions: HashMap<(String, std::mem::Discriminant<Parameter>), usize> = HashMap::new();
     for (index, param) in item.parameters.iter().enumerate() {
         let (param, here) = cx.resolve(param, &item_at.push("parameters").push(index.to_string()))?;
-        resolved.push((param.into_owned(), here));
+        let key = (
+            param.parameter_data_ref().name.clone(),
+            std::mem::discriminant(param.as_ref()),
+        );
+        positions.entry(key).or_insert(resolved.len());
+        resolved.push((param, here));
     }
     for (index, param) in operation.parameters.iter().enumerate() {
         let (param, here) = cx.resolve(param, &at.push("parameters").push(index.to_string()))?;
-        let param = param.into_owned();
-        let same = |p: &Parameter| {
-            p.parameter_data_ref().name == param.parameter_data_ref().name
-                && std::mem::discriminant(p) == std::mem::discriminant(&param)
-        };
-        match resolved.iter().position(|(p, _)| same(p)) {
-            Some(existing) => resolved[existing] = (param, here),
-            None => resolved.push((param, here)),
+        let key = (
+            param.parameter_data_ref().name.clone(),
+            std::mem::discriminant(param.as_ref()),
+        );
+        match positions.get(&key) {
+            Some(&existing) => resolved[existing] = (param, here),
+            None => {
+                positions.insert(key, resolved.len());
+                resolved.push((param, here));
+            }
         }
     }
     let mut params = Vec::with_capacity(resolved.len());
     for (param, here) in resolved {
-        let (location, style, explode_default) = match &param {
+        let (location, style, explode_default) = match param.as_ref() {
             Parameter::Query { style, .. } => {
                 let style = match style {
                     QueryStyle::Form => ParamStyle::Form,

@@ -109,10 +109,10 @@ impl Context<'_> {
     /// The Rust type of a schema that stands at `at`; `hint` names it if it
     /// needs a definition of its own.
     pub fn type_of(&mut self, schema: SchemaRef<'_>, hint: &str, at: &Pointer) -> Result<TypeRef, Error> {
-        match schema {
-            SchemaRef::Ref(reference) => self.named_ref(reference, at),
-            SchemaRef::Item(schema) => self.inline(schema, hint, at),
-        }
+        self.nested(at, |cx| match schema {
+            SchemaRef::Ref(reference) => cx.named_ref(reference, at),
+            SchemaRef::Item(schema) => cx.inline(schema, hint, at),
+        })
     }
 
     /// The type a `$ref` stands for.
@@ -448,9 +448,9 @@ impl Context<'_> {
                 ReferenceOr::Reference { reference } => {
                     let (target, pointer) = self.resolve_schema(reference, &here)?;
                     let target = target.into_owned();
-                    self.collect_object(&target, &pointer, parts, visited)?;
+                    self.nested(&here, |cx| cx.collect_object(&target, &pointer, parts, visited))?;
                 }
-                ReferenceOr::Item(item) => self.collect_object(item, &here, parts, visited)?,
+                ReferenceOr::Item(item) => self.nested(&here, |cx| cx.collect_object(item, &here, parts, visited))?,
             }
         }
         if let Some(properties) = properties {
@@ -479,8 +479,10 @@ impl Context<'_> {
             _ => unreachable!("union_kind is only called for unions"),
         };
         let discriminator = schema.schema_data.discriminator.as_ref();
+        let tag_values_by_target = discriminator.map(|d| mapping_by_target(&d.mapping)).unwrap_or_default();
         let mut scope = Scope::new();
         let mut variants: Vec<UnionVariant> = Vec::new();
+        let mut types_seen = HashSet::new();
         for (index, alternative) in alternatives.iter().enumerate() {
             if is_null_type(alternative) {
                 continue;
@@ -495,17 +497,12 @@ impl Context<'_> {
             };
             let variant_name = scope.claim(&naming::pascal(&base, "V", "Variant"));
             let ty = self.type_of(alternative.into(), &format!("{name}{variant_name}"), &here)?;
-            if variants.iter().any(|v| v.ty == ty) {
+            if !types_seen.insert(ty.clone()) {
                 continue; // the same Rust type twice adds nothing
             }
             let tag_values = match (discriminator, &target) {
-                (Some(d), Some(target)) => {
-                    let mut values: Vec<String> = d
-                        .mapping
-                        .iter()
-                        .filter(|(_, to)| mapping_target(to) == *target)
-                        .map(|(value, _)| value.clone())
-                        .collect();
+                (Some(_), Some(target)) => {
+                    let mut values = tag_values_by_target.get(target).cloned().unwrap_or_default();
                     if values.is_empty() {
                         values.push(unescape(target.as_str().rsplit('/').next().unwrap_or_default()));
                     }
@@ -562,8 +559,9 @@ fn enum_kind(schema: &Schema) -> TypeKind {
     };
     let mut scope = Scope::new();
     let mut variants = Vec::new();
+    let mut seen = HashSet::new();
     for value in values {
-        if variants.iter().any(|v: &EnumVariant| v.wire == value) {
+        if !seen.insert(value.clone()) {
             continue;
         }
         variants.push(EnumVariant {
@@ -679,6 +677,16 @@ fn variant_base_name(schema: &Schema, index: usize) -> String {
     kind.to_owned()
 }
 
+/// The discriminator values of each mapping target, in the mapping's order
+/// (looked up once per alternative, not searched: a wide `oneOf` stays linear).
+fn mapping_by_target(mapping: &IndexMap<String, String>) -> HashMap<Pointer, Vec<String>> {
+    let mut by_target: HashMap<Pointer, Vec<String>> = HashMap::new();
+    for (value, to) in mapping {
+        by_target.entry(mapping_target(to)).or_default().push(value.clone());
+    }
+    by_target
+}
+
 /// A discriminator mapping value: a `$ref` string or a bare schema name.
 fn mapping_target(to: &str) -> Pointer {
     if to.starts_with('#') {
@@ -716,12 +724,16 @@ fn box_cycles(defs: &mut [TypeDef]) {
         })
         .collect();
     let component = strongly_connected(&edges);
-    let group_size = |c: usize| component.iter().filter(|&&x| x == c).count();
-    let names: Vec<String> = defs.iter().map(|d| d.name.clone()).collect();
+    let mut sizes: HashMap<usize, usize> = HashMap::new();
+    for &c in &component {
+        *sizes.entry(c).or_default() += 1;
+    }
+    let group_size = |c: usize| sizes.get(&c).copied().unwrap_or(0);
+    let index: HashMap<String, usize> = defs.iter().enumerate().map(|(i, d)| (d.name.clone(), i)).collect();
     for (i, def) in defs.iter_mut().enumerate() {
         let recursive = |ty: &TypeRef| -> bool {
             let Some(name) = by_value_name(ty) else { return false };
-            let Some(j) = names.iter().position(|n| n == name) else {
+            let Some(&j) = index.get(name) else {
                 return false;
             };
             component[j] == component[i] && (i == j || group_size(component[i]) > 1)
