@@ -29,6 +29,15 @@ pub struct AccessToken {
     pub last_successful_auth: Option<i64>,
 }
 
+impl AccessToken {
+    /// `expires` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
+    pub fn expires_as<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> Result<T, serde_json::Error> {
+        crate::runtime::value_as(self.expires.as_ref())
+    }
+}
+
 /// Answer of `listAccessTokens`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AccessTokenList {
@@ -151,6 +160,15 @@ pub struct ErrorResponse {
     pub error_code: Option<String>,
 }
 
+impl ErrorResponse {
+    /// `error` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
+    pub fn error_as<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> Result<T, serde_json::Error> {
+        crate::runtime::value_as(self.error.as_ref())
+    }
+}
+
 /// One element of `Installation.extended`: either a single data attribute or a summary built from several (`dataAttributes`, `consistsOfAttributeCodes`). All fields are optional because the two kinds carry different subsets.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ExtendedAttribute {
@@ -207,6 +225,29 @@ pub struct ExtendedAttribute {
     pub consists_of_attribute_codes: Option<Vec<String>>,
     #[serde(rename = "dataAttributes", default, skip_serializing_if = "Option::is_none")]
     pub data_attributes: Option<Vec<DataAttributeSource>>,
+}
+
+impl ExtendedAttribute {
+    /// `rawValue` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
+    pub fn raw_value_as<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> Result<T, serde_json::Error> {
+        crate::runtime::value_as(self.raw_value.as_ref())
+    }
+
+    /// `instances` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
+    pub fn instances_as<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> Result<T, serde_json::Error> {
+        crate::runtime::value_as(self.instances.as_ref())
+    }
+
+    /// `timestamp` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
+    pub fn timestamp_as<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> Result<T, serde_json::Error> {
+        crate::runtime::value_as(self.timestamp.as_ref())
+    }
 }
 
 /// `#/components/schemas/ExtendedAttribute/properties/dataType` in the spec.
@@ -396,6 +437,43 @@ pub struct Installation {
     pub gu_iv: Option<i32>,
     #[serde(rename = "grafanaEnabled", default, skip_serializing_if = "Option::is_none")]
     pub grafana_enabled: Option<i32>,
+}
+
+impl Installation {
+    /// `phonenumber` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
+    pub fn phonenumber_as<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> Result<T, serde_json::Error> {
+        crate::runtime::value_as(Some(&self.phonenumber))
+    }
+
+    /// `current_alarms` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
+    pub fn current_alarms_as<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> Result<T, serde_json::Error> {
+        crate::runtime::value_as(self.current_alarms.as_ref())
+    }
+
+    /// `images` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
+    pub fn images_as<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> Result<T, serde_json::Error> {
+        crate::runtime::value_as(self.images.as_ref())
+    }
+
+    /// `paygoCurrency` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
+    pub fn paygo_currency_as<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> Result<T, serde_json::Error> {
+        crate::runtime::value_as(self.paygo_currency.as_ref())
+    }
+
+    /// `last_location_timestamp` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
+    pub fn last_location_timestamp_as<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> Result<T, serde_json::Error> {
+        crate::runtime::value_as(self.last_location_timestamp.as_ref())
+    }
 }
 
 /// One element of `Installation.images` when that is an array.
@@ -596,6 +674,15 @@ pub struct User {
     /// Id of the access token used for this request; null when signed in with a JWT. Seen as null or an integer.
     #[serde(rename = "idAccessToken", default, skip_serializing_if = "Option::is_none")]
     pub id_access_token: Option<serde_json::Value>,
+}
+
+impl User {
+    /// `idAccessToken` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
+    pub fn id_access_token_as<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> Result<T, serde_json::Error> {
+        crate::runtime::value_as(self.id_access_token.as_ref())
+    }
 }
 
 /// What the user may see and do on the site.

@@ -6,8 +6,11 @@
 //! parameter encoding and the error type; the generated crates hold only
 //! what the spec says. Items marked `#[doc(hidden)]` are for generated code.
 
+mod any_json;
 mod auth;
 
+#[doc(hidden)]
+pub use any_json::{AnyJson, value_as};
 pub use auth::{AuthError, Secret};
 #[doc(hidden)]
 pub use auth::{Credential, Location};
