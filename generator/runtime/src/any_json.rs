@@ -51,7 +51,9 @@ mod tests {
     fn a_value_that_is_not_json_is_an_invalid_request() {
         let map: std::collections::BTreeMap<(u8, u8), u8> = [((1, 2), 3)].into();
         match AnyJson::new(&map).into_bytes() {
-            Err(Failure::InvalidRequest(message)) => assert!(message.contains("cannot be written as JSON"), "{message}"),
+            Err(Failure::InvalidRequest(message)) => {
+                assert!(message.contains("cannot be written as JSON"), "{message}")
+            }
             other => panic!("{other:?}"),
         }
     }

@@ -37,7 +37,10 @@ pub(super) fn operations_head(api: &Api) -> TokenStream {
         .operations
         .iter()
         .any(|op| op.path_parts.iter().any(|p| matches!(p, PathPart::Param(_))));
-    let uses_any_json = api.operations.iter().any(|op| op.body.as_ref().is_some_and(is_any_json));
+    let uses_any_json = api
+        .operations
+        .iter()
+        .any(|op| op.body.as_ref().is_some_and(is_any_json));
     let runtime_import = if uses_segments || uses_any_json {
         quote!(
             use crate::runtime::{self, Failure, Received, Request};
