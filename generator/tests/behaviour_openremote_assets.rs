@@ -473,6 +473,9 @@ fn written(name: &str) -> serde_json::Value {
     json!({"ref": {"id": LIGHT, "name": name}})
 }
 
+/// A write of one attribute value, made for a given client.
+type WriteCall = Box<dyn Fn(&Client) -> openremote_client::WriteAttributeValue<'_>>;
+
 #[tokio::test]
 async fn write_attribute_value_takes_any_serializable_value() {
     #[derive(serde::Serialize)]
@@ -480,11 +483,7 @@ async fn write_attribute_value_takes_any_serializable_value() {
         r#type: &'static str,
         coordinates: [f64; 2],
     }
-    let cases: Vec<(
-        &str,
-        Box<dyn Fn(&Client) -> openremote_client::WriteAttributeValue<'_>>,
-        serde_json::Value,
-    )> = vec![
+    let cases: Vec<(&str, WriteCall, serde_json::Value)> = vec![
         (
             "onOff",
             Box::new(|c| c.write_attribute_value(LIGHT, "onOff", &true)),
