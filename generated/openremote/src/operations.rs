@@ -2529,7 +2529,7 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: openremote_client::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body = openremote_client::types::AssetQuery::default();
+    /// let body: openremote_client::types::AssetQuery = Default::default();
     /// let response = client.query_count(&body).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -2598,7 +2598,7 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: openremote_client::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body = openremote_client::types::AssetQuery::default();
+    /// let body: openremote_client::types::AssetQuery = Default::default();
     /// let response = client.query_asset_tree(&body).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -3198,7 +3198,7 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: openremote_client::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body = Vec<openremote_client::types::UserAssetLink>::default();
+    /// let body: Vec<openremote_client::types::UserAssetLink> = Default::default();
     /// client.create_user_asset_links(&body).await?;
     /// # Ok(())
     /// # }
@@ -3682,7 +3682,7 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: openremote_client::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body = Vec<openremote_client::types::AttributeEvent>::default();
+    /// let body: Vec<openremote_client::types::AttributeEvent> = Default::default();
     /// let response = client.write_attribute_events(&body).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -4534,7 +4534,7 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: openremote_client::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body = openremote_client::types::SentAlarm::default();
+    /// let body: openremote_client::types::SentAlarm = Default::default();
     /// client.update_alarm(12, &body).await?;
     /// # Ok(())
     /// # }
@@ -4761,7 +4761,7 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: openremote_client::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body = Vec<openremote_client::types::AlarmAssetLink>::default();
+    /// let body: Vec<openremote_client::types::AlarmAssetLink> = Default::default();
     /// client.set_asset_links(&body).await?;
     /// # Ok(())
     /// # }

@@ -1266,7 +1266,7 @@ pub struct ParentPredicate {
     pub id: Option<String>,
 }
 
-/// Restricts a query to users linked to assets below this asset path.
+/// Restricts a query to assets below this asset path (in a user query: to users linked to such assets).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PathPredicate {
     /// Asset ids from the root down.

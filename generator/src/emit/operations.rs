@@ -344,7 +344,7 @@ fn example_call(api: &Api, op: &Operation, crate_ident: &str) -> String {
             }
             _ if body.ty == TypeRef::String || body.kind == BodyKind::Text => "\"...\"".to_owned(),
             _ if has_default(api, &body.ty) => {
-                lines.push_str(&format!("let body = {ty}::default();\n"));
+                lines.push_str(&format!("let body: {ty} = Default::default();\n"));
                 "&body".to_owned()
             }
             _ => {
