@@ -172,6 +172,11 @@ pub fn ident(name: &str) -> proc_macro2::Ident {
     }
 }
 
+/// The method that reads a free JSON field as a Rust type (`value_as` for `value`).
+pub fn value_accessor(field: &str) -> String {
+    format!("{field}_as")
+}
+
 /// Whether a property or parameter name says it holds a secret (a password,
 /// token, key or client secret), so its value is kept out of `Debug` output.
 ///

@@ -22,6 +22,7 @@ use crate::error::Error;
 /// checks that this is every file there.
 pub(crate) const SOURCES: &[(&str, &str)] = &[
     ("lib.rs", include_str!("../runtime/src/lib.rs")),
+    ("any_json.rs", include_str!("../runtime/src/any_json.rs")),
     ("auth.rs", include_str!("../runtime/src/auth.rs")),
     ("decode.rs", include_str!("../runtime/src/decode.rs")),
     ("download.rs", include_str!("../runtime/src/download.rs")),

@@ -6,12 +6,15 @@
 //! parameter encoding and the error type; the generated crates hold only
 //! what the spec says. Items marked `#[doc(hidden)]` are for generated code.
 
+mod any_json;
 mod auth;
 mod decode;
 mod download;
 mod limits;
 mod query;
 
+#[doc(hidden)]
+pub use any_json::{AnyJson, value_as};
 pub use auth::{AuthError, Secret};
 #[doc(hidden)]
 pub use auth::{Credential, Location};
