@@ -48,8 +48,17 @@ pub enum Error {
         column: Option<usize>,
         message: String,
     },
-    /// The document is well-formed but is not what OpenAPI 3.0 allows here.
+    /// The document is well-formed but is not what OpenAPI 3.0/3.1 allows here.
     Invalid { at: Pointer, message: String },
+    /// The spec goes beyond one of the [`Limits`](crate::Limits) at `at`.
+    Limit {
+        at: Pointer,
+        /// The field of `Limits` that was passed (`max_depth`).
+        limit: &'static str,
+        /// Its value.
+        value: usize,
+        message: String,
+    },
     /// The rendered code or templates failed; a bug of the generator, not of the spec.
     Internal { message: String },
 }
@@ -62,10 +71,19 @@ impl Error {
         }
     }
 
+    pub(crate) fn limit(at: &Pointer, limit: &'static str, value: usize, message: impl Into<String>) -> Self {
+        Error::Limit {
+            at: at.clone(),
+            limit,
+            value,
+            message: message.into(),
+        }
+    }
+
     /// The place in the spec the error is about, when there is one.
     pub fn pointer(&self) -> Option<&Pointer> {
         match self {
-            Error::Invalid { at, .. } => Some(at),
+            Error::Invalid { at, .. } | Error::Limit { at, .. } => Some(at),
             _ => None,
         }
     }
@@ -87,6 +105,15 @@ impl fmt::Display for Error {
             }
             Error::Syntax { message, .. } => write!(f, "syntax error: {message}"),
             Error::Invalid { at, message } => write!(f, "at {at}: {message}"),
+            Error::Limit {
+                at,
+                limit,
+                value,
+                message,
+            } => write!(
+                f,
+                "at {at}: {message}, beyond the limit `{limit}` = {value} (a generator option; raise it for a spec you trust)"
+            ),
             Error::Internal { message } => write!(f, "internal error: {message}"),
         }
     }

@@ -3,6 +3,7 @@
 //! syntax left. Lowering (`lower/`) builds it; emission (`emit/`) reads it.
 
 use crate::error::Pointer;
+use std::collections::BTreeMap;
 
 /// The whole API, ready to emit.
 #[derive(Debug, Clone)]
@@ -14,11 +15,36 @@ pub struct Api {
     pub base_url: Option<String>,
     /// The server variables of the first server, for documentation.
     pub server_variables: Vec<ServerVariable>,
+    /// Sorted by name (see [`Api::type_def`]).
     pub types: Vec<TypeDef>,
     pub operations: Vec<Operation>,
     pub security_schemes: Vec<SecurityScheme>,
     /// The schema of error bodies when all operations agree on one.
     pub error_body: Option<TypeRef>,
+    /// Each alias's type with its chain of aliases followed to the end
+    /// (see [`Api::unalias`]).
+    pub alias_ends: BTreeMap<String, TypeRef>,
+}
+
+impl Api {
+    /// The definition of the type `name`, found by binary search (not by
+    /// a scan: emission looks types up per operation).
+    pub fn type_def(&self, name: &str) -> Option<&TypeDef> {
+        self.types
+            .binary_search_by(|def| def.name.as_str().cmp(name))
+            .ok()
+            .map(|index| &self.types[index])
+    }
+
+    /// `ty` with aliases followed to the type they stand for, in one step
+    /// (a chain of n aliases, followed afresh for each of m operations,
+    /// cost n × m).
+    pub fn unalias<'t>(&'t self, ty: &'t TypeRef) -> &'t TypeRef {
+        match ty {
+            TypeRef::Named(name) => self.alias_ends.get(name).unwrap_or(ty),
+            _ => ty,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -60,6 +86,10 @@ pub enum TypeRef {
     Option(Box<TypeRef>),
     /// Indirection that breaks a recursive type.
     Box(Box<TypeRef>),
+    /// A fixed-length array of items of their own types (3.1 `prefixItems`).
+    Tuple(Vec<TypeRef>),
+    /// Only `null` (3.1 `type: "null"`): `()`.
+    Unit,
 }
 
 impl TypeRef {

@@ -5,7 +5,7 @@
 //! escaped, and a [`Scope`] keeps names unique where Rust needs them to be.
 
 use heck::{ToPascalCase, ToSnakeCase};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// Keywords of Rust 2024 (strict, reserved and weak ones that matter).
 const KEYWORDS: &[&str] = &[
@@ -172,6 +172,11 @@ pub fn ident(name: &str) -> proc_macro2::Ident {
     }
 }
 
+/// The method that reads a free JSON field as a Rust type (`value_as` for `value`).
+pub fn value_accessor(field: &str) -> String {
+    format!("{field}_as")
+}
+
 /// Whether a property or parameter name says it holds a secret (a password,
 /// token, key or client secret), so its value is kept out of `Debug` output.
 ///
@@ -195,6 +200,9 @@ pub fn is_secret_name(raw: &str) -> bool {
 #[derive(Debug, Default, Clone)]
 pub struct Scope {
     taken: HashSet<String>,
+    /// The number to try first after `name` is taken: one past the last
+    /// one given (so that n names alike take n steps, not n²/2).
+    next: HashMap<String, usize>,
 }
 
 impl Scope {
@@ -206,6 +214,7 @@ impl Scope {
     pub fn with_reserved(names: &[&str]) -> Self {
         Scope {
             taken: names.iter().map(|n| (*n).to_owned()).collect(),
+            next: HashMap::new(),
         }
     }
 
@@ -219,10 +228,14 @@ impl Scope {
         } else {
             ""
         };
-        (2..)
-            .map(|n| format!("{name}{sep}{n}"))
-            .find(|candidate| self.taken.insert(candidate.clone()))
-            .expect("an unbounded range always yields a free name")
+        // Names are never given back, so every number below `next` is still taken.
+        let first = self.next.get(name).copied().unwrap_or(2);
+        let (n, candidate) = (first..)
+            .map(|n| (n, format!("{name}{sep}{n}")))
+            .find(|(_, candidate)| self.taken.insert(candidate.clone()))
+            .expect("an unbounded range always yields a free name");
+        self.next.insert(name.to_owned(), n + 1);
+        candidate
     }
 
     pub fn contains(&self, name: &str) -> bool {

@@ -22,12 +22,14 @@ use crate::error::Error;
 /// checks that this is every file there.
 pub(crate) const SOURCES: &[(&str, &str)] = &[
     ("lib.rs", include_str!("../runtime/src/lib.rs")),
+    ("any_json.rs", include_str!("../runtime/src/any_json.rs")),
     ("auth.rs", include_str!("../runtime/src/auth.rs")),
     ("call.rs", include_str!("../runtime/src/call.rs")),
     ("client.rs", include_str!("../runtime/src/client.rs")),
     ("decode.rs", include_str!("../runtime/src/decode.rs")),
     ("download.rs", include_str!("../runtime/src/download.rs")),
     ("error.rs", include_str!("../runtime/src/error.rs")),
+    ("limits.rs", include_str!("../runtime/src/limits.rs")),
     ("query.rs", include_str!("../runtime/src/query.rs")),
     ("request.rs", include_str!("../runtime/src/request.rs")),
 ];

@@ -623,3 +623,206 @@ async fn an_invalid_base_url_is_refused_at_build() {
         );
     }
 }
+
+// ---------------------------------------------------------------- what a server can make the client hold
+
+/// A server that answers `head` (status line and headers, without the
+/// framing), then sends `piece` as an HTTP/1.1 chunk every `pause`, forever
+/// (until the client hangs up).
+async fn endless_server(head: &'static str, piece: &'static [u8], pause: Duration) -> String {
+    serve_once(move |mut socket| async move {
+        let head = format!("{head}\r\nTransfer-Encoding: chunked\r\n\r\n");
+        if socket.write_all(head.as_bytes()).await.is_err() {
+            return;
+        }
+        let mut chunk = format!("{:x}\r\n", piece.len()).into_bytes();
+        chunk.extend_from_slice(piece);
+        chunk.extend_from_slice(b"\r\n");
+        while socket.write_all(&chunk).await.is_ok() {
+            if !pause.is_zero() {
+                tokio::time::sleep(pause).await;
+            }
+        }
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_body_announced_longer_than_the_limit_is_refused_unread() {
+    let base = serve_once(|mut socket| async move {
+        let head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000000000\r\n\r\n{";
+        let _ = socket.write_all(head).await;
+        tokio::time::sleep(Duration::from_secs(60)).await;
+    })
+    .await;
+    let client = vrm(&base).max_body_size(1024).max_retries(0).build().expect("client");
+    let started = Instant::now();
+    let error = client.get_me().await.expect_err("too large");
+    assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
+    let vrm_client::Error::TooLarge(too_large) = &error else {
+        panic!("expected TooLarge, got {error:?}");
+    };
+    assert_eq!((too_large.limit, too_large.announced), (1024, Some(1_000_000_000)));
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(200));
+    assert!(error.to_string().contains("max_body_size"), "{error}");
+}
+
+#[tokio::test]
+async fn an_endless_body_is_cut_off_at_the_limit() {
+    // No length announced; the server sends 8 KiB chunks as fast as it can.
+    static PIECE: [u8; 8192] = [b' '; 8192];
+    let base = endless_server(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json",
+        &PIECE,
+        Duration::ZERO,
+    )
+    .await;
+    let client = vrm(&base)
+        .max_body_size(1 << 20)
+        .timeout(Duration::from_secs(20))
+        .max_retries(0)
+        .build()
+        .expect("client");
+    let started = Instant::now();
+    let error = client.get_me().await.expect_err("too large");
+    assert!(started.elapsed() < Duration::from_secs(10), "{:?}", started.elapsed());
+    let vrm_client::Error::TooLarge(too_large) = &error else {
+        panic!("expected TooLarge, got {error:?}");
+    };
+    assert_eq!((too_large.limit, too_large.announced), (1 << 20, None));
+}
+
+#[tokio::test]
+async fn a_body_of_exactly_the_limit_is_read() {
+    const LIMIT: usize = 100_000;
+    let mut body = br#"{"success":true,"pad":""#.to_vec();
+    body.resize(LIMIT - 2, b'x');
+    body.extend_from_slice(br#""}"#);
+    let reply: &'static [u8] = Box::leak(
+        [
+            format!("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {LIMIT}\r\n\r\n").as_bytes(),
+            &body[..],
+        ]
+        .concat()
+        .into_boxed_slice(),
+    );
+    let base = raw_server(Some(reply)).await;
+    let client = vrm(&base).max_body_size(LIMIT).max_retries(0).build().expect("client");
+    let me = client.get_me().await.expect("a body of the limit's length is read");
+    assert_eq!(me.success, Some(true));
+    let client = vrm(&base)
+        .max_body_size(LIMIT - 1)
+        .max_retries(0)
+        .build()
+        .expect("client");
+    let error = client.get_me().await.expect_err("one byte too many");
+    assert!(matches!(error, vrm_client::Error::TooLarge(_)), "{error:?}");
+}
+
+/// A `get_me` answer with JSON nested `depth` arrays deep in `member`.
+fn nested_json(member: &str, depth: usize) -> &'static [u8] {
+    let body = format!(
+        r#"{{"success":true,"{member}":{}{}}}"#,
+        "[".repeat(depth),
+        "]".repeat(depth)
+    );
+    let reply = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    Box::leak(reply.into_bytes().into_boxed_slice())
+}
+
+#[tokio::test]
+async fn deeply_nested_json_in_a_member_nobody_reads_is_skipped_without_recursion() {
+    // On the test's own thread (2 MiB of stack), a debug build.
+    let base = raw_server(Some(nested_json("unknown", 1_000_000))).await;
+    let client = vrm(&base).max_retries(0).build().expect("client");
+    let me = client
+        .get_me()
+        .await
+        .expect("an unknown member is skipped, however deep");
+    assert_eq!(me.success, Some(true));
+}
+
+/// A 400 whose `error` member (any JSON value, as the spec says) is
+/// nested `depth` arrays deep.
+async fn nested_error_server(depth: usize) -> String {
+    let body = format!(
+        r#"{{"success":false,"error":{}{}}}"#,
+        "[".repeat(depth),
+        "]".repeat(depth)
+    );
+    let reply = format!(
+        "HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    raw_server(Some(Box::leak(reply.into_bytes().into_boxed_slice()))).await
+}
+
+#[tokio::test]
+async fn deeply_nested_json_is_refused_not_a_stack_overflow() {
+    // Shallow, the body decodes as the spec's error schema.
+    let client = vrm(&nested_error_server(10).await)
+        .max_retries(0)
+        .build()
+        .expect("client");
+    let error = client.get_me().await.expect_err("400");
+    let vrm_client::Error::Api(api) = &error else {
+        panic!("expected an API error, got {error:?}");
+    };
+    assert!(api.parsed.is_some(), "{error:?}");
+    // A million deep, on the test's own thread (2 MiB of stack), a debug
+    // build: `serde_json` stops at 128 levels, so the body is kept raw.
+    let depth = 1_000_000;
+    let client = vrm(&nested_error_server(depth).await)
+        .max_retries(0)
+        .build()
+        .expect("client");
+    let error = client.get_me().await.expect_err("400");
+    let vrm_client::Error::Api(api) = &error else {
+        panic!("expected an API error, got {error:?}");
+    };
+    assert!(api.parsed.is_none());
+    assert!(api.body.len() > 2 * depth);
+    // Showing the error parses the body again (to hide secrets): bounded too.
+    assert!(error.to_string().starts_with("the server answered 400"), "{error}");
+    assert!(format!("{error:?}").len() > 2 * depth);
+}
+
+#[tokio::test]
+async fn a_server_that_trickles_bytes_forever_is_cut_off_by_the_timeout() {
+    // A byte every 20 ms: never idle long, never done.
+    let base = endless_server(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json",
+        b" ",
+        Duration::from_millis(20),
+    )
+    .await;
+    let client = vrm(&base).timeout(SHORT).max_retries(0).build().expect("client");
+    let started = Instant::now();
+    let error = client.get_me().await.expect_err("timeout");
+    let elapsed = started.elapsed();
+    assert!(error.is_timeout(), "{error:?}");
+    assert!(elapsed >= SHORT && elapsed < Duration::from_secs(2), "{elapsed:?}");
+}
+
+#[tokio::test]
+async fn a_trickling_server_is_cut_off_with_a_callers_own_http_client_too() {
+    let base = endless_server(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json",
+        b" ",
+        Duration::from_millis(20),
+    )
+    .await;
+    let client = vrm(&base)
+        .http_client(reqwest::Client::new())
+        .timeout(SHORT)
+        .max_retries(0)
+        .build()
+        .expect("client");
+    let started = Instant::now();
+    let error = client.get_me().await.expect_err("timeout");
+    assert!(error.is_timeout(), "{error:?}");
+    assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
+}

@@ -7,10 +7,14 @@
 //!   spec, as `openapi-rust-gen FILE --out DIR` does it (the same `generator::files` code).
 //! - `cargo xtask corpus [DIR]`: generate and `cargo check` every spec in DIR.
 //! - `cargo xtask bench [--quick]`: generation, build and client benchmarks.
+//! - `cargo xtask stress [--quick] [--shape NAME]`: generation time against size for specs shaped to hurt.
+//! - `cargo xtask fuzz [--seconds N]`: a bounded fuzzing run of `generate` (needs cargo-fuzz).
 
 mod bench;
 mod codegen;
 mod corpus;
+mod fuzz;
+mod stress;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -21,6 +25,8 @@ fn main() -> ExitCode {
         Some("codegen") => codegen::run(&args[1..]),
         Some("corpus") => corpus::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
+        Some("stress") => stress::run(&args[1..]),
+        Some("fuzz") => fuzz::run(&args[1..]),
         // Internal: one spec's generation time and peak memory, in its own process.
         Some("measure") => bench::measure(&args[1..]),
         _ => Err(USAGE.to_owned()),
@@ -38,8 +44,11 @@ const USAGE: &str = "usage:
   cargo xtask codegen [--check]
   cargo xtask codegen --spec FILE --out DIR [--name CRATE] [--runtime R] [--check]
     R: vendored | path=REL | git=URL[,rev=REV] | version=X (see openapi-rust-gen --help)
+    (either form) [--max-spec-bytes N] [--max-depth N] [--max-ref-steps N]: raise the generator's limits
   cargo xtask corpus [DIR]
-  cargo xtask bench [--quick]";
+  cargo xtask bench [--quick]
+  cargo xtask stress [--quick] [--shape NAME]
+  cargo xtask fuzz [--seconds N]";
 
 /// The workspace root (the parent of `xtask/`).
 pub(crate) fn root() -> PathBuf {

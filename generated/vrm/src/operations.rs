@@ -1868,7 +1868,7 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: vrm_client::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body = vrm_client::types::DynamicEssSettings::default();
+    /// let body: vrm_client::types::DynamicEssSettings = Default::default();
     /// let response = client.update_dynamic_ess_settings(151734, &body).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -2099,7 +2099,7 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: vrm_client::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body = vrm_client::types::InstallationSettings::default();
+    /// let body: vrm_client::types::InstallationSettings = Default::default();
     /// let response = client.update_settings(151734, &body).await?;
     /// println!("{response:?}");
     /// # Ok(())

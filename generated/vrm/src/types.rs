@@ -29,6 +29,15 @@ pub struct AccessToken {
     pub last_successful_auth: Option<i64>,
 }
 
+impl AccessToken {
+    /// `expires` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
+    pub fn expires_as<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> Result<T, serde_json::Error> {
+        crate::runtime::value_as(self.expires.as_ref())
+    }
+}
+
 /// Answer of `listAccessTokens`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AccessTokenList {
@@ -81,6 +90,15 @@ pub struct Alarm {
     /// Display details (code, description, unit, device); an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta_info: Option<serde_json::Value>,
+}
+
+impl Alarm {
+    /// `meta_info` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
+    pub fn meta_info_as<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> Result<T, serde_json::Error> {
+        crate::runtime::value_as(self.meta_info.as_ref())
+    }
 }
 
 /// Answer of `listAlarms`.
@@ -237,6 +255,15 @@ pub struct DataAttributeList {
     pub pagination: Option<serde_json::Value>,
 }
 
+impl DataAttributeList {
+    /// `pagination` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
+    pub fn pagination_as<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> Result<T, serde_json::Error> {
+        crate::runtime::value_as(self.pagination.as_ref())
+    }
+}
+
 /// A data attribute a summary value is built from.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DataAttributeSource {
@@ -317,6 +344,22 @@ pub struct DiagnosticRecord {
         skip_serializing_if = "Option::is_none"
     )]
     pub data_attribute_enum_values: Option<Vec<DataAttributeEnumValue>>,
+}
+
+impl DiagnosticRecord {
+    /// `formattedValue` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
+    pub fn formatted_value_as<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> Result<T, serde_json::Error> {
+        crate::runtime::value_as(self.formatted_value.as_ref())
+    }
+
+    /// `rawValue` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
+    pub fn raw_value_as<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> Result<T, serde_json::Error> {
+        crate::runtime::value_as(self.raw_value.as_ref())
+    }
 }
 
 /// Answer of `getDiagnostics`.
@@ -443,6 +486,15 @@ pub struct ErrorResponse {
     pub error_code: Option<String>,
 }
 
+impl ErrorResponse {
+    /// `error` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
+    pub fn error_as<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> Result<T, serde_json::Error> {
+        crate::runtime::value_as(self.error.as_ref())
+    }
+}
+
 /// Answer of `getEvChargerSummaryWidget`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EvChargerSummaryWidgetResponse {
@@ -508,6 +560,29 @@ pub struct ExtendedAttribute {
     pub data_attributes: Option<Vec<DataAttributeSource>>,
 }
 
+impl ExtendedAttribute {
+    /// `rawValue` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
+    pub fn raw_value_as<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> Result<T, serde_json::Error> {
+        crate::runtime::value_as(self.raw_value.as_ref())
+    }
+
+    /// `instances` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
+    pub fn instances_as<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> Result<T, serde_json::Error> {
+        crate::runtime::value_as(self.instances.as_ref())
+    }
+
+    /// `timestamp` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
+    pub fn timestamp_as<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> Result<T, serde_json::Error> {
+        crate::runtime::value_as(self.timestamp.as_ref())
+    }
+}
+
 /// `#/components/schemas/ExtendedAttribute/properties/dataType` in the spec.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ExtendedAttributeDataType {
@@ -562,6 +637,15 @@ pub struct ForecastsResetResponse {
     /// The time of the last reset and its kind; an object, or null when never reset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Value>,
+}
+
+impl ForecastsResetResponse {
+    /// `data` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
+    pub fn data_as<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> Result<T, serde_json::Error> {
+        crate::runtime::value_as(self.data.as_ref())
+    }
 }
 
 /// Answer of `getGeneratorStateWidget`.
@@ -769,6 +853,43 @@ pub struct Installation {
     pub grafana_enabled: Option<i32>,
 }
 
+impl Installation {
+    /// `phonenumber` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
+    pub fn phonenumber_as<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> Result<T, serde_json::Error> {
+        crate::runtime::value_as(Some(&self.phonenumber))
+    }
+
+    /// `current_alarms` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
+    pub fn current_alarms_as<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> Result<T, serde_json::Error> {
+        crate::runtime::value_as(self.current_alarms.as_ref())
+    }
+
+    /// `images` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
+    pub fn images_as<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> Result<T, serde_json::Error> {
+        crate::runtime::value_as(self.images.as_ref())
+    }
+
+    /// `paygoCurrency` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
+    pub fn paygo_currency_as<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> Result<T, serde_json::Error> {
+        crate::runtime::value_as(self.paygo_currency.as_ref())
+    }
+
+    /// `last_location_timestamp` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
+    pub fn last_location_timestamp_as<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> Result<T, serde_json::Error> {
+        crate::runtime::value_as(self.last_location_timestamp.as_ref())
+    }
+}
+
 /// Answer of `findInstallationsByDataAttributes`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InstallationDataAttributesResponse {
@@ -780,6 +901,15 @@ pub struct InstallationDataAttributesResponse {
     /// Paging details; an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pagination: Option<serde_json::Value>,
+}
+
+impl InstallationDataAttributesResponse {
+    /// `pagination` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
+    pub fn pagination_as<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> Result<T, serde_json::Error> {
+        crate::runtime::value_as(self.pagination.as_ref())
+    }
 }
 
 /// One element of `Installation.images` when that is an array.
@@ -1141,6 +1271,15 @@ pub struct SearchResult {
     pub highlight: Option<serde_json::Value>,
 }
 
+impl SearchResult {
+    /// `highlight` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
+    pub fn highlight_as<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> Result<T, serde_json::Error> {
+        crate::runtime::value_as(self.highlight.as_ref())
+    }
+}
+
 /// Answer of `updateSettings`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SettingsResponse {
@@ -1148,6 +1287,15 @@ pub struct SettingsResponse {
     /// The stored settings; an object, or `[]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Value>,
+}
+
+impl SettingsResponse {
+    /// `data` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
+    pub fn data_as<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> Result<T, serde_json::Error> {
+        crate::runtime::value_as(self.data.as_ref())
+    }
 }
 
 /// The id of a site.
@@ -1221,6 +1369,29 @@ pub struct StateWidget {
     /// Time buckets of the states; an object, or `[]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub buckets: Option<serde_json::Value>,
+}
+
+impl StateWidget {
+    /// `data` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
+    pub fn data_as<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> Result<T, serde_json::Error> {
+        crate::runtime::value_as(self.data.as_ref())
+    }
+
+    /// `sort` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
+    pub fn sort_as<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> Result<T, serde_json::Error> {
+        crate::runtime::value_as(self.sort.as_ref())
+    }
+
+    /// `buckets` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
+    pub fn buckets_as<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> Result<T, serde_json::Error> {
+        crate::runtime::value_as(self.buckets.as_ref())
+    }
 }
 
 /// The name of each state per attribute id, or `[]`.
@@ -1380,6 +1551,15 @@ pub struct SuccessResponse {
     pub data: Option<serde_json::Value>,
 }
 
+impl SuccessResponse {
+    /// `data` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
+    pub fn data_as<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> Result<T, serde_json::Error> {
+        crate::runtime::value_as(self.data.as_ref())
+    }
+}
+
 /// What a summary or status widget answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SummaryWidget {
@@ -1413,6 +1593,15 @@ pub struct SummaryWidgetValues {
     /// Properties beyond those named above.
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, WidgetDataEntry>,
+}
+
+impl SummaryWidgetValues {
+    /// `secondsAgo` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
+    pub fn seconds_ago_as<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> Result<T, serde_json::Error> {
+        crate::runtime::value_as(self.seconds_ago.as_ref())
+    }
 }
 
 /// A device of the site. The GX device (`name: Gateway`) carries the connection fields (`remoteOnLan`, `autoUpdate`, `vncStatus`, ...); the others carry `instance` and `idDeviceType`.
@@ -1475,6 +1664,22 @@ pub struct SystemDevice {
     pub settings: Option<serde_json::Value>,
 }
 
+impl SystemDevice {
+    /// `vid` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
+    pub fn vid_as<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> Result<T, serde_json::Error> {
+        crate::runtime::value_as(self.vid.as_ref())
+    }
+
+    /// `settings` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
+    pub fn settings_as<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> Result<T, serde_json::Error> {
+        crate::runtime::value_as(self.settings.as_ref())
+    }
+}
+
 /// The devices of a site.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SystemOverview {
@@ -1529,6 +1734,15 @@ pub struct User {
     /// Id of the access token used for this request; null when signed in with a JWT. Seen as null or an integer.
     #[serde(rename = "idAccessToken", default, skip_serializing_if = "Option::is_none")]
     pub id_access_token: Option<serde_json::Value>,
+}
+
+impl User {
+    /// `idAccessToken` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
+    pub fn id_access_token_as<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> Result<T, serde_json::Error> {
+        crate::runtime::value_as(self.id_access_token.as_ref())
+    }
 }
 
 /// Answer of `getVeBusStateWidget`.
@@ -1676,4 +1890,13 @@ pub struct WidgetValue {
     pub dbus_service_type: Option<String>,
     #[serde(rename = "dbusPath", default, skip_serializing_if = "Option::is_none")]
     pub dbus_path: Option<String>,
+}
+
+impl WidgetValue {
+    /// `secondsAgo` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
+    pub fn seconds_ago_as<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> Result<T, serde_json::Error> {
+        crate::runtime::value_as(self.seconds_ago.as_ref())
+    }
 }

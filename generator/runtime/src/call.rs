@@ -5,6 +5,7 @@ use crate::auth::{self, Credential, Location, Secret};
 use crate::client::Client;
 use crate::decode;
 use crate::error::{ApiError, DecodeError, Error, Failure};
+use crate::limits;
 use crate::request::{Body, MULTIPART_BOUNDARY, Request, encode_cookie, encode_multipart, header_value};
 use bytes::Bytes;
 use reqwest::header::HeaderMap;
@@ -264,7 +265,7 @@ impl Client {
             // The request is held once, here, and lent to `execute`.
             Ok(request) => Box::pin(async move {
                 let response = self.execute(&request).await?;
-                receive(response).await
+                receive(response, self.inner.max_body_size).await
             }),
             Err(failure) => Box::pin(std::future::ready(Err(failure))),
         }
@@ -280,26 +281,28 @@ impl Client {
 /// more: 664 bytes against 328). A body that arrives in one chunk, the
 /// usual case, is kept as it came, without a copy.
 #[allow(clippy::manual_async_fn)]
-fn receive(mut response: reqwest::Response) -> impl Future<Output = Result<Received, Failure>> + Send {
+fn receive(
+    mut response: reqwest::Response,
+    max_body_size: usize,
+) -> impl Future<Output = Result<Received, Failure>> + Send {
     async move {
         let status = response.status();
+        let announced = response.content_length();
         let headers = std::mem::take(response.headers_mut());
-        let mut body = Bytes::new();
-        let mut joined: Vec<u8> = Vec::new();
+        let mut body = match limits::Body::new(max_body_size, announced) {
+            Ok(body) => body,
+            Err(announced) => return Err(limits::too_large(status, headers, max_body_size, announced)),
+        };
         while let Some(chunk) = response.chunk().await.map_err(Failure::Transport)? {
-            if body.is_empty() && joined.is_empty() {
-                body = chunk;
-            } else {
-                if joined.is_empty() {
-                    joined.extend_from_slice(&body);
-                }
-                joined.extend_from_slice(&chunk);
+            if !body.push(chunk) {
+                return Err(limits::too_large(status, headers, max_body_size, announced));
             }
         }
-        if !joined.is_empty() {
-            body = Bytes::from(joined);
-        }
-        Ok(Received { status, headers, body })
+        Ok(Received {
+            status,
+            headers,
+            body: body.finish(),
+        })
     }
 }
 

@@ -27,6 +27,7 @@ pub(crate) struct Inner {
     /// Set on each request when `http` was not built with `timeout`.
     pub(crate) request_timeout: Option<Duration>,
     pub(crate) retry: RetryPolicy,
+    pub(crate) max_body_size: usize,
     /// Shared with every request in flight (`Arc`), replaced by `set_*`.
     pub(crate) credentials: RwLock<BTreeMap<&'static str, Arc<Credential>>>,
 }
@@ -101,6 +102,7 @@ pub struct ClientBuilder {
     user_agent: String,
     http: Option<reqwest::Client>,
     retry: RetryPolicy,
+    max_body_size: usize,
     credentials: BTreeMap<&'static str, Credential>,
 }
 
@@ -112,6 +114,7 @@ impl fmt::Debug for ClientBuilder {
             .field("connect_timeout", &self.connect_timeout)
             .field("user_agent", &self.user_agent)
             .field("retry", &self.retry)
+            .field("max_body_size", &self.max_body_size)
             .field("credentials", &self.credentials)
             .finish_non_exhaustive()
     }
@@ -131,6 +134,7 @@ impl ClientBuilder {
                 max_delay: DEFAULT_MAX_RETRY_DELAY,
                 non_idempotent: false,
             },
+            max_body_size: crate::limits::DEFAULT_MAX_BODY_SIZE,
             credentials: BTreeMap::new(),
         }
     }
@@ -178,6 +182,11 @@ impl ClientBuilder {
         self
     }
 
+    pub fn max_body_size(mut self, bytes: usize) -> Self {
+        self.max_body_size = bytes;
+        self
+    }
+
     #[doc(hidden)]
     pub fn credential(mut self, scheme: &'static str, credential: Credential) -> Self {
         self.credentials.insert(scheme, credential);
@@ -213,6 +222,7 @@ impl ClientBuilder {
                 timeout: self.timeout,
                 request_timeout,
                 retry: self.retry,
+                max_body_size: self.max_body_size,
                 credentials: RwLock::new(self.credentials.into_iter().map(|(k, v)| (k, Arc::new(v))).collect()),
             }),
         })

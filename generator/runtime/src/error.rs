@@ -3,6 +3,7 @@
 
 use crate::auth::AuthError;
 use crate::call::retry_after;
+use crate::limits::TooLarge;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use std::fmt;
@@ -55,6 +56,8 @@ pub enum Error<E = serde_json::Value> {
     Api(Box<ApiError<E>>),
     /// The server answered with success, but the body is not what the spec says.
     Decode(Box<DecodeError>),
+    /// The server's answer is longer than the client's `max_body_size`.
+    TooLarge(Box<TooLarge>),
 }
 
 impl<E> Error<E> {
@@ -63,6 +66,7 @@ impl<E> Error<E> {
         match self {
             Error::Api(error) => Some(error.status),
             Error::Decode(error) => Some(error.status),
+            Error::TooLarge(error) => Some(error.status),
             Error::Transport(error) => error.status(),
             Error::Auth(error) => error.status(),
             Error::InvalidRequest(_) => None,
@@ -87,6 +91,7 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
             Error::Auth(error) => write!(f, "{error}"),
             Error::Api(error) => write!(f, "{error}"),
             Error::Decode(error) => write!(f, "{error}"),
+            Error::TooLarge(error) => write!(f, "{error}"),
         }
     }
 }
@@ -256,6 +261,7 @@ pub enum Failure {
     Transport(reqwest::Error),
     Auth(AuthError),
     Decode(Box<DecodeError>),
+    TooLarge(Box<TooLarge>),
 }
 
 impl<E> From<Failure> for Error<E> {
@@ -265,6 +271,7 @@ impl<E> From<Failure> for Error<E> {
             Failure::Transport(error) => Error::Transport(error),
             Failure::Auth(error) => Error::Auth(error),
             Failure::Decode(error) => Error::Decode(error),
+            Failure::TooLarge(error) => Error::TooLarge(error),
         }
     }
 }

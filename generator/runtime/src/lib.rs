@@ -6,15 +6,19 @@
 //! parameter encoding and the error type; the generated crates hold only
 //! what the spec says. Items marked `#[doc(hidden)]` are for generated code.
 
+mod any_json;
 mod auth;
 mod call;
 mod client;
 mod decode;
 mod download;
 mod error;
+mod limits;
 mod query;
 mod request;
 
+#[doc(hidden)]
+pub use any_json::{AnyJson, value_as};
 pub use auth::{AuthError, Secret};
 #[doc(hidden)]
 pub use auth::{Credential, Location};
@@ -26,6 +30,7 @@ pub use download::Download;
 #[doc(hidden)]
 pub use error::Failure;
 pub use error::{ApiError, BuildError, DecodeError, Error};
+pub use limits::TooLarge;
 #[doc(hidden)]
 pub use request::{Body, Part, Request, Style, path_segment};
 #[doc(hidden)]
@@ -95,6 +100,15 @@ macro_rules! builder_settings {
         pub fn retry_non_idempotent(self, retry: bool) -> Self {
             Self {
                 runtime: self.runtime.retry_non_idempotent(retry),
+            }
+        }
+
+        /// The longest response body the client reads, in bytes (default
+        /// 64 MiB); a longer one ends the call with `Error::TooLarge`, without
+        /// reading the rest.
+        pub fn max_body_size(self, bytes: usize) -> Self {
+            Self {
+                runtime: self.runtime.max_body_size(bytes),
             }
         }
 

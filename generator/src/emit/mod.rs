@@ -264,6 +264,11 @@ pub(crate) fn rust_type(ty: &TypeRef, in_types: bool) -> TokenStream {
             let inner = rust_type(inner, in_types);
             quote!(Box<#inner>)
         }
+        TypeRef::Tuple(items) => {
+            let items = items.iter().map(|item| rust_type(item, in_types));
+            quote!((#(#items,)*))
+        }
+        TypeRef::Unit => quote!(()),
     }
 }
 

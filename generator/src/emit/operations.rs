@@ -37,7 +37,11 @@ pub(super) fn operations_head(api: &Api) -> TokenStream {
         .operations
         .iter()
         .any(|op| op.path_parts.iter().any(|p| matches!(p, PathPart::Param(_))));
-    let runtime_import = if uses_segments {
+    let uses_any_json = api
+        .operations
+        .iter()
+        .any(|op| op.body.as_ref().is_some_and(is_any_json));
+    let runtime_import = if uses_segments || uses_any_json {
         quote!(
             use crate::runtime::{self, Failure, Received, Request};
         )
@@ -133,8 +137,21 @@ fn arg(ty: &TypeRef, value: &TokenStream) -> Arg {
     }
 }
 
+/// A JSON body the spec leaves free (any JSON): the caller passes any
+/// serializable value, written when the request is built.
+fn is_any_json(body: &Body) -> bool {
+    body.kind == BodyKind::Json && body.ty == TypeRef::Value
+}
+
 fn body_arg(body: &Body) -> Arg {
     let value = quote!(body);
+    if is_any_json(body) {
+        return Arg {
+            input: quote!(&(impl serde::Serialize + ?Sized)),
+            stored: quote!(runtime::AnyJson),
+            convert: quote!(runtime::AnyJson::new(body)),
+        };
+    }
     match (&body.kind, &body.ty) {
         (BodyKind::Text, _) | (_, TypeRef::String) => arg(&TypeRef::String, &value),
         (BodyKind::Bytes, _) => Arg {
@@ -154,7 +171,7 @@ fn body_arg(body: &Body) -> Arg {
 }
 
 fn body_is_borrowed(body: &Body) -> bool {
-    !matches!(body.kind, BodyKind::Text | BodyKind::Bytes) && body.ty != TypeRef::String
+    !matches!(body.kind, BodyKind::Text | BodyKind::Bytes) && body.ty != TypeRef::String && !is_any_json(body)
 }
 
 fn output_type(op: &Operation) -> TokenStream {
@@ -350,6 +367,9 @@ fn example_call(api: &Api, op: &Operation, crate_ident: &str) -> String {
             (Some(serde_json::Value::String(text)), _) if body.ty == TypeRef::String || body.kind == BodyKind::Text => {
                 format!("{text:?}")
             }
+            (Some(scalar @ (serde_json::Value::Bool(_) | serde_json::Value::Number(_))), _) if is_any_json(body) => {
+                format!("&{scalar}")
+            }
             (Some(example), BodyKind::Json | BodyKind::FormUrlEncoded | BodyKind::Multipart) => {
                 let json = serde_json::to_string(example).unwrap_or_default();
                 lines.push_str(&format!(
@@ -360,7 +380,7 @@ fn example_call(api: &Api, op: &Operation, crate_ident: &str) -> String {
             }
             _ if body.ty == TypeRef::String || body.kind == BodyKind::Text => "\"...\"".to_owned(),
             _ if has_default(api, &body.ty) => {
-                lines.push_str(&format!("let body = {ty}::default();\n"));
+                lines.push_str(&format!("let body: {ty} = Default::default();\n"));
                 "&body".to_owned()
             }
             _ => {
@@ -404,7 +424,7 @@ fn example_value(
     wire: &str,
     crate_ident: &str,
 ) -> String {
-    match (ty, example) {
+    match (api.unalias(ty), example) {
         (TypeRef::String, Some(serde_json::Value::String(s))) => format!("{s:?}"),
         (TypeRef::String, _) => format!("{wire:?}"),
         (TypeRef::I32 | TypeRef::I64 | TypeRef::U32 | TypeRef::U64 | TypeRef::I128, Some(n))
@@ -417,7 +437,7 @@ fn example_value(
         (TypeRef::Bool, _) => "true".to_owned(),
         (TypeRef::Vec(_), _) => "Vec::new()".to_owned(),
         (TypeRef::Named(name), _) => {
-            let def = api.types.iter().find(|d| &d.name == name);
+            let def = api.type_def(name);
             match def.map(|d| &d.kind) {
                 Some(crate::model::TypeKind::Enum { variants, unknown }) => {
                     let variant = variants
@@ -610,7 +630,14 @@ fn request_body(op: &Operation) -> TokenStream {
             quote! { if let Some(value) = &self.#name { #call } }
         });
     }
-    if let Some(body) = &op.body {
+    if let Some(body) = op.body.as_ref().filter(|b| is_any_json(b)) {
+        let content_type = &body.content_type;
+        steps.push(if body.required {
+            quote!(request.bytes(#content_type, self.body.into_bytes()?);)
+        } else {
+            quote!(if let Some(body) = self.body { request.bytes(#content_type, body.into_bytes()?); })
+        });
+    } else if let Some(body) = &op.body {
         let content_type = &body.content_type;
         let set = |value: TokenStream| match (&body.kind, &body.ty) {
             (BodyKind::Json, _) => quote!(request.json(#content_type, #value)?;),

@@ -2,7 +2,7 @@
 
 use super::{doc, rust_type};
 use crate::model::{Api, Docs, EnumVariant, Field, TypeDef, TypeKind, TypeRef, UnionVariant};
-use crate::naming::{Scope, ident};
+use crate::naming::{self, Scope, ident};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -72,16 +72,12 @@ pub(super) fn type_item(api: &Api, def: &TypeDef) -> TokenStream {
 
 /// Whether `Default::default()` exists for a type.
 pub(crate) fn has_default(api: &Api, ty: &TypeRef) -> bool {
-    match ty {
-        TypeRef::Named(name) => api
-            .types
-            .iter()
-            .find(|d| &d.name == name)
-            .is_some_and(|def| match &def.kind {
-                TypeKind::Struct { fields, .. } => fields.iter().all(|f| f.ty.is_option()),
-                TypeKind::Alias(target) => has_default(api, target),
-                _ => false,
-            }),
+    match api.unalias(ty) {
+        TypeRef::Named(name) => api.type_def(name).is_some_and(|def| match &def.kind {
+            TypeKind::Struct { fields, .. } => fields.iter().all(|f| f.ty.is_option()),
+            TypeKind::Alias(target) => has_default(api, target),
+            _ => false,
+        }),
         TypeRef::Box(inner) => has_default(api, inner),
         _ => true,
     }
@@ -167,6 +163,7 @@ fn struct_item(
         }
     });
     let _ = api;
+    let accessors = value_accessors(&name, fields);
     quote! {
         #docs
         #[derive(#derive_debug Clone, #default PartialEq, Serialize, Deserialize)]
@@ -175,7 +172,39 @@ fn struct_item(
             #additional_field
         }
         #debug_impl
+        #accessors
     }
+}
+
+/// For each field whose schema is any JSON, a method that reads it as a
+/// Rust type in one step (`attr.value_as::<f64>()`).
+fn value_accessors(name: &proc_macro2::Ident, fields: &[Field]) -> Option<TokenStream> {
+    let mut scope = Scope::new();
+    let methods: Vec<TokenStream> = fields
+        .iter()
+        .filter(|f| matches!(f.ty.unwrap_option(), TypeRef::Value))
+        .map(|field| {
+            let method = ident(&scope.claim(&naming::value_accessor(&field.name)));
+            let field_ident = ident(&field.name);
+            let value = if field.ty.is_option() {
+                quote!(self.#field_ident.as_ref())
+            } else {
+                quote!(Some(&self.#field_ident))
+            };
+            let text = format!(
+                " `{}` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so \
+                 ask for an `Option<T>` where it may be missing.",
+                field.wire
+            );
+            quote! {
+                #[doc = #text]
+                pub fn #method<T: serde::de::DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
+                    crate::runtime::value_as(#value)
+                }
+            }
+        })
+        .collect();
+    (!methods.is_empty()).then(|| quote! { impl #name { #(#methods)* } })
 }
 
 fn enum_item(def: &TypeDef, docs: TokenStream, variants: &[EnumVariant], unknown: &str) -> TokenStream {

@@ -153,26 +153,36 @@ fn lower_params(
     at: &Pointer,
 ) -> Result<Vec<Param>, Error> {
     let mut scope = Scope::with_reserved(naming::BUILDER_MEMBERS_RESERVED);
-    let mut resolved: Vec<(Parameter, Pointer)> = Vec::new();
+    // Borrowed where they can be: a parameter shared by many operations is not copied for each.
+    let mut resolved: Vec<(std::borrow::Cow<'_, Parameter>, Pointer)> = Vec::new();
+    // Where each (name, location) is in `resolved`: an operation's parameter replaces the path's.
+    let mut positions: HashMap<(String, std::mem::Discriminant<Parameter>), usize> = HashMap::new();
     for (index, param) in item.parameters.iter().enumerate() {
         let (param, here) = cx.resolve(param, &item_at.push("parameters").push(index.to_string()))?;
-        resolved.push((param.into_owned(), here));
+        let key = (
+            param.parameter_data_ref().name.clone(),
+            std::mem::discriminant(param.as_ref()),
+        );
+        positions.entry(key).or_insert(resolved.len());
+        resolved.push((param, here));
     }
     for (index, param) in operation.parameters.iter().enumerate() {
         let (param, here) = cx.resolve(param, &at.push("parameters").push(index.to_string()))?;
-        let param = param.into_owned();
-        let same = |p: &Parameter| {
-            p.parameter_data_ref().name == param.parameter_data_ref().name
-                && std::mem::discriminant(p) == std::mem::discriminant(&param)
-        };
-        match resolved.iter().position(|(p, _)| same(p)) {
-            Some(existing) => resolved[existing] = (param, here),
-            None => resolved.push((param, here)),
+        let key = (
+            param.parameter_data_ref().name.clone(),
+            std::mem::discriminant(param.as_ref()),
+        );
+        match positions.get(&key) {
+            Some(&existing) => resolved[existing] = (param, here),
+            None => {
+                positions.insert(key, resolved.len());
+                resolved.push((param, here));
+            }
         }
     }
     let mut params = Vec::with_capacity(resolved.len());
     for (param, here) in resolved {
-        let (location, style, explode_default) = match &param {
+        let (location, style, explode_default) = match param.as_ref() {
             Parameter::Query { style, .. } => {
                 let style = match style {
                     QueryStyle::Form => ParamStyle::Form,
@@ -223,10 +233,45 @@ fn lower_params(
     Ok(params)
 }
 
+/// A vendor's fault: the path says `{userId}` and the list declares one path
+/// parameter `id`. When exactly one name of each side has no partner, they
+/// are the same parameter: the declared one takes the path's name (its Rust
+/// name stays), with a warning.
+fn match_renamed_path_param(cx: &mut Context<'_>, path: &str, params: &mut [Param], at: &Pointer) {
+    let template: Vec<&str> = path
+        .split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+        .collect();
+    let undeclared: Vec<&str> = template
+        .iter()
+        .copied()
+        .filter(|name| {
+            !params
+                .iter()
+                .any(|p| p.location == ParamLocation::Path && p.wire == *name)
+        })
+        .collect();
+    let mut unused = params
+        .iter_mut()
+        .filter(|p| p.location == ParamLocation::Path && !template.contains(&p.wire.as_str()));
+    if let ([name], Some(param), None) = (undeclared.as_slice(), unused.next(), unused.next()) {
+        cx.warnings.warn(
+            at,
+            format!(
+                "path parameter `{}` is declared, but the path names it `{{{name}}}`; read as one parameter `{name}`",
+                param.wire
+            ),
+        );
+        param.wire = (*name).to_owned();
+    }
+}
+
 /// Split the path template; a `{name}` with no declared parameter gets one
 /// (a required string), with a warning; a declared path parameter the
 /// template does not use is dropped, with a warning.
 fn path_parts(cx: &mut Context<'_>, path: &str, mut params: Vec<Param>, at: &Pointer) -> (Vec<PathPart>, Vec<Param>) {
+    match_renamed_path_param(cx, path, &mut params, at);
     let mut parts = Vec::new();
     let mut rest = path;
     let mut used = Vec::new();

@@ -14,6 +14,8 @@
 //! | `allOf`                                  | one struct with the parts' properties merged|
 //! | `oneOf`/`anyOf`                          | enum: tagged by the discriminator, else untagged |
 //! | `nullable: true`                         | `Option<T>`                                 |
+//! | `type: "null"` (3.1)                     | `()`                                        |
+//! | `prefixItems`, fixed length (3.1)        | a tuple `(A, B)`                            |
 //!
 //! Inline schemas that become types are named from where they stand
 //! (`UserQuerySelect` for `UserQuery.select`). Types that contain themselves
@@ -21,7 +23,7 @@
 
 use super::{Context, SchemaRef, ref_pointer, unescape};
 use crate::error::{Error, Pointer};
-use crate::load::WIDE_INTEGER;
+use crate::load::{TUPLE, WIDE_INTEGER};
 use crate::model::{Docs, EnumVariant, Field, TypeDef, TypeKind, TypeRef, UnionVariant};
 use crate::naming::{self, Scope};
 use indexmap::IndexMap;
@@ -107,10 +109,10 @@ impl Context<'_> {
     /// The Rust type of a schema that stands at `at`; `hint` names it if it
     /// needs a definition of its own.
     pub fn type_of(&mut self, schema: SchemaRef<'_>, hint: &str, at: &Pointer) -> Result<TypeRef, Error> {
-        match schema {
-            SchemaRef::Ref(reference) => self.named_ref(reference, at),
-            SchemaRef::Item(schema) => self.inline(schema, hint, at),
-        }
+        self.nested(at, |cx| match schema {
+            SchemaRef::Ref(reference) => cx.named_ref(reference, at),
+            SchemaRef::Item(schema) => cx.inline(schema, hint, at),
+        })
     }
 
     /// The type a `$ref` stands for.
@@ -178,6 +180,11 @@ impl Context<'_> {
     }
 
     fn shape(&mut self, schema: &Schema, hint: &str, at: &Pointer) -> Result<Shape, Error> {
+        if !schema.schema_data.extensions.is_empty()
+            && let Some(items) = schema.schema_data.extensions.get(TUPLE)
+        {
+            return Ok(Shape::Ref(self.tuple_type(items, hint, at)?));
+        }
         let shape = match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) => {
                 if s.enumeration.iter().any(Option::is_some) {
@@ -230,8 +237,11 @@ impl Context<'_> {
                     self.union_shape(&any.one_of, "oneOf", hint, at)?
                 } else if !any.any_of.is_empty() {
                     self.union_shape(&any.any_of, "anyOf", hint, at)?
-                } else if !any.all_of.is_empty() || !any.properties.is_empty() {
+                } else if !any.properties.is_empty() || (!any.all_of.is_empty() && !is_primitive(any.typ.as_deref())) {
                     Shape::Struct
+                } else if let [single] = any.all_of.as_slice() {
+                    // A primitive `type` beside one `allOf` part (an enum, say): that part's type.
+                    Shape::Ref(self.type_of(single.into(), hint, &at.push("allOf").push("0"))?)
                 } else if any.items.is_some() || any.typ.as_deref() == Some("array") {
                     Shape::Ref(self.array_type(any.items.as_ref(), hint, at)?)
                 } else {
@@ -242,6 +252,7 @@ impl Context<'_> {
                         Some("integer") => Shape::Ref(TypeRef::I64),
                         Some("number") => Shape::Ref(TypeRef::F64),
                         Some("boolean") => Shape::Ref(TypeRef::Bool),
+                        Some("null") => Shape::Ref(TypeRef::Unit),
                         None if any.additional_properties.is_some() => {
                             Shape::Ref(self.map_type(any.additional_properties.as_ref(), hint, at)?)
                         }
@@ -286,6 +297,20 @@ impl Context<'_> {
             None => TypeRef::Value,
         };
         Ok(TypeRef::Vec(Box::new(item)))
+    }
+
+    /// A tuple: each item typed from its own schema (the loader's [`TUPLE`]).
+    fn tuple_type(&mut self, items: &serde_json::Value, hint: &str, at: &Pointer) -> Result<TypeRef, Error> {
+        let here = at.push("prefixItems");
+        let list = items.as_array().map(Vec::as_slice).unwrap_or_default();
+        let mut types = Vec::with_capacity(list.len());
+        for (index, item) in list.iter().enumerate() {
+            let place = here.push(index.to_string());
+            let item: ReferenceOr<Schema> =
+                serde::Deserialize::deserialize(item).map_err(|err| Error::invalid(&place, err.to_string()))?;
+            types.push(self.type_of((&item).into(), &format!("{hint}Item{index}"), &place)?);
+        }
+        Ok(TypeRef::Tuple(types))
     }
 
     fn map_type(
@@ -423,9 +448,9 @@ impl Context<'_> {
                 ReferenceOr::Reference { reference } => {
                     let (target, pointer) = self.resolve_schema(reference, &here)?;
                     let target = target.into_owned();
-                    self.collect_object(&target, &pointer, parts, visited)?;
+                    self.nested(&here, |cx| cx.collect_object(&target, &pointer, parts, visited))?;
                 }
-                ReferenceOr::Item(item) => self.collect_object(item, &here, parts, visited)?,
+                ReferenceOr::Item(item) => self.nested(&here, |cx| cx.collect_object(item, &here, parts, visited))?,
             }
         }
         if let Some(properties) = properties {
@@ -454,8 +479,10 @@ impl Context<'_> {
             _ => unreachable!("union_kind is only called for unions"),
         };
         let discriminator = schema.schema_data.discriminator.as_ref();
+        let tag_values_by_target = discriminator.map(|d| mapping_by_target(&d.mapping)).unwrap_or_default();
         let mut scope = Scope::new();
         let mut variants: Vec<UnionVariant> = Vec::new();
+        let mut types_seen = HashSet::new();
         for (index, alternative) in alternatives.iter().enumerate() {
             if is_null_type(alternative) {
                 continue;
@@ -470,17 +497,12 @@ impl Context<'_> {
             };
             let variant_name = scope.claim(&naming::pascal(&base, "V", "Variant"));
             let ty = self.type_of(alternative.into(), &format!("{name}{variant_name}"), &here)?;
-            if variants.iter().any(|v| v.ty == ty) {
+            if !types_seen.insert(ty.clone()) {
                 continue; // the same Rust type twice adds nothing
             }
             let tag_values = match (discriminator, &target) {
-                (Some(d), Some(target)) => {
-                    let mut values: Vec<String> = d
-                        .mapping
-                        .iter()
-                        .filter(|(_, to)| mapping_target(to) == *target)
-                        .map(|(value, _)| value.clone())
-                        .collect();
+                (Some(_), Some(target)) => {
+                    let mut values = tag_values_by_target.get(target).cloned().unwrap_or_default();
                     if values.is_empty() {
                         values.push(unescape(target.as_str().rsplit('/').next().unwrap_or_default()));
                     }
@@ -537,8 +559,9 @@ fn enum_kind(schema: &Schema) -> TypeKind {
     };
     let mut scope = Scope::new();
     let mut variants = Vec::new();
+    let mut seen = HashSet::new();
     for value in values {
-        if variants.iter().any(|v: &EnumVariant| v.wire == value) {
+        if !seen.insert(value.clone()) {
             continue;
         }
         variants.push(EnumVariant {
@@ -566,6 +589,10 @@ fn integer_type(schema: &Schema, format: &VariantOrUnknownOrEmpty<IntegerFormat>
         VariantOrUnknownOrEmpty::Unknown(f) if f == "uint64" || f == "uint" => TypeRef::U64,
         _ => TypeRef::I64,
     }
+}
+
+fn is_primitive(typ: Option<&str>) -> bool {
+    matches!(typ, Some("string" | "integer" | "number" | "boolean"))
 }
 
 pub(super) fn is_nullable(schema: &Schema) -> bool {
@@ -650,6 +677,16 @@ fn variant_base_name(schema: &Schema, index: usize) -> String {
     kind.to_owned()
 }
 
+/// The discriminator values of each mapping target, in the mapping's order
+/// (looked up once per alternative, not searched: a wide `oneOf` stays linear).
+fn mapping_by_target(mapping: &IndexMap<String, String>) -> HashMap<Pointer, Vec<String>> {
+    let mut by_target: HashMap<Pointer, Vec<String>> = HashMap::new();
+    for (value, to) in mapping {
+        by_target.entry(mapping_target(to)).or_default().push(value.clone());
+    }
+    by_target
+}
+
 /// A discriminator mapping value: a `$ref` string or a bare schema name.
 fn mapping_target(to: &str) -> Pointer {
     if to.starts_with('#') {
@@ -687,12 +724,16 @@ fn box_cycles(defs: &mut [TypeDef]) {
         })
         .collect();
     let component = strongly_connected(&edges);
-    let group_size = |c: usize| component.iter().filter(|&&x| x == c).count();
-    let names: Vec<String> = defs.iter().map(|d| d.name.clone()).collect();
+    let mut sizes: HashMap<usize, usize> = HashMap::new();
+    for &c in &component {
+        *sizes.entry(c).or_default() += 1;
+    }
+    let group_size = |c: usize| sizes.get(&c).copied().unwrap_or(0);
+    let index: HashMap<String, usize> = defs.iter().enumerate().map(|(i, d)| (d.name.clone(), i)).collect();
     for (i, def) in defs.iter_mut().enumerate() {
         let recursive = |ty: &TypeRef| -> bool {
             let Some(name) = by_value_name(ty) else { return false };
-            let Some(j) = names.iter().position(|n| n == name) else {
+            let Some(&j) = index.get(name) else {
                 return false;
             };
             component[j] == component[i] && (i == j || group_size(component[i]) > 1)
