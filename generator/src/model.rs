@@ -100,6 +100,10 @@ pub enum TypeKind {
         fields: Vec<Field>,
         /// The value type of `additionalProperties`, flattened into the struct.
         additional: Option<TypeRef>,
+        /// Keep the members the spec does not name (`runtime::UnknownFields`,
+        /// flattened): the type is read from responses, the schema does not
+        /// say `additionalProperties: false`, and `additional` is `None`.
+        unknown_fields: bool,
     },
     /// A string enum; values the spec does not list are kept in `unknown`.
     Enum {

@@ -3,7 +3,7 @@
 
 use crate::emit::spec_display;
 use crate::error::Error;
-use crate::model::{Api, SchemeKind};
+use crate::model::{Api, SchemeKind, TypeKind};
 use crate::{Options, Runtime, vendor};
 use minijinja::{Environment, context};
 use serde::Serialize;
@@ -148,6 +148,10 @@ pub(crate) fn render(api: &Api, options: &Options) -> Result<Vec<(String, String
         operations => operations,
         schemes => schemes,
         example_method => first.map(|op| op.method.clone()),
+        keeps_unknown_fields => api.types.iter().any(|def| matches!(
+            def.kind,
+            TypeKind::Struct { unknown_fields: true, .. }
+        )),
     };
     TEMPLATES
         .iter()

@@ -30,6 +30,7 @@ pub(crate) const SOURCES: &[(&str, &str)] = &[
     ("error.rs", include_str!("../runtime/src/error.rs")),
     ("query.rs", include_str!("../runtime/src/query.rs")),
     ("request.rs", include_str!("../runtime/src/request.rs")),
+    ("unknown.rs", include_str!("../runtime/src/unknown.rs")),
 ];
 
 const MANIFEST: &str = include_str!("../runtime/Cargo.toml");

@@ -270,7 +270,7 @@ async fn query_users_posts_the_query_with_predicate_type_and_decodes_users() {
 }
 
 #[tokio::test]
-async fn get_user_decodes_epoch_ms_and_ignores_unknown_fields() {
+async fn get_user_decodes_epoch_ms_and_keeps_unknown_fields() {
     let (server, client, _) = setup().await;
     let id = "7d3f1c2a-9b8e-4f6d-a1b2-c3d4e5f60718";
     answer(
@@ -289,8 +289,33 @@ async fn get_user_decodes_epoch_ms_and_ignores_unknown_fields() {
     assert_eq!(user.created_on, Some(1_700_000_000_123));
     assert_eq!(user.first_name.as_deref(), Some("Alex"));
     assert_eq!(user.enabled, Some(true));
+    assert_eq!(user.unknown_fields.get("unknownNewField"), Some(&json!({"x": 1})));
     let (line, _) = sent(&server).await;
     assert_eq!(line, get(&format!("/user/building/{id}")));
+}
+
+/// Issue 18: a newer Manager's fields survive `get_user` → change → `update_user`.
+#[tokio::test]
+async fn read_modify_write_sends_back_the_fields_the_client_does_not_know() {
+    let (server, client, _) = setup().await;
+    let id = "7d3f1c2a-9b8e-4f6d-a1b2-c3d4e5f60718";
+    answer(
+        &server,
+        "GET",
+        &format!("/user/building/{id}"),
+        json_answer(user_json()),
+    )
+    .await;
+    answer(&server, "PUT", "/user/building/users", json_answer(user_json())).await;
+    let mut user = client.get_user("building", id).await.expect("user").expect("200");
+    // unchanged, it encodes to exactly what was received
+    assert_eq!(serde_json::to_value(&user).unwrap(), user_json());
+    user.email = Some("alex.morgan@example.com".into());
+    client.update_user("building", &user).await.expect("updated");
+    let requests = api_requests(&server).await;
+    let mut expected = user_json();
+    expected["email"] = json!("alex.morgan@example.com");
+    assert_eq!(json_body(&requests[1]), expected);
 }
 
 #[tokio::test]

@@ -37,7 +37,9 @@ use client_runtime as runtime;
 
 pub use client::{Client, ClientBuilder};
 pub use operations::*;
-pub use runtime::{ApiError, AuthError, BuildError, DecodeError, Download, Secret};
+pub use runtime::{
+    ApiError, AuthError, BuildError, DecodeError, Download, Secret, UnknownFields,
+};
 
 /// The error of every operation; [`ApiError::parsed`] holds the body when it is JSON.
 pub type Error = runtime::Error<serde_json::Value>;

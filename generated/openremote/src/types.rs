@@ -76,6 +76,10 @@ pub struct Role {
         skip_serializing_if = "Option::is_none"
     )]
     pub composite_role_ids: Option<Vec<String>>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// A list of role names.
@@ -195,6 +199,10 @@ pub struct User {
     /// True for a service user. Always present in answers; set it to create a service user.
     #[serde(rename = "serviceAccount", default, skip_serializing_if = "Option::is_none")]
     pub service_account: Option<bool>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 impl std::fmt::Debug for User {
@@ -212,6 +220,7 @@ impl std::fmt::Debug for User {
             .field("secret", &self.secret.as_ref().map(|_| "<redacted>"))
             .field("attributes", &self.attributes)
             .field("service_account", &self.service_account)
+            .field("unknown_fields", &self.unknown_fields)
             .finish()
     }
 }
@@ -325,4 +334,8 @@ pub struct UserSession {
     /// Network address of the client, e.g. `/192.0.2.10:51234`.
     #[serde(rename = "remoteAddress", default, skip_serializing_if = "Option::is_none")]
     pub remote_address: Option<String>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }

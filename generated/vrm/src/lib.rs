@@ -41,7 +41,9 @@ use client_runtime as runtime;
 
 pub use client::{Client, ClientBuilder};
 pub use operations::*;
-pub use runtime::{ApiError, AuthError, BuildError, DecodeError, Download, Secret};
+pub use runtime::{
+    ApiError, AuthError, BuildError, DecodeError, Download, Secret, UnknownFields,
+};
 
 /// The error of every operation; [`ApiError::parsed`] holds the error body the spec declares.
 pub type Error = runtime::Error<types::ErrorResponse>;

@@ -27,6 +27,10 @@ pub struct AccessToken {
         skip_serializing_if = "Option::is_none"
     )]
     pub last_successful_auth: Option<i64>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// Answer of `listAccessTokens`.
@@ -34,6 +38,10 @@ pub struct AccessToken {
 pub struct AccessTokenList {
     pub success: bool,
     pub tokens: Vec<AccessToken>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// The site to add.
@@ -81,6 +89,10 @@ pub struct Alarm {
     /// Display details (code, description, unit, device); an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta_info: Option<serde_json::Value>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// Answer of `listAlarms`.
@@ -98,6 +110,10 @@ pub struct AlarmList {
     /// The data attributes an alarm can be set on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attributes: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// An alarm rule to add or change.
@@ -134,14 +150,24 @@ pub struct AlarmRuleKey {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BatteryMonitorWarningsAndAlarmsWidgetResponse {
     pub success: bool,
+    #[serde(deserialize_with = "crate::runtime::object_or_empty_list")]
     pub records: StateWidget,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// Answer of `getBatterySummaryWidget`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BatterySummaryWidgetResponse {
     pub success: bool,
+    #[serde(deserialize_with = "crate::runtime::object_or_empty_list")]
     pub records: SummaryWidget,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// Which active alarm `clearAlarm` clears.
@@ -171,6 +197,10 @@ pub struct CreatedAccessToken {
     pub token: Option<String>,
     #[serde(rename = "idAccessToken")]
     pub id_access_token: IntegerOrString,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 impl std::fmt::Debug for CreatedAccessToken {
@@ -179,6 +209,7 @@ impl std::fmt::Debug for CreatedAccessToken {
             .field("success", &self.success)
             .field("token", &self.token.as_ref().map(|_| "<redacted>"))
             .field("id_access_token", &self.id_access_token)
+            .field("unknown_fields", &self.unknown_fields)
             .finish()
     }
 }
@@ -194,6 +225,10 @@ pub struct Currency {
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sign: Option<String>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// A kind of value a device logs.
@@ -215,6 +250,10 @@ pub struct DataAttribute {
     pub data_type: Option<String>,
     #[serde(rename = "idDeviceType", default, skip_serializing_if = "Option::is_none")]
     pub id_device_type: Option<IntegerOrString>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// One named value of an enum attribute.
@@ -224,6 +263,10 @@ pub struct DataAttributeEnumValue {
     pub name_enum: Option<ScalarValue>,
     #[serde(rename = "valueEnum", default, skip_serializing_if = "Option::is_none")]
     pub value_enum: Option<IntegerOrString>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// Answer of `listDataAttributes`.
@@ -235,6 +278,10 @@ pub struct DataAttributeList {
     /// Paging details; an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pagination: Option<serde_json::Value>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// A data attribute a summary value is built from.
@@ -250,6 +297,10 @@ pub struct DataAttributeSource {
     pub dbus_service_type: Option<String>,
     #[serde(rename = "dbusPath", default, skip_serializing_if = "Option::is_none")]
     pub dbus_path: Option<String>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// Answer of `loginAsDemo`.
@@ -258,12 +309,17 @@ pub struct DemoLoginResponse {
     /// JWT for the demo account, to send as `X-Authorization: Bearer <token>`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 impl std::fmt::Debug for DemoLoginResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("DemoLoginResponse")
             .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .field("unknown_fields", &self.unknown_fields)
             .finish()
     }
 }
@@ -317,6 +373,10 @@ pub struct DiagnosticRecord {
         skip_serializing_if = "Option::is_none"
     )]
     pub data_attribute_enum_values: Option<Vec<DataAttributeEnumValue>>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// Answer of `getDiagnostics`.
@@ -326,6 +386,10 @@ pub struct DiagnosticsResponse {
     pub records: Vec<DiagnosticRecord>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub num_records: Option<i64>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// The file format of `downloadData`.
@@ -406,6 +470,10 @@ pub struct DynamicEssSettingsResponse {
     pub success: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<DynamicEssSettings>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// What the server (written in PHP) sends for an empty map: an empty JSON list `[]`.
@@ -447,7 +515,12 @@ pub struct ErrorResponse {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EvChargerSummaryWidgetResponse {
     pub success: bool,
+    #[serde(deserialize_with = "crate::runtime::object_or_empty_list")]
     pub records: SummaryWidget,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// One element of `Installation.extended`: either a single data attribute or a summary built from several (`dataAttributes`, `consistsOfAttributeCodes`). All fields are optional because the two kinds carry different subsets.
@@ -506,6 +579,10 @@ pub struct ExtendedAttribute {
     pub consists_of_attribute_codes: Option<Vec<String>>,
     #[serde(rename = "dataAttributes", default, skip_serializing_if = "Option::is_none")]
     pub data_attributes: Option<Vec<DataAttributeSource>>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// `#/components/schemas/ExtendedAttribute/properties/dataType` in the spec.
@@ -562,13 +639,22 @@ pub struct ForecastsResetResponse {
     /// The time of the last reset and its kind; an object, or null when never reset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Value>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// Answer of `getGeneratorStateWidget`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GeneratorStateWidgetResponse {
     pub success: bool,
+    #[serde(deserialize_with = "crate::runtime::object_or_empty_list")]
     pub records: StateWidget,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// The site to look up.
@@ -582,7 +668,12 @@ pub struct GetSiteIdRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GpsWidgetResponse {
     pub success: bool,
+    #[serde(deserialize_with = "crate::runtime::object_or_empty_list")]
     pub records: SummaryWidget,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// What the graph widget answers.
@@ -595,6 +686,10 @@ pub struct GraphWidget {
     pub meta: Option<WidgetMeta>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance: Option<IntegerOrString>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// The points per attribute id, or `[]` when there are none; anything else the server may send is kept as JSON.
@@ -610,14 +705,24 @@ pub enum GraphWidgetData {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GraphWidgetResponse {
     pub success: bool,
+    #[serde(deserialize_with = "crate::runtime::object_or_empty_list")]
     pub records: GraphWidget,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// Answer of `getHistoricDataWidget`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HistoricDataWidgetResponse {
     pub success: bool,
+    #[serde(deserialize_with = "crate::runtime::object_or_empty_list")]
     pub records: SummaryWidget,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// An installation (site). The required fields are always present; the others only with `extended=1` or for some users.
@@ -744,7 +849,11 @@ pub struct Installation {
     pub new_tags: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prices_unavailable: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::optional_object_or_empty_list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub currency: Option<Currency>,
     #[serde(rename = "idCurrency", default, skip_serializing_if = "Option::is_none")]
     pub id_currency: Option<i64>,
@@ -767,6 +876,10 @@ pub struct Installation {
     pub gu_iv: Option<i32>,
     #[serde(rename = "grafanaEnabled", default, skip_serializing_if = "Option::is_none")]
     pub grafana_enabled: Option<i32>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// Answer of `findInstallationsByDataAttributes`.
@@ -780,6 +893,10 @@ pub struct InstallationDataAttributesResponse {
     /// Paging details; an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pagination: Option<serde_json::Value>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// One element of `Installation.images` when that is an array.
@@ -797,6 +914,10 @@ pub struct InstallationImage {
 pub struct InstallationList {
     pub success: bool,
     pub records: Vec<Installation>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// An installation whose values match the query, with the matching values.
@@ -808,6 +929,10 @@ pub struct InstallationMatch {
     pub description: Option<String>,
     #[serde(rename = "lastTimestamp", default, skip_serializing_if = "Option::is_none")]
     pub last_timestamp: Option<i64>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// Settings of a site to change; fields left out stay as they are.
@@ -872,6 +997,10 @@ pub struct InstallationTag {
     pub automatic: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<InstallationTagSource>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// `#/components/schemas/InstallationTag/properties/source` in the spec.
@@ -923,6 +1052,10 @@ pub struct InstallationUsers {
     pub user_groups: Option<Vec<serde_json::Value>>,
     #[serde(rename = "siteGroups", default, skip_serializing_if = "Option::is_none")]
     pub site_groups: Option<Vec<serde_json::Value>>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// A number that the server sends either as a JSON integer or as a string of digits, depending on the endpoint and its version.
@@ -937,7 +1070,12 @@ pub enum IntegerOrString {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InverterChargerStateWidgetResponse {
     pub success: bool,
+    #[serde(deserialize_with = "crate::runtime::object_or_empty_list")]
     pub records: StateWidget,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// Credentials for `login`.
@@ -982,6 +1120,10 @@ pub struct LoginResponse {
     /// Status of the login (not documented by Victron).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 impl std::fmt::Debug for LoginResponse {
@@ -992,6 +1134,7 @@ impl std::fmt::Debug for LoginResponse {
             .field("verification_mode", &self.verification_mode)
             .field("verification_sent", &self.verification_sent)
             .field("status", &self.status)
+            .field("unknown_fields", &self.unknown_fields)
             .finish()
     }
 }
@@ -1002,12 +1145,17 @@ pub struct LogoutResponse {
     /// An empty string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 impl std::fmt::Debug for LogoutResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("LogoutResponse")
             .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .field("unknown_fields", &self.unknown_fields)
             .finish()
     }
 }
@@ -1017,15 +1165,28 @@ impl std::fmt::Debug for LogoutResponse {
 pub struct MeResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::optional_object_or_empty_list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user: Option<User>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// Answer of `getMpptStateWidget`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MpptStateWidgetResponse {
     pub success: bool,
+    #[serde(deserialize_with = "crate::runtime::object_or_empty_list")]
     pub records: StateWidget,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// A number that the server sends either as a JSON number or as a string of digits.
@@ -1042,6 +1203,10 @@ pub struct OverallStatsPeriod {
     /// The total of each code over the period (`false` for a code without data), or `[]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub totals: Option<OverallStatsPeriodTotals>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// The total of each code over the period (`false` for a code without data), or `[]`.
@@ -1058,6 +1223,10 @@ pub struct OverallStatsResponse {
     pub success: bool,
     /// One entry per period (`today`, `week`, `month`, `year`), or `[]`.
     pub records: OverallStatsResponseRecords,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// One entry per period (`today`, `week`, `month`, `year`), or `[]`.
@@ -1072,7 +1241,12 @@ pub enum OverallStatsResponseRecords {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PvInverterStatusWidgetResponse {
     pub success: bool,
+    #[serde(deserialize_with = "crate::runtime::object_or_empty_list")]
     pub records: SummaryWidget,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// Which forecasts `resetForecasts` discards.
@@ -1087,6 +1261,10 @@ pub struct ResetForecastsRequest {
 pub struct RevokeAccessTokenResponse {
     pub success: bool,
     pub data: RevokeResult,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// What `revokeAccessToken` removed.
@@ -1094,6 +1272,10 @@ pub struct RevokeAccessTokenResponse {
 pub struct RevokeResult {
     /// Number of tokens revoked.
     pub removed: i32,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// A value the server sends as a string, an integer, a decimal number or a boolean, depending on the attribute and the endpoint.
@@ -1115,6 +1297,10 @@ pub struct SearchResponse {
     /// The matches; a list (what the server sends), or an object keyed by site (as documented).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub results: Option<SearchResponseResults>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// The matches; a list (what the server sends), or an object keyed by site (as documented).
@@ -1139,6 +1325,10 @@ pub struct SearchResult {
     /// The matched text per field; an object of lists of strings, or `[]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub highlight: Option<serde_json::Value>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// Answer of `updateSettings`.
@@ -1148,6 +1338,10 @@ pub struct SettingsResponse {
     /// The stored settings; an object, or `[]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Value>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// The id of a site.
@@ -1155,13 +1349,22 @@ pub struct SettingsResponse {
 pub struct SiteId {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub site_id: Option<IntegerOrString>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// Answer of `addSite` and `getSiteId`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SiteIdResponse {
     pub success: bool,
+    #[serde(deserialize_with = "crate::runtime::object_or_empty_list")]
     pub records: SiteId,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// A tag of the site; an object like `InstallationTag`, or just its name.
@@ -1195,13 +1398,22 @@ pub struct SiteUser {
     pub avatar_url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<i64>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// Answer of `getSolarChargerSummaryWidget`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SolarChargerSummaryWidgetResponse {
     pub success: bool,
+    #[serde(deserialize_with = "crate::runtime::object_or_empty_list")]
     pub records: SummaryWidget,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// What a state widget answers (states over time, with their names).
@@ -1221,6 +1433,10 @@ pub struct StateWidget {
     /// Time buckets of the states; an object, or `[]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub buckets: Option<serde_json::Value>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// The name of each state per attribute id, or `[]`.
@@ -1287,6 +1503,10 @@ pub struct StatsResponse {
     /// The total of each series over the range (`false` for a code without data), or `[]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub totals: Option<StatsResponseTotals>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// One series per attribute code (`bs`, `Pc`, `total_solar_yield`, ...), or `[]` when there is no code at all.
@@ -1368,7 +1588,12 @@ impl std::fmt::Display for StatsType {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StatusWidgetResponse {
     pub success: bool,
+    #[serde(deserialize_with = "crate::runtime::object_or_empty_list")]
     pub records: SummaryWidget,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// Answer of operations that only report success; some add a `data` member with the stored values.
@@ -1378,6 +1603,10 @@ pub struct SuccessResponse {
     /// What the server stored or changed, where it says; its shape varies.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Value>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// What a summary or status widget answers.
@@ -1392,6 +1621,10 @@ pub struct SummaryWidget {
     pub attribute_order: Option<Vec<IntegerOrString>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance: Option<IntegerOrString>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// The latest values keyed by attribute id (`"51"` for the state of charge), beside `hasOldData` and `secondsAgo`; or `[]` when the site has no such device.
@@ -1473,6 +1706,10 @@ pub struct SystemDevice {
     /// Device settings; an object, or `[]` when there are none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub settings: Option<serde_json::Value>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// The devices of a site.
@@ -1480,13 +1717,22 @@ pub struct SystemDevice {
 pub struct SystemOverview {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub devices: Option<Vec<SystemDevice>>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// Answer of `getSystemOverview`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SystemOverviewResponse {
     pub success: bool,
+    #[serde(deserialize_with = "crate::runtime::object_or_empty_list")]
     pub records: SystemOverview,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// Answer of `listTags`.
@@ -1495,6 +1741,10 @@ pub struct TagList {
     pub success: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<SiteTag>>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// The tag `addTag` adds or `removeTag` removes.
@@ -1508,7 +1758,12 @@ pub struct TagRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TankSummaryWidgetResponse {
     pub success: bool,
+    #[serde(deserialize_with = "crate::runtime::object_or_empty_list")]
     pub records: SummaryWidget,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// Basic information about a VRM user.
@@ -1529,13 +1784,22 @@ pub struct User {
     /// Id of the access token used for this request; null when signed in with a JWT. Seen as null or an integer.
     #[serde(rename = "idAccessToken", default, skip_serializing_if = "Option::is_none")]
     pub id_access_token: Option<serde_json::Value>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// Answer of `getVeBusStateWidget`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct VeBusStateWidgetResponse {
     pub success: bool,
+    #[serde(deserialize_with = "crate::runtime::object_or_empty_list")]
     pub records: StateWidget,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// What the user may see and do on the site.
@@ -1581,6 +1845,10 @@ pub struct ViewPermissions {
     pub can_see_group_and_team_members: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub support_concurrent_firmware_updates: Option<bool>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// How to show one attribute of a widget.
@@ -1602,6 +1870,10 @@ pub struct WidgetAttributeMeta {
     pub format_with_unit: Option<String>,
     #[serde(rename = "axisGroup", default, skip_serializing_if = "Option::is_none")]
     pub axis_group: Option<String>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// One member of a summary widget's `data`; a value object, or anything else kept as JSON.
@@ -1676,4 +1948,8 @@ pub struct WidgetValue {
     pub dbus_service_type: Option<String>,
     #[serde(rename = "dbusPath", default, skip_serializing_if = "Option::is_none")]
     pub dbus_path: Option<String>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }

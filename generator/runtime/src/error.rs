@@ -172,35 +172,43 @@ const SECRET_MEMBERS: &[&str] = &[
 /// of members named like a credential are replaced by `<redacted>`.
 /// (The `body` field itself keeps every byte.)
 fn redacted_text(body: &[u8]) -> std::borrow::Cow<'_, str> {
-    fn redact(value: &mut serde_json::Value) -> bool {
-        let mut changed = false;
-        match value {
-            serde_json::Value::Object(map) => {
-                for (key, value) in map.iter_mut() {
-                    let key = key.to_ascii_lowercase();
-                    if !value.is_null() && SECRET_MEMBERS.iter().any(|name| key.contains(name)) {
-                        *value = serde_json::Value::String("<redacted>".to_owned());
-                        changed = true;
-                    } else {
-                        changed |= redact(value);
-                    }
-                }
-            }
-            serde_json::Value::Array(items) => {
-                for item in items {
-                    changed |= redact(item);
-                }
-            }
-            _ => {}
-        }
-        changed
-    }
     if let Ok(mut value) = serde_json::from_slice::<serde_json::Value>(body)
         && redact(&mut value)
     {
         return std::borrow::Cow::Owned(value.to_string());
     }
     String::from_utf8_lossy(body)
+}
+
+/// Whether a JSON member of this name may hold a credential.
+pub(crate) fn is_secret_member(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    SECRET_MEMBERS.iter().any(|secret| name.contains(secret))
+}
+
+/// Replace the values of members named like a credential by `<redacted>`,
+/// at any depth; whether anything was replaced.
+pub(crate) fn redact(value: &mut serde_json::Value) -> bool {
+    let mut changed = false;
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, value) in map.iter_mut() {
+                if !value.is_null() && is_secret_member(key) {
+                    *value = serde_json::Value::String("<redacted>".to_owned());
+                    changed = true;
+                } else {
+                    changed |= redact(value);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for item in items {
+                changed |= redact(item);
+            }
+        }
+        _ => {}
+    }
+    changed
 }
 
 /// A success response whose body could not be decoded.

@@ -14,6 +14,7 @@ mod download;
 mod error;
 mod query;
 mod request;
+mod unknown;
 
 pub use auth::{AuthError, Secret};
 #[doc(hidden)]
@@ -30,6 +31,9 @@ pub use error::{ApiError, BuildError, DecodeError, Error};
 pub use request::{Body, Part, Request, Style, path_segment};
 #[doc(hidden)]
 pub use reqwest;
+pub use unknown::UnknownFields;
+#[doc(hidden)]
+pub use unknown::{object_or_empty_list, optional_object_or_empty_list};
 
 /// The general settings of a generated crate's `ClientBuilder`, a wrapper
 /// `struct ClientBuilder { runtime: client_runtime::ClientBuilder }` (the

@@ -101,7 +101,7 @@ pub(super) fn lib_rs(api: &Api, options: &Options) -> TokenStream {
 
         pub use client::{Client, ClientBuilder};
         #operations_export
-        pub use runtime::{ApiError, AuthError, BuildError, DecodeError, Download, Secret};
+        pub use runtime::{ApiError, AuthError, BuildError, DecodeError, Download, Secret, UnknownFields};
 
         #[doc = #error_doc]
         pub type Error = runtime::Error<#error_body>;
