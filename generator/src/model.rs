@@ -173,6 +173,10 @@ pub struct Operation {
     /// Alternatives of security requirements; each is a set of scheme keys.
     /// Empty: the operation needs no credentials.
     pub security: Vec<Vec<String>>,
+    /// `x-idempotent`: whether repeating the request is safe, when the
+    /// spec says so against its method (a GET with side effects, a POST
+    /// that only reads). `None`: the method decides.
+    pub idempotent: Option<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

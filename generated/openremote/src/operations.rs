@@ -1099,6 +1099,7 @@ impl<'a> RequestUserPasswordReset<'a> {
         if let Some(value) = &self.x_forwarded_host {
             request.header("X-Forwarded-Host", value)?;
         }
+        request.idempotent(false);
         Ok(request)
     }
 
@@ -1498,6 +1499,7 @@ impl<'a> ResetSecret<'a> {
         if let Some(value) = &self.x_forwarded_host {
             request.header("X-Forwarded-Host", value)?;
         }
+        request.idempotent(false);
         Ok(request)
     }
 
@@ -2422,6 +2424,7 @@ impl<'a> DisconnectUserSession<'a> {
         if let Some(value) = &self.x_forwarded_host {
             request.header("X-Forwarded-Host", value)?;
         }
+        request.idempotent(false);
         Ok(request)
     }
 

@@ -179,7 +179,8 @@ impl<'a> Logout<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/auth/logout";
-        let request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        request.idempotent(false);
         Ok(request)
     }
 
@@ -415,7 +416,8 @@ impl<'a> RevokeAccessToken<'a> {
             &self.id_access_token,
         )?;
         let path = format!("/users/{id_user}/accesstokens/{id_access_token}/revoke");
-        let request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        request.idempotent(false);
         Ok(request)
     }
 
@@ -576,6 +578,7 @@ impl<'a> GetSiteId<'a> {
         let path = format!("/users/{id_user}/get-site-id");
         let mut request = Request::new(Method::POST, path, &[&["vrmAuth"]]);
         request.json("application/json", self.body)?;
+        request.idempotent(true);
         Ok(request)
     }
 

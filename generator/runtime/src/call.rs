@@ -13,28 +13,36 @@ use serde::de::DeserializeOwned;
 use std::fmt;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 const BACKOFF_BASE: Duration = Duration::from_millis(200);
 
 impl Client {
     /// Send a request, applying credentials and retrying as the policy allows.
     ///
-    /// Idempotent requests (GET, HEAD, PUT, DELETE, OPTIONS) are retried
-    /// after a connection failure, a timeout, a 429 or a 502/503/504, with
-    /// exponential backoff or after `Retry-After`, up to the retry limit.
-    /// POST and PATCH are retried only when the builder allowed it. A 401
-    /// on a request that carried an OAuth2 token fetches a new token and
-    /// tries once more.
+    /// A request the server did not process (a refused connection, a 429)
+    /// is retried whatever its method. Any other transient failure (a
+    /// timeout, a broken connection, a 502/503/504) is retried only when
+    /// the request is idempotent: GET, HEAD, PUT, DELETE, OPTIONS by
+    /// default, as the operation overrides (`x-idempotent` in the spec), or
+    /// every request with `retry_non_idempotent`. Waits follow `Retry-After`
+    /// or a full-jitter exponential backoff, up to the retry limit, and
+    /// never past `deadline`: a wait that would end after it is not taken.
+    /// Fetching an OAuth2 token is retried the same way. A 401 on a request
+    /// that carried an OAuth2 token fetches a new token and tries once more.
     ///
     /// The request is lent, not moved: the call's future holds it once.
-    async fn execute(&self, request: &Request) -> Result<reqwest::Response, Failure> {
+    async fn execute(&self, request: &Request, deadline: Instant) -> Result<reqwest::Response, Failure> {
         let retry = self.inner.retry;
-        let idempotent = matches!(
+        let by_method = matches!(
             request.method,
             Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS | Method::TRACE
         );
-        let may_retry = idempotent || retry.non_idempotent;
+        let idempotent = retry.non_idempotent || request.idempotent.unwrap_or(by_method);
+        // A wait is taken only when a retry is left and it ends before the deadline.
+        let may_wait = |attempt: u32, delay: Duration| {
+            attempt < retry.max_retries && delay <= retry.max_delay && Instant::now() + delay < deadline
+        };
         // Built once; a retry (rare) builds it again rather than every
         // request paying for a copy.
         let mut first_url = Some(request.url(&self.inner.base_url)?);
@@ -50,10 +58,20 @@ impl Client {
             // fetched). Everything else is prepared synchronously, so the
             // request's future stays small.
             let token = match self.token_source(alternative) {
-                Some(source) => {
-                    let access = source.token(&self.inner.http, self.inner.timeout).await?;
-                    Some((source, access))
-                }
+                Some(source) => match source.token(&self.inner.http, self.inner.timeout).await {
+                    Ok(access) => Some((source, access)),
+                    // A token request changes nothing: retried whatever the operation.
+                    Err(Failure::Auth(error)) if error.is_transient() => {
+                        let delay = backoff(attempt);
+                        if !may_wait(attempt, delay) {
+                            return Err(Failure::Auth(error));
+                        }
+                        wait(delay).await;
+                        attempt += 1;
+                        continue;
+                    }
+                    Err(failure) => return Err(failure),
+                },
                 None => None,
             };
             let (builder, secret_in_url) = self.prepare(request, url, alternative, token.as_ref())?;
@@ -62,9 +80,9 @@ impl Client {
             let next = match builder.send().await {
                 Ok(response) => {
                     let status = response.status();
-                    let retry_delay = (may_retry && attempt < retry.max_retries && is_retryable(status))
+                    let retry_delay = (status == StatusCode::TOO_MANY_REQUESTS || (idempotent && is_transient(status)))
                         .then(|| retry_after(response.headers()).unwrap_or_else(|| backoff(attempt)))
-                        .filter(|delay| *delay <= retry.max_delay);
+                        .filter(|delay| may_wait(attempt, *delay));
                     match (token, retry_delay) {
                         (Some((source, used)), _) if status == StatusCode::UNAUTHORIZED && !renewed_token => {
                             Next::Renew(source, used)
@@ -74,23 +92,25 @@ impl Client {
                     }
                 }
                 Err(error) => {
-                    let transient = error.is_connect() || error.is_timeout();
-                    if !(may_retry && transient && attempt < retry.max_retries) {
+                    // Refused: the request never reached the server.
+                    let retryable = error.is_connect() || (idempotent && error.is_timeout());
+                    let delay = backoff(attempt);
+                    if !(retryable && may_wait(attempt, delay)) {
                         // An API key in the query must not reach the error's URL.
                         let error = if secret_in_url { error.without_url() } else { error };
                         return Err(Failure::Transport(error));
                     }
-                    Next::Wait(backoff(attempt))
+                    Next::Wait(delay)
                 }
             };
-            // Rare paths, boxed so that their futures do not enlarge every request's.
             match next {
+                // Rare, boxed so that its future does not enlarge every request's.
                 Next::Renew(source, used) => {
                     Box::pin(source.invalidate(&used)).await;
                     renewed_token = true;
                 }
                 Next::Wait(delay) => {
-                    Box::pin(tokio::time::sleep(delay)).await;
+                    wait(delay).await;
                     attempt += 1;
                 }
             }
@@ -190,15 +210,33 @@ enum Next {
     Wait(Duration),
 }
 
-fn is_retryable(status: StatusCode) -> bool {
-    matches!(status.as_u16(), 429 | 502 | 503 | 504)
+/// Failures that may pass: a gateway's or the server's momentary trouble.
+fn is_transient(status: StatusCode) -> bool {
+    matches!(status.as_u16(), 502..=504)
 }
 
-/// 200 ms, 400 ms, 800 ms, ... capped at 10 s.
+/// A wait between attempts, boxed so that its timer does not enlarge every
+/// request's future.
+async fn wait(delay: Duration) {
+    Box::pin(tokio::time::sleep(delay)).await;
+}
+
+/// Full-jitter exponential backoff: a random wait between zero and
+/// 200 ms, 400 ms, 800 ms, ... (capped at 10 s), so that clients that
+/// failed together do not retry together.
 fn backoff(attempt: u32) -> Duration {
-    BACKOFF_BASE
+    let ceiling = BACKOFF_BASE
         .saturating_mul(1 << attempt.min(6))
-        .min(Duration::from_secs(10))
+        .min(Duration::from_secs(10));
+    ceiling.mul_f64(random_fraction())
+}
+
+/// A number in `[0, 1)`, random enough to spread retries: std's hasher keys
+/// are random per process and differ for every `RandomState`.
+fn random_fraction() -> f64 {
+    use std::hash::BuildHasher;
+    let bits = std::collections::hash_map::RandomState::new().hash_one(Instant::now());
+    (bits >> 11) as f64 / (1_u64 << 53) as f64
 }
 
 /// `Retry-After` in seconds (the HTTP-date form falls back to the backoff).
@@ -263,8 +301,18 @@ impl Client {
         match request {
             // The request is held once, here, and lent to `execute`.
             Ok(request) => Box::pin(async move {
-                let response = self.execute(&request).await?;
-                receive(response).await
+                let total = self.inner.retry.total_timeout;
+                let deadline = Instant::now() + total;
+                let exchange = async {
+                    let response = self.execute(&request, deadline).await?;
+                    receive(response).await
+                };
+                // The hard stop: waits are never started past the deadline,
+                // but an attempt (or a token fetch, or a body) may run into it.
+                match tokio::time::timeout_at(tokio::time::Instant::from_std(deadline), exchange).await {
+                    Ok(received) => received,
+                    Err(_) => Err(Failure::TimedOut(total)),
+                }
             }),
             Err(failure) => Box::pin(std::future::ready(Err(failure))),
         }
@@ -367,5 +415,24 @@ impl Received {
             body: Vec::from(self.body),
             parsed,
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_is_full_jitter_under_a_growing_ceiling() {
+        for attempt in 0..10 {
+            let ceiling = BACKOFF_BASE
+                .saturating_mul(1 << attempt.min(6))
+                .min(Duration::from_secs(10));
+            let waits: Vec<Duration> = (0..50).map(|_| backoff(attempt)).collect();
+            assert!(waits.iter().all(|wait| *wait <= ceiling), "{waits:?}");
+            // spread, not lockstep
+            assert!(waits.iter().any(|wait| *wait != waits[0]), "{waits:?}");
+        }
+        assert!((0..100).map(|_| random_fraction()).all(|x| (0.0..1.0).contains(&x)));
     }
 }

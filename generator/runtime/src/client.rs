@@ -12,6 +12,7 @@ const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const DEFAULT_MAX_RETRIES: u32 = 3;
 const DEFAULT_MAX_RETRY_DELAY: Duration = Duration::from_secs(60);
+const DEFAULT_TOTAL_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// A client for the API: cheap to clone (clones share connections and
 /// credentials), and usable from many tasks at once.
@@ -36,6 +37,8 @@ pub(crate) struct RetryPolicy {
     pub(crate) max_retries: u32,
     pub(crate) max_delay: Duration,
     pub(crate) non_idempotent: bool,
+    /// The deadline of a whole call, retries and waits included.
+    pub(crate) total_timeout: Duration,
 }
 
 impl fmt::Debug for Client {
@@ -130,6 +133,7 @@ impl ClientBuilder {
                 max_retries: DEFAULT_MAX_RETRIES,
                 max_delay: DEFAULT_MAX_RETRY_DELAY,
                 non_idempotent: false,
+                total_timeout: DEFAULT_TOTAL_TIMEOUT,
             },
             credentials: BTreeMap::new(),
         }
@@ -170,6 +174,11 @@ impl ClientBuilder {
 
     pub fn max_retry_delay(mut self, delay: Duration) -> Self {
         self.retry.max_delay = delay;
+        self
+    }
+
+    pub fn total_timeout(mut self, timeout: Duration) -> Self {
+        self.retry.total_timeout = timeout;
         self
     }
 

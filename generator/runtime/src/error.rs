@@ -55,6 +55,9 @@ pub enum Error<E = serde_json::Value> {
     Api(Box<ApiError<E>>),
     /// The server answered with success, but the body is not what the spec says.
     Decode(Box<DecodeError>),
+    /// The call's overall deadline (`total_timeout`, this long) passed
+    /// before it ended, retries and waits included.
+    TimedOut(Duration),
 }
 
 impl<E> Error<E> {
@@ -65,7 +68,7 @@ impl<E> Error<E> {
             Error::Decode(error) => Some(error.status),
             Error::Transport(error) => error.status(),
             Error::Auth(error) => error.status(),
-            Error::InvalidRequest(_) => None,
+            Error::InvalidRequest(_) | Error::TimedOut(_) => None,
         }
     }
 
@@ -74,6 +77,7 @@ impl<E> Error<E> {
         match self {
             Error::Transport(error) => error.is_timeout(),
             Error::Auth(error) => error.is_timeout(),
+            Error::TimedOut(_) => true,
             _ => false,
         }
     }
@@ -87,6 +91,7 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
             Error::Auth(error) => write!(f, "{error}"),
             Error::Api(error) => write!(f, "{error}"),
             Error::Decode(error) => write!(f, "{error}"),
+            Error::TimedOut(total) => write!(f, "the call did not end within its deadline of {total:?}"),
         }
     }
 }
@@ -264,6 +269,7 @@ pub enum Failure {
     Transport(reqwest::Error),
     Auth(AuthError),
     Decode(Box<DecodeError>),
+    TimedOut(Duration),
 }
 
 impl<E> From<Failure> for Error<E> {
@@ -273,6 +279,7 @@ impl<E> From<Failure> for Error<E> {
             Failure::Transport(error) => Error::Transport(error),
             Failure::Auth(error) => Error::Auth(error),
             Failure::Decode(error) => Error::Decode(error),
+            Failure::TimedOut(total) => Error::TimedOut(total),
         }
     }
 }

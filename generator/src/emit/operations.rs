@@ -635,6 +635,9 @@ fn request_body(op: &Operation) -> TokenStream {
         });
     }
 
+    if let Some(idempotent) = op.idempotent {
+        steps.push(quote!(request.idempotent(#idempotent);));
+    }
     let request_mut = if steps.is_empty() { quote!() } else { quote!(mut) };
     quote! {
         #(#segments)*

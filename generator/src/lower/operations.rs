@@ -121,6 +121,17 @@ fn lower_operation(
                 .collect::<Vec<_>>()
         })
         .unwrap_or_default();
+    let idempotent = match operation.extensions.get("x-idempotent") {
+        None => None,
+        Some(serde_json::Value::Bool(value)) => Some(*value),
+        Some(_) => {
+            cx.warnings.warn(
+                &at.push("x-idempotent"),
+                "`x-idempotent` must be `true` or `false`; the method decides whether a retry is safe",
+            );
+            None
+        }
+    };
     Ok((
         Operation {
             method: method_name,
@@ -138,6 +149,7 @@ fn lower_operation(
             successes,
             output,
             security,
+            idempotent,
         },
         errors,
     ))
