@@ -1295,3 +1295,75 @@ async fn the_example_reports_refused_credentials() {
     };
     assert!(error.to_string().contains("unauthorized_client"), "{error}");
 }
+
+// ---------------------------------------------------------------- status and headers of a success
+
+/// `send_with_response` gives the status and headers beside the decoded
+/// body; a 2xx the spec does not list (a 201 where it says 200) decodes.
+#[tokio::test]
+async fn send_with_response_keeps_the_status_and_headers_of_an_undeclared_201() {
+    let (server, client, _) = setup().await;
+    answer(
+        &server,
+        "POST",
+        "/user/building/users",
+        ResponseTemplate::new(201)
+            .insert_header("Location", "/api/master/user/building/new-id")
+            .insert_header("X-Request-Id", "req-42")
+            .set_body_json(json!({"realm": "building", "id": "new-id", "username": "sam", "serviceAccount": false})),
+    )
+    .await;
+    let body = types::User {
+        username: Some("sam".into()),
+        ..Default::default()
+    };
+    let response = client
+        .create_user("building", &body)
+        .send_with_response()
+        .await
+        .expect("a 201 decodes");
+    assert_eq!(response.status.as_u16(), 201);
+    assert_eq!(response.header("location"), Some("/api/master/user/building/new-id"));
+    assert_eq!(response.header("x-request-id"), Some("req-42"));
+    assert_eq!(response.body.id.as_deref(), Some("new-id"));
+    // and `.await` alone gives the body, as before
+    let user = client.create_user("building", &body).await.expect("a 201 decodes");
+    assert_eq!(user.username.as_deref(), Some("sam"));
+}
+
+/// A success without a body where the spec declares one is an error that says so.
+#[tokio::test]
+async fn a_204_where_a_body_is_declared_is_a_decode_error_that_says_so() {
+    let (server, client, _) = setup().await;
+    answer(&server, "GET", "/user/user", no_content()).await;
+    let error = client.get_current_user().await.expect_err("no body");
+    let Error::Decode(decode) = &error else {
+        panic!("expected Decode, got {error:?}")
+    };
+    assert_eq!(decode.status.as_u16(), 204);
+    assert!(decode.body.is_empty());
+    assert!(error.to_string().contains("has no body"), "{error}");
+}
+
+/// An operation whose answer may be absent (`get_user`: 200 or 204) reads
+/// any 2xx by whether it has a body.
+#[tokio::test]
+async fn an_optional_answer_reads_any_2xx_by_its_body() {
+    let (server, client, _) = setup().await;
+    answer(
+        &server,
+        "GET",
+        "/user/building/a",
+        ResponseTemplate::new(203).set_body_json(user_json()),
+    )
+    .await;
+    answer(&server, "GET", "/user/building/b", ResponseTemplate::new(200)).await;
+    let user = client.get_user("building", "a").await.expect("203 decodes");
+    assert_eq!(user.and_then(|u| u.username).as_deref(), Some("alex"));
+    let response = client
+        .get_user("building", "b")
+        .send_with_response()
+        .await
+        .expect("empty 200");
+    assert_eq!((response.status.as_u16(), response.body), (200, None));
+}

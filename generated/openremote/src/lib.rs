@@ -38,7 +38,8 @@ use client_runtime as runtime;
 pub use client::{Client, ClientBuilder};
 pub use operations::*;
 pub use runtime::{
-    ApiError, AuthError, BuildError, DecodeError, Download, Secret, UnknownFields,
+    ApiError, AuthError, BuildError, DecodeError, Download, Response, Secret,
+    UnknownFields,
 };
 
 /// The error of every operation; [`ApiError::parsed`] holds the body when it is JSON.
@@ -46,6 +47,10 @@ pub type Error = runtime::Error<serde_json::Value>;
 
 /// The future of a call: what `.await` on a request (or its `send`) runs; its output is `Result<T, Error>`.
 pub type Call<'a, T> = runtime::Call<'a, T, serde_json::Value>;
+
+/// The future of a request's `send_with_response`: its output is
+/// `Result<Response<T>, Error>`, the decoded body with the answer's status and headers.
+pub type CallWithResponse<'a, T> = runtime::CallWithResponse<'a, T, serde_json::Value>;
 
 /// The first server the spec names; [`ClientBuilder::base_url`] picks another.
 pub const DEFAULT_BASE_URL: &str = "https://localhost/api/master";

@@ -4,7 +4,7 @@
 //! builder it returns.
 use crate::runtime::{self, Failure, Received, Request};
 use crate::types;
-use crate::{Call, Client, Error};
+use crate::{Call, CallWithResponse, Client, Error};
 use reqwest::Method;
 use std::future::IntoFuture;
 
@@ -77,6 +77,14 @@ impl<'a> GetClientRoles<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, Vec<types::Role>> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let realm = runtime::path_segment("realm", &self.realm)?;
@@ -95,7 +103,7 @@ impl<'a> GetClientRoles<'a> {
     #[inline]
     fn decode(response: Received) -> Result<Vec<types::Role>, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -182,6 +190,14 @@ impl<'a> UpdateClientRoles<'a> {
     pub fn send(self) -> Call<'a, ()> {
         let client = self.client;
         client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, ()> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
     }
 
     #[inline]
@@ -288,6 +304,14 @@ impl<'a> UpdateRoles<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, ()> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let realm = runtime::path_segment("realm", &self.realm)?;
@@ -385,6 +409,14 @@ impl<'a> QueryUsers<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, Vec<types::User>> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/user/query";
@@ -402,7 +434,7 @@ impl<'a> QueryUsers<'a> {
     #[inline]
     fn decode(response: Received) -> Result<Vec<types::User>, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -487,6 +519,14 @@ impl<'a> GetUser<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, Option<types::User>> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let realm = runtime::path_segment("realm", &self.realm)?;
@@ -505,8 +545,8 @@ impl<'a> GetUser<'a> {
     #[inline]
     fn decode(response: Received) -> Result<Option<types::User>, Error> {
         match response.status() {
-            200 => Ok(Some(response.json()?)),
-            204 => Ok(None),
+            200..=299 if response.is_empty() => Ok(None),
+            200..=299 => Ok(Some(response.json()?)),
             _ => Err(response.into_error()),
         }
     }
@@ -581,6 +621,14 @@ impl<'a> GetCurrentUser<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, types::User> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/user/user";
@@ -597,7 +645,7 @@ impl<'a> GetCurrentUser<'a> {
     #[inline]
     fn decode(response: Received) -> Result<types::User, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -683,6 +731,14 @@ impl<'a> UpdateUser<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, types::User> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let realm = runtime::path_segment("realm", &self.realm)?;
@@ -701,7 +757,7 @@ impl<'a> UpdateUser<'a> {
     #[inline]
     fn decode(response: Received) -> Result<types::User, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -787,6 +843,14 @@ impl<'a> CreateUser<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, types::User> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let realm = runtime::path_segment("realm", &self.realm)?;
@@ -805,7 +869,7 @@ impl<'a> CreateUser<'a> {
     #[inline]
     fn decode(response: Received) -> Result<types::User, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -884,6 +948,14 @@ impl<'a> UpdateSelf<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, types::User> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/user/update";
@@ -901,7 +973,7 @@ impl<'a> UpdateSelf<'a> {
     #[inline]
     fn decode(response: Received) -> Result<types::User, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -983,6 +1055,14 @@ impl<'a> DeleteUser<'a> {
     pub fn send(self) -> Call<'a, ()> {
         let client = self.client;
         client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, ()> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
     }
 
     #[inline]
@@ -1087,6 +1167,14 @@ impl<'a> RequestUserPasswordReset<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, ()> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let realm = runtime::path_segment("realm", &self.realm)?;
@@ -1178,6 +1266,14 @@ impl<'a> RequestPasswordReset<'a> {
     pub fn send(self) -> Call<'a, ()> {
         let client = self.client;
         client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, ()> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
     }
 
     #[inline]
@@ -1285,6 +1381,14 @@ impl<'a> UpdatePassword<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, ()> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let realm = runtime::path_segment("realm", &self.realm)?;
@@ -1383,6 +1487,14 @@ impl<'a> UpdateOwnPassword<'a> {
     pub fn send(self) -> Call<'a, ()> {
         let client = self.client;
         client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, ()> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
     }
 
     #[inline]
@@ -1487,6 +1599,14 @@ impl<'a> ResetSecret<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, Option<String>> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let realm = runtime::path_segment("realm", &self.realm)?;
@@ -1506,8 +1626,8 @@ impl<'a> ResetSecret<'a> {
     #[inline]
     fn decode(response: Received) -> Result<Option<String>, Error> {
         match response.status() {
-            200 => Ok(Some(response.text())),
-            204 => Ok(None),
+            200..=299 if response.is_empty() => Ok(None),
+            200..=299 => Ok(Some(response.text())),
             _ => Err(response.into_error()),
         }
     }
@@ -1596,6 +1716,14 @@ impl<'a> GetUserClientRoles<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, types::RoleNames> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let realm = runtime::path_segment("realm", &self.realm)?;
@@ -1615,7 +1743,7 @@ impl<'a> GetUserClientRoles<'a> {
     #[inline]
     fn decode(response: Received) -> Result<types::RoleNames, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -1706,6 +1834,14 @@ impl<'a> UpdateUserClientRoles<'a> {
     pub fn send(self) -> Call<'a, ()> {
         let client = self.client;
         client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, ()> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
     }
 
     #[inline]
@@ -1813,6 +1949,14 @@ impl<'a> GetUserRealmRoles<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, types::RoleNames> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let realm = runtime::path_segment("realm", &self.realm)?;
@@ -1831,7 +1975,7 @@ impl<'a> GetUserRealmRoles<'a> {
     #[inline]
     fn decode(response: Received) -> Result<types::RoleNames, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -1918,6 +2062,14 @@ impl<'a> UpdateUserRealmRoles<'a> {
     pub fn send(self) -> Call<'a, ()> {
         let client = self.client;
         client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, ()> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
     }
 
     #[inline]
@@ -2020,6 +2172,14 @@ impl<'a> GetCurrentUserClientRoles<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, types::RoleNames> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let client_id = runtime::path_segment("clientId", &self.client_id)?;
@@ -2037,7 +2197,7 @@ impl<'a> GetCurrentUserClientRoles<'a> {
     #[inline]
     fn decode(response: Received) -> Result<types::RoleNames, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -2112,6 +2272,14 @@ impl<'a> GetCurrentUserRealmRoles<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, types::RoleNames> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/user/userRealmRoles";
@@ -2128,7 +2296,7 @@ impl<'a> GetCurrentUserRealmRoles<'a> {
     #[inline]
     fn decode(response: Received) -> Result<types::RoleNames, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -2206,6 +2374,14 @@ impl<'a> UpdateCurrentUserLocale<'a> {
     pub fn send(self) -> Call<'a, ()> {
         let client = self.client;
         client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, ()> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
     }
 
     #[inline]
@@ -2310,6 +2486,14 @@ impl<'a> GetUserSessions<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, Vec<types::UserSession>> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let realm = runtime::path_segment("realm", &self.realm)?;
@@ -2328,7 +2512,7 @@ impl<'a> GetUserSessions<'a> {
     #[inline]
     fn decode(response: Received) -> Result<Vec<types::UserSession>, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -2410,6 +2594,14 @@ impl<'a> DisconnectUserSession<'a> {
     pub fn send(self) -> Call<'a, ()> {
         let client = self.client;
         client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, ()> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
     }
 
     #[inline]

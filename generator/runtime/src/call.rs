@@ -277,7 +277,72 @@ impl<T, E> fmt::Debug for Call<'_, T, E> {
     }
 }
 
+/// A decoded answer with the status and headers it came with: what a
+/// request's `send_with_response()` gives (rate-limit headers, `Location`,
+/// `ETag`, a request id, which status of several).
+#[derive(Debug, Clone)]
+pub struct Response<T> {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    /// The body, decoded as for `.await` on the request.
+    pub body: T,
+}
+
+impl<T> Response<T> {
+    /// The decoded body alone.
+    pub fn into_body(self) -> T {
+        self.body
+    }
+
+    /// A header's value as text, when it is present and is text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name)?.to_str().ok()
+    }
+}
+
+/// The future of one call that keeps the answer's status and headers:
+/// `.await` it for a [`Response`] holding them and the decoded body.
+#[must_use = "a call does nothing until it is awaited"]
+pub struct CallWithResponse<'a, T, E> {
+    call: Call<'a, T, E>,
+}
+
+impl<T, E> Future for CallWithResponse<'_, T, E> {
+    type Output = Result<Response<T>, Error<E>>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Self::Output> {
+        let call = &mut self.get_mut().call;
+        call.exchange.as_mut().poll(cx).map(|received| {
+            let received = received?;
+            let status = received.status;
+            // Copied: `decode` may keep them too (in an error, a `Download`).
+            let headers = received.headers.clone();
+            (call.decode)(received).map(|body| Response { status, headers, body })
+        })
+    }
+}
+
+impl<T, E> fmt::Debug for CallWithResponse<'_, T, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CallWithResponse").finish_non_exhaustive()
+    }
+}
+
 impl Client {
+    /// One operation's call, as [`Client::call`], keeping the answer's
+    /// status and headers beside the decoded body.
+    #[doc(hidden)]
+    #[inline]
+    pub fn call_with_response<T, E>(
+        &self,
+        request: Result<Request, Failure>,
+        decode: fn(Received) -> Result<T, Error<E>>,
+    ) -> CallWithResponse<'_, T, E> {
+        CallWithResponse {
+            call: self.call(request, decode),
+        }
+    }
+
     /// One operation's call: send `request` (or fail with its error,
     /// unsent), read the whole response, and give it to `decode`, which
     /// maps each status the spec declares to the result or an error.
@@ -364,9 +429,28 @@ impl Received {
         self.status.as_u16()
     }
 
+    /// Whether the body is empty (or only white space).
+    pub fn is_empty(&self) -> bool {
+        self.body.iter().all(u8::is_ascii_whitespace)
+    }
+
     /// The body as JSON of type `T`, decoded from the bytes as received
     /// (copied only when they do not decode, to keep them in the error).
     pub fn json<T: DeserializeOwned>(self) -> Result<T, Failure> {
+        if self.is_empty() {
+            // serde_json would say "EOF while parsing": say what happened.
+            let source = <serde_json::Error as serde::de::Error>::custom(format!(
+                "the {} answer has no body, but the spec declares one",
+                self.status
+            ));
+            return Err(Failure::Decode(Box::new(DecodeError {
+                status: self.status,
+                path: None,
+                headers: self.headers,
+                body: self.body.to_vec(),
+                source,
+            })));
+        }
         serde_json::from_slice(&self.body).map_err(|source| {
             Failure::Decode(Box::new(DecodeError {
                 status: self.status,

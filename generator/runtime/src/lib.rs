@@ -19,9 +19,9 @@ mod unknown;
 pub use auth::{AuthError, Secret};
 #[doc(hidden)]
 pub use auth::{Credential, Location};
-pub use call::Call;
 #[doc(hidden)]
 pub use call::Received;
+pub use call::{Call, CallWithResponse, Response};
 pub use client::{Client, ClientBuilder};
 pub use download::Download;
 #[doc(hidden)]

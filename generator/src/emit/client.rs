@@ -101,13 +101,17 @@ pub(super) fn lib_rs(api: &Api, options: &Options) -> TokenStream {
 
         pub use client::{Client, ClientBuilder};
         #operations_export
-        pub use runtime::{ApiError, AuthError, BuildError, DecodeError, Download, Secret, UnknownFields};
+        pub use runtime::{ApiError, AuthError, BuildError, DecodeError, Download, Response, Secret, UnknownFields};
 
         #[doc = #error_doc]
         pub type Error = runtime::Error<#error_body>;
 
         /// The future of a call: what `.await` on a request (or its `send`) runs; its output is `Result<T, Error>`.
         pub type Call<'a, T> = runtime::Call<'a, T, #error_body>;
+
+        /// The future of a request's `send_with_response`: its output is
+        /// `Result<Response<T>, Error>`, the decoded body with the answer's status and headers.
+        pub type CallWithResponse<'a, T> = runtime::CallWithResponse<'a, T, #error_body>;
 
         #base_url
     }
