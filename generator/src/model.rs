@@ -177,6 +177,20 @@ pub struct Operation {
     /// spec says so against its method (a GET with side effects, a POST
     /// that only reads). `None`: the method decides.
     pub idempotent: Option<bool>,
+    /// `x-sign-in`: the operation's answer holds a credential (a session
+    /// token), for the README's quick start.
+    pub sign_in: Option<SignIn>,
+}
+
+/// How a sign-in operation's answer becomes a credential.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignIn {
+    /// The security scheme (its key) the credential is for.
+    pub scheme: String,
+    /// The member of the JSON answer that holds it.
+    pub token: String,
+    /// What is written before it (`Bearer `).
+    pub prefix: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

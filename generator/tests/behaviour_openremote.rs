@@ -1367,3 +1367,33 @@ async fn an_optional_answer_reads_any_2xx_by_its_body() {
         .expect("empty 200");
     assert_eq!((response.status.as_u16(), response.body), (200, None));
 }
+
+// ---------------------------------------------------------------- no default made of variables
+
+/// The spec's server is `https://{host}/api/{realm}`: its defaults
+/// (`localhost`, `master`) are no place to send credentials, so a client
+/// without `base_url` is not built, and says why.
+#[test]
+fn a_client_without_base_url_is_refused_with_a_clear_error() {
+    let built = Client::builder()
+        .client_credentials("https://manager.example.org/token", CLIENT_ID, CLIENT_SECRET)
+        .build();
+    let Err(error) = built else {
+        panic!("built without a base URL")
+    };
+    assert!(
+        matches!(error, openremote_client::BuildError::BaseUrlRequired(_)),
+        "{error:?}"
+    );
+    let text = error.to_string();
+    assert!(
+        text.contains("call `base_url`") && text.contains("https://localhost/api/master"),
+        "{text}"
+    );
+    // the defaults, only when asked for explicitly
+    let client = Client::builder()
+        .base_url(openremote_client::DEFAULT_BASE_URL)
+        .build()
+        .expect("explicit opt-in");
+    assert_eq!(client.base_url(), "https://localhost/api/master");
+}

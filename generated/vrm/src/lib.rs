@@ -62,3 +62,8 @@ pub type CallWithResponse<'a, T> = runtime::CallWithResponse<
 
 /// The first server the spec names; [`ClientBuilder::base_url`] picks another.
 pub const DEFAULT_BASE_URL: &str = "https://vrmapi.victronenergy.com/v2";
+
+/// The README's examples, compiled as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

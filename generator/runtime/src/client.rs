@@ -99,6 +99,9 @@ impl Client {
 /// Configures a [`Client`].
 pub struct ClientBuilder {
     base_url: Option<String>,
+    /// The spec's server URL with its variables at their defaults: not
+    /// used unless given, named in the error when no base URL is.
+    templated_default: Option<&'static str>,
     timeout: Duration,
     connect_timeout: Duration,
     user_agent: String,
@@ -125,6 +128,7 @@ impl ClientBuilder {
     pub fn new(default_base_url: Option<&str>, user_agent: &str) -> Self {
         ClientBuilder {
             base_url: default_base_url.map(str::to_owned),
+            templated_default: None,
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             user_agent: user_agent.to_owned(),
@@ -137,6 +141,17 @@ impl ClientBuilder {
             },
             credentials: BTreeMap::new(),
         }
+    }
+
+    /// The spec's server URL has variables, and `default_url` is only what
+    /// their defaults give (`https://localhost/api/master`): no default, so
+    /// that requests and credentials never go there unless asked; `build`
+    /// without `base_url` says so.
+    #[doc(hidden)]
+    pub fn templated_server(mut self, default_url: &'static str) -> Self {
+        self.base_url = None;
+        self.templated_default = Some(default_url);
+        self
     }
 
     // The general settings. Their documentation is where users read it, in
@@ -195,7 +210,11 @@ impl ClientBuilder {
 
     /// Build the client.
     pub fn build(self) -> Result<Client, BuildError> {
-        let base_url = self.base_url.ok_or(BuildError::NoBaseUrl)?;
+        let base_url = match (self.base_url, self.templated_default) {
+            (Some(url), _) => url,
+            (None, Some(default)) => return Err(BuildError::BaseUrlRequired(default.to_owned())),
+            (None, None) => return Err(BuildError::NoBaseUrl),
+        };
         let base_url = base_url.trim_end_matches('/').to_owned();
         match reqwest::Url::parse(&base_url) {
             Ok(url) if matches!(url.scheme(), "http" | "https") => {}

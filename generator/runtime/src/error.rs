@@ -14,6 +14,10 @@ use std::time::Duration;
 pub enum BuildError {
     /// The spec names no server and no base URL was given.
     NoBaseUrl,
+    /// The spec's server URL has variables (host, realm, ...) and no base
+    /// URL was given; this is what their defaults would give, which is not
+    /// used unless asked for.
+    BaseUrlRequired(String),
     /// The base URL is not an absolute `http` or `https` URL.
     InvalidBaseUrl(String),
     /// The HTTP client could not be set up (TLS back end).
@@ -24,6 +28,12 @@ impl fmt::Display for BuildError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             BuildError::NoBaseUrl => f.write_str("no base URL: the spec names no server; call `base_url`"),
+            BuildError::BaseUrlRequired(default) => write!(
+                f,
+                "no base URL: the spec's server URL has variables, so there is no default to send requests \
+                 and credentials to; call `base_url` with your server's URL (`{default}` is what the \
+                 variables' defaults give: pass it to `base_url` to use it)"
+            ),
             BuildError::InvalidBaseUrl(url) => write!(f, "`{url}` is not an absolute http(s) URL"),
             BuildError::Http(error) => write!(f, "cannot set up the HTTP client: {error}"),
         }
