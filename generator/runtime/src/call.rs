@@ -280,12 +280,41 @@ impl<T, E> fmt::Debug for Call<'_, T, E> {
 /// A decoded answer with the status and headers it came with: what a
 /// request's `send_with_response()` gives (rate-limit headers, `Location`,
 /// `ETag`, a request id, which status of several).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Response<T> {
     pub status: StatusCode,
     pub headers: HeaderMap,
     /// The body, decoded as for `.await` on the request.
     pub body: T,
+}
+
+/// Headers that may carry a credential (a session cookie, a token) show
+/// as `<redacted>`.
+impl<T: fmt::Debug> fmt::Debug for Response<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const SECRET_HEADERS: &[&str] = &["set-cookie", "cookie", "authorization", "proxy-authorization"];
+        let headers: Vec<(&str, &dyn fmt::Debug)> = self
+            .headers
+            .iter()
+            .map(|(name, value)| {
+                let name = name.as_str();
+                let secret = SECRET_HEADERS.contains(&name) || crate::error::is_secret_member(name);
+                (
+                    name,
+                    if secret {
+                        &"<redacted>" as &dyn fmt::Debug
+                    } else {
+                        value as &dyn fmt::Debug
+                    },
+                )
+            })
+            .collect();
+        f.debug_struct("Response")
+            .field("status", &self.status)
+            .field("headers", &headers)
+            .field("body", &self.body)
+            .finish()
+    }
 }
 
 impl<T> Response<T> {
@@ -505,6 +534,22 @@ impl Received {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn response_debug_hides_credential_headers() {
+        let mut headers = HeaderMap::new();
+        headers.insert("set-cookie", "session=s3cret".parse().unwrap());
+        headers.insert("x-auth-token", "t0ken".parse().unwrap());
+        headers.insert("x-request-id", "req-42".parse().unwrap());
+        let response = Response {
+            status: StatusCode::OK,
+            headers,
+            body: 1,
+        };
+        let text = format!("{response:?}");
+        assert!(!text.contains("s3cret") && !text.contains("t0ken"), "{text}");
+        assert!(text.contains("req-42") && text.contains("body: 1"), "{text}");
+    }
 
     #[test]
     fn backoff_is_full_jitter_under_a_growing_ceiling() {
