@@ -247,7 +247,15 @@ pub(crate) fn render(api: &Api, options: &Options) -> Result<Vec<(String, String
             api_name(&one_line(&api.title))
         )),
         api_version => &api.version,
-        description => api.description.as_deref().map(|d| d.trim().to_owned()),
+        // Fenced as `text` and unindented, as in doc comments: the README
+        // is compiled by the doctests, and spec prose must not become one.
+        description => api.description.as_deref().map(|d| {
+            crate::emit::doc_lines(d)
+                .iter()
+                .map(|line| line.strip_prefix(' ').unwrap_or(line))
+                .collect::<Vec<_>>()
+                .join("\n")
+        }),
         base_url => &api.base_url,
         operations => operations,
         schemes => schemes,
@@ -358,6 +366,20 @@ fn internal(err: minijinja::Error) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The README is compiled by the doctests: code in the spec's prose
+    /// must stay text.
+    #[test]
+    fn spec_prose_in_the_readme_cannot_become_a_doctest() {
+        let spec = "openapi: 3.0.3\ninfo:\n  title: t\n  version: '1'\n  description: |\n    Intro.\n\n    ```rust\n    panic!()\n    ```\n\n        indented code\npaths: {}\n";
+        let generated = crate::generate(spec, &crate::Options::new("t-client")).unwrap();
+        let readme = &generated.files["README.md"];
+        assert!(readme.contains("```text\npanic!()\n```"), "{readme}");
+        assert!(
+            !readme.contains("```rust\npanic") && !readme.contains("    indented code"),
+            "{readme}"
+        );
+    }
 
     #[test]
     fn api_is_said_once() {
