@@ -130,6 +130,10 @@ pub enum TypeKind {
         fields: Vec<Field>,
         /// The value type of `additionalProperties`, flattened into the struct.
         additional: Option<TypeRef>,
+        /// Keep the members the spec does not name (`runtime::UnknownFields`,
+        /// flattened): the type is read from responses, the schema does not
+        /// say `additionalProperties: false`, and `additional` is `None`.
+        unknown_fields: bool,
     },
     /// A string enum; values the spec does not list are kept in `unknown`.
     Enum {
@@ -199,6 +203,24 @@ pub struct Operation {
     /// Alternatives of security requirements; each is a set of scheme keys.
     /// Empty: the operation needs no credentials.
     pub security: Vec<Vec<String>>,
+    /// `x-idempotent`: whether repeating the request is safe, when the
+    /// spec says so against its method (a GET with side effects, a POST
+    /// that only reads). `None`: the method decides.
+    pub idempotent: Option<bool>,
+    /// `x-sign-in`: the operation's answer holds a credential (a session
+    /// token), for the README's quick start.
+    pub sign_in: Option<SignIn>,
+}
+
+/// How a sign-in operation's answer becomes a credential.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignIn {
+    /// The security scheme (its key) the credential is for.
+    pub scheme: String,
+    /// The member of the JSON answer that holds it.
+    pub token: String,
+    /// What is written before it (`Bearer `).
+    pub prefix: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -91,7 +91,15 @@ pub const OPERATION_ITEMS_RESERVED: &[&str] = &[
 /// The fields and methods every request builder has (the generator's
 /// `emit::operations` writes them): a parameter, whose field and setter
 /// are named after it, takes another name.
-pub const BUILDER_MEMBERS_RESERVED: &[&str] = &["client", "body", "send", "into_request", "decode", "into_future"];
+pub const BUILDER_MEMBERS_RESERVED: &[&str] = &[
+    "client",
+    "body",
+    "send",
+    "send_with_response",
+    "into_request",
+    "decode",
+    "into_future",
+];
 
 /// Split a spec name into words `heck` understands: any run of characters
 /// that cannot be in an identifier is a word break.

@@ -32,6 +32,7 @@ pub(crate) const SOURCES: &[(&str, &str)] = &[
     ("limits.rs", include_str!("../runtime/src/limits.rs")),
     ("query.rs", include_str!("../runtime/src/query.rs")),
     ("request.rs", include_str!("../runtime/src/request.rs")),
+    ("unknown.rs", include_str!("../runtime/src/unknown.rs")),
 ];
 
 const MANIFEST: &str = include_str!("../runtime/Cargo.toml");

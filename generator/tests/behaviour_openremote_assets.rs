@@ -649,6 +649,7 @@ fn attribute_ref(name: &str) -> AttributeRef {
     AttributeRef {
         id: Some(LIGHT.into()),
         name: Some(name.into()),
+        unknown_fields: Default::default(),
     }
 }
 
@@ -880,10 +881,12 @@ async fn write_predicted_datapoints_puts_x_and_y() {
         types::ValueDatapoint {
             x: 1_700_003_600_000,
             y: Some(json!(18.5)),
+            unknown_fields: Default::default(),
         },
         types::ValueDatapoint {
             x: 1_700_007_200_000,
             y: Some(json!({"low": 17, "high": 20})),
+            unknown_fields: Default::default(),
         },
     ];
     client

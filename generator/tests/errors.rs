@@ -329,3 +329,25 @@ fn a_long_allof_chain_beyond_the_depth_limit_is_refused() {
     assert_eq!(limit, "max_depth");
     assert!(at.contains("/allOf/0"), "{at}");
 }
+
+/// `x-idempotent` and `x-sign-in` of the wrong shape are warnings naming
+/// the place, not errors; of the right shape they reach the crate.
+#[test]
+fn operation_extensions_are_read_or_warned_about() {
+    let spec = |idempotent: &str, sign_in: &str| {
+        format!(
+            "{HEAD}components:\n  securitySchemes:\n    key: {{type: apiKey, in: header, name: X-Key}}\n\
+             paths:\n  /a:\n    get:\n      operationId: a\n      x-idempotent: {idempotent}\n\
+             \x20     responses: {{'204': {{description: ok}}}}\n  /login:\n    post:\n      operationId: login\n\
+             \x20     x-sign-in: {sign_in}\n      responses: {{'204': {{description: ok}}}}\n"
+        )
+    };
+    let generated = try_generate(&spec("maybe", "{scheme: nowhere, token: token}")).expect("warnings only");
+    let places: Vec<&str> = generated.warnings.iter().map(|w| w.at.as_str()).collect();
+    assert_eq!(places, ["/paths/~1a/get/x-idempotent", "/paths/~1login/post/x-sign-in"]);
+    assert!(!generated.files["src/operations.rs"].contains("request.idempotent("));
+
+    let generated = try_generate(&spec("false", "{scheme: key, token: token}")).expect("generates");
+    assert!(generated.warnings.is_empty(), "{:?}", generated.warnings);
+    assert!(generated.files["src/operations.rs"].contains("request.idempotent(false);"));
+}

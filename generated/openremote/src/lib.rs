@@ -40,7 +40,10 @@ use client_runtime as runtime;
 
 pub use client::{Client, ClientBuilder};
 pub use operations::*;
-pub use runtime::{ApiError, AuthError, BuildError, DecodeError, Download, Secret};
+pub use runtime::{
+    ApiError, AuthError, BuildError, DecodeError, Download, Response, Secret,
+    UnknownFields,
+};
 
 /// The error of every operation; [`ApiError::parsed`] holds the body when it is JSON.
 pub type Error = runtime::Error<serde_json::Value>;
@@ -48,5 +51,14 @@ pub type Error = runtime::Error<serde_json::Value>;
 /// The future of a call: what `.await` on a request (or its `send`) runs; its output is `Result<T, Error>`.
 pub type Call<'a, T> = runtime::Call<'a, T, serde_json::Value>;
 
-/// The first server the spec names; [`ClientBuilder::base_url`] picks another.
+/// The future of a request's `send_with_response`: its output is
+/// `Result<Response<T>, Error>`, the decoded body with the answer's status and headers.
+pub type CallWithResponse<'a, T> = runtime::CallWithResponse<'a, T, serde_json::Value>;
+
+/// The first server the spec names, with its variables at their defaults. Not a default: a client connects here only when given it with [`ClientBuilder::base_url`].
 pub const DEFAULT_BASE_URL: &str = "https://localhost/api/master";
+
+/// The README's examples, compiled as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

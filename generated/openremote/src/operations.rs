@@ -5,7 +5,7 @@
 use crate::runtime::{self, Failure, Received, Request};
 use crate::runtime::Style;
 use crate::types;
-use crate::{Call, Client, Download, Error};
+use crate::{Call, CallWithResponse, Client, Download, Error};
 use reqwest::Method;
 use std::future::IntoFuture;
 
@@ -78,6 +78,14 @@ impl<'a> GetClientRoles<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, Vec<types::Role>> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let realm = runtime::path_segment("realm", &self.realm)?;
@@ -96,7 +104,7 @@ impl<'a> GetClientRoles<'a> {
     #[inline]
     fn decode(response: Received) -> Result<Vec<types::Role>, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -183,6 +191,14 @@ impl<'a> UpdateClientRoles<'a> {
     pub fn send(self) -> Call<'a, ()> {
         let client = self.client;
         client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, ()> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
     }
 
     #[inline]
@@ -289,6 +305,14 @@ impl<'a> UpdateRoles<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, ()> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let realm = runtime::path_segment("realm", &self.realm)?;
@@ -386,6 +410,14 @@ impl<'a> QueryUsers<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, Vec<types::User>> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/user/query";
@@ -403,7 +435,7 @@ impl<'a> QueryUsers<'a> {
     #[inline]
     fn decode(response: Received) -> Result<Vec<types::User>, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -488,6 +520,14 @@ impl<'a> GetUser<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, Option<types::User>> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let realm = runtime::path_segment("realm", &self.realm)?;
@@ -506,8 +546,8 @@ impl<'a> GetUser<'a> {
     #[inline]
     fn decode(response: Received) -> Result<Option<types::User>, Error> {
         match response.status() {
-            200 => Ok(Some(response.json()?)),
-            204 => Ok(None),
+            200..=299 if response.is_empty() => Ok(None),
+            200..=299 => Ok(Some(response.json()?)),
             _ => Err(response.into_error()),
         }
     }
@@ -582,6 +622,14 @@ impl<'a> GetCurrentUser<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, types::User> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/user/user";
@@ -598,7 +646,7 @@ impl<'a> GetCurrentUser<'a> {
     #[inline]
     fn decode(response: Received) -> Result<types::User, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -684,6 +732,14 @@ impl<'a> UpdateUser<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, types::User> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let realm = runtime::path_segment("realm", &self.realm)?;
@@ -702,7 +758,7 @@ impl<'a> UpdateUser<'a> {
     #[inline]
     fn decode(response: Received) -> Result<types::User, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -788,6 +844,14 @@ impl<'a> CreateUser<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, types::User> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let realm = runtime::path_segment("realm", &self.realm)?;
@@ -806,7 +870,7 @@ impl<'a> CreateUser<'a> {
     #[inline]
     fn decode(response: Received) -> Result<types::User, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -885,6 +949,14 @@ impl<'a> UpdateSelf<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, types::User> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/user/update";
@@ -902,7 +974,7 @@ impl<'a> UpdateSelf<'a> {
     #[inline]
     fn decode(response: Received) -> Result<types::User, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -984,6 +1056,14 @@ impl<'a> DeleteUser<'a> {
     pub fn send(self) -> Call<'a, ()> {
         let client = self.client;
         client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, ()> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
     }
 
     #[inline]
@@ -1088,6 +1168,14 @@ impl<'a> RequestUserPasswordReset<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, ()> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let realm = runtime::path_segment("realm", &self.realm)?;
@@ -1100,6 +1188,7 @@ impl<'a> RequestUserPasswordReset<'a> {
         if let Some(value) = &self.x_forwarded_host {
             request.header("X-Forwarded-Host", value)?;
         }
+        request.idempotent(false);
         Ok(request)
     }
 
@@ -1178,6 +1267,14 @@ impl<'a> RequestPasswordReset<'a> {
     pub fn send(self) -> Call<'a, ()> {
         let client = self.client;
         client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, ()> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
     }
 
     #[inline]
@@ -1285,6 +1382,14 @@ impl<'a> UpdatePassword<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, ()> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let realm = runtime::path_segment("realm", &self.realm)?;
@@ -1383,6 +1488,14 @@ impl<'a> UpdateOwnPassword<'a> {
     pub fn send(self) -> Call<'a, ()> {
         let client = self.client;
         client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, ()> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
     }
 
     #[inline]
@@ -1487,6 +1600,14 @@ impl<'a> ResetSecret<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, Option<String>> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let realm = runtime::path_segment("realm", &self.realm)?;
@@ -1499,14 +1620,15 @@ impl<'a> ResetSecret<'a> {
         if let Some(value) = &self.x_forwarded_host {
             request.header("X-Forwarded-Host", value)?;
         }
+        request.idempotent(false);
         Ok(request)
     }
 
     #[inline]
     fn decode(response: Received) -> Result<Option<String>, Error> {
         match response.status() {
-            200 => Ok(Some(response.text())),
-            204 => Ok(None),
+            200..=299 if response.is_empty() => Ok(None),
+            200..=299 => Ok(Some(response.text())),
             _ => Err(response.into_error()),
         }
     }
@@ -1595,6 +1717,14 @@ impl<'a> GetUserClientRoles<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, types::RoleNames> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let realm = runtime::path_segment("realm", &self.realm)?;
@@ -1614,7 +1744,7 @@ impl<'a> GetUserClientRoles<'a> {
     #[inline]
     fn decode(response: Received) -> Result<types::RoleNames, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -1705,6 +1835,14 @@ impl<'a> UpdateUserClientRoles<'a> {
     pub fn send(self) -> Call<'a, ()> {
         let client = self.client;
         client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, ()> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
     }
 
     #[inline]
@@ -1812,6 +1950,14 @@ impl<'a> GetUserRealmRoles<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, types::RoleNames> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let realm = runtime::path_segment("realm", &self.realm)?;
@@ -1830,7 +1976,7 @@ impl<'a> GetUserRealmRoles<'a> {
     #[inline]
     fn decode(response: Received) -> Result<types::RoleNames, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -1917,6 +2063,14 @@ impl<'a> UpdateUserRealmRoles<'a> {
     pub fn send(self) -> Call<'a, ()> {
         let client = self.client;
         client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, ()> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
     }
 
     #[inline]
@@ -2019,6 +2173,14 @@ impl<'a> GetCurrentUserClientRoles<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, types::RoleNames> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let client_id = runtime::path_segment("clientId", &self.client_id)?;
@@ -2036,7 +2198,7 @@ impl<'a> GetCurrentUserClientRoles<'a> {
     #[inline]
     fn decode(response: Received) -> Result<types::RoleNames, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -2111,6 +2273,14 @@ impl<'a> GetCurrentUserRealmRoles<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, types::RoleNames> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/user/userRealmRoles";
@@ -2127,7 +2297,7 @@ impl<'a> GetCurrentUserRealmRoles<'a> {
     #[inline]
     fn decode(response: Received) -> Result<types::RoleNames, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -2205,6 +2375,14 @@ impl<'a> UpdateCurrentUserLocale<'a> {
     pub fn send(self) -> Call<'a, ()> {
         let client = self.client;
         client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, ()> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
     }
 
     #[inline]
@@ -2309,6 +2487,14 @@ impl<'a> GetUserSessions<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, Vec<types::UserSession>> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let realm = runtime::path_segment("realm", &self.realm)?;
@@ -2327,7 +2513,7 @@ impl<'a> GetUserSessions<'a> {
     #[inline]
     fn decode(response: Received) -> Result<Vec<types::UserSession>, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -2411,6 +2597,14 @@ impl<'a> DisconnectUserSession<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, ()> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let realm = runtime::path_segment("realm", &self.realm)?;
@@ -2423,6 +2617,7 @@ impl<'a> DisconnectUserSession<'a> {
         if let Some(value) = &self.x_forwarded_host {
             request.header("X-Forwarded-Host", value)?;
         }
+        request.idempotent(false);
         Ok(request)
     }
 
@@ -2487,6 +2682,14 @@ impl<'a> QueryAssets<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, Vec<types::Asset>> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/asset/query";
@@ -2498,7 +2701,7 @@ impl<'a> QueryAssets<'a> {
     #[inline]
     fn decode(response: Received) -> Result<Vec<types::Asset>, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -2556,6 +2759,14 @@ impl<'a> QueryCount<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, i32> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/asset/count";
@@ -2567,7 +2778,7 @@ impl<'a> QueryCount<'a> {
     #[inline]
     fn decode(response: Received) -> Result<i32, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -2631,6 +2842,14 @@ impl<'a> QueryAssetTree<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, types::AssetTree> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/asset/tree";
@@ -2642,7 +2861,7 @@ impl<'a> QueryAssetTree<'a> {
     #[inline]
     fn decode(response: Received) -> Result<types::AssetTree, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -2702,6 +2921,14 @@ impl<'a> GetAsset<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, types::Asset> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let asset_id = runtime::path_segment("assetId", &self.asset_id)?;
@@ -2713,7 +2940,7 @@ impl<'a> GetAsset<'a> {
     #[inline]
     fn decode(response: Received) -> Result<types::Asset, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -2781,6 +3008,14 @@ impl<'a> UpdateAsset<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, types::Asset> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let asset_id = runtime::path_segment("assetId", &self.asset_id)?;
@@ -2793,7 +3028,7 @@ impl<'a> UpdateAsset<'a> {
     #[inline]
     fn decode(response: Received) -> Result<types::Asset, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -2853,6 +3088,14 @@ impl<'a> GetPartialAsset<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, types::Asset> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let asset_id = runtime::path_segment("assetId", &self.asset_id)?;
@@ -2864,7 +3107,7 @@ impl<'a> GetPartialAsset<'a> {
     #[inline]
     fn decode(response: Received) -> Result<types::Asset, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -2922,6 +3165,14 @@ impl<'a> CreateAsset<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, types::Asset> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/asset";
@@ -2933,7 +3184,7 @@ impl<'a> CreateAsset<'a> {
     #[inline]
     fn decode(response: Received) -> Result<types::Asset, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -2990,6 +3241,14 @@ impl<'a> DeleteAsset<'a> {
     pub fn send(self) -> Call<'a, ()> {
         let client = self.client;
         client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, ()> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
     }
 
     #[inline]
@@ -3058,6 +3317,14 @@ impl<'a> GetCurrentUserAssets<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, Vec<types::Asset>> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/asset/user/current";
@@ -3068,7 +3335,7 @@ impl<'a> GetCurrentUserAssets<'a> {
     #[inline]
     fn decode(response: Received) -> Result<Vec<types::Asset>, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -3149,6 +3416,14 @@ impl<'a> GetUserAssetLinks<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, Vec<types::UserAssetLink>> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/asset/user/link";
@@ -3167,7 +3442,7 @@ impl<'a> GetUserAssetLinks<'a> {
     #[inline]
     fn decode(response: Received) -> Result<Vec<types::UserAssetLink>, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -3228,6 +3503,14 @@ impl<'a> CreateUserAssetLinks<'a> {
     pub fn send(self) -> Call<'a, ()> {
         let client = self.client;
         client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, ()> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
     }
 
     #[inline]
@@ -3307,6 +3590,14 @@ impl<'a> UpdateAssetParent<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, ()> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let parent_asset_id = runtime::path_segment(
@@ -3383,6 +3674,14 @@ impl<'a> DeleteAssetsParent<'a> {
     pub fn send(self) -> Call<'a, ()> {
         let client = self.client;
         client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, ()> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
     }
 
     #[inline]
@@ -3468,6 +3767,16 @@ impl<'a> WriteAttributeValue<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> CallWithResponse<'a, types::AttributeWriteResult> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let asset_id = runtime::path_segment("assetId", &self.asset_id)?;
@@ -3484,7 +3793,7 @@ impl<'a> WriteAttributeValue<'a> {
     #[inline]
     fn decode(response: Received) -> Result<types::AttributeWriteResult, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -3559,6 +3868,16 @@ impl<'a> WriteAttributeValue1<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> CallWithResponse<'a, types::AttributeWriteResult> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let asset_id = runtime::path_segment("assetId", &self.asset_id)?;
@@ -3576,7 +3895,7 @@ impl<'a> WriteAttributeValue1<'a> {
     #[inline]
     fn decode(response: Received) -> Result<types::AttributeWriteResult, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -3640,6 +3959,16 @@ impl<'a> WriteAttributeValues<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> CallWithResponse<'a, Vec<types::AttributeWriteResult>> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/asset/attributes";
@@ -3651,7 +3980,7 @@ impl<'a> WriteAttributeValues<'a> {
     #[inline]
     fn decode(response: Received) -> Result<Vec<types::AttributeWriteResult>, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -3715,6 +4044,16 @@ impl<'a> WriteAttributeEvents<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> CallWithResponse<'a, Vec<types::AttributeWriteResult>> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/asset/attributes/timestamp";
@@ -3726,7 +4065,7 @@ impl<'a> WriteAttributeEvents<'a> {
     #[inline]
     fn decode(response: Received) -> Result<Vec<types::AttributeWriteResult>, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -3798,6 +4137,14 @@ impl<'a> GetDatapoints<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, Vec<types::ValueDatapoint>> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let asset_id = runtime::path_segment("assetId", &self.asset_id)?;
@@ -3814,7 +4161,7 @@ impl<'a> GetDatapoints<'a> {
     #[inline]
     fn decode(response: Received) -> Result<Vec<types::ValueDatapoint>, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -3881,6 +4228,14 @@ impl<'a> GetDatapointPeriod<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, types::DatapointPeriod> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/asset/datapoint/periods";
@@ -3895,7 +4250,7 @@ impl<'a> GetDatapointPeriod<'a> {
     #[inline]
     fn decode(response: Received) -> Result<types::DatapointPeriod, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -3977,6 +4332,14 @@ impl<'a> GetDatapointExport<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, Download> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/asset/datapoint/export";
@@ -3996,7 +4359,7 @@ impl<'a> GetDatapointExport<'a> {
     #[inline]
     fn decode(response: Received) -> Result<Download, Error> {
         match response.status() {
-            200 => Ok(response.download()),
+            200..=299 => Ok(response.download()),
             _ => Err(response.into_error()),
         }
     }
@@ -4065,6 +4428,14 @@ impl<'a> WritePredictedDatapoints<'a> {
     pub fn send(self) -> Call<'a, ()> {
         let client = self.client;
         client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, ()> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
     }
 
     #[inline]
@@ -4155,6 +4526,14 @@ impl<'a> GetPredictedDatapoints<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, Vec<types::ValueDatapoint>> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let asset_id = runtime::path_segment("assetId", &self.asset_id)?;
@@ -4171,7 +4550,7 @@ impl<'a> GetPredictedDatapoints<'a> {
     #[inline]
     fn decode(response: Received) -> Result<Vec<types::ValueDatapoint>, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -4264,6 +4643,14 @@ impl<'a> GetAlarms<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, Vec<types::SentAlarm>> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/alarm";
@@ -4286,7 +4673,7 @@ impl<'a> GetAlarms<'a> {
     #[inline]
     fn decode(response: Received) -> Result<Vec<types::SentAlarm>, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -4356,6 +4743,14 @@ impl<'a> CreateAlarm<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, types::SentAlarm> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/alarm";
@@ -4370,7 +4765,7 @@ impl<'a> CreateAlarm<'a> {
     #[inline]
     fn decode(response: Received) -> Result<types::SentAlarm, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -4425,6 +4820,14 @@ impl<'a> RemoveAlarms<'a> {
     pub fn send(self) -> Call<'a, ()> {
         let client = self.client;
         client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, ()> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
     }
 
     #[inline]
@@ -4493,6 +4896,14 @@ impl<'a> GetAlarm<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, types::SentAlarm> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let alarm_id = runtime::path_segment("alarmId", &self.alarm_id)?;
@@ -4504,7 +4915,7 @@ impl<'a> GetAlarm<'a> {
     #[inline]
     fn decode(response: Received) -> Result<types::SentAlarm, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -4569,6 +4980,14 @@ impl<'a> UpdateAlarm<'a> {
     pub fn send(self) -> Call<'a, ()> {
         let client = self.client;
         client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, ()> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
     }
 
     #[inline]
@@ -4638,6 +5057,14 @@ impl<'a> RemoveAlarm<'a> {
     pub fn send(self) -> Call<'a, ()> {
         let client = self.client;
         client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, ()> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
     }
 
     #[inline]
@@ -4718,6 +5145,14 @@ impl<'a> GetAssetLinks<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, Vec<types::AlarmAssetLink>> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let alarm_id = runtime::path_segment("alarmId", &self.alarm_id)?;
@@ -4732,7 +5167,7 @@ impl<'a> GetAssetLinks<'a> {
     #[inline]
     fn decode(response: Received) -> Result<Vec<types::AlarmAssetLink>, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -4793,6 +5228,14 @@ impl<'a> SetAssetLinks<'a> {
     pub fn send(self) -> Call<'a, ()> {
         let client = self.client;
         client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, ()> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
     }
 
     #[inline]
@@ -4858,6 +5301,14 @@ impl<'a> GetAllRealms<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, Vec<types::Realm>> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/realm";
@@ -4868,7 +5319,7 @@ impl<'a> GetAllRealms<'a> {
     #[inline]
     fn decode(response: Received) -> Result<Vec<types::Realm>, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -4922,6 +5373,14 @@ impl<'a> GetAccessibleRealms<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, Vec<types::Realm>> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/realm/accessible";
@@ -4932,7 +5391,7 @@ impl<'a> GetAccessibleRealms<'a> {
     #[inline]
     fn decode(response: Received) -> Result<Vec<types::Realm>, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -4990,6 +5449,14 @@ impl<'a> GetRealm<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, types::Realm> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let name = runtime::path_segment("name", &self.name)?;
@@ -5001,7 +5468,7 @@ impl<'a> GetRealm<'a> {
     #[inline]
     fn decode(response: Received) -> Result<types::Realm, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -5053,6 +5520,14 @@ impl<'a> GetHealthStatus<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, types::StatusReport> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/health";
@@ -5063,7 +5538,7 @@ impl<'a> GetHealthStatus<'a> {
     #[inline]
     fn decode(response: Received) -> Result<types::StatusReport, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -5115,6 +5590,14 @@ impl<'a> GetInfo<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, types::StatusReport> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/info";
@@ -5125,7 +5608,7 @@ impl<'a> GetInfo<'a> {
     #[inline]
     fn decode(response: Received) -> Result<types::StatusReport, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -5183,6 +5666,14 @@ impl<'a> Register<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, types::ConsoleRegistration> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/console/register";
@@ -5194,7 +5685,7 @@ impl<'a> Register<'a> {
     #[inline]
     fn decode(response: Received) -> Result<types::ConsoleRegistration, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }

@@ -28,7 +28,11 @@ pub struct Alarm {
 /// A link between an alarm and an asset.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AlarmAssetLink {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::optional_object_or_empty_list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<AlarmAssetLinkId>,
     /// Creation time in milliseconds since the Unix epoch.
     #[serde(rename = "createdOn", default, skip_serializing_if = "Option::is_none")]
@@ -41,6 +45,10 @@ pub struct AlarmAssetLink {
         skip_serializing_if = "Option::is_none"
     )]
     pub parent_asset_name: Option<String>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// The realm, alarm and asset a link joins.
@@ -52,6 +60,10 @@ pub struct AlarmAssetLinkId {
     pub alarm_id: Option<i64>,
     #[serde(rename = "assetId", default, skip_serializing_if = "Option::is_none")]
     pub asset_id: Option<String>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// `#/components/schemas/AlarmSeverity` in the spec.
@@ -589,6 +601,10 @@ pub struct AssetTree {
     /// True when more assets match than were returned.
     #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// An asset as a node of the tree (no attributes).
@@ -609,6 +625,10 @@ pub struct AssetTreeAsset {
     /// Creation time in milliseconds since the Unix epoch.
     #[serde(rename = "createdOn", default, skip_serializing_if = "Option::is_none")]
     pub created_on: Option<i64>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// The type of an asset: the simple name of its class. Custom and newer types arrive as other strings.
@@ -714,6 +734,10 @@ pub struct Attribute {
     /// Meta items by name, each value any JSON, e.g. `{"storeDataPoints": true, "label": "Temperature", "readOnly": true}`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 impl Attribute {
@@ -731,6 +755,7 @@ pub struct AttributeEvent {
     /// Type tag of the event; always `attribute`.
     #[serde(rename = "eventType")]
     pub event_type: AttributeEventEventType,
+    #[serde(deserialize_with = "crate::runtime::object_or_empty_list")]
     pub r#ref: AttributeRef,
     /// The value, any JSON.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -835,11 +860,16 @@ pub struct AttributeRef {
     /// Name of the attribute.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// A value to write to an attribute.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AttributeState {
+    #[serde(deserialize_with = "crate::runtime::object_or_empty_list")]
     pub r#ref: AttributeRef,
     /// The new value, any JSON.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -925,10 +955,18 @@ impl std::fmt::Display for AttributeWriteFailure {
 /// The outcome of one attribute write; without `failure` the write succeeded.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AttributeWriteResult {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::optional_object_or_empty_list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub r#ref: Option<AttributeRef>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failure: Option<AttributeWriteFailure>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// Matches a boolean value.
@@ -1029,6 +1067,10 @@ pub struct ConsoleProvider {
     /// Provider data by key, each any JSON (e.g. a push token).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// A console (an app or browser) as registered with the Manager.
@@ -1046,6 +1088,10 @@ pub struct ConsoleRegistration {
     pub model: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apps: Option<Vec<String>>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// A new password.
@@ -1124,6 +1170,10 @@ pub struct DatapointPeriod {
         skip_serializing_if = "Option::is_none"
     )]
     pub latest_timestamp: Option<i64>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// Compares a time, written as ISO 8601 text; `BETWEEN` uses `value` and `rangeValue`.
@@ -1336,6 +1386,10 @@ pub struct Realm {
     pub access_token_lifespan: Option<i32>,
     #[serde(rename = "realmRoles", default, skip_serializing_if = "Option::is_none")]
     pub realm_roles: Option<Vec<RealmRole>>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// Restricts a query to one realm.
@@ -1353,6 +1407,10 @@ pub struct RealmRole {
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// A Keycloak role.
@@ -1378,6 +1436,10 @@ pub struct Role {
         skip_serializing_if = "Option::is_none"
     )]
     pub composite_role_ids: Option<Vec<String>>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// A list of role names.
@@ -1424,6 +1486,10 @@ pub struct SentAlarm {
     /// The linked assets, where the server includes them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset: Option<Vec<Asset>>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// Named figures, each any JSON.
@@ -1543,6 +1609,10 @@ pub struct User {
     /// True for a service user. Always present in answers; set it to create a service user.
     #[serde(rename = "serviceAccount", default, skip_serializing_if = "Option::is_none")]
     pub service_account: Option<bool>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 impl std::fmt::Debug for User {
@@ -1560,6 +1630,7 @@ impl std::fmt::Debug for User {
             .field("secret", &self.secret.as_ref().map(|_| "<redacted>"))
             .field("attributes", &self.attributes)
             .field("service_account", &self.service_account)
+            .field("unknown_fields", &self.unknown_fields)
             .finish()
     }
 }
@@ -1567,7 +1638,11 @@ impl std::fmt::Debug for User {
 /// A link between a user and an asset.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct UserAssetLink {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::optional_object_or_empty_list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<UserAssetLinkId>,
     /// Creation time in milliseconds since the Unix epoch.
     #[serde(rename = "createdOn", default, skip_serializing_if = "Option::is_none")]
@@ -1582,6 +1657,10 @@ pub struct UserAssetLink {
     pub parent_asset_name: Option<String>,
     #[serde(rename = "userFullName", default, skip_serializing_if = "Option::is_none")]
     pub user_full_name: Option<String>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// The realm, user and asset a link joins.
@@ -1593,6 +1672,10 @@ pub struct UserAssetLinkId {
     pub user_id: Option<String>,
     #[serde(rename = "assetId", default, skip_serializing_if = "Option::is_none")]
     pub asset_id: Option<String>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// Criteria for `queryUsers`. All criteria are optional and combined with AND; within a list of role predicates any match suffices.
@@ -1704,6 +1787,10 @@ pub struct UserSession {
     /// Network address of the client, e.g. `/192.0.2.10:51234`.
     #[serde(rename = "remoteAddress", default, skip_serializing_if = "Option::is_none")]
     pub remote_address: Option<String>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// Matches any value.
@@ -1747,6 +1834,10 @@ pub struct ValueDatapoint {
     /// The value, any JSON.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<serde_json::Value>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 impl ValueDatapoint {

@@ -27,6 +27,10 @@ pub struct AccessToken {
         skip_serializing_if = "Option::is_none"
     )]
     pub last_successful_auth: Option<i64>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 impl AccessToken {
@@ -43,6 +47,10 @@ impl AccessToken {
 pub struct AccessTokenList {
     pub success: bool,
     pub tokens: Vec<AccessToken>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// The site to add.
@@ -90,6 +98,10 @@ pub struct Alarm {
     /// Display details (code, description, unit, device); an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta_info: Option<serde_json::Value>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 impl Alarm {
@@ -116,6 +128,10 @@ pub struct AlarmList {
     /// The data attributes an alarm can be set on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attributes: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// An alarm rule to add or change.
@@ -152,14 +168,24 @@ pub struct AlarmRuleKey {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BatteryMonitorWarningsAndAlarmsWidgetResponse {
     pub success: bool,
+    #[serde(deserialize_with = "crate::runtime::object_or_empty_list")]
     pub records: StateWidget,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// Answer of `getBatterySummaryWidget`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BatterySummaryWidgetResponse {
     pub success: bool,
+    #[serde(deserialize_with = "crate::runtime::object_or_empty_list")]
     pub records: SummaryWidget,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// Which active alarm `clearAlarm` clears.
@@ -189,6 +215,10 @@ pub struct CreatedAccessToken {
     pub token: Option<String>,
     #[serde(rename = "idAccessToken")]
     pub id_access_token: IntegerOrString,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 impl std::fmt::Debug for CreatedAccessToken {
@@ -197,6 +227,7 @@ impl std::fmt::Debug for CreatedAccessToken {
             .field("success", &self.success)
             .field("token", &self.token.as_ref().map(|_| "<redacted>"))
             .field("id_access_token", &self.id_access_token)
+            .field("unknown_fields", &self.unknown_fields)
             .finish()
     }
 }
@@ -212,6 +243,10 @@ pub struct Currency {
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sign: Option<String>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// A kind of value a device logs.
@@ -233,6 +268,10 @@ pub struct DataAttribute {
     pub data_type: Option<String>,
     #[serde(rename = "idDeviceType", default, skip_serializing_if = "Option::is_none")]
     pub id_device_type: Option<IntegerOrString>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// One named value of an enum attribute.
@@ -242,6 +281,10 @@ pub struct DataAttributeEnumValue {
     pub name_enum: Option<ScalarValue>,
     #[serde(rename = "valueEnum", default, skip_serializing_if = "Option::is_none")]
     pub value_enum: Option<IntegerOrString>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// Answer of `listDataAttributes`.
@@ -253,6 +296,10 @@ pub struct DataAttributeList {
     /// Paging details; an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pagination: Option<serde_json::Value>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 impl DataAttributeList {
@@ -277,6 +324,10 @@ pub struct DataAttributeSource {
     pub dbus_service_type: Option<String>,
     #[serde(rename = "dbusPath", default, skip_serializing_if = "Option::is_none")]
     pub dbus_path: Option<String>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// Answer of `loginAsDemo`.
@@ -285,12 +336,17 @@ pub struct DemoLoginResponse {
     /// JWT for the demo account, to send as `X-Authorization: Bearer <token>`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 impl std::fmt::Debug for DemoLoginResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("DemoLoginResponse")
             .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .field("unknown_fields", &self.unknown_fields)
             .finish()
     }
 }
@@ -344,6 +400,10 @@ pub struct DiagnosticRecord {
         skip_serializing_if = "Option::is_none"
     )]
     pub data_attribute_enum_values: Option<Vec<DataAttributeEnumValue>>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 impl DiagnosticRecord {
@@ -369,6 +429,10 @@ pub struct DiagnosticsResponse {
     pub records: Vec<DiagnosticRecord>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub num_records: Option<i64>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// The file format of `downloadData`.
@@ -449,6 +513,10 @@ pub struct DynamicEssSettingsResponse {
     pub success: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<DynamicEssSettings>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// What the server (written in PHP) sends for an empty map: an empty JSON list `[]`.
@@ -499,7 +567,12 @@ impl ErrorResponse {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EvChargerSummaryWidgetResponse {
     pub success: bool,
+    #[serde(deserialize_with = "crate::runtime::object_or_empty_list")]
     pub records: SummaryWidget,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// One element of `Installation.extended`: either a single data attribute or a summary built from several (`dataAttributes`, `consistsOfAttributeCodes`). All fields are optional because the two kinds carry different subsets.
@@ -558,6 +631,10 @@ pub struct ExtendedAttribute {
     pub consists_of_attribute_codes: Option<Vec<String>>,
     #[serde(rename = "dataAttributes", default, skip_serializing_if = "Option::is_none")]
     pub data_attributes: Option<Vec<DataAttributeSource>>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 impl ExtendedAttribute {
@@ -637,6 +714,10 @@ pub struct ForecastsResetResponse {
     /// The time of the last reset and its kind; an object, or null when never reset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Value>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 impl ForecastsResetResponse {
@@ -652,7 +733,12 @@ impl ForecastsResetResponse {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GeneratorStateWidgetResponse {
     pub success: bool,
+    #[serde(deserialize_with = "crate::runtime::object_or_empty_list")]
     pub records: StateWidget,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// The site to look up.
@@ -666,7 +752,12 @@ pub struct GetSiteIdRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GpsWidgetResponse {
     pub success: bool,
+    #[serde(deserialize_with = "crate::runtime::object_or_empty_list")]
     pub records: SummaryWidget,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// What the graph widget answers.
@@ -679,6 +770,10 @@ pub struct GraphWidget {
     pub meta: Option<WidgetMeta>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance: Option<IntegerOrString>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// The points per attribute id, or `[]` when there are none; anything else the server may send is kept as JSON.
@@ -694,14 +789,24 @@ pub enum GraphWidgetData {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GraphWidgetResponse {
     pub success: bool,
+    #[serde(deserialize_with = "crate::runtime::object_or_empty_list")]
     pub records: GraphWidget,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// Answer of `getHistoricDataWidget`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HistoricDataWidgetResponse {
     pub success: bool,
+    #[serde(deserialize_with = "crate::runtime::object_or_empty_list")]
     pub records: SummaryWidget,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// An installation (site). The required fields are always present; the others only with `extended=1` or for some users.
@@ -828,7 +933,11 @@ pub struct Installation {
     pub new_tags: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prices_unavailable: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::optional_object_or_empty_list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub currency: Option<Currency>,
     #[serde(rename = "idCurrency", default, skip_serializing_if = "Option::is_none")]
     pub id_currency: Option<i64>,
@@ -851,6 +960,10 @@ pub struct Installation {
     pub gu_iv: Option<i32>,
     #[serde(rename = "grafanaEnabled", default, skip_serializing_if = "Option::is_none")]
     pub grafana_enabled: Option<i32>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 impl Installation {
@@ -901,6 +1014,10 @@ pub struct InstallationDataAttributesResponse {
     /// Paging details; an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pagination: Option<serde_json::Value>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 impl InstallationDataAttributesResponse {
@@ -927,6 +1044,10 @@ pub struct InstallationImage {
 pub struct InstallationList {
     pub success: bool,
     pub records: Vec<Installation>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// An installation whose values match the query, with the matching values.
@@ -938,6 +1059,10 @@ pub struct InstallationMatch {
     pub description: Option<String>,
     #[serde(rename = "lastTimestamp", default, skip_serializing_if = "Option::is_none")]
     pub last_timestamp: Option<i64>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// Settings of a site to change; fields left out stay as they are.
@@ -1002,6 +1127,10 @@ pub struct InstallationTag {
     pub automatic: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<InstallationTagSource>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// `#/components/schemas/InstallationTag/properties/source` in the spec.
@@ -1053,6 +1182,10 @@ pub struct InstallationUsers {
     pub user_groups: Option<Vec<serde_json::Value>>,
     #[serde(rename = "siteGroups", default, skip_serializing_if = "Option::is_none")]
     pub site_groups: Option<Vec<serde_json::Value>>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// A number that the server sends either as a JSON integer or as a string of digits, depending on the endpoint and its version.
@@ -1067,7 +1200,12 @@ pub enum IntegerOrString {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InverterChargerStateWidgetResponse {
     pub success: bool,
+    #[serde(deserialize_with = "crate::runtime::object_or_empty_list")]
     pub records: StateWidget,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// Credentials for `login`.
@@ -1112,6 +1250,10 @@ pub struct LoginResponse {
     /// Status of the login (not documented by Victron).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 impl std::fmt::Debug for LoginResponse {
@@ -1122,6 +1264,7 @@ impl std::fmt::Debug for LoginResponse {
             .field("verification_mode", &self.verification_mode)
             .field("verification_sent", &self.verification_sent)
             .field("status", &self.status)
+            .field("unknown_fields", &self.unknown_fields)
             .finish()
     }
 }
@@ -1132,12 +1275,17 @@ pub struct LogoutResponse {
     /// An empty string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 impl std::fmt::Debug for LogoutResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("LogoutResponse")
             .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .field("unknown_fields", &self.unknown_fields)
             .finish()
     }
 }
@@ -1147,15 +1295,28 @@ impl std::fmt::Debug for LogoutResponse {
 pub struct MeResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::optional_object_or_empty_list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user: Option<User>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// Answer of `getMpptStateWidget`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MpptStateWidgetResponse {
     pub success: bool,
+    #[serde(deserialize_with = "crate::runtime::object_or_empty_list")]
     pub records: StateWidget,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// A number that the server sends either as a JSON number or as a string of digits.
@@ -1172,6 +1333,10 @@ pub struct OverallStatsPeriod {
     /// The total of each code over the period (`false` for a code without data), or `[]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub totals: Option<OverallStatsPeriodTotals>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// The total of each code over the period (`false` for a code without data), or `[]`.
@@ -1188,6 +1353,10 @@ pub struct OverallStatsResponse {
     pub success: bool,
     /// One entry per period (`today`, `week`, `month`, `year`), or `[]`.
     pub records: OverallStatsResponseRecords,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// One entry per period (`today`, `week`, `month`, `year`), or `[]`.
@@ -1202,7 +1371,12 @@ pub enum OverallStatsResponseRecords {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PvInverterStatusWidgetResponse {
     pub success: bool,
+    #[serde(deserialize_with = "crate::runtime::object_or_empty_list")]
     pub records: SummaryWidget,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// Which forecasts `resetForecasts` discards.
@@ -1217,6 +1391,10 @@ pub struct ResetForecastsRequest {
 pub struct RevokeAccessTokenResponse {
     pub success: bool,
     pub data: RevokeResult,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// What `revokeAccessToken` removed.
@@ -1224,6 +1402,10 @@ pub struct RevokeAccessTokenResponse {
 pub struct RevokeResult {
     /// Number of tokens revoked.
     pub removed: i32,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// A value the server sends as a string, an integer, a decimal number or a boolean, depending on the attribute and the endpoint.
@@ -1245,6 +1427,10 @@ pub struct SearchResponse {
     /// The matches; a list (what the server sends), or an object keyed by site (as documented).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub results: Option<SearchResponseResults>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// The matches; a list (what the server sends), or an object keyed by site (as documented).
@@ -1269,6 +1455,10 @@ pub struct SearchResult {
     /// The matched text per field; an object of lists of strings, or `[]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub highlight: Option<serde_json::Value>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 impl SearchResult {
@@ -1287,6 +1477,10 @@ pub struct SettingsResponse {
     /// The stored settings; an object, or `[]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Value>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 impl SettingsResponse {
@@ -1303,13 +1497,22 @@ impl SettingsResponse {
 pub struct SiteId {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub site_id: Option<IntegerOrString>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// Answer of `addSite` and `getSiteId`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SiteIdResponse {
     pub success: bool,
+    #[serde(deserialize_with = "crate::runtime::object_or_empty_list")]
     pub records: SiteId,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// A tag of the site; an object like `InstallationTag`, or just its name.
@@ -1343,13 +1546,22 @@ pub struct SiteUser {
     pub avatar_url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<i64>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// Answer of `getSolarChargerSummaryWidget`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SolarChargerSummaryWidgetResponse {
     pub success: bool,
+    #[serde(deserialize_with = "crate::runtime::object_or_empty_list")]
     pub records: SummaryWidget,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// What a state widget answers (states over time, with their names).
@@ -1369,6 +1581,10 @@ pub struct StateWidget {
     /// Time buckets of the states; an object, or `[]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub buckets: Option<serde_json::Value>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 impl StateWidget {
@@ -1458,6 +1674,10 @@ pub struct StatsResponse {
     /// The total of each series over the range (`false` for a code without data), or `[]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub totals: Option<StatsResponseTotals>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// One series per attribute code (`bs`, `Pc`, `total_solar_yield`, ...), or `[]` when there is no code at all.
@@ -1539,7 +1759,12 @@ impl std::fmt::Display for StatsType {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StatusWidgetResponse {
     pub success: bool,
+    #[serde(deserialize_with = "crate::runtime::object_or_empty_list")]
     pub records: SummaryWidget,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// Answer of operations that only report success; some add a `data` member with the stored values.
@@ -1549,6 +1774,10 @@ pub struct SuccessResponse {
     /// What the server stored or changed, where it says; its shape varies.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Value>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 impl SuccessResponse {
@@ -1572,6 +1801,10 @@ pub struct SummaryWidget {
     pub attribute_order: Option<Vec<IntegerOrString>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance: Option<IntegerOrString>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// The latest values keyed by attribute id (`"51"` for the state of charge), beside `hasOldData` and `secondsAgo`; or `[]` when the site has no such device.
@@ -1662,6 +1895,10 @@ pub struct SystemDevice {
     /// Device settings; an object, or `[]` when there are none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub settings: Option<serde_json::Value>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 impl SystemDevice {
@@ -1685,13 +1922,22 @@ impl SystemDevice {
 pub struct SystemOverview {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub devices: Option<Vec<SystemDevice>>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// Answer of `getSystemOverview`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SystemOverviewResponse {
     pub success: bool,
+    #[serde(deserialize_with = "crate::runtime::object_or_empty_list")]
     pub records: SystemOverview,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// Answer of `listTags`.
@@ -1700,6 +1946,10 @@ pub struct TagList {
     pub success: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<SiteTag>>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// The tag `addTag` adds or `removeTag` removes.
@@ -1713,7 +1963,12 @@ pub struct TagRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TankSummaryWidgetResponse {
     pub success: bool,
+    #[serde(deserialize_with = "crate::runtime::object_or_empty_list")]
     pub records: SummaryWidget,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// Basic information about a VRM user.
@@ -1734,6 +1989,10 @@ pub struct User {
     /// Id of the access token used for this request; null when signed in with a JWT. Seen as null or an integer.
     #[serde(rename = "idAccessToken", default, skip_serializing_if = "Option::is_none")]
     pub id_access_token: Option<serde_json::Value>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 impl User {
@@ -1749,7 +2008,12 @@ impl User {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct VeBusStateWidgetResponse {
     pub success: bool,
+    #[serde(deserialize_with = "crate::runtime::object_or_empty_list")]
     pub records: StateWidget,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// What the user may see and do on the site.
@@ -1795,6 +2059,10 @@ pub struct ViewPermissions {
     pub can_see_group_and_team_members: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub support_concurrent_firmware_updates: Option<bool>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// How to show one attribute of a widget.
@@ -1816,6 +2084,10 @@ pub struct WidgetAttributeMeta {
     pub format_with_unit: Option<String>,
     #[serde(rename = "axisGroup", default, skip_serializing_if = "Option::is_none")]
     pub axis_group: Option<String>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// One member of a summary widget's `data`; a value object, or anything else kept as JSON.
@@ -1890,6 +2162,10 @@ pub struct WidgetValue {
     pub dbus_service_type: Option<String>,
     #[serde(rename = "dbusPath", default, skip_serializing_if = "Option::is_none")]
     pub dbus_path: Option<String>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 impl WidgetValue {

@@ -293,6 +293,16 @@ impl AuthError {
         matches!(&self.kind, AuthErrorKind::Transport(error) if error.is_timeout())
     }
 
+    /// Whether trying again may succeed: the endpoint could not be
+    /// reached or did not answer in time, or answered 429 or 502-504.
+    pub(crate) fn is_transient(&self) -> bool {
+        match &self.kind {
+            AuthErrorKind::Transport(error) => error.is_connect() || error.is_timeout(),
+            AuthErrorKind::Refused { status, .. } => matches!(status.as_u16(), 429 | 502..=504),
+            AuthErrorKind::Malformed { .. } => false,
+        }
+    }
+
     /// The token endpoint's error body, when it refused.
     pub fn body(&self) -> Option<&str> {
         match &self.kind {

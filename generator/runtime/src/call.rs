@@ -14,28 +14,36 @@ use serde::de::DeserializeOwned;
 use std::fmt;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 const BACKOFF_BASE: Duration = Duration::from_millis(200);
 
 impl Client {
     /// Send a request, applying credentials and retrying as the policy allows.
     ///
-    /// Idempotent requests (GET, HEAD, PUT, DELETE, OPTIONS) are retried
-    /// after a connection failure, a timeout, a 429 or a 502/503/504, with
-    /// exponential backoff or after `Retry-After`, up to the retry limit.
-    /// POST and PATCH are retried only when the builder allowed it. A 401
-    /// on a request that carried an OAuth2 token fetches a new token and
-    /// tries once more.
+    /// A request the server did not process (a refused connection, a 429)
+    /// is retried whatever its method. Any other transient failure (a
+    /// timeout, a broken connection, a 502/503/504) is retried only when
+    /// the request is idempotent: GET, HEAD, PUT, DELETE, OPTIONS by
+    /// default, as the operation overrides (`x-idempotent` in the spec), or
+    /// every request with `retry_non_idempotent`. Waits follow `Retry-After`
+    /// or a full-jitter exponential backoff, up to the retry limit, and
+    /// never past `deadline`: a wait that would end after it is not taken.
+    /// Fetching an OAuth2 token is retried the same way. A 401 on a request
+    /// that carried an OAuth2 token fetches a new token and tries once more.
     ///
     /// The request is lent, not moved: the call's future holds it once.
-    async fn execute(&self, request: &Request) -> Result<reqwest::Response, Failure> {
+    async fn execute(&self, request: &Request, deadline: Instant) -> Result<reqwest::Response, Failure> {
         let retry = self.inner.retry;
-        let idempotent = matches!(
+        let by_method = matches!(
             request.method,
             Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS | Method::TRACE
         );
-        let may_retry = idempotent || retry.non_idempotent;
+        let idempotent = retry.non_idempotent || request.idempotent.unwrap_or(by_method);
+        // A wait is taken only when a retry is left and it ends before the deadline.
+        let may_wait = |attempt: u32, delay: Duration| {
+            attempt < retry.max_retries && delay <= retry.max_delay && Instant::now() + delay < deadline
+        };
         // Built once; a retry (rare) builds it again rather than every
         // request paying for a copy.
         let mut first_url = Some(request.url(&self.inner.base_url)?);
@@ -51,10 +59,20 @@ impl Client {
             // fetched). Everything else is prepared synchronously, so the
             // request's future stays small.
             let token = match self.token_source(alternative) {
-                Some(source) => {
-                    let access = source.token(&self.inner.http, self.inner.timeout).await?;
-                    Some((source, access))
-                }
+                Some(source) => match source.token(&self.inner.http, self.inner.timeout).await {
+                    Ok(access) => Some((source, access)),
+                    // A token request changes nothing: retried whatever the operation.
+                    Err(Failure::Auth(error)) if error.is_transient() => {
+                        let delay = backoff(attempt);
+                        if !may_wait(attempt, delay) {
+                            return Err(Failure::Auth(error));
+                        }
+                        wait(delay).await;
+                        attempt += 1;
+                        continue;
+                    }
+                    Err(failure) => return Err(failure),
+                },
                 None => None,
             };
             let (builder, secret_in_url) = self.prepare(request, url, alternative, token.as_ref())?;
@@ -63,9 +81,9 @@ impl Client {
             let next = match builder.send().await {
                 Ok(response) => {
                     let status = response.status();
-                    let retry_delay = (may_retry && attempt < retry.max_retries && is_retryable(status))
+                    let retry_delay = (status == StatusCode::TOO_MANY_REQUESTS || (idempotent && is_transient(status)))
                         .then(|| retry_after(response.headers()).unwrap_or_else(|| backoff(attempt)))
-                        .filter(|delay| *delay <= retry.max_delay);
+                        .filter(|delay| may_wait(attempt, *delay));
                     match (token, retry_delay) {
                         (Some((source, used)), _) if status == StatusCode::UNAUTHORIZED && !renewed_token => {
                             Next::Renew(source, used)
@@ -75,23 +93,25 @@ impl Client {
                     }
                 }
                 Err(error) => {
-                    let transient = error.is_connect() || error.is_timeout();
-                    if !(may_retry && transient && attempt < retry.max_retries) {
+                    // Refused: the request never reached the server.
+                    let retryable = error.is_connect() || (idempotent && error.is_timeout());
+                    let delay = backoff(attempt);
+                    if !(retryable && may_wait(attempt, delay)) {
                         // An API key in the query must not reach the error's URL.
                         let error = if secret_in_url { error.without_url() } else { error };
                         return Err(Failure::Transport(error));
                     }
-                    Next::Wait(backoff(attempt))
+                    Next::Wait(delay)
                 }
             };
-            // Rare paths, boxed so that their futures do not enlarge every request's.
             match next {
+                // Rare, boxed so that its future does not enlarge every request's.
                 Next::Renew(source, used) => {
                     Box::pin(source.invalidate(&used)).await;
                     renewed_token = true;
                 }
                 Next::Wait(delay) => {
-                    Box::pin(tokio::time::sleep(delay)).await;
+                    wait(delay).await;
                     attempt += 1;
                 }
             }
@@ -191,15 +211,33 @@ enum Next {
     Wait(Duration),
 }
 
-fn is_retryable(status: StatusCode) -> bool {
-    matches!(status.as_u16(), 429 | 502 | 503 | 504)
+/// Failures that may pass: a gateway's or the server's momentary trouble.
+fn is_transient(status: StatusCode) -> bool {
+    matches!(status.as_u16(), 502..=504)
 }
 
-/// 200 ms, 400 ms, 800 ms, ... capped at 10 s.
+/// A wait between attempts, boxed so that its timer does not enlarge every
+/// request's future.
+async fn wait(delay: Duration) {
+    Box::pin(tokio::time::sleep(delay)).await;
+}
+
+/// Full-jitter exponential backoff: a random wait between zero and
+/// 200 ms, 400 ms, 800 ms, ... (capped at 10 s), so that clients that
+/// failed together do not retry together.
 fn backoff(attempt: u32) -> Duration {
-    BACKOFF_BASE
+    let ceiling = BACKOFF_BASE
         .saturating_mul(1 << attempt.min(6))
-        .min(Duration::from_secs(10))
+        .min(Duration::from_secs(10));
+    ceiling.mul_f64(random_fraction())
+}
+
+/// A number in `[0, 1)`, random enough to spread retries: std's hasher keys
+/// are random per process and differ for every `RandomState`.
+fn random_fraction() -> f64 {
+    use std::hash::BuildHasher;
+    let bits = std::collections::hash_map::RandomState::new().hash_one(Instant::now());
+    (bits >> 11) as f64 / (1_u64 << 53) as f64
 }
 
 /// `Retry-After` in seconds (the HTTP-date form falls back to the backoff).
@@ -240,7 +278,101 @@ impl<T, E> fmt::Debug for Call<'_, T, E> {
     }
 }
 
+/// A decoded answer with the status and headers it came with: what a
+/// request's `send_with_response()` gives (rate-limit headers, `Location`,
+/// `ETag`, a request id, which status of several).
+#[derive(Clone)]
+pub struct Response<T> {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    /// The body, decoded as for `.await` on the request.
+    pub body: T,
+}
+
+/// Headers that may carry a credential (a session cookie, a token) show
+/// as `<redacted>`.
+impl<T: fmt::Debug> fmt::Debug for Response<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const SECRET_HEADERS: &[&str] = &["set-cookie", "cookie", "authorization", "proxy-authorization"];
+        let headers: Vec<(&str, &dyn fmt::Debug)> = self
+            .headers
+            .iter()
+            .map(|(name, value)| {
+                let name = name.as_str();
+                let secret = SECRET_HEADERS.contains(&name) || crate::error::is_secret_member(name);
+                (
+                    name,
+                    if secret {
+                        &"<redacted>" as &dyn fmt::Debug
+                    } else {
+                        value as &dyn fmt::Debug
+                    },
+                )
+            })
+            .collect();
+        f.debug_struct("Response")
+            .field("status", &self.status)
+            .field("headers", &headers)
+            .field("body", &self.body)
+            .finish()
+    }
+}
+
+impl<T> Response<T> {
+    /// The decoded body alone.
+    pub fn into_body(self) -> T {
+        self.body
+    }
+
+    /// A header's value as text, when it is present and is text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name)?.to_str().ok()
+    }
+}
+
+/// The future of one call that keeps the answer's status and headers:
+/// `.await` it for a [`Response`] holding them and the decoded body.
+#[must_use = "a call does nothing until it is awaited"]
+pub struct CallWithResponse<'a, T, E> {
+    call: Call<'a, T, E>,
+}
+
+impl<T, E> Future for CallWithResponse<'_, T, E> {
+    type Output = Result<Response<T>, Error<E>>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Self::Output> {
+        let call = &mut self.get_mut().call;
+        call.exchange.as_mut().poll(cx).map(|received| {
+            let received = received?;
+            let status = received.status;
+            // Copied: `decode` may keep them too (in an error, a `Download`).
+            let headers = received.headers.clone();
+            (call.decode)(received).map(|body| Response { status, headers, body })
+        })
+    }
+}
+
+impl<T, E> fmt::Debug for CallWithResponse<'_, T, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CallWithResponse").finish_non_exhaustive()
+    }
+}
+
 impl Client {
+    /// One operation's call, as [`Client::call`], keeping the answer's
+    /// status and headers beside the decoded body.
+    #[doc(hidden)]
+    #[inline]
+    pub fn call_with_response<T, E>(
+        &self,
+        request: Result<Request, Failure>,
+        decode: fn(Received) -> Result<T, Error<E>>,
+    ) -> CallWithResponse<'_, T, E> {
+        CallWithResponse {
+            call: self.call(request, decode),
+        }
+    }
+
     /// One operation's call: send `request` (or fail with its error,
     /// unsent), read the whole response, and give it to `decode`, which
     /// maps each status the spec declares to the result or an error.
@@ -264,8 +396,18 @@ impl Client {
         match request {
             // The request is held once, here, and lent to `execute`.
             Ok(request) => Box::pin(async move {
-                let response = self.execute(&request).await?;
-                receive(response, self.inner.max_body_size).await
+                let total = self.inner.retry.total_timeout;
+                let deadline = Instant::now() + total;
+                let exchange = async {
+                    let response = self.execute(&request, deadline).await?;
+                    receive(response, self.inner.max_body_size).await
+                };
+                // The hard stop: waits are never started past the deadline,
+                // but an attempt (or a token fetch, or a body) may run into it.
+                match tokio::time::timeout_at(tokio::time::Instant::from_std(deadline), exchange).await {
+                    Ok(received) => received,
+                    Err(_) => Err(Failure::TimedOut(total)),
+                }
             }),
             Err(failure) => Box::pin(std::future::ready(Err(failure))),
         }
@@ -319,9 +461,28 @@ impl Received {
         self.status.as_u16()
     }
 
+    /// Whether the body is empty (or only white space).
+    pub fn is_empty(&self) -> bool {
+        self.body.iter().all(u8::is_ascii_whitespace)
+    }
+
     /// The body as JSON of type `T`, decoded from the bytes as received
     /// (copied only when they do not decode, to keep them in the error).
     pub fn json<T: DeserializeOwned>(self) -> Result<T, Failure> {
+        if self.is_empty() {
+            // serde_json would say "EOF while parsing": say what happened.
+            let source = <serde_json::Error as serde::de::Error>::custom(format!(
+                "the {} answer has no body, but the spec declares one",
+                self.status
+            ));
+            return Err(Failure::Decode(Box::new(DecodeError {
+                status: self.status,
+                path: None,
+                headers: self.headers,
+                body: self.body.to_vec(),
+                source,
+            })));
+        }
         serde_json::from_slice(&self.body).map_err(|source| {
             Failure::Decode(Box::new(DecodeError {
                 status: self.status,
@@ -370,5 +531,40 @@ impl Received {
             body: Vec::from(self.body),
             parsed,
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn response_debug_hides_credential_headers() {
+        let mut headers = HeaderMap::new();
+        headers.insert("set-cookie", "session=s3cret".parse().unwrap());
+        headers.insert("x-auth-token", "t0ken".parse().unwrap());
+        headers.insert("x-request-id", "req-42".parse().unwrap());
+        let response = Response {
+            status: StatusCode::OK,
+            headers,
+            body: 1,
+        };
+        let text = format!("{response:?}");
+        assert!(!text.contains("s3cret") && !text.contains("t0ken"), "{text}");
+        assert!(text.contains("req-42") && text.contains("body: 1"), "{text}");
+    }
+
+    #[test]
+    fn backoff_is_full_jitter_under_a_growing_ceiling() {
+        for attempt in 0..10 {
+            let ceiling = BACKOFF_BASE
+                .saturating_mul(1 << attempt.min(6))
+                .min(Duration::from_secs(10));
+            let waits: Vec<Duration> = (0..50).map(|_| backoff(attempt)).collect();
+            assert!(waits.iter().all(|wait| *wait <= ceiling), "{waits:?}");
+            // spread, not lockstep
+            assert!(waits.iter().any(|wait| *wait != waits[0]), "{waits:?}");
+        }
+        assert!((0..100).map(|_| random_fraction()).all(|x| (0.0..1.0).contains(&x)));
     }
 }

@@ -12,6 +12,7 @@ const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const DEFAULT_MAX_RETRIES: u32 = 3;
 const DEFAULT_MAX_RETRY_DELAY: Duration = Duration::from_secs(60);
+const DEFAULT_TOTAL_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// A client for the API: cheap to clone (clones share connections and
 /// credentials), and usable from many tasks at once.
@@ -37,6 +38,8 @@ pub(crate) struct RetryPolicy {
     pub(crate) max_retries: u32,
     pub(crate) max_delay: Duration,
     pub(crate) non_idempotent: bool,
+    /// The deadline of a whole call, retries and waits included.
+    pub(crate) total_timeout: Duration,
 }
 
 impl fmt::Debug for Client {
@@ -97,6 +100,9 @@ impl Client {
 /// Configures a [`Client`].
 pub struct ClientBuilder {
     base_url: Option<String>,
+    /// The spec's server URL with its variables at their defaults: not
+    /// used unless given, named in the error when no base URL is.
+    templated_default: Option<&'static str>,
     timeout: Duration,
     connect_timeout: Duration,
     user_agent: String,
@@ -125,6 +131,7 @@ impl ClientBuilder {
     pub fn new(default_base_url: Option<&str>, user_agent: &str) -> Self {
         ClientBuilder {
             base_url: default_base_url.map(str::to_owned),
+            templated_default: None,
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             user_agent: user_agent.to_owned(),
@@ -133,10 +140,22 @@ impl ClientBuilder {
                 max_retries: DEFAULT_MAX_RETRIES,
                 max_delay: DEFAULT_MAX_RETRY_DELAY,
                 non_idempotent: false,
+                total_timeout: DEFAULT_TOTAL_TIMEOUT,
             },
             max_body_size: crate::limits::DEFAULT_MAX_BODY_SIZE,
             credentials: BTreeMap::new(),
         }
+    }
+
+    /// The spec's server URL has variables, and `default_url` is only what
+    /// their defaults give (`https://localhost/api/master`): no default, so
+    /// that requests and credentials never go there unless asked; `build`
+    /// without `base_url` says so.
+    #[doc(hidden)]
+    pub fn templated_server(mut self, default_url: &'static str) -> Self {
+        self.base_url = None;
+        self.templated_default = Some(default_url);
+        self
     }
 
     // The general settings. Their documentation is where users read it, in
@@ -177,6 +196,11 @@ impl ClientBuilder {
         self
     }
 
+    pub fn total_timeout(mut self, timeout: Duration) -> Self {
+        self.retry.total_timeout = timeout;
+        self
+    }
+
     pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
         self.retry.non_idempotent = retry;
         self
@@ -195,7 +219,11 @@ impl ClientBuilder {
 
     /// Build the client.
     pub fn build(self) -> Result<Client, BuildError> {
-        let base_url = self.base_url.ok_or(BuildError::NoBaseUrl)?;
+        let base_url = match (self.base_url, self.templated_default) {
+            (Some(url), _) => url,
+            (None, Some(default)) => return Err(BuildError::BaseUrlRequired(default.to_owned())),
+            (None, None) => return Err(BuildError::NoBaseUrl),
+        };
         let base_url = base_url.trim_end_matches('/').to_owned();
         match reqwest::Url::parse(&base_url) {
             Ok(url) if matches!(url.scheme(), "http" | "https") => {}

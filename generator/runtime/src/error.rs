@@ -15,6 +15,10 @@ use std::time::Duration;
 pub enum BuildError {
     /// The spec names no server and no base URL was given.
     NoBaseUrl,
+    /// The spec's server URL has variables (host, realm, ...) and no base
+    /// URL was given; this is what their defaults would give, which is not
+    /// used unless asked for.
+    BaseUrlRequired(String),
     /// The base URL is not an absolute `http` or `https` URL.
     InvalidBaseUrl(String),
     /// The HTTP client could not be set up (TLS back end).
@@ -25,6 +29,12 @@ impl fmt::Display for BuildError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             BuildError::NoBaseUrl => f.write_str("no base URL: the spec names no server; call `base_url`"),
+            BuildError::BaseUrlRequired(default) => write!(
+                f,
+                "no base URL: the spec's server URL has variables, so there is no default to send requests \
+                 and credentials to; call `base_url` with your server's URL (`{default}` is what the \
+                 variables' defaults give: pass it to `base_url` to use it)"
+            ),
             BuildError::InvalidBaseUrl(url) => write!(f, "`{url}` is not an absolute http(s) URL"),
             BuildError::Http(error) => write!(f, "cannot set up the HTTP client: {error}"),
         }
@@ -58,6 +68,9 @@ pub enum Error<E = serde_json::Value> {
     Decode(Box<DecodeError>),
     /// The server's answer is longer than the client's `max_body_size`.
     TooLarge(Box<TooLarge>),
+    /// The call's overall deadline (`total_timeout`, this long) passed
+    /// before it ended, retries and waits included.
+    TimedOut(Duration),
 }
 
 impl<E> Error<E> {
@@ -69,7 +82,7 @@ impl<E> Error<E> {
             Error::TooLarge(error) => Some(error.status),
             Error::Transport(error) => error.status(),
             Error::Auth(error) => error.status(),
-            Error::InvalidRequest(_) => None,
+            Error::InvalidRequest(_) | Error::TimedOut(_) => None,
         }
     }
 
@@ -78,6 +91,7 @@ impl<E> Error<E> {
         match self {
             Error::Transport(error) => error.is_timeout(),
             Error::Auth(error) => error.is_timeout(),
+            Error::TimedOut(_) => true,
             _ => false,
         }
     }
@@ -92,6 +106,7 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
             Error::Api(error) => write!(f, "{error}"),
             Error::Decode(error) => write!(f, "{error}"),
             Error::TooLarge(error) => write!(f, "{error}"),
+            Error::TimedOut(total) => write!(f, "the call did not end within its deadline of {total:?}"),
         }
     }
 }
@@ -177,35 +192,43 @@ const SECRET_MEMBERS: &[&str] = &[
 /// of members named like a credential are replaced by `<redacted>`.
 /// (The `body` field itself keeps every byte.)
 fn redacted_text(body: &[u8]) -> std::borrow::Cow<'_, str> {
-    fn redact(value: &mut serde_json::Value) -> bool {
-        let mut changed = false;
-        match value {
-            serde_json::Value::Object(map) => {
-                for (key, value) in map.iter_mut() {
-                    let key = key.to_ascii_lowercase();
-                    if !value.is_null() && SECRET_MEMBERS.iter().any(|name| key.contains(name)) {
-                        *value = serde_json::Value::String("<redacted>".to_owned());
-                        changed = true;
-                    } else {
-                        changed |= redact(value);
-                    }
-                }
-            }
-            serde_json::Value::Array(items) => {
-                for item in items {
-                    changed |= redact(item);
-                }
-            }
-            _ => {}
-        }
-        changed
-    }
     if let Ok(mut value) = serde_json::from_slice::<serde_json::Value>(body)
         && redact(&mut value)
     {
         return std::borrow::Cow::Owned(value.to_string());
     }
     String::from_utf8_lossy(body)
+}
+
+/// Whether a JSON member of this name may hold a credential.
+pub(crate) fn is_secret_member(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    SECRET_MEMBERS.iter().any(|secret| name.contains(secret))
+}
+
+/// Replace the values of members named like a credential by `<redacted>`,
+/// at any depth; whether anything was replaced.
+pub(crate) fn redact(value: &mut serde_json::Value) -> bool {
+    let mut changed = false;
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, value) in map.iter_mut() {
+                if !value.is_null() && is_secret_member(key) {
+                    *value = serde_json::Value::String("<redacted>".to_owned());
+                    changed = true;
+                } else {
+                    changed |= redact(value);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for item in items {
+                changed |= redact(item);
+            }
+        }
+        _ => {}
+    }
+    changed
 }
 
 /// A success response whose body could not be decoded.
@@ -262,6 +285,7 @@ pub enum Failure {
     Auth(AuthError),
     Decode(Box<DecodeError>),
     TooLarge(Box<TooLarge>),
+    TimedOut(Duration),
 }
 
 impl<E> From<Failure> for Error<E> {
@@ -272,6 +296,7 @@ impl<E> From<Failure> for Error<E> {
             Failure::Auth(error) => Error::Auth(error),
             Failure::Decode(error) => Error::Decode(error),
             Failure::TooLarge(error) => Error::TooLarge(error),
+            Failure::TimedOut(total) => Error::TimedOut(total),
         }
     }
 }

@@ -16,15 +16,16 @@ mod error;
 mod limits;
 mod query;
 mod request;
+mod unknown;
 
 #[doc(hidden)]
 pub use any_json::{AnyJson, value_as};
 pub use auth::{AuthError, Secret};
 #[doc(hidden)]
 pub use auth::{Credential, Location};
-pub use call::Call;
 #[doc(hidden)]
 pub use call::Received;
+pub use call::{Call, CallWithResponse, Response};
 pub use client::{Client, ClientBuilder};
 pub use download::Download;
 #[doc(hidden)]
@@ -35,6 +36,9 @@ pub use limits::TooLarge;
 pub use request::{Body, Part, Request, Style, path_segment};
 #[doc(hidden)]
 pub use reqwest;
+pub use unknown::UnknownFields;
+#[doc(hidden)]
+pub use unknown::{object_or_empty_list, optional_object_or_empty_list};
 
 /// The general settings of a generated crate's `ClientBuilder`, a wrapper
 /// `struct ClientBuilder { runtime: client_runtime::ClientBuilder }` (the
@@ -50,7 +54,8 @@ macro_rules! builder_settings {
             }
         }
 
-        /// How long one attempt of a request may take in all (default 30 s).
+        /// How long one attempt of a request may take in all (default 30 s);
+        /// see also [`Self::total_timeout`].
         pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
             Self {
                 runtime: self.runtime.timeout(timeout),
@@ -80,7 +85,20 @@ macro_rules! builder_settings {
             }
         }
 
+        /// How long a whole call may take, retries and waits included
+        /// (default 60 s). A wait that would end after it is not taken (the
+        /// call ends with the last answer or error); an attempt still running
+        /// then ends with `Error::TimedOut`.
+        pub fn total_timeout(self, timeout: ::std::time::Duration) -> Self {
+            Self {
+                runtime: self.runtime.total_timeout(timeout),
+            }
+        }
+
         /// How many times a failed request is retried (default 3; 0 turns retries off).
+        /// A refused connection and a 429 are retried for every request; a
+        /// timeout, a broken connection and a 502/503/504 only for idempotent
+        /// ones. Waits follow `Retry-After` or a backoff with full jitter.
         pub fn max_retries(self, retries: u32) -> Self {
             Self {
                 runtime: self.runtime.max_retries(retries),
@@ -95,7 +113,9 @@ macro_rules! builder_settings {
             }
         }
 
-        /// Retry POST and PATCH requests too (default: only idempotent ones).
+        /// Treat every request as idempotent: retry POST and PATCH after a
+        /// timeout or a 502/503/504 too (default: only operations that are
+        /// idempotent, by their method or as the spec says with `x-idempotent`).
         /// Turn this on only if repeating those requests is safe for this API.
         pub fn retry_non_idempotent(self, retry: bool) -> Self {
             Self {

@@ -28,6 +28,9 @@ pub struct Request {
     pub(crate) cookies: Vec<(String, String)>,
     pub(crate) body: Option<Body>,
     pub(crate) security: &'static [&'static [&'static str]],
+    /// Whether sending it twice is safe, when the operation says
+    /// (`x-idempotent`); otherwise the method decides.
+    pub(crate) idempotent: Option<bool>,
 }
 
 #[derive(Debug)]
@@ -78,7 +81,14 @@ impl Request {
             cookies: Vec::new(),
             body: None,
             security,
+            idempotent: None,
         }
+    }
+
+    /// Whether sending the request twice is safe, as the operation says
+    /// (`x-idempotent` in the spec), overriding what its method implies.
+    pub fn idempotent(&mut self, idempotent: bool) {
+        self.idempotent = Some(idempotent);
     }
 
     pub(crate) fn url(&self, base_url: &str) -> Result<reqwest::Url, Failure> {

@@ -52,11 +52,11 @@ pub(super) fn operations_head(api: &Api) -> TokenStream {
     };
     let crate_import = if api.operations.iter().any(answers_file) {
         quote!(
-            use crate::{Call, Client, Download, Error};
+            use crate::{Call, CallWithResponse, Client, Download, Error};
         )
     } else {
         quote!(
-            use crate::{Call, Client, Error};
+            use crate::{Call, CallWithResponse, Client, Error};
         )
     };
     quote! {
@@ -535,6 +535,14 @@ fn builder(op: &Operation) -> TokenStream {
                 client.runtime.call(self.into_request(), Self::decode)
             }
 
+            /// The call, a future: `.await` it for the decoded response
+            /// with the status and headers it came with.
+            #[inline]
+            pub fn send_with_response(self) -> CallWithResponse<'a, #output> {
+                let client = self.client;
+                client.runtime.call_with_response(self.into_request(), Self::decode)
+            }
+
             #[inline]
             fn into_request(self) -> Result<Request, Failure> {
                 #request_body
@@ -662,6 +670,9 @@ fn request_body(op: &Operation) -> TokenStream {
         });
     }
 
+    if let Some(idempotent) = op.idempotent {
+        steps.push(quote!(request.idempotent(#idempotent);));
+    }
     let request_mut = if steps.is_empty() { quote!() } else { quote!(mut) };
     quote! {
         #(#segments)*
@@ -678,6 +689,22 @@ fn response_arms(op: &Operation) -> Vec<TokenStream> {
     // 200 where the spec says 204 (and the other way round).
     if matches!(op.output, Output::Unit) {
         return vec![quote!(200..=299 => Ok(()),)];
+    }
+    // One content for every success: any 2xx is read as it (a 201 or a 204
+    // where the spec says 200; no body where one is declared is an error
+    // that says so).
+    if let Output::One(content) = &op.output {
+        let read = read_content(content);
+        return vec![quote!(200..=299 => Ok(#read),)];
+    }
+    // One content, or none (a 200 with a body, a 204 without): any 2xx is
+    // read by whether it has a body.
+    if let Output::Maybe(content) = &op.output {
+        let read = read_content(content);
+        return vec![
+            quote!(200..=299 if response.is_empty() => Ok(None),),
+            quote!(200..=299 => Ok(Some(#read)),),
+        ];
     }
     let mut successes: Vec<_> = op.successes.iter().collect();
     successes.sort_by_key(|s| s.status);

@@ -45,7 +45,11 @@ pub(super) fn type_item(api: &Api, def: &TypeDef) -> TokenStream {
             let target = rust_type(target, true);
             quote! { #docs pub type #name = #target; }
         }
-        TypeKind::Struct { fields, additional } => struct_item(api, def, docs, fields, additional.as_ref()),
+        TypeKind::Struct {
+            fields,
+            additional,
+            unknown_fields,
+        } => struct_item(api, def, docs, fields, additional.as_ref(), *unknown_fields),
         TypeKind::Enum { variants, unknown } => enum_item(def, docs, variants, unknown),
         TypeKind::Union {
             variants, tag: None, ..
@@ -70,6 +74,24 @@ pub(super) fn type_item(api: &Api, def: &TypeDef) -> TokenStream {
     }
 }
 
+/// Whether a field of this type reads `[]` as the type's default: a struct
+/// of optional fields only, which serde would read from a list by itself
+/// but for its flattened `unknown_fields` (see the runtime's
+/// `object_or_empty_list`).
+fn reads_empty_list(api: &Api, ty: &TypeRef) -> bool {
+    let TypeRef::Named(name) = ty else { return false };
+    api.types.iter().find(|d| &d.name == name).is_some_and(|def| {
+        matches!(
+            &def.kind,
+            TypeKind::Struct {
+                fields,
+                additional: None,
+                unknown_fields: true,
+            } if fields.iter().all(|f| f.ty.is_option())
+        )
+    })
+}
+
 /// Whether `Default::default()` exists for a type.
 pub(crate) fn has_default(api: &Api, ty: &TypeRef) -> bool {
     match api.unalias(ty) {
@@ -89,10 +111,12 @@ fn struct_item(
     docs: TokenStream,
     fields: &[Field],
     additional: Option<&TypeRef>,
+    unknown_fields: bool,
 ) -> TokenStream {
     let name = ident(&def.name);
     let mut scope = Scope::with_reserved(&fields.iter().map(|f| f.name.as_str()).collect::<Vec<_>>());
     let additional_name = additional.map(|_| scope.claim("additional_properties"));
+    let unknown_name = (unknown_fields && additional.is_none()).then(|| scope.claim("unknown_fields"));
     let field_items = fields.iter().map(|field| {
         let mut text = docs_text(&field.docs);
         if field.deprecated {
@@ -112,6 +136,14 @@ fn struct_item(
         }
         if field.ty.is_option() {
             serde.push(quote!(default));
+        }
+        if reads_empty_list(api, field.ty.unwrap_option()) {
+            let with = if field.ty.is_option() {
+                "crate::runtime::optional_object_or_empty_list"
+            } else {
+                "crate::runtime::object_or_empty_list"
+            };
+            serde.push(quote!(deserialize_with = #with));
         }
         if field.skip_if_none {
             serde.push(quote!(skip_serializing_if = "Option::is_none"));
@@ -134,6 +166,15 @@ fn struct_item(
             pub #field: #ty,
         }
     });
+    let unknown_field = unknown_name.as_ref().map(|field| {
+        let field = ident(field);
+        quote! {
+            /// Members the spec does not name, kept as received and sent
+            /// back unchanged (so that writing back what was read loses nothing).
+            #[serde(flatten)]
+            pub #field: crate::runtime::UnknownFields,
+        }
+    });
     let secret = fields.iter().any(|f| f.secret);
     let default = fields.iter().all(|f| f.ty.is_option()).then(|| quote!(Default,));
     let derive_debug = (!secret).then(|| quote!(Debug,));
@@ -150,7 +191,7 @@ fn struct_item(
                 quote!(.field(#wire, &"<redacted>"))
             }
         });
-        let additional_entry = additional_name.as_ref().map(|field| {
+        let additional_entry = additional_name.as_ref().or(unknown_name.as_ref()).map(|field| {
             let field_ident = ident(field);
             quote!(.field(#field, &self.#field_ident))
         });
@@ -170,6 +211,7 @@ fn struct_item(
         pub struct #name {
             #(#field_items)*
             #additional_field
+            #unknown_field
         }
         #debug_impl
         #accessors

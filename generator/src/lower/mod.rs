@@ -38,7 +38,8 @@ pub(crate) fn lower(api: &OpenAPI, raw: &Value, limits: &Limits, warnings: &mut 
     let security_schemes = security::lower_schemes(&mut cx)?;
     cx.define_component_schemas()?;
     let operations::Lowered { operations, error_body } = operations::lower_operations(&mut cx, &security_schemes)?;
-    let types = cx.types.finish(cx.warnings);
+    let mut types = cx.types.finish(cx.warnings);
+    types::keep_unknown_fields_where_read(&mut types, &operations);
     let alias_ends = alias_ends(&types);
 
     let (base_url, server_variables) = base_url(api);

@@ -121,6 +121,21 @@ fn lower_operation(
                 .collect::<Vec<_>>()
         })
         .unwrap_or_default();
+    let idempotent = match operation.extensions.get("x-idempotent") {
+        None => None,
+        Some(serde_json::Value::Bool(value)) => Some(*value),
+        Some(_) => {
+            cx.warnings.warn(
+                &at.push("x-idempotent"),
+                "`x-idempotent` must be `true` or `false`; the method decides whether a retry is safe",
+            );
+            None
+        }
+    };
+    let sign_in = operation
+        .extensions
+        .get("x-sign-in")
+        .and_then(|value| sign_in(cx, value, &at.push("x-sign-in")));
     Ok((
         Operation {
             method: method_name,
@@ -138,9 +153,38 @@ fn lower_operation(
             successes,
             output,
             security,
+            idempotent,
+            sign_in,
         },
         errors,
     ))
+}
+
+/// `x-sign-in: {scheme, token, prefix}`: the answer's member `token`, after
+/// `prefix`, is the credential of the security scheme `scheme`. Anything
+/// else is a warning, and no sign-in.
+fn sign_in(cx: &mut Context<'_>, value: &serde_json::Value, at: &Pointer) -> Option<crate::model::SignIn> {
+    let text = |key: &str| value.get(key).and_then(serde_json::Value::as_str).map(str::to_owned);
+    let known = |scheme: &str| {
+        cx.api
+            .components
+            .as_ref()
+            .is_some_and(|c| c.security_schemes.contains_key(scheme))
+    };
+    match (text("scheme"), text("token")) {
+        (Some(scheme), Some(token)) if known(&scheme) => Some(crate::model::SignIn {
+            scheme,
+            token,
+            prefix: text("prefix").unwrap_or_default(),
+        }),
+        _ => {
+            cx.warnings.warn(
+                at,
+                "`x-sign-in` needs `scheme` (a security scheme of this spec) and `token` (a member of the answer); ignored",
+            );
+            None
+        }
+    }
 }
 
 /// Path-item parameters, overridden by the operation's own (same name and location).

@@ -17,6 +17,10 @@
 //! | `type: "null"` (3.1)                     | `()`                                        |
 //! | `prefixItems`, fixed length (3.1)        | a tuple `(A, B)`                            |
 //!
+//! A struct read from responses also keeps the members the spec does not
+//! name (`unknown_fields`, flattened), unless its schema says
+//! `additionalProperties: false`.
+//!
 //! Inline schemas that become types are named from where they stand
 //! (`UserQuerySelect` for `UserQuery.select`). Types that contain themselves
 //! get a `Box` where the cycle closes.
@@ -24,7 +28,7 @@
 use super::{Context, SchemaRef, ref_pointer, unescape};
 use crate::error::{Error, Pointer};
 use crate::load::{TUPLE, WIDE_INTEGER};
-use crate::model::{Docs, EnumVariant, Field, TypeDef, TypeKind, TypeRef, UnionVariant};
+use crate::model::{Content, Docs, EnumVariant, Field, Operation, TypeDef, TypeKind, TypeRef, UnionVariant};
 use crate::naming::{self, Scope};
 use indexmap::IndexMap;
 use openapiv3::{
@@ -394,6 +398,7 @@ impl Context<'_> {
                 docs,
             });
         }
+        let closed = matches!(parts.additional, Some((AdditionalProperties::Any(false), _)));
         let additional = match parts.additional {
             Some((AdditionalProperties::Schema(schema), here)) => Some(self.type_of(
                 schema.as_ref().into(),
@@ -403,7 +408,14 @@ impl Context<'_> {
             Some((AdditionalProperties::Any(true), _)) => Some(TypeRef::Value),
             _ => None,
         };
-        Ok(TypeKind::Struct { fields, additional })
+        // Whether the type is read from a response is known only once every
+        // operation is lowered: see `keep_unknown_fields_where_read`.
+        let unknown_fields = !closed && additional.is_none();
+        Ok(TypeKind::Struct {
+            fields,
+            additional,
+            unknown_fields,
+        })
     }
 
     /// Gather the properties of an object schema, following `allOf`.
@@ -693,6 +705,51 @@ fn mapping_target(to: &str) -> Pointer {
         Pointer::from_ref(to).unwrap_or_default()
     } else {
         Pointer::root().push("components").push("schemas").push(to)
+    }
+}
+
+/// Only types read from a success response keep unknown fields: a type that
+/// is only ever sent has nothing to keep, and its users need not name the
+/// field when they write one.
+pub(super) fn keep_unknown_fields_where_read(defs: &mut [TypeDef], operations: &[Operation]) {
+    let index: HashMap<&str, usize> = defs.iter().enumerate().map(|(i, d)| (d.name.as_str(), i)).collect();
+    let mut read = vec![false; defs.len()];
+    let mut stack: Vec<&TypeRef> = operations
+        .iter()
+        .flat_map(|op| &op.successes)
+        .filter_map(|success| match &success.content {
+            Content::Json(ty) => Some(ty),
+            _ => None,
+        })
+        .collect();
+    while let Some(ty) = stack.pop() {
+        match ty {
+            TypeRef::Named(name) => {
+                if let Some(&i) = index.get(name.as_str())
+                    && !read[i]
+                {
+                    read[i] = true;
+                    match &defs[i].kind {
+                        TypeKind::Struct { fields, additional, .. } => {
+                            stack.extend(fields.iter().map(|f| &f.ty));
+                            stack.extend(additional);
+                        }
+                        TypeKind::Union { variants, .. } => stack.extend(variants.iter().map(|v| &v.ty)),
+                        TypeKind::Alias(target) => stack.push(target),
+                        TypeKind::Enum { .. } => {}
+                    }
+                }
+            }
+            TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) | TypeRef::Box(inner) => {
+                stack.push(inner)
+            }
+            _ => {}
+        }
+    }
+    for (def, read) in defs.iter_mut().zip(read) {
+        if let TypeKind::Struct { unknown_fields, .. } = &mut def.kind {
+            *unknown_fields &= read;
+        }
     }
 }
 
