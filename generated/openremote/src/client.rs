@@ -42,11 +42,10 @@ impl Client {
         client_id: impl Into<String>,
         client_secret: impl Into<Secret>,
     ) {
-        self.runtime
-            .set_credential(
-                "openid",
-                Credential::client_credentials(token_url, client_id, client_secret, &[]),
-            );
+        self.runtime.set_credential(
+            "openid",
+            Credential::client_credentials(token_url, client_id, client_secret, &[]),
+        );
     }
 }
 
@@ -76,17 +75,10 @@ impl ClientBuilder {
         client_secret: impl Into<Secret>,
     ) -> Self {
         Self {
-            runtime: self
-                .runtime
-                .credential(
-                    "openid",
-                    Credential::client_credentials(
-                        token_url,
-                        client_id,
-                        client_secret,
-                        &[],
-                    ),
-                ),
+            runtime: self.runtime.credential(
+                "openid",
+                Credential::client_credentials(token_url, client_id, client_secret, &[]),
+            ),
         }
     }
 }

@@ -114,12 +114,13 @@ impl Context<'_> {
         let mut seen: Vec<Pointer> = Vec::new();
         let mut pointer = ref_pointer(reference, at)?;
         loop {
-            let value = self.raw.pointer(pointer.as_str()).ok_or_else(|| {
+            let (found, value) = crate::load::find(self.raw, &pointer).ok_or_else(|| {
                 Error::invalid(
                     seen.last().unwrap_or(at),
                     format!("`$ref: {reference}` points to nothing"),
                 )
             })?;
+            pointer = found;
             match value.get("$ref").and_then(Value::as_str) {
                 Some(next) => {
                     if seen.contains(&pointer) {
