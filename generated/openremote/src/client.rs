@@ -42,10 +42,11 @@ impl Client {
         client_id: impl Into<String>,
         client_secret: impl Into<Secret>,
     ) {
-        self.runtime.set_credential(
-            "openid",
-            Credential::client_credentials(token_url, client_id, client_secret, &[]),
-        );
+        self.runtime
+            .set_credential(
+                "openid",
+                Credential::client_credentials(token_url, client_id, client_secret, &[]),
+            );
     }
 }
 
@@ -75,10 +76,17 @@ impl ClientBuilder {
         client_secret: impl Into<Secret>,
     ) -> Self {
         Self {
-            runtime: self.runtime.credential(
-                "openid",
-                Credential::client_credentials(token_url, client_id, client_secret, &[]),
-            ),
+            runtime: self
+                .runtime
+                .credential(
+                    "openid",
+                    Credential::client_credentials(
+                        token_url,
+                        client_id,
+                        client_secret,
+                        &[],
+                    ),
+                ),
         }
     }
 }

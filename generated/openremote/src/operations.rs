@@ -31,7 +31,11 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_client_roles(&self, realm: impl Into<String>, client_id: impl Into<String>) -> GetClientRoles<'_> {
+    pub fn get_client_roles(
+        &self,
+        realm: impl Into<String>,
+        client_id: impl Into<String>,
+    ) -> GetClientRoles<'_> {
         GetClientRoles {
             client: self,
             realm: realm.into(),
@@ -238,7 +242,11 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn update_roles<'a>(&'a self, realm: impl Into<String>, body: &'a Vec<types::Role>) -> UpdateRoles<'a> {
+    pub fn update_roles<'a>(
+        &'a self,
+        realm: impl Into<String>,
+        body: &'a Vec<types::Role>,
+    ) -> UpdateRoles<'a> {
         UpdateRoles {
             client: self,
             realm: realm.into(),
@@ -433,7 +441,11 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_user(&self, realm: impl Into<String>, user_id: impl Into<String>) -> GetUser<'_> {
+    pub fn get_user(
+        &self,
+        realm: impl Into<String>,
+        user_id: impl Into<String>,
+    ) -> GetUser<'_> {
         GetUser {
             client: self,
             realm: realm.into(),
@@ -625,7 +637,11 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn update_user<'a>(&'a self, realm: impl Into<String>, body: &'a types::User) -> UpdateUser<'a> {
+    pub fn update_user<'a>(
+        &'a self,
+        realm: impl Into<String>,
+        body: &'a types::User,
+    ) -> UpdateUser<'a> {
         UpdateUser {
             client: self,
             realm: realm.into(),
@@ -725,7 +741,11 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn create_user<'a>(&'a self, realm: impl Into<String>, body: &'a types::User) -> CreateUser<'a> {
+    pub fn create_user<'a>(
+        &'a self,
+        realm: impl Into<String>,
+        body: &'a types::User,
+    ) -> CreateUser<'a> {
         CreateUser {
             client: self,
             realm: realm.into(),
@@ -919,7 +939,11 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete_user(&self, realm: impl Into<String>, user_id: impl Into<String>) -> DeleteUser<'_> {
+    pub fn delete_user(
+        &self,
+        realm: impl Into<String>,
+        user_id: impl Into<String>,
+    ) -> DeleteUser<'_> {
         DeleteUser {
             client: self,
             realm: realm.into(),
@@ -1317,7 +1341,10 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn update_own_password<'a>(&'a self, body: &'a types::Credential) -> UpdateOwnPassword<'a> {
+    pub fn update_own_password<'a>(
+        &'a self,
+        body: &'a types::Credential,
+    ) -> UpdateOwnPassword<'a> {
         UpdateOwnPassword {
             client: self,
             x_forwarded_proto: None,
@@ -1413,7 +1440,11 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn reset_secret(&self, realm: impl Into<String>, user_id: impl Into<String>) -> ResetSecret<'_> {
+    pub fn reset_secret(
+        &self,
+        realm: impl Into<String>,
+        user_id: impl Into<String>,
+    ) -> ResetSecret<'_> {
         ResetSecret {
             client: self,
             realm: realm.into(),
@@ -1734,7 +1765,11 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_user_realm_roles(&self, realm: impl Into<String>, user_id: impl Into<String>) -> GetUserRealmRoles<'_> {
+    pub fn get_user_realm_roles(
+        &self,
+        realm: impl Into<String>,
+        user_id: impl Into<String>,
+    ) -> GetUserRealmRoles<'_> {
         GetUserRealmRoles {
             client: self,
             realm: realm.into(),
@@ -1940,7 +1975,10 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_current_user_client_roles(&self, client_id: impl Into<String>) -> GetCurrentUserClientRoles<'_> {
+    pub fn get_current_user_client_roles(
+        &self,
+        client_id: impl Into<String>,
+    ) -> GetCurrentUserClientRoles<'_> {
         GetCurrentUserClientRoles {
             client: self,
             client_id: client_id.into(),
@@ -2125,7 +2163,10 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn update_current_user_locale(&self, body: impl Into<String>) -> UpdateCurrentUserLocale<'_> {
+    pub fn update_current_user_locale(
+        &self,
+        body: impl Into<String>,
+    ) -> UpdateCurrentUserLocale<'_> {
         UpdateCurrentUserLocale {
             client: self,
             x_forwarded_proto: None,
@@ -2221,7 +2262,11 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_user_sessions(&self, realm: impl Into<String>, user_id: impl Into<String>) -> GetUserSessions<'_> {
+    pub fn get_user_sessions(
+        &self,
+        realm: impl Into<String>,
+        user_id: impl Into<String>,
+    ) -> GetUserSessions<'_> {
         GetUserSessions {
             client: self,
             realm: realm.into(),

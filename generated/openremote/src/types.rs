@@ -70,7 +70,11 @@ pub struct Role {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assigned: Option<bool>,
     /// Ids of the roles a composite role is made of.
-    #[serde(rename = "compositeRoleIds", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "compositeRoleIds",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub composite_role_ids: Option<Vec<String>>,
 }
 

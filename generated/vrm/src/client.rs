@@ -37,10 +37,11 @@ impl Client {
     ///
     /// The whole header value, including its prefix: `Bearer <jwt>` for a token returned by `login` or `loginAsDemo`, or `Token <access token>` for a personal access token returned by `createAccessToken` (or created in the VRM portal under Preferences, Integrations, Access tokens).
     pub fn set_api_key(&self, key: impl Into<Secret>) {
-        self.runtime.set_credential(
-            "vrmAuth",
-            Credential::api_key(Location::Header, "X-Authorization", key.into()),
-        );
+        self.runtime
+            .set_credential(
+                "vrmAuth",
+                Credential::api_key(Location::Header, "X-Authorization", key.into()),
+            );
     }
 }
 
@@ -65,10 +66,12 @@ impl ClientBuilder {
     /// The whole header value, including its prefix: `Bearer <jwt>` for a token returned by `login` or `loginAsDemo`, or `Token <access token>` for a personal access token returned by `createAccessToken` (or created in the VRM portal under Preferences, Integrations, Access tokens).
     pub fn api_key(self, key: impl Into<Secret>) -> Self {
         Self {
-            runtime: self.runtime.credential(
-                "vrmAuth",
-                Credential::api_key(Location::Header, "X-Authorization", key.into()),
-            ),
+            runtime: self
+                .runtime
+                .credential(
+                    "vrmAuth",
+                    Credential::api_key(Location::Header, "X-Authorization", key.into()),
+                ),
         }
     }
 }

@@ -2,8 +2,8 @@
 
 //! One method per operation on [`Client`], each followed by the request
 //! builder it returns.
-use crate::runtime::Style;
 use crate::runtime::{self, Failure, Received, Request};
+use crate::runtime::Style;
 use crate::types;
 use crate::{Call, Client, Download, Error};
 use reqwest::Method;
@@ -302,7 +302,10 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_access_tokens(&self, id_user: impl Into<String>) -> ListAccessTokens<'_> {
+    pub fn list_access_tokens(
+        &self,
+        id_user: impl Into<String>,
+    ) -> ListAccessTokens<'_> {
         ListAccessTokens {
             client: self,
             id_user: id_user.into(),
@@ -407,7 +410,10 @@ impl<'a> RevokeAccessToken<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let id_user = runtime::path_segment("idUser", &self.id_user)?;
-        let id_access_token = runtime::path_segment("idAccessToken", &self.id_access_token)?;
+        let id_access_token = runtime::path_segment(
+            "idAccessToken",
+            &self.id_access_token,
+        )?;
         let path = format!("/users/{id_user}/accesstokens/{id_access_token}/revoke");
         let request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
         Ok(request)
@@ -454,7 +460,11 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn add_site<'a>(&'a self, id_user: impl Into<String>, body: &'a types::AddSiteRequest) -> AddSite<'a> {
+    pub fn add_site<'a>(
+        &'a self,
+        id_user: impl Into<String>,
+        body: &'a types::AddSiteRequest,
+    ) -> AddSite<'a> {
         AddSite {
             client: self,
             id_user: id_user.into(),
@@ -530,7 +540,11 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_site_id<'a>(&'a self, id_user: impl Into<String>, body: &'a types::GetSiteIdRequest) -> GetSiteId<'a> {
+    pub fn get_site_id<'a>(
+        &'a self,
+        id_user: impl Into<String>,
+        body: &'a types::GetSiteIdRequest,
+    ) -> GetSiteId<'a> {
         GetSiteId {
             client: self,
             id_user: id_user.into(),
@@ -606,7 +620,10 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_installations(&self, id_user: impl Into<String>) -> ListInstallations<'_> {
+    pub fn list_installations(
+        &self,
+        id_user: impl Into<String>,
+    ) -> ListInstallations<'_> {
         ListInstallations {
             client: self,
             id_user: id_user.into(),
@@ -762,7 +779,10 @@ impl Client {
     /// # }
     /// ```
     pub fn get_system_overview(&self, id_site: i64) -> GetSystemOverview<'_> {
-        GetSystemOverview { client: self, id_site }
+        GetSystemOverview {
+            client: self,
+            id_site,
+        }
     }
 }
 
@@ -1163,7 +1183,10 @@ impl Client {
     /// # }
     /// ```
     pub fn list_alarms(&self, id_site: i64) -> ListAlarms<'_> {
-        ListAlarms { client: self, id_site }
+        ListAlarms {
+            client: self,
+            id_site,
+        }
     }
 }
 
@@ -1232,7 +1255,11 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn update_alarm<'a>(&'a self, id_site: i64, body: &'a types::AlarmRule) -> UpdateAlarm<'a> {
+    pub fn update_alarm<'a>(
+        &'a self,
+        id_site: i64,
+        body: &'a types::AlarmRule,
+    ) -> UpdateAlarm<'a> {
         UpdateAlarm {
             client: self,
             id_site,
@@ -1308,7 +1335,11 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn add_alarm<'a>(&'a self, id_site: i64, body: &'a types::AlarmRule) -> AddAlarm<'a> {
+    pub fn add_alarm<'a>(
+        &'a self,
+        id_site: i64,
+        body: &'a types::AlarmRule,
+    ) -> AddAlarm<'a> {
         AddAlarm {
             client: self,
             id_site,
@@ -1384,7 +1415,11 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete_alarm<'a>(&'a self, id_site: i64, body: &'a types::AlarmRuleKey) -> DeleteAlarm<'a> {
+    pub fn delete_alarm<'a>(
+        &'a self,
+        id_site: i64,
+        body: &'a types::AlarmRuleKey,
+    ) -> DeleteAlarm<'a> {
         DeleteAlarm {
             client: self,
             id_site,
@@ -1460,7 +1495,11 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn clear_alarm<'a>(&'a self, id_site: i64, body: &'a types::ClearAlarmRequest) -> ClearAlarm<'a> {
+    pub fn clear_alarm<'a>(
+        &'a self,
+        id_site: i64,
+        body: &'a types::ClearAlarmRequest,
+    ) -> ClearAlarm<'a> {
         ClearAlarm {
             client: self,
             id_site,
@@ -1604,7 +1643,11 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn add_tag<'a>(&'a self, id_site: i64, body: &'a types::TagRequest) -> AddTag<'a> {
+    pub fn add_tag<'a>(
+        &'a self,
+        id_site: i64,
+        body: &'a types::TagRequest,
+    ) -> AddTag<'a> {
         AddTag {
             client: self,
             id_site,
@@ -1680,7 +1723,11 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn remove_tag<'a>(&'a self, id_site: i64, body: &'a types::TagRequest) -> RemoveTag<'a> {
+    pub fn remove_tag<'a>(
+        &'a self,
+        id_site: i64,
+        body: &'a types::TagRequest,
+    ) -> RemoveTag<'a> {
         RemoveTag {
             client: self,
             id_site,
@@ -1755,7 +1802,10 @@ impl Client {
     /// # }
     /// ```
     pub fn get_dynamic_ess_settings(&self, id_site: i64) -> GetDynamicEssSettings<'_> {
-        GetDynamicEssSettings { client: self, id_site }
+        GetDynamicEssSettings {
+            client: self,
+            id_site,
+        }
     }
 }
 
@@ -1903,7 +1953,10 @@ impl Client {
     /// # }
     /// ```
     pub fn get_forecasts_last_reset(&self, id_site: i64) -> GetForecastsLastReset<'_> {
-        GetForecastsLastReset { client: self, id_site }
+        GetForecastsLastReset {
+            client: self,
+            id_site,
+        }
     }
 }
 
@@ -1972,7 +2025,11 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn reset_forecasts<'a>(&'a self, id_site: i64, body: &'a types::ResetForecastsRequest) -> ResetForecasts<'a> {
+    pub fn reset_forecasts<'a>(
+        &'a self,
+        id_site: i64,
+        body: &'a types::ResetForecastsRequest,
+    ) -> ResetForecasts<'a> {
         ResetForecasts {
             client: self,
             id_site,
@@ -2048,7 +2105,11 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn update_settings<'a>(&'a self, id_site: i64, body: &'a types::InstallationSettings) -> UpdateSettings<'a> {
+    pub fn update_settings<'a>(
+        &'a self,
+        id_site: i64,
+        body: &'a types::InstallationSettings,
+    ) -> UpdateSettings<'a> {
         UpdateSettings {
             client: self,
             id_site,
@@ -2123,7 +2184,10 @@ impl Client {
     /// # }
     /// ```
     pub fn list_installation_users(&self, id_site: i64) -> ListInstallationUsers<'_> {
-        ListInstallationUsers { client: self, id_site }
+        ListInstallationUsers {
+            client: self,
+            id_site,
+        }
     }
 }
 
@@ -2192,7 +2256,11 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn set_favorite<'a>(&'a self, id_site: i64, body: &'a types::FavoriteRequest) -> SetFavorite<'a> {
+    pub fn set_favorite<'a>(
+        &'a self,
+        id_site: i64,
+        body: &'a types::FavoriteRequest,
+    ) -> SetFavorite<'a> {
         SetFavorite {
             client: self,
             id_site,
@@ -2498,7 +2566,9 @@ impl<'a> FindInstallationsByDataAttributes<'a> {
     }
 
     #[inline]
-    fn decode(response: Received) -> Result<types::InstallationDataAttributesResponse, Error> {
+    fn decode(
+        response: Received,
+    ) -> Result<types::InstallationDataAttributesResponse, Error> {
         match response.status() {
             200 => Ok(response.json()?),
             _ => Err(response.into_error()),
@@ -3029,7 +3099,10 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_battery_summary_widget(&self, id_site: i64) -> GetBatterySummaryWidget<'_> {
+    pub fn get_battery_summary_widget(
+        &self,
+        id_site: i64,
+    ) -> GetBatterySummaryWidget<'_> {
         GetBatterySummaryWidget {
             client: self,
             id_site,
@@ -3112,7 +3185,10 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_solar_charger_summary_widget(&self, id_site: i64) -> GetSolarChargerSummaryWidget<'_> {
+    pub fn get_solar_charger_summary_widget(
+        &self,
+        id_site: i64,
+    ) -> GetSolarChargerSummaryWidget<'_> {
         GetSolarChargerSummaryWidget {
             client: self,
             id_site,
@@ -3156,7 +3232,9 @@ impl<'a> GetSolarChargerSummaryWidget<'a> {
     }
 
     #[inline]
-    fn decode(response: Received) -> Result<types::SolarChargerSummaryWidgetResponse, Error> {
+    fn decode(
+        response: Received,
+    ) -> Result<types::SolarChargerSummaryWidgetResponse, Error> {
         match response.status() {
             200 => Ok(response.json()?),
             _ => Err(response.into_error()),
@@ -3195,7 +3273,10 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_pv_inverter_status_widget(&self, id_site: i64) -> GetPvInverterStatusWidget<'_> {
+    pub fn get_pv_inverter_status_widget(
+        &self,
+        id_site: i64,
+    ) -> GetPvInverterStatusWidget<'_> {
         GetPvInverterStatusWidget {
             client: self,
             id_site,
@@ -3239,7 +3320,9 @@ impl<'a> GetPvInverterStatusWidget<'a> {
     }
 
     #[inline]
-    fn decode(response: Received) -> Result<types::PvInverterStatusWidgetResponse, Error> {
+    fn decode(
+        response: Received,
+    ) -> Result<types::PvInverterStatusWidgetResponse, Error> {
         match response.status() {
             200 => Ok(response.json()?),
             _ => Err(response.into_error()),
@@ -3280,7 +3363,10 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_generator_state_widget(&self, id_site: i64) -> GetGeneratorStateWidget<'_> {
+    pub fn get_generator_state_widget(
+        &self,
+        id_site: i64,
+    ) -> GetGeneratorStateWidget<'_> {
         GetGeneratorStateWidget {
             client: self,
             id_site,
@@ -3494,7 +3580,10 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_inverter_charger_state_widget(&self, id_site: i64) -> GetInverterChargerStateWidget<'_> {
+    pub fn get_inverter_charger_state_widget(
+        &self,
+        id_site: i64,
+    ) -> GetInverterChargerStateWidget<'_> {
         GetInverterChargerStateWidget {
             client: self,
             id_site,
@@ -3560,7 +3649,9 @@ impl<'a> GetInverterChargerStateWidget<'a> {
     }
 
     #[inline]
-    fn decode(response: Received) -> Result<types::InverterChargerStateWidgetResponse, Error> {
+    fn decode(
+        response: Received,
+    ) -> Result<types::InverterChargerStateWidgetResponse, Error> {
         match response.status() {
             200 => Ok(response.json()?),
             _ => Err(response.into_error()),
@@ -4011,7 +4102,9 @@ impl<'a> GetBatteryMonitorWarningsAndAlarmsWidget<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
-        let path = format!("/installations/{id_site}/widgets/BatteryMonitorWarningsAndAlarms");
+        let path = format!(
+            "/installations/{id_site}/widgets/BatteryMonitorWarningsAndAlarms"
+        );
         let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
         if let Some(value) = &self.instance {
             request.query("instance", value, Style::Form, true)?;
@@ -4026,7 +4119,9 @@ impl<'a> GetBatteryMonitorWarningsAndAlarmsWidget<'a> {
     }
 
     #[inline]
-    fn decode(response: Received) -> Result<types::BatteryMonitorWarningsAndAlarmsWidgetResponse, Error> {
+    fn decode(
+        response: Received,
+    ) -> Result<types::BatteryMonitorWarningsAndAlarmsWidgetResponse, Error> {
         match response.status() {
             200 => Ok(response.json()?),
             _ => Err(response.into_error()),
@@ -4065,7 +4160,10 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_ev_charger_summary_widget(&self, id_site: i64) -> GetEvChargerSummaryWidget<'_> {
+    pub fn get_ev_charger_summary_widget(
+        &self,
+        id_site: i64,
+    ) -> GetEvChargerSummaryWidget<'_> {
         GetEvChargerSummaryWidget {
             client: self,
             id_site,
@@ -4109,7 +4207,9 @@ impl<'a> GetEvChargerSummaryWidget<'a> {
     }
 
     #[inline]
-    fn decode(response: Received) -> Result<types::EvChargerSummaryWidgetResponse, Error> {
+    fn decode(
+        response: Received,
+    ) -> Result<types::EvChargerSummaryWidgetResponse, Error> {
         match response.status() {
             200 => Ok(response.json()?),
             _ => Err(response.into_error()),

@@ -21,7 +21,11 @@ pub struct AccessToken {
     #[serde(rename = "lastSeen", default, skip_serializing_if = "Option::is_none")]
     pub last_seen: Option<i64>,
     /// Unix timestamp of the last successful authentication (not documented by Victron).
-    #[serde(rename = "lastSuccessfulAuth", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "lastSuccessfulAuth",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_successful_auth: Option<i64>,
 }
 
@@ -42,21 +46,37 @@ pub struct AddSiteRequest {
 /// An alarm rule as the server lists it: thresholds arrive as numbers or as strings of digits, flags as `0`/`1` or booleans.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Alarm {
-    #[serde(rename = "idDataAttribute", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "idDataAttribute",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id_data_attribute: Option<IntegerOrString>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance: Option<IntegerOrString>,
     #[serde(rename = "lowAlarm", default, skip_serializing_if = "Option::is_none")]
     pub low_alarm: Option<NumberOrString>,
-    #[serde(rename = "lowAlarmHysteresis", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "lowAlarmHysteresis",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub low_alarm_hysteresis: Option<NumberOrString>,
     #[serde(rename = "highAlarm", default, skip_serializing_if = "Option::is_none")]
     pub high_alarm: Option<NumberOrString>,
-    #[serde(rename = "highAlarmHysteresis", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "highAlarmHysteresis",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub high_alarm_hysteresis: Option<NumberOrString>,
     #[serde(rename = "AlarmEnabled", default, skip_serializing_if = "Option::is_none")]
     pub alarm_enabled: Option<Flag>,
-    #[serde(rename = "NotifyAfterSeconds", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "NotifyAfterSeconds",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub notify_after_seconds: Option<IntegerOrString>,
     /// Display details (code, description, unit, device); an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -179,7 +199,11 @@ pub struct Currency {
 /// A kind of value a device logs.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DataAttribute {
-    #[serde(rename = "idDataAttribute", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "idDataAttribute",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id_data_attribute: Option<IntegerOrString>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
@@ -218,7 +242,11 @@ pub struct DataAttributeList {
 pub struct DataAttributeSource {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance: Option<IntegerOrString>,
-    #[serde(rename = "dbusServiceType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "dbusServiceType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub dbus_service_type: Option<String>,
     #[serde(rename = "dbusPath", default, skip_serializing_if = "Option::is_none")]
     pub dbus_path: Option<String>,
@@ -253,13 +281,21 @@ pub struct DiagnosticRecord {
     pub device: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance: Option<IntegerOrString>,
-    #[serde(rename = "idDataAttribute", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "idDataAttribute",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id_data_attribute: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     #[serde(rename = "formatWithUnit", default, skip_serializing_if = "Option::is_none")]
     pub format_with_unit: Option<String>,
-    #[serde(rename = "dbusServiceType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "dbusServiceType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub dbus_service_type: Option<String>,
     #[serde(rename = "dbusPath", default, skip_serializing_if = "Option::is_none")]
     pub dbus_path: Option<String>,
@@ -275,7 +311,11 @@ pub struct DiagnosticRecord {
     pub raw_value: Option<serde_json::Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    #[serde(rename = "dataAttributeEnumValues", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "dataAttributeEnumValues",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub data_attribute_enum_values: Option<Vec<DataAttributeEnumValue>>,
 }
 
@@ -323,7 +363,11 @@ impl std::fmt::Display for DownloadDataFormat {
 /// Dynamic ESS settings. Victron documents many fields and adds more; the known ones are typed here and every other one is kept.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DynamicEssSettings {
-    #[serde(rename = "batteryCapacity", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "batteryCapacity",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub battery_capacity: Option<NumberOrString>,
     #[serde(rename = "batteryCosts", default, skip_serializing_if = "Option::is_none")]
     pub battery_costs: Option<NumberOrString>,
@@ -333,9 +377,17 @@ pub struct DynamicEssSettings {
     pub discharge_limit: Option<NumberOrString>,
     #[serde(rename = "chargeLimit", default, skip_serializing_if = "Option::is_none")]
     pub charge_limit: Option<NumberOrString>,
-    #[serde(rename = "gridImportLimit", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "gridImportLimit",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub grid_import_limit: Option<NumberOrString>,
-    #[serde(rename = "gridExportLimit", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "gridExportLimit",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub grid_export_limit: Option<NumberOrString>,
     #[serde(rename = "isOn", default, skip_serializing_if = "Option::is_none")]
     pub is_on: Option<Flag>,
@@ -401,7 +453,11 @@ pub struct EvChargerSummaryWidgetResponse {
 /// One element of `Installation.extended`: either a single data attribute or a summary built from several (`dataAttributes`, `consistsOfAttributeCodes`). All fields are optional because the two kinds carry different subsets.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ExtendedAttribute {
-    #[serde(rename = "idDataAttribute", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "idDataAttribute",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id_data_attribute: Option<i64>,
     #[serde(rename = "idDeviceType", default, skip_serializing_if = "Option::is_none")]
     pub id_device_type: Option<i64>,
@@ -428,11 +484,19 @@ pub struct ExtendedAttribute {
     /// Unix timestamp of the value; an integer (documented as a string) or null.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<serde_json::Value>,
-    #[serde(rename = "dbusServiceType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "dbusServiceType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub dbus_service_type: Option<String>,
     #[serde(rename = "dbusPath", default, skip_serializing_if = "Option::is_none")]
     pub dbus_path: Option<String>,
-    #[serde(rename = "dataAttributeEnumValues", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "dataAttributeEnumValues",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub data_attribute_enum_values: Option<Vec<DataAttributeEnumValue>>,
     #[serde(
         rename = "consistsOfAttributeCodes",
@@ -607,7 +671,11 @@ pub struct Installation {
     pub syscreated: i64,
     pub shared: bool,
     pub device_icon: String,
-    #[serde(rename = "restrictNodeRed", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "restrictNodeRed",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub restrict_node_red: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alarm: Option<bool>,
@@ -650,11 +718,23 @@ pub struct Installation {
     /// Pay-as-you-go currency; seen as null.
     #[serde(rename = "paygoCurrency", default, skip_serializing_if = "Option::is_none")]
     pub paygo_currency: Option<serde_json::Value>,
-    #[serde(rename = "paygoTotalAmount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "paygoTotalAmount",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub paygo_total_amount: Option<f64>,
-    #[serde(rename = "inverterChargerControl", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "inverterChargerControl",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub inverter_charger_control: Option<i32>,
-    #[serde(rename = "remoteConsoleChoice", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "remoteConsoleChoice",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub remote_console_choice: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub favorite: Option<i32>,
@@ -740,10 +820,18 @@ pub struct InstallationSettings {
     pub notes: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phonenumber: Option<String>,
-    #[serde(rename = "noDataAlarmTimeout", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "noDataAlarmTimeout",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub no_data_alarm_timeout: Option<i64>,
     /// 0 = no monitoring, 1 = alarms, 2 = alarms and warnings.
-    #[serde(rename = "alarmMonitoring", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "alarmMonitoring",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub alarm_monitoring: Option<i32>,
     #[serde(
         rename = "invalidVRMAuthTokenUsedInLogRequest",
@@ -755,9 +843,17 @@ pub struct InstallationSettings {
     pub timezone: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub geofence: Option<String>,
-    #[serde(rename = "geofenceEnabled", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "geofenceEnabled",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub geofence_enabled: Option<bool>,
-    #[serde(rename = "realtimeUpdates", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "realtimeUpdates",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub realtime_updates: Option<bool>,
     #[serde(rename = "hasMains", default, skip_serializing_if = "Option::is_none")]
     pub has_mains: Option<i32>,
@@ -1334,7 +1430,11 @@ pub struct SystemDevice {
     pub product_id: Option<String>,
     #[serde(rename = "idSite", default, skip_serializing_if = "Option::is_none")]
     pub id_site: Option<i64>,
-    #[serde(rename = "firmwareVersion", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "firmwareVersion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub firmware_version: Option<String>,
     #[serde(rename = "lastConnection", default, skip_serializing_if = "Option::is_none")]
     pub last_connection: Option<IntegerOrString>,
@@ -1345,11 +1445,19 @@ pub struct SystemDevice {
     pub instance: Option<IntegerOrString>,
     #[serde(rename = "idDeviceType", default, skip_serializing_if = "Option::is_none")]
     pub id_device_type: Option<i64>,
-    #[serde(rename = "loggingInterval", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "loggingInterval",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub logging_interval: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
-    #[serde(rename = "lastPowerUpOrRestart", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "lastPowerUpOrRestart",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_power_up_or_restart: Option<i64>,
     #[serde(rename = "remoteOnLan", default, skip_serializing_if = "Option::is_none")]
     pub remote_on_lan: Option<String>,
@@ -1463,7 +1571,11 @@ pub struct ViewPermissions {
     pub dess_config: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dess_view: Option<bool>,
-    #[serde(rename = "canAlterInstallation", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "canAlterInstallation",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub can_alter_installation: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub can_see_group_and_team_members: Option<bool>,
@@ -1479,7 +1591,11 @@ pub struct WidgetAttributeMeta {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// A printf-style format of the bare value (`%.2F`).
-    #[serde(rename = "formatValueOnly", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "formatValueOnly",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub format_value_only: Option<String>,
     /// A printf-style format with the unit (`%.2F V`).
     #[serde(rename = "formatWithUnit", default, skip_serializing_if = "Option::is_none")]
@@ -1509,7 +1625,11 @@ pub enum WidgetMeta {
 pub struct WidgetValue {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-    #[serde(rename = "idDataAttribute", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "idDataAttribute",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id_data_attribute: Option<IntegerOrString>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance: Option<IntegerOrString>,
@@ -1521,9 +1641,17 @@ pub struct WidgetValue {
     pub value_float: Option<NumberOrString>,
     #[serde(rename = "valueString", default, skip_serializing_if = "Option::is_none")]
     pub value_string: Option<String>,
-    #[serde(rename = "valueFormattedValueOnly", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "valueFormattedValueOnly",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub value_formatted_value_only: Option<String>,
-    #[serde(rename = "valueFormattedWithUnit", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "valueFormattedWithUnit",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub value_formatted_with_unit: Option<String>,
     #[serde(rename = "nameEnum", default, skip_serializing_if = "Option::is_none")]
     pub name_enum: Option<ScalarValue>,
@@ -1540,7 +1668,11 @@ pub struct WidgetValue {
     pub has_old_data: Option<Flag>,
     #[serde(rename = "isValid", default, skip_serializing_if = "Option::is_none")]
     pub is_valid: Option<Flag>,
-    #[serde(rename = "dbusServiceType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "dbusServiceType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub dbus_service_type: Option<String>,
     #[serde(rename = "dbusPath", default, skip_serializing_if = "Option::is_none")]
     pub dbus_path: Option<String>,
