@@ -23,6 +23,7 @@ use crate::error::Error;
 pub(crate) const SOURCES: &[(&str, &str)] = &[
     ("lib.rs", include_str!("../runtime/src/lib.rs")),
     ("auth.rs", include_str!("../runtime/src/auth.rs")),
+    ("base64.rs", include_str!("../runtime/src/base64.rs")),
     ("decode.rs", include_str!("../runtime/src/decode.rs")),
     ("download.rs", include_str!("../runtime/src/download.rs")),
     ("query.rs", include_str!("../runtime/src/query.rs")),

@@ -7,6 +7,7 @@
 //! what the spec says. Items marked `#[doc(hidden)]` are for generated code.
 
 mod auth;
+pub mod base64;
 mod decode;
 mod download;
 mod query;

@@ -259,8 +259,10 @@ fn constant(map: &mut Map<String, Value>) {
     map.insert("enum".into(), Value::Array(vec![value]));
 }
 
-/// `contentEncoding: base64` is 3.0's `format: byte`; any other
-/// `contentMediaType` on a string with no encoding is `format: binary`.
+/// `contentEncoding: base64` is 3.0's `format: byte` (bytes, written in the
+/// standard alphabet); `base64url` stays text, since the runtime writes the
+/// standard alphabet. Any other `contentMediaType` on a string with no
+/// encoding is `format: binary`.
 fn content_format(map: &mut Map<String, Value>) {
     let encoding = map.remove("contentEncoding");
     let media = map.remove("contentMediaType");
@@ -271,7 +273,7 @@ fn content_format(map: &mut Map<String, Value>) {
         encoding.as_ref().and_then(Value::as_str),
         media.as_ref().and_then(Value::as_str),
     ) {
-        (Some("base64" | "base64url"), _) => "byte",
+        (Some("base64"), _) => "byte",
         (None, Some(media)) if !media.starts_with("text/") && !media.contains("json") => "binary",
         _ => return,
     };
