@@ -16,7 +16,7 @@
 mod oas31;
 mod repair;
 
-pub(crate) use oas31::TUPLE;
+pub(crate) use oas31::{TUPLE, find};
 
 use crate::error::{Error, Pointer, Warnings};
 use serde_json::{Map, Value};

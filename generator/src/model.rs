@@ -74,6 +74,10 @@ pub enum TypeRef {
     F64,
     /// Raw bytes (`Vec<u8>`): binary bodies and multipart files.
     Bytes,
+    /// Bytes written in JSON as base64 text (`format: byte`): `Vec<u8>`,
+    /// read and written by the runtime's `base64` adapter. Only in struct
+    /// fields and union variants (`lower::types::place_base64`).
+    Base64,
     /// Any JSON value (`serde_json::Value`): the spec leaves the value free.
     Value,
     /// A free-form JSON object (`serde_json::Map<String, Value>`).

@@ -24,6 +24,7 @@ pub(crate) const SOURCES: &[(&str, &str)] = &[
     ("lib.rs", include_str!("../runtime/src/lib.rs")),
     ("any_json.rs", include_str!("../runtime/src/any_json.rs")),
     ("auth.rs", include_str!("../runtime/src/auth.rs")),
+    ("base64.rs", include_str!("../runtime/src/base64.rs")),
     ("call.rs", include_str!("../runtime/src/call.rs")),
     ("client.rs", include_str!("../runtime/src/client.rs")),
     ("decode.rs", include_str!("../runtime/src/decode.rs")),

@@ -8,6 +8,7 @@
 
 mod any_json;
 mod auth;
+pub mod base64;
 mod call;
 mod client;
 mod decode;

@@ -237,7 +237,7 @@ pub(crate) fn rust_type(ty: &TypeRef, in_types: bool) -> TokenStream {
         TypeRef::I128 => quote!(i128),
         TypeRef::F32 => quote!(f32),
         TypeRef::F64 => quote!(f64),
-        TypeRef::Bytes => quote!(Vec<u8>),
+        TypeRef::Bytes | TypeRef::Base64 => quote!(Vec<u8>),
         TypeRef::Value => quote!(serde_json::Value),
         TypeRef::Object => quote!(serde_json::Map<String, serde_json::Value>),
         TypeRef::Named(name) => {

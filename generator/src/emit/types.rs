@@ -57,7 +57,8 @@ pub(super) fn type_item(api: &Api, def: &TypeDef) -> TokenStream {
             let variants = variants.iter().map(|v| {
                 let name = ident(&v.name);
                 let ty = rust_type(&v.ty, true);
-                quote! { #name(#ty), }
+                let with = holds_base64(&v.ty).then(|| quote!(#[serde(with = "crate::runtime::base64")]));
+                quote! { #name(#with #ty), }
             });
             quote! {
                 #docs
@@ -93,6 +94,16 @@ fn reads_empty_list(api: &Api, ty: &TypeRef) -> bool {
 }
 
 /// Whether `Default::default()` exists for a type.
+/// Whether `ty` holds base64 bytes, which the runtime's adapter reads and
+/// writes as text (the lowering leaves them only where it can).
+fn holds_base64(ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Base64 => true,
+        TypeRef::Option(inner) | TypeRef::Vec(inner) | TypeRef::Map(inner) => holds_base64(inner),
+        _ => false,
+    }
+}
+
 pub(crate) fn has_default(api: &Api, ty: &TypeRef) -> bool {
     match api.unalias(ty) {
         TypeRef::Named(name) => api.type_def(name).is_some_and(|def| match &def.kind {
@@ -133,6 +144,9 @@ fn struct_item(
         if field.name != field.wire {
             let wire = &field.wire;
             serde.push(quote!(rename = #wire));
+        }
+        if holds_base64(&field.ty) {
+            serde.push(quote!(with = "crate::runtime::base64"));
         }
         if field.ty.is_option() {
             serde.push(quote!(default));

@@ -259,8 +259,10 @@ fn constant(map: &mut Map<String, Value>) {
     map.insert("enum".into(), Value::Array(vec![value]));
 }
 
-/// `contentEncoding: base64` is 3.0's `format: byte`; any other
-/// `contentMediaType` on a string with no encoding is `format: binary`.
+/// `contentEncoding: base64` is 3.0's `format: byte` (bytes, written in the
+/// standard alphabet); `base64url` stays text, since the runtime writes the
+/// standard alphabet. Any other `contentMediaType` on a string with no
+/// encoding is `format: binary`.
 fn content_format(map: &mut Map<String, Value>) {
     let encoding = map.remove("contentEncoding");
     let media = map.remove("contentMediaType");
@@ -271,7 +273,7 @@ fn content_format(map: &mut Map<String, Value>) {
         encoding.as_ref().and_then(Value::as_str),
         media.as_ref().and_then(Value::as_str),
     ) {
-        (Some("base64" | "base64url"), _) => "byte",
+        (Some("base64"), _) => "byte",
         (None, Some(media)) if !media.starts_with("text/") && !media.contains("json") => "binary",
         _ => return,
     };
@@ -382,7 +384,21 @@ pub(super) fn type_list(map: &mut Map<String, Value>, place: &Place<'_>, v31: bo
         return;
     };
     let mut names: Vec<String> = Vec::new();
-    for name in types.iter().filter_map(Value::as_str) {
+    for (index, entry) in types.iter().enumerate() {
+        let name = match entry {
+            Value::String(name) => name.as_str(),
+            // `type: [string, false]`: a vendor's way to say the value may
+            // be `false` (PHP's "no value"). Read as the boolean type, so
+            // such a value decodes.
+            Value::Bool(flag) => {
+                warnings.warn(
+                    &place.pointer().push("type").push(index.to_string()),
+                    format!("`{flag}` in a `type` list is a value, not a type name; read as `boolean`"),
+                );
+                "boolean"
+            }
+            _ => continue,
+        };
         if !names.iter().any(|n| n == name) {
             names.push(name.to_owned());
         }
@@ -476,4 +492,37 @@ fn fits(value: &Value, ty: &str) -> bool {
         "object" => value.is_object(),
         _ => false,
     }
+}
+
+/// The value at `pointer` in the tidied tree. A `$ref` is written against the
+/// spec as published, and [`type_list`] moves a schema's keywords into the
+/// `oneOf` alternative of their type (`items` into the `array` one): where a
+/// token is missing from a schema that has `oneOf` alternatives, the one
+/// alternative holding it is followed. Returns where the value now is.
+pub(crate) fn find<'v>(raw: &'v Value, pointer: &Pointer) -> Option<(Pointer, &'v Value)> {
+    if let Some(value) = raw.pointer(pointer.as_str()) {
+        return Some((pointer.clone(), value));
+    }
+    let mut at = Pointer::root();
+    let mut value = raw;
+    for token in pointer.as_str().split('/').skip(1) {
+        let token = token.replace("~1", "/").replace("~0", "~");
+        let next = match value {
+            Value::Object(map) => map.get(&token).map(|v| (at.push(&token), v)).or_else(|| {
+                let alternatives = map.get("oneOf")?.as_array()?;
+                alternatives.iter().enumerate().find_map(|(index, alternative)| {
+                    let moved = alternative.get(&token)?;
+                    Some((at.push("oneOf").push(index.to_string()).push(&token), moved))
+                })
+            }),
+            Value::Array(items) => token
+                .parse::<usize>()
+                .ok()
+                .and_then(|index| items.get(index))
+                .map(|v| (at.push(&token), v)),
+            _ => None,
+        };
+        (at, value) = next?;
+    }
+    Some((at, value))
 }

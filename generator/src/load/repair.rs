@@ -223,24 +223,72 @@ pub(super) fn external_ref(value: &mut Value, at: &Place<'_>, warnings: &mut War
 }
 
 /// A `type` that is no JSON Schema type but plainly means one (`int`,
-/// `list`, `bool`): read as that type.
+/// `list`, `bool`, `positive number or null`): read as that type.
 pub(super) fn type_name(map: &mut Map<String, Value>, place: &Place<'_>, warnings: &mut Warnings) {
     let Some(Value::String(name)) = map.get("type") else {
         return;
     };
-    let meant = match name.as_str() {
-        "string" | "integer" | "number" | "boolean" | "array" | "object" | "null" => return,
-        "int" | "long" | "int32" | "int64" => "integer",
-        "float" | "double" | "decimal" => "number",
-        "bool" => "boolean",
-        "list" => "array",
-        "str" | "text" => "string",
-        "dict" | "map" => "object",
-        _ => return,
-    };
-    warnings.warn(
-        &place.pointer().push("type"),
-        format!("`type: {name}` is not a JSON Schema type; read as `{meant}`"),
-    );
-    map.insert("type".into(), Value::String(meant.into()));
+    if matches!(
+        name.as_str(),
+        "string" | "integer" | "number" | "boolean" | "array" | "object" | "null"
+    ) {
+        return;
+    }
+    let at = place.pointer().push("type");
+    if let Some(meant) = type_word(name) {
+        warnings.warn(
+            &at,
+            format!("`type: {name}` is not a JSON Schema type; read as `{meant}`"),
+        );
+        map.insert("type".into(), Value::String(meant.into()));
+        return;
+    }
+    // A phrase (`positive number or null`): the one type it names, nullable
+    // if it names `null` too. (A single unknown word is left alone: it may be
+    // a security scheme's `type`, as `apiKey` is.)
+    if name.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return;
+    }
+    let words: Vec<&str> = name
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut types: Vec<&str> = words.iter().filter_map(|w| type_word(w)).collect();
+    types.dedup();
+    let nullable = words.iter().any(|w| w.eq_ignore_ascii_case("null"));
+    let name = name.clone();
+    if let [meant] = types.as_slice() {
+        let reading = if nullable {
+            format!("`{meant}` or null")
+        } else {
+            format!("`{meant}`")
+        };
+        warnings.warn(
+            &at,
+            format!("`type: {name}` is not a JSON Schema type; read as {reading}"),
+        );
+        map.insert("type".into(), Value::String((*meant).into()));
+        if nullable {
+            map.insert("nullable".into(), Value::Bool(true));
+        }
+    } else {
+        warnings.warn(
+            &at,
+            format!("`type: {name}` is not a JSON Schema type; the value is any JSON value"),
+        );
+        map.remove("type");
+    }
+}
+
+/// The JSON Schema type a word names (`int`, `list`, `Number`), if any.
+fn type_word(word: &str) -> Option<&'static str> {
+    Some(match word.to_ascii_lowercase().as_str() {
+        "string" | "str" | "text" => "string",
+        "integer" | "int" | "long" | "int32" | "int64" => "integer",
+        "number" | "float" | "double" | "decimal" => "number",
+        "boolean" | "bool" => "boolean",
+        "array" | "list" => "array",
+        "object" | "dict" | "map" => "object",
+        _ => return None,
+    })
 }

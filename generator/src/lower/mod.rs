@@ -243,12 +243,13 @@ impl<'a> Context<'a> {
             if let Some(end) = refs.ends.get(&pointer) {
                 break (end.clone(), None);
             }
-            let value = self.raw.pointer(pointer.as_str()).ok_or_else(|| {
+            let (found, value) = crate::load::find(self.raw, &pointer).ok_or_else(|| {
                 Error::invalid(
                     chain.last().unwrap_or(at),
                     format!("`$ref: {reference}` points to nothing"),
                 )
             })?;
+            pointer = found;
             match value.get("$ref").and_then(Value::as_str) {
                 Some(next) => {
                     if !on_chain.insert(pointer.clone()) {

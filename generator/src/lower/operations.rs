@@ -245,7 +245,7 @@ fn lower_params(
         let hint = format!("{builder}{}", naming::pascal(&data.name, "", "Param"));
         let (ty, example) = match &data.format {
             ParameterSchemaOrContent::Schema(schema) => {
-                let ty = cx.type_of(schema.into(), &hint, &here.push("schema"))?;
+                let ty = cx.wire_type_of(schema.into(), &hint, &here.push("schema"))?;
                 let example = match schema {
                     ReferenceOr::Item(s) => s.schema_data.example.clone(),
                     ReferenceOr::Reference { .. } => None,
@@ -437,7 +437,7 @@ fn lower_body(
         BodyKind::Text => TypeRef::String,
         BodyKind::Bytes => TypeRef::Bytes,
         _ => match &media.schema {
-            Some(schema) => cx.type_of(schema.into(), &hint, &media_at.push("schema"))?,
+            Some(schema) => cx.wire_type_of(schema.into(), &hint, &media_at.push("schema"))?,
             None => TypeRef::Value,
         },
     };
@@ -504,7 +504,7 @@ fn lower_responses(
                 Some((_, media, BodyKind::Json)) => match &media.schema {
                     Some(schema) => {
                         let media_name = picked.map(|(n, _, _)| n).unwrap_or_default();
-                        let ty = cx.type_of(
+                        let ty = cx.wire_type_of(
                             schema.into(),
                             &hint,
                             &here.push("content").push(media_name).push("schema"),
@@ -520,7 +520,7 @@ fn lower_responses(
             && let Some(schema) = &media.schema
         {
             let ty = match SchemaRef::from(schema) {
-                SchemaRef::Ref(_) => cx.type_of(
+                SchemaRef::Ref(_) => cx.wire_type_of(
                     schema.into(),
                     &format!("{builder}Error"),
                     &here.push("content").push(media_name).push("schema"),

@@ -3,6 +3,7 @@
 //! | schema                                   | Rust                                        |
 //! |------------------------------------------|---------------------------------------------|
 //! | `string` (any format but enums)          | `String`                                    |
+//! | `string` + `format: byte` (base64)       | `Vec<u8>` in fields and variants, else `String` |
 //! | `string` + `enum`                        | enum with an `Unknown(String)` catch-all    |
 //! | `integer` (`int32`, `int64`, `uint64`)   | `i32`, `i64`, `u64`; wider bounds: `i128`   |
 //! | `number` (`float`, `double`)             | `f32`, `f64`                                |
@@ -55,6 +56,7 @@ impl Registry {
     /// All definitions, recursive ones boxed, sorted by name.
     pub fn finish(self, warnings: &mut crate::error::Warnings) -> Vec<TypeDef> {
         let mut defs = self.defs;
+        place_base64(&mut defs);
         break_alias_cycles(&mut defs, warnings);
         box_cycles(&mut defs);
         defs.sort_by(|a, b| a.name.cmp(&b.name));
@@ -117,6 +119,15 @@ impl Context<'_> {
             SchemaRef::Ref(reference) => cx.named_ref(reference, at),
             SchemaRef::Item(schema) => cx.inline(schema, hint, at),
         })
+    }
+
+    /// The Rust type of a parameter, a body or a response: serialized on
+    /// its own, with no field to carry the base64 adapter, so base64 bytes
+    /// stay text there ([`place_base64`]).
+    pub fn wire_type_of(&mut self, schema: SchemaRef<'_>, hint: &str, at: &Pointer) -> Result<TypeRef, Error> {
+        let mut ty = self.type_of(schema, hint, at)?;
+        base64_as_text(&mut ty);
+        Ok(ty)
     }
 
     /// The type a `$ref` stands for.
@@ -193,6 +204,8 @@ impl Context<'_> {
             SchemaKind::Type(Type::String(s)) => {
                 if s.enumeration.iter().any(Option::is_some) {
                     Shape::Enum
+                } else if matches!(s.format, VariantOrUnknownOrEmpty::Item(StringFormat::Byte)) {
+                    Shape::Ref(TypeRef::Base64)
                 } else {
                     Shape::Ref(TypeRef::String)
                 }
@@ -670,6 +683,9 @@ fn variant_base_name(schema: &Schema, index: usize) -> String {
     }
     let kind = match &schema.schema_kind {
         SchemaKind::Type(Type::String(s)) if s.enumeration.iter().any(Option::is_some) => "Enum",
+        SchemaKind::Type(Type::String(s)) if matches!(s.format, VariantOrUnknownOrEmpty::Item(StringFormat::Byte)) => {
+            "Bytes"
+        }
         SchemaKind::Type(Type::String(_)) => "String",
         SchemaKind::Type(Type::Integer(_)) => "Integer",
         SchemaKind::Type(Type::Number(_)) => "Number",
@@ -697,6 +713,71 @@ fn mapping_by_target(mapping: &IndexMap<String, String>) -> HashMap<Pointer, Vec
         by_target.entry(mapping_target(to)).or_default().push(value.clone());
     }
     by_target
+}
+
+/// Base64 bytes (`format: byte`) are `Vec<u8>` only where a serde attribute
+/// can name the runtime's adapter: a struct field or a union variant, with
+/// `Option`, `Vec` and `BTreeMap` around the bytes in any nesting (one
+/// adapter reads them all). Elsewhere the base64 text is kept as a `String`:
+/// an alias (a `$ref` to it gives a field no sign of the bytes), a tuple's
+/// items, the flattened `additionalProperties` of a struct, and (by
+/// `wire_type_of`) parameters, bodies and responses.
+fn place_base64(defs: &mut [TypeDef]) {
+    for def in defs.iter_mut() {
+        match &mut def.kind {
+            TypeKind::Struct { fields, additional, .. } => {
+                for field in fields.iter_mut() {
+                    if !adaptable(&field.ty) {
+                        base64_as_text(&mut field.ty);
+                    }
+                }
+                if let Some(additional) = additional {
+                    base64_as_text(additional);
+                }
+            }
+            TypeKind::Union { variants, tag, .. } => {
+                // A tagged union decodes its variants from a JSON value, with
+                // no field attributes: text there.
+                let tagged = tag.is_some();
+                for variant in variants.iter_mut() {
+                    if tagged || !adaptable(&variant.ty) {
+                        base64_as_text(&mut variant.ty);
+                    }
+                }
+                // Text that was bytes may now repeat another variant.
+                let mut seen: Vec<TypeRef> = Vec::new();
+                variants.retain(|v| {
+                    let repeat = seen.contains(&v.ty);
+                    seen.push(v.ty.clone());
+                    !repeat
+                });
+            }
+            TypeKind::Alias(target) => base64_as_text(target),
+            TypeKind::Enum { .. } => {}
+        }
+    }
+}
+
+/// Whether the runtime's base64 adapter reads and writes `ty`: the bytes,
+/// or an `Option`, `Vec` or map of such a type.
+fn adaptable(ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Base64 => true,
+        TypeRef::Option(inner) | TypeRef::Vec(inner) | TypeRef::Map(inner) => adaptable(inner),
+        _ => false,
+    }
+}
+
+/// Every base64 value in `ty` kept as its text.
+fn base64_as_text(ty: &mut TypeRef) {
+    match ty {
+        TypeRef::Base64 => *ty = TypeRef::String,
+        TypeRef::Option(inner) | TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Box(inner) => {
+            base64_as_text(inner);
+        }
+        TypeRef::Tuple(items) => items.iter_mut().for_each(base64_as_text),
+        _ => {}
+    }
 }
 
 /// A discriminator mapping value: a `$ref` string or a bare schema name.
