@@ -25,6 +25,7 @@ pub(crate) const SOURCES: &[(&str, &str)] = &[
     ("auth.rs", include_str!("../runtime/src/auth.rs")),
     ("decode.rs", include_str!("../runtime/src/decode.rs")),
     ("download.rs", include_str!("../runtime/src/download.rs")),
+    ("mock.rs", include_str!("../runtime/src/mock.rs")),
     ("query.rs", include_str!("../runtime/src/query.rs")),
 ];
 
@@ -76,6 +77,27 @@ pub(crate) fn dependencies() -> Result<Vec<(String, String)>, Error> {
         return Err(internal("runtime Cargo.toml: no [dependencies]".to_owned()));
     }
     Ok(out)
+}
+
+/// The runtime's `[features]` as `(name, value)` pairs, in order: a crate
+/// holding the vendored runtime declares the same features (they name the
+/// optional dependencies it takes from the runtime's `[dependencies]`).
+pub(crate) fn features() -> Vec<(String, String)> {
+    let mut in_section = false;
+    let mut out = Vec::new();
+    for line in MANIFEST.lines().map(str::trim) {
+        if line.starts_with('[') {
+            in_section = line == "[features]";
+            continue;
+        }
+        if !in_section || line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if let Some((name, value)) = line.split_once('=') {
+            out.push((name.trim().to_owned(), value.trim().to_owned()));
+        }
+    }
+    out
 }
 
 /// The runtime's own version (`[package] version`).
@@ -178,5 +200,12 @@ mod tests {
         let deps = dependencies().unwrap();
         assert!(deps.iter().any(|(name, _)| name == "reqwest"), "{deps:?}");
         assert!(!package_version().unwrap().is_empty());
+        assert!(
+            features()
+                .iter()
+                .any(|(name, value)| name == "mock" && value.contains("dep:wiremock")),
+            "{:?}",
+            features()
+        );
     }
 }

@@ -9,6 +9,9 @@
 mod auth;
 mod decode;
 mod download;
+#[cfg(feature = "mock")]
+#[doc(hidden)]
+pub mod mock;
 mod query;
 
 pub use auth::{AuthError, Secret};
