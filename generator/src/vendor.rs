@@ -33,11 +33,23 @@ const MANIFEST: &str = include_str!("../runtime/Cargo.toml");
 
 /// The runtime's files as `src/runtime/...` of a generated crate, each with
 /// a header naming where it comes from.
-pub(crate) fn files(generated_by: &str) -> Result<Vec<(String, String)>, Error> {
+///
+/// Without `mock` (a build script's module, which has no `mock` feature to
+/// turn it on), the runtime's `mock` module is left out, with its
+/// declaration.
+pub(crate) fn files(generated_by: &str, mock: bool) -> Result<Vec<(String, String)>, Error> {
     let version = package_version()?;
     SOURCES
         .iter()
+        .filter(|(name, _)| mock || *name != "mock.rs")
         .map(|(name, source)| {
+            let without_mock;
+            let source = if !mock && *name == "lib.rs" {
+                without_mock = source.replace(MOCK_DECLARATION, "");
+                &without_mock
+            } else {
+                *source
+            };
             let path = match *name {
                 "lib.rs" => "src/runtime/mod.rs".to_owned(),
                 other => format!("src/runtime/{other}"),
@@ -48,6 +60,9 @@ pub(crate) fn files(generated_by: &str) -> Result<Vec<(String, String)>, Error> 
         })
         .collect()
 }
+
+/// How the runtime's `lib.rs` declares its `mock` module.
+const MOCK_DECLARATION: &str = "#[cfg(feature = \"mock\")]\n#[doc(hidden)]\npub mod mock;\n";
 
 /// The runtime's `[dependencies]` as `(name, requirement)` pairs, in order:
 /// what a crate holding the vendored runtime must depend on.
@@ -192,10 +207,21 @@ mod tests {
         assert!(as_module("#[macro_export]\nmacro_rules! open {\n").is_err());
     }
 
+    fn files_without_mock() -> Vec<(String, String)> {
+        files("build.rs", false).unwrap()
+    }
+
     #[test]
     fn the_runtime_vendors() {
-        let files = files("openapi-rust-gen").unwrap();
+        let files = files("openapi-rust-gen", true).unwrap();
         assert_eq!(files[0].0, "src/runtime/mod.rs");
+        assert!(
+            files[0].1.contains(MOCK_DECLARATION),
+            "the declaration the build-script layout leaves out"
+        );
+        let without = files_without_mock();
+        assert!(!without.iter().any(|(path, _)| path.ends_with("mock.rs")));
+        assert!(!without[0].1.contains("mod mock"));
         assert!(files.iter().all(|(_, text)| !text.contains("#[macro_export]")));
         let deps = dependencies().unwrap();
         assert!(deps.iter().any(|(name, _)| name == "reqwest"), "{deps:?}");

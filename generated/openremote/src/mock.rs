@@ -3,6 +3,28 @@
 //! Test doubles for code that uses this client (the `mock` feature): a mock server with one method per operation, which checks every call against the spec.
 //!
 //! A mock matches the calls of its operation (narrowed by the parameters and body given to it), answers with typed bodies named after the statuses the spec declares (`ok`, `created`, `not_found`, ...) or with any [`ResponseTemplate`], in order (the last answer again and again), and checks the number of calls when its [`MockGuard`] is dropped. A call the spec does not allow (no operation with its method and path, a required parameter or body missing, a body that does not decode into the operation's type, no credential) is answered `400` with a message naming the operation and what is wrong, and fails the test when the server is dropped.
+//!
+//! # Example
+//!
+//! ```rust,no_run
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! use openremote_client::mock::MockServer;
+//!
+//! let server = MockServer::start().await;
+//! let _mock = server
+//!     .get_current_user()
+//!     .ok(&openremote_client::types::User::default())
+//!     .expect(1)
+//!     .await;
+//! let client = openremote_client::Client::builder()
+//!     .base_url(server.url())
+//!     .client_credentials(server.token_url(), "client-id", "client-secret")
+//!     .build()?;
+//! let response = client.get_current_user().await?;
+//! println!("{response:?}");
+//! # Ok(())
+//! # }
+//! ```
 use crate::runtime::mock as support;
 use crate::types;
 use std::future::{Future, IntoFuture};

@@ -493,11 +493,9 @@ pub(crate) fn example(api: &Api, crate_ident: &str) -> Option<String> {
         op.params.iter().all(|p| !p.required)
             && op.body.is_none()
             && op.security.first().is_none_or(|alternative| {
-                alternative.iter().all(|key| {
-                    api.security_schemes
-                        .iter()
-                        .any(|s| &s.key == key && !matches!(s.kind, SchemeKind::ClientCredentials { .. }))
-                })
+                alternative
+                    .iter()
+                    .all(|key| api.security_schemes.iter().any(|s| &s.key == key))
             })
     };
     let op = api
@@ -505,7 +503,7 @@ pub(crate) fn example(api: &Api, crate_ident: &str) -> Option<String> {
         .iter()
         .find(|op| usable(op) && op.security.is_empty())
         .or_else(|| api.operations.iter().find(usable))?;
-    let mut lines = String::from("```no_run\n");
+    let mut lines = String::from("```rust,no_run\n");
     lines.push_str("# async fn example() -> Result<(), Box<dyn std::error::Error>> {\n");
     lines.push_str(&format!("use {crate_ident}::mock::MockServer;\n\n"));
     lines.push_str("let server = MockServer::start().await;\n");
@@ -543,6 +541,8 @@ pub(crate) fn example(api: &Api, crate_ident: &str) -> Option<String> {
             if let Some(scheme) = api.security_schemes.iter().find(|s| &s.key == key) {
                 let args = match scheme.kind {
                     SchemeKind::Basic => "\"user\", Some(\"password\")",
+                    // The mock server hands out tokens itself.
+                    SchemeKind::ClientCredentials { .. } => "server.token_url(), \"client-id\", \"client-secret\"",
                     _ => "\"example\"",
                 };
                 lines.push_str(&format!("    .{}({args})\n", scheme.setter));

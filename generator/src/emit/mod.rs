@@ -49,7 +49,7 @@ pub(crate) fn emit(api: &Api, options: &Options) -> Result<BTreeMap<String, Stri
         files.insert("src/mock.rs".to_owned(), format!("{header}{mock}"));
     }
     if options.runtime == Runtime::Vendored {
-        files.extend(vendor::files(&options.generated_by)?);
+        files.extend(vendor::files(&options.generated_by, options.layout == Layout::Crate)?);
     }
     if options.layout == Layout::Crate {
         files.extend(templates::render(api, options)?);
