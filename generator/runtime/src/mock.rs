@@ -533,7 +533,8 @@ impl wiremock::Respond for Unmatched {
         if let Some(route) = matched.first() {
             let _ = write!(text, " of `{}`", route.operation);
         }
-        let _ = write!(text, " ({} {})", request.method, request.url);
+        // The path only: a query may hold a credential.
+        let _ = write!(text, " ({} {})", request.method, request.url.path());
         ResponseTemplate::new(404).set_body_string(text)
     }
 }
