@@ -203,6 +203,9 @@ pub struct Operation {
     pub params: Vec<Param>,
     pub body: Option<Body>,
     pub successes: Vec<Success>,
+    /// The error statuses the spec declares by code (`404`, not `4XX` or
+    /// `default`), in order: the mock's answer methods.
+    pub error_statuses: Vec<u16>,
     pub output: Output,
     /// Alternatives of security requirements; each is a set of scheme keys.
     /// Empty: the operation needs no credentials.

@@ -203,6 +203,73 @@ pub fn is_secret_name(raw: &str) -> bool {
         || name.ends_with("private_key")
 }
 
+/// The mock method answering `status` (`ok`, `created`, `not_found`, ...):
+/// the status's reason phrase in snake case, `status_<code>` for a code
+/// with no common name.
+pub fn status_method(status: u16) -> String {
+    let name = match status {
+        200 => "ok",
+        201 => "created",
+        202 => "accepted",
+        203 => "non_authoritative_information",
+        204 => "no_content",
+        205 => "reset_content",
+        206 => "partial_content",
+        207 => "multi_status",
+        301 => "moved_permanently",
+        302 => "found",
+        303 => "see_other",
+        304 => "not_modified",
+        307 => "temporary_redirect",
+        308 => "permanent_redirect",
+        400 => "bad_request",
+        401 => "unauthorized",
+        402 => "payment_required",
+        403 => "forbidden",
+        404 => "not_found",
+        405 => "method_not_allowed",
+        406 => "not_acceptable",
+        408 => "request_timeout",
+        409 => "conflict",
+        410 => "gone",
+        411 => "length_required",
+        412 => "precondition_failed",
+        413 => "payload_too_large",
+        414 => "uri_too_long",
+        415 => "unsupported_media_type",
+        416 => "range_not_satisfiable",
+        417 => "expectation_failed",
+        422 => "unprocessable_entity",
+        423 => "locked",
+        424 => "failed_dependency",
+        425 => "too_early",
+        426 => "upgrade_required",
+        428 => "precondition_required",
+        429 => "too_many_requests",
+        431 => "request_header_fields_too_large",
+        451 => "unavailable_for_legal_reasons",
+        500 => "internal_server_error",
+        501 => "not_implemented",
+        502 => "bad_gateway",
+        503 => "service_unavailable",
+        504 => "gateway_timeout",
+        507 => "insufficient_storage",
+        _ => return format!("status_{status}"),
+    };
+    name.to_owned()
+}
+
+/// The matcher method of a parameter on an operation's mock: its name,
+/// unless an answer method (`taken`) has it, then `with_<name>`.
+pub fn mock_matcher(name: &str, taken: &Scope) -> String {
+    let plain = name.trim_start_matches("r#");
+    if taken.contains(plain) {
+        format!("with_{plain}")
+    } else {
+        name.to_owned()
+    }
+}
+
 /// Names already taken in one Rust namespace (a module's types, a struct's
 /// fields, an enum's variants, a type's methods).
 #[derive(Debug, Default, Clone)]

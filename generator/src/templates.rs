@@ -226,6 +226,19 @@ pub(crate) fn render(api: &Api, options: &Options) -> Result<Vec<(String, String
         .iter()
         .map(|(name, requirement)| format!("{name} = {requirement}"))
         .collect();
+    // The `mock` feature: the runtime's, or (vendored) what the runtime's
+    // own `mock` feature turns on.
+    let mock_feature = match &options.runtime {
+        Runtime::Vendored => vendor::features()
+            .into_iter()
+            .find(|(name, _)| name == "mock")
+            .map(|(_, value)| value)
+            .ok_or_else(|| Error::Internal {
+                message: "runtime Cargo.toml: no `mock` feature".to_owned(),
+            })?,
+        _ => r#"["client-runtime/mock"]"#.to_owned(),
+    };
+    let crate_ident = options.crate_name.replace('-', "_");
     let spec_path = spec_display(&options.spec_path);
     let ctx = context! {
         crate_name => &options.crate_name,
@@ -268,6 +281,8 @@ pub(crate) fn render(api: &Api, options: &Options) -> Result<Vec<(String, String
             def.kind,
             TypeKind::Struct { unknown_fields: true, .. }
         )),
+        mock_feature => mock_feature,
+        testing_example => crate::emit::mock::example(api, &crate_ident),
     };
     TEMPLATES
         .iter()

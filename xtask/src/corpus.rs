@@ -1,6 +1,7 @@
 //! `cargo xtask corpus [DIR]`: generate a crate for every spec in DIR, check
-//! them all with one `cargo check` through the shared target directory, and
-//! print a table. A spec passes when its crate compiles with no warnings.
+//! them all with one `cargo check` through the shared target directory, then
+//! again with their `mock` feature, and print a table. A spec passes when its
+//! crate compiles with no warnings, with and without the feature.
 
 use crate::codegen;
 use std::collections::BTreeMap;
@@ -101,12 +102,15 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         members.join("\n")
     );
     fs::write(scratch.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
-    let problems = check(&scratch, &root.join("target"))?;
-    for row in &mut rows {
-        if row.problem.is_none()
-            && let Some(problem) = problems.get(&row.package)
-        {
-            row.problem = Some(problem.clone());
+    for features in [&[][..], &["--features", "mock"][..]] {
+        let problems = check(&scratch, &root.join("target"), features)?;
+        for row in &mut rows {
+            if row.problem.is_none()
+                && let Some(problem) = problems.get(&row.package)
+            {
+                let with = if features.is_empty() { "" } else { "with `mock`: " };
+                row.problem = Some(format!("{with}{problem}"));
+            }
         }
     }
     print_table(&rows);
@@ -123,14 +127,17 @@ fn first_line(text: &str) -> String {
     text.lines().next().unwrap_or_default().chars().take(160).collect()
 }
 
-/// `cargo check` the scratch workspace; the first error or warning per package.
-fn check(scratch: &Path, target: &Path) -> Result<BTreeMap<String, String>, String> {
+/// `cargo check` the scratch workspace (with `features`, cargo's flags); the
+/// first error or warning per package.
+fn check(scratch: &Path, target: &Path, features: &[&str]) -> Result<BTreeMap<String, String>, String> {
     eprintln!(
-        "checking the generated crates (cargo check, target {}) ...",
+        "checking the generated crates (cargo check {}, target {}) ...",
+        features.join(" "),
         target.display()
     );
     let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .args(["check", "--workspace", "--quiet", "--message-format", "json"])
+        .args(features)
         .current_dir(scratch)
         .env("CARGO_TARGET_DIR", target)
         .output()

@@ -32,6 +32,10 @@
     clippy::too_many_arguments
 )]
 mod client;
+
+#[cfg(feature = "mock")]
+pub mod mock;
+
 mod operations;
 
 pub mod types;

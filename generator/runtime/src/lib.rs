@@ -15,6 +15,9 @@ mod decode;
 mod download;
 mod error;
 mod limits;
+#[cfg(feature = "mock")]
+#[doc(hidden)]
+pub mod mock;
 mod query;
 mod request;
 mod unknown;

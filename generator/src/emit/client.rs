@@ -105,12 +105,20 @@ pub(super) fn lib_rs(api: &Api, options: &Options) -> TokenStream {
         }
         None => quote!(),
     };
+    // Test doubles, for the crates that depend on this one (its `mock` feature).
+    let mock = (options.layout == Layout::Crate).then(|| {
+        quote! {
+            #[cfg(feature = "mock")]
+            pub mod mock;
+        }
+    });
     quote! {
         #docs
         #crate_allow
 
         #module_allow
         mod client;
+        #mock
         #module_allow
         mod operations;
         #module_allow

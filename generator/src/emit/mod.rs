@@ -7,8 +7,11 @@
 //! - `operations.rs`: one method and request builder per operation.
 //! - `client.rs`: the crate root, `Client` and `ClientBuilder` with the
 //!   credential setters.
+//! - `mock.rs`: the `mock` module (the crate's `mock` feature): a mock
+//!   server with one method per operation.
 
 mod client;
+pub(crate) mod mock;
 mod operations;
 mod types;
 
@@ -41,8 +44,12 @@ pub(crate) fn emit(api: &Api, options: &Options) -> Result<BTreeMap<String, Stri
         |op| operations::operation_items(api, op, &crate_ident),
     )?;
     files.insert("src/operations.rs".to_owned(), format!("{header}{operations}"));
+    if options.layout == Layout::Crate {
+        let mock = format(mock::mock_rs(api, &crate_ident))?;
+        files.insert("src/mock.rs".to_owned(), format!("{header}{mock}"));
+    }
     if options.runtime == Runtime::Vendored {
-        files.extend(vendor::files(&options.generated_by)?);
+        files.extend(vendor::files(&options.generated_by, options.layout == Layout::Crate)?);
     }
     if options.layout == Layout::Crate {
         files.extend(templates::render(api, options)?);

@@ -110,16 +110,16 @@ fn mentions_types(op: &Operation) -> bool {
 }
 
 /// How a value is held by the builder and taken by its setter.
-struct Arg {
+pub(super) struct Arg {
     /// The setter's parameter type.
-    input: TokenStream,
+    pub(super) input: TokenStream,
     /// The builder field's type.
-    stored: TokenStream,
+    pub(super) stored: TokenStream,
     /// The expression turning `input` into `stored`.
-    convert: TokenStream,
+    pub(super) convert: TokenStream,
 }
 
-fn arg(ty: &TypeRef, value: &TokenStream) -> Arg {
+pub(super) fn arg(ty: &TypeRef, value: &TokenStream) -> Arg {
     match ty {
         TypeRef::String => Arg {
             input: quote!(impl Into<String>),
@@ -410,7 +410,7 @@ fn raw_string(text: &str) -> String {
     format!("r{hashes}\"{text}\"{hashes}")
 }
 
-fn type_text(ty: &TypeRef, crate_ident: &str) -> String {
+pub(super) fn type_text(ty: &TypeRef, crate_ident: &str) -> String {
     rust_type(ty, false)
         .to_string()
         .replace(' ', "")

@@ -109,6 +109,15 @@ fn lower_operation(
         None => None,
     };
     let (successes, errors) = lower_responses(cx, operation, &builder, &at.push("responses"))?;
+    let error_statuses = operation
+        .responses
+        .responses
+        .keys()
+        .filter_map(|code| match code {
+            StatusCode::Code(code) if !(200..300).contains(code) => Some(*code),
+            _ => None,
+        })
+        .collect();
     let output = output(&successes, &builder, builders);
     let security = operation
         .security
@@ -151,6 +160,7 @@ fn lower_operation(
             params,
             body,
             successes,
+            error_statuses,
             output,
             security,
             idempotent,
