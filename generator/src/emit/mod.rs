@@ -80,10 +80,8 @@ fn format_chunked<T: Sync>(
         return Ok(out);
     }
     let size = items.len().div_ceil(CHUNKS);
-    let format_chunk = |chunk: &[T]| {
-        let tokens = chunk.iter().map(&item);
-        format(quote!(#(#tokens)*))
-    };
+    // Items are moved into the chunk's stream (`quote!` would copy them).
+    let format_chunk = |chunk: &[T]| format(chunk.iter().map(&item).collect());
     // Small modules: the same chunks, without the cost of threads.
     if items.len() < PARALLEL_FROM {
         for chunk in items.chunks(size) {
