@@ -15,8 +15,22 @@ impl Pointer {
 
     /// This pointer extended by one reference token, escaped as RFC 6901 says.
     pub fn push(&self, token: impl AsRef<str>) -> Self {
-        let token = token.as_ref().replace('~', "~0").replace('/', "~1");
-        Pointer(format!("{}/{}", self.0, token))
+        let token = token.as_ref();
+        let mut pointer = String::with_capacity(self.0.len() + 1 + token.len());
+        pointer.push_str(&self.0);
+        pointer.push('/');
+        if token.contains(['~', '/']) {
+            for c in token.chars() {
+                match c {
+                    '~' => pointer.push_str("~0"),
+                    '/' => pointer.push_str("~1"),
+                    c => pointer.push(c),
+                }
+            }
+        } else {
+            pointer.push_str(token);
+        }
+        Pointer(pointer)
     }
 
     /// The pointer of a local `$ref` (`#/components/schemas/User`), if it is one.
@@ -148,5 +162,17 @@ impl Warnings {
 
     pub fn into_vec(self) -> Vec<Warning> {
         self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Pointer;
+
+    #[test]
+    fn a_pushed_token_is_escaped() {
+        let pointer = Pointer::root().push("paths").push("/a/{b}").push("x~y");
+        assert_eq!(pointer.as_str(), "/paths/~1a~1{b}/x~0y");
+        assert_eq!(pointer.to_string(), "#/paths/~1a~1{b}/x~0y");
     }
 }

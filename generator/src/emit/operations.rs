@@ -77,14 +77,15 @@ pub(super) fn operation_items(api: &Api, op: &Operation, crate_ident: &str) -> T
     let method = client_method(api, op, crate_ident);
     let output = output_enum(op);
     let builder = builder(op);
-    quote! {
+    let mut items = quote! {
         impl Client {
             #method
         }
-
-        #output
-        #builder
-    }
+    };
+    // Moved in, not copied as `quote!` would.
+    items.extend(output);
+    items.extend([builder]);
+    items
 }
 
 fn answers_file(op: &Operation) -> bool {
