@@ -1005,3 +1005,31 @@ async fn a_token_fetch_that_fails_for_a_moment_is_retried() {
     assert!(matches!(error, openremote_client::Error::Auth(_)), "{error:?}");
     assert!(started.elapsed() < Duration::from_secs(3), "{:?}", started.elapsed());
 }
+
+/// A token endpoint that streams an endless answer is cut off at the token
+/// answer's bound (1 MiB), long before the timeout: an `Auth` error, and no
+/// API call.
+#[tokio::test]
+async fn an_endless_token_answer_is_refused_at_its_bound() {
+    let token = endless_server(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json",
+        b"{\"access_token\": \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        Duration::ZERO,
+    )
+    .await;
+    let client = openremote_client::Client::builder()
+        .base_url("http://127.0.0.1:9/api/master")
+        .client_credentials(format!("{token}/token"), "id", "secret")
+        .timeout(Duration::from_secs(20))
+        .max_retries(0)
+        .build()
+        .expect("client");
+    let started = Instant::now();
+    let error = client.get_current_user().await.expect_err("no token");
+    assert!(started.elapsed() < Duration::from_secs(10), "{:?}", started.elapsed());
+    let openremote_client::Error::Auth(auth) = &error else {
+        panic!("expected Auth, got {error:?}");
+    };
+    assert_eq!(auth.status().map(|s| s.as_u16()), Some(200));
+    assert!(error.to_string().contains("longer than 1048576 bytes"), "{error}");
+}

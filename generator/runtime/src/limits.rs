@@ -2,7 +2,8 @@
 //! limit ([`ClientBuilder::max_body_size`](crate::ClientBuilder::max_body_size)),
 //! and refused as soon as it is known to be longer (by its
 //! `Content-Length`, or by the bytes received so far) rather than read to
-//! the end. Time is bounded by the builder's timeout, which covers the
+//! the end (an OAuth2 token endpoint's answer, by a fixed 1 MiB in
+//! `auth.rs`). Time is bounded by the builder's timeout, which covers the
 //! whole exchange, body included (a server that trickles bytes forever is
 //! cut off by it); nesting by `serde_json`, which refuses JSON nested more
 //! than 128 deep with a decode error rather than overflowing the stack.
