@@ -57,3 +57,23 @@ pub(crate) fn root() -> PathBuf {
         .expect("xtask lives in the workspace root")
         .to_path_buf()
 }
+
+/// In a debug build, run `cargo xtask <command> ARGS` again as a release
+/// build and give its outcome (timings come from an optimised generator);
+/// in a release build, `None`: the caller does the work itself.
+pub(crate) fn in_release(command: &str, args: &[String]) -> Option<Result<(), String>> {
+    if !cfg!(debug_assertions) {
+        return None;
+    }
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = std::process::Command::new(cargo)
+        .args(["run", "--quiet", "--release", "--package", "xtask", "--", command])
+        .args(args)
+        .current_dir(root())
+        .status();
+    Some(match status {
+        Ok(status) if status.success() => Ok(()),
+        Ok(_) => Err(format!("{command} failed")),
+        Err(error) => Err(error.to_string()),
+    })
+}

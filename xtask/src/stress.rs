@@ -13,7 +13,6 @@
 use generator::Options;
 use serde_json::{Map, Value, json};
 use std::fmt::Write as _;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 /// A kind of spec, and the sizes it is generated at.
@@ -135,19 +134,9 @@ const SHAPES: &[Shape] = &[
 ];
 
 pub(crate) fn run(args: &[String]) -> Result<(), String> {
-    if cfg!(debug_assertions) {
-        // Numbers come from a release build of the generator.
-        let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-            .args(["run", "--quiet", "--release", "--package", "xtask", "--", "stress"])
-            .args(args)
-            .current_dir(crate::root())
-            .status()
-            .map_err(|e| e.to_string())?;
-        return if status.success() {
-            Ok(())
-        } else {
-            Err("stress failed".into())
-        };
+    // Numbers come from a release build of the generator.
+    if let Some(outcome) = crate::in_release("stress", args) {
+        return outcome;
     }
     let mut quick = false;
     let mut only = None;

@@ -4,12 +4,10 @@
 //! against. The example of the README's "Testing your code" section is
 //! made here too, and compiled as the module's doctest.
 
-use super::operations::{Arg, arg, type_text};
+use super::operations::{Arg, arg, query_style, type_text};
 use super::rust_type;
 use super::types::has_default;
-use crate::model::{
-    Api, BodyKind, Content, Operation, ParamLocation, ParamStyle, SchemeKind, StatusMatch, TypeKind, TypeRef,
-};
+use crate::model::{Api, BodyKind, Content, Operation, ParamLocation, SchemeKind, StatusMatch, TypeKind, TypeRef};
 use crate::naming::{Scope, ident, mock_matcher, status_method};
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
@@ -385,12 +383,7 @@ fn operation_mock(op: &Operation, error_body: &TokenStream) -> TokenStream {
         let call = match param.location {
             ParamLocation::Path => quote!(self.mock.path(#wire, &value);),
             ParamLocation::Query => {
-                let style = match param.style {
-                    ParamStyle::Form | ParamStyle::Simple => quote!(Style::Form),
-                    ParamStyle::SpaceDelimited => quote!(Style::SpaceDelimited),
-                    ParamStyle::PipeDelimited => quote!(Style::PipeDelimited),
-                    ParamStyle::DeepObject => quote!(Style::DeepObject),
-                };
+                let style = query_style(param.style);
                 let explode = param.explode;
                 quote!(self.mock.query(#wire, &value, #style, #explode);)
             }

@@ -620,12 +620,7 @@ fn request_body(op: &Operation) -> TokenStream {
         let wire = &param.wire;
         let call = match param.location {
             ParamLocation::Query => {
-                let style = match param.style {
-                    ParamStyle::Form | ParamStyle::Simple => quote!(Style::Form),
-                    ParamStyle::SpaceDelimited => quote!(Style::SpaceDelimited),
-                    ParamStyle::PipeDelimited => quote!(Style::PipeDelimited),
-                    ParamStyle::DeepObject => quote!(Style::DeepObject),
-                };
+                let style = query_style(param.style);
                 let explode = param.explode;
                 quote!(request.query(#wire, value, #style, #explode)?;)
             }
@@ -779,4 +774,14 @@ fn output_enum(op: &Operation) -> Option<TokenStream> {
         #[derive(Debug, Clone, PartialEq)]
         pub enum #name { #(#items)* }
     })
+}
+
+/// How the runtime writes a query parameter of this `style` (`Style::Form`, ...).
+pub(super) fn query_style(style: ParamStyle) -> TokenStream {
+    match style {
+        ParamStyle::Form | ParamStyle::Simple => quote!(Style::Form),
+        ParamStyle::SpaceDelimited => quote!(Style::SpaceDelimited),
+        ParamStyle::PipeDelimited => quote!(Style::PipeDelimited),
+        ParamStyle::DeepObject => quote!(Style::DeepObject),
+    }
 }
