@@ -156,24 +156,22 @@ impl Client {
         E: Send + 'a,
     {
         let start = request.and_then(|request| Pager::new(request, paging));
-        stream::try_unfold(Some(start), move |pager| {
-            async move {
-                let mut pager = match pager {
-                    None => return Ok(None),
-                    Some(start) => start?,
-                };
-                let received = self.exchange(Ok(pager.page())).await?;
-                let next_cursor = match paging {
-                    Paging::Cursor { next, .. } => next_cursor(&received, next),
-                    Paging::Offset { .. } => None,
-                };
-                let (page, count) = read(received)?;
-                if count == 0 {
-                    return Ok(None);
-                }
-                let more = pager.advance(count, next_cursor);
-                Ok(Some((page, more.then_some(Ok(pager)))))
+        stream::try_unfold(Some(start), move |pager| async move {
+            let mut pager = match pager {
+                None => return Ok(None),
+                Some(start) => start?,
+            };
+            let received = self.exchange(Ok(pager.page())).await?;
+            let next_cursor = match paging {
+                Paging::Cursor { next, .. } => next_cursor(&received, next),
+                Paging::Offset { .. } => None,
+            };
+            let (page, count) = read(received)?;
+            if count == 0 {
+                return Ok(None);
             }
+            let more = pager.advance(count, next_cursor);
+            Ok(Some((page, more.then_some(Ok(pager)))))
         })
     }
 }
@@ -194,14 +192,12 @@ struct Pager {
 impl Pager {
     fn new(request: Request, paging: Paging) -> Result<Self, Failure> {
         let in_body = match paging {
-            Paging::Offset { offset, limit } => matches!(offset, Place::Body(_)) || matches!(limit, Some(Place::Body(_))),
+            Paging::Offset { offset, limit } => {
+                matches!(offset, Place::Body(_)) || matches!(limit, Some(Place::Body(_)))
+            }
             Paging::Cursor { cursor, .. } => matches!(cursor, Place::Body(_)),
         };
-        let body = if in_body {
-            Some(json_object(&request)?)
-        } else {
-            None
-        };
+        let body = if in_body { Some(json_object(&request)?) } else { None };
         let mut pager = Pager {
             request,
             body,
@@ -352,9 +348,15 @@ mod tests {
             limit: Some(Place::Body("limit")),
         };
         let mut pager = Pager::new(request(Some(r#"{"limit":2,"offset":4,"q":"x"}"#)), paging).unwrap();
-        assert_eq!(body_of(&pager.page()), serde_json::json!({"limit": 2, "offset": 4, "q": "x"}));
+        assert_eq!(
+            body_of(&pager.page()),
+            serde_json::json!({"limit": 2, "offset": 4, "q": "x"})
+        );
         assert!(pager.advance(2, None));
-        assert_eq!(body_of(&pager.page()), serde_json::json!({"limit": 2, "offset": 6, "q": "x"}));
+        assert_eq!(
+            body_of(&pager.page()),
+            serde_json::json!({"limit": 2, "offset": 6, "q": "x"})
+        );
         assert!(!pager.advance(1, None), "a page shorter than the limit is the last");
     }
 
@@ -371,7 +373,10 @@ mod tests {
         assert!(pager.body.is_none());
         assert!(pager.advance(3, None));
         let page = pager.page();
-        assert_eq!(page.query, [("limit".into(), "3".into()), ("offset".into(), "4".into())]);
+        assert_eq!(
+            page.query,
+            [("limit".into(), "3".into()), ("offset".into(), "4".into())]
+        );
         assert!(page.body.is_none());
     }
 

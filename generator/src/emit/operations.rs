@@ -860,12 +860,17 @@ fn paging_methods(api: &Api, op: &Operation, crate_ident: &str) -> Option<TokenS
                 }
                 None => (quote!(None), "a page with no items is the last".to_owned()),
             };
-            let ends = format!("each page asks from `{wire}` on past the items before it (from the request's `{wire}`, else 0); {ends}");
+            let ends = format!(
+                "each page asks from `{wire}` on past the items before it (from the request's `{wire}`, else 0); {ends}"
+            );
             (quote!(Paging::Offset { offset: #offset, limit: #limit }), ends)
         }
         PageKind::Cursor { cursor, next } => {
             let (next, from) = match next {
-                NextCursor::Member(pointer) => (quote!(NextCursor::Member(#pointer)), format!("at `{pointer}` of the answer")),
+                NextCursor::Member(pointer) => (
+                    quote!(NextCursor::Member(#pointer)),
+                    format!("at `{pointer}` of the answer"),
+                ),
                 NextCursor::Header(name) => (quote!(NextCursor::Header(#name)), format!("in the `{name}` header")),
             };
             let ends = format!(

@@ -36,7 +36,12 @@ pub(super) fn read(value: &Value, at: &Pointer) -> Result<Pagination, Error> {
             ));
         }
     }
-    let place = |key: &str| members.get(key).map(|value| read_place(value, &at.push(key))).transpose();
+    let place = |key: &str| {
+        members
+            .get(key)
+            .map(|value| read_place(value, &at.push(key)))
+            .transpose()
+    };
     let kind = match (place("offset")?, place("cursor")?, members.get("next")) {
         (Some(offset), None, None) => PageKind::Offset { offset },
         (Some(_), None, Some(_)) => {
@@ -56,7 +61,10 @@ pub(super) fn read(value: &Value, at: &Pointer) -> Result<Pagination, Error> {
             ));
         }
         (Some(_), Some(_), _) => {
-            return Err(Error::invalid(at, "`x-pagination` has both `offset` and `cursor`; it is one or the other"));
+            return Err(Error::invalid(
+                at,
+                "`x-pagination` has both `offset` and `cursor`; it is one or the other",
+            ));
         }
         (None, None, _) => return Err(Error::invalid(at, SHAPE)),
     };
@@ -80,7 +88,12 @@ pub(super) fn read(value: &Value, at: &Pointer) -> Result<Pagination, Error> {
 
 /// `{in: query|body, name}`.
 fn read_place(value: &Value, at: &Pointer) -> Result<PagePlace, Error> {
-    let shape = || Error::invalid(at, "a place of `x-pagination` is `{in: query, name: ...}` or `{in: body, name: ...}`");
+    let shape = || {
+        Error::invalid(
+            at,
+            "a place of `x-pagination` is `{in: query, name: ...}` or `{in: body, name: ...}`",
+        )
+    };
     let Value::Object(members) = value else {
         return Err(shape());
     };
@@ -186,7 +199,12 @@ fn check_place(api: &Api, op: &Operation, place: &PagePlace, text: bool, at: &Po
             .iter()
             .find(|p| p.location == ParamLocation::Query && p.wire == *name)
             .map(|p| &p.ty)
-            .ok_or_else(|| Error::invalid(&at.push("name"), format!("the operation has no query parameter `{name}`")))?,
+            .ok_or_else(|| {
+                Error::invalid(
+                    &at.push("name"),
+                    format!("the operation has no query parameter `{name}`"),
+                )
+            })?,
         PageIn::Body => {
             let body = op.body.as_ref().filter(|b| b.kind == BodyKind::Json);
             body.and_then(|Body { ty, .. }| api.field(ty, name))
@@ -194,7 +212,9 @@ fn check_place(api: &Api, op: &Operation, place: &PagePlace, text: bool, at: &Po
                 .ok_or_else(|| {
                     Error::invalid(
                         &at.push("name"),
-                        format!("the operation's JSON body has no member `{name}` (it must be an object that names it)"),
+                        format!(
+                            "the operation's JSON body has no member `{name}` (it must be an object that names it)"
+                        ),
                     )
                 })?
         }
