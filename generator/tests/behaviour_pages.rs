@@ -351,11 +351,14 @@ async fn a_cursor_in_a_header_goes_into_the_body_and_an_error_ends_the_stream() 
 #[tokio::test]
 async fn a_repeated_cursor_ends_the_stream_rather_than_looping() {
     let server = MockServer::start().await;
+    let calls = AtomicUsize::new(0);
     Mock::given(method("GET"))
         .and(path("/orders"))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(json!({"orders": [{"id": 1}], "meta": {"next": "same"}})),
-        )
+        .respond_with(move |_: &Incoming| {
+            // New orders on every page (not the same page again), always the same cursor.
+            let id = calls.fetch_add(1, Ordering::SeqCst);
+            ResponseTemplate::new(200).set_body_json(json!({"orders": [{"id": id}], "meta": {"next": "same"}}))
+        })
         .mount(&server)
         .await;
     let client = runtime_client(&server);
@@ -378,4 +381,27 @@ async fn a_repeated_cursor_ends_the_stream_rather_than_looping() {
         seen, 2,
         "the first page, then the one its cursor names, which names itself again"
     );
+}
+
+#[tokio::test]
+async fn a_server_that_ignores_the_offset_ends_the_stream_rather_than_repeating_a_page() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/plants"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([1, 2, 3])))
+        .mount(&server)
+        .await;
+    let client = runtime_client(&server);
+    let paging = Paging::Offset {
+        offset: Place::Query("offset"),
+        limit: Some(Place::Query("limit")),
+    };
+    let request = Request::new(Method::GET, "/plants", &[]);
+    let mut items = client.items(Ok(request), paging, decode_array, std::convert::identity);
+    let mut seen = Vec::new();
+    while let Some(item) = items.try_next().await.expect("every page") {
+        seen.push(item);
+    }
+    assert_eq!(seen, [json!(1), json!(2), json!(3)]);
+    assert_eq!(common::requests(&server).await.len(), 2);
 }

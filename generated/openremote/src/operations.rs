@@ -461,7 +461,9 @@ impl<'a> QueryUsers<'a> {
         limit: Some(Place::Body("limit")),
     };
 
-    /// The answers page by page, each page one call as `.await` makes it: each page asks from `offset` on past the items before it (from the request's `offset`, else 0); a page with fewer items than `limit` asks for, or with none, is the last. An error ends the stream.
+    /// The answers page by page, one call each, as `.await` makes it.
+    ///
+    /// Each page starts at `offset` past the items before it (from the request's own `offset`, else 0); a page with fewer items than `limit` asks for, or with none, is the last. An error is the stream's last item.
     ///
     /// # Example
     ///
@@ -2783,7 +2785,9 @@ impl<'a> QueryAssets<'a> {
         limit: Some(Place::Body("limit")),
     };
 
-    /// The answers page by page, each page one call as `.await` makes it: each page asks from `offset` on past the items before it (from the request's `offset`, else 0); a page with fewer items than `limit` asks for, or with none, is the last. An error ends the stream.
+    /// The answers page by page, one call each, as `.await` makes it.
+    ///
+    /// Each page starts at `offset` past the items before it (from the request's own `offset`, else 0); a page with fewer items than `limit` asks for, or with none, is the last. An error is the stream's last item.
     ///
     /// # Example
     ///

@@ -56,7 +56,8 @@ pub enum Paging {
 ///
 /// Read it with [`try_next`](Self::try_next), or with the `Stream`
 /// combinators of `futures`. An error (of any page) is the stream's last
-/// item; a page with no items ends it and is not given.
+/// item; a page with no items, or the same as the page before (a server
+/// that ignores the position), ends it and is not given.
 #[must_use = "a stream does nothing until it is read"]
 pub struct Paged<'a, T, E> {
     stream: Pin<Box<dyn Stream<Item = Result<T, Error<E>>> + Send + 'a>>,
@@ -166,8 +167,11 @@ impl Client {
                 Paging::Cursor { next, .. } => next_cursor(&received, next),
                 Paging::Offset { .. } => None,
             };
+            // A server that ignores the position would give the same page
+            // for ever. (`Bytes` clones share the buffer.)
+            let repeated = pager.last.replace(received.body.clone()) == Some(received.body.clone());
             let (page, count) = read(received)?;
-            if count == 0 {
+            if count == 0 || repeated {
                 return Ok(None);
             }
             let more = pager.advance(count, next_cursor);
@@ -187,6 +191,8 @@ struct Pager {
     limit: Option<i64>,
     /// The cursor of the next page (`None`: the first page as built).
     cursor: Option<String>,
+    /// The body of the page before.
+    last: Option<bytes::Bytes>,
 }
 
 impl Pager {
@@ -205,6 +211,7 @@ impl Pager {
             offset: 0,
             limit: None,
             cursor: None,
+            last: None,
         };
         if let Paging::Offset { offset, limit } = paging {
             pager.offset = pager.number(offset).unwrap_or(0);

@@ -861,7 +861,7 @@ fn paging_methods(api: &Api, op: &Operation, crate_ident: &str) -> Option<TokenS
                 None => (quote!(None), "a page with no items is the last".to_owned()),
             };
             let ends = format!(
-                "each page asks from `{wire}` on past the items before it (from the request's `{wire}`, else 0); {ends}"
+                "Each page starts at `{wire}` past the items before it (from the request's own `{wire}`, else 0); {ends}."
             );
             (quote!(Paging::Offset { offset: #offset, limit: #limit }), ends)
         }
@@ -874,7 +874,7 @@ fn paging_methods(api: &Api, op: &Operation, crate_ident: &str) -> Option<TokenS
                 NextCursor::Header(name) => (quote!(NextCursor::Header(#name)), format!("in the `{name}` header")),
             };
             let ends = format!(
-                "each page sends back as `{}` the cursor the answer before names {from}; an answer without one, or with no items, is the last",
+                "Each page sends back as `{}` the cursor the answer before names {from}; an answer without one, or with no items, is the last.",
                 cursor.name
             );
             let cursor = place(cursor);
@@ -884,7 +884,7 @@ fn paging_methods(api: &Api, op: &Operation, crate_ident: &str) -> Option<TokenS
     let (setup, request) = example_request(api, op, crate_ident);
     let pages_docs = paging_docs(
         &format!(
-            "The answers page by page, each page one call as `.await` makes it: {ends}. An error ends the stream."
+            "The answers page by page, one call each, as `.await` makes it.\n\n{ends} An error is the stream's last item."
         ),
         &format!(
             "{setup}let mut pages = {request}.pages();\nwhile let Some(page) = pages.try_next().await? {{\n    println!(\"{{page:?}}\");\n}}\n"
