@@ -45,6 +45,45 @@ impl Api {
             _ => ty,
         }
     }
+
+    /// Where a paged operation's items are: the answer (one JSON content)
+    /// as an array, or its field named by `x-pagination`'s `items` (`None`
+    /// when the operation is not paged or its types do not fit, which
+    /// lowering reports as an error).
+    pub fn page_items<'t>(&'t self, op: &'t Operation) -> Option<PageItems<'t>> {
+        let pagination = op.pagination.as_ref()?;
+        let Output::One(Content::Json(answer)) = &op.output else {
+            return None;
+        };
+        let array_of = |ty: &'t TypeRef| match self.unalias(ty) {
+            TypeRef::Vec(item) => Some(&**item),
+            _ => None,
+        };
+        match &pagination.items {
+            None => Some(PageItems {
+                item: array_of(answer)?,
+                field: None,
+            }),
+            Some(member) => {
+                let field = self.field(answer, member)?;
+                Some(PageItems {
+                    item: array_of(field.ty.unwrap_option())?,
+                    field: Some(field),
+                })
+            }
+        }
+    }
+
+    /// The field of the struct `ty` (through aliases) named `wire` in JSON.
+    pub fn field<'t>(&'t self, ty: &'t TypeRef, wire: &str) -> Option<&'t Field> {
+        let TypeRef::Named(name) = self.unalias(ty) else {
+            return None;
+        };
+        match &self.type_def(name)?.kind {
+            TypeKind::Struct { fields, .. } => fields.iter().find(|field| field.wire == wire),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -217,6 +256,65 @@ pub struct Operation {
     /// `x-sign-in`: the operation's answer holds a credential (a session
     /// token), for the README's quick start.
     pub sign_in: Option<SignIn>,
+    /// `x-pagination`: the answer is one page of several.
+    pub pagination: Option<Pagination>,
+}
+
+/// How a paged operation's answers continue (`x-pagination`, read by
+/// `lower/pagination.rs`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pagination {
+    /// Where the extension is in the spec.
+    pub at: Pointer,
+    pub kind: PageKind,
+    /// Where the page size goes, when the spec says: an offset stream ends
+    /// on a page shorter than the size the request asks for.
+    pub limit: Option<PagePlace>,
+    /// The member of the JSON answer that holds the page's items; `None`:
+    /// the answer is the array of items.
+    pub items: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PageKind {
+    /// By position: `offset` moves on by the number of items on each page.
+    Offset { offset: PagePlace },
+    /// By cursor: each answer names the next page's cursor (`next`),
+    /// sent back as `cursor`.
+    Cursor { cursor: PagePlace, next: NextCursor },
+}
+
+/// A value of a paged request: a query parameter or a member of the JSON
+/// body, by its name on the wire.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PagePlace {
+    pub location: PageIn,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageIn {
+    Query,
+    Body,
+}
+
+/// Where an answer holds the next page's cursor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NextCursor {
+    /// A JSON pointer into the answer's body (`/meta/next`).
+    Member(String),
+    /// A header of the answer.
+    Header(String),
+}
+
+/// Where a paged operation's items are, found in its types
+/// ([`Api::page_items`]).
+#[derive(Debug, Clone, Copy)]
+pub struct PageItems<'a> {
+    /// The type of one item.
+    pub item: &'a TypeRef,
+    /// The answer's field that holds them; `None`: the answer is their array.
+    pub field: Option<&'a Field>,
 }
 
 /// How a sign-in operation's answer becomes a credential.

@@ -86,6 +86,10 @@ pub const OPERATION_ITEMS_RESERVED: &[&str] = &[
     "Method",
     "IntoFuture",
     "Style",
+    "Paged",
+    "Paging",
+    "Place",
+    "NextCursor",
 ];
 
 /// The fields and methods every request builder has (the generator's
@@ -99,6 +103,8 @@ pub const BUILDER_MEMBERS_RESERVED: &[&str] = &[
     "into_request",
     "decode",
     "into_future",
+    "pages",
+    "items",
 ];
 
 /// Split a spec name into words `heck` understands: any run of characters

@@ -32,6 +32,7 @@ pub(crate) const SOURCES: &[(&str, &str)] = &[
     ("error.rs", include_str!("../runtime/src/error.rs")),
     ("limits.rs", include_str!("../runtime/src/limits.rs")),
     ("mock.rs", include_str!("../runtime/src/mock.rs")),
+    ("pages.rs", include_str!("../runtime/src/pages.rs")),
     ("query.rs", include_str!("../runtime/src/query.rs")),
     ("request.rs", include_str!("../runtime/src/request.rs")),
     ("unknown.rs", include_str!("../runtime/src/unknown.rs")),

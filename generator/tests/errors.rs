@@ -351,3 +351,133 @@ fn operation_extensions_are_read_or_warned_about() {
     assert!(generated.warnings.is_empty(), "{:?}", generated.warnings);
     assert!(generated.files["src/operations.rs"].contains("request.idempotent(false);"));
 }
+
+/// A wrong `x-pagination` is an error at the place that is wrong: its
+/// shape, or a name that does not fit the operation's parameters, body or
+/// answer.
+#[test]
+fn a_wrong_x_pagination_names_its_place() {
+    let spec = |extension: &str, answer: &str| {
+        format!(
+            "{HEAD}paths:\n  /a:\n    post:\n      x-pagination: {extension}\n      parameters:\n        - {{name: offset, in: query, schema: {{type: integer}}}}\n        - {{name: tag, in: query, schema: {{type: string}}}}\n      requestBody:\n        content:\n          application/json:\n            schema: {{type: object, properties: {{limit: {{type: integer}}, q: {{type: string}}}}}}\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {answer}\n"
+        )
+    };
+    let array = "{type: array, items: {type: string}}";
+    let object = "{type: object, properties: {data: {type: array, items: {type: string}}, next: {type: string}}}";
+    let at = "#/paths/~1a/post/x-pagination";
+    let cases = [
+        ("[offset]", array, at.to_owned(), "is an object"),
+        (
+            "{offset: {in: query, name: offset}, page: 2}",
+            array,
+            format!("{at}/page"),
+            "unknown member `page`",
+        ),
+        (
+            "{offset: {in: cookie, name: offset}}",
+            array,
+            format!("{at}/offset/in"),
+            "`in: cookie`",
+        ),
+        (
+            "{offset: {in: query}}",
+            array,
+            format!("{at}/offset"),
+            "{in: query, name: ...}",
+        ),
+        (
+            "{offset: {in: query, name: skip}}",
+            array,
+            format!("{at}/offset/name"),
+            "no query parameter `skip`",
+        ),
+        (
+            "{offset: {in: query, name: tag}}",
+            array,
+            format!("{at}/offset/name"),
+            "must be an integer",
+        ),
+        (
+            "{offset: {in: body, name: start}}",
+            array,
+            format!("{at}/offset/name"),
+            "no member `start`",
+        ),
+        (
+            "{offset: {in: query, name: offset}, limit: {in: body, name: q}}",
+            array,
+            format!("{at}/limit/name"),
+            "must be an integer",
+        ),
+        (
+            "{offset: {in: query, name: offset}}",
+            object,
+            at.to_owned(),
+            "must be a JSON array",
+        ),
+        (
+            "{offset: {in: query, name: offset}, items: rows}",
+            object,
+            format!("{at}/items"),
+            "no member `rows`",
+        ),
+        (
+            "{offset: {in: query, name: offset}, items: next}",
+            object,
+            format!("{at}/items"),
+            "no member `next` that is an array",
+        ),
+        (
+            "{cursor: {in: query, name: tag}, items: data}",
+            object,
+            at.to_owned(),
+            "needs `next`",
+        ),
+        (
+            "{cursor: {in: query, name: tag}, items: data, next: {in: body, pointer: next}}",
+            object,
+            format!("{at}/next/pointer"),
+            "JSON pointer",
+        ),
+        (
+            "{cursor: {in: query, name: tag}, items: data, next: {in: cookie, name: c}}",
+            object,
+            format!("{at}/next"),
+            "{in: header",
+        ),
+        (
+            "{offset: {in: query, name: offset}, next: {in: header, name: x}}",
+            array,
+            format!("{at}/next"),
+            "belongs to a `cursor`",
+        ),
+        (
+            "{offset: {in: query, name: offset}, cursor: {in: query, name: tag}}",
+            array,
+            at.to_owned(),
+            "one or the other",
+        ),
+    ];
+    for (extension, answer, pointer, message) in cases {
+        let err = try_generate(&spec(extension, answer)).expect_err(extension);
+        assert_eq!(
+            err.pointer().map(|p| p.to_string()).as_deref(),
+            Some(pointer.as_str()),
+            "{extension}: {err}"
+        );
+        assert!(err.to_string().contains(message), "{extension}: {err}");
+    }
+    // And right, both styles generate.
+    for extension in [
+        "{offset: {in: query, name: offset}, limit: {in: body, name: limit}}",
+        "{cursor: {in: query, name: tag}, items: data, next: {in: body, pointer: /next}}",
+        "{cursor: {in: body, name: q}, items: data, next: {in: header, name: X-Next}}",
+    ] {
+        let answer = if extension.starts_with("{offset") {
+            array
+        } else {
+            object
+        };
+        try_generate(&spec(extension, answer)).unwrap_or_else(|e| panic!("{extension}: {e}"));
+    }
+}

@@ -59,6 +59,10 @@ pub type Call<'a, T> = runtime::Call<'a, T, serde_json::Value>;
 /// `Result<Response<T>, Error>`, the decoded body with the answer's status and headers.
 pub type CallWithResponse<'a, T> = runtime::CallWithResponse<'a, T, serde_json::Value>;
 
+/// The pages (or items) of a paged operation, one call per page: a
+/// `Stream` of `Result<T, Error>`, read with its `try_next`.
+pub type Paged<'a, T> = runtime::Paged<'a, T, serde_json::Value>;
+
 /// The first server the spec names, with its variables at their defaults. Not a default: a client connects here only when given it with [`ClientBuilder::base_url`].
 pub const DEFAULT_BASE_URL: &str = "https://localhost/api/master";
 

@@ -6,6 +6,8 @@ use crate::runtime::{self, Failure, Received, Request};
 use crate::runtime::Style;
 use crate::types;
 use crate::{Call, CallWithResponse, Client, Download, Error};
+use crate::Paged;
+use crate::runtime::{Paging, Place};
 use reqwest::Method;
 use std::future::IntoFuture;
 
@@ -360,6 +362,8 @@ impl Client {
     /// - `x_forwarded_host` (header, optional: `.x_forwarded_host(..)`), sent as `X-Forwarded-Host`: Standard reverse-proxy header: the host of the client's original request. Normally set by a proxy, not by the client.
     /// - `body` (application/json, required)
     ///
+    /// Paged: [`items`](QueryUsers::items) and [`pages`](QueryUsers::pages) give the answers of every page.
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -448,6 +452,62 @@ impl<'a> IntoFuture for QueryUsers<'a> {
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
+    }
+}
+
+impl<'a> QueryUsers<'a> {
+    const PAGING: Paging = Paging::Offset {
+        offset: Place::Body("offset"),
+        limit: Some(Place::Body("limit")),
+    };
+
+    /// The answers page by page, one call each, as `.await` makes it.
+    ///
+    /// Each page starts at `offset` past the items before it (from the request's own `offset`, else 0); a page with fewer items than `limit` asks for, or with none, is the last. An error is the stream's last item.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: openremote_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: openremote_client::types::UserQuery = serde_json::from_str(r#"{"realmPredicate":{"name":"building"},"usernames":[{"predicateType":"string","match":"CONTAINS","caseSensitive":false,"value":"alex"}],"serviceUsers":false,"select":{"basic":true},"orderBy":{"property":"USERNAME","descending":false},"limit":100,"offset":0}"#)?;
+    /// let mut pages = client.query_users(&body).pages();
+    /// while let Some(page) = pages.try_next().await? {
+    ///     println!("{page:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[inline]
+    pub fn pages(self) -> Paged<'a, Vec<types::User>> {
+        let client = self.client;
+        client.runtime.pages(self.into_request(), Self::PAGING, Self::decode, Vec::len)
+    }
+
+    /// The items of every page, one after another (see [`pages`](Self::pages) for how the pages follow each other).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: openremote_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: openremote_client::types::UserQuery = serde_json::from_str(r#"{"realmPredicate":{"name":"building"},"usernames":[{"predicateType":"string","match":"CONTAINS","caseSensitive":false,"value":"alex"}],"serviceUsers":false,"select":{"basic":true},"orderBy":{"property":"USERNAME","descending":false},"limit":100,"offset":0}"#)?;
+    /// let mut items = client.query_users(&body).items();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[inline]
+    pub fn items(self) -> Paged<'a, types::User> {
+        let client = self.client;
+        client
+            .runtime
+            .items(
+                self.into_request(),
+                Self::PAGING,
+                Self::decode,
+                std::convert::identity,
+            )
     }
 }
 
@@ -2651,6 +2711,8 @@ impl Client {
     ///
     /// - `body` (application/json, required)
     ///
+    /// Paged: [`items`](QueryAssets::items) and [`pages`](QueryAssets::pages) give the answers of every page.
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -2714,6 +2776,62 @@ impl<'a> IntoFuture for QueryAssets<'a> {
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
+    }
+}
+
+impl<'a> QueryAssets<'a> {
+    const PAGING: Paging = Paging::Offset {
+        offset: Place::Body("offset"),
+        limit: Some(Place::Body("limit")),
+    };
+
+    /// The answers page by page, one call each, as `.await` makes it.
+    ///
+    /// Each page starts at `offset` past the items before it (from the request's own `offset`, else 0); a page with fewer items than `limit` asks for, or with none, is the last. An error is the stream's last item.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: openremote_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: openremote_client::types::AssetQuery = serde_json::from_str(r#"{"realm":{"name":"building"},"types":["ThingAsset"],"select":{"attributes":["onOff"]},"orderBy":{"property":"NAME"},"limit":50}"#)?;
+    /// let mut pages = client.query_assets(&body).pages();
+    /// while let Some(page) = pages.try_next().await? {
+    ///     println!("{page:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[inline]
+    pub fn pages(self) -> Paged<'a, Vec<types::Asset>> {
+        let client = self.client;
+        client.runtime.pages(self.into_request(), Self::PAGING, Self::decode, Vec::len)
+    }
+
+    /// The items of every page, one after another (see [`pages`](Self::pages) for how the pages follow each other).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: openremote_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: openremote_client::types::AssetQuery = serde_json::from_str(r#"{"realm":{"name":"building"},"types":["ThingAsset"],"select":{"attributes":["onOff"]},"orderBy":{"property":"NAME"},"limit":50}"#)?;
+    /// let mut items = client.query_assets(&body).items();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[inline]
+    pub fn items(self) -> Paged<'a, types::Asset> {
+        let client = self.client;
+        client
+            .runtime
+            .items(
+                self.into_request(),
+                Self::PAGING,
+                Self::decode,
+                std::convert::identity,
+            )
     }
 }
 

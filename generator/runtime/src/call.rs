@@ -389,7 +389,9 @@ impl Client {
         }
     }
 
-    fn exchange(
+    /// Send `request` and read the whole answer, through the retries and
+    /// under the deadline of one call (each page of a paged operation too).
+    pub(crate) fn exchange(
         &self,
         request: Result<Request, Failure>,
     ) -> Pin<Box<dyn Future<Output = Result<Received, Failure>> + Send + '_>> {

@@ -18,6 +18,7 @@ mod limits;
 #[cfg(feature = "mock")]
 #[doc(hidden)]
 pub mod mock;
+mod pages;
 mod query;
 mod request;
 mod unknown;
@@ -36,6 +37,9 @@ pub use download::Download;
 pub use error::Failure;
 pub use error::{ApiError, BuildError, DecodeError, Error};
 pub use limits::TooLarge;
+pub use pages::Paged;
+#[doc(hidden)]
+pub use pages::{NextCursor, Paging, Place};
 #[doc(hidden)]
 pub use request::{Body, Part, Request, Style, path_segment};
 #[doc(hidden)]

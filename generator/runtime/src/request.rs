@@ -17,8 +17,9 @@ pub enum Style {
     DeepObject,
 }
 
-/// A request about to be sent; built by the generated operations.
-#[derive(Debug)]
+/// A request about to be sent; built by the generated operations (cloned
+/// for each page of a paged one).
+#[derive(Debug, Clone)]
 #[doc(hidden)]
 pub struct Request {
     pub(crate) method: Method,
@@ -33,7 +34,7 @@ pub struct Request {
     pub(crate) idempotent: Option<bool>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[doc(hidden)]
 pub enum Body {
     Bytes { content_type: String, data: Vec<u8> },
@@ -41,7 +42,7 @@ pub enum Body {
 }
 
 /// One field of a `multipart/form-data` body.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[doc(hidden)]
 pub struct Part {
     name: String,

@@ -105,6 +105,7 @@ pub(super) fn lib_rs(api: &Api, options: &Options) -> TokenStream {
         }
         None => quote!(),
     };
+    let paged = paged_alias(api, &error_body);
     // Test doubles, for the crates that depend on this one (its `mock` feature).
     let mock = (options.layout == Layout::Crate).then(|| {
         quote! {
@@ -140,10 +141,24 @@ pub(super) fn lib_rs(api: &Api, options: &Options) -> TokenStream {
         /// `Result<Response<T>, Error>`, the decoded body with the answer's status and headers.
         pub type CallWithResponse<'a, T> = runtime::CallWithResponse<'a, T, #error_body>;
 
+        #paged
+
         #base_url
 
         #readme_doctests
     }
+}
+
+/// `Paged`, the stream of a paged operation's pages or items, when the
+/// spec has one (`x-pagination`).
+fn paged_alias(api: &Api, error_body: &TokenStream) -> Option<TokenStream> {
+    api.operations.iter().any(|op| op.pagination.is_some()).then(|| {
+        quote! {
+            /// The pages (or items) of a paged operation, one call per page: a
+            /// `Stream` of `Result<T, Error>`, read with its `try_next`.
+            pub type Paged<'a, T> = runtime::Paged<'a, T, #error_body>;
+        }
+    })
 }
 
 pub(super) fn client_rs(api: &Api) -> TokenStream {

@@ -5,7 +5,8 @@
 use super::types::has_default;
 use super::{doc, rust_type};
 use crate::model::{
-    Api, Body, BodyKind, Content, Operation, Output, Param, ParamLocation, ParamStyle, PathPart, StatusMatch, TypeRef,
+    Api, Body, BodyKind, Content, NextCursor, Operation, Output, PageIn, PageKind, PagePlace, Param, ParamLocation,
+    ParamStyle, PathPart, StatusMatch, TypeRef,
 };
 use crate::naming::ident;
 use proc_macro2::TokenStream;
@@ -59,6 +60,7 @@ pub(super) fn operations_head(api: &Api) -> TokenStream {
             use crate::{Call, CallWithResponse, Client, Error};
         )
     };
+    let paging_import = paging_import(api);
     quote! {
         //! One method per operation on [`Client`], each followed by the request
         //! builder it returns.
@@ -66,6 +68,7 @@ pub(super) fn operations_head(api: &Api) -> TokenStream {
         #style_import
         #types_import
         #crate_import
+        #paging_import
         use reqwest::Method;
         use std::future::IntoFuture;
     }
@@ -85,6 +88,7 @@ pub(super) fn operation_items(api: &Api, op: &Operation, crate_ident: &str) -> T
     // Moved in, not copied as `quote!` would.
     items.extend(output);
     items.extend([builder]);
+    items.extend(paging_methods(api, op, crate_ident));
     items
 }
 
@@ -342,6 +346,12 @@ fn method_docs(api: &Api, op: &Operation, crate_ident: &str) -> (String, String)
             text.push('\n');
         }
     }
+    if op.pagination.is_some() {
+        text.push_str(&format!(
+            "\nPaged: [`items`]({builder}::items) and [`pages`]({builder}::pages) give the answers of every page.\n",
+            builder = op.builder
+        ));
+    }
     let mut example = String::from("\n# Example\n\n```no_run\n");
     example.push_str(&format!(
         "# async fn example(client: {crate_ident}::Client) -> Result<(), Box<dyn std::error::Error>> {{\n"
@@ -354,6 +364,22 @@ fn method_docs(api: &Api, op: &Operation, crate_ident: &str) -> (String, String)
 /// The example call: required arguments from the spec's examples where it
 /// has them, the request body from the body example.
 fn example_call(api: &Api, op: &Operation, crate_ident: &str) -> String {
+    let (mut lines, request) = example_request(api, op, crate_ident);
+    let result = if matches!(op.output, Output::Unit) {
+        ""
+    } else {
+        "let response = "
+    };
+    lines.push_str(&format!("{result}{request}.await?;\n"));
+    if !result.is_empty() {
+        lines.push_str("println!(\"{response:?}\");\n");
+    }
+    lines
+}
+
+/// The lines that prepare the example's request, and the request
+/// (`client.op(args)`).
+fn example_request(api: &Api, op: &Operation, crate_ident: &str) -> (String, String) {
     let mut lines = String::new();
     let mut args: Vec<String> = op
         .params
@@ -391,16 +417,7 @@ fn example_call(api: &Api, op: &Operation, crate_ident: &str) -> String {
         };
         args.push(value);
     }
-    let result = if matches!(op.output, Output::Unit) {
-        ""
-    } else {
-        "let response = "
-    };
-    lines.push_str(&format!("{result}client.{}({}).await?;\n", op.method, args.join(", ")));
-    if !result.is_empty() {
-        lines.push_str("println!(\"{response:?}\");\n");
-    }
-    lines
+    (lines, format!("client.{}({})", op.method, args.join(", ")))
 }
 
 fn raw_string(text: &str) -> String {
@@ -784,4 +801,136 @@ pub(super) fn query_style(style: ParamStyle) -> TokenStream {
         ParamStyle::PipeDelimited => quote!(Style::PipeDelimited),
         ParamStyle::DeepObject => quote!(Style::DeepObject),
     }
+}
+
+/// The imports of paged operations' streams, when there are any.
+fn paging_import(api: &Api) -> Option<TokenStream> {
+    let paged = || api.operations.iter().filter_map(|op| op.pagination.as_ref());
+    paged().next()?;
+    let next = paged()
+        .any(|p| matches!(p.kind, PageKind::Cursor { .. }))
+        .then(|| quote!(NextCursor,));
+    Some(quote! {
+        use crate::Paged;
+        use crate::runtime::{#next Paging, Place};
+    })
+}
+
+/// A paged operation's streams on its request builder (`x-pagination`):
+/// `pages()` and `items()`, over the runtime's `pages` and `items`.
+fn paging_methods(api: &Api, op: &Operation, crate_ident: &str) -> Option<TokenStream> {
+    let pagination = op.pagination.as_ref()?;
+    let found = api.page_items(op)?;
+    let builder = ident(&op.builder);
+    let page = output_type(op);
+    let item = rust_type(found.item, false);
+    let (take, count) = match found.field {
+        None => (quote!(std::convert::identity), quote!(Vec::len)),
+        Some(field) if field.ty.is_option() => {
+            let name = ident(&field.name);
+            (
+                quote!(|page| page.#name.unwrap_or_default()),
+                quote!(|page| page.#name.as_ref().map_or(0, Vec::len)),
+            )
+        }
+        Some(field) => {
+            let name = ident(&field.name);
+            (quote!(|page| page.#name), quote!(|page| page.#name.len()))
+        }
+    };
+    let place = |place: &PagePlace| {
+        let name = &place.name;
+        match place.location {
+            PageIn::Query => quote!(Place::Query(#name)),
+            PageIn::Body => quote!(Place::Body(#name)),
+        }
+    };
+    let (paging, ends) = match &pagination.kind {
+        PageKind::Offset { offset } => {
+            let wire = &offset.name;
+            let offset = place(offset);
+            let (limit, ends) = match &pagination.limit {
+                Some(limit) => {
+                    let ends = format!(
+                        "a page with fewer items than `{}` asks for, or with none, is the last",
+                        limit.name
+                    );
+                    let limit = place(limit);
+                    (quote!(Some(#limit)), ends)
+                }
+                None => (quote!(None), "a page with no items is the last".to_owned()),
+            };
+            let ends = format!(
+                "Each page starts at `{wire}` past the items before it (from the request's own `{wire}`, else 0); {ends}."
+            );
+            (quote!(Paging::Offset { offset: #offset, limit: #limit }), ends)
+        }
+        PageKind::Cursor { cursor, next } => {
+            let (next, from) = match next {
+                NextCursor::Member(pointer) => (
+                    quote!(NextCursor::Member(#pointer)),
+                    format!("at `{pointer}` of the answer"),
+                ),
+                NextCursor::Header(name) => (quote!(NextCursor::Header(#name)), format!("in the `{name}` header")),
+            };
+            let ends = format!(
+                "Each page sends back as `{}` the cursor the answer before names {from}; an answer without one, or with no items, is the last.",
+                cursor.name
+            );
+            let cursor = place(cursor);
+            (quote!(Paging::Cursor { cursor: #cursor, next: #next }), ends)
+        }
+    };
+    let (setup, request) = example_request(api, op, crate_ident);
+    let pages_docs = paging_docs(
+        &format!(
+            "The answers page by page, one call each, as `.await` makes it.\n\n{ends} An error is the stream's last item."
+        ),
+        &format!(
+            "{setup}let mut pages = {request}.pages();\nwhile let Some(page) = pages.try_next().await? {{\n    println!(\"{{page:?}}\");\n}}\n"
+        ),
+        crate_ident,
+    );
+    let items_docs = paging_docs(
+        "The items of every page, one after another (see [`pages`](Self::pages) for how the pages follow each other).",
+        &format!(
+            "{setup}let mut items = {request}.items();\nwhile let Some(item) = items.try_next().await? {{\n    println!(\"{{item:?}}\");\n}}\n"
+        ),
+        crate_ident,
+    );
+    Some(quote! {
+        impl<'a> #builder<'a> {
+            const PAGING: Paging = #paging;
+
+            #pages_docs
+            #[inline]
+            pub fn pages(self) -> Paged<'a, #page> {
+                let client = self.client;
+                client.runtime.pages(self.into_request(), Self::PAGING, Self::decode, #count)
+            }
+
+            #items_docs
+            #[inline]
+            pub fn items(self) -> Paged<'a, #item> {
+                let client = self.client;
+                client.runtime.items(self.into_request(), Self::PAGING, Self::decode, #take)
+            }
+        }
+    })
+}
+
+/// A stream method's docs: prose, and an example (a `no_run` doctest).
+fn paging_docs(prose: &str, example: &str, crate_ident: &str) -> TokenStream {
+    let prose = doc(prose);
+    let mut lines = vec![
+        String::new(),
+        "# Example".to_owned(),
+        String::new(),
+        "```no_run".to_owned(),
+        format!("# async fn example(client: {crate_ident}::Client) -> Result<(), Box<dyn std::error::Error>> {{"),
+    ];
+    lines.extend(example.lines().map(str::to_owned));
+    lines.extend(["# Ok(())".to_owned(), "# }".to_owned(), "```".to_owned()]);
+    let lines = lines.iter().map(|line| format!(" {line}").trim_end().to_owned());
+    quote!(#prose #(#[doc = #lines])*)
 }

@@ -2,12 +2,14 @@
 //!
 //! - `types.rs`: schemas to Rust types (the type mapping).
 //! - `operations.rs`: paths and operations to methods, parameters, bodies, responses.
+//! - `pagination.rs`: `x-pagination`, read and checked against the types.
 //! - `security.rs`: security schemes to credentials.
 //!
 //! This module holds what they share: the context, `$ref` resolution, and
 //! the bounds on nesting and resolution work ([`crate::Limits`]).
 
 mod operations;
+mod pagination;
 mod security;
 mod types;
 
@@ -43,7 +45,7 @@ pub(crate) fn lower(api: &OpenAPI, raw: &Value, limits: &Limits, warnings: &mut 
     let alias_ends = alias_ends(&types);
 
     let (base_url, server_variables) = base_url(api);
-    Ok(Api {
+    let lowered = Api {
         title: api.info.title.clone(),
         version: api.info.version.clone(),
         description: api.info.description.clone(),
@@ -54,7 +56,9 @@ pub(crate) fn lower(api: &OpenAPI, raw: &Value, limits: &Limits, warnings: &mut 
         security_schemes,
         error_body,
         alias_ends,
-    })
+    };
+    pagination::check(&lowered)?;
+    Ok(lowered)
 }
 
 /// Each alias's type, its chain of aliases followed to the end: each alias

@@ -145,6 +145,11 @@ fn lower_operation(
         .extensions
         .get("x-sign-in")
         .and_then(|value| sign_in(cx, value, &at.push("x-sign-in")));
+    let pagination = operation
+        .extensions
+        .get("x-pagination")
+        .map(|value| super::pagination::read(value, &at.push("x-pagination")))
+        .transpose()?;
     Ok((
         Operation {
             method: method_name,
@@ -165,6 +170,7 @@ fn lower_operation(
             security,
             idempotent,
             sign_in,
+            pagination,
         },
         errors,
     ))
