@@ -86,6 +86,8 @@ pub const OPERATION_ITEMS_RESERVED: &[&str] = &[
     "Method",
     "IntoFuture",
     "Style",
+    "StatusCode",
+    "HeaderMap",
 ];
 
 /// The fields and methods every request builder has (the generator's
@@ -99,6 +101,11 @@ pub const BUILDER_MEMBERS_RESERVED: &[&str] = &[
     "into_request",
     "decode",
     "into_future",
+    "options",
+    "timeout",
+    "total_timeout",
+    "max_retries",
+    "header",
 ];
 
 /// Split a spec name into words `heck` understands: any run of characters

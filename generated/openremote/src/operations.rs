@@ -6,7 +6,7 @@ use crate::runtime::{self, Failure, Received, Request};
 use crate::runtime::Style;
 use crate::types;
 use crate::{Call, CallWithResponse, Client, Download, Error};
-use reqwest::Method;
+use crate::runtime::reqwest::Method;
 use std::future::IntoFuture;
 
 impl Client {
@@ -43,6 +43,7 @@ impl Client {
             client_id: client_id.into(),
             x_forwarded_proto: None,
             x_forwarded_host: None,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -55,6 +56,7 @@ pub struct GetClientRoles<'a> {
     client_id: String,
     x_forwarded_proto: Option<String>,
     x_forwarded_host: Option<String>,
+    options: runtime::CallOptions,
 }
 
 impl<'a> GetClientRoles<'a> {
@@ -69,6 +71,7 @@ impl<'a> GetClientRoles<'a> {
         self.x_forwarded_host = Some(value.into());
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -98,6 +101,7 @@ impl<'a> GetClientRoles<'a> {
         if let Some(value) = &self.x_forwarded_host {
             request.header("X-Forwarded-Host", value)?;
         }
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -157,6 +161,7 @@ impl Client {
             x_forwarded_proto: None,
             x_forwarded_host: None,
             body,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -170,6 +175,7 @@ pub struct UpdateClientRoles<'a> {
     x_forwarded_proto: Option<String>,
     x_forwarded_host: Option<String>,
     body: &'a Vec<types::Role>,
+    options: runtime::CallOptions,
 }
 
 impl<'a> UpdateClientRoles<'a> {
@@ -184,6 +190,7 @@ impl<'a> UpdateClientRoles<'a> {
         self.x_forwarded_host = Some(value.into());
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -214,6 +221,7 @@ impl<'a> UpdateClientRoles<'a> {
             request.header("X-Forwarded-Host", value)?;
         }
         request.json("application/json", self.body)?;
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -270,6 +278,7 @@ impl Client {
             x_forwarded_proto: None,
             x_forwarded_host: None,
             body,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -282,6 +291,7 @@ pub struct UpdateRoles<'a> {
     x_forwarded_proto: Option<String>,
     x_forwarded_host: Option<String>,
     body: &'a Vec<types::Role>,
+    options: runtime::CallOptions,
 }
 
 impl<'a> UpdateRoles<'a> {
@@ -296,6 +306,7 @@ impl<'a> UpdateRoles<'a> {
         self.x_forwarded_host = Some(value.into());
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -325,6 +336,7 @@ impl<'a> UpdateRoles<'a> {
             request.header("X-Forwarded-Host", value)?;
         }
         request.json("application/json", self.body)?;
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -376,6 +388,7 @@ impl Client {
             x_forwarded_proto: None,
             x_forwarded_host: None,
             body,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -387,6 +400,7 @@ pub struct QueryUsers<'a> {
     x_forwarded_proto: Option<String>,
     x_forwarded_host: Option<String>,
     body: &'a types::UserQuery,
+    options: runtime::CallOptions,
 }
 
 impl<'a> QueryUsers<'a> {
@@ -401,6 +415,7 @@ impl<'a> QueryUsers<'a> {
         self.x_forwarded_host = Some(value.into());
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -429,6 +444,7 @@ impl<'a> QueryUsers<'a> {
             request.header("X-Forwarded-Host", value)?;
         }
         request.json("application/json", self.body)?;
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -485,6 +501,7 @@ impl Client {
             user_id: user_id.into(),
             x_forwarded_proto: None,
             x_forwarded_host: None,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -497,6 +514,7 @@ pub struct GetUser<'a> {
     user_id: String,
     x_forwarded_proto: Option<String>,
     x_forwarded_host: Option<String>,
+    options: runtime::CallOptions,
 }
 
 impl<'a> GetUser<'a> {
@@ -511,6 +529,7 @@ impl<'a> GetUser<'a> {
         self.x_forwarded_host = Some(value.into());
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -540,6 +559,7 @@ impl<'a> GetUser<'a> {
         if let Some(value) = &self.x_forwarded_host {
             request.header("X-Forwarded-Host", value)?;
         }
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -589,6 +609,7 @@ impl Client {
             client: self,
             x_forwarded_proto: None,
             x_forwarded_host: None,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -599,6 +620,7 @@ pub struct GetCurrentUser<'a> {
     client: &'a Client,
     x_forwarded_proto: Option<String>,
     x_forwarded_host: Option<String>,
+    options: runtime::CallOptions,
 }
 
 impl<'a> GetCurrentUser<'a> {
@@ -613,6 +635,7 @@ impl<'a> GetCurrentUser<'a> {
         self.x_forwarded_host = Some(value.into());
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -640,6 +663,7 @@ impl<'a> GetCurrentUser<'a> {
         if let Some(value) = &self.x_forwarded_host {
             request.header("X-Forwarded-Host", value)?;
         }
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -697,6 +721,7 @@ impl Client {
             x_forwarded_proto: None,
             x_forwarded_host: None,
             body,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -709,6 +734,7 @@ pub struct UpdateUser<'a> {
     x_forwarded_proto: Option<String>,
     x_forwarded_host: Option<String>,
     body: &'a types::User,
+    options: runtime::CallOptions,
 }
 
 impl<'a> UpdateUser<'a> {
@@ -723,6 +749,7 @@ impl<'a> UpdateUser<'a> {
         self.x_forwarded_host = Some(value.into());
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -752,6 +779,7 @@ impl<'a> UpdateUser<'a> {
             request.header("X-Forwarded-Host", value)?;
         }
         request.json("application/json", self.body)?;
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -809,6 +837,7 @@ impl Client {
             x_forwarded_proto: None,
             x_forwarded_host: None,
             body,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -821,6 +850,7 @@ pub struct CreateUser<'a> {
     x_forwarded_proto: Option<String>,
     x_forwarded_host: Option<String>,
     body: &'a types::User,
+    options: runtime::CallOptions,
 }
 
 impl<'a> CreateUser<'a> {
@@ -835,6 +865,7 @@ impl<'a> CreateUser<'a> {
         self.x_forwarded_host = Some(value.into());
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -864,6 +895,7 @@ impl<'a> CreateUser<'a> {
             request.header("X-Forwarded-Host", value)?;
         }
         request.json("application/json", self.body)?;
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -915,6 +947,7 @@ impl Client {
             x_forwarded_proto: None,
             x_forwarded_host: None,
             body,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -926,6 +959,7 @@ pub struct UpdateSelf<'a> {
     x_forwarded_proto: Option<String>,
     x_forwarded_host: Option<String>,
     body: &'a types::User,
+    options: runtime::CallOptions,
 }
 
 impl<'a> UpdateSelf<'a> {
@@ -940,6 +974,7 @@ impl<'a> UpdateSelf<'a> {
         self.x_forwarded_host = Some(value.into());
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -968,6 +1003,7 @@ impl<'a> UpdateSelf<'a> {
             request.header("X-Forwarded-Host", value)?;
         }
         request.json("application/json", self.body)?;
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -1023,6 +1059,7 @@ impl Client {
             user_id: user_id.into(),
             x_forwarded_proto: None,
             x_forwarded_host: None,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -1035,6 +1072,7 @@ pub struct DeleteUser<'a> {
     user_id: String,
     x_forwarded_proto: Option<String>,
     x_forwarded_host: Option<String>,
+    options: runtime::CallOptions,
 }
 
 impl<'a> DeleteUser<'a> {
@@ -1049,6 +1087,7 @@ impl<'a> DeleteUser<'a> {
         self.x_forwarded_host = Some(value.into());
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -1078,6 +1117,7 @@ impl<'a> DeleteUser<'a> {
         if let Some(value) = &self.x_forwarded_host {
             request.header("X-Forwarded-Host", value)?;
         }
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -1133,6 +1173,7 @@ impl Client {
             user_id: user_id.into(),
             x_forwarded_proto: None,
             x_forwarded_host: None,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -1145,6 +1186,7 @@ pub struct RequestUserPasswordReset<'a> {
     user_id: String,
     x_forwarded_proto: Option<String>,
     x_forwarded_host: Option<String>,
+    options: runtime::CallOptions,
 }
 
 impl<'a> RequestUserPasswordReset<'a> {
@@ -1159,6 +1201,7 @@ impl<'a> RequestUserPasswordReset<'a> {
         self.x_forwarded_host = Some(value.into());
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -1189,6 +1232,7 @@ impl<'a> RequestUserPasswordReset<'a> {
             request.header("X-Forwarded-Host", value)?;
         }
         request.idempotent(false);
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -1236,6 +1280,7 @@ impl Client {
             client: self,
             x_forwarded_proto: None,
             x_forwarded_host: None,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -1246,6 +1291,7 @@ pub struct RequestPasswordReset<'a> {
     client: &'a Client,
     x_forwarded_proto: Option<String>,
     x_forwarded_host: Option<String>,
+    options: runtime::CallOptions,
 }
 
 impl<'a> RequestPasswordReset<'a> {
@@ -1260,6 +1306,7 @@ impl<'a> RequestPasswordReset<'a> {
         self.x_forwarded_host = Some(value.into());
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -1287,6 +1334,7 @@ impl<'a> RequestPasswordReset<'a> {
         if let Some(value) = &self.x_forwarded_host {
             request.header("X-Forwarded-Host", value)?;
         }
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -1346,6 +1394,7 @@ impl Client {
             x_forwarded_proto: None,
             x_forwarded_host: None,
             body,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -1359,6 +1408,7 @@ pub struct UpdatePassword<'a> {
     x_forwarded_proto: Option<String>,
     x_forwarded_host: Option<String>,
     body: &'a types::Credential,
+    options: runtime::CallOptions,
 }
 
 impl<'a> UpdatePassword<'a> {
@@ -1373,6 +1423,7 @@ impl<'a> UpdatePassword<'a> {
         self.x_forwarded_host = Some(value.into());
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -1403,6 +1454,7 @@ impl<'a> UpdatePassword<'a> {
             request.header("X-Forwarded-Host", value)?;
         }
         request.json("application/json", self.body)?;
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -1456,6 +1508,7 @@ impl Client {
             x_forwarded_proto: None,
             x_forwarded_host: None,
             body,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -1467,6 +1520,7 @@ pub struct UpdateOwnPassword<'a> {
     x_forwarded_proto: Option<String>,
     x_forwarded_host: Option<String>,
     body: &'a types::Credential,
+    options: runtime::CallOptions,
 }
 
 impl<'a> UpdateOwnPassword<'a> {
@@ -1481,6 +1535,7 @@ impl<'a> UpdateOwnPassword<'a> {
         self.x_forwarded_host = Some(value.into());
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -1509,6 +1564,7 @@ impl<'a> UpdateOwnPassword<'a> {
             request.header("X-Forwarded-Host", value)?;
         }
         request.json("application/json", self.body)?;
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -1565,6 +1621,7 @@ impl Client {
             user_id: user_id.into(),
             x_forwarded_proto: None,
             x_forwarded_host: None,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -1577,6 +1634,7 @@ pub struct ResetSecret<'a> {
     user_id: String,
     x_forwarded_proto: Option<String>,
     x_forwarded_host: Option<String>,
+    options: runtime::CallOptions,
 }
 
 impl<'a> ResetSecret<'a> {
@@ -1591,6 +1649,7 @@ impl<'a> ResetSecret<'a> {
         self.x_forwarded_host = Some(value.into());
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -1621,6 +1680,7 @@ impl<'a> ResetSecret<'a> {
             request.header("X-Forwarded-Host", value)?;
         }
         request.idempotent(false);
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -1681,6 +1741,7 @@ impl Client {
             client_id: client_id.into(),
             x_forwarded_proto: None,
             x_forwarded_host: None,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -1694,6 +1755,7 @@ pub struct GetUserClientRoles<'a> {
     client_id: String,
     x_forwarded_proto: Option<String>,
     x_forwarded_host: Option<String>,
+    options: runtime::CallOptions,
 }
 
 impl<'a> GetUserClientRoles<'a> {
@@ -1708,6 +1770,7 @@ impl<'a> GetUserClientRoles<'a> {
         self.x_forwarded_host = Some(value.into());
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -1738,6 +1801,7 @@ impl<'a> GetUserClientRoles<'a> {
         if let Some(value) = &self.x_forwarded_host {
             request.header("X-Forwarded-Host", value)?;
         }
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -1800,6 +1864,7 @@ impl Client {
             x_forwarded_proto: None,
             x_forwarded_host: None,
             body,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -1814,6 +1879,7 @@ pub struct UpdateUserClientRoles<'a> {
     x_forwarded_proto: Option<String>,
     x_forwarded_host: Option<String>,
     body: &'a types::RoleNames,
+    options: runtime::CallOptions,
 }
 
 impl<'a> UpdateUserClientRoles<'a> {
@@ -1828,6 +1894,7 @@ impl<'a> UpdateUserClientRoles<'a> {
         self.x_forwarded_host = Some(value.into());
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -1859,6 +1926,7 @@ impl<'a> UpdateUserClientRoles<'a> {
             request.header("X-Forwarded-Host", value)?;
         }
         request.json("application/json", self.body)?;
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -1915,6 +1983,7 @@ impl Client {
             user_id: user_id.into(),
             x_forwarded_proto: None,
             x_forwarded_host: None,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -1927,6 +1996,7 @@ pub struct GetUserRealmRoles<'a> {
     user_id: String,
     x_forwarded_proto: Option<String>,
     x_forwarded_host: Option<String>,
+    options: runtime::CallOptions,
 }
 
 impl<'a> GetUserRealmRoles<'a> {
@@ -1941,6 +2011,7 @@ impl<'a> GetUserRealmRoles<'a> {
         self.x_forwarded_host = Some(value.into());
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -1970,6 +2041,7 @@ impl<'a> GetUserRealmRoles<'a> {
         if let Some(value) = &self.x_forwarded_host {
             request.header("X-Forwarded-Host", value)?;
         }
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -2029,6 +2101,7 @@ impl Client {
             x_forwarded_proto: None,
             x_forwarded_host: None,
             body,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -2042,6 +2115,7 @@ pub struct UpdateUserRealmRoles<'a> {
     x_forwarded_proto: Option<String>,
     x_forwarded_host: Option<String>,
     body: &'a types::RoleNames,
+    options: runtime::CallOptions,
 }
 
 impl<'a> UpdateUserRealmRoles<'a> {
@@ -2056,6 +2130,7 @@ impl<'a> UpdateUserRealmRoles<'a> {
         self.x_forwarded_host = Some(value.into());
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -2086,6 +2161,7 @@ impl<'a> UpdateUserRealmRoles<'a> {
             request.header("X-Forwarded-Host", value)?;
         }
         request.json("application/json", self.body)?;
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -2139,6 +2215,7 @@ impl Client {
             client_id: client_id.into(),
             x_forwarded_proto: None,
             x_forwarded_host: None,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -2150,6 +2227,7 @@ pub struct GetCurrentUserClientRoles<'a> {
     client_id: String,
     x_forwarded_proto: Option<String>,
     x_forwarded_host: Option<String>,
+    options: runtime::CallOptions,
 }
 
 impl<'a> GetCurrentUserClientRoles<'a> {
@@ -2164,6 +2242,7 @@ impl<'a> GetCurrentUserClientRoles<'a> {
         self.x_forwarded_host = Some(value.into());
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -2192,6 +2271,7 @@ impl<'a> GetCurrentUserClientRoles<'a> {
         if let Some(value) = &self.x_forwarded_host {
             request.header("X-Forwarded-Host", value)?;
         }
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -2240,6 +2320,7 @@ impl Client {
             client: self,
             x_forwarded_proto: None,
             x_forwarded_host: None,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -2250,6 +2331,7 @@ pub struct GetCurrentUserRealmRoles<'a> {
     client: &'a Client,
     x_forwarded_proto: Option<String>,
     x_forwarded_host: Option<String>,
+    options: runtime::CallOptions,
 }
 
 impl<'a> GetCurrentUserRealmRoles<'a> {
@@ -2264,6 +2346,7 @@ impl<'a> GetCurrentUserRealmRoles<'a> {
         self.x_forwarded_host = Some(value.into());
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -2291,6 +2374,7 @@ impl<'a> GetCurrentUserRealmRoles<'a> {
         if let Some(value) = &self.x_forwarded_host {
             request.header("X-Forwarded-Host", value)?;
         }
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -2343,6 +2427,7 @@ impl Client {
             x_forwarded_proto: None,
             x_forwarded_host: None,
             body: body.into(),
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -2354,6 +2439,7 @@ pub struct UpdateCurrentUserLocale<'a> {
     x_forwarded_proto: Option<String>,
     x_forwarded_host: Option<String>,
     body: String,
+    options: runtime::CallOptions,
 }
 
 impl<'a> UpdateCurrentUserLocale<'a> {
@@ -2368,6 +2454,7 @@ impl<'a> UpdateCurrentUserLocale<'a> {
         self.x_forwarded_host = Some(value.into());
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -2396,6 +2483,7 @@ impl<'a> UpdateCurrentUserLocale<'a> {
             request.header("X-Forwarded-Host", value)?;
         }
         request.json("application/json", &self.body)?;
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -2452,6 +2540,7 @@ impl Client {
             user_id: user_id.into(),
             x_forwarded_proto: None,
             x_forwarded_host: None,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -2464,6 +2553,7 @@ pub struct GetUserSessions<'a> {
     user_id: String,
     x_forwarded_proto: Option<String>,
     x_forwarded_host: Option<String>,
+    options: runtime::CallOptions,
 }
 
 impl<'a> GetUserSessions<'a> {
@@ -2478,6 +2568,7 @@ impl<'a> GetUserSessions<'a> {
         self.x_forwarded_host = Some(value.into());
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -2507,6 +2598,7 @@ impl<'a> GetUserSessions<'a> {
         if let Some(value) = &self.x_forwarded_host {
             request.header("X-Forwarded-Host", value)?;
         }
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -2562,6 +2654,7 @@ impl Client {
             session_id: session_id.into(),
             x_forwarded_proto: None,
             x_forwarded_host: None,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -2574,6 +2667,7 @@ pub struct DisconnectUserSession<'a> {
     session_id: String,
     x_forwarded_proto: Option<String>,
     x_forwarded_host: Option<String>,
+    options: runtime::CallOptions,
 }
 
 impl<'a> DisconnectUserSession<'a> {
@@ -2588,6 +2682,7 @@ impl<'a> DisconnectUserSession<'a> {
         self.x_forwarded_host = Some(value.into());
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -2618,6 +2713,7 @@ impl<'a> DisconnectUserSession<'a> {
             request.header("X-Forwarded-Host", value)?;
         }
         request.idempotent(false);
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -2662,7 +2758,11 @@ impl Client {
     /// # }
     /// ```
     pub fn query_assets<'a>(&'a self, body: &'a types::AssetQuery) -> QueryAssets<'a> {
-        QueryAssets { client: self, body }
+        QueryAssets {
+            client: self,
+            body,
+            options: runtime::CallOptions::new(),
+        }
     }
 }
 
@@ -2671,9 +2771,12 @@ impl Client {
 pub struct QueryAssets<'a> {
     client: &'a Client,
     body: &'a types::AssetQuery,
+    options: runtime::CallOptions,
 }
 
 impl<'a> QueryAssets<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -2695,6 +2798,7 @@ impl<'a> QueryAssets<'a> {
         let path = "/asset/query";
         let mut request = Request::new(Method::POST, path, &[&["openid"]]);
         request.json("application/json", self.body)?;
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -2739,7 +2843,11 @@ impl Client {
     /// # }
     /// ```
     pub fn query_count<'a>(&'a self, body: &'a types::AssetQuery) -> QueryCount<'a> {
-        QueryCount { client: self, body }
+        QueryCount {
+            client: self,
+            body,
+            options: runtime::CallOptions::new(),
+        }
     }
 }
 
@@ -2748,9 +2856,12 @@ impl Client {
 pub struct QueryCount<'a> {
     client: &'a Client,
     body: &'a types::AssetQuery,
+    options: runtime::CallOptions,
 }
 
 impl<'a> QueryCount<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -2772,6 +2883,7 @@ impl<'a> QueryCount<'a> {
         let path = "/asset/count";
         let mut request = Request::new(Method::POST, path, &[&["openid"]]);
         request.json("application/json", self.body)?;
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -2822,6 +2934,7 @@ impl Client {
         QueryAssetTree {
             client: self,
             body,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -2831,9 +2944,12 @@ impl Client {
 pub struct QueryAssetTree<'a> {
     client: &'a Client,
     body: &'a types::AssetQuery,
+    options: runtime::CallOptions,
 }
 
 impl<'a> QueryAssetTree<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -2855,6 +2971,7 @@ impl<'a> QueryAssetTree<'a> {
         let path = "/asset/tree";
         let mut request = Request::new(Method::POST, path, &[&["openid"]]);
         request.json("application/json", self.body)?;
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -2901,6 +3018,7 @@ impl Client {
         GetAsset {
             client: self,
             asset_id: asset_id.into(),
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -2910,9 +3028,12 @@ impl Client {
 pub struct GetAsset<'a> {
     client: &'a Client,
     asset_id: String,
+    options: runtime::CallOptions,
 }
 
 impl<'a> GetAsset<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -2933,7 +3054,8 @@ impl<'a> GetAsset<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let asset_id = runtime::path_segment("assetId", &self.asset_id)?;
         let path = format!("/asset/{asset_id}");
-        let request = Request::new(Method::GET, path, &[&["openid"]]);
+        let mut request = Request::new(Method::GET, path, &[&["openid"]]);
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -2987,6 +3109,7 @@ impl Client {
             client: self,
             asset_id: asset_id.into(),
             body,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -2997,9 +3120,12 @@ pub struct UpdateAsset<'a> {
     client: &'a Client,
     asset_id: String,
     body: &'a types::Asset,
+    options: runtime::CallOptions,
 }
 
 impl<'a> UpdateAsset<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -3022,6 +3148,7 @@ impl<'a> UpdateAsset<'a> {
         let path = format!("/asset/{asset_id}");
         let mut request = Request::new(Method::PUT, path, &[&["openid"]]);
         request.json("application/json", self.body)?;
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -3068,6 +3195,7 @@ impl Client {
         GetPartialAsset {
             client: self,
             asset_id: asset_id.into(),
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -3077,9 +3205,12 @@ impl Client {
 pub struct GetPartialAsset<'a> {
     client: &'a Client,
     asset_id: String,
+    options: runtime::CallOptions,
 }
 
 impl<'a> GetPartialAsset<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -3100,7 +3231,8 @@ impl<'a> GetPartialAsset<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let asset_id = runtime::path_segment("assetId", &self.asset_id)?;
         let path = format!("/asset/partial/{asset_id}");
-        let request = Request::new(Method::GET, path, &[&["openid"]]);
+        let mut request = Request::new(Method::GET, path, &[&["openid"]]);
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -3145,7 +3277,11 @@ impl Client {
     /// # }
     /// ```
     pub fn create_asset<'a>(&'a self, body: &'a types::Asset) -> CreateAsset<'a> {
-        CreateAsset { client: self, body }
+        CreateAsset {
+            client: self,
+            body,
+            options: runtime::CallOptions::new(),
+        }
     }
 }
 
@@ -3154,9 +3290,12 @@ impl Client {
 pub struct CreateAsset<'a> {
     client: &'a Client,
     body: &'a types::Asset,
+    options: runtime::CallOptions,
 }
 
 impl<'a> CreateAsset<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -3178,6 +3317,7 @@ impl<'a> CreateAsset<'a> {
         let path = "/asset";
         let mut request = Request::new(Method::POST, path, &[&["openid"]]);
         request.json("application/json", self.body)?;
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -3223,6 +3363,7 @@ impl Client {
         DeleteAsset {
             client: self,
             asset_id,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -3232,9 +3373,12 @@ impl Client {
 pub struct DeleteAsset<'a> {
     client: &'a Client,
     asset_id: Vec<String>,
+    options: runtime::CallOptions,
 }
 
 impl<'a> DeleteAsset<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -3257,6 +3401,7 @@ impl<'a> DeleteAsset<'a> {
         let mut request = Request::new(Method::DELETE, path, &[&["openid"]]);
         let value = &self.asset_id;
         request.query("assetId", value, Style::Form, true)?;
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -3298,6 +3443,7 @@ impl Client {
     pub fn get_current_user_assets(&self) -> GetCurrentUserAssets<'_> {
         GetCurrentUserAssets {
             client: self,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -3306,9 +3452,12 @@ impl Client {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct GetCurrentUserAssets<'a> {
     client: &'a Client,
+    options: runtime::CallOptions,
 }
 
 impl<'a> GetCurrentUserAssets<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -3328,7 +3477,8 @@ impl<'a> GetCurrentUserAssets<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/asset/user/current";
-        let request = Request::new(Method::GET, path, &[&["openid"]]);
+        let mut request = Request::new(Method::GET, path, &[&["openid"]]);
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -3382,6 +3532,7 @@ impl Client {
             realm: realm.into(),
             user_id: None,
             asset_id: None,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -3393,6 +3544,7 @@ pub struct GetUserAssetLinks<'a> {
     realm: String,
     user_id: Option<String>,
     asset_id: Option<String>,
+    options: runtime::CallOptions,
 }
 
 impl<'a> GetUserAssetLinks<'a> {
@@ -3407,6 +3559,7 @@ impl<'a> GetUserAssetLinks<'a> {
         self.asset_id = Some(value.into());
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -3436,6 +3589,7 @@ impl<'a> GetUserAssetLinks<'a> {
         if let Some(value) = &self.asset_id {
             request.query("assetId", value, Style::Form, true)?;
         }
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -3485,6 +3639,7 @@ impl Client {
         CreateUserAssetLinks {
             client: self,
             body,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -3494,9 +3649,12 @@ impl Client {
 pub struct CreateUserAssetLinks<'a> {
     client: &'a Client,
     body: &'a Vec<types::UserAssetLink>,
+    options: runtime::CallOptions,
 }
 
 impl<'a> CreateUserAssetLinks<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -3518,6 +3676,7 @@ impl<'a> CreateUserAssetLinks<'a> {
         let path = "/asset/user/link";
         let mut request = Request::new(Method::POST, path, &[&["openid"]]);
         request.json("application/json", self.body)?;
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -3569,6 +3728,7 @@ impl Client {
             client: self,
             parent_asset_id: parent_asset_id.into(),
             asset_ids,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -3579,9 +3739,12 @@ pub struct UpdateAssetParent<'a> {
     client: &'a Client,
     parent_asset_id: String,
     asset_ids: Vec<String>,
+    options: runtime::CallOptions,
 }
 
 impl<'a> UpdateAssetParent<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -3608,6 +3771,7 @@ impl<'a> UpdateAssetParent<'a> {
         let mut request = Request::new(Method::PUT, path, &[&["openid"]]);
         let value = &self.asset_ids;
         request.query("assetIds", value, Style::Form, true)?;
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -3656,6 +3820,7 @@ impl Client {
         DeleteAssetsParent {
             client: self,
             asset_ids,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -3665,9 +3830,12 @@ impl Client {
 pub struct DeleteAssetsParent<'a> {
     client: &'a Client,
     asset_ids: Vec<String>,
+    options: runtime::CallOptions,
 }
 
 impl<'a> DeleteAssetsParent<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -3690,6 +3858,7 @@ impl<'a> DeleteAssetsParent<'a> {
         let mut request = Request::new(Method::DELETE, path, &[&["openid"]]);
         let value = &self.asset_ids;
         request.query("assetIds", value, Style::Form, true)?;
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -3745,6 +3914,7 @@ impl Client {
             asset_id: asset_id.into(),
             attribute_name: attribute_name.into(),
             body: runtime::AnyJson::new(body),
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -3756,9 +3926,12 @@ pub struct WriteAttributeValue<'a> {
     asset_id: String,
     attribute_name: String,
     body: runtime::AnyJson,
+    options: runtime::CallOptions,
 }
 
 impl<'a> WriteAttributeValue<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -3787,6 +3960,7 @@ impl<'a> WriteAttributeValue<'a> {
         let path = format!("/asset/{asset_id}/attribute/{attribute_name}");
         let mut request = Request::new(Method::PUT, path, &[&["openid"]]);
         request.bytes("application/json", self.body.into_bytes()?);
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -3845,6 +4019,7 @@ impl Client {
             attribute_name: attribute_name.into(),
             timestamp,
             body: runtime::AnyJson::new(body),
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -3857,9 +4032,12 @@ pub struct WriteAttributeValue1<'a> {
     attribute_name: String,
     timestamp: i64,
     body: runtime::AnyJson,
+    options: runtime::CallOptions,
 }
 
 impl<'a> WriteAttributeValue1<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -3889,6 +4067,7 @@ impl<'a> WriteAttributeValue1<'a> {
         let path = format!("/asset/{asset_id}/attribute/{attribute_name}/{timestamp}");
         let mut request = Request::new(Method::PUT, path, &[&["openid"]]);
         request.bytes("application/json", self.body.into_bytes()?);
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -3939,6 +4118,7 @@ impl Client {
         WriteAttributeValues {
             client: self,
             body,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -3948,9 +4128,12 @@ impl Client {
 pub struct WriteAttributeValues<'a> {
     client: &'a Client,
     body: &'a Vec<types::AttributeState>,
+    options: runtime::CallOptions,
 }
 
 impl<'a> WriteAttributeValues<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -3974,6 +4157,7 @@ impl<'a> WriteAttributeValues<'a> {
         let path = "/asset/attributes";
         let mut request = Request::new(Method::PUT, path, &[&["openid"]]);
         request.json("application/json", self.body)?;
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -4024,6 +4208,7 @@ impl Client {
         WriteAttributeEvents {
             client: self,
             body,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -4033,9 +4218,12 @@ impl Client {
 pub struct WriteAttributeEvents<'a> {
     client: &'a Client,
     body: &'a Vec<types::AttributeEvent>,
+    options: runtime::CallOptions,
 }
 
 impl<'a> WriteAttributeEvents<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -4059,6 +4247,7 @@ impl<'a> WriteAttributeEvents<'a> {
         let path = "/asset/attributes/timestamp";
         let mut request = Request::new(Method::PUT, path, &[&["openid"]]);
         request.json("application/json", self.body)?;
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -4115,6 +4304,7 @@ impl Client {
             asset_id: asset_id.into(),
             attribute_name: attribute_name.into(),
             body,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -4126,9 +4316,12 @@ pub struct GetDatapoints<'a> {
     asset_id: String,
     attribute_name: String,
     body: &'a types::AssetDatapointQuery,
+    options: runtime::CallOptions,
 }
 
 impl<'a> GetDatapoints<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -4155,6 +4348,7 @@ impl<'a> GetDatapoints<'a> {
         let path = format!("/asset/datapoint/{asset_id}/{attribute_name}");
         let mut request = Request::new(Method::POST, path, &[&["openid"]]);
         request.json("application/json", self.body)?;
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -4207,6 +4401,7 @@ impl Client {
             client: self,
             asset_id: asset_id.into(),
             attribute_name: attribute_name.into(),
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -4217,9 +4412,12 @@ pub struct GetDatapointPeriod<'a> {
     client: &'a Client,
     asset_id: String,
     attribute_name: String,
+    options: runtime::CallOptions,
 }
 
 impl<'a> GetDatapointPeriod<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -4244,6 +4442,7 @@ impl<'a> GetDatapointPeriod<'a> {
         request.query("assetId", value, Style::Form, true)?;
         let value = &self.attribute_name;
         request.query("attributeName", value, Style::Form, true)?;
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -4303,6 +4502,7 @@ impl Client {
             from_timestamp,
             to_timestamp,
             format: None,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -4315,6 +4515,7 @@ pub struct GetDatapointExport<'a> {
     from_timestamp: i64,
     to_timestamp: i64,
     format: Option<types::DatapointExportFormat>,
+    options: runtime::CallOptions,
 }
 
 impl<'a> GetDatapointExport<'a> {
@@ -4323,6 +4524,7 @@ impl<'a> GetDatapointExport<'a> {
         self.format = Some(value);
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -4353,6 +4555,7 @@ impl<'a> GetDatapointExport<'a> {
         if let Some(value) = &self.format {
             request.query("format", value, Style::Form, true)?;
         }
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -4408,6 +4611,7 @@ impl Client {
             asset_id: asset_id.into(),
             attribute_name: attribute_name.into(),
             body,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -4419,9 +4623,12 @@ pub struct WritePredictedDatapoints<'a> {
     asset_id: String,
     attribute_name: String,
     body: &'a Vec<types::ValueDatapoint>,
+    options: runtime::CallOptions,
 }
 
 impl<'a> WritePredictedDatapoints<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -4448,6 +4655,7 @@ impl<'a> WritePredictedDatapoints<'a> {
         let path = format!("/asset/predicted/{asset_id}/{attribute_name}");
         let mut request = Request::new(Method::PUT, path, &[&["openid"]]);
         request.json("application/json", self.body)?;
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -4504,6 +4712,7 @@ impl Client {
             asset_id: asset_id.into(),
             attribute_name: attribute_name.into(),
             body,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -4515,9 +4724,12 @@ pub struct GetPredictedDatapoints<'a> {
     asset_id: String,
     attribute_name: String,
     body: &'a types::AssetDatapointQuery,
+    options: runtime::CallOptions,
 }
 
 impl<'a> GetPredictedDatapoints<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -4544,6 +4756,7 @@ impl<'a> GetPredictedDatapoints<'a> {
         let path = format!("/asset/predicted/{asset_id}/{attribute_name}");
         let mut request = Request::new(Method::POST, path, &[&["openid"]]);
         request.json("application/json", self.body)?;
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -4596,6 +4809,7 @@ impl Client {
             status: None,
             asset_id: None,
             assignee_id: None,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -4608,6 +4822,7 @@ pub struct GetAlarms<'a> {
     status: Option<types::AlarmStatus>,
     asset_id: Option<String>,
     assignee_id: Option<String>,
+    options: runtime::CallOptions,
 }
 
 impl<'a> GetAlarms<'a> {
@@ -4634,6 +4849,7 @@ impl<'a> GetAlarms<'a> {
         self.assignee_id = Some(value.into());
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -4667,6 +4883,7 @@ impl<'a> GetAlarms<'a> {
         if let Some(value) = &self.assignee_id {
             request.query("assigneeId", value, Style::Form, true)?;
         }
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -4716,6 +4933,7 @@ impl Client {
             client: self,
             asset_ids: None,
             body,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -4726,6 +4944,7 @@ pub struct CreateAlarm<'a> {
     client: &'a Client,
     asset_ids: Option<Vec<String>>,
     body: &'a types::Alarm,
+    options: runtime::CallOptions,
 }
 
 impl<'a> CreateAlarm<'a> {
@@ -4734,6 +4953,7 @@ impl<'a> CreateAlarm<'a> {
         self.asset_ids = Some(value);
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -4759,6 +4979,7 @@ impl<'a> CreateAlarm<'a> {
             request.query("assetIds", value, Style::Form, true)?;
         }
         request.json("application/json", self.body)?;
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -4802,7 +5023,11 @@ impl Client {
     /// # }
     /// ```
     pub fn remove_alarms<'a>(&'a self, body: &'a Vec<i64>) -> RemoveAlarms<'a> {
-        RemoveAlarms { client: self, body }
+        RemoveAlarms {
+            client: self,
+            body,
+            options: runtime::CallOptions::new(),
+        }
     }
 }
 
@@ -4811,9 +5036,12 @@ impl Client {
 pub struct RemoveAlarms<'a> {
     client: &'a Client,
     body: &'a Vec<i64>,
+    options: runtime::CallOptions,
 }
 
 impl<'a> RemoveAlarms<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -4835,6 +5063,7 @@ impl<'a> RemoveAlarms<'a> {
         let path = "/alarm";
         let mut request = Request::new(Method::DELETE, path, &[&["openid"]]);
         request.json("application/json", self.body)?;
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -4876,7 +5105,11 @@ impl Client {
     /// # }
     /// ```
     pub fn get_alarm(&self, alarm_id: i64) -> GetAlarm<'_> {
-        GetAlarm { client: self, alarm_id }
+        GetAlarm {
+            client: self,
+            alarm_id,
+            options: runtime::CallOptions::new(),
+        }
     }
 }
 
@@ -4885,9 +5118,12 @@ impl Client {
 pub struct GetAlarm<'a> {
     client: &'a Client,
     alarm_id: i64,
+    options: runtime::CallOptions,
 }
 
 impl<'a> GetAlarm<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -4908,7 +5144,8 @@ impl<'a> GetAlarm<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let alarm_id = runtime::path_segment("alarmId", &self.alarm_id)?;
         let path = format!("/alarm/{alarm_id}");
-        let request = Request::new(Method::GET, path, &[&["openid"]]);
+        let mut request = Request::new(Method::GET, path, &[&["openid"]]);
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -4961,6 +5198,7 @@ impl Client {
             client: self,
             alarm_id,
             body,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -4971,9 +5209,12 @@ pub struct UpdateAlarm<'a> {
     client: &'a Client,
     alarm_id: i64,
     body: &'a types::SentAlarm,
+    options: runtime::CallOptions,
 }
 
 impl<'a> UpdateAlarm<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -4996,6 +5237,7 @@ impl<'a> UpdateAlarm<'a> {
         let path = format!("/alarm/{alarm_id}");
         let mut request = Request::new(Method::PUT, path, &[&["openid"]]);
         request.json("application/json", self.body)?;
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -5039,6 +5281,7 @@ impl Client {
         RemoveAlarm {
             client: self,
             alarm_id,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -5048,9 +5291,12 @@ impl Client {
 pub struct RemoveAlarm<'a> {
     client: &'a Client,
     alarm_id: i64,
+    options: runtime::CallOptions,
 }
 
 impl<'a> RemoveAlarm<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -5071,7 +5317,8 @@ impl<'a> RemoveAlarm<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let alarm_id = runtime::path_segment("alarmId", &self.alarm_id)?;
         let path = format!("/alarm/{alarm_id}");
-        let request = Request::new(Method::DELETE, path, &[&["openid"]]);
+        let mut request = Request::new(Method::DELETE, path, &[&["openid"]]);
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -5118,6 +5365,7 @@ impl Client {
             client: self,
             alarm_id,
             realm: None,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -5128,6 +5376,7 @@ pub struct GetAssetLinks<'a> {
     client: &'a Client,
     alarm_id: i64,
     realm: Option<String>,
+    options: runtime::CallOptions,
 }
 
 impl<'a> GetAssetLinks<'a> {
@@ -5136,6 +5385,7 @@ impl<'a> GetAssetLinks<'a> {
         self.realm = Some(value.into());
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -5161,6 +5411,7 @@ impl<'a> GetAssetLinks<'a> {
         if let Some(value) = &self.realm {
             request.query("realm", value, Style::Form, true)?;
         }
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -5210,6 +5461,7 @@ impl Client {
         SetAssetLinks {
             client: self,
             body,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -5219,9 +5471,12 @@ impl Client {
 pub struct SetAssetLinks<'a> {
     client: &'a Client,
     body: &'a Vec<types::AlarmAssetLink>,
+    options: runtime::CallOptions,
 }
 
 impl<'a> SetAssetLinks<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -5243,6 +5498,7 @@ impl<'a> SetAssetLinks<'a> {
         let path = "/alarm/assets";
         let mut request = Request::new(Method::PUT, path, &[&["openid"]]);
         request.json("application/json", self.body)?;
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -5282,7 +5538,10 @@ impl Client {
     /// # }
     /// ```
     pub fn get_all_realms(&self) -> GetAllRealms<'_> {
-        GetAllRealms { client: self }
+        GetAllRealms {
+            client: self,
+            options: runtime::CallOptions::new(),
+        }
     }
 }
 
@@ -5290,9 +5549,12 @@ impl Client {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct GetAllRealms<'a> {
     client: &'a Client,
+    options: runtime::CallOptions,
 }
 
 impl<'a> GetAllRealms<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -5312,7 +5574,8 @@ impl<'a> GetAllRealms<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/realm";
-        let request = Request::new(Method::GET, path, &[&["openid"]]);
+        let mut request = Request::new(Method::GET, path, &[&["openid"]]);
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -5354,6 +5617,7 @@ impl Client {
     pub fn get_accessible_realms(&self) -> GetAccessibleRealms<'_> {
         GetAccessibleRealms {
             client: self,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -5362,9 +5626,12 @@ impl Client {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct GetAccessibleRealms<'a> {
     client: &'a Client,
+    options: runtime::CallOptions,
 }
 
 impl<'a> GetAccessibleRealms<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -5384,7 +5651,8 @@ impl<'a> GetAccessibleRealms<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/realm/accessible";
-        let request = Request::new(Method::GET, path, &[&["openid"]]);
+        let mut request = Request::new(Method::GET, path, &[&["openid"]]);
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -5429,6 +5697,7 @@ impl Client {
         GetRealm {
             client: self,
             name: name.into(),
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -5438,9 +5707,12 @@ impl Client {
 pub struct GetRealm<'a> {
     client: &'a Client,
     name: String,
+    options: runtime::CallOptions,
 }
 
 impl<'a> GetRealm<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -5461,7 +5733,8 @@ impl<'a> GetRealm<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let name = runtime::path_segment("name", &self.name)?;
         let path = format!("/realm/{name}");
-        let request = Request::new(Method::GET, path, &[&["openid"]]);
+        let mut request = Request::new(Method::GET, path, &[&["openid"]]);
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -5501,7 +5774,10 @@ impl Client {
     /// # }
     /// ```
     pub fn get_health_status(&self) -> GetHealthStatus<'_> {
-        GetHealthStatus { client: self }
+        GetHealthStatus {
+            client: self,
+            options: runtime::CallOptions::new(),
+        }
     }
 }
 
@@ -5509,9 +5785,12 @@ impl Client {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct GetHealthStatus<'a> {
     client: &'a Client,
+    options: runtime::CallOptions,
 }
 
 impl<'a> GetHealthStatus<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -5531,7 +5810,8 @@ impl<'a> GetHealthStatus<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/health";
-        let request = Request::new(Method::GET, path, &[]);
+        let mut request = Request::new(Method::GET, path, &[]);
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -5571,7 +5851,10 @@ impl Client {
     /// # }
     /// ```
     pub fn get_info(&self) -> GetInfo<'_> {
-        GetInfo { client: self }
+        GetInfo {
+            client: self,
+            options: runtime::CallOptions::new(),
+        }
     }
 }
 
@@ -5579,9 +5862,12 @@ impl Client {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct GetInfo<'a> {
     client: &'a Client,
+    options: runtime::CallOptions,
 }
 
 impl<'a> GetInfo<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -5601,7 +5887,8 @@ impl<'a> GetInfo<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/info";
-        let request = Request::new(Method::GET, path, &[]);
+        let mut request = Request::new(Method::GET, path, &[]);
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -5646,7 +5933,11 @@ impl Client {
     /// # }
     /// ```
     pub fn register<'a>(&'a self, body: &'a types::ConsoleRegistration) -> Register<'a> {
-        Register { client: self, body }
+        Register {
+            client: self,
+            body,
+            options: runtime::CallOptions::new(),
+        }
     }
 }
 
@@ -5655,9 +5946,12 @@ impl Client {
 pub struct Register<'a> {
     client: &'a Client,
     body: &'a types::ConsoleRegistration,
+    options: runtime::CallOptions,
 }
 
 impl<'a> Register<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -5679,6 +5973,7 @@ impl<'a> Register<'a> {
         let path = "/console/register";
         let mut request = Request::new(Method::POST, path, &[&["openid"]]);
         request.json("application/json", self.body)?;
+        request.options(self.options)?;
         Ok(request)
     }
 

@@ -66,7 +66,7 @@ pub(super) fn operations_head(api: &Api) -> TokenStream {
         #style_import
         #types_import
         #crate_import
-        use reqwest::Method;
+        use crate::runtime::reqwest::Method;
         use std::future::IntoFuture;
     }
 }
@@ -254,7 +254,7 @@ fn client_method(api: &Api, op: &Operation, crate_ident: &str) -> TokenStream {
         #docs
         #deprecated
         pub fn #method #generics (#self_ref, #(#inputs),*) -> #builder<#lifetime> {
-            #builder { client: self, #(#inits)* }
+            #builder { client: self, #(#inits)* options: runtime::CallOptions::new() }
         }
     }
 }
@@ -523,10 +523,13 @@ fn builder(op: &Operation) -> TokenStream {
         pub struct #builder<'a> {
             client: &'a Client,
             #(#fields)*
+            options: runtime::CallOptions,
         }
 
         impl<'a> #builder<'a> {
             #(#setters)*
+
+            runtime::request_options!();
 
             /// The call, a future: `.await` it for the decoded response
             /// (as `.await` on the request itself does).
@@ -669,12 +672,12 @@ fn request_body(op: &Operation) -> TokenStream {
     if let Some(idempotent) = op.idempotent {
         steps.push(quote!(request.idempotent(#idempotent);));
     }
-    let request_mut = if steps.is_empty() { quote!() } else { quote!(mut) };
     quote! {
         #(#segments)*
         let path = #path;
-        let #request_mut request = Request::new(#method, path, #security);
+        let mut request = Request::new(#method, path, #security);
         #(#steps)*
+        request.options(self.options)?;
         Ok(request)
     }
 }

@@ -1,0 +1,190 @@
+//! Options for one call: a timeout, extra headers, a retry count, set on a
+//! request builder (`client.get_me().timeout(..).header(..).await`) and
+//! overriding the client's settings for that call only.
+//!
+//! Every generated request builder holds a [`CallOptions`] and gets its
+//! setters from [`request_options!`](crate::request_options), one line per
+//! builder: the options are the runtime's, not per-operation code.
+
+use crate::client::{Client, RetryPolicy};
+use crate::error::Failure;
+use crate::request::Request;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use std::time::Duration;
+
+/// What a call overrides of the client's settings. Empty (one null
+/// pointer) unless an option is set, so a request that sets none carries
+/// nothing more.
+#[derive(Debug, Clone, Default)]
+#[doc(hidden)]
+pub struct CallOptions(Option<Box<Settings>>);
+
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Settings {
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) total_timeout: Option<Duration>,
+    pub(crate) max_retries: Option<u32>,
+    pub(crate) headers: HeaderMap,
+    /// A header that cannot be sent: the call fails with it, unsent.
+    pub(crate) invalid: Option<String>,
+}
+
+impl CallOptions {
+    pub fn new() -> Self {
+        CallOptions(None)
+    }
+
+    fn settings(&mut self) -> &mut Settings {
+        self.0.get_or_insert_with(Box::default)
+    }
+
+    pub fn set_timeout(&mut self, timeout: Duration) {
+        self.settings().timeout = Some(timeout);
+    }
+
+    pub fn set_total_timeout(&mut self, timeout: Duration) {
+        self.settings().total_timeout = Some(timeout);
+    }
+
+    pub fn set_max_retries(&mut self, retries: u32) {
+        self.settings().max_retries = Some(retries);
+    }
+
+    /// Add a header (replacing one of the same name set before). A name or
+    /// value that cannot be sent is kept as an error for the call.
+    pub fn add_header<K, V>(&mut self, name: K, value: V)
+    where
+        HeaderName: TryFrom<K>,
+        HeaderValue: TryFrom<V>,
+    {
+        let settings = self.settings();
+        if settings.invalid.is_some() {
+            return;
+        }
+        let Ok(name) = HeaderName::try_from(name) else {
+            settings.invalid = Some("an extra header's name is not a valid header name".to_owned());
+            return;
+        };
+        let Ok(mut value) = HeaderValue::try_from(value) else {
+            // The value is not shown: it may be a credential.
+            settings.invalid = Some(format!(
+                "the extra header `{name}` has a value headers cannot carry (a newline?)"
+            ));
+            return;
+        };
+        // Not shown in `Debug` output: an extra header may carry a credential.
+        value.set_sensitive(true);
+        settings.headers.insert(name, value);
+    }
+
+    pub(crate) fn get(&self) -> Option<&Settings> {
+        self.0.as_deref()
+    }
+}
+
+impl Request {
+    /// The call's options; an extra header that cannot be sent fails the
+    /// call here, before anything is sent.
+    #[inline]
+    pub fn options(&mut self, options: CallOptions) -> Result<(), Failure> {
+        if let Some(invalid) = options.get().and_then(|settings| settings.invalid.clone()) {
+            return Err(Failure::InvalidRequest(invalid));
+        }
+        self.options = options;
+        Ok(())
+    }
+}
+
+impl Client {
+    /// The retry policy of one call: the client's, with what the call overrides.
+    #[inline]
+    pub(crate) fn retry_policy(&self, request: &Request) -> RetryPolicy {
+        let mut policy = self.inner.retry;
+        if let Some(settings) = request.options.get() {
+            policy.max_retries = settings.max_retries.unwrap_or(policy.max_retries);
+            policy.total_timeout = settings.total_timeout.unwrap_or(policy.total_timeout);
+        }
+        policy
+    }
+
+    /// The timeout to set on one attempt, when the HTTP client's own does
+    /// not apply: the call's, or the client's on a caller's `http_client`.
+    #[inline]
+    pub(crate) fn attempt_timeout(&self, request: &Request) -> Option<Duration> {
+        request
+            .options
+            .get()
+            .and_then(|settings| settings.timeout)
+            .or(self.inner.request_timeout)
+    }
+
+    /// The headers applied last, each replacing any header of its name: the
+    /// user agent set for a caller's `http_client`, then the call's own.
+    #[inline]
+    pub(crate) fn extra_headers(&self, request: &Request) -> Option<HeaderMap> {
+        let call = request
+            .options
+            .get()
+            .map(|settings| &settings.headers)
+            .filter(|headers| !headers.is_empty());
+        match (&self.inner.request_headers, call) {
+            (None, None) => None,
+            (Some(client), None) => Some(client.clone()),
+            (None, Some(call)) => Some(call.clone()),
+            (Some(client), Some(call)) => {
+                let mut all = client.clone();
+                for (name, value) in call {
+                    all.insert(name, value.clone());
+                }
+                Some(all)
+            }
+        }
+    }
+}
+
+/// The per-call options of a generated request builder, a struct with a
+/// field `options: client_runtime::CallOptions`: written inside its `impl`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! request_options {
+    () => {
+        /// How long each attempt of this call may take, in place of the
+        /// client's [`timeout`](crate::ClientBuilder::timeout) (longer or
+        /// shorter). The call's total timeout still bounds the whole call.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.set_timeout(timeout);
+            self
+        }
+
+        /// How long this whole call may take, retries and waits included,
+        /// in place of the client's
+        /// [`total_timeout`](crate::ClientBuilder::total_timeout).
+        pub fn total_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.set_total_timeout(timeout);
+            self
+        }
+
+        /// How many times this call is retried after a failure that may
+        /// pass, in place of the client's
+        /// [`max_retries`](crate::ClientBuilder::max_retries) (0: no retry).
+        pub fn max_retries(mut self, retries: u32) -> Self {
+            self.options.set_max_retries(retries);
+            self
+        }
+
+        /// Send this header with the call (a request id, a tracing
+        /// header, ...). It replaces a header of the same name the call would
+        /// send otherwise, a credential's included; its value does not
+        /// show in `Debug` output. A name or value that cannot be sent
+        /// (a newline, say) fails the call with `Error::InvalidRequest`,
+        /// before anything is sent.
+        pub fn header<K, V>(mut self, name: K, value: V) -> Self
+        where
+            $crate::reqwest::header::HeaderName: TryFrom<K>,
+            $crate::reqwest::header::HeaderValue: TryFrom<V>,
+        {
+            self.options.add_header(name, value);
+            self
+        }
+    };
+}
