@@ -191,3 +191,51 @@ macro_rules! builder_settings {
         }
     };
 }
+
+/// The per-call options of a generated request builder, a struct with a
+/// field `options: client_runtime::CallOptions`: written inside its `impl`
+/// (`options.rs`).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! request_options {
+    () => {
+        /// How long each attempt of this call may take, in place of the
+        /// client's [`timeout`](crate::ClientBuilder::timeout) (longer or
+        /// shorter). The call's total timeout still bounds the whole call.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.set_timeout(timeout);
+            self
+        }
+
+        /// How long this whole call may take, retries and waits included,
+        /// in place of the client's
+        /// [`total_timeout`](crate::ClientBuilder::total_timeout).
+        pub fn total_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.set_total_timeout(timeout);
+            self
+        }
+
+        /// How many times this call is retried after a failure that may
+        /// pass, in place of the client's
+        /// [`max_retries`](crate::ClientBuilder::max_retries) (0: no retry).
+        pub fn max_retries(mut self, retries: u32) -> Self {
+            self.options.set_max_retries(retries);
+            self
+        }
+
+        /// Send this header with the call (a request id, a tracing
+        /// header, ...). It replaces a header of the same name the call would
+        /// send otherwise, a credential's included; its value does not
+        /// show in `Debug` output. A name or value that cannot be sent
+        /// (a newline, say) fails the call with `Error::InvalidRequest`,
+        /// before anything is sent.
+        pub fn header<K, V>(mut self, name: K, value: V) -> Self
+        where
+            $crate::reqwest::header::HeaderName: TryFrom<K>,
+            $crate::reqwest::header::HeaderValue: TryFrom<V>,
+        {
+            self.options.add_header(name, value);
+            self
+        }
+    };
+}
