@@ -310,7 +310,7 @@ async fn http_client_keeps_timeout_and_user_agent_and_refuses_what_it_cannot_kee
 
 /// `{:#}` of an error as `anyhow` prints it: every error of the chain's
 /// line appears exactly once.
-fn assert_each_cause_once(error: Error) -> String {
+fn assert_each_cause_once<E: std::error::Error + Send + Sync + 'static>(error: E) -> String {
     let lines: Vec<String> = {
         let mut lines = Vec::new();
         let mut next: Option<&dyn std::error::Error> = Some(&error);
@@ -400,4 +400,20 @@ async fn an_error_status_is_an_error_with_its_status_and_headers_reachable() {
     let error = builder(&server.uri()).build().unwrap().get_me().await.expect_err("404");
     assert!(!error.is_retryable());
     assert_eq!(error.status(), Some(StatusCode::NOT_FOUND));
+}
+
+#[tokio::test]
+async fn an_unreachable_token_endpoint_prints_each_cause_once() {
+    let token_url = format!("{}/auth/token", closed_port());
+    let client = openremote_client::Client::builder()
+        .base_url(format!("{}/api/master", closed_port()))
+        .client_credentials(token_url.as_str(), "client", "secret")
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let error = client.get_current_user().await.expect_err("no token");
+    assert!(error.is_connect() && error.is_retryable() && !error.is_timeout(), "{error:?}");
+    assert_eq!(error.to_string(), format!("cannot reach the token endpoint {token_url}"));
+    let chain = assert_each_cause_once(error);
+    assert!(chain.contains("Connection refused"), "reqwest's causes follow: {chain}");
 }

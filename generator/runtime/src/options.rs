@@ -142,3 +142,37 @@ impl Client {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_options_cost_a_pointer_and_set_ones_are_kept() {
+        assert_eq!(std::mem::size_of::<CallOptions>(), std::mem::size_of::<usize>());
+        let mut options = CallOptions::new();
+        assert!(options.get().is_none());
+        options.set_max_retries(0);
+        options.add_header("x-request-id", "a");
+        options.add_header("X-Request-Id", "b");
+        let settings = options.get().expect("set");
+        assert_eq!(settings.max_retries, Some(0));
+        assert_eq!(settings.headers.get_all("x-request-id").iter().count(), 1);
+        assert!(format!("{options:?}").contains("Sensitive"), "{options:?}");
+        assert!(!format!("{options:?}").contains("\"b\""), "{options:?}");
+    }
+
+    #[test]
+    fn a_header_that_cannot_be_sent_fails_the_request_without_showing_its_value() {
+        let mut options = CallOptions::new();
+        options.add_header("x-secret", "s3cret\r\nx-injected: 1");
+        options.add_header("x-later", "fine");
+        let mut request = Request::new(reqwest::Method::GET, "/", &[]);
+        match request.options(options) {
+            Err(Failure::InvalidRequest(message)) => {
+                assert!(message.contains("x-secret") && !message.contains("s3cret"), "{message}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}
