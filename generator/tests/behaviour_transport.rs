@@ -412,8 +412,14 @@ async fn an_unreachable_token_endpoint_prints_each_cause_once() {
         .build()
         .unwrap();
     let error = client.get_current_user().await.expect_err("no token");
-    assert!(error.is_connect() && error.is_retryable() && !error.is_timeout(), "{error:?}");
-    assert_eq!(error.to_string(), format!("cannot reach the token endpoint {token_url}"));
+    assert!(
+        error.is_connect() && error.is_retryable() && !error.is_timeout(),
+        "{error:?}"
+    );
+    assert_eq!(
+        error.to_string(),
+        format!("cannot reach the token endpoint {token_url}")
+    );
     let chain = assert_each_cause_once(error);
     assert!(chain.contains("Connection refused"), "reqwest's causes follow: {chain}");
 }
