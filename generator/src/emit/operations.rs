@@ -33,23 +33,10 @@ pub(super) fn operations_head(api: &Api) -> TokenStream {
             use crate::types;
         )
     });
-    let uses_segments = api
-        .operations
-        .iter()
-        .any(|op| op.path_parts.iter().any(|p| matches!(p, PathPart::Param(_))));
-    let uses_any_json = api
-        .operations
-        .iter()
-        .any(|op| op.body.as_ref().is_some_and(is_any_json));
-    let runtime_import = if uses_segments || uses_any_json {
-        quote!(
-            use crate::runtime::{self, Failure, Received, Request};
-        )
-    } else {
-        quote!(
-            use crate::runtime::{Failure, Received, Request};
-        )
-    };
+    // `runtime::` is named by every builder (its `CallOptions`).
+    let runtime_import = quote!(
+        use crate::runtime::{self, Failure, Received, Request};
+    );
     let crate_import = if api.operations.iter().any(answers_file) {
         quote!(
             use crate::{Call, CallWithResponse, Client, Download, Error};
