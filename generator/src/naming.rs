@@ -90,6 +90,8 @@ pub const OPERATION_ITEMS_RESERVED: &[&str] = &[
     "Paging",
     "Place",
     "NextCursor",
+    "StatusCode",
+    "HeaderMap",
 ];
 
 /// The fields and methods every request builder has (the generator's
@@ -105,6 +107,11 @@ pub const BUILDER_MEMBERS_RESERVED: &[&str] = &[
     "into_future",
     "pages",
     "items",
+    "options",
+    "timeout",
+    "total_timeout",
+    "max_retries",
+    "header",
 ];
 
 /// Split a spec name into words `heck` understands: any run of characters

@@ -185,11 +185,9 @@ pub(crate) fn render(api: &Api, options: &Options) -> Result<Vec<(String, String
     let base_url_required = api.base_url.is_none() || !api.server_variables.is_empty();
     // The runtime as a dependency line, or (vendored) the runtime's own
     // dependencies beside the crate's.
+    // reqwest comes from the runtime (re-exported as `crate::reqwest`), so
+    // that its features are the runtime's and no version must match.
     let mut dependencies: Vec<(String, String)> = vec![
-        (
-            "reqwest".to_owned(),
-            r#"{ version = "0.12", default-features = false, features = ["rustls-tls"] }"#.to_owned(),
-        ),
         (
             "serde".to_owned(),
             r#"{ version = "1.0.181", features = ["derive"] }"#.to_owned(),
@@ -208,12 +206,18 @@ pub(crate) fn render(api: &Api, options: &Options) -> Result<Vec<(String, String
             dependencies.sort();
             None
         }
-        Runtime::Path(path) => Some(format!("{{ path = {} }}", toml_string(path))),
-        Runtime::Git { url, rev: None } => Some(format!("{{ git = {} }}", toml_string(url))),
-        Runtime::Git { url, rev: Some(rev) } => {
-            Some(format!("{{ git = {}, rev = {} }}", toml_string(url), toml_string(rev)))
-        }
-        Runtime::Version(version) => Some(toml_string(version)),
+        // Without its default features: this crate's pass them on.
+        Runtime::Path(path) => Some(format!("{{ path = {}, default-features = false }}", toml_string(path))),
+        Runtime::Git { url, rev: None } => Some(format!("{{ git = {}, default-features = false }}", toml_string(url))),
+        Runtime::Git { url, rev: Some(rev) } => Some(format!(
+            "{{ git = {}, rev = {}, default-features = false }}",
+            toml_string(url),
+            toml_string(rev)
+        )),
+        Runtime::Version(version) => Some(format!(
+            "{{ version = {}, default-features = false }}",
+            toml_string(version)
+        )),
     };
     let (runtime_kind, runtime_source) = match &options.runtime {
         Runtime::Vendored => ("vendored", String::new()),
@@ -226,18 +230,28 @@ pub(crate) fn render(api: &Api, options: &Options) -> Result<Vec<(String, String
         .iter()
         .map(|(name, requirement)| format!("{name} = {requirement}"))
         .collect();
-    // The `mock` feature: the runtime's, or (vendored) what the runtime's
-    // own `mock` feature turns on.
-    let mock_feature = match &options.runtime {
-        Runtime::Vendored => vendor::features()
-            .into_iter()
-            .find(|(name, _)| name == "mock")
-            .map(|(_, value)| value)
+    // The runtime's features under the same names (its code, vendored,
+    // reads them as this crate's): what they turn on in the runtime's own
+    // dependencies (vendored), or the runtime's feature of that name.
+    let features = vendor::features();
+    let feature = |name: &str| {
+        features
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, value)| match &options.runtime {
+                Runtime::Vendored => value.clone(),
+                _ if name == "default" => value.clone(),
+                _ => format!("[\"client-runtime/{name}\"]"),
+            })
             .ok_or_else(|| Error::Internal {
-                message: "runtime Cargo.toml: no `mock` feature".to_owned(),
-            })?,
-        _ => r#"["client-runtime/mock"]"#.to_owned(),
+                message: format!("runtime Cargo.toml: no `{name}` feature"),
+            })
     };
+    let mock_feature = feature("mock")?;
+    let transport_features = ["default", "native-roots", "webpki-roots", "native-tls", "gzip", "http2"]
+        .iter()
+        .map(|name| Ok(format!("{name} = {}", feature(name)?)))
+        .collect::<Result<Vec<_>, Error>>()?;
     let crate_ident = options.crate_name.replace('-', "_");
     let spec_path = spec_display(&options.spec_path);
     let ctx = context! {
@@ -282,6 +296,7 @@ pub(crate) fn render(api: &Api, options: &Options) -> Result<Vec<(String, String
             TypeKind::Struct { unknown_fields: true, .. }
         )),
         mock_feature => mock_feature,
+        transport_features => transport_features,
         testing_example => crate::emit::mock::example(api, &crate_ident),
     };
     TEMPLATES

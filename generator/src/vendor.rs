@@ -32,9 +32,11 @@ pub(crate) const SOURCES: &[(&str, &str)] = &[
     ("error.rs", include_str!("../runtime/src/error.rs")),
     ("limits.rs", include_str!("../runtime/src/limits.rs")),
     ("mock.rs", include_str!("../runtime/src/mock.rs")),
+    ("options.rs", include_str!("../runtime/src/options.rs")),
     ("pages.rs", include_str!("../runtime/src/pages.rs")),
     ("query.rs", include_str!("../runtime/src/query.rs")),
     ("request.rs", include_str!("../runtime/src/request.rs")),
+    ("transport.rs", include_str!("../runtime/src/transport.rs")),
     ("unknown.rs", include_str!("../runtime/src/unknown.rs")),
 ];
 

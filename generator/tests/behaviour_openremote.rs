@@ -1342,7 +1342,15 @@ async fn a_204_where_a_body_is_declared_is_a_decode_error_that_says_so() {
     };
     assert_eq!(decode.status.as_u16(), 204);
     assert!(decode.body.is_empty());
-    assert!(error.to_string().contains("has no body"), "{error}");
+    // said by the cause, the error's source (its line says what failed)
+    assert!(
+        error
+            .to_string()
+            .contains("204 No Content response body (0 bytes) does not decode"),
+        "{error}"
+    );
+    let source = std::error::Error::source(&error).expect("a cause").to_string();
+    assert!(source.contains("has no body"), "{source}");
 }
 
 /// An operation whose answer may be absent (`get_user`: 200 or 204) reads

@@ -831,7 +831,7 @@ async fn a_body_that_does_not_decode_names_the_json_path_of_the_failing_value() 
     let text = error.to_string();
     assert!(text.contains("200"), "{text}");
     assert!(
-        text.contains("records[0].extended[1].dataAttributeEnumValues[1].valueEnum: "),
+        text.contains("does not decode at `records[0].extended[1].dataAttributeEnumValues[1].valueEnum`"),
         "{text}"
     );
 }
@@ -850,10 +850,13 @@ async fn a_wrongly_typed_field_is_named_with_serdes_message() {
         .get_system_overview(SITE)
         .await
         .expect_err("does not decode");
-    let text = error.to_string();
+    // The path in the error's line, serde's message as its cause (`source`).
+    let line = error.to_string();
+    let cause = std::error::Error::source(&error).expect("serde's error").to_string();
+    assert!(line.contains("at `records.devices[1].name`"), "{line}");
     assert!(
-        text.contains("records.devices[1].name: invalid type: integer `7`, expected a string"),
-        "{text}"
+        cause.starts_with("invalid type: integer `7`, expected a string"),
+        "{cause}"
     );
 }
 

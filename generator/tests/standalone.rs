@@ -316,7 +316,7 @@ fn inside_the_repository_the_runtime_is_shared() {
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
     let manifest = read(scratch.join("client/Cargo.toml"));
     assert!(
-        manifest.contains(r#"client-runtime = { path = "../../../generator/runtime" }"#),
+        manifest.contains(r#"client-runtime = { path = "../../../generator/runtime", default-features = false }"#),
         "{manifest}"
     );
     assert!(!scratch.join("client/src/runtime").exists());
@@ -377,6 +377,18 @@ fn vendored_crate_builds_after_a_move_and_packages() {
     check(&client, true);
     // The `mock` feature, with the vendored runtime's `mock` module.
     let stderr = cargo(&client, &["check", "--quiet", "--features", "mock"], true);
+    assert!(!stderr.contains("warning"), "{stderr}");
+    // The transport features, the runtime's, on the crate's own reqwest.
+    assert!(
+        manifest.contains("\nnative-roots = [\"reqwest/rustls-tls-native-roots\"]\n"),
+        "{manifest}"
+    );
+    let features = [
+        "--no-default-features",
+        "--features",
+        "webpki-roots,native-tls,gzip,http2",
+    ];
+    let stderr = cargo(&client, &[&["check", "--quiet"][..], &features].concat(), true);
     assert!(!stderr.contains("warning"), "{stderr}");
     // Clippy-clean, the vendored runtime's own unit tests included.
     cargo(
@@ -451,7 +463,9 @@ fn git_runtime_crate_builds_after_a_move() {
     let client = generate_and_move(&tmp.0, "before", "after", &format!("git={url},rev={rev}"));
     let manifest = read(client.join("Cargo.toml"));
     assert!(
-        manifest.contains(&format!(r#"client-runtime = {{ git = "{url}", rev = "{rev}" }}"#)),
+        manifest.contains(&format!(
+            r#"client-runtime = {{ git = "{url}", rev = "{rev}", default-features = false }}"#
+        )),
         "{manifest}"
     );
     // Cargo does not fetch git dependencies offline, even from a local folder.
@@ -472,12 +486,21 @@ fn runtime_choices_in_the_manifest() {
     };
     let git = manifest("git=https://example.org/generator.git");
     assert!(
-        git.contains("client-runtime = { git = \"https://example.org/generator.git\" }\n"),
+        git.contains("client-runtime = { git = \"https://example.org/generator.git\", default-features = false }\n"),
         "{git}"
     );
     assert!(git.contains("publish = false"), "{git}");
     let version = manifest("version=0.3");
-    assert!(version.contains("client-runtime = \"0.3\"\n"), "{version}");
+    assert!(
+        version.contains("client-runtime = { version = \"0.3\", default-features = false }\n"),
+        "{version}"
+    );
+    // The runtime's features, under their names, passed on to it.
+    for feature in ["native-roots", "webpki-roots", "native-tls", "gzip", "http2", "mock"] {
+        let line = format!("\n{feature} = [\"client-runtime/{feature}\"]\n");
+        assert!(version.contains(&line), "{line} in {version}");
+    }
+    assert!(version.contains("\ndefault = [\"native-roots\"]\n"), "{version}");
     assert!(!version.contains("publish = false"), "{version}");
     for bad in ["", "vendor", "path=", "git=", "git=u,rev=", "version=", "path=C:\\rt"] {
         assert!(bad.parse::<generator::Runtime>().is_err(), "{bad:?} parsed");

@@ -45,9 +45,14 @@ use client_runtime as runtime;
 pub use client::{Client, ClientBuilder};
 pub use operations::*;
 pub use runtime::{
-    ApiError, AuthError, BuildError, DecodeError, Download, Response, Secret,
-    UnknownFields,
+    ApiError, AuthError, BuildError, DecodeError, Download, HeaderMap, Response, Secret,
+    StatusCode, UnknownFields,
 };
+
+/// The `reqwest` this crate is built on: its `Certificate` and `Proxy` for
+/// [`ClientBuilder`], its `Client` for [`ClientBuilder::http_client`],
+/// with no dependency of your own that must match this one's version.
+pub use runtime::reqwest;
 
 /// The error of every operation; [`ApiError::parsed`] holds the body when it is JSON.
 pub type Error = runtime::Error<serde_json::Value>;

@@ -8,7 +8,7 @@ use crate::types;
 use crate::{Call, CallWithResponse, Client, Download, Error};
 use crate::Paged;
 use crate::runtime::{Paging, Place};
-use reqwest::Method;
+use crate::runtime::reqwest::Method;
 use std::future::IntoFuture;
 
 impl Client {
@@ -45,6 +45,7 @@ impl Client {
             client_id: client_id.into(),
             x_forwarded_proto: None,
             x_forwarded_host: None,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -57,6 +58,7 @@ pub struct GetClientRoles<'a> {
     client_id: String,
     x_forwarded_proto: Option<String>,
     x_forwarded_host: Option<String>,
+    options: runtime::CallOptions,
 }
 
 impl<'a> GetClientRoles<'a> {
@@ -71,6 +73,7 @@ impl<'a> GetClientRoles<'a> {
         self.x_forwarded_host = Some(value.into());
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -100,6 +103,7 @@ impl<'a> GetClientRoles<'a> {
         if let Some(value) = &self.x_forwarded_host {
             request.header("X-Forwarded-Host", value)?;
         }
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -159,6 +163,7 @@ impl Client {
             x_forwarded_proto: None,
             x_forwarded_host: None,
             body,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -172,6 +177,7 @@ pub struct UpdateClientRoles<'a> {
     x_forwarded_proto: Option<String>,
     x_forwarded_host: Option<String>,
     body: &'a Vec<types::Role>,
+    options: runtime::CallOptions,
 }
 
 impl<'a> UpdateClientRoles<'a> {
@@ -186,6 +192,7 @@ impl<'a> UpdateClientRoles<'a> {
         self.x_forwarded_host = Some(value.into());
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -216,6 +223,7 @@ impl<'a> UpdateClientRoles<'a> {
             request.header("X-Forwarded-Host", value)?;
         }
         request.json("application/json", self.body)?;
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -272,6 +280,7 @@ impl Client {
             x_forwarded_proto: None,
             x_forwarded_host: None,
             body,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -284,6 +293,7 @@ pub struct UpdateRoles<'a> {
     x_forwarded_proto: Option<String>,
     x_forwarded_host: Option<String>,
     body: &'a Vec<types::Role>,
+    options: runtime::CallOptions,
 }
 
 impl<'a> UpdateRoles<'a> {
@@ -298,6 +308,7 @@ impl<'a> UpdateRoles<'a> {
         self.x_forwarded_host = Some(value.into());
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -327,6 +338,7 @@ impl<'a> UpdateRoles<'a> {
             request.header("X-Forwarded-Host", value)?;
         }
         request.json("application/json", self.body)?;
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -380,6 +392,7 @@ impl Client {
             x_forwarded_proto: None,
             x_forwarded_host: None,
             body,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -391,6 +404,7 @@ pub struct QueryUsers<'a> {
     x_forwarded_proto: Option<String>,
     x_forwarded_host: Option<String>,
     body: &'a types::UserQuery,
+    options: runtime::CallOptions,
 }
 
 impl<'a> QueryUsers<'a> {
@@ -405,6 +419,7 @@ impl<'a> QueryUsers<'a> {
         self.x_forwarded_host = Some(value.into());
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -433,6 +448,7 @@ impl<'a> QueryUsers<'a> {
             request.header("X-Forwarded-Host", value)?;
         }
         request.json("application/json", self.body)?;
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -545,6 +561,7 @@ impl Client {
             user_id: user_id.into(),
             x_forwarded_proto: None,
             x_forwarded_host: None,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -557,6 +574,7 @@ pub struct GetUser<'a> {
     user_id: String,
     x_forwarded_proto: Option<String>,
     x_forwarded_host: Option<String>,
+    options: runtime::CallOptions,
 }
 
 impl<'a> GetUser<'a> {
@@ -571,6 +589,7 @@ impl<'a> GetUser<'a> {
         self.x_forwarded_host = Some(value.into());
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -600,6 +619,7 @@ impl<'a> GetUser<'a> {
         if let Some(value) = &self.x_forwarded_host {
             request.header("X-Forwarded-Host", value)?;
         }
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -649,6 +669,7 @@ impl Client {
             client: self,
             x_forwarded_proto: None,
             x_forwarded_host: None,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -659,6 +680,7 @@ pub struct GetCurrentUser<'a> {
     client: &'a Client,
     x_forwarded_proto: Option<String>,
     x_forwarded_host: Option<String>,
+    options: runtime::CallOptions,
 }
 
 impl<'a> GetCurrentUser<'a> {
@@ -673,6 +695,7 @@ impl<'a> GetCurrentUser<'a> {
         self.x_forwarded_host = Some(value.into());
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -700,6 +723,7 @@ impl<'a> GetCurrentUser<'a> {
         if let Some(value) = &self.x_forwarded_host {
             request.header("X-Forwarded-Host", value)?;
         }
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -757,6 +781,7 @@ impl Client {
             x_forwarded_proto: None,
             x_forwarded_host: None,
             body,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -769,6 +794,7 @@ pub struct UpdateUser<'a> {
     x_forwarded_proto: Option<String>,
     x_forwarded_host: Option<String>,
     body: &'a types::User,
+    options: runtime::CallOptions,
 }
 
 impl<'a> UpdateUser<'a> {
@@ -783,6 +809,7 @@ impl<'a> UpdateUser<'a> {
         self.x_forwarded_host = Some(value.into());
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -812,6 +839,7 @@ impl<'a> UpdateUser<'a> {
             request.header("X-Forwarded-Host", value)?;
         }
         request.json("application/json", self.body)?;
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -869,6 +897,7 @@ impl Client {
             x_forwarded_proto: None,
             x_forwarded_host: None,
             body,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -881,6 +910,7 @@ pub struct CreateUser<'a> {
     x_forwarded_proto: Option<String>,
     x_forwarded_host: Option<String>,
     body: &'a types::User,
+    options: runtime::CallOptions,
 }
 
 impl<'a> CreateUser<'a> {
@@ -895,6 +925,7 @@ impl<'a> CreateUser<'a> {
         self.x_forwarded_host = Some(value.into());
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -924,6 +955,7 @@ impl<'a> CreateUser<'a> {
             request.header("X-Forwarded-Host", value)?;
         }
         request.json("application/json", self.body)?;
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -975,6 +1007,7 @@ impl Client {
             x_forwarded_proto: None,
             x_forwarded_host: None,
             body,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -986,6 +1019,7 @@ pub struct UpdateSelf<'a> {
     x_forwarded_proto: Option<String>,
     x_forwarded_host: Option<String>,
     body: &'a types::User,
+    options: runtime::CallOptions,
 }
 
 impl<'a> UpdateSelf<'a> {
@@ -1000,6 +1034,7 @@ impl<'a> UpdateSelf<'a> {
         self.x_forwarded_host = Some(value.into());
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -1028,6 +1063,7 @@ impl<'a> UpdateSelf<'a> {
             request.header("X-Forwarded-Host", value)?;
         }
         request.json("application/json", self.body)?;
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -1083,6 +1119,7 @@ impl Client {
             user_id: user_id.into(),
             x_forwarded_proto: None,
             x_forwarded_host: None,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -1095,6 +1132,7 @@ pub struct DeleteUser<'a> {
     user_id: String,
     x_forwarded_proto: Option<String>,
     x_forwarded_host: Option<String>,
+    options: runtime::CallOptions,
 }
 
 impl<'a> DeleteUser<'a> {
@@ -1109,6 +1147,7 @@ impl<'a> DeleteUser<'a> {
         self.x_forwarded_host = Some(value.into());
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -1138,6 +1177,7 @@ impl<'a> DeleteUser<'a> {
         if let Some(value) = &self.x_forwarded_host {
             request.header("X-Forwarded-Host", value)?;
         }
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -1193,6 +1233,7 @@ impl Client {
             user_id: user_id.into(),
             x_forwarded_proto: None,
             x_forwarded_host: None,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -1205,6 +1246,7 @@ pub struct RequestUserPasswordReset<'a> {
     user_id: String,
     x_forwarded_proto: Option<String>,
     x_forwarded_host: Option<String>,
+    options: runtime::CallOptions,
 }
 
 impl<'a> RequestUserPasswordReset<'a> {
@@ -1219,6 +1261,7 @@ impl<'a> RequestUserPasswordReset<'a> {
         self.x_forwarded_host = Some(value.into());
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -1249,6 +1292,7 @@ impl<'a> RequestUserPasswordReset<'a> {
             request.header("X-Forwarded-Host", value)?;
         }
         request.idempotent(false);
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -1296,6 +1340,7 @@ impl Client {
             client: self,
             x_forwarded_proto: None,
             x_forwarded_host: None,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -1306,6 +1351,7 @@ pub struct RequestPasswordReset<'a> {
     client: &'a Client,
     x_forwarded_proto: Option<String>,
     x_forwarded_host: Option<String>,
+    options: runtime::CallOptions,
 }
 
 impl<'a> RequestPasswordReset<'a> {
@@ -1320,6 +1366,7 @@ impl<'a> RequestPasswordReset<'a> {
         self.x_forwarded_host = Some(value.into());
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -1347,6 +1394,7 @@ impl<'a> RequestPasswordReset<'a> {
         if let Some(value) = &self.x_forwarded_host {
             request.header("X-Forwarded-Host", value)?;
         }
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -1406,6 +1454,7 @@ impl Client {
             x_forwarded_proto: None,
             x_forwarded_host: None,
             body,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -1419,6 +1468,7 @@ pub struct UpdatePassword<'a> {
     x_forwarded_proto: Option<String>,
     x_forwarded_host: Option<String>,
     body: &'a types::Credential,
+    options: runtime::CallOptions,
 }
 
 impl<'a> UpdatePassword<'a> {
@@ -1433,6 +1483,7 @@ impl<'a> UpdatePassword<'a> {
         self.x_forwarded_host = Some(value.into());
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -1463,6 +1514,7 @@ impl<'a> UpdatePassword<'a> {
             request.header("X-Forwarded-Host", value)?;
         }
         request.json("application/json", self.body)?;
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -1516,6 +1568,7 @@ impl Client {
             x_forwarded_proto: None,
             x_forwarded_host: None,
             body,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -1527,6 +1580,7 @@ pub struct UpdateOwnPassword<'a> {
     x_forwarded_proto: Option<String>,
     x_forwarded_host: Option<String>,
     body: &'a types::Credential,
+    options: runtime::CallOptions,
 }
 
 impl<'a> UpdateOwnPassword<'a> {
@@ -1541,6 +1595,7 @@ impl<'a> UpdateOwnPassword<'a> {
         self.x_forwarded_host = Some(value.into());
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -1569,6 +1624,7 @@ impl<'a> UpdateOwnPassword<'a> {
             request.header("X-Forwarded-Host", value)?;
         }
         request.json("application/json", self.body)?;
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -1625,6 +1681,7 @@ impl Client {
             user_id: user_id.into(),
             x_forwarded_proto: None,
             x_forwarded_host: None,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -1637,6 +1694,7 @@ pub struct ResetSecret<'a> {
     user_id: String,
     x_forwarded_proto: Option<String>,
     x_forwarded_host: Option<String>,
+    options: runtime::CallOptions,
 }
 
 impl<'a> ResetSecret<'a> {
@@ -1651,6 +1709,7 @@ impl<'a> ResetSecret<'a> {
         self.x_forwarded_host = Some(value.into());
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -1681,6 +1740,7 @@ impl<'a> ResetSecret<'a> {
             request.header("X-Forwarded-Host", value)?;
         }
         request.idempotent(false);
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -1741,6 +1801,7 @@ impl Client {
             client_id: client_id.into(),
             x_forwarded_proto: None,
             x_forwarded_host: None,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -1754,6 +1815,7 @@ pub struct GetUserClientRoles<'a> {
     client_id: String,
     x_forwarded_proto: Option<String>,
     x_forwarded_host: Option<String>,
+    options: runtime::CallOptions,
 }
 
 impl<'a> GetUserClientRoles<'a> {
@@ -1768,6 +1830,7 @@ impl<'a> GetUserClientRoles<'a> {
         self.x_forwarded_host = Some(value.into());
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -1798,6 +1861,7 @@ impl<'a> GetUserClientRoles<'a> {
         if let Some(value) = &self.x_forwarded_host {
             request.header("X-Forwarded-Host", value)?;
         }
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -1860,6 +1924,7 @@ impl Client {
             x_forwarded_proto: None,
             x_forwarded_host: None,
             body,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -1874,6 +1939,7 @@ pub struct UpdateUserClientRoles<'a> {
     x_forwarded_proto: Option<String>,
     x_forwarded_host: Option<String>,
     body: &'a types::RoleNames,
+    options: runtime::CallOptions,
 }
 
 impl<'a> UpdateUserClientRoles<'a> {
@@ -1888,6 +1954,7 @@ impl<'a> UpdateUserClientRoles<'a> {
         self.x_forwarded_host = Some(value.into());
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -1919,6 +1986,7 @@ impl<'a> UpdateUserClientRoles<'a> {
             request.header("X-Forwarded-Host", value)?;
         }
         request.json("application/json", self.body)?;
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -1975,6 +2043,7 @@ impl Client {
             user_id: user_id.into(),
             x_forwarded_proto: None,
             x_forwarded_host: None,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -1987,6 +2056,7 @@ pub struct GetUserRealmRoles<'a> {
     user_id: String,
     x_forwarded_proto: Option<String>,
     x_forwarded_host: Option<String>,
+    options: runtime::CallOptions,
 }
 
 impl<'a> GetUserRealmRoles<'a> {
@@ -2001,6 +2071,7 @@ impl<'a> GetUserRealmRoles<'a> {
         self.x_forwarded_host = Some(value.into());
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -2030,6 +2101,7 @@ impl<'a> GetUserRealmRoles<'a> {
         if let Some(value) = &self.x_forwarded_host {
             request.header("X-Forwarded-Host", value)?;
         }
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -2089,6 +2161,7 @@ impl Client {
             x_forwarded_proto: None,
             x_forwarded_host: None,
             body,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -2102,6 +2175,7 @@ pub struct UpdateUserRealmRoles<'a> {
     x_forwarded_proto: Option<String>,
     x_forwarded_host: Option<String>,
     body: &'a types::RoleNames,
+    options: runtime::CallOptions,
 }
 
 impl<'a> UpdateUserRealmRoles<'a> {
@@ -2116,6 +2190,7 @@ impl<'a> UpdateUserRealmRoles<'a> {
         self.x_forwarded_host = Some(value.into());
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -2146,6 +2221,7 @@ impl<'a> UpdateUserRealmRoles<'a> {
             request.header("X-Forwarded-Host", value)?;
         }
         request.json("application/json", self.body)?;
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -2199,6 +2275,7 @@ impl Client {
             client_id: client_id.into(),
             x_forwarded_proto: None,
             x_forwarded_host: None,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -2210,6 +2287,7 @@ pub struct GetCurrentUserClientRoles<'a> {
     client_id: String,
     x_forwarded_proto: Option<String>,
     x_forwarded_host: Option<String>,
+    options: runtime::CallOptions,
 }
 
 impl<'a> GetCurrentUserClientRoles<'a> {
@@ -2224,6 +2302,7 @@ impl<'a> GetCurrentUserClientRoles<'a> {
         self.x_forwarded_host = Some(value.into());
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -2252,6 +2331,7 @@ impl<'a> GetCurrentUserClientRoles<'a> {
         if let Some(value) = &self.x_forwarded_host {
             request.header("X-Forwarded-Host", value)?;
         }
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -2300,6 +2380,7 @@ impl Client {
             client: self,
             x_forwarded_proto: None,
             x_forwarded_host: None,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -2310,6 +2391,7 @@ pub struct GetCurrentUserRealmRoles<'a> {
     client: &'a Client,
     x_forwarded_proto: Option<String>,
     x_forwarded_host: Option<String>,
+    options: runtime::CallOptions,
 }
 
 impl<'a> GetCurrentUserRealmRoles<'a> {
@@ -2324,6 +2406,7 @@ impl<'a> GetCurrentUserRealmRoles<'a> {
         self.x_forwarded_host = Some(value.into());
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -2351,6 +2434,7 @@ impl<'a> GetCurrentUserRealmRoles<'a> {
         if let Some(value) = &self.x_forwarded_host {
             request.header("X-Forwarded-Host", value)?;
         }
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -2403,6 +2487,7 @@ impl Client {
             x_forwarded_proto: None,
             x_forwarded_host: None,
             body: body.into(),
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -2414,6 +2499,7 @@ pub struct UpdateCurrentUserLocale<'a> {
     x_forwarded_proto: Option<String>,
     x_forwarded_host: Option<String>,
     body: String,
+    options: runtime::CallOptions,
 }
 
 impl<'a> UpdateCurrentUserLocale<'a> {
@@ -2428,6 +2514,7 @@ impl<'a> UpdateCurrentUserLocale<'a> {
         self.x_forwarded_host = Some(value.into());
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -2456,6 +2543,7 @@ impl<'a> UpdateCurrentUserLocale<'a> {
             request.header("X-Forwarded-Host", value)?;
         }
         request.json("application/json", &self.body)?;
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -2512,6 +2600,7 @@ impl Client {
             user_id: user_id.into(),
             x_forwarded_proto: None,
             x_forwarded_host: None,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -2524,6 +2613,7 @@ pub struct GetUserSessions<'a> {
     user_id: String,
     x_forwarded_proto: Option<String>,
     x_forwarded_host: Option<String>,
+    options: runtime::CallOptions,
 }
 
 impl<'a> GetUserSessions<'a> {
@@ -2538,6 +2628,7 @@ impl<'a> GetUserSessions<'a> {
         self.x_forwarded_host = Some(value.into());
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -2567,6 +2658,7 @@ impl<'a> GetUserSessions<'a> {
         if let Some(value) = &self.x_forwarded_host {
             request.header("X-Forwarded-Host", value)?;
         }
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -2622,6 +2714,7 @@ impl Client {
             session_id: session_id.into(),
             x_forwarded_proto: None,
             x_forwarded_host: None,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -2634,6 +2727,7 @@ pub struct DisconnectUserSession<'a> {
     session_id: String,
     x_forwarded_proto: Option<String>,
     x_forwarded_host: Option<String>,
+    options: runtime::CallOptions,
 }
 
 impl<'a> DisconnectUserSession<'a> {
@@ -2648,6 +2742,7 @@ impl<'a> DisconnectUserSession<'a> {
         self.x_forwarded_host = Some(value.into());
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -2678,6 +2773,7 @@ impl<'a> DisconnectUserSession<'a> {
             request.header("X-Forwarded-Host", value)?;
         }
         request.idempotent(false);
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -2724,7 +2820,11 @@ impl Client {
     /// # }
     /// ```
     pub fn query_assets<'a>(&'a self, body: &'a types::AssetQuery) -> QueryAssets<'a> {
-        QueryAssets { client: self, body }
+        QueryAssets {
+            client: self,
+            body,
+            options: runtime::CallOptions::new(),
+        }
     }
 }
 
@@ -2733,9 +2833,12 @@ impl Client {
 pub struct QueryAssets<'a> {
     client: &'a Client,
     body: &'a types::AssetQuery,
+    options: runtime::CallOptions,
 }
 
 impl<'a> QueryAssets<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -2757,6 +2860,7 @@ impl<'a> QueryAssets<'a> {
         let path = "/asset/query";
         let mut request = Request::new(Method::POST, path, &[&["openid"]]);
         request.json("application/json", self.body)?;
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -2857,7 +2961,11 @@ impl Client {
     /// # }
     /// ```
     pub fn query_count<'a>(&'a self, body: &'a types::AssetQuery) -> QueryCount<'a> {
-        QueryCount { client: self, body }
+        QueryCount {
+            client: self,
+            body,
+            options: runtime::CallOptions::new(),
+        }
     }
 }
 
@@ -2866,9 +2974,12 @@ impl Client {
 pub struct QueryCount<'a> {
     client: &'a Client,
     body: &'a types::AssetQuery,
+    options: runtime::CallOptions,
 }
 
 impl<'a> QueryCount<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -2890,6 +3001,7 @@ impl<'a> QueryCount<'a> {
         let path = "/asset/count";
         let mut request = Request::new(Method::POST, path, &[&["openid"]]);
         request.json("application/json", self.body)?;
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -2940,6 +3052,7 @@ impl Client {
         QueryAssetTree {
             client: self,
             body,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -2949,9 +3062,12 @@ impl Client {
 pub struct QueryAssetTree<'a> {
     client: &'a Client,
     body: &'a types::AssetQuery,
+    options: runtime::CallOptions,
 }
 
 impl<'a> QueryAssetTree<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -2973,6 +3089,7 @@ impl<'a> QueryAssetTree<'a> {
         let path = "/asset/tree";
         let mut request = Request::new(Method::POST, path, &[&["openid"]]);
         request.json("application/json", self.body)?;
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -3019,6 +3136,7 @@ impl Client {
         GetAsset {
             client: self,
             asset_id: asset_id.into(),
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -3028,9 +3146,12 @@ impl Client {
 pub struct GetAsset<'a> {
     client: &'a Client,
     asset_id: String,
+    options: runtime::CallOptions,
 }
 
 impl<'a> GetAsset<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -3051,7 +3172,8 @@ impl<'a> GetAsset<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let asset_id = runtime::path_segment("assetId", &self.asset_id)?;
         let path = format!("/asset/{asset_id}");
-        let request = Request::new(Method::GET, path, &[&["openid"]]);
+        let mut request = Request::new(Method::GET, path, &[&["openid"]]);
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -3105,6 +3227,7 @@ impl Client {
             client: self,
             asset_id: asset_id.into(),
             body,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -3115,9 +3238,12 @@ pub struct UpdateAsset<'a> {
     client: &'a Client,
     asset_id: String,
     body: &'a types::Asset,
+    options: runtime::CallOptions,
 }
 
 impl<'a> UpdateAsset<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -3140,6 +3266,7 @@ impl<'a> UpdateAsset<'a> {
         let path = format!("/asset/{asset_id}");
         let mut request = Request::new(Method::PUT, path, &[&["openid"]]);
         request.json("application/json", self.body)?;
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -3186,6 +3313,7 @@ impl Client {
         GetPartialAsset {
             client: self,
             asset_id: asset_id.into(),
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -3195,9 +3323,12 @@ impl Client {
 pub struct GetPartialAsset<'a> {
     client: &'a Client,
     asset_id: String,
+    options: runtime::CallOptions,
 }
 
 impl<'a> GetPartialAsset<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -3218,7 +3349,8 @@ impl<'a> GetPartialAsset<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let asset_id = runtime::path_segment("assetId", &self.asset_id)?;
         let path = format!("/asset/partial/{asset_id}");
-        let request = Request::new(Method::GET, path, &[&["openid"]]);
+        let mut request = Request::new(Method::GET, path, &[&["openid"]]);
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -3263,7 +3395,11 @@ impl Client {
     /// # }
     /// ```
     pub fn create_asset<'a>(&'a self, body: &'a types::Asset) -> CreateAsset<'a> {
-        CreateAsset { client: self, body }
+        CreateAsset {
+            client: self,
+            body,
+            options: runtime::CallOptions::new(),
+        }
     }
 }
 
@@ -3272,9 +3408,12 @@ impl Client {
 pub struct CreateAsset<'a> {
     client: &'a Client,
     body: &'a types::Asset,
+    options: runtime::CallOptions,
 }
 
 impl<'a> CreateAsset<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -3296,6 +3435,7 @@ impl<'a> CreateAsset<'a> {
         let path = "/asset";
         let mut request = Request::new(Method::POST, path, &[&["openid"]]);
         request.json("application/json", self.body)?;
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -3341,6 +3481,7 @@ impl Client {
         DeleteAsset {
             client: self,
             asset_id,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -3350,9 +3491,12 @@ impl Client {
 pub struct DeleteAsset<'a> {
     client: &'a Client,
     asset_id: Vec<String>,
+    options: runtime::CallOptions,
 }
 
 impl<'a> DeleteAsset<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -3375,6 +3519,7 @@ impl<'a> DeleteAsset<'a> {
         let mut request = Request::new(Method::DELETE, path, &[&["openid"]]);
         let value = &self.asset_id;
         request.query("assetId", value, Style::Form, true)?;
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -3416,6 +3561,7 @@ impl Client {
     pub fn get_current_user_assets(&self) -> GetCurrentUserAssets<'_> {
         GetCurrentUserAssets {
             client: self,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -3424,9 +3570,12 @@ impl Client {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct GetCurrentUserAssets<'a> {
     client: &'a Client,
+    options: runtime::CallOptions,
 }
 
 impl<'a> GetCurrentUserAssets<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -3446,7 +3595,8 @@ impl<'a> GetCurrentUserAssets<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/asset/user/current";
-        let request = Request::new(Method::GET, path, &[&["openid"]]);
+        let mut request = Request::new(Method::GET, path, &[&["openid"]]);
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -3500,6 +3650,7 @@ impl Client {
             realm: realm.into(),
             user_id: None,
             asset_id: None,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -3511,6 +3662,7 @@ pub struct GetUserAssetLinks<'a> {
     realm: String,
     user_id: Option<String>,
     asset_id: Option<String>,
+    options: runtime::CallOptions,
 }
 
 impl<'a> GetUserAssetLinks<'a> {
@@ -3525,6 +3677,7 @@ impl<'a> GetUserAssetLinks<'a> {
         self.asset_id = Some(value.into());
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -3554,6 +3707,7 @@ impl<'a> GetUserAssetLinks<'a> {
         if let Some(value) = &self.asset_id {
             request.query("assetId", value, Style::Form, true)?;
         }
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -3603,6 +3757,7 @@ impl Client {
         CreateUserAssetLinks {
             client: self,
             body,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -3612,9 +3767,12 @@ impl Client {
 pub struct CreateUserAssetLinks<'a> {
     client: &'a Client,
     body: &'a Vec<types::UserAssetLink>,
+    options: runtime::CallOptions,
 }
 
 impl<'a> CreateUserAssetLinks<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -3636,6 +3794,7 @@ impl<'a> CreateUserAssetLinks<'a> {
         let path = "/asset/user/link";
         let mut request = Request::new(Method::POST, path, &[&["openid"]]);
         request.json("application/json", self.body)?;
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -3687,6 +3846,7 @@ impl Client {
             client: self,
             parent_asset_id: parent_asset_id.into(),
             asset_ids,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -3697,9 +3857,12 @@ pub struct UpdateAssetParent<'a> {
     client: &'a Client,
     parent_asset_id: String,
     asset_ids: Vec<String>,
+    options: runtime::CallOptions,
 }
 
 impl<'a> UpdateAssetParent<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -3726,6 +3889,7 @@ impl<'a> UpdateAssetParent<'a> {
         let mut request = Request::new(Method::PUT, path, &[&["openid"]]);
         let value = &self.asset_ids;
         request.query("assetIds", value, Style::Form, true)?;
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -3774,6 +3938,7 @@ impl Client {
         DeleteAssetsParent {
             client: self,
             asset_ids,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -3783,9 +3948,12 @@ impl Client {
 pub struct DeleteAssetsParent<'a> {
     client: &'a Client,
     asset_ids: Vec<String>,
+    options: runtime::CallOptions,
 }
 
 impl<'a> DeleteAssetsParent<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -3808,6 +3976,7 @@ impl<'a> DeleteAssetsParent<'a> {
         let mut request = Request::new(Method::DELETE, path, &[&["openid"]]);
         let value = &self.asset_ids;
         request.query("assetIds", value, Style::Form, true)?;
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -3863,6 +4032,7 @@ impl Client {
             asset_id: asset_id.into(),
             attribute_name: attribute_name.into(),
             body: runtime::AnyJson::new(body),
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -3874,9 +4044,12 @@ pub struct WriteAttributeValue<'a> {
     asset_id: String,
     attribute_name: String,
     body: runtime::AnyJson,
+    options: runtime::CallOptions,
 }
 
 impl<'a> WriteAttributeValue<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -3905,6 +4078,7 @@ impl<'a> WriteAttributeValue<'a> {
         let path = format!("/asset/{asset_id}/attribute/{attribute_name}");
         let mut request = Request::new(Method::PUT, path, &[&["openid"]]);
         request.bytes("application/json", self.body.into_bytes()?);
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -3963,6 +4137,7 @@ impl Client {
             attribute_name: attribute_name.into(),
             timestamp,
             body: runtime::AnyJson::new(body),
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -3975,9 +4150,12 @@ pub struct WriteAttributeValue1<'a> {
     attribute_name: String,
     timestamp: i64,
     body: runtime::AnyJson,
+    options: runtime::CallOptions,
 }
 
 impl<'a> WriteAttributeValue1<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -4007,6 +4185,7 @@ impl<'a> WriteAttributeValue1<'a> {
         let path = format!("/asset/{asset_id}/attribute/{attribute_name}/{timestamp}");
         let mut request = Request::new(Method::PUT, path, &[&["openid"]]);
         request.bytes("application/json", self.body.into_bytes()?);
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -4057,6 +4236,7 @@ impl Client {
         WriteAttributeValues {
             client: self,
             body,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -4066,9 +4246,12 @@ impl Client {
 pub struct WriteAttributeValues<'a> {
     client: &'a Client,
     body: &'a Vec<types::AttributeState>,
+    options: runtime::CallOptions,
 }
 
 impl<'a> WriteAttributeValues<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -4092,6 +4275,7 @@ impl<'a> WriteAttributeValues<'a> {
         let path = "/asset/attributes";
         let mut request = Request::new(Method::PUT, path, &[&["openid"]]);
         request.json("application/json", self.body)?;
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -4142,6 +4326,7 @@ impl Client {
         WriteAttributeEvents {
             client: self,
             body,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -4151,9 +4336,12 @@ impl Client {
 pub struct WriteAttributeEvents<'a> {
     client: &'a Client,
     body: &'a Vec<types::AttributeEvent>,
+    options: runtime::CallOptions,
 }
 
 impl<'a> WriteAttributeEvents<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -4177,6 +4365,7 @@ impl<'a> WriteAttributeEvents<'a> {
         let path = "/asset/attributes/timestamp";
         let mut request = Request::new(Method::PUT, path, &[&["openid"]]);
         request.json("application/json", self.body)?;
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -4233,6 +4422,7 @@ impl Client {
             asset_id: asset_id.into(),
             attribute_name: attribute_name.into(),
             body,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -4244,9 +4434,12 @@ pub struct GetDatapoints<'a> {
     asset_id: String,
     attribute_name: String,
     body: &'a types::AssetDatapointQuery,
+    options: runtime::CallOptions,
 }
 
 impl<'a> GetDatapoints<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -4273,6 +4466,7 @@ impl<'a> GetDatapoints<'a> {
         let path = format!("/asset/datapoint/{asset_id}/{attribute_name}");
         let mut request = Request::new(Method::POST, path, &[&["openid"]]);
         request.json("application/json", self.body)?;
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -4325,6 +4519,7 @@ impl Client {
             client: self,
             asset_id: asset_id.into(),
             attribute_name: attribute_name.into(),
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -4335,9 +4530,12 @@ pub struct GetDatapointPeriod<'a> {
     client: &'a Client,
     asset_id: String,
     attribute_name: String,
+    options: runtime::CallOptions,
 }
 
 impl<'a> GetDatapointPeriod<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -4362,6 +4560,7 @@ impl<'a> GetDatapointPeriod<'a> {
         request.query("assetId", value, Style::Form, true)?;
         let value = &self.attribute_name;
         request.query("attributeName", value, Style::Form, true)?;
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -4421,6 +4620,7 @@ impl Client {
             from_timestamp,
             to_timestamp,
             format: None,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -4433,6 +4633,7 @@ pub struct GetDatapointExport<'a> {
     from_timestamp: i64,
     to_timestamp: i64,
     format: Option<types::DatapointExportFormat>,
+    options: runtime::CallOptions,
 }
 
 impl<'a> GetDatapointExport<'a> {
@@ -4441,6 +4642,7 @@ impl<'a> GetDatapointExport<'a> {
         self.format = Some(value);
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -4471,6 +4673,7 @@ impl<'a> GetDatapointExport<'a> {
         if let Some(value) = &self.format {
             request.query("format", value, Style::Form, true)?;
         }
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -4526,6 +4729,7 @@ impl Client {
             asset_id: asset_id.into(),
             attribute_name: attribute_name.into(),
             body,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -4537,9 +4741,12 @@ pub struct WritePredictedDatapoints<'a> {
     asset_id: String,
     attribute_name: String,
     body: &'a Vec<types::ValueDatapoint>,
+    options: runtime::CallOptions,
 }
 
 impl<'a> WritePredictedDatapoints<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -4566,6 +4773,7 @@ impl<'a> WritePredictedDatapoints<'a> {
         let path = format!("/asset/predicted/{asset_id}/{attribute_name}");
         let mut request = Request::new(Method::PUT, path, &[&["openid"]]);
         request.json("application/json", self.body)?;
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -4622,6 +4830,7 @@ impl Client {
             asset_id: asset_id.into(),
             attribute_name: attribute_name.into(),
             body,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -4633,9 +4842,12 @@ pub struct GetPredictedDatapoints<'a> {
     asset_id: String,
     attribute_name: String,
     body: &'a types::AssetDatapointQuery,
+    options: runtime::CallOptions,
 }
 
 impl<'a> GetPredictedDatapoints<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -4662,6 +4874,7 @@ impl<'a> GetPredictedDatapoints<'a> {
         let path = format!("/asset/predicted/{asset_id}/{attribute_name}");
         let mut request = Request::new(Method::POST, path, &[&["openid"]]);
         request.json("application/json", self.body)?;
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -4714,6 +4927,7 @@ impl Client {
             status: None,
             asset_id: None,
             assignee_id: None,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -4726,6 +4940,7 @@ pub struct GetAlarms<'a> {
     status: Option<types::AlarmStatus>,
     asset_id: Option<String>,
     assignee_id: Option<String>,
+    options: runtime::CallOptions,
 }
 
 impl<'a> GetAlarms<'a> {
@@ -4752,6 +4967,7 @@ impl<'a> GetAlarms<'a> {
         self.assignee_id = Some(value.into());
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -4785,6 +5001,7 @@ impl<'a> GetAlarms<'a> {
         if let Some(value) = &self.assignee_id {
             request.query("assigneeId", value, Style::Form, true)?;
         }
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -4834,6 +5051,7 @@ impl Client {
             client: self,
             asset_ids: None,
             body,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -4844,6 +5062,7 @@ pub struct CreateAlarm<'a> {
     client: &'a Client,
     asset_ids: Option<Vec<String>>,
     body: &'a types::Alarm,
+    options: runtime::CallOptions,
 }
 
 impl<'a> CreateAlarm<'a> {
@@ -4852,6 +5071,7 @@ impl<'a> CreateAlarm<'a> {
         self.asset_ids = Some(value);
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -4877,6 +5097,7 @@ impl<'a> CreateAlarm<'a> {
             request.query("assetIds", value, Style::Form, true)?;
         }
         request.json("application/json", self.body)?;
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -4920,7 +5141,11 @@ impl Client {
     /// # }
     /// ```
     pub fn remove_alarms<'a>(&'a self, body: &'a Vec<i64>) -> RemoveAlarms<'a> {
-        RemoveAlarms { client: self, body }
+        RemoveAlarms {
+            client: self,
+            body,
+            options: runtime::CallOptions::new(),
+        }
     }
 }
 
@@ -4929,9 +5154,12 @@ impl Client {
 pub struct RemoveAlarms<'a> {
     client: &'a Client,
     body: &'a Vec<i64>,
+    options: runtime::CallOptions,
 }
 
 impl<'a> RemoveAlarms<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -4953,6 +5181,7 @@ impl<'a> RemoveAlarms<'a> {
         let path = "/alarm";
         let mut request = Request::new(Method::DELETE, path, &[&["openid"]]);
         request.json("application/json", self.body)?;
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -4994,7 +5223,11 @@ impl Client {
     /// # }
     /// ```
     pub fn get_alarm(&self, alarm_id: i64) -> GetAlarm<'_> {
-        GetAlarm { client: self, alarm_id }
+        GetAlarm {
+            client: self,
+            alarm_id,
+            options: runtime::CallOptions::new(),
+        }
     }
 }
 
@@ -5003,9 +5236,12 @@ impl Client {
 pub struct GetAlarm<'a> {
     client: &'a Client,
     alarm_id: i64,
+    options: runtime::CallOptions,
 }
 
 impl<'a> GetAlarm<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -5026,7 +5262,8 @@ impl<'a> GetAlarm<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let alarm_id = runtime::path_segment("alarmId", &self.alarm_id)?;
         let path = format!("/alarm/{alarm_id}");
-        let request = Request::new(Method::GET, path, &[&["openid"]]);
+        let mut request = Request::new(Method::GET, path, &[&["openid"]]);
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -5079,6 +5316,7 @@ impl Client {
             client: self,
             alarm_id,
             body,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -5089,9 +5327,12 @@ pub struct UpdateAlarm<'a> {
     client: &'a Client,
     alarm_id: i64,
     body: &'a types::SentAlarm,
+    options: runtime::CallOptions,
 }
 
 impl<'a> UpdateAlarm<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -5114,6 +5355,7 @@ impl<'a> UpdateAlarm<'a> {
         let path = format!("/alarm/{alarm_id}");
         let mut request = Request::new(Method::PUT, path, &[&["openid"]]);
         request.json("application/json", self.body)?;
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -5157,6 +5399,7 @@ impl Client {
         RemoveAlarm {
             client: self,
             alarm_id,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -5166,9 +5409,12 @@ impl Client {
 pub struct RemoveAlarm<'a> {
     client: &'a Client,
     alarm_id: i64,
+    options: runtime::CallOptions,
 }
 
 impl<'a> RemoveAlarm<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -5189,7 +5435,8 @@ impl<'a> RemoveAlarm<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let alarm_id = runtime::path_segment("alarmId", &self.alarm_id)?;
         let path = format!("/alarm/{alarm_id}");
-        let request = Request::new(Method::DELETE, path, &[&["openid"]]);
+        let mut request = Request::new(Method::DELETE, path, &[&["openid"]]);
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -5236,6 +5483,7 @@ impl Client {
             client: self,
             alarm_id,
             realm: None,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -5246,6 +5494,7 @@ pub struct GetAssetLinks<'a> {
     client: &'a Client,
     alarm_id: i64,
     realm: Option<String>,
+    options: runtime::CallOptions,
 }
 
 impl<'a> GetAssetLinks<'a> {
@@ -5254,6 +5503,7 @@ impl<'a> GetAssetLinks<'a> {
         self.realm = Some(value.into());
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -5279,6 +5529,7 @@ impl<'a> GetAssetLinks<'a> {
         if let Some(value) = &self.realm {
             request.query("realm", value, Style::Form, true)?;
         }
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -5328,6 +5579,7 @@ impl Client {
         SetAssetLinks {
             client: self,
             body,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -5337,9 +5589,12 @@ impl Client {
 pub struct SetAssetLinks<'a> {
     client: &'a Client,
     body: &'a Vec<types::AlarmAssetLink>,
+    options: runtime::CallOptions,
 }
 
 impl<'a> SetAssetLinks<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -5361,6 +5616,7 @@ impl<'a> SetAssetLinks<'a> {
         let path = "/alarm/assets";
         let mut request = Request::new(Method::PUT, path, &[&["openid"]]);
         request.json("application/json", self.body)?;
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -5400,7 +5656,10 @@ impl Client {
     /// # }
     /// ```
     pub fn get_all_realms(&self) -> GetAllRealms<'_> {
-        GetAllRealms { client: self }
+        GetAllRealms {
+            client: self,
+            options: runtime::CallOptions::new(),
+        }
     }
 }
 
@@ -5408,9 +5667,12 @@ impl Client {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct GetAllRealms<'a> {
     client: &'a Client,
+    options: runtime::CallOptions,
 }
 
 impl<'a> GetAllRealms<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -5430,7 +5692,8 @@ impl<'a> GetAllRealms<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/realm";
-        let request = Request::new(Method::GET, path, &[&["openid"]]);
+        let mut request = Request::new(Method::GET, path, &[&["openid"]]);
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -5472,6 +5735,7 @@ impl Client {
     pub fn get_accessible_realms(&self) -> GetAccessibleRealms<'_> {
         GetAccessibleRealms {
             client: self,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -5480,9 +5744,12 @@ impl Client {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct GetAccessibleRealms<'a> {
     client: &'a Client,
+    options: runtime::CallOptions,
 }
 
 impl<'a> GetAccessibleRealms<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -5502,7 +5769,8 @@ impl<'a> GetAccessibleRealms<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/realm/accessible";
-        let request = Request::new(Method::GET, path, &[&["openid"]]);
+        let mut request = Request::new(Method::GET, path, &[&["openid"]]);
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -5547,6 +5815,7 @@ impl Client {
         GetRealm {
             client: self,
             name: name.into(),
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -5556,9 +5825,12 @@ impl Client {
 pub struct GetRealm<'a> {
     client: &'a Client,
     name: String,
+    options: runtime::CallOptions,
 }
 
 impl<'a> GetRealm<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -5579,7 +5851,8 @@ impl<'a> GetRealm<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let name = runtime::path_segment("name", &self.name)?;
         let path = format!("/realm/{name}");
-        let request = Request::new(Method::GET, path, &[&["openid"]]);
+        let mut request = Request::new(Method::GET, path, &[&["openid"]]);
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -5619,7 +5892,10 @@ impl Client {
     /// # }
     /// ```
     pub fn get_health_status(&self) -> GetHealthStatus<'_> {
-        GetHealthStatus { client: self }
+        GetHealthStatus {
+            client: self,
+            options: runtime::CallOptions::new(),
+        }
     }
 }
 
@@ -5627,9 +5903,12 @@ impl Client {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct GetHealthStatus<'a> {
     client: &'a Client,
+    options: runtime::CallOptions,
 }
 
 impl<'a> GetHealthStatus<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -5649,7 +5928,8 @@ impl<'a> GetHealthStatus<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/health";
-        let request = Request::new(Method::GET, path, &[]);
+        let mut request = Request::new(Method::GET, path, &[]);
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -5689,7 +5969,10 @@ impl Client {
     /// # }
     /// ```
     pub fn get_info(&self) -> GetInfo<'_> {
-        GetInfo { client: self }
+        GetInfo {
+            client: self,
+            options: runtime::CallOptions::new(),
+        }
     }
 }
 
@@ -5697,9 +5980,12 @@ impl Client {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct GetInfo<'a> {
     client: &'a Client,
+    options: runtime::CallOptions,
 }
 
 impl<'a> GetInfo<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -5719,7 +6005,8 @@ impl<'a> GetInfo<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/info";
-        let request = Request::new(Method::GET, path, &[]);
+        let mut request = Request::new(Method::GET, path, &[]);
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -5764,7 +6051,11 @@ impl Client {
     /// # }
     /// ```
     pub fn register<'a>(&'a self, body: &'a types::ConsoleRegistration) -> Register<'a> {
-        Register { client: self, body }
+        Register {
+            client: self,
+            body,
+            options: runtime::CallOptions::new(),
+        }
     }
 }
 
@@ -5773,9 +6064,12 @@ impl Client {
 pub struct Register<'a> {
     client: &'a Client,
     body: &'a types::ConsoleRegistration,
+    options: runtime::CallOptions,
 }
 
 impl<'a> Register<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -5797,6 +6091,7 @@ impl<'a> Register<'a> {
         let path = "/console/register";
         let mut request = Request::new(Method::POST, path, &[&["openid"]]);
         request.json("application/json", self.body)?;
+        request.options(self.options)?;
         Ok(request)
     }
 

@@ -6,7 +6,7 @@ use crate::runtime::{self, Failure, Received, Request};
 use crate::runtime::Style;
 use crate::types;
 use crate::{Call, CallWithResponse, Client, Download, Error};
-use reqwest::Method;
+use crate::runtime::reqwest::Method;
 use std::future::IntoFuture;
 
 impl Client {
@@ -31,7 +31,11 @@ impl Client {
     /// # }
     /// ```
     pub fn login<'a>(&'a self, body: &'a types::LoginRequest) -> Login<'a> {
-        Login { client: self, body }
+        Login {
+            client: self,
+            body,
+            options: runtime::CallOptions::new(),
+        }
     }
 }
 
@@ -40,9 +44,12 @@ impl Client {
 pub struct Login<'a> {
     client: &'a Client,
     body: &'a types::LoginRequest,
+    options: runtime::CallOptions,
 }
 
 impl<'a> Login<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -64,6 +71,7 @@ impl<'a> Login<'a> {
         let path = "/auth/login";
         let mut request = Request::new(Method::POST, path, &[]);
         request.json("application/json", self.body)?;
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -103,7 +111,10 @@ impl Client {
     /// # }
     /// ```
     pub fn login_as_demo(&self) -> LoginAsDemo<'_> {
-        LoginAsDemo { client: self }
+        LoginAsDemo {
+            client: self,
+            options: runtime::CallOptions::new(),
+        }
     }
 }
 
@@ -111,9 +122,12 @@ impl Client {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct LoginAsDemo<'a> {
     client: &'a Client,
+    options: runtime::CallOptions,
 }
 
 impl<'a> LoginAsDemo<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -133,7 +147,8 @@ impl<'a> LoginAsDemo<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/auth/loginAsDemo";
-        let request = Request::new(Method::GET, path, &[]);
+        let mut request = Request::new(Method::GET, path, &[]);
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -173,7 +188,10 @@ impl Client {
     /// # }
     /// ```
     pub fn logout(&self) -> Logout<'_> {
-        Logout { client: self }
+        Logout {
+            client: self,
+            options: runtime::CallOptions::new(),
+        }
     }
 }
 
@@ -181,9 +199,12 @@ impl Client {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct Logout<'a> {
     client: &'a Client,
+    options: runtime::CallOptions,
 }
 
 impl<'a> Logout<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -205,6 +226,7 @@ impl<'a> Logout<'a> {
         let path = "/auth/logout";
         let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
         request.idempotent(false);
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -258,6 +280,7 @@ impl Client {
             client: self,
             id_user: id_user.into(),
             body,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -268,9 +291,12 @@ pub struct CreateAccessToken<'a> {
     client: &'a Client,
     id_user: String,
     body: &'a types::CreateAccessTokenRequest,
+    options: runtime::CallOptions,
 }
 
 impl<'a> CreateAccessToken<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -293,6 +319,7 @@ impl<'a> CreateAccessToken<'a> {
         let path = format!("/users/{id_user}/accesstokens/create");
         let mut request = Request::new(Method::POST, path, &[&["vrmAuth"]]);
         request.json("application/json", self.body)?;
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -342,6 +369,7 @@ impl Client {
         ListAccessTokens {
             client: self,
             id_user: id_user.into(),
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -351,9 +379,12 @@ impl Client {
 pub struct ListAccessTokens<'a> {
     client: &'a Client,
     id_user: String,
+    options: runtime::CallOptions,
 }
 
 impl<'a> ListAccessTokens<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -374,7 +405,8 @@ impl<'a> ListAccessTokens<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_user = runtime::path_segment("idUser", &self.id_user)?;
         let path = format!("/users/{id_user}/accesstokens/list");
-        let request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -427,6 +459,7 @@ impl Client {
             client: self,
             id_user: id_user.into(),
             id_access_token: id_access_token.into(),
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -437,9 +470,12 @@ pub struct RevokeAccessToken<'a> {
     client: &'a Client,
     id_user: String,
     id_access_token: String,
+    options: runtime::CallOptions,
 }
 
 impl<'a> RevokeAccessToken<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -468,6 +504,7 @@ impl<'a> RevokeAccessToken<'a> {
         let path = format!("/users/{id_user}/accesstokens/{id_access_token}/revoke");
         let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
         request.idempotent(false);
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -521,6 +558,7 @@ impl Client {
             client: self,
             id_user: id_user.into(),
             body,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -531,9 +569,12 @@ pub struct AddSite<'a> {
     client: &'a Client,
     id_user: String,
     body: &'a types::AddSiteRequest,
+    options: runtime::CallOptions,
 }
 
 impl<'a> AddSite<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -556,6 +597,7 @@ impl<'a> AddSite<'a> {
         let path = format!("/users/{id_user}/addsite");
         let mut request = Request::new(Method::POST, path, &[&["vrmAuth"]]);
         request.json("application/json", self.body)?;
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -609,6 +651,7 @@ impl Client {
             client: self,
             id_user: id_user.into(),
             body,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -619,9 +662,12 @@ pub struct GetSiteId<'a> {
     client: &'a Client,
     id_user: String,
     body: &'a types::GetSiteIdRequest,
+    options: runtime::CallOptions,
 }
 
 impl<'a> GetSiteId<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -645,6 +691,7 @@ impl<'a> GetSiteId<'a> {
         let mut request = Request::new(Method::POST, path, &[&["vrmAuth"]]);
         request.json("application/json", self.body)?;
         request.idempotent(true);
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -698,6 +745,7 @@ impl Client {
             id_user: id_user.into(),
             extended: None,
             id_site: None,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -709,6 +757,7 @@ pub struct ListInstallations<'a> {
     id_user: String,
     extended: Option<i32>,
     id_site: Option<i64>,
+    options: runtime::CallOptions,
 }
 
 impl<'a> ListInstallations<'a> {
@@ -723,6 +772,7 @@ impl<'a> ListInstallations<'a> {
         self.id_site = Some(value);
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -751,6 +801,7 @@ impl<'a> ListInstallations<'a> {
         if let Some(value) = &self.id_site {
             request.query("idSite", value, Style::Form, true)?;
         }
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -790,7 +841,10 @@ impl Client {
     /// # }
     /// ```
     pub fn get_me(&self) -> GetMe<'_> {
-        GetMe { client: self }
+        GetMe {
+            client: self,
+            options: runtime::CallOptions::new(),
+        }
     }
 }
 
@@ -798,9 +852,12 @@ impl Client {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct GetMe<'a> {
     client: &'a Client,
+    options: runtime::CallOptions,
 }
 
 impl<'a> GetMe<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -820,7 +877,8 @@ impl<'a> GetMe<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/users/me";
-        let request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -867,6 +925,7 @@ impl Client {
         GetSystemOverview {
             client: self,
             id_site,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -876,9 +935,12 @@ impl Client {
 pub struct GetSystemOverview<'a> {
     client: &'a Client,
     id_site: i64,
+    options: runtime::CallOptions,
 }
 
 impl<'a> GetSystemOverview<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -901,7 +963,8 @@ impl<'a> GetSystemOverview<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
         let path = format!("/installations/{id_site}/system-overview");
-        let request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -952,6 +1015,7 @@ impl Client {
             id_site,
             count: None,
             page: None,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -963,6 +1027,7 @@ pub struct GetDiagnostics<'a> {
     id_site: i64,
     count: Option<i32>,
     page: Option<i32>,
+    options: runtime::CallOptions,
 }
 
 impl<'a> GetDiagnostics<'a> {
@@ -977,6 +1042,7 @@ impl<'a> GetDiagnostics<'a> {
         self.page = Some(value);
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -1005,6 +1071,7 @@ impl<'a> GetDiagnostics<'a> {
         if let Some(value) = &self.page {
             request.query("page", value, Style::Form, true)?;
         }
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -1063,6 +1130,7 @@ impl Client {
             end: None,
             attribute_codes: None,
             show_instance: None,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -1078,6 +1146,7 @@ pub struct GetStats<'a> {
     end: Option<i64>,
     attribute_codes: Option<Vec<String>>,
     show_instance: Option<bool>,
+    options: runtime::CallOptions,
 }
 
 impl<'a> GetStats<'a> {
@@ -1116,6 +1185,7 @@ impl<'a> GetStats<'a> {
         self.show_instance = Some(value);
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -1156,6 +1226,7 @@ impl<'a> GetStats<'a> {
         if let Some(value) = &self.show_instance {
             request.query("show_instance", value, Style::Form, true)?;
         }
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -1206,6 +1277,7 @@ impl Client {
             id_site,
             r#type: None,
             attribute_codes: None,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -1217,6 +1289,7 @@ pub struct GetOverallStats<'a> {
     id_site: i64,
     r#type: Option<String>,
     attribute_codes: Option<Vec<String>>,
+    options: runtime::CallOptions,
 }
 
 impl<'a> GetOverallStats<'a> {
@@ -1231,6 +1304,7 @@ impl<'a> GetOverallStats<'a> {
         self.attribute_codes = Some(value);
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -1261,6 +1335,7 @@ impl<'a> GetOverallStats<'a> {
         if let Some(value) = &self.attribute_codes {
             request.query("attributeCodes[]", value, Style::Form, true)?;
         }
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -1307,6 +1382,7 @@ impl Client {
         ListAlarms {
             client: self,
             id_site,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -1316,9 +1392,12 @@ impl Client {
 pub struct ListAlarms<'a> {
     client: &'a Client,
     id_site: i64,
+    options: runtime::CallOptions,
 }
 
 impl<'a> ListAlarms<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -1339,7 +1418,8 @@ impl<'a> ListAlarms<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
         let path = format!("/installations/{id_site}/alarms");
-        let request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -1393,6 +1473,7 @@ impl Client {
             client: self,
             id_site,
             body,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -1403,9 +1484,12 @@ pub struct UpdateAlarm<'a> {
     client: &'a Client,
     id_site: i64,
     body: &'a types::AlarmRule,
+    options: runtime::CallOptions,
 }
 
 impl<'a> UpdateAlarm<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -1428,6 +1512,7 @@ impl<'a> UpdateAlarm<'a> {
         let path = format!("/installations/{id_site}/alarms");
         let mut request = Request::new(Method::PUT, path, &[&["vrmAuth"]]);
         request.json("application/json", self.body)?;
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -1481,6 +1566,7 @@ impl Client {
             client: self,
             id_site,
             body,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -1491,9 +1577,12 @@ pub struct AddAlarm<'a> {
     client: &'a Client,
     id_site: i64,
     body: &'a types::AlarmRule,
+    options: runtime::CallOptions,
 }
 
 impl<'a> AddAlarm<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -1516,6 +1605,7 @@ impl<'a> AddAlarm<'a> {
         let path = format!("/installations/{id_site}/alarms");
         let mut request = Request::new(Method::POST, path, &[&["vrmAuth"]]);
         request.json("application/json", self.body)?;
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -1569,6 +1659,7 @@ impl Client {
             client: self,
             id_site,
             body,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -1579,9 +1670,12 @@ pub struct DeleteAlarm<'a> {
     client: &'a Client,
     id_site: i64,
     body: &'a types::AlarmRuleKey,
+    options: runtime::CallOptions,
 }
 
 impl<'a> DeleteAlarm<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -1604,6 +1698,7 @@ impl<'a> DeleteAlarm<'a> {
         let path = format!("/installations/{id_site}/alarms");
         let mut request = Request::new(Method::DELETE, path, &[&["vrmAuth"]]);
         request.json("application/json", self.body)?;
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -1657,6 +1752,7 @@ impl Client {
             client: self,
             id_site,
             body,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -1667,9 +1763,12 @@ pub struct ClearAlarm<'a> {
     client: &'a Client,
     id_site: i64,
     body: &'a types::ClearAlarmRequest,
+    options: runtime::CallOptions,
 }
 
 impl<'a> ClearAlarm<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -1692,6 +1791,7 @@ impl<'a> ClearAlarm<'a> {
         let path = format!("/installations/{id_site}/clear-alarm");
         let mut request = Request::new(Method::POST, path, &[&["vrmAuth"]]);
         request.json("application/json", self.body)?;
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -1735,7 +1835,11 @@ impl Client {
     /// # }
     /// ```
     pub fn list_tags(&self, id_site: i64) -> ListTags<'_> {
-        ListTags { client: self, id_site }
+        ListTags {
+            client: self,
+            id_site,
+            options: runtime::CallOptions::new(),
+        }
     }
 }
 
@@ -1744,9 +1848,12 @@ impl Client {
 pub struct ListTags<'a> {
     client: &'a Client,
     id_site: i64,
+    options: runtime::CallOptions,
 }
 
 impl<'a> ListTags<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -1767,7 +1874,8 @@ impl<'a> ListTags<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
         let path = format!("/installations/{id_site}/tags");
-        let request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -1821,6 +1929,7 @@ impl Client {
             client: self,
             id_site,
             body,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -1831,9 +1940,12 @@ pub struct AddTag<'a> {
     client: &'a Client,
     id_site: i64,
     body: &'a types::TagRequest,
+    options: runtime::CallOptions,
 }
 
 impl<'a> AddTag<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -1856,6 +1968,7 @@ impl<'a> AddTag<'a> {
         let path = format!("/installations/{id_site}/tags");
         let mut request = Request::new(Method::PUT, path, &[&["vrmAuth"]]);
         request.json("application/json", self.body)?;
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -1909,6 +2022,7 @@ impl Client {
             client: self,
             id_site,
             body,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -1919,9 +2033,12 @@ pub struct RemoveTag<'a> {
     client: &'a Client,
     id_site: i64,
     body: &'a types::TagRequest,
+    options: runtime::CallOptions,
 }
 
 impl<'a> RemoveTag<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -1944,6 +2061,7 @@ impl<'a> RemoveTag<'a> {
         let path = format!("/installations/{id_site}/tags");
         let mut request = Request::new(Method::DELETE, path, &[&["vrmAuth"]]);
         request.json("application/json", self.body)?;
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -1990,6 +2108,7 @@ impl Client {
         GetDynamicEssSettings {
             client: self,
             id_site,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -1999,9 +2118,12 @@ impl Client {
 pub struct GetDynamicEssSettings<'a> {
     client: &'a Client,
     id_site: i64,
+    options: runtime::CallOptions,
 }
 
 impl<'a> GetDynamicEssSettings<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -2024,7 +2146,8 @@ impl<'a> GetDynamicEssSettings<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
         let path = format!("/installations/{id_site}/dynamic-ess-settings");
-        let request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -2078,6 +2201,7 @@ impl Client {
             client: self,
             id_site,
             body,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -2088,9 +2212,12 @@ pub struct UpdateDynamicEssSettings<'a> {
     client: &'a Client,
     id_site: i64,
     body: &'a types::DynamicEssSettings,
+    options: runtime::CallOptions,
 }
 
 impl<'a> UpdateDynamicEssSettings<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -2115,6 +2242,7 @@ impl<'a> UpdateDynamicEssSettings<'a> {
         let path = format!("/installations/{id_site}/dynamic-ess-settings");
         let mut request = Request::new(Method::POST, path, &[&["vrmAuth"]]);
         request.json("application/json", self.body)?;
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -2161,6 +2289,7 @@ impl Client {
         GetForecastsLastReset {
             client: self,
             id_site,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -2170,9 +2299,12 @@ impl Client {
 pub struct GetForecastsLastReset<'a> {
     client: &'a Client,
     id_site: i64,
+    options: runtime::CallOptions,
 }
 
 impl<'a> GetForecastsLastReset<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -2195,7 +2327,8 @@ impl<'a> GetForecastsLastReset<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
         let path = format!("/installations/{id_site}/reset-forecasts");
-        let request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -2249,6 +2382,7 @@ impl Client {
             client: self,
             id_site,
             body,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -2259,9 +2393,12 @@ pub struct ResetForecasts<'a> {
     client: &'a Client,
     id_site: i64,
     body: &'a types::ResetForecastsRequest,
+    options: runtime::CallOptions,
 }
 
 impl<'a> ResetForecasts<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -2286,6 +2423,7 @@ impl<'a> ResetForecasts<'a> {
         let path = format!("/installations/{id_site}/reset-forecasts");
         let mut request = Request::new(Method::POST, path, &[&["vrmAuth"]]);
         request.json("application/json", self.body)?;
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -2339,6 +2477,7 @@ impl Client {
             client: self,
             id_site,
             body,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -2349,9 +2488,12 @@ pub struct UpdateSettings<'a> {
     client: &'a Client,
     id_site: i64,
     body: &'a types::InstallationSettings,
+    options: runtime::CallOptions,
 }
 
 impl<'a> UpdateSettings<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -2374,6 +2516,7 @@ impl<'a> UpdateSettings<'a> {
         let path = format!("/installations/{id_site}/settings");
         let mut request = Request::new(Method::POST, path, &[&["vrmAuth"]]);
         request.json("application/json", self.body)?;
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -2420,6 +2563,7 @@ impl Client {
         ListInstallationUsers {
             client: self,
             id_site,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -2429,9 +2573,12 @@ impl Client {
 pub struct ListInstallationUsers<'a> {
     client: &'a Client,
     id_site: i64,
+    options: runtime::CallOptions,
 }
 
 impl<'a> ListInstallationUsers<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -2452,7 +2599,8 @@ impl<'a> ListInstallationUsers<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
         let path = format!("/installations/{id_site}/users");
-        let request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -2506,6 +2654,7 @@ impl Client {
             client: self,
             id_site,
             body,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -2516,9 +2665,12 @@ pub struct SetFavorite<'a> {
     client: &'a Client,
     id_site: i64,
     body: &'a types::FavoriteRequest,
+    options: runtime::CallOptions,
 }
 
 impl<'a> SetFavorite<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -2541,6 +2693,7 @@ impl<'a> SetFavorite<'a> {
         let path = format!("/installations/{id_site}/favorite");
         let mut request = Request::new(Method::POST, path, &[&["vrmAuth"]]);
         request.json("application/json", self.body)?;
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -2593,6 +2746,7 @@ impl Client {
             client: self,
             id_user: id_user.into(),
             query: query.into(),
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -2603,9 +2757,12 @@ pub struct SearchInstallations<'a> {
     client: &'a Client,
     id_user: String,
     query: String,
+    options: runtime::CallOptions,
 }
 
 impl<'a> SearchInstallations<'a> {
+    runtime::request_options!();
+
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
     #[inline]
@@ -2629,6 +2786,7 @@ impl<'a> SearchInstallations<'a> {
         let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
         let value = &self.query;
         request.query("query", value, Style::Form, true)?;
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -2677,6 +2835,7 @@ impl Client {
             client: self,
             count: None,
             page: None,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -2687,6 +2846,7 @@ pub struct ListDataAttributes<'a> {
     client: &'a Client,
     count: Option<i32>,
     page: Option<i32>,
+    options: runtime::CallOptions,
 }
 
 impl<'a> ListDataAttributes<'a> {
@@ -2701,6 +2861,7 @@ impl<'a> ListDataAttributes<'a> {
         self.page = Some(value);
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -2728,6 +2889,7 @@ impl<'a> ListDataAttributes<'a> {
         if let Some(value) = &self.page {
             request.query("page", value, Style::Form, true)?;
         }
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -2781,6 +2943,7 @@ impl Client {
             query: query.into(),
             count: None,
             page: None,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -2792,6 +2955,7 @@ pub struct FindInstallationsByDataAttributes<'a> {
     query: String,
     count: Option<i32>,
     page: Option<i32>,
+    options: runtime::CallOptions,
 }
 
 impl<'a> FindInstallationsByDataAttributes<'a> {
@@ -2806,6 +2970,7 @@ impl<'a> FindInstallationsByDataAttributes<'a> {
         self.page = Some(value);
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -2837,6 +3002,7 @@ impl<'a> FindInstallationsByDataAttributes<'a> {
         if let Some(value) = &self.page {
             request.query("page", value, Style::Form, true)?;
         }
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -2899,6 +3065,7 @@ impl Client {
             format: None,
             debug: None,
             r#async: None,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -2914,6 +3081,7 @@ pub struct DownloadData<'a> {
     format: Option<types::DownloadDataFormat>,
     debug: Option<bool>,
     r#async: Option<bool>,
+    options: runtime::CallOptions,
 }
 
 impl<'a> DownloadData<'a> {
@@ -2952,6 +3120,7 @@ impl<'a> DownloadData<'a> {
         self.r#async = Some(value);
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -2992,6 +3161,7 @@ impl<'a> DownloadData<'a> {
         if let Some(value) = &self.r#async {
             request.query("async", value, Style::Form, true)?;
         }
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -3044,6 +3214,7 @@ impl Client {
             id_site,
             start: None,
             end: None,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -3055,6 +3226,7 @@ pub struct DownloadGps<'a> {
     id_site: i64,
     start: Option<i64>,
     end: Option<i64>,
+    options: runtime::CallOptions,
 }
 
 impl<'a> DownloadGps<'a> {
@@ -3069,6 +3241,7 @@ impl<'a> DownloadGps<'a> {
         self.end = Some(value);
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -3097,6 +3270,7 @@ impl<'a> DownloadGps<'a> {
         if let Some(value) = &self.end {
             request.query("end", value, Style::Form, true)?;
         }
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -3159,6 +3333,7 @@ impl Client {
             width: None,
             points_per_pixel: None,
             use_min_max: None,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -3176,6 +3351,7 @@ pub struct GetGraphWidget<'a> {
     width: Option<i32>,
     points_per_pixel: Option<f64>,
     use_min_max: Option<bool>,
+    options: runtime::CallOptions,
 }
 
 impl<'a> GetGraphWidget<'a> {
@@ -3226,6 +3402,7 @@ impl<'a> GetGraphWidget<'a> {
         self.use_min_max = Some(value);
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -3272,6 +3449,7 @@ impl<'a> GetGraphWidget<'a> {
         if let Some(value) = &self.use_min_max {
             request.query("useMinMax", value, Style::Form, true)?;
         }
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -3320,6 +3498,7 @@ impl Client {
             client: self,
             id_site,
             instance: None,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -3330,6 +3509,7 @@ pub struct GetGpsWidget<'a> {
     client: &'a Client,
     id_site: i64,
     instance: Option<i32>,
+    options: runtime::CallOptions,
 }
 
 impl<'a> GetGpsWidget<'a> {
@@ -3338,6 +3518,7 @@ impl<'a> GetGpsWidget<'a> {
         self.instance = Some(value);
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -3363,6 +3544,7 @@ impl<'a> GetGpsWidget<'a> {
         if let Some(value) = &self.instance {
             request.query("instance", value, Style::Form, true)?;
         }
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -3414,6 +3596,7 @@ impl Client {
             client: self,
             id_site,
             instance: None,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -3424,6 +3607,7 @@ pub struct GetBatterySummaryWidget<'a> {
     client: &'a Client,
     id_site: i64,
     instance: Option<i32>,
+    options: runtime::CallOptions,
 }
 
 impl<'a> GetBatterySummaryWidget<'a> {
@@ -3432,6 +3616,7 @@ impl<'a> GetBatterySummaryWidget<'a> {
         self.instance = Some(value);
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -3459,6 +3644,7 @@ impl<'a> GetBatterySummaryWidget<'a> {
         if let Some(value) = &self.instance {
             request.query("instance", value, Style::Form, true)?;
         }
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -3510,6 +3696,7 @@ impl Client {
             client: self,
             id_site,
             instance: None,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -3520,6 +3707,7 @@ pub struct GetSolarChargerSummaryWidget<'a> {
     client: &'a Client,
     id_site: i64,
     instance: Option<i32>,
+    options: runtime::CallOptions,
 }
 
 impl<'a> GetSolarChargerSummaryWidget<'a> {
@@ -3528,6 +3716,7 @@ impl<'a> GetSolarChargerSummaryWidget<'a> {
         self.instance = Some(value);
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -3555,6 +3744,7 @@ impl<'a> GetSolarChargerSummaryWidget<'a> {
         if let Some(value) = &self.instance {
             request.query("instance", value, Style::Form, true)?;
         }
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -3608,6 +3798,7 @@ impl Client {
             client: self,
             id_site,
             instance: None,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -3618,6 +3809,7 @@ pub struct GetPvInverterStatusWidget<'a> {
     client: &'a Client,
     id_site: i64,
     instance: Option<i32>,
+    options: runtime::CallOptions,
 }
 
 impl<'a> GetPvInverterStatusWidget<'a> {
@@ -3626,6 +3818,7 @@ impl<'a> GetPvInverterStatusWidget<'a> {
         self.instance = Some(value);
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -3653,6 +3846,7 @@ impl<'a> GetPvInverterStatusWidget<'a> {
         if let Some(value) = &self.instance {
             request.query("instance", value, Style::Form, true)?;
         }
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -3710,6 +3904,7 @@ impl Client {
             instance: None,
             start: None,
             end: None,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -3722,6 +3917,7 @@ pub struct GetGeneratorStateWidget<'a> {
     instance: Option<i32>,
     start: Option<i64>,
     end: Option<i64>,
+    options: runtime::CallOptions,
 }
 
 impl<'a> GetGeneratorStateWidget<'a> {
@@ -3742,6 +3938,7 @@ impl<'a> GetGeneratorStateWidget<'a> {
         self.end = Some(value);
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -3775,6 +3972,7 @@ impl<'a> GetGeneratorStateWidget<'a> {
         if let Some(value) = &self.end {
             request.query("end", value, Style::Form, true)?;
         }
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -3827,6 +4025,7 @@ impl Client {
             instance: None,
             start: None,
             end: None,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -3839,6 +4038,7 @@ pub struct GetVeBusStateWidget<'a> {
     instance: Option<i32>,
     start: Option<i64>,
     end: Option<i64>,
+    options: runtime::CallOptions,
 }
 
 impl<'a> GetVeBusStateWidget<'a> {
@@ -3859,6 +4059,7 @@ impl<'a> GetVeBusStateWidget<'a> {
         self.end = Some(value);
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -3892,6 +4093,7 @@ impl<'a> GetVeBusStateWidget<'a> {
         if let Some(value) = &self.end {
             request.query("end", value, Style::Form, true)?;
         }
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -3947,6 +4149,7 @@ impl Client {
             instance: None,
             start: None,
             end: None,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -3959,6 +4162,7 @@ pub struct GetInverterChargerStateWidget<'a> {
     instance: Option<i32>,
     start: Option<i64>,
     end: Option<i64>,
+    options: runtime::CallOptions,
 }
 
 impl<'a> GetInverterChargerStateWidget<'a> {
@@ -3979,6 +4183,7 @@ impl<'a> GetInverterChargerStateWidget<'a> {
         self.end = Some(value);
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -4012,6 +4217,7 @@ impl<'a> GetInverterChargerStateWidget<'a> {
         if let Some(value) = &self.end {
             request.query("end", value, Style::Form, true)?;
         }
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -4062,6 +4268,7 @@ impl Client {
             client: self,
             id_site,
             instance: None,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -4072,6 +4279,7 @@ pub struct GetStatusWidget<'a> {
     client: &'a Client,
     id_site: i64,
     instance: Option<i32>,
+    options: runtime::CallOptions,
 }
 
 impl<'a> GetStatusWidget<'a> {
@@ -4080,6 +4288,7 @@ impl<'a> GetStatusWidget<'a> {
         self.instance = Some(value);
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -4107,6 +4316,7 @@ impl<'a> GetStatusWidget<'a> {
         if let Some(value) = &self.instance {
             request.query("instance", value, Style::Form, true)?;
         }
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -4155,6 +4365,7 @@ impl Client {
             client: self,
             id_site,
             instance: None,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -4165,6 +4376,7 @@ pub struct GetTankSummaryWidget<'a> {
     client: &'a Client,
     id_site: i64,
     instance: Option<i32>,
+    options: runtime::CallOptions,
 }
 
 impl<'a> GetTankSummaryWidget<'a> {
@@ -4173,6 +4385,7 @@ impl<'a> GetTankSummaryWidget<'a> {
         self.instance = Some(value);
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -4200,6 +4413,7 @@ impl<'a> GetTankSummaryWidget<'a> {
         if let Some(value) = &self.instance {
             request.query("instance", value, Style::Form, true)?;
         }
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -4248,6 +4462,7 @@ impl Client {
             client: self,
             id_site,
             instance: None,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -4258,6 +4473,7 @@ pub struct GetHistoricDataWidget<'a> {
     client: &'a Client,
     id_site: i64,
     instance: Option<i32>,
+    options: runtime::CallOptions,
 }
 
 impl<'a> GetHistoricDataWidget<'a> {
@@ -4266,6 +4482,7 @@ impl<'a> GetHistoricDataWidget<'a> {
         self.instance = Some(value);
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -4293,6 +4510,7 @@ impl<'a> GetHistoricDataWidget<'a> {
         if let Some(value) = &self.instance {
             request.query("instance", value, Style::Form, true)?;
         }
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -4345,6 +4563,7 @@ impl Client {
             instance: None,
             start: None,
             end: None,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -4357,6 +4576,7 @@ pub struct GetMpptStateWidget<'a> {
     instance: Option<i32>,
     start: Option<i64>,
     end: Option<i64>,
+    options: runtime::CallOptions,
 }
 
 impl<'a> GetMpptStateWidget<'a> {
@@ -4377,6 +4597,7 @@ impl<'a> GetMpptStateWidget<'a> {
         self.end = Some(value);
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -4410,6 +4631,7 @@ impl<'a> GetMpptStateWidget<'a> {
         if let Some(value) = &self.end {
             request.query("end", value, Style::Form, true)?;
         }
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -4465,6 +4687,7 @@ impl Client {
             instance: None,
             start: None,
             end: None,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -4477,6 +4700,7 @@ pub struct GetBatteryMonitorWarningsAndAlarmsWidget<'a> {
     instance: Option<i32>,
     start: Option<i64>,
     end: Option<i64>,
+    options: runtime::CallOptions,
 }
 
 impl<'a> GetBatteryMonitorWarningsAndAlarmsWidget<'a> {
@@ -4497,6 +4721,7 @@ impl<'a> GetBatteryMonitorWarningsAndAlarmsWidget<'a> {
         self.end = Some(value);
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -4532,6 +4757,7 @@ impl<'a> GetBatteryMonitorWarningsAndAlarmsWidget<'a> {
         if let Some(value) = &self.end {
             request.query("end", value, Style::Form, true)?;
         }
+        request.options(self.options)?;
         Ok(request)
     }
 
@@ -4585,6 +4811,7 @@ impl Client {
             client: self,
             id_site,
             instance: None,
+            options: runtime::CallOptions::new(),
         }
     }
 }
@@ -4595,6 +4822,7 @@ pub struct GetEvChargerSummaryWidget<'a> {
     client: &'a Client,
     id_site: i64,
     instance: Option<i32>,
+    options: runtime::CallOptions,
 }
 
 impl<'a> GetEvChargerSummaryWidget<'a> {
@@ -4603,6 +4831,7 @@ impl<'a> GetEvChargerSummaryWidget<'a> {
         self.instance = Some(value);
         self
     }
+    runtime::request_options!();
 
     /// The call, a future: `.await` it for the decoded response
     /// (as `.await` on the request itself does).
@@ -4630,6 +4859,7 @@ impl<'a> GetEvChargerSummaryWidget<'a> {
         if let Some(value) = &self.instance {
             request.query("instance", value, Style::Form, true)?;
         }
+        request.options(self.options)?;
         Ok(request)
     }
 

@@ -331,7 +331,8 @@ impl fmt::Display for AuthError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let url = &self.token_url;
         match &self.kind {
-            AuthErrorKind::Transport(error) => write!(f, "cannot reach the token endpoint {url}: {error}"),
+            // The cause is the source, not repeated here.
+            AuthErrorKind::Transport(_) => write!(f, "cannot reach the token endpoint {url}"),
             AuthErrorKind::Refused { status, body } => {
                 write!(
                     f,

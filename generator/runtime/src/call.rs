@@ -34,7 +34,7 @@ impl Client {
     ///
     /// The request is lent, not moved: the call's future holds it once.
     async fn execute(&self, request: &Request, deadline: Instant) -> Result<reqwest::Response, Failure> {
-        let retry = self.inner.retry;
+        let retry = self.retry_policy(request);
         let by_method = matches!(
             request.method,
             Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS | Method::TRACE
@@ -147,7 +147,7 @@ impl Client {
             }
         }
         let mut builder = self.inner.http.request(request.method.clone(), url);
-        if let Some(timeout) = self.inner.request_timeout {
+        if let Some(timeout) = self.attempt_timeout(request) {
             builder = builder.timeout(timeout);
         }
         if !request.headers.is_empty() {
@@ -198,6 +198,9 @@ impl Client {
                 builder = builder.body(encode_multipart(parts));
             }
             None => {}
+        }
+        if let Some(headers) = self.extra_headers(request) {
+            builder = builder.headers(headers);
         }
         Ok((builder, secret_in_url))
     }
@@ -398,7 +401,7 @@ impl Client {
         match request {
             // The request is held once, here, and lent to `execute`.
             Ok(request) => Box::pin(async move {
-                let total = self.inner.retry.total_timeout;
+                let total = self.retry_policy(&request).total_timeout;
                 let deadline = Instant::now() + total;
                 let exchange = async {
                     let response = self.execute(&request, deadline).await?;

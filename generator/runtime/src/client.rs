@@ -3,13 +3,13 @@
 
 use crate::auth::{self, Credential};
 use crate::error::BuildError;
+use crate::transport::Transport;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Duration;
 
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
-const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const DEFAULT_MAX_RETRIES: u32 = 3;
 const DEFAULT_MAX_RETRY_DELAY: Duration = Duration::from_secs(60);
 const DEFAULT_TOTAL_TIMEOUT: Duration = Duration::from_secs(60);
@@ -27,6 +27,8 @@ pub(crate) struct Inner {
     pub(crate) timeout: Duration,
     /// Set on each request when `http` was not built with `timeout`.
     pub(crate) request_timeout: Option<Duration>,
+    /// Set on each request when `http` was not built with them (a user agent).
+    pub(crate) request_headers: Option<reqwest::header::HeaderMap>,
     pub(crate) retry: RetryPolicy,
     pub(crate) max_body_size: usize,
     /// Shared with every request in flight (`Arc`), replaced by `set_*`.
@@ -104,9 +106,7 @@ pub struct ClientBuilder {
     /// used unless given, named in the error when no base URL is.
     templated_default: Option<&'static str>,
     timeout: Duration,
-    connect_timeout: Duration,
-    user_agent: String,
-    http: Option<reqwest::Client>,
+    transport: Transport,
     retry: RetryPolicy,
     max_body_size: usize,
     credentials: BTreeMap<&'static str, Credential>,
@@ -117,8 +117,7 @@ impl fmt::Debug for ClientBuilder {
         f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url)
             .field("timeout", &self.timeout)
-            .field("connect_timeout", &self.connect_timeout)
-            .field("user_agent", &self.user_agent)
+            .field("transport", &self.transport)
             .field("retry", &self.retry)
             .field("max_body_size", &self.max_body_size)
             .field("credentials", &self.credentials)
@@ -133,9 +132,7 @@ impl ClientBuilder {
             base_url: default_base_url.map(str::to_owned),
             templated_default: None,
             timeout: DEFAULT_TIMEOUT,
-            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
-            user_agent: user_agent.to_owned(),
-            http: None,
+            transport: Transport::new(user_agent),
             retry: RetryPolicy {
                 max_retries: DEFAULT_MAX_RETRIES,
                 max_delay: DEFAULT_MAX_RETRY_DELAY,
@@ -172,17 +169,32 @@ impl ClientBuilder {
     }
 
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
+        self.transport.connect_timeout(timeout);
         self
     }
 
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
-        self.user_agent = user_agent.into();
+        self.transport.user_agent(user_agent.into());
+        self
+    }
+
+    pub fn add_root_certificate(mut self, certificate: reqwest::Certificate) -> Self {
+        self.transport.add_root_certificate(certificate);
+        self
+    }
+
+    pub fn proxy(mut self, proxy: reqwest::Proxy) -> Self {
+        self.transport.proxy(proxy);
+        self
+    }
+
+    pub fn no_proxy(mut self) -> Self {
+        self.transport.no_proxy();
         self
     }
 
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http = Some(client);
+        self.transport.http_client(client);
         self
     }
 
@@ -231,24 +243,14 @@ impl ClientBuilder {
         }
         // A client built here carries the timeout itself; a caller's client
         // gets it on each request (a per-request timeout costs a little).
-        let (http, request_timeout) = match self.http {
-            Some(http) => (http, Some(self.timeout)),
-            None => {
-                let http = reqwest::Client::builder()
-                    .user_agent(self.user_agent)
-                    .connect_timeout(self.connect_timeout)
-                    .timeout(self.timeout)
-                    .build()
-                    .map_err(BuildError::Http)?;
-                (http, None)
-            }
-        };
+        let transport = self.transport.build(self.timeout)?;
         Ok(Client {
             inner: Arc::new(Inner {
-                http,
+                http: transport.http,
                 base_url,
                 timeout: self.timeout,
-                request_timeout,
+                request_timeout: transport.request_timeout,
+                request_headers: transport.request_headers,
                 retry: self.retry,
                 max_body_size: self.max_body_size,
                 credentials: RwLock::new(self.credentials.into_iter().map(|(k, v)| (k, Arc::new(v))).collect()),

@@ -21,8 +21,15 @@ pub enum BuildError {
     BaseUrlRequired(String),
     /// The base URL is not an absolute `http` or `https` URL.
     InvalidBaseUrl(String),
-    /// The HTTP client could not be set up (TLS back end).
+    /// The HTTP client could not be set up (TLS back end, a root
+    /// certificate, a proxy).
     Http(reqwest::Error),
+    /// Settings that only the builder of a `reqwest::Client` can make were
+    /// given with [`ClientBuilder::http_client`](crate::ClientBuilder::http_client):
+    /// make them on that client instead. Their names.
+    NotWithHttpClient(Vec<&'static str>),
+    /// The user agent holds a character headers cannot carry.
+    InvalidUserAgent,
 }
 
 impl fmt::Display for BuildError {
@@ -36,7 +43,16 @@ impl fmt::Display for BuildError {
                  variables' defaults give: pass it to `base_url` to use it)"
             ),
             BuildError::InvalidBaseUrl(url) => write!(f, "`{url}` is not an absolute http(s) URL"),
-            BuildError::Http(error) => write!(f, "cannot set up the HTTP client: {error}"),
+            BuildError::Http(_) => f.write_str("cannot set up the HTTP client"),
+            BuildError::NotWithHttpClient(settings) => {
+                let settings: Vec<String> = settings.iter().map(|name| format!("`{name}`")).collect();
+                write!(
+                    f,
+                    "{} cannot change a client given with `http_client`: set it on that reqwest client",
+                    settings.join(", ")
+                )
+            }
+            BuildError::InvalidUserAgent => f.write_str("the user agent holds a character headers cannot carry"),
         }
     }
 }
@@ -95,17 +111,59 @@ impl<E> Error<E> {
             _ => false,
         }
     }
+
+    /// Whether the server (or the token endpoint) could not be reached:
+    /// the connection was refused, the name did not resolve, TLS failed.
+    pub fn is_connect(&self) -> bool {
+        match self {
+            Error::Transport(error) => error.is_connect(),
+            Error::Auth(error) => std::error::Error::source(error)
+                .and_then(|source| source.downcast_ref::<reqwest::Error>())
+                .is_some_and(reqwest::Error::is_connect),
+            _ => false,
+        }
+    }
+
+    /// Whether the same call may succeed later: the server could not be
+    /// reached or did not answer in time, or answered 429 or 502/503/504,
+    /// the failures the client retries itself (so, after its retries, one
+    /// that lasted). Whether repeating a call is safe is another question:
+    /// a timed-out `POST` may have been processed.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Transport(error) => error.is_connect() || error.is_timeout(),
+            Error::Auth(error) => error.is_transient(),
+            Error::Api(error) => matches!(error.status.as_u16(), 429 | 502..=504),
+            Error::TimedOut(_) => true,
+            Error::InvalidRequest(_) | Error::Decode(_) | Error::TooLarge(_) => false,
+        }
+    }
+
+    /// The error status and what came with it, when the server answered one.
+    pub fn api(&self) -> Option<&ApiError<E>> {
+        match self {
+            Error::Api(error) => Some(error),
+            _ => None,
+        }
+    }
 }
 
+/// One line of its own; what caused it is the [`source`](std::error::Error::source),
+/// never repeated here (`{:#}` with `anyhow` shows each cause once). The
+/// variants that wrap an error of the runtime's show that error's line and
+/// source as theirs.
 impl<E: fmt::Debug> fmt::Display for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::InvalidRequest(message) => write!(f, "invalid request: {message}"),
-            Error::Transport(error) => write!(f, "request failed: {error}"),
-            Error::Auth(error) => write!(f, "{error}"),
-            Error::Api(error) => write!(f, "{error}"),
-            Error::Decode(error) => write!(f, "{error}"),
-            Error::TooLarge(error) => write!(f, "{error}"),
+            Error::Transport(error) if error.is_connect() => f.write_str("cannot connect to the server"),
+            Error::Transport(error) if error.is_timeout() => f.write_str("the request timed out"),
+            Error::Transport(error) if error.is_body() => f.write_str("the response broke off"),
+            Error::Transport(_) => f.write_str("the request failed"),
+            Error::Auth(error) => fmt::Display::fmt(error, f),
+            Error::Api(error) => fmt::Display::fmt(error, f),
+            Error::Decode(error) => fmt::Display::fmt(error, f),
+            Error::TooLarge(error) => fmt::Display::fmt(error, f),
             Error::TimedOut(total) => write!(f, "the call did not end within its deadline of {total:?}"),
         }
     }
@@ -115,9 +173,9 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Transport(error) => Some(error),
-            Error::Auth(error) => Some(error),
-            Error::Decode(error) => Some(&error.source),
-            _ => None,
+            Error::Auth(error) => std::error::Error::source(error),
+            Error::Decode(error) => std::error::Error::source(&**error),
+            Error::Api(_) | Error::InvalidRequest(_) | Error::TooLarge(_) | Error::TimedOut(_) => None,
         }
     }
 }
@@ -174,6 +232,8 @@ impl<E: fmt::Debug> fmt::Display for ApiError<E> {
         Ok(())
     }
 }
+
+impl<E: fmt::Debug> std::error::Error for ApiError<E> {}
 
 /// Names of JSON members whose values `Debug` and `Display` hide: they
 /// may hold a credential (a login answer that does not decode, say).
@@ -265,16 +325,25 @@ impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "the {} response body ({} bytes) does not decode: ",
+            "the {} response body ({} bytes) does not decode",
             self.status,
             self.body.len()
         )?;
         if let Some(path) = &self.path {
-            write!(f, "{path}: ")?;
+            write!(f, " at `{path}`")?;
         }
-        write!(f, "{}", self.source)
+        Ok(())
     }
 }
+
+/// The cause, serde's message, is the source.
+impl std::error::Error for DecodeError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.source)
+    }
+}
+
+impl std::error::Error for TooLarge {}
 
 /// What went wrong before an operation looked at a status; becomes [`Error`].
 #[derive(Debug)]

@@ -18,9 +18,11 @@ mod limits;
 #[cfg(feature = "mock")]
 #[doc(hidden)]
 pub mod mock;
+mod options;
 mod pages;
 mod query;
 mod request;
+mod transport;
 mod unknown;
 
 #[doc(hidden)]
@@ -37,13 +39,21 @@ pub use download::Download;
 pub use error::Failure;
 pub use error::{ApiError, BuildError, DecodeError, Error};
 pub use limits::TooLarge;
+#[doc(hidden)]
+pub use options::CallOptions;
 pub use pages::Paged;
 #[doc(hidden)]
 pub use pages::{NextCursor, Paging, Place};
 #[doc(hidden)]
 pub use request::{Body, Part, Request, Style, path_segment};
-#[doc(hidden)]
+/// The `reqwest` this crate is built on: its `Certificate` and `Proxy` for
+/// the client's builder, its `Client` for `http_client`, without a
+/// dependency of your own that must match this one's version.
 pub use reqwest;
+/// The status of an answer (`Error::status`, `ApiError::status`).
+pub use reqwest::StatusCode;
+/// The headers of an answer (`ApiError::headers`, `Response::headers`).
+pub use reqwest::header::HeaderMap;
 pub use unknown::UnknownFields;
 #[doc(hidden)]
 pub use unknown::{object_or_empty_list, optional_object_or_empty_list};
@@ -70,7 +80,8 @@ macro_rules! builder_settings {
             }
         }
 
-        /// How long connecting may take (default 10 s; ignored with [`Self::http_client`]).
+        /// How long connecting may take (default 10 s; not with
+        /// [`Self::http_client`], whose own applies).
         pub fn connect_timeout(self, timeout: ::std::time::Duration) -> Self {
             Self {
                 runtime: self.runtime.connect_timeout(timeout),
@@ -78,15 +89,50 @@ macro_rules! builder_settings {
         }
 
         /// The `User-Agent` header (default: this crate's name and version;
-        /// ignored with [`Self::http_client`]).
+        /// with [`Self::http_client`], that client's unless set here).
         pub fn user_agent(self, user_agent: impl Into<String>) -> Self {
             Self {
                 runtime: self.runtime.user_agent(user_agent),
             }
         }
 
-        /// Use this `reqwest::Client` (its proxy, TLS and user agent settings
-        /// apply; the timeout set here still bounds each request).
+        /// Trust this certificate authority too, beside the roots the crate's
+        /// features choose (the operating system's by default): a server
+        /// behind a private or self-signed CA.
+        /// `reqwest::Certificate::from_pem(&std::fs::read("ca.pem")?)?` reads one
+        /// ([`reqwest`](crate::reqwest) is re-exported). Not with [`Self::http_client`].
+        pub fn add_root_certificate(self, certificate: $crate::reqwest::Certificate) -> Self {
+            Self {
+                runtime: self.runtime.add_root_certificate(certificate),
+            }
+        }
+
+        /// Send requests through this proxy
+        /// (`reqwest::Proxy::all("http://proxy:3128")?`); several are tried in
+        /// order. Without one, the `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY`
+        /// environment variables apply. Not with [`Self::http_client`].
+        pub fn proxy(self, proxy: $crate::reqwest::Proxy) -> Self {
+            Self {
+                runtime: self.runtime.proxy(proxy),
+            }
+        }
+
+        /// Ignore the proxy environment variables (but for proxies given to
+        /// [`Self::proxy`]). Not with [`Self::http_client`].
+        pub fn no_proxy(self) -> Self {
+            Self {
+                runtime: self.runtime.no_proxy(),
+            }
+        }
+
+        /// Use this `reqwest::Client` (of the re-exported [`reqwest`](crate::reqwest))
+        /// for its TLS, proxy, connection pool and other settings. The
+        /// timeouts, retries and a [`user_agent`](Self::user_agent) set here
+        /// still apply, on each request; `connect_timeout`,
+        /// `add_root_certificate`, `proxy` and `no_proxy` cannot change a
+        /// built client, so with them `build` fails with
+        /// `BuildError::NotWithHttpClient` naming them: set them on that
+        /// client's builder.
         pub fn http_client(self, client: $crate::reqwest::Client) -> Self {
             Self {
                 runtime: self.runtime.http_client(client),
@@ -140,11 +186,60 @@ macro_rules! builder_settings {
             }
         }
 
-        /// The client, or why it cannot be made (no base URL, an invalid one).
+        /// The client, or why it cannot be made (no base URL, an invalid one,
+        /// a TLS or proxy setting that does not work).
         pub fn build(self) -> Result<Client, $crate::BuildError> {
             Ok(Client {
                 runtime: self.runtime.build()?,
             })
+        }
+    };
+}
+
+/// The per-call options of a generated request builder, a struct with a
+/// field `options: client_runtime::CallOptions`: written inside its `impl`
+/// (`options.rs`).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! request_options {
+    () => {
+        /// How long each attempt of this call may take, in place of the
+        /// client's [`timeout`](crate::ClientBuilder::timeout) (longer or
+        /// shorter). The call's total timeout still bounds the whole call.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.set_timeout(timeout);
+            self
+        }
+
+        /// How long this whole call may take, retries and waits included,
+        /// in place of the client's
+        /// [`total_timeout`](crate::ClientBuilder::total_timeout).
+        pub fn total_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.set_total_timeout(timeout);
+            self
+        }
+
+        /// How many times this call is retried after a failure that may
+        /// pass, in place of the client's
+        /// [`max_retries`](crate::ClientBuilder::max_retries) (0: no retry).
+        pub fn max_retries(mut self, retries: u32) -> Self {
+            self.options.set_max_retries(retries);
+            self
+        }
+
+        /// Send this header with the call (a request id, a tracing
+        /// header, ...). It replaces a header of the same name the call would
+        /// send otherwise, a credential's included; its value does not
+        /// show in `Debug` output. A name or value that cannot be sent
+        /// (a newline, say) fails the call with `Error::InvalidRequest`,
+        /// before anything is sent.
+        pub fn header<K, V>(mut self, name: K, value: V) -> Self
+        where
+            $crate::reqwest::header::HeaderName: TryFrom<K>,
+            $crate::reqwest::header::HeaderValue: TryFrom<V>,
+        {
+            self.options.add_header(name, value);
+            self
         }
     };
 }

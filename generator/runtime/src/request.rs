@@ -32,6 +32,8 @@ pub struct Request {
     /// Whether sending it twice is safe, when the operation says
     /// (`x-idempotent`); otherwise the method decides.
     pub(crate) idempotent: Option<bool>,
+    /// What this call overrides of the client's settings (`options.rs`).
+    pub(crate) options: crate::options::CallOptions,
 }
 
 #[derive(Debug, Clone)]
@@ -83,6 +85,7 @@ impl Request {
             body: None,
             security,
             idempotent: None,
+            options: crate::options::CallOptions::new(),
         }
     }
 

@@ -129,7 +129,11 @@ pub(super) fn lib_rs(api: &Api, options: &Options) -> TokenStream {
 
         pub use client::{Client, ClientBuilder};
         #operations_export
-        pub use runtime::{ApiError, AuthError, BuildError, DecodeError, Download, Response, Secret, UnknownFields};
+        pub use runtime::{ApiError, AuthError, BuildError, DecodeError, Download, HeaderMap, Response, Secret, StatusCode, UnknownFields};
+        /// The `reqwest` this crate is built on: its `Certificate` and `Proxy` for
+        /// [`ClientBuilder`], its `Client` for [`ClientBuilder::http_client`],
+        /// with no dependency of your own that must match this one's version.
+        pub use runtime::reqwest;
 
         #[doc = #error_doc]
         pub type Error = runtime::Error<#error_body>;

@@ -34,23 +34,10 @@ pub(super) fn operations_head(api: &Api) -> TokenStream {
             use crate::types;
         )
     });
-    let uses_segments = api
-        .operations
-        .iter()
-        .any(|op| op.path_parts.iter().any(|p| matches!(p, PathPart::Param(_))));
-    let uses_any_json = api
-        .operations
-        .iter()
-        .any(|op| op.body.as_ref().is_some_and(is_any_json));
-    let runtime_import = if uses_segments || uses_any_json {
-        quote!(
-            use crate::runtime::{self, Failure, Received, Request};
-        )
-    } else {
-        quote!(
-            use crate::runtime::{Failure, Received, Request};
-        )
-    };
+    // `runtime::` is named by every builder (its `CallOptions`).
+    let runtime_import = quote!(
+        use crate::runtime::{self, Failure, Received, Request};
+    );
     let crate_import = if api.operations.iter().any(answers_file) {
         quote!(
             use crate::{Call, CallWithResponse, Client, Download, Error};
@@ -69,7 +56,7 @@ pub(super) fn operations_head(api: &Api) -> TokenStream {
         #types_import
         #crate_import
         #paging_import
-        use reqwest::Method;
+        use crate::runtime::reqwest::Method;
         use std::future::IntoFuture;
     }
 }
@@ -258,7 +245,7 @@ fn client_method(api: &Api, op: &Operation, crate_ident: &str) -> TokenStream {
         #docs
         #deprecated
         pub fn #method #generics (#self_ref, #(#inputs),*) -> #builder<#lifetime> {
-            #builder { client: self, #(#inits)* }
+            #builder { client: self, #(#inits)* options: runtime::CallOptions::new() }
         }
     }
 }
@@ -540,10 +527,13 @@ fn builder(op: &Operation) -> TokenStream {
         pub struct #builder<'a> {
             client: &'a Client,
             #(#fields)*
+            options: runtime::CallOptions,
         }
 
         impl<'a> #builder<'a> {
             #(#setters)*
+
+            runtime::request_options!();
 
             /// The call, a future: `.await` it for the decoded response
             /// (as `.await` on the request itself does).
@@ -686,12 +676,12 @@ fn request_body(op: &Operation) -> TokenStream {
     if let Some(idempotent) = op.idempotent {
         steps.push(quote!(request.idempotent(#idempotent);));
     }
-    let request_mut = if steps.is_empty() { quote!() } else { quote!(mut) };
     quote! {
         #(#segments)*
         let path = #path;
-        let #request_mut request = Request::new(#method, path, #security);
+        let mut request = Request::new(#method, path, #security);
         #(#steps)*
+        request.options(self.options)?;
         Ok(request)
     }
 }
