@@ -238,6 +238,17 @@ pub(crate) fn render(api: &Api, options: &Options) -> Result<Vec<(String, String
             })?,
         _ => r#"["client-runtime/mock"]"#.to_owned(),
     };
+    // The `tracing` feature, the same way.
+    let tracing_feature = match &options.runtime {
+        Runtime::Vendored => vendor::features()
+            .into_iter()
+            .find(|(name, _)| name == "tracing")
+            .map(|(_, value)| value)
+            .ok_or_else(|| Error::Internal {
+                message: "runtime Cargo.toml: no `tracing` feature".to_owned(),
+            })?,
+        _ => r#"["client-runtime/tracing"]"#.to_owned(),
+    };
     let crate_ident = options.crate_name.replace('-', "_");
     let spec_path = spec_display(&options.spec_path);
     let ctx = context! {
@@ -282,6 +293,7 @@ pub(crate) fn render(api: &Api, options: &Options) -> Result<Vec<(String, String
             TypeKind::Struct { unknown_fields: true, .. }
         )),
         mock_feature => mock_feature,
+        tracing_feature => tracing_feature,
         testing_example => crate::emit::mock::example(api, &crate_ident),
     };
     TEMPLATES

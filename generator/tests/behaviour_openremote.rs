@@ -1017,7 +1017,7 @@ async fn a_refusing_token_endpoint_gives_a_clear_error() {
     };
     assert_eq!(auth.status().map(|s| s.as_u16()), Some(401));
     assert!(auth.body().is_some_and(|b| b.contains("unauthorized_client")));
-    assert_eq!(auth.token_url, token_url(&server));
+    assert_eq!(auth.token_url(), Some(token_url(&server).as_str()));
     let message = error.to_string();
     assert!(
         message.contains("token endpoint") && message.contains("401"),

@@ -49,6 +49,11 @@ pub use runtime::{
     UnknownFields,
 };
 
+pub use runtime::{AccessToken, PasswordGrant, TokenRequest, TokenSource};
+
+/// Hooks: code that sees each request before it is sent and each answer after ([`ClientBuilder::hook`]).
+pub use runtime::hooks;
+
 /// The error of every operation; [`ApiError::parsed`] holds the body when it is JSON.
 pub type Error = runtime::Error<serde_json::Value>;
 

@@ -91,7 +91,8 @@ impl<'a> GetClientRoles<'a> {
         let realm = runtime::path_segment("realm", &self.realm)?;
         let client_id = runtime::path_segment("clientId", &self.client_id)?;
         let path = format!("/user/{realm}/{client_id}/roles");
-        let mut request = Request::new(Method::GET, path, &[&["openid"]]);
+        let mut request = Request::new(Method::GET, path, &[&["openid"]])
+            .operation("getClientRoles", "/user/{realm}/{clientId}/roles");
         if let Some(value) = &self.x_forwarded_proto {
             request.header("X-Forwarded-Proto", value)?;
         }
@@ -206,7 +207,8 @@ impl<'a> UpdateClientRoles<'a> {
         let realm = runtime::path_segment("realm", &self.realm)?;
         let client_id = runtime::path_segment("clientId", &self.client_id)?;
         let path = format!("/user/{realm}/{client_id}/roles");
-        let mut request = Request::new(Method::PUT, path, &[&["openid"]]);
+        let mut request = Request::new(Method::PUT, path, &[&["openid"]])
+            .operation("updateClientRoles", "/user/{realm}/{clientId}/roles");
         if let Some(value) = &self.x_forwarded_proto {
             request.header("X-Forwarded-Proto", value)?;
         }
@@ -317,7 +319,8 @@ impl<'a> UpdateRoles<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let realm = runtime::path_segment("realm", &self.realm)?;
         let path = format!("/user/{realm}/roles");
-        let mut request = Request::new(Method::PUT, path, &[&["openid"]]);
+        let mut request = Request::new(Method::PUT, path, &[&["openid"]])
+            .operation("updateRoles", "/user/{realm}/roles");
         if let Some(value) = &self.x_forwarded_proto {
             request.header("X-Forwarded-Proto", value)?;
         }
@@ -421,7 +424,8 @@ impl<'a> QueryUsers<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/user/query";
-        let mut request = Request::new(Method::POST, path, &[&["openid"]]);
+        let mut request = Request::new(Method::POST, path, &[&["openid"]])
+            .operation("queryUsers", "/user/query");
         if let Some(value) = &self.x_forwarded_proto {
             request.header("X-Forwarded-Proto", value)?;
         }
@@ -533,7 +537,8 @@ impl<'a> GetUser<'a> {
         let realm = runtime::path_segment("realm", &self.realm)?;
         let user_id = runtime::path_segment("userId", &self.user_id)?;
         let path = format!("/user/{realm}/{user_id}");
-        let mut request = Request::new(Method::GET, path, &[&["openid"]]);
+        let mut request = Request::new(Method::GET, path, &[&["openid"]])
+            .operation("getUser", "/user/{realm}/{userId}");
         if let Some(value) = &self.x_forwarded_proto {
             request.header("X-Forwarded-Proto", value)?;
         }
@@ -633,7 +638,8 @@ impl<'a> GetCurrentUser<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/user/user";
-        let mut request = Request::new(Method::GET, path, &[&["openid"]]);
+        let mut request = Request::new(Method::GET, path, &[&["openid"]])
+            .operation("getCurrentUser", "/user/user");
         if let Some(value) = &self.x_forwarded_proto {
             request.header("X-Forwarded-Proto", value)?;
         }
@@ -744,7 +750,8 @@ impl<'a> UpdateUser<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let realm = runtime::path_segment("realm", &self.realm)?;
         let path = format!("/user/{realm}/users");
-        let mut request = Request::new(Method::PUT, path, &[&["openid"]]);
+        let mut request = Request::new(Method::PUT, path, &[&["openid"]])
+            .operation("updateUser", "/user/{realm}/users");
         if let Some(value) = &self.x_forwarded_proto {
             request.header("X-Forwarded-Proto", value)?;
         }
@@ -856,7 +863,8 @@ impl<'a> CreateUser<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let realm = runtime::path_segment("realm", &self.realm)?;
         let path = format!("/user/{realm}/users");
-        let mut request = Request::new(Method::POST, path, &[&["openid"]]);
+        let mut request = Request::new(Method::POST, path, &[&["openid"]])
+            .operation("createUser", "/user/{realm}/users");
         if let Some(value) = &self.x_forwarded_proto {
             request.header("X-Forwarded-Proto", value)?;
         }
@@ -960,7 +968,8 @@ impl<'a> UpdateSelf<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/user/update";
-        let mut request = Request::new(Method::PUT, path, &[&["openid"]]);
+        let mut request = Request::new(Method::PUT, path, &[&["openid"]])
+            .operation("updateSelf", "/user/update");
         if let Some(value) = &self.x_forwarded_proto {
             request.header("X-Forwarded-Proto", value)?;
         }
@@ -1071,7 +1080,8 @@ impl<'a> DeleteUser<'a> {
         let realm = runtime::path_segment("realm", &self.realm)?;
         let user_id = runtime::path_segment("userId", &self.user_id)?;
         let path = format!("/user/{realm}/users/{user_id}");
-        let mut request = Request::new(Method::DELETE, path, &[&["openid"]]);
+        let mut request = Request::new(Method::DELETE, path, &[&["openid"]])
+            .operation("deleteUser", "/user/{realm}/users/{userId}");
         if let Some(value) = &self.x_forwarded_proto {
             request.header("X-Forwarded-Proto", value)?;
         }
@@ -1181,7 +1191,11 @@ impl<'a> RequestUserPasswordReset<'a> {
         let realm = runtime::path_segment("realm", &self.realm)?;
         let user_id = runtime::path_segment("userId", &self.user_id)?;
         let path = format!("/user/{realm}/request-password-reset/{user_id}");
-        let mut request = Request::new(Method::PUT, path, &[&["openid"]]);
+        let mut request = Request::new(Method::PUT, path, &[&["openid"]])
+            .operation(
+                "requestUserPasswordReset",
+                "/user/{realm}/request-password-reset/{userId}",
+            );
         if let Some(value) = &self.x_forwarded_proto {
             request.header("X-Forwarded-Proto", value)?;
         }
@@ -1280,7 +1294,8 @@ impl<'a> RequestPasswordReset<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/user/request-password-reset";
-        let mut request = Request::new(Method::PUT, path, &[&["openid"]]);
+        let mut request = Request::new(Method::PUT, path, &[&["openid"]])
+            .operation("requestPasswordReset", "/user/request-password-reset");
         if let Some(value) = &self.x_forwarded_proto {
             request.header("X-Forwarded-Proto", value)?;
         }
@@ -1395,7 +1410,8 @@ impl<'a> UpdatePassword<'a> {
         let realm = runtime::path_segment("realm", &self.realm)?;
         let user_id = runtime::path_segment("userId", &self.user_id)?;
         let path = format!("/user/{realm}/reset-password/{user_id}");
-        let mut request = Request::new(Method::PUT, path, &[&["openid"]]);
+        let mut request = Request::new(Method::PUT, path, &[&["openid"]])
+            .operation("updatePassword", "/user/{realm}/reset-password/{userId}");
         if let Some(value) = &self.x_forwarded_proto {
             request.header("X-Forwarded-Proto", value)?;
         }
@@ -1501,7 +1517,8 @@ impl<'a> UpdateOwnPassword<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/user/reset-password";
-        let mut request = Request::new(Method::PUT, path, &[&["openid"]]);
+        let mut request = Request::new(Method::PUT, path, &[&["openid"]])
+            .operation("updateOwnPassword", "/user/reset-password");
         if let Some(value) = &self.x_forwarded_proto {
             request.header("X-Forwarded-Proto", value)?;
         }
@@ -1613,7 +1630,8 @@ impl<'a> ResetSecret<'a> {
         let realm = runtime::path_segment("realm", &self.realm)?;
         let user_id = runtime::path_segment("userId", &self.user_id)?;
         let path = format!("/user/{realm}/reset-secret/{user_id}");
-        let mut request = Request::new(Method::GET, path, &[&["openid"]]);
+        let mut request = Request::new(Method::GET, path, &[&["openid"]])
+            .operation("resetSecret", "/user/{realm}/reset-secret/{userId}");
         if let Some(value) = &self.x_forwarded_proto {
             request.header("X-Forwarded-Proto", value)?;
         }
@@ -1731,7 +1749,11 @@ impl<'a> GetUserClientRoles<'a> {
         let user_id = runtime::path_segment("userId", &self.user_id)?;
         let client_id = runtime::path_segment("clientId", &self.client_id)?;
         let path = format!("/user/{realm}/userRoles/{user_id}/{client_id}");
-        let mut request = Request::new(Method::GET, path, &[&["openid"]]);
+        let mut request = Request::new(Method::GET, path, &[&["openid"]])
+            .operation(
+                "getUserClientRoles",
+                "/user/{realm}/userRoles/{userId}/{clientId}",
+            );
         if let Some(value) = &self.x_forwarded_proto {
             request.header("X-Forwarded-Proto", value)?;
         }
@@ -1851,7 +1873,11 @@ impl<'a> UpdateUserClientRoles<'a> {
         let user_id = runtime::path_segment("userId", &self.user_id)?;
         let client_id = runtime::path_segment("clientId", &self.client_id)?;
         let path = format!("/user/{realm}/userRoles/{user_id}/{client_id}");
-        let mut request = Request::new(Method::PUT, path, &[&["openid"]]);
+        let mut request = Request::new(Method::PUT, path, &[&["openid"]])
+            .operation(
+                "updateUserClientRoles",
+                "/user/{realm}/userRoles/{userId}/{clientId}",
+            );
         if let Some(value) = &self.x_forwarded_proto {
             request.header("X-Forwarded-Proto", value)?;
         }
@@ -1963,7 +1989,8 @@ impl<'a> GetUserRealmRoles<'a> {
         let realm = runtime::path_segment("realm", &self.realm)?;
         let user_id = runtime::path_segment("userId", &self.user_id)?;
         let path = format!("/user/{realm}/userRealmRoles/{user_id}");
-        let mut request = Request::new(Method::GET, path, &[&["openid"]]);
+        let mut request = Request::new(Method::GET, path, &[&["openid"]])
+            .operation("getUserRealmRoles", "/user/{realm}/userRealmRoles/{userId}");
         if let Some(value) = &self.x_forwarded_proto {
             request.header("X-Forwarded-Proto", value)?;
         }
@@ -2078,7 +2105,8 @@ impl<'a> UpdateUserRealmRoles<'a> {
         let realm = runtime::path_segment("realm", &self.realm)?;
         let user_id = runtime::path_segment("userId", &self.user_id)?;
         let path = format!("/user/{realm}/userRealmRoles/{user_id}");
-        let mut request = Request::new(Method::PUT, path, &[&["openid"]]);
+        let mut request = Request::new(Method::PUT, path, &[&["openid"]])
+            .operation("updateUserRealmRoles", "/user/{realm}/userRealmRoles/{userId}");
         if let Some(value) = &self.x_forwarded_proto {
             request.header("X-Forwarded-Proto", value)?;
         }
@@ -2185,7 +2213,8 @@ impl<'a> GetCurrentUserClientRoles<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let client_id = runtime::path_segment("clientId", &self.client_id)?;
         let path = format!("/user/userRoles/{client_id}");
-        let mut request = Request::new(Method::GET, path, &[&["openid"]]);
+        let mut request = Request::new(Method::GET, path, &[&["openid"]])
+            .operation("getCurrentUserClientRoles", "/user/userRoles/{clientId}");
         if let Some(value) = &self.x_forwarded_proto {
             request.header("X-Forwarded-Proto", value)?;
         }
@@ -2284,7 +2313,8 @@ impl<'a> GetCurrentUserRealmRoles<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/user/userRealmRoles";
-        let mut request = Request::new(Method::GET, path, &[&["openid"]]);
+        let mut request = Request::new(Method::GET, path, &[&["openid"]])
+            .operation("getCurrentUserRealmRoles", "/user/userRealmRoles");
         if let Some(value) = &self.x_forwarded_proto {
             request.header("X-Forwarded-Proto", value)?;
         }
@@ -2388,7 +2418,8 @@ impl<'a> UpdateCurrentUserLocale<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/user/locale";
-        let mut request = Request::new(Method::PUT, path, &[&["openid"]]);
+        let mut request = Request::new(Method::PUT, path, &[&["openid"]])
+            .operation("updateCurrentUserLocale", "/user/locale");
         if let Some(value) = &self.x_forwarded_proto {
             request.header("X-Forwarded-Proto", value)?;
         }
@@ -2500,7 +2531,8 @@ impl<'a> GetUserSessions<'a> {
         let realm = runtime::path_segment("realm", &self.realm)?;
         let user_id = runtime::path_segment("userId", &self.user_id)?;
         let path = format!("/user/{realm}/userSessions/{user_id}");
-        let mut request = Request::new(Method::GET, path, &[&["openid"]]);
+        let mut request = Request::new(Method::GET, path, &[&["openid"]])
+            .operation("getUserSessions", "/user/{realm}/userSessions/{userId}");
         if let Some(value) = &self.x_forwarded_proto {
             request.header("X-Forwarded-Proto", value)?;
         }
@@ -2610,7 +2642,8 @@ impl<'a> DisconnectUserSession<'a> {
         let realm = runtime::path_segment("realm", &self.realm)?;
         let session_id = runtime::path_segment("sessionID", &self.session_id)?;
         let path = format!("/user/{realm}/disconnect/{session_id}");
-        let mut request = Request::new(Method::GET, path, &[&["openid"]]);
+        let mut request = Request::new(Method::GET, path, &[&["openid"]])
+            .operation("disconnectUserSession", "/user/{realm}/disconnect/{sessionID}");
         if let Some(value) = &self.x_forwarded_proto {
             request.header("X-Forwarded-Proto", value)?;
         }
@@ -2693,7 +2726,8 @@ impl<'a> QueryAssets<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/asset/query";
-        let mut request = Request::new(Method::POST, path, &[&["openid"]]);
+        let mut request = Request::new(Method::POST, path, &[&["openid"]])
+            .operation("queryAssets", "/asset/query");
         request.json("application/json", self.body)?;
         Ok(request)
     }
@@ -2770,7 +2804,8 @@ impl<'a> QueryCount<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/asset/count";
-        let mut request = Request::new(Method::POST, path, &[&["openid"]]);
+        let mut request = Request::new(Method::POST, path, &[&["openid"]])
+            .operation("queryCount", "/asset/count");
         request.json("application/json", self.body)?;
         Ok(request)
     }
@@ -2853,7 +2888,8 @@ impl<'a> QueryAssetTree<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/asset/tree";
-        let mut request = Request::new(Method::POST, path, &[&["openid"]]);
+        let mut request = Request::new(Method::POST, path, &[&["openid"]])
+            .operation("queryAssetTree", "/asset/tree");
         request.json("application/json", self.body)?;
         Ok(request)
     }
@@ -2933,7 +2969,8 @@ impl<'a> GetAsset<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let asset_id = runtime::path_segment("assetId", &self.asset_id)?;
         let path = format!("/asset/{asset_id}");
-        let request = Request::new(Method::GET, path, &[&["openid"]]);
+        let request = Request::new(Method::GET, path, &[&["openid"]])
+            .operation("getAsset", "/asset/{assetId}");
         Ok(request)
     }
 
@@ -3020,7 +3057,8 @@ impl<'a> UpdateAsset<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let asset_id = runtime::path_segment("assetId", &self.asset_id)?;
         let path = format!("/asset/{asset_id}");
-        let mut request = Request::new(Method::PUT, path, &[&["openid"]]);
+        let mut request = Request::new(Method::PUT, path, &[&["openid"]])
+            .operation("updateAsset", "/asset/{assetId}");
         request.json("application/json", self.body)?;
         Ok(request)
     }
@@ -3100,7 +3138,8 @@ impl<'a> GetPartialAsset<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let asset_id = runtime::path_segment("assetId", &self.asset_id)?;
         let path = format!("/asset/partial/{asset_id}");
-        let request = Request::new(Method::GET, path, &[&["openid"]]);
+        let request = Request::new(Method::GET, path, &[&["openid"]])
+            .operation("getPartialAsset", "/asset/partial/{assetId}");
         Ok(request)
     }
 
@@ -3176,7 +3215,8 @@ impl<'a> CreateAsset<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/asset";
-        let mut request = Request::new(Method::POST, path, &[&["openid"]]);
+        let mut request = Request::new(Method::POST, path, &[&["openid"]])
+            .operation("createAsset", "/asset");
         request.json("application/json", self.body)?;
         Ok(request)
     }
@@ -3254,7 +3294,8 @@ impl<'a> DeleteAsset<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/asset";
-        let mut request = Request::new(Method::DELETE, path, &[&["openid"]]);
+        let mut request = Request::new(Method::DELETE, path, &[&["openid"]])
+            .operation("deleteAsset", "/asset");
         let value = &self.asset_id;
         request.query("assetId", value, Style::Form, true)?;
         Ok(request)
@@ -3328,7 +3369,8 @@ impl<'a> GetCurrentUserAssets<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/asset/user/current";
-        let request = Request::new(Method::GET, path, &[&["openid"]]);
+        let request = Request::new(Method::GET, path, &[&["openid"]])
+            .operation("getCurrentUserAssets", "/asset/user/current");
         Ok(request)
     }
 
@@ -3427,7 +3469,8 @@ impl<'a> GetUserAssetLinks<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/asset/user/link";
-        let mut request = Request::new(Method::GET, path, &[&["openid"]]);
+        let mut request = Request::new(Method::GET, path, &[&["openid"]])
+            .operation("getUserAssetLinks", "/asset/user/link");
         let value = &self.realm;
         request.query("realm", value, Style::Form, true)?;
         if let Some(value) = &self.user_id {
@@ -3516,7 +3559,8 @@ impl<'a> CreateUserAssetLinks<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/asset/user/link";
-        let mut request = Request::new(Method::POST, path, &[&["openid"]]);
+        let mut request = Request::new(Method::POST, path, &[&["openid"]])
+            .operation("createUserAssetLinks", "/asset/user/link");
         request.json("application/json", self.body)?;
         Ok(request)
     }
@@ -3605,7 +3649,8 @@ impl<'a> UpdateAssetParent<'a> {
             &self.parent_asset_id,
         )?;
         let path = format!("/asset/{parent_asset_id}/child");
-        let mut request = Request::new(Method::PUT, path, &[&["openid"]]);
+        let mut request = Request::new(Method::PUT, path, &[&["openid"]])
+            .operation("updateAssetParent", "/asset/{parentAssetId}/child");
         let value = &self.asset_ids;
         request.query("assetIds", value, Style::Form, true)?;
         Ok(request)
@@ -3687,7 +3732,8 @@ impl<'a> DeleteAssetsParent<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/asset/parent";
-        let mut request = Request::new(Method::DELETE, path, &[&["openid"]]);
+        let mut request = Request::new(Method::DELETE, path, &[&["openid"]])
+            .operation("deleteAssetsParent", "/asset/parent");
         let value = &self.asset_ids;
         request.query("assetIds", value, Style::Form, true)?;
         Ok(request)
@@ -3785,7 +3831,11 @@ impl<'a> WriteAttributeValue<'a> {
             &self.attribute_name,
         )?;
         let path = format!("/asset/{asset_id}/attribute/{attribute_name}");
-        let mut request = Request::new(Method::PUT, path, &[&["openid"]]);
+        let mut request = Request::new(Method::PUT, path, &[&["openid"]])
+            .operation(
+                "writeAttributeValue",
+                "/asset/{assetId}/attribute/{attributeName}",
+            );
         request.bytes("application/json", self.body.into_bytes()?);
         Ok(request)
     }
@@ -3887,7 +3937,11 @@ impl<'a> WriteAttributeValue1<'a> {
         )?;
         let timestamp = runtime::path_segment("timestamp", &self.timestamp)?;
         let path = format!("/asset/{asset_id}/attribute/{attribute_name}/{timestamp}");
-        let mut request = Request::new(Method::PUT, path, &[&["openid"]]);
+        let mut request = Request::new(Method::PUT, path, &[&["openid"]])
+            .operation(
+                "writeAttributeValue_1",
+                "/asset/{assetId}/attribute/{attributeName}/{timestamp}",
+            );
         request.bytes("application/json", self.body.into_bytes()?);
         Ok(request)
     }
@@ -3972,7 +4026,8 @@ impl<'a> WriteAttributeValues<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/asset/attributes";
-        let mut request = Request::new(Method::PUT, path, &[&["openid"]]);
+        let mut request = Request::new(Method::PUT, path, &[&["openid"]])
+            .operation("writeAttributeValues", "/asset/attributes");
         request.json("application/json", self.body)?;
         Ok(request)
     }
@@ -4057,7 +4112,8 @@ impl<'a> WriteAttributeEvents<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/asset/attributes/timestamp";
-        let mut request = Request::new(Method::PUT, path, &[&["openid"]]);
+        let mut request = Request::new(Method::PUT, path, &[&["openid"]])
+            .operation("writeAttributeEvents", "/asset/attributes/timestamp");
         request.json("application/json", self.body)?;
         Ok(request)
     }
@@ -4153,7 +4209,8 @@ impl<'a> GetDatapoints<'a> {
             &self.attribute_name,
         )?;
         let path = format!("/asset/datapoint/{asset_id}/{attribute_name}");
-        let mut request = Request::new(Method::POST, path, &[&["openid"]]);
+        let mut request = Request::new(Method::POST, path, &[&["openid"]])
+            .operation("getDatapoints", "/asset/datapoint/{assetId}/{attributeName}");
         request.json("application/json", self.body)?;
         Ok(request)
     }
@@ -4239,7 +4296,8 @@ impl<'a> GetDatapointPeriod<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/asset/datapoint/periods";
-        let mut request = Request::new(Method::GET, path, &[&["openid"]]);
+        let mut request = Request::new(Method::GET, path, &[&["openid"]])
+            .operation("getDatapointPeriod", "/asset/datapoint/periods");
         let value = &self.asset_id;
         request.query("assetId", value, Style::Form, true)?;
         let value = &self.attribute_name;
@@ -4343,7 +4401,8 @@ impl<'a> GetDatapointExport<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/asset/datapoint/export";
-        let mut request = Request::new(Method::GET, path, &[&["openid"]]);
+        let mut request = Request::new(Method::GET, path, &[&["openid"]])
+            .operation("getDatapointExport", "/asset/datapoint/export");
         let value = &self.attribute_refs;
         request.query("attributeRefs", value, Style::Form, true)?;
         let value = &self.from_timestamp;
@@ -4446,7 +4505,11 @@ impl<'a> WritePredictedDatapoints<'a> {
             &self.attribute_name,
         )?;
         let path = format!("/asset/predicted/{asset_id}/{attribute_name}");
-        let mut request = Request::new(Method::PUT, path, &[&["openid"]]);
+        let mut request = Request::new(Method::PUT, path, &[&["openid"]])
+            .operation(
+                "writePredictedDatapoints",
+                "/asset/predicted/{assetId}/{attributeName}",
+            );
         request.json("application/json", self.body)?;
         Ok(request)
     }
@@ -4542,7 +4605,11 @@ impl<'a> GetPredictedDatapoints<'a> {
             &self.attribute_name,
         )?;
         let path = format!("/asset/predicted/{asset_id}/{attribute_name}");
-        let mut request = Request::new(Method::POST, path, &[&["openid"]]);
+        let mut request = Request::new(Method::POST, path, &[&["openid"]])
+            .operation(
+                "getPredictedDatapoints",
+                "/asset/predicted/{assetId}/{attributeName}",
+            );
         request.json("application/json", self.body)?;
         Ok(request)
     }
@@ -4654,7 +4721,8 @@ impl<'a> GetAlarms<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/alarm";
-        let mut request = Request::new(Method::GET, path, &[&["openid"]]);
+        let mut request = Request::new(Method::GET, path, &[&["openid"]])
+            .operation("getAlarms", "/alarm");
         if let Some(value) = &self.realm {
             request.query("realm", value, Style::Form, true)?;
         }
@@ -4754,7 +4822,8 @@ impl<'a> CreateAlarm<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/alarm";
-        let mut request = Request::new(Method::POST, path, &[&["openid"]]);
+        let mut request = Request::new(Method::POST, path, &[&["openid"]])
+            .operation("createAlarm", "/alarm");
         if let Some(value) = &self.asset_ids {
             request.query("assetIds", value, Style::Form, true)?;
         }
@@ -4833,7 +4902,8 @@ impl<'a> RemoveAlarms<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/alarm";
-        let mut request = Request::new(Method::DELETE, path, &[&["openid"]]);
+        let mut request = Request::new(Method::DELETE, path, &[&["openid"]])
+            .operation("removeAlarms", "/alarm");
         request.json("application/json", self.body)?;
         Ok(request)
     }
@@ -4908,7 +4978,8 @@ impl<'a> GetAlarm<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let alarm_id = runtime::path_segment("alarmId", &self.alarm_id)?;
         let path = format!("/alarm/{alarm_id}");
-        let request = Request::new(Method::GET, path, &[&["openid"]]);
+        let request = Request::new(Method::GET, path, &[&["openid"]])
+            .operation("getAlarm", "/alarm/{alarmId}");
         Ok(request)
     }
 
@@ -4994,7 +5065,8 @@ impl<'a> UpdateAlarm<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let alarm_id = runtime::path_segment("alarmId", &self.alarm_id)?;
         let path = format!("/alarm/{alarm_id}");
-        let mut request = Request::new(Method::PUT, path, &[&["openid"]]);
+        let mut request = Request::new(Method::PUT, path, &[&["openid"]])
+            .operation("updateAlarm", "/alarm/{alarmId}");
         request.json("application/json", self.body)?;
         Ok(request)
     }
@@ -5071,7 +5143,8 @@ impl<'a> RemoveAlarm<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let alarm_id = runtime::path_segment("alarmId", &self.alarm_id)?;
         let path = format!("/alarm/{alarm_id}");
-        let request = Request::new(Method::DELETE, path, &[&["openid"]]);
+        let request = Request::new(Method::DELETE, path, &[&["openid"]])
+            .operation("removeAlarm", "/alarm/{alarmId}");
         Ok(request)
     }
 
@@ -5157,7 +5230,8 @@ impl<'a> GetAssetLinks<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let alarm_id = runtime::path_segment("alarmId", &self.alarm_id)?;
         let path = format!("/alarm/{alarm_id}/assets");
-        let mut request = Request::new(Method::GET, path, &[&["openid"]]);
+        let mut request = Request::new(Method::GET, path, &[&["openid"]])
+            .operation("getAssetLinks", "/alarm/{alarmId}/assets");
         if let Some(value) = &self.realm {
             request.query("realm", value, Style::Form, true)?;
         }
@@ -5241,7 +5315,8 @@ impl<'a> SetAssetLinks<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/alarm/assets";
-        let mut request = Request::new(Method::PUT, path, &[&["openid"]]);
+        let mut request = Request::new(Method::PUT, path, &[&["openid"]])
+            .operation("setAssetLinks", "/alarm/assets");
         request.json("application/json", self.body)?;
         Ok(request)
     }
@@ -5312,7 +5387,8 @@ impl<'a> GetAllRealms<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/realm";
-        let request = Request::new(Method::GET, path, &[&["openid"]]);
+        let request = Request::new(Method::GET, path, &[&["openid"]])
+            .operation("getAllRealms", "/realm");
         Ok(request)
     }
 
@@ -5384,7 +5460,8 @@ impl<'a> GetAccessibleRealms<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/realm/accessible";
-        let request = Request::new(Method::GET, path, &[&["openid"]]);
+        let request = Request::new(Method::GET, path, &[&["openid"]])
+            .operation("getAccessibleRealms", "/realm/accessible");
         Ok(request)
     }
 
@@ -5461,7 +5538,8 @@ impl<'a> GetRealm<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let name = runtime::path_segment("name", &self.name)?;
         let path = format!("/realm/{name}");
-        let request = Request::new(Method::GET, path, &[&["openid"]]);
+        let request = Request::new(Method::GET, path, &[&["openid"]])
+            .operation("getRealm", "/realm/{name}");
         Ok(request)
     }
 
@@ -5531,7 +5609,8 @@ impl<'a> GetHealthStatus<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/health";
-        let request = Request::new(Method::GET, path, &[]);
+        let request = Request::new(Method::GET, path, &[])
+            .operation("getHealthStatus", "/health");
         Ok(request)
     }
 
@@ -5601,7 +5680,7 @@ impl<'a> GetInfo<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/info";
-        let request = Request::new(Method::GET, path, &[]);
+        let request = Request::new(Method::GET, path, &[]).operation("getInfo", "/info");
         Ok(request)
     }
 
@@ -5677,7 +5756,8 @@ impl<'a> Register<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/console/register";
-        let mut request = Request::new(Method::POST, path, &[&["openid"]]);
+        let mut request = Request::new(Method::POST, path, &[&["openid"]])
+            .operation("register", "/console/register");
         request.json("application/json", self.body)?;
         Ok(request)
     }

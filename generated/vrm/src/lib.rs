@@ -50,6 +50,9 @@ pub use runtime::{
     UnknownFields,
 };
 
+/// Hooks: code that sees each request before it is sent and each answer after ([`ClientBuilder::hook`]).
+pub use runtime::hooks;
+
 /// The error of every operation; [`ApiError::parsed`] holds the error body the spec declares.
 pub type Error = runtime::Error<types::ErrorResponse>;
 

@@ -62,7 +62,8 @@ impl<'a> Login<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/auth/login";
-        let mut request = Request::new(Method::POST, path, &[]);
+        let mut request = Request::new(Method::POST, path, &[])
+            .operation("login", "/auth/login");
         request.json("application/json", self.body)?;
         Ok(request)
     }
@@ -133,7 +134,8 @@ impl<'a> LoginAsDemo<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/auth/loginAsDemo";
-        let request = Request::new(Method::GET, path, &[]);
+        let request = Request::new(Method::GET, path, &[])
+            .operation("loginAsDemo", "/auth/loginAsDemo");
         Ok(request)
     }
 
@@ -203,7 +205,8 @@ impl<'a> Logout<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/auth/logout";
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
+            .operation("logout", "/auth/logout");
         request.idempotent(false);
         Ok(request)
     }
@@ -291,7 +294,8 @@ impl<'a> CreateAccessToken<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_user = runtime::path_segment("idUser", &self.id_user)?;
         let path = format!("/users/{id_user}/accesstokens/create");
-        let mut request = Request::new(Method::POST, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::POST, path, &[&["vrmAuth"]])
+            .operation("createAccessToken", "/users/{idUser}/accesstokens/create");
         request.json("application/json", self.body)?;
         Ok(request)
     }
@@ -374,7 +378,8 @@ impl<'a> ListAccessTokens<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_user = runtime::path_segment("idUser", &self.id_user)?;
         let path = format!("/users/{id_user}/accesstokens/list");
-        let request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let request = Request::new(Method::GET, path, &[&["vrmAuth"]])
+            .operation("listAccessTokens", "/users/{idUser}/accesstokens/list");
         Ok(request)
     }
 
@@ -466,7 +471,11 @@ impl<'a> RevokeAccessToken<'a> {
             &self.id_access_token,
         )?;
         let path = format!("/users/{id_user}/accesstokens/{id_access_token}/revoke");
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
+            .operation(
+                "revokeAccessToken",
+                "/users/{idUser}/accesstokens/{idAccessToken}/revoke",
+            );
         request.idempotent(false);
         Ok(request)
     }
@@ -554,7 +563,8 @@ impl<'a> AddSite<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_user = runtime::path_segment("idUser", &self.id_user)?;
         let path = format!("/users/{id_user}/addsite");
-        let mut request = Request::new(Method::POST, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::POST, path, &[&["vrmAuth"]])
+            .operation("addSite", "/users/{idUser}/addsite");
         request.json("application/json", self.body)?;
         Ok(request)
     }
@@ -642,7 +652,8 @@ impl<'a> GetSiteId<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_user = runtime::path_segment("idUser", &self.id_user)?;
         let path = format!("/users/{id_user}/get-site-id");
-        let mut request = Request::new(Method::POST, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::POST, path, &[&["vrmAuth"]])
+            .operation("getSiteId", "/users/{idUser}/get-site-id");
         request.json("application/json", self.body)?;
         request.idempotent(true);
         Ok(request)
@@ -744,7 +755,8 @@ impl<'a> ListInstallations<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_user = runtime::path_segment("idUser", &self.id_user)?;
         let path = format!("/users/{id_user}/installations");
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
+            .operation("listInstallations", "/users/{idUser}/installations");
         if let Some(value) = &self.extended {
             request.query("extended", value, Style::Form, true)?;
         }
@@ -820,7 +832,8 @@ impl<'a> GetMe<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/users/me";
-        let request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let request = Request::new(Method::GET, path, &[&["vrmAuth"]])
+            .operation("getMe", "/users/me");
         Ok(request)
     }
 
@@ -901,7 +914,8 @@ impl<'a> GetSystemOverview<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
         let path = format!("/installations/{id_site}/system-overview");
-        let request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let request = Request::new(Method::GET, path, &[&["vrmAuth"]])
+            .operation("getSystemOverview", "/installations/{idSite}/system-overview");
         Ok(request)
     }
 
@@ -998,7 +1012,8 @@ impl<'a> GetDiagnostics<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
         let path = format!("/installations/{id_site}/diagnostics");
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
+            .operation("getDiagnostics", "/installations/{idSite}/diagnostics");
         if let Some(value) = &self.count {
             request.query("count", value, Style::Form, true)?;
         }
@@ -1137,7 +1152,8 @@ impl<'a> GetStats<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
         let path = format!("/installations/{id_site}/stats");
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
+            .operation("getStats", "/installations/{idSite}/stats");
         if let Some(value) = &self.r#type {
             request.query("type", value, Style::Form, true)?;
         }
@@ -1254,7 +1270,8 @@ impl<'a> GetOverallStats<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
         let path = format!("/installations/{id_site}/overallstats");
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
+            .operation("getOverallStats", "/installations/{idSite}/overallstats");
         if let Some(value) = &self.r#type {
             request.query("type", value, Style::Form, true)?;
         }
@@ -1339,7 +1356,8 @@ impl<'a> ListAlarms<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
         let path = format!("/installations/{id_site}/alarms");
-        let request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let request = Request::new(Method::GET, path, &[&["vrmAuth"]])
+            .operation("listAlarms", "/installations/{idSite}/alarms");
         Ok(request)
     }
 
@@ -1426,7 +1444,8 @@ impl<'a> UpdateAlarm<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
         let path = format!("/installations/{id_site}/alarms");
-        let mut request = Request::new(Method::PUT, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::PUT, path, &[&["vrmAuth"]])
+            .operation("updateAlarm", "/installations/{idSite}/alarms");
         request.json("application/json", self.body)?;
         Ok(request)
     }
@@ -1514,7 +1533,8 @@ impl<'a> AddAlarm<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
         let path = format!("/installations/{id_site}/alarms");
-        let mut request = Request::new(Method::POST, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::POST, path, &[&["vrmAuth"]])
+            .operation("addAlarm", "/installations/{idSite}/alarms");
         request.json("application/json", self.body)?;
         Ok(request)
     }
@@ -1602,7 +1622,8 @@ impl<'a> DeleteAlarm<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
         let path = format!("/installations/{id_site}/alarms");
-        let mut request = Request::new(Method::DELETE, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::DELETE, path, &[&["vrmAuth"]])
+            .operation("deleteAlarm", "/installations/{idSite}/alarms");
         request.json("application/json", self.body)?;
         Ok(request)
     }
@@ -1690,7 +1711,8 @@ impl<'a> ClearAlarm<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
         let path = format!("/installations/{id_site}/clear-alarm");
-        let mut request = Request::new(Method::POST, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::POST, path, &[&["vrmAuth"]])
+            .operation("clearAlarm", "/installations/{idSite}/clear-alarm");
         request.json("application/json", self.body)?;
         Ok(request)
     }
@@ -1767,7 +1789,8 @@ impl<'a> ListTags<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
         let path = format!("/installations/{id_site}/tags");
-        let request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let request = Request::new(Method::GET, path, &[&["vrmAuth"]])
+            .operation("listTags", "/installations/{idSite}/tags");
         Ok(request)
     }
 
@@ -1854,7 +1877,8 @@ impl<'a> AddTag<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
         let path = format!("/installations/{id_site}/tags");
-        let mut request = Request::new(Method::PUT, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::PUT, path, &[&["vrmAuth"]])
+            .operation("addTag", "/installations/{idSite}/tags");
         request.json("application/json", self.body)?;
         Ok(request)
     }
@@ -1942,7 +1966,8 @@ impl<'a> RemoveTag<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
         let path = format!("/installations/{id_site}/tags");
-        let mut request = Request::new(Method::DELETE, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::DELETE, path, &[&["vrmAuth"]])
+            .operation("removeTag", "/installations/{idSite}/tags");
         request.json("application/json", self.body)?;
         Ok(request)
     }
@@ -2024,7 +2049,11 @@ impl<'a> GetDynamicEssSettings<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
         let path = format!("/installations/{id_site}/dynamic-ess-settings");
-        let request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let request = Request::new(Method::GET, path, &[&["vrmAuth"]])
+            .operation(
+                "getDynamicEssSettings",
+                "/installations/{idSite}/dynamic-ess-settings",
+            );
         Ok(request)
     }
 
@@ -2113,7 +2142,11 @@ impl<'a> UpdateDynamicEssSettings<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
         let path = format!("/installations/{id_site}/dynamic-ess-settings");
-        let mut request = Request::new(Method::POST, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::POST, path, &[&["vrmAuth"]])
+            .operation(
+                "updateDynamicEssSettings",
+                "/installations/{idSite}/dynamic-ess-settings",
+            );
         request.json("application/json", self.body)?;
         Ok(request)
     }
@@ -2195,7 +2228,11 @@ impl<'a> GetForecastsLastReset<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
         let path = format!("/installations/{id_site}/reset-forecasts");
-        let request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let request = Request::new(Method::GET, path, &[&["vrmAuth"]])
+            .operation(
+                "getForecastsLastReset",
+                "/installations/{idSite}/reset-forecasts",
+            );
         Ok(request)
     }
 
@@ -2284,7 +2321,8 @@ impl<'a> ResetForecasts<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
         let path = format!("/installations/{id_site}/reset-forecasts");
-        let mut request = Request::new(Method::POST, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::POST, path, &[&["vrmAuth"]])
+            .operation("resetForecasts", "/installations/{idSite}/reset-forecasts");
         request.json("application/json", self.body)?;
         Ok(request)
     }
@@ -2372,7 +2410,8 @@ impl<'a> UpdateSettings<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
         let path = format!("/installations/{id_site}/settings");
-        let mut request = Request::new(Method::POST, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::POST, path, &[&["vrmAuth"]])
+            .operation("updateSettings", "/installations/{idSite}/settings");
         request.json("application/json", self.body)?;
         Ok(request)
     }
@@ -2452,7 +2491,8 @@ impl<'a> ListInstallationUsers<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
         let path = format!("/installations/{id_site}/users");
-        let request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let request = Request::new(Method::GET, path, &[&["vrmAuth"]])
+            .operation("listInstallationUsers", "/installations/{idSite}/users");
         Ok(request)
     }
 
@@ -2539,7 +2579,8 @@ impl<'a> SetFavorite<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
         let path = format!("/installations/{id_site}/favorite");
-        let mut request = Request::new(Method::POST, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::POST, path, &[&["vrmAuth"]])
+            .operation("setFavorite", "/installations/{idSite}/favorite");
         request.json("application/json", self.body)?;
         Ok(request)
     }
@@ -2626,7 +2667,8 @@ impl<'a> SearchInstallations<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_user = runtime::path_segment("idUser", &self.id_user)?;
         let path = format!("/users/{id_user}/search");
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
+            .operation("searchInstallations", "/users/{idUser}/search");
         let value = &self.query;
         request.query("query", value, Style::Form, true)?;
         Ok(request)
@@ -2721,7 +2763,8 @@ impl<'a> ListDataAttributes<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/data-attributes";
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
+            .operation("listDataAttributes", "/data-attributes");
         if let Some(value) = &self.count {
             request.query("count", value, Style::Form, true)?;
         }
@@ -2828,7 +2871,11 @@ impl<'a> FindInstallationsByDataAttributes<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/installation-data-attributes";
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
+            .operation(
+                "findInstallationsByDataAttributes",
+                "/installation-data-attributes",
+            );
         let value = &self.query;
         request.query("query", value, Style::Form, true)?;
         if let Some(value) = &self.count {
@@ -2973,7 +3020,8 @@ impl<'a> DownloadData<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
         let path = format!("/installations/{id_site}/data-download");
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
+            .operation("downloadData", "/installations/{idSite}/data-download");
         if let Some(value) = &self.start {
             request.query("start", value, Style::Form, true)?;
         }
@@ -3090,7 +3138,8 @@ impl<'a> DownloadGps<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
         let path = format!("/installations/{id_site}/gps-download");
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
+            .operation("downloadGps", "/installations/{idSite}/gps-download");
         if let Some(value) = &self.start {
             request.query("start", value, Style::Form, true)?;
         }
@@ -3247,7 +3296,8 @@ impl<'a> GetGraphWidget<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
         let path = format!("/installations/{id_site}/widgets/Graph");
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
+            .operation("getGraphWidget", "/installations/{idSite}/widgets/Graph");
         if let Some(value) = &self.attribute_codes {
             request.query("attributeCodes[]", value, Style::Form, true)?;
         }
@@ -3359,7 +3409,8 @@ impl<'a> GetGpsWidget<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
         let path = format!("/installations/{id_site}/widgets/GPS");
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
+            .operation("getGpsWidget", "/installations/{idSite}/widgets/GPS");
         if let Some(value) = &self.instance {
             request.query("instance", value, Style::Form, true)?;
         }
@@ -3455,7 +3506,11 @@ impl<'a> GetBatterySummaryWidget<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
         let path = format!("/installations/{id_site}/widgets/BatterySummary");
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
+            .operation(
+                "getBatterySummaryWidget",
+                "/installations/{idSite}/widgets/BatterySummary",
+            );
         if let Some(value) = &self.instance {
             request.query("instance", value, Style::Form, true)?;
         }
@@ -3551,7 +3606,11 @@ impl<'a> GetSolarChargerSummaryWidget<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
         let path = format!("/installations/{id_site}/widgets/SolarChargerSummary");
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
+            .operation(
+                "getSolarChargerSummaryWidget",
+                "/installations/{idSite}/widgets/SolarChargerSummary",
+            );
         if let Some(value) = &self.instance {
             request.query("instance", value, Style::Form, true)?;
         }
@@ -3649,7 +3708,11 @@ impl<'a> GetPvInverterStatusWidget<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
         let path = format!("/installations/{id_site}/widgets/PVInverterStatus");
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
+            .operation(
+                "getPvInverterStatusWidget",
+                "/installations/{idSite}/widgets/PVInverterStatus",
+            );
         if let Some(value) = &self.instance {
             request.query("instance", value, Style::Form, true)?;
         }
@@ -3765,7 +3828,11 @@ impl<'a> GetGeneratorStateWidget<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
         let path = format!("/installations/{id_site}/widgets/GeneratorState");
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
+            .operation(
+                "getGeneratorStateWidget",
+                "/installations/{idSite}/widgets/GeneratorState",
+            );
         if let Some(value) = &self.instance {
             request.query("instance", value, Style::Form, true)?;
         }
@@ -3882,7 +3949,11 @@ impl<'a> GetVeBusStateWidget<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
         let path = format!("/installations/{id_site}/widgets/VeBusState");
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
+            .operation(
+                "getVeBusStateWidget",
+                "/installations/{idSite}/widgets/VeBusState",
+            );
         if let Some(value) = &self.instance {
             request.query("instance", value, Style::Form, true)?;
         }
@@ -4002,7 +4073,11 @@ impl<'a> GetInverterChargerStateWidget<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
         let path = format!("/installations/{id_site}/widgets/InverterChargerState");
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
+            .operation(
+                "getInverterChargerStateWidget",
+                "/installations/{idSite}/widgets/InverterChargerState",
+            );
         if let Some(value) = &self.instance {
             request.query("instance", value, Style::Form, true)?;
         }
@@ -4103,7 +4178,8 @@ impl<'a> GetStatusWidget<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
         let path = format!("/installations/{id_site}/widgets/Status");
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
+            .operation("getStatusWidget", "/installations/{idSite}/widgets/Status");
         if let Some(value) = &self.instance {
             request.query("instance", value, Style::Form, true)?;
         }
@@ -4196,7 +4272,11 @@ impl<'a> GetTankSummaryWidget<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
         let path = format!("/installations/{id_site}/widgets/TankSummary");
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
+            .operation(
+                "getTankSummaryWidget",
+                "/installations/{idSite}/widgets/TankSummary",
+            );
         if let Some(value) = &self.instance {
             request.query("instance", value, Style::Form, true)?;
         }
@@ -4289,7 +4369,11 @@ impl<'a> GetHistoricDataWidget<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
         let path = format!("/installations/{id_site}/widgets/HistoricData");
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
+            .operation(
+                "getHistoricDataWidget",
+                "/installations/{idSite}/widgets/HistoricData",
+            );
         if let Some(value) = &self.instance {
             request.query("instance", value, Style::Form, true)?;
         }
@@ -4400,7 +4484,11 @@ impl<'a> GetMpptStateWidget<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
         let path = format!("/installations/{id_site}/widgets/MPPTState");
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
+            .operation(
+                "getMpptStateWidget",
+                "/installations/{idSite}/widgets/MPPTState",
+            );
         if let Some(value) = &self.instance {
             request.query("instance", value, Style::Form, true)?;
         }
@@ -4522,7 +4610,11 @@ impl<'a> GetBatteryMonitorWarningsAndAlarmsWidget<'a> {
         let path = format!(
             "/installations/{id_site}/widgets/BatteryMonitorWarningsAndAlarms"
         );
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
+            .operation(
+                "getBatteryMonitorWarningsAndAlarmsWidget",
+                "/installations/{idSite}/widgets/BatteryMonitorWarningsAndAlarms",
+            );
         if let Some(value) = &self.instance {
             request.query("instance", value, Style::Form, true)?;
         }
@@ -4626,7 +4718,11 @@ impl<'a> GetEvChargerSummaryWidget<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
         let path = format!("/installations/{id_site}/widgets/EvChargerSummary");
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
+            .operation(
+                "getEvChargerSummaryWidget",
+                "/installations/{idSite}/widgets/EvChargerSummary",
+            );
         if let Some(value) = &self.instance {
             request.query("instance", value, Style::Form, true)?;
         }

@@ -31,6 +31,9 @@ pub struct Request {
     /// Whether sending it twice is safe, when the operation says
     /// (`x-idempotent`); otherwise the method decides.
     pub(crate) idempotent: Option<bool>,
+    /// The spec's `operationId` and path template, for hooks and traces.
+    pub(crate) operation_id: Option<&'static str>,
+    pub(crate) path_template: Option<&'static str>,
 }
 
 #[derive(Debug)]
@@ -82,7 +85,17 @@ impl Request {
             body: None,
             security,
             idempotent: None,
+            operation_id: None,
+            path_template: None,
         }
+    }
+
+    /// Name the operation: its `operationId` and its path as the spec
+    /// writes it (`/user/{realm}/{userId}`), shown to hooks and traces.
+    pub fn operation(mut self, operation_id: &'static str, path_template: &'static str) -> Self {
+        self.operation_id = Some(operation_id);
+        self.path_template = Some(path_template);
+        self
     }
 
     /// Whether sending the request twice is safe, as the operation says

@@ -614,6 +614,8 @@ fn request_body(op: &Operation) -> TokenStream {
     let alternatives = op.security.iter().map(|alternative| quote!(&[#(#alternative),*]));
     let security = quote!(&[#(#alternatives),*]);
 
+    let (operation_id, path_template) = (&op.operation_id, &op.path);
+
     let mut steps = Vec::new();
     for param in op.params.iter().filter(|p| p.location != ParamLocation::Path) {
         let name = ident(&param.name);
@@ -673,7 +675,7 @@ fn request_body(op: &Operation) -> TokenStream {
     quote! {
         #(#segments)*
         let path = #path;
-        let #request_mut request = Request::new(#method, path, #security);
+        let #request_mut request = Request::new(#method, path, #security).operation(#operation_id, #path_template);
         #(#steps)*
         Ok(request)
     }

@@ -147,6 +147,8 @@ fn lower_operation(
         .and_then(|value| sign_in(cx, value, &at.push("x-sign-in")));
     Ok((
         Operation {
+            // The spec's name for hooks and traces (the method's when it has none).
+            operation_id: operation.operation_id.clone().unwrap_or_else(|| method_name.clone()),
             method: method_name,
             builder,
             http_method: method.to_ascii_uppercase(),
