@@ -32,6 +32,8 @@ struct OperationRow {
 struct Scheme {
     key: String,
     setter: String,
+    /// Every setter of the scheme, the main one first.
+    setters: Vec<String>,
     kind: &'static str,
     token_url: Option<String>,
 }
@@ -153,6 +155,9 @@ pub(crate) fn render(api: &Api, options: &Options) -> Result<Vec<(String, String
         .map(|s| Scheme {
             key: s.key.clone(),
             setter: s.setter.clone(),
+            setters: std::iter::once(s.setter.clone())
+                .chain(s.token_setters.iter().map(|t| t.name.clone()))
+                .collect(),
             kind: match s.kind {
                 SchemeKind::ApiKey { .. } => "api_key",
                 SchemeKind::Bearer => "bearer",
