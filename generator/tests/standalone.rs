@@ -378,6 +378,9 @@ fn vendored_crate_builds_after_a_move_and_packages() {
     // The `mock` feature, with the vendored runtime's `mock` module.
     let stderr = cargo(&client, &["check", "--quiet", "--features", "mock"], true);
     assert!(!stderr.contains("warning"), "{stderr}");
+    // The `tracing` feature, passed to the vendored runtime's `tracing` dependency.
+    let stderr = cargo(&client, &["check", "--quiet", "--features", "tracing"], true);
+    assert!(!stderr.contains("warning"), "{stderr}");
     // Clippy-clean, the vendored runtime's own unit tests included.
     cargo(
         &client,

@@ -34,7 +34,9 @@ pub struct Attempt<'a> {
     /// not the filled-in path (none for a token request).
     pub path_template: Option<&'static str>,
     /// 1 for the first request of a call, 2 for the next (a retry, or the
-    /// request sent again with a new token after a 401), ...
+    /// request sent again with a new token after a 401), ... A token
+    /// request is always 1: when it fails and is retried, each try is a
+    /// token request of its own.
     pub number: u32,
     pub purpose: Purpose,
 }
