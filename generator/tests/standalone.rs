@@ -409,11 +409,10 @@ fn runtime_checkout(dir: &Path) {
     let runtime = workspace().join("generator/runtime");
     std::fs::copy(runtime.join("Cargo.toml"), dir.join("generator/runtime/Cargo.toml")).unwrap();
     for file in files(&runtime.join("src")) {
-        std::fs::copy(
-            runtime.join("src").join(&file),
-            dir.join("generator/runtime/src").join(&file),
-        )
-        .unwrap();
+        let to = dir.join("generator/runtime/src").join(&file);
+        // The runtime's modules of several files (`auth/`) are folders.
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(runtime.join("src").join(&file), to).unwrap();
     }
 }
 
