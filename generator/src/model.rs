@@ -228,6 +228,9 @@ pub struct UnionVariant {
 /// One operation: one method on `Client` and its request builder.
 #[derive(Debug, Clone)]
 pub struct Operation {
+    /// The spec's `operationId` (the method name when it has none): what
+    /// hooks and traces name the operation by.
+    pub operation_id: String,
     /// The method name on `Client` (snake case).
     pub method: String,
     /// The builder type's name (Pascal case).
@@ -448,6 +451,26 @@ pub struct SecurityScheme {
     pub description: Option<String>,
     /// The builder method that sets this credential (`api_key`, `bearer_token`, ...).
     pub setter: String,
+    /// The other ways to give an OAuth2 or bearer scheme its access token,
+    /// each with its builder method (`password_grant`, `token_source`, ...).
+    pub token_setters: Vec<TokenSetter>,
+}
+
+/// A way to give a scheme its access token, beside its main setter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenSetter {
+    pub kind: TokenSetterKind,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TokenSetterKind {
+    /// An access token obtained elsewhere, sent as it is.
+    BearerToken,
+    /// The OAuth2 password grant; the spec's token URL for it, if it names one.
+    PasswordGrant { token_url: Option<String> },
+    /// The user's own source of tokens.
+    TokenSource,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

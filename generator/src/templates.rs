@@ -32,6 +32,8 @@ struct OperationRow {
 struct Scheme {
     key: String,
     setter: String,
+    /// Every setter of the scheme, the main one first.
+    setters: Vec<String>,
     kind: &'static str,
     token_url: Option<String>,
 }
@@ -153,6 +155,9 @@ pub(crate) fn render(api: &Api, options: &Options) -> Result<Vec<(String, String
         .map(|s| Scheme {
             key: s.key.clone(),
             setter: s.setter.clone(),
+            setters: std::iter::once(s.setter.clone())
+                .chain(s.token_setters.iter().map(|t| t.name.clone()))
+                .collect(),
             kind: match s.kind {
                 SchemeKind::ApiKey { .. } => "api_key",
                 SchemeKind::Bearer => "bearer",
@@ -248,6 +253,7 @@ pub(crate) fn render(api: &Api, options: &Options) -> Result<Vec<(String, String
             })
     };
     let mock_feature = feature("mock")?;
+    let tracing_feature = feature("tracing")?;
     let transport_features = ["default", "native-roots", "webpki-roots", "native-tls", "gzip", "http2"]
         .iter()
         .map(|name| Ok(format!("{name} = {}", feature(name)?)))
@@ -297,6 +303,7 @@ pub(crate) fn render(api: &Api, options: &Options) -> Result<Vec<(String, String
         )),
         mock_feature => mock_feature,
         transport_features => transport_features,
+        tracing_feature => tracing_feature,
         testing_example => crate::emit::mock::example(api, &crate_ident),
     };
     TEMPLATES

@@ -1017,7 +1017,7 @@ async fn a_refusing_token_endpoint_gives_a_clear_error() {
     };
     assert_eq!(auth.status().map(|s| s.as_u16()), Some(401));
     assert!(auth.body().is_some_and(|b| b.contains("unauthorized_client")));
-    assert_eq!(auth.token_url, token_url(&server));
+    assert_eq!(auth.token_url(), Some(token_url(&server).as_str()));
     let message = error.to_string();
     assert!(
         message.contains("token endpoint") && message.contains("401"),
@@ -1254,8 +1254,10 @@ async fn the_example_queries_users_with_client_credentials() {
     let lines = example::run(
         &format!("{}/api/master", server.uri()),
         &token_url(&server),
-        CLIENT_ID,
-        CLIENT_SECRET,
+        example::SignIn::Service {
+            client_id: CLIENT_ID,
+            client_secret: CLIENT_SECRET,
+        },
         "building",
     )
     .await
@@ -1273,6 +1275,47 @@ async fn the_example_queries_users_with_client_credentials() {
     assert_eq!(json_body(&request)["realmPredicate"], json!({"name": "building"}));
 }
 
+/// A person signs in with user name and password, through the public
+/// client `openremote` (no secret), and gets the same list.
+#[tokio::test]
+async fn the_example_queries_users_signed_in_as_a_person() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .and(wiremock::matchers::body_string(
+            "grant_type=password&client_id=openremote&username=alex&password=p%26ss+w%3Drd",
+        ))
+        .respond_with(json_answer(json!({
+            "access_token": "person-token",
+            "expires_in": 60,
+            "refresh_expires_in": 1800,
+            "refresh_token": "person-refresh",
+            "token_type": "Bearer",
+            "not-before-policy": 0,
+            "session_state": "0f5e",
+            "scope": "profile email"
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    answer(&server, "POST", "/user/query", json_answer(json!([user_json()]))).await;
+    let lines = example::run(
+        &format!("{}/api/master", server.uri()),
+        &token_url(&server),
+        example::SignIn::Person {
+            username: "alex",
+            password: "p&ss w=rd",
+        },
+        "building",
+    )
+    .await
+    .expect("example runs");
+    assert_eq!(lines.len(), 1, "{lines:#?}");
+    assert!(lines[0].contains("alex"), "{lines:#?}");
+    let query = only_api_request(&server).await;
+    assert_eq!(header(&query, "authorization"), Some("Bearer person-token"));
+}
+
 #[tokio::test]
 async fn the_example_reports_refused_credentials() {
     let (_server, error) = {
@@ -1285,8 +1328,10 @@ async fn the_example_reports_refused_credentials() {
         let error = example::run(
             &format!("{}/api/master", server.uri()),
             &token_url(&server),
-            CLIENT_ID,
-            "wrong",
+            example::SignIn::Service {
+                client_id: CLIENT_ID,
+                client_secret: "wrong",
+            },
             "master",
         )
         .await

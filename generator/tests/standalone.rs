@@ -390,6 +390,9 @@ fn vendored_crate_builds_after_a_move_and_packages() {
     ];
     let stderr = cargo(&client, &[&["check", "--quiet"][..], &features].concat(), true);
     assert!(!stderr.contains("warning"), "{stderr}");
+    // The `tracing` feature, passed to the vendored runtime's `tracing` dependency.
+    let stderr = cargo(&client, &["check", "--quiet", "--features", "tracing"], true);
+    assert!(!stderr.contains("warning"), "{stderr}");
     // Clippy-clean, the vendored runtime's own unit tests included.
     cargo(
         &client,
@@ -418,11 +421,10 @@ fn runtime_checkout(dir: &Path) {
     let runtime = workspace().join("generator/runtime");
     std::fs::copy(runtime.join("Cargo.toml"), dir.join("generator/runtime/Cargo.toml")).unwrap();
     for file in files(&runtime.join("src")) {
-        std::fs::copy(
-            runtime.join("src").join(&file),
-            dir.join("generator/runtime/src").join(&file),
-        )
-        .unwrap();
+        let to = dir.join("generator/runtime/src").join(&file);
+        // The runtime's modules of several files (`auth/`) are folders.
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(runtime.join("src").join(&file), to).unwrap();
     }
 }
 

@@ -53,6 +53,10 @@ pub use runtime::{
 /// [`ClientBuilder`], its `Client` for [`ClientBuilder::http_client`],
 /// with no dependency of your own that must match this one's version.
 pub use runtime::reqwest;
+pub use runtime::{AccessToken, PasswordGrant, TokenRequest, TokenSource};
+
+/// Hooks: code that sees each request before it is sent and each answer after ([`ClientBuilder::hook`]).
+pub use runtime::hooks;
 
 /// The error of every operation; [`ApiError::parsed`] holds the body when it is JSON.
 pub type Error = runtime::Error<serde_json::Value>;

@@ -96,7 +96,8 @@ impl<'a> GetClientRoles<'a> {
         let realm = runtime::path_segment("realm", &self.realm)?;
         let client_id = runtime::path_segment("clientId", &self.client_id)?;
         let path = format!("/user/{realm}/{client_id}/roles");
-        let mut request = Request::new(Method::GET, path, &[&["openid"]]);
+        let mut request = Request::new(Method::GET, path, &[&["openid"]])
+            .operation("getClientRoles", "/user/{realm}/{clientId}/roles");
         if let Some(value) = &self.x_forwarded_proto {
             request.header("X-Forwarded-Proto", value)?;
         }
@@ -215,7 +216,8 @@ impl<'a> UpdateClientRoles<'a> {
         let realm = runtime::path_segment("realm", &self.realm)?;
         let client_id = runtime::path_segment("clientId", &self.client_id)?;
         let path = format!("/user/{realm}/{client_id}/roles");
-        let mut request = Request::new(Method::PUT, path, &[&["openid"]]);
+        let mut request = Request::new(Method::PUT, path, &[&["openid"]])
+            .operation("updateClientRoles", "/user/{realm}/{clientId}/roles");
         if let Some(value) = &self.x_forwarded_proto {
             request.header("X-Forwarded-Proto", value)?;
         }
@@ -330,7 +332,8 @@ impl<'a> UpdateRoles<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let realm = runtime::path_segment("realm", &self.realm)?;
         let path = format!("/user/{realm}/roles");
-        let mut request = Request::new(Method::PUT, path, &[&["openid"]]);
+        let mut request = Request::new(Method::PUT, path, &[&["openid"]])
+            .operation("updateRoles", "/user/{realm}/roles");
         if let Some(value) = &self.x_forwarded_proto {
             request.header("X-Forwarded-Proto", value)?;
         }
@@ -440,7 +443,8 @@ impl<'a> QueryUsers<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/user/query";
-        let mut request = Request::new(Method::POST, path, &[&["openid"]]);
+        let mut request = Request::new(Method::POST, path, &[&["openid"]])
+            .operation("queryUsers", "/user/query");
         if let Some(value) = &self.x_forwarded_proto {
             request.header("X-Forwarded-Proto", value)?;
         }
@@ -612,7 +616,8 @@ impl<'a> GetUser<'a> {
         let realm = runtime::path_segment("realm", &self.realm)?;
         let user_id = runtime::path_segment("userId", &self.user_id)?;
         let path = format!("/user/{realm}/{user_id}");
-        let mut request = Request::new(Method::GET, path, &[&["openid"]]);
+        let mut request = Request::new(Method::GET, path, &[&["openid"]])
+            .operation("getUser", "/user/{realm}/{userId}");
         if let Some(value) = &self.x_forwarded_proto {
             request.header("X-Forwarded-Proto", value)?;
         }
@@ -716,7 +721,8 @@ impl<'a> GetCurrentUser<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/user/user";
-        let mut request = Request::new(Method::GET, path, &[&["openid"]]);
+        let mut request = Request::new(Method::GET, path, &[&["openid"]])
+            .operation("getCurrentUser", "/user/user");
         if let Some(value) = &self.x_forwarded_proto {
             request.header("X-Forwarded-Proto", value)?;
         }
@@ -831,7 +837,8 @@ impl<'a> UpdateUser<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let realm = runtime::path_segment("realm", &self.realm)?;
         let path = format!("/user/{realm}/users");
-        let mut request = Request::new(Method::PUT, path, &[&["openid"]]);
+        let mut request = Request::new(Method::PUT, path, &[&["openid"]])
+            .operation("updateUser", "/user/{realm}/users");
         if let Some(value) = &self.x_forwarded_proto {
             request.header("X-Forwarded-Proto", value)?;
         }
@@ -947,7 +954,8 @@ impl<'a> CreateUser<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let realm = runtime::path_segment("realm", &self.realm)?;
         let path = format!("/user/{realm}/users");
-        let mut request = Request::new(Method::POST, path, &[&["openid"]]);
+        let mut request = Request::new(Method::POST, path, &[&["openid"]])
+            .operation("createUser", "/user/{realm}/users");
         if let Some(value) = &self.x_forwarded_proto {
             request.header("X-Forwarded-Proto", value)?;
         }
@@ -1055,7 +1063,8 @@ impl<'a> UpdateSelf<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/user/update";
-        let mut request = Request::new(Method::PUT, path, &[&["openid"]]);
+        let mut request = Request::new(Method::PUT, path, &[&["openid"]])
+            .operation("updateSelf", "/user/update");
         if let Some(value) = &self.x_forwarded_proto {
             request.header("X-Forwarded-Proto", value)?;
         }
@@ -1170,7 +1179,8 @@ impl<'a> DeleteUser<'a> {
         let realm = runtime::path_segment("realm", &self.realm)?;
         let user_id = runtime::path_segment("userId", &self.user_id)?;
         let path = format!("/user/{realm}/users/{user_id}");
-        let mut request = Request::new(Method::DELETE, path, &[&["openid"]]);
+        let mut request = Request::new(Method::DELETE, path, &[&["openid"]])
+            .operation("deleteUser", "/user/{realm}/users/{userId}");
         if let Some(value) = &self.x_forwarded_proto {
             request.header("X-Forwarded-Proto", value)?;
         }
@@ -1284,7 +1294,11 @@ impl<'a> RequestUserPasswordReset<'a> {
         let realm = runtime::path_segment("realm", &self.realm)?;
         let user_id = runtime::path_segment("userId", &self.user_id)?;
         let path = format!("/user/{realm}/request-password-reset/{user_id}");
-        let mut request = Request::new(Method::PUT, path, &[&["openid"]]);
+        let mut request = Request::new(Method::PUT, path, &[&["openid"]])
+            .operation(
+                "requestUserPasswordReset",
+                "/user/{realm}/request-password-reset/{userId}",
+            );
         if let Some(value) = &self.x_forwarded_proto {
             request.header("X-Forwarded-Proto", value)?;
         }
@@ -1387,7 +1401,8 @@ impl<'a> RequestPasswordReset<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/user/request-password-reset";
-        let mut request = Request::new(Method::PUT, path, &[&["openid"]]);
+        let mut request = Request::new(Method::PUT, path, &[&["openid"]])
+            .operation("requestPasswordReset", "/user/request-password-reset");
         if let Some(value) = &self.x_forwarded_proto {
             request.header("X-Forwarded-Proto", value)?;
         }
@@ -1506,7 +1521,8 @@ impl<'a> UpdatePassword<'a> {
         let realm = runtime::path_segment("realm", &self.realm)?;
         let user_id = runtime::path_segment("userId", &self.user_id)?;
         let path = format!("/user/{realm}/reset-password/{user_id}");
-        let mut request = Request::new(Method::PUT, path, &[&["openid"]]);
+        let mut request = Request::new(Method::PUT, path, &[&["openid"]])
+            .operation("updatePassword", "/user/{realm}/reset-password/{userId}");
         if let Some(value) = &self.x_forwarded_proto {
             request.header("X-Forwarded-Proto", value)?;
         }
@@ -1616,7 +1632,8 @@ impl<'a> UpdateOwnPassword<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/user/reset-password";
-        let mut request = Request::new(Method::PUT, path, &[&["openid"]]);
+        let mut request = Request::new(Method::PUT, path, &[&["openid"]])
+            .operation("updateOwnPassword", "/user/reset-password");
         if let Some(value) = &self.x_forwarded_proto {
             request.header("X-Forwarded-Proto", value)?;
         }
@@ -1732,7 +1749,8 @@ impl<'a> ResetSecret<'a> {
         let realm = runtime::path_segment("realm", &self.realm)?;
         let user_id = runtime::path_segment("userId", &self.user_id)?;
         let path = format!("/user/{realm}/reset-secret/{user_id}");
-        let mut request = Request::new(Method::GET, path, &[&["openid"]]);
+        let mut request = Request::new(Method::GET, path, &[&["openid"]])
+            .operation("resetSecret", "/user/{realm}/reset-secret/{userId}");
         if let Some(value) = &self.x_forwarded_proto {
             request.header("X-Forwarded-Proto", value)?;
         }
@@ -1854,7 +1872,11 @@ impl<'a> GetUserClientRoles<'a> {
         let user_id = runtime::path_segment("userId", &self.user_id)?;
         let client_id = runtime::path_segment("clientId", &self.client_id)?;
         let path = format!("/user/{realm}/userRoles/{user_id}/{client_id}");
-        let mut request = Request::new(Method::GET, path, &[&["openid"]]);
+        let mut request = Request::new(Method::GET, path, &[&["openid"]])
+            .operation(
+                "getUserClientRoles",
+                "/user/{realm}/userRoles/{userId}/{clientId}",
+            );
         if let Some(value) = &self.x_forwarded_proto {
             request.header("X-Forwarded-Proto", value)?;
         }
@@ -1978,7 +2000,11 @@ impl<'a> UpdateUserClientRoles<'a> {
         let user_id = runtime::path_segment("userId", &self.user_id)?;
         let client_id = runtime::path_segment("clientId", &self.client_id)?;
         let path = format!("/user/{realm}/userRoles/{user_id}/{client_id}");
-        let mut request = Request::new(Method::PUT, path, &[&["openid"]]);
+        let mut request = Request::new(Method::PUT, path, &[&["openid"]])
+            .operation(
+                "updateUserClientRoles",
+                "/user/{realm}/userRoles/{userId}/{clientId}",
+            );
         if let Some(value) = &self.x_forwarded_proto {
             request.header("X-Forwarded-Proto", value)?;
         }
@@ -2094,7 +2120,8 @@ impl<'a> GetUserRealmRoles<'a> {
         let realm = runtime::path_segment("realm", &self.realm)?;
         let user_id = runtime::path_segment("userId", &self.user_id)?;
         let path = format!("/user/{realm}/userRealmRoles/{user_id}");
-        let mut request = Request::new(Method::GET, path, &[&["openid"]]);
+        let mut request = Request::new(Method::GET, path, &[&["openid"]])
+            .operation("getUserRealmRoles", "/user/{realm}/userRealmRoles/{userId}");
         if let Some(value) = &self.x_forwarded_proto {
             request.header("X-Forwarded-Proto", value)?;
         }
@@ -2213,7 +2240,8 @@ impl<'a> UpdateUserRealmRoles<'a> {
         let realm = runtime::path_segment("realm", &self.realm)?;
         let user_id = runtime::path_segment("userId", &self.user_id)?;
         let path = format!("/user/{realm}/userRealmRoles/{user_id}");
-        let mut request = Request::new(Method::PUT, path, &[&["openid"]]);
+        let mut request = Request::new(Method::PUT, path, &[&["openid"]])
+            .operation("updateUserRealmRoles", "/user/{realm}/userRealmRoles/{userId}");
         if let Some(value) = &self.x_forwarded_proto {
             request.header("X-Forwarded-Proto", value)?;
         }
@@ -2324,7 +2352,8 @@ impl<'a> GetCurrentUserClientRoles<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let client_id = runtime::path_segment("clientId", &self.client_id)?;
         let path = format!("/user/userRoles/{client_id}");
-        let mut request = Request::new(Method::GET, path, &[&["openid"]]);
+        let mut request = Request::new(Method::GET, path, &[&["openid"]])
+            .operation("getCurrentUserClientRoles", "/user/userRoles/{clientId}");
         if let Some(value) = &self.x_forwarded_proto {
             request.header("X-Forwarded-Proto", value)?;
         }
@@ -2427,7 +2456,8 @@ impl<'a> GetCurrentUserRealmRoles<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/user/userRealmRoles";
-        let mut request = Request::new(Method::GET, path, &[&["openid"]]);
+        let mut request = Request::new(Method::GET, path, &[&["openid"]])
+            .operation("getCurrentUserRealmRoles", "/user/userRealmRoles");
         if let Some(value) = &self.x_forwarded_proto {
             request.header("X-Forwarded-Proto", value)?;
         }
@@ -2535,7 +2565,8 @@ impl<'a> UpdateCurrentUserLocale<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/user/locale";
-        let mut request = Request::new(Method::PUT, path, &[&["openid"]]);
+        let mut request = Request::new(Method::PUT, path, &[&["openid"]])
+            .operation("updateCurrentUserLocale", "/user/locale");
         if let Some(value) = &self.x_forwarded_proto {
             request.header("X-Forwarded-Proto", value)?;
         }
@@ -2651,7 +2682,8 @@ impl<'a> GetUserSessions<'a> {
         let realm = runtime::path_segment("realm", &self.realm)?;
         let user_id = runtime::path_segment("userId", &self.user_id)?;
         let path = format!("/user/{realm}/userSessions/{user_id}");
-        let mut request = Request::new(Method::GET, path, &[&["openid"]]);
+        let mut request = Request::new(Method::GET, path, &[&["openid"]])
+            .operation("getUserSessions", "/user/{realm}/userSessions/{userId}");
         if let Some(value) = &self.x_forwarded_proto {
             request.header("X-Forwarded-Proto", value)?;
         }
@@ -2765,7 +2797,8 @@ impl<'a> DisconnectUserSession<'a> {
         let realm = runtime::path_segment("realm", &self.realm)?;
         let session_id = runtime::path_segment("sessionID", &self.session_id)?;
         let path = format!("/user/{realm}/disconnect/{session_id}");
-        let mut request = Request::new(Method::GET, path, &[&["openid"]]);
+        let mut request = Request::new(Method::GET, path, &[&["openid"]])
+            .operation("disconnectUserSession", "/user/{realm}/disconnect/{sessionID}");
         if let Some(value) = &self.x_forwarded_proto {
             request.header("X-Forwarded-Proto", value)?;
         }
@@ -2858,7 +2891,8 @@ impl<'a> QueryAssets<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/asset/query";
-        let mut request = Request::new(Method::POST, path, &[&["openid"]]);
+        let mut request = Request::new(Method::POST, path, &[&["openid"]])
+            .operation("queryAssets", "/asset/query");
         request.json("application/json", self.body)?;
         request.options(self.options)?;
         Ok(request)
@@ -2999,7 +3033,8 @@ impl<'a> QueryCount<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/asset/count";
-        let mut request = Request::new(Method::POST, path, &[&["openid"]]);
+        let mut request = Request::new(Method::POST, path, &[&["openid"]])
+            .operation("queryCount", "/asset/count");
         request.json("application/json", self.body)?;
         request.options(self.options)?;
         Ok(request)
@@ -3087,7 +3122,8 @@ impl<'a> QueryAssetTree<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/asset/tree";
-        let mut request = Request::new(Method::POST, path, &[&["openid"]]);
+        let mut request = Request::new(Method::POST, path, &[&["openid"]])
+            .operation("queryAssetTree", "/asset/tree");
         request.json("application/json", self.body)?;
         request.options(self.options)?;
         Ok(request)
@@ -3172,7 +3208,8 @@ impl<'a> GetAsset<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let asset_id = runtime::path_segment("assetId", &self.asset_id)?;
         let path = format!("/asset/{asset_id}");
-        let mut request = Request::new(Method::GET, path, &[&["openid"]]);
+        let mut request = Request::new(Method::GET, path, &[&["openid"]])
+            .operation("getAsset", "/asset/{assetId}");
         request.options(self.options)?;
         Ok(request)
     }
@@ -3264,7 +3301,8 @@ impl<'a> UpdateAsset<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let asset_id = runtime::path_segment("assetId", &self.asset_id)?;
         let path = format!("/asset/{asset_id}");
-        let mut request = Request::new(Method::PUT, path, &[&["openid"]]);
+        let mut request = Request::new(Method::PUT, path, &[&["openid"]])
+            .operation("updateAsset", "/asset/{assetId}");
         request.json("application/json", self.body)?;
         request.options(self.options)?;
         Ok(request)
@@ -3349,7 +3387,8 @@ impl<'a> GetPartialAsset<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let asset_id = runtime::path_segment("assetId", &self.asset_id)?;
         let path = format!("/asset/partial/{asset_id}");
-        let mut request = Request::new(Method::GET, path, &[&["openid"]]);
+        let mut request = Request::new(Method::GET, path, &[&["openid"]])
+            .operation("getPartialAsset", "/asset/partial/{assetId}");
         request.options(self.options)?;
         Ok(request)
     }
@@ -3433,7 +3472,8 @@ impl<'a> CreateAsset<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/asset";
-        let mut request = Request::new(Method::POST, path, &[&["openid"]]);
+        let mut request = Request::new(Method::POST, path, &[&["openid"]])
+            .operation("createAsset", "/asset");
         request.json("application/json", self.body)?;
         request.options(self.options)?;
         Ok(request)
@@ -3516,7 +3556,8 @@ impl<'a> DeleteAsset<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/asset";
-        let mut request = Request::new(Method::DELETE, path, &[&["openid"]]);
+        let mut request = Request::new(Method::DELETE, path, &[&["openid"]])
+            .operation("deleteAsset", "/asset");
         let value = &self.asset_id;
         request.query("assetId", value, Style::Form, true)?;
         request.options(self.options)?;
@@ -3595,7 +3636,8 @@ impl<'a> GetCurrentUserAssets<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/asset/user/current";
-        let mut request = Request::new(Method::GET, path, &[&["openid"]]);
+        let mut request = Request::new(Method::GET, path, &[&["openid"]])
+            .operation("getCurrentUserAssets", "/asset/user/current");
         request.options(self.options)?;
         Ok(request)
     }
@@ -3698,7 +3740,8 @@ impl<'a> GetUserAssetLinks<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/asset/user/link";
-        let mut request = Request::new(Method::GET, path, &[&["openid"]]);
+        let mut request = Request::new(Method::GET, path, &[&["openid"]])
+            .operation("getUserAssetLinks", "/asset/user/link");
         let value = &self.realm;
         request.query("realm", value, Style::Form, true)?;
         if let Some(value) = &self.user_id {
@@ -3792,7 +3835,8 @@ impl<'a> CreateUserAssetLinks<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/asset/user/link";
-        let mut request = Request::new(Method::POST, path, &[&["openid"]]);
+        let mut request = Request::new(Method::POST, path, &[&["openid"]])
+            .operation("createUserAssetLinks", "/asset/user/link");
         request.json("application/json", self.body)?;
         request.options(self.options)?;
         Ok(request)
@@ -3886,7 +3930,8 @@ impl<'a> UpdateAssetParent<'a> {
             &self.parent_asset_id,
         )?;
         let path = format!("/asset/{parent_asset_id}/child");
-        let mut request = Request::new(Method::PUT, path, &[&["openid"]]);
+        let mut request = Request::new(Method::PUT, path, &[&["openid"]])
+            .operation("updateAssetParent", "/asset/{parentAssetId}/child");
         let value = &self.asset_ids;
         request.query("assetIds", value, Style::Form, true)?;
         request.options(self.options)?;
@@ -3973,7 +4018,8 @@ impl<'a> DeleteAssetsParent<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/asset/parent";
-        let mut request = Request::new(Method::DELETE, path, &[&["openid"]]);
+        let mut request = Request::new(Method::DELETE, path, &[&["openid"]])
+            .operation("deleteAssetsParent", "/asset/parent");
         let value = &self.asset_ids;
         request.query("assetIds", value, Style::Form, true)?;
         request.options(self.options)?;
@@ -4076,7 +4122,11 @@ impl<'a> WriteAttributeValue<'a> {
             &self.attribute_name,
         )?;
         let path = format!("/asset/{asset_id}/attribute/{attribute_name}");
-        let mut request = Request::new(Method::PUT, path, &[&["openid"]]);
+        let mut request = Request::new(Method::PUT, path, &[&["openid"]])
+            .operation(
+                "writeAttributeValue",
+                "/asset/{assetId}/attribute/{attributeName}",
+            );
         request.bytes("application/json", self.body.into_bytes()?);
         request.options(self.options)?;
         Ok(request)
@@ -4183,7 +4233,11 @@ impl<'a> WriteAttributeValue1<'a> {
         )?;
         let timestamp = runtime::path_segment("timestamp", &self.timestamp)?;
         let path = format!("/asset/{asset_id}/attribute/{attribute_name}/{timestamp}");
-        let mut request = Request::new(Method::PUT, path, &[&["openid"]]);
+        let mut request = Request::new(Method::PUT, path, &[&["openid"]])
+            .operation(
+                "writeAttributeValue_1",
+                "/asset/{assetId}/attribute/{attributeName}/{timestamp}",
+            );
         request.bytes("application/json", self.body.into_bytes()?);
         request.options(self.options)?;
         Ok(request)
@@ -4273,7 +4327,8 @@ impl<'a> WriteAttributeValues<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/asset/attributes";
-        let mut request = Request::new(Method::PUT, path, &[&["openid"]]);
+        let mut request = Request::new(Method::PUT, path, &[&["openid"]])
+            .operation("writeAttributeValues", "/asset/attributes");
         request.json("application/json", self.body)?;
         request.options(self.options)?;
         Ok(request)
@@ -4363,7 +4418,8 @@ impl<'a> WriteAttributeEvents<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/asset/attributes/timestamp";
-        let mut request = Request::new(Method::PUT, path, &[&["openid"]]);
+        let mut request = Request::new(Method::PUT, path, &[&["openid"]])
+            .operation("writeAttributeEvents", "/asset/attributes/timestamp");
         request.json("application/json", self.body)?;
         request.options(self.options)?;
         Ok(request)
@@ -4464,7 +4520,8 @@ impl<'a> GetDatapoints<'a> {
             &self.attribute_name,
         )?;
         let path = format!("/asset/datapoint/{asset_id}/{attribute_name}");
-        let mut request = Request::new(Method::POST, path, &[&["openid"]]);
+        let mut request = Request::new(Method::POST, path, &[&["openid"]])
+            .operation("getDatapoints", "/asset/datapoint/{assetId}/{attributeName}");
         request.json("application/json", self.body)?;
         request.options(self.options)?;
         Ok(request)
@@ -4555,7 +4612,8 @@ impl<'a> GetDatapointPeriod<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/asset/datapoint/periods";
-        let mut request = Request::new(Method::GET, path, &[&["openid"]]);
+        let mut request = Request::new(Method::GET, path, &[&["openid"]])
+            .operation("getDatapointPeriod", "/asset/datapoint/periods");
         let value = &self.asset_id;
         request.query("assetId", value, Style::Form, true)?;
         let value = &self.attribute_name;
@@ -4663,7 +4721,8 @@ impl<'a> GetDatapointExport<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/asset/datapoint/export";
-        let mut request = Request::new(Method::GET, path, &[&["openid"]]);
+        let mut request = Request::new(Method::GET, path, &[&["openid"]])
+            .operation("getDatapointExport", "/asset/datapoint/export");
         let value = &self.attribute_refs;
         request.query("attributeRefs", value, Style::Form, true)?;
         let value = &self.from_timestamp;
@@ -4771,7 +4830,11 @@ impl<'a> WritePredictedDatapoints<'a> {
             &self.attribute_name,
         )?;
         let path = format!("/asset/predicted/{asset_id}/{attribute_name}");
-        let mut request = Request::new(Method::PUT, path, &[&["openid"]]);
+        let mut request = Request::new(Method::PUT, path, &[&["openid"]])
+            .operation(
+                "writePredictedDatapoints",
+                "/asset/predicted/{assetId}/{attributeName}",
+            );
         request.json("application/json", self.body)?;
         request.options(self.options)?;
         Ok(request)
@@ -4872,7 +4935,11 @@ impl<'a> GetPredictedDatapoints<'a> {
             &self.attribute_name,
         )?;
         let path = format!("/asset/predicted/{asset_id}/{attribute_name}");
-        let mut request = Request::new(Method::POST, path, &[&["openid"]]);
+        let mut request = Request::new(Method::POST, path, &[&["openid"]])
+            .operation(
+                "getPredictedDatapoints",
+                "/asset/predicted/{assetId}/{attributeName}",
+            );
         request.json("application/json", self.body)?;
         request.options(self.options)?;
         Ok(request)
@@ -4988,7 +5055,8 @@ impl<'a> GetAlarms<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/alarm";
-        let mut request = Request::new(Method::GET, path, &[&["openid"]]);
+        let mut request = Request::new(Method::GET, path, &[&["openid"]])
+            .operation("getAlarms", "/alarm");
         if let Some(value) = &self.realm {
             request.query("realm", value, Style::Form, true)?;
         }
@@ -5092,7 +5160,8 @@ impl<'a> CreateAlarm<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/alarm";
-        let mut request = Request::new(Method::POST, path, &[&["openid"]]);
+        let mut request = Request::new(Method::POST, path, &[&["openid"]])
+            .operation("createAlarm", "/alarm");
         if let Some(value) = &self.asset_ids {
             request.query("assetIds", value, Style::Form, true)?;
         }
@@ -5179,7 +5248,8 @@ impl<'a> RemoveAlarms<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/alarm";
-        let mut request = Request::new(Method::DELETE, path, &[&["openid"]]);
+        let mut request = Request::new(Method::DELETE, path, &[&["openid"]])
+            .operation("removeAlarms", "/alarm");
         request.json("application/json", self.body)?;
         request.options(self.options)?;
         Ok(request)
@@ -5262,7 +5332,8 @@ impl<'a> GetAlarm<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let alarm_id = runtime::path_segment("alarmId", &self.alarm_id)?;
         let path = format!("/alarm/{alarm_id}");
-        let mut request = Request::new(Method::GET, path, &[&["openid"]]);
+        let mut request = Request::new(Method::GET, path, &[&["openid"]])
+            .operation("getAlarm", "/alarm/{alarmId}");
         request.options(self.options)?;
         Ok(request)
     }
@@ -5353,7 +5424,8 @@ impl<'a> UpdateAlarm<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let alarm_id = runtime::path_segment("alarmId", &self.alarm_id)?;
         let path = format!("/alarm/{alarm_id}");
-        let mut request = Request::new(Method::PUT, path, &[&["openid"]]);
+        let mut request = Request::new(Method::PUT, path, &[&["openid"]])
+            .operation("updateAlarm", "/alarm/{alarmId}");
         request.json("application/json", self.body)?;
         request.options(self.options)?;
         Ok(request)
@@ -5435,7 +5507,8 @@ impl<'a> RemoveAlarm<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let alarm_id = runtime::path_segment("alarmId", &self.alarm_id)?;
         let path = format!("/alarm/{alarm_id}");
-        let mut request = Request::new(Method::DELETE, path, &[&["openid"]]);
+        let mut request = Request::new(Method::DELETE, path, &[&["openid"]])
+            .operation("removeAlarm", "/alarm/{alarmId}");
         request.options(self.options)?;
         Ok(request)
     }
@@ -5525,7 +5598,8 @@ impl<'a> GetAssetLinks<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let alarm_id = runtime::path_segment("alarmId", &self.alarm_id)?;
         let path = format!("/alarm/{alarm_id}/assets");
-        let mut request = Request::new(Method::GET, path, &[&["openid"]]);
+        let mut request = Request::new(Method::GET, path, &[&["openid"]])
+            .operation("getAssetLinks", "/alarm/{alarmId}/assets");
         if let Some(value) = &self.realm {
             request.query("realm", value, Style::Form, true)?;
         }
@@ -5614,7 +5688,8 @@ impl<'a> SetAssetLinks<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/alarm/assets";
-        let mut request = Request::new(Method::PUT, path, &[&["openid"]]);
+        let mut request = Request::new(Method::PUT, path, &[&["openid"]])
+            .operation("setAssetLinks", "/alarm/assets");
         request.json("application/json", self.body)?;
         request.options(self.options)?;
         Ok(request)
@@ -5692,7 +5767,8 @@ impl<'a> GetAllRealms<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/realm";
-        let mut request = Request::new(Method::GET, path, &[&["openid"]]);
+        let mut request = Request::new(Method::GET, path, &[&["openid"]])
+            .operation("getAllRealms", "/realm");
         request.options(self.options)?;
         Ok(request)
     }
@@ -5769,7 +5845,8 @@ impl<'a> GetAccessibleRealms<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/realm/accessible";
-        let mut request = Request::new(Method::GET, path, &[&["openid"]]);
+        let mut request = Request::new(Method::GET, path, &[&["openid"]])
+            .operation("getAccessibleRealms", "/realm/accessible");
         request.options(self.options)?;
         Ok(request)
     }
@@ -5851,7 +5928,8 @@ impl<'a> GetRealm<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let name = runtime::path_segment("name", &self.name)?;
         let path = format!("/realm/{name}");
-        let mut request = Request::new(Method::GET, path, &[&["openid"]]);
+        let mut request = Request::new(Method::GET, path, &[&["openid"]])
+            .operation("getRealm", "/realm/{name}");
         request.options(self.options)?;
         Ok(request)
     }
@@ -5928,7 +6006,8 @@ impl<'a> GetHealthStatus<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/health";
-        let mut request = Request::new(Method::GET, path, &[]);
+        let mut request = Request::new(Method::GET, path, &[])
+            .operation("getHealthStatus", "/health");
         request.options(self.options)?;
         Ok(request)
     }
@@ -6005,7 +6084,8 @@ impl<'a> GetInfo<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/info";
-        let mut request = Request::new(Method::GET, path, &[]);
+        let mut request = Request::new(Method::GET, path, &[])
+            .operation("getInfo", "/info");
         request.options(self.options)?;
         Ok(request)
     }
@@ -6089,7 +6169,8 @@ impl<'a> Register<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/console/register";
-        let mut request = Request::new(Method::POST, path, &[&["openid"]]);
+        let mut request = Request::new(Method::POST, path, &[&["openid"]])
+            .operation("register", "/console/register");
         request.json("application/json", self.body)?;
         request.options(self.options)?;
         Ok(request)

@@ -33,7 +33,7 @@ impl Client {
         self.runtime.base_url()
     }
 
-    /// Replace: the API key, sent in the `X-Authorization` header, for the requests sent from now on (security scheme `vrmAuth`).
+    /// Replace: the API key, sent in the `X-Authorization` header, for the requests sent from now on by this client and its clones (security scheme `vrmAuth`).
     ///
     /// The whole header value, including its prefix: `Bearer <jwt>` for a token returned by `login` or `loginAsDemo`, or `Token <access token>` for a personal access token returned by `createAccessToken` (or created in the VRM portal under Preferences, Integrations, Access tokens).
     pub fn set_api_key(&self, key: impl Into<Secret>) {
@@ -42,6 +42,18 @@ impl Client {
                 "vrmAuth",
                 Credential::api_key(Location::Header, "X-Authorization", key.into()),
             );
+    }
+
+    /// A new client on this one's connections and settings, with credentials of its own (one client per user of a service, one connection pool): this client's, but for this scheme the API key, sent in the `X-Authorization` header. Setting a credential on either client later does not change the other (security scheme `vrmAuth`). The scheme is described at [`ClientBuilder::api_key`].
+    pub fn with_api_key(&self, key: impl Into<Secret>) -> Client {
+        Client {
+            runtime: self
+                .runtime
+                .with_credential(
+                    "vrmAuth",
+                    Credential::api_key(Location::Header, "X-Authorization", key.into()),
+                ),
+        }
     }
 }
 

@@ -55,6 +55,9 @@ pub use runtime::{
 /// with no dependency of your own that must match this one's version.
 pub use runtime::reqwest;
 
+/// Hooks: code that sees each request before it is sent and each answer after ([`ClientBuilder::hook`]).
+pub use runtime::hooks;
+
 /// The error of every operation; [`ApiError::parsed`] holds the error body the spec declares.
 pub type Error = runtime::Error<types::ErrorResponse>;
 

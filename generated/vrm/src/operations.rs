@@ -69,7 +69,8 @@ impl<'a> Login<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/auth/login";
-        let mut request = Request::new(Method::POST, path, &[]);
+        let mut request = Request::new(Method::POST, path, &[])
+            .operation("login", "/auth/login");
         request.json("application/json", self.body)?;
         request.options(self.options)?;
         Ok(request)
@@ -147,7 +148,8 @@ impl<'a> LoginAsDemo<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/auth/loginAsDemo";
-        let mut request = Request::new(Method::GET, path, &[]);
+        let mut request = Request::new(Method::GET, path, &[])
+            .operation("loginAsDemo", "/auth/loginAsDemo");
         request.options(self.options)?;
         Ok(request)
     }
@@ -224,7 +226,8 @@ impl<'a> Logout<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/auth/logout";
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
+            .operation("logout", "/auth/logout");
         request.idempotent(false);
         request.options(self.options)?;
         Ok(request)
@@ -317,7 +320,8 @@ impl<'a> CreateAccessToken<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_user = runtime::path_segment("idUser", &self.id_user)?;
         let path = format!("/users/{id_user}/accesstokens/create");
-        let mut request = Request::new(Method::POST, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::POST, path, &[&["vrmAuth"]])
+            .operation("createAccessToken", "/users/{idUser}/accesstokens/create");
         request.json("application/json", self.body)?;
         request.options(self.options)?;
         Ok(request)
@@ -405,7 +409,8 @@ impl<'a> ListAccessTokens<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_user = runtime::path_segment("idUser", &self.id_user)?;
         let path = format!("/users/{id_user}/accesstokens/list");
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
+            .operation("listAccessTokens", "/users/{idUser}/accesstokens/list");
         request.options(self.options)?;
         Ok(request)
     }
@@ -502,7 +507,11 @@ impl<'a> RevokeAccessToken<'a> {
             &self.id_access_token,
         )?;
         let path = format!("/users/{id_user}/accesstokens/{id_access_token}/revoke");
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
+            .operation(
+                "revokeAccessToken",
+                "/users/{idUser}/accesstokens/{idAccessToken}/revoke",
+            );
         request.idempotent(false);
         request.options(self.options)?;
         Ok(request)
@@ -595,7 +604,8 @@ impl<'a> AddSite<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_user = runtime::path_segment("idUser", &self.id_user)?;
         let path = format!("/users/{id_user}/addsite");
-        let mut request = Request::new(Method::POST, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::POST, path, &[&["vrmAuth"]])
+            .operation("addSite", "/users/{idUser}/addsite");
         request.json("application/json", self.body)?;
         request.options(self.options)?;
         Ok(request)
@@ -688,7 +698,8 @@ impl<'a> GetSiteId<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_user = runtime::path_segment("idUser", &self.id_user)?;
         let path = format!("/users/{id_user}/get-site-id");
-        let mut request = Request::new(Method::POST, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::POST, path, &[&["vrmAuth"]])
+            .operation("getSiteId", "/users/{idUser}/get-site-id");
         request.json("application/json", self.body)?;
         request.idempotent(true);
         request.options(self.options)?;
@@ -794,7 +805,8 @@ impl<'a> ListInstallations<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_user = runtime::path_segment("idUser", &self.id_user)?;
         let path = format!("/users/{id_user}/installations");
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
+            .operation("listInstallations", "/users/{idUser}/installations");
         if let Some(value) = &self.extended {
             request.query("extended", value, Style::Form, true)?;
         }
@@ -877,7 +889,8 @@ impl<'a> GetMe<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/users/me";
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
+            .operation("getMe", "/users/me");
         request.options(self.options)?;
         Ok(request)
     }
@@ -963,7 +976,8 @@ impl<'a> GetSystemOverview<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
         let path = format!("/installations/{id_site}/system-overview");
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
+            .operation("getSystemOverview", "/installations/{idSite}/system-overview");
         request.options(self.options)?;
         Ok(request)
     }
@@ -1064,7 +1078,8 @@ impl<'a> GetDiagnostics<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
         let path = format!("/installations/{id_site}/diagnostics");
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
+            .operation("getDiagnostics", "/installations/{idSite}/diagnostics");
         if let Some(value) = &self.count {
             request.query("count", value, Style::Form, true)?;
         }
@@ -1207,7 +1222,8 @@ impl<'a> GetStats<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
         let path = format!("/installations/{id_site}/stats");
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
+            .operation("getStats", "/installations/{idSite}/stats");
         if let Some(value) = &self.r#type {
             request.query("type", value, Style::Form, true)?;
         }
@@ -1328,7 +1344,8 @@ impl<'a> GetOverallStats<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
         let path = format!("/installations/{id_site}/overallstats");
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
+            .operation("getOverallStats", "/installations/{idSite}/overallstats");
         if let Some(value) = &self.r#type {
             request.query("type", value, Style::Form, true)?;
         }
@@ -1418,7 +1435,8 @@ impl<'a> ListAlarms<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
         let path = format!("/installations/{id_site}/alarms");
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
+            .operation("listAlarms", "/installations/{idSite}/alarms");
         request.options(self.options)?;
         Ok(request)
     }
@@ -1510,7 +1528,8 @@ impl<'a> UpdateAlarm<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
         let path = format!("/installations/{id_site}/alarms");
-        let mut request = Request::new(Method::PUT, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::PUT, path, &[&["vrmAuth"]])
+            .operation("updateAlarm", "/installations/{idSite}/alarms");
         request.json("application/json", self.body)?;
         request.options(self.options)?;
         Ok(request)
@@ -1603,7 +1622,8 @@ impl<'a> AddAlarm<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
         let path = format!("/installations/{id_site}/alarms");
-        let mut request = Request::new(Method::POST, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::POST, path, &[&["vrmAuth"]])
+            .operation("addAlarm", "/installations/{idSite}/alarms");
         request.json("application/json", self.body)?;
         request.options(self.options)?;
         Ok(request)
@@ -1696,7 +1716,8 @@ impl<'a> DeleteAlarm<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
         let path = format!("/installations/{id_site}/alarms");
-        let mut request = Request::new(Method::DELETE, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::DELETE, path, &[&["vrmAuth"]])
+            .operation("deleteAlarm", "/installations/{idSite}/alarms");
         request.json("application/json", self.body)?;
         request.options(self.options)?;
         Ok(request)
@@ -1789,7 +1810,8 @@ impl<'a> ClearAlarm<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
         let path = format!("/installations/{id_site}/clear-alarm");
-        let mut request = Request::new(Method::POST, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::POST, path, &[&["vrmAuth"]])
+            .operation("clearAlarm", "/installations/{idSite}/clear-alarm");
         request.json("application/json", self.body)?;
         request.options(self.options)?;
         Ok(request)
@@ -1874,7 +1896,8 @@ impl<'a> ListTags<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
         let path = format!("/installations/{id_site}/tags");
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
+            .operation("listTags", "/installations/{idSite}/tags");
         request.options(self.options)?;
         Ok(request)
     }
@@ -1966,7 +1989,8 @@ impl<'a> AddTag<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
         let path = format!("/installations/{id_site}/tags");
-        let mut request = Request::new(Method::PUT, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::PUT, path, &[&["vrmAuth"]])
+            .operation("addTag", "/installations/{idSite}/tags");
         request.json("application/json", self.body)?;
         request.options(self.options)?;
         Ok(request)
@@ -2059,7 +2083,8 @@ impl<'a> RemoveTag<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
         let path = format!("/installations/{id_site}/tags");
-        let mut request = Request::new(Method::DELETE, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::DELETE, path, &[&["vrmAuth"]])
+            .operation("removeTag", "/installations/{idSite}/tags");
         request.json("application/json", self.body)?;
         request.options(self.options)?;
         Ok(request)
@@ -2146,7 +2171,11 @@ impl<'a> GetDynamicEssSettings<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
         let path = format!("/installations/{id_site}/dynamic-ess-settings");
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
+            .operation(
+                "getDynamicEssSettings",
+                "/installations/{idSite}/dynamic-ess-settings",
+            );
         request.options(self.options)?;
         Ok(request)
     }
@@ -2240,7 +2269,11 @@ impl<'a> UpdateDynamicEssSettings<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
         let path = format!("/installations/{id_site}/dynamic-ess-settings");
-        let mut request = Request::new(Method::POST, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::POST, path, &[&["vrmAuth"]])
+            .operation(
+                "updateDynamicEssSettings",
+                "/installations/{idSite}/dynamic-ess-settings",
+            );
         request.json("application/json", self.body)?;
         request.options(self.options)?;
         Ok(request)
@@ -2327,7 +2360,11 @@ impl<'a> GetForecastsLastReset<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
         let path = format!("/installations/{id_site}/reset-forecasts");
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
+            .operation(
+                "getForecastsLastReset",
+                "/installations/{idSite}/reset-forecasts",
+            );
         request.options(self.options)?;
         Ok(request)
     }
@@ -2421,7 +2458,8 @@ impl<'a> ResetForecasts<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
         let path = format!("/installations/{id_site}/reset-forecasts");
-        let mut request = Request::new(Method::POST, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::POST, path, &[&["vrmAuth"]])
+            .operation("resetForecasts", "/installations/{idSite}/reset-forecasts");
         request.json("application/json", self.body)?;
         request.options(self.options)?;
         Ok(request)
@@ -2514,7 +2552,8 @@ impl<'a> UpdateSettings<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
         let path = format!("/installations/{id_site}/settings");
-        let mut request = Request::new(Method::POST, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::POST, path, &[&["vrmAuth"]])
+            .operation("updateSettings", "/installations/{idSite}/settings");
         request.json("application/json", self.body)?;
         request.options(self.options)?;
         Ok(request)
@@ -2599,7 +2638,8 @@ impl<'a> ListInstallationUsers<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
         let path = format!("/installations/{id_site}/users");
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
+            .operation("listInstallationUsers", "/installations/{idSite}/users");
         request.options(self.options)?;
         Ok(request)
     }
@@ -2691,7 +2731,8 @@ impl<'a> SetFavorite<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
         let path = format!("/installations/{id_site}/favorite");
-        let mut request = Request::new(Method::POST, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::POST, path, &[&["vrmAuth"]])
+            .operation("setFavorite", "/installations/{idSite}/favorite");
         request.json("application/json", self.body)?;
         request.options(self.options)?;
         Ok(request)
@@ -2783,7 +2824,8 @@ impl<'a> SearchInstallations<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_user = runtime::path_segment("idUser", &self.id_user)?;
         let path = format!("/users/{id_user}/search");
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
+            .operation("searchInstallations", "/users/{idUser}/search");
         let value = &self.query;
         request.query("query", value, Style::Form, true)?;
         request.options(self.options)?;
@@ -2882,7 +2924,8 @@ impl<'a> ListDataAttributes<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/data-attributes";
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
+            .operation("listDataAttributes", "/data-attributes");
         if let Some(value) = &self.count {
             request.query("count", value, Style::Form, true)?;
         }
@@ -2993,7 +3036,11 @@ impl<'a> FindInstallationsByDataAttributes<'a> {
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/installation-data-attributes";
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
+            .operation(
+                "findInstallationsByDataAttributes",
+                "/installation-data-attributes",
+            );
         let value = &self.query;
         request.query("query", value, Style::Form, true)?;
         if let Some(value) = &self.count {
@@ -3142,7 +3189,8 @@ impl<'a> DownloadData<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
         let path = format!("/installations/{id_site}/data-download");
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
+            .operation("downloadData", "/installations/{idSite}/data-download");
         if let Some(value) = &self.start {
             request.query("start", value, Style::Form, true)?;
         }
@@ -3263,7 +3311,8 @@ impl<'a> DownloadGps<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
         let path = format!("/installations/{id_site}/gps-download");
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
+            .operation("downloadGps", "/installations/{idSite}/gps-download");
         if let Some(value) = &self.start {
             request.query("start", value, Style::Form, true)?;
         }
@@ -3424,7 +3473,8 @@ impl<'a> GetGraphWidget<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
         let path = format!("/installations/{id_site}/widgets/Graph");
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
+            .operation("getGraphWidget", "/installations/{idSite}/widgets/Graph");
         if let Some(value) = &self.attribute_codes {
             request.query("attributeCodes[]", value, Style::Form, true)?;
         }
@@ -3540,7 +3590,8 @@ impl<'a> GetGpsWidget<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
         let path = format!("/installations/{id_site}/widgets/GPS");
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
+            .operation("getGpsWidget", "/installations/{idSite}/widgets/GPS");
         if let Some(value) = &self.instance {
             request.query("instance", value, Style::Form, true)?;
         }
@@ -3640,7 +3691,11 @@ impl<'a> GetBatterySummaryWidget<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
         let path = format!("/installations/{id_site}/widgets/BatterySummary");
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
+            .operation(
+                "getBatterySummaryWidget",
+                "/installations/{idSite}/widgets/BatterySummary",
+            );
         if let Some(value) = &self.instance {
             request.query("instance", value, Style::Form, true)?;
         }
@@ -3740,7 +3795,11 @@ impl<'a> GetSolarChargerSummaryWidget<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
         let path = format!("/installations/{id_site}/widgets/SolarChargerSummary");
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
+            .operation(
+                "getSolarChargerSummaryWidget",
+                "/installations/{idSite}/widgets/SolarChargerSummary",
+            );
         if let Some(value) = &self.instance {
             request.query("instance", value, Style::Form, true)?;
         }
@@ -3842,7 +3901,11 @@ impl<'a> GetPvInverterStatusWidget<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
         let path = format!("/installations/{id_site}/widgets/PVInverterStatus");
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
+            .operation(
+                "getPvInverterStatusWidget",
+                "/installations/{idSite}/widgets/PVInverterStatus",
+            );
         if let Some(value) = &self.instance {
             request.query("instance", value, Style::Form, true)?;
         }
@@ -3962,7 +4025,11 @@ impl<'a> GetGeneratorStateWidget<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
         let path = format!("/installations/{id_site}/widgets/GeneratorState");
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
+            .operation(
+                "getGeneratorStateWidget",
+                "/installations/{idSite}/widgets/GeneratorState",
+            );
         if let Some(value) = &self.instance {
             request.query("instance", value, Style::Form, true)?;
         }
@@ -4083,7 +4150,11 @@ impl<'a> GetVeBusStateWidget<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
         let path = format!("/installations/{id_site}/widgets/VeBusState");
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
+            .operation(
+                "getVeBusStateWidget",
+                "/installations/{idSite}/widgets/VeBusState",
+            );
         if let Some(value) = &self.instance {
             request.query("instance", value, Style::Form, true)?;
         }
@@ -4207,7 +4278,11 @@ impl<'a> GetInverterChargerStateWidget<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
         let path = format!("/installations/{id_site}/widgets/InverterChargerState");
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
+            .operation(
+                "getInverterChargerStateWidget",
+                "/installations/{idSite}/widgets/InverterChargerState",
+            );
         if let Some(value) = &self.instance {
             request.query("instance", value, Style::Form, true)?;
         }
@@ -4312,7 +4387,8 @@ impl<'a> GetStatusWidget<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
         let path = format!("/installations/{id_site}/widgets/Status");
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
+            .operation("getStatusWidget", "/installations/{idSite}/widgets/Status");
         if let Some(value) = &self.instance {
             request.query("instance", value, Style::Form, true)?;
         }
@@ -4409,7 +4485,11 @@ impl<'a> GetTankSummaryWidget<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
         let path = format!("/installations/{id_site}/widgets/TankSummary");
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
+            .operation(
+                "getTankSummaryWidget",
+                "/installations/{idSite}/widgets/TankSummary",
+            );
         if let Some(value) = &self.instance {
             request.query("instance", value, Style::Form, true)?;
         }
@@ -4506,7 +4586,11 @@ impl<'a> GetHistoricDataWidget<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
         let path = format!("/installations/{id_site}/widgets/HistoricData");
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
+            .operation(
+                "getHistoricDataWidget",
+                "/installations/{idSite}/widgets/HistoricData",
+            );
         if let Some(value) = &self.instance {
             request.query("instance", value, Style::Form, true)?;
         }
@@ -4621,7 +4705,11 @@ impl<'a> GetMpptStateWidget<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
         let path = format!("/installations/{id_site}/widgets/MPPTState");
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
+            .operation(
+                "getMpptStateWidget",
+                "/installations/{idSite}/widgets/MPPTState",
+            );
         if let Some(value) = &self.instance {
             request.query("instance", value, Style::Form, true)?;
         }
@@ -4747,7 +4835,11 @@ impl<'a> GetBatteryMonitorWarningsAndAlarmsWidget<'a> {
         let path = format!(
             "/installations/{id_site}/widgets/BatteryMonitorWarningsAndAlarms"
         );
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
+            .operation(
+                "getBatteryMonitorWarningsAndAlarmsWidget",
+                "/installations/{idSite}/widgets/BatteryMonitorWarningsAndAlarms",
+            );
         if let Some(value) = &self.instance {
             request.query("instance", value, Style::Form, true)?;
         }
@@ -4855,7 +4947,11 @@ impl<'a> GetEvChargerSummaryWidget<'a> {
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
         let path = format!("/installations/{id_site}/widgets/EvChargerSummary");
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
+            .operation(
+                "getEvChargerSummaryWidget",
+                "/installations/{idSite}/widgets/EvChargerSummary",
+            );
         if let Some(value) = &self.instance {
             request.query("instance", value, Style::Form, true)?;
         }

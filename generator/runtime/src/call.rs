@@ -5,8 +5,10 @@ use crate::auth::{self, Credential, Location, Secret};
 use crate::client::Client;
 use crate::decode;
 use crate::error::{ApiError, DecodeError, Error, Failure};
+use crate::hooks::{Attempt, Outcome, Purpose};
 use crate::limits;
 use crate::request::{Body, MULTIPART_BOUNDARY, Request, encode_cookie, encode_multipart, header_value};
+use crate::trace;
 use bytes::Bytes;
 use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode};
@@ -30,10 +32,17 @@ impl Client {
     /// or a full-jitter exponential backoff, up to the retry limit, and
     /// never past `deadline`: a wait that would end after it is not taken.
     /// Fetching an OAuth2 token is retried the same way. A 401 on a request
-    /// that carried an OAuth2 token fetches a new token and tries once more.
+    /// that carried an access token the client obtains (OAuth2, a token
+    /// source) gets a new token and tries once more.
     ///
     /// The request is lent, not moved: the call's future holds it once.
-    async fn execute(&self, request: &Request, deadline: Instant) -> Result<reqwest::Response, Failure> {
+    /// `sent` counts the requests sent (attempts), for the call's trace.
+    async fn execute(
+        &self,
+        request: &Request,
+        deadline: Instant,
+        sent: &mut u32,
+    ) -> Result<reqwest::Response, Failure> {
         let retry = self.retry_policy(request);
         let by_method = matches!(
             request.method,
@@ -58,27 +67,36 @@ impl Client {
             // The one await before sending: an OAuth2 token (cached, or
             // fetched). Everything else is prepared synchronously, so the
             // request's future stays small.
-            let token = match self.token_source(alternative) {
-                Some(source) => match source.token(&self.inner.http, self.inner.timeout).await {
+            let token = match self.tokens(alternative) {
+                Some(source) => match source.token(&self.fetch()).await {
                     Ok(access) => Some((source, access)),
                     // A token request changes nothing: retried whatever the operation.
-                    Err(Failure::Auth(error)) if error.is_transient() => {
+                    Err(error) if error.is_transient() => {
                         let delay = backoff(attempt);
                         if !may_wait(attempt, delay) {
                             return Err(Failure::Auth(error));
                         }
+                        trace::retry(attempt + 1, delay, None);
                         wait(delay).await;
                         attempt += 1;
                         continue;
                     }
-                    Err(failure) => return Err(failure),
+                    Err(error) => return Err(Failure::Auth(error)),
                 },
                 None => None,
             };
             let (builder, secret_in_url) = self.prepare(request, url, alternative, token.as_ref())?;
+            *sent += 1;
+            // Through the hooks, when there are any (boxed: rare, and not
+            // to enlarge every request's future).
+            let answer = if self.inner.hooks.is_empty() {
+                builder.send().await
+            } else {
+                Box::pin(self.send_through_hooks(builder, request, *sent)).await
+            };
             // Decided without awaiting, so that nothing of this attempt is
             // held across the waits below.
-            let next = match builder.send().await {
+            let next = match answer {
                 Ok(response) => {
                     let status = response.status();
                     let retry_delay = (status == StatusCode::TOO_MANY_REQUESTS || (idempotent && is_transient(status)))
@@ -88,7 +106,7 @@ impl Client {
                         (Some((source, used)), _) if status == StatusCode::UNAUTHORIZED && !renewed_token => {
                             Next::Renew(source, used)
                         }
-                        (_, Some(delay)) => Next::Wait(delay),
+                        (_, Some(delay)) => Next::Wait(delay, Some(status.as_u16())),
                         _ => return Ok(response),
                     }
                 }
@@ -101,21 +119,54 @@ impl Client {
                         let error = if secret_in_url { error.without_url() } else { error };
                         return Err(Failure::Transport(error));
                     }
-                    Next::Wait(delay)
+                    Next::Wait(delay, None)
                 }
             };
             match next {
                 // Rare, boxed so that its future does not enlarge every request's.
                 Next::Renew(source, used) => {
+                    trace::token_rejected(*sent);
                     Box::pin(source.invalidate(&used)).await;
                     renewed_token = true;
                 }
-                Next::Wait(delay) => {
+                Next::Wait(delay, status) => {
+                    trace::retry(attempt + 1, delay, status);
                     wait(delay).await;
                     attempt += 1;
                 }
             }
         }
+    }
+
+    /// Send one attempt's request through the hooks: each sees (and may
+    /// change) it before, and sees the answer or failure after.
+    async fn send_through_hooks(
+        &self,
+        builder: reqwest::RequestBuilder,
+        request: &Request,
+        number: u32,
+    ) -> Result<reqwest::Response, reqwest::Error> {
+        let mut http_request = builder.build()?;
+        let hooks = &self.inner.hooks;
+        let attempt = Attempt {
+            operation_id: request.operation_id,
+            method: &request.method,
+            path_template: request.path_template,
+            number,
+            purpose: Purpose::Call,
+        };
+        hooks.before_send(&mut http_request, &attempt);
+        let started = Instant::now();
+        let answer = self.inner.http.execute(http_request).await;
+        let outcome = match &answer {
+            Ok(response) => Outcome::Response {
+                status: response.status(),
+                headers: response.headers(),
+            },
+            Err(error) => Outcome::Failed(error),
+        };
+        hooks.after_attempt(&attempt, outcome, started.elapsed());
+        answer
     }
 
     /// One attempt's request: URL, headers, credentials (with the OAuth2
@@ -126,7 +177,7 @@ impl Client {
         request: &Request,
         mut url: reqwest::Url,
         alternative: &[&str],
-        token: Option<&(Arc<auth::TokenSource>, Secret)>,
+        token: Option<&(Arc<auth::Tokens>, Secret)>,
     ) -> Result<(reqwest::RequestBuilder, bool), Failure> {
         let mut cookies = request.cookies.clone();
         let mut basic = None;
@@ -164,7 +215,7 @@ impl Client {
                 } => {}
                 Credential::ApiKey { name, value, .. } => cookies.push((name.to_string(), value.expose().to_owned())),
                 Credential::Basic { username, password } => basic = Some((username.clone(), password.clone())),
-                Credential::ClientCredentials(_) => {
+                Credential::Token(_) => {
                     if let Some((_, access)) = token {
                         let value =
                             auth::sensitive_header(&format!("Bearer {}", access.expose())).ok_or_else(refused)?;
@@ -208,10 +259,10 @@ impl Client {
 
 /// What an attempt that did not end the request leads to.
 enum Next {
-    /// The server refused the OAuth2 token: drop it and try once more.
-    Renew(Arc<auth::TokenSource>, Secret),
-    /// Retry after this long.
-    Wait(Duration),
+    /// The server refused the access token: drop it and try once more.
+    Renew(Arc<auth::Tokens>, Secret),
+    /// Retry after this long (after an answer with this status).
+    Wait(Duration, Option<u16>),
 }
 
 /// Failures that may pass: a gateway's or the server's momentary trouble.
@@ -401,18 +452,24 @@ impl Client {
         match request {
             // The request is held once, here, and lent to `execute`.
             Ok(request) => Box::pin(async move {
+                // Nothing without the `tracing` feature.
+                let span = trace::CallSpan::start(&request);
                 let total = self.retry_policy(&request).total_timeout;
                 let deadline = Instant::now() + total;
+                let mut sent = 0;
                 let exchange = async {
-                    let response = self.execute(&request, deadline).await?;
+                    let response = self.execute(&request, deadline, &mut sent).await?;
                     receive(response, self.inner.max_body_size).await
                 };
                 // The hard stop: waits are never started past the deadline,
                 // but an attempt (or a token fetch, or a body) may run into it.
-                match tokio::time::timeout_at(tokio::time::Instant::from_std(deadline), exchange).await {
+                let stop = tokio::time::Instant::from_std(deadline);
+                let received = match span.instrument(tokio::time::timeout_at(stop, exchange)).await {
                     Ok(received) => received,
                     Err(_) => Err(Failure::TimedOut(total)),
-                }
+                };
+                span.finish(received.as_ref().ok().map(Received::status), sent);
+                received
             }),
             Err(failure) => Box::pin(std::future::ready(Err(failure))),
         }

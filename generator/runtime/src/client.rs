@@ -3,6 +3,7 @@
 
 use crate::auth::{self, Credential};
 use crate::error::BuildError;
+use crate::hooks::{Hook, Hooks};
 use crate::transport::Transport;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -16,10 +17,18 @@ const DEFAULT_TOTAL_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// A client for the API: cheap to clone (clones share connections and
 /// credentials), and usable from many tasks at once.
+/// [`Client::with_credential`] gives one that shares the connections but
+/// not the credentials.
 #[derive(Clone)]
 pub struct Client {
     pub(crate) inner: Arc<Inner>,
+    /// Shared with clones and with every request in flight (`Arc`), replaced
+    /// by `set_*`; a client made by `with_*` has its own.
+    pub(crate) credentials: Arc<Credentials>,
 }
+
+/// The credentials of a client, by security scheme.
+pub(crate) type Credentials = RwLock<BTreeMap<&'static str, Arc<Credential>>>;
 
 pub(crate) struct Inner {
     pub(crate) http: reqwest::Client,
@@ -31,8 +40,7 @@ pub(crate) struct Inner {
     pub(crate) request_headers: Option<reqwest::header::HeaderMap>,
     pub(crate) retry: RetryPolicy,
     pub(crate) max_body_size: usize,
-    /// Shared with every request in flight (`Arc`), replaced by `set_*`.
-    pub(crate) credentials: RwLock<BTreeMap<&'static str, Arc<Credential>>>,
+    pub(crate) hooks: Hooks,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -46,12 +54,13 @@ pub(crate) struct RetryPolicy {
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let credentials = self.inner.credentials.read().unwrap_or_else(PoisonError::into_inner);
+        let credentials = self.credentials.read().unwrap_or_else(PoisonError::into_inner);
         f.debug_struct("Client")
             .field("base_url", &self.inner.base_url)
             .field("timeout", &self.inner.timeout)
             .field("retry", &self.inner.retry)
             .field("credentials", &*credentials)
+            .field("hooks", &self.inner.hooks)
             .finish()
     }
 }
@@ -65,26 +74,47 @@ impl Client {
     /// Set or replace the credential for a security scheme (e.g. after a login).
     #[doc(hidden)]
     pub fn set_credential(&self, scheme: &'static str, credential: Credential) {
-        self.inner
-            .credentials
+        self.credentials
             .write()
             .unwrap_or_else(PoisonError::into_inner)
             .insert(scheme, Arc::new(credential));
     }
 
-    /// The OAuth2 token source among the credentials of `alternative`.
-    pub(crate) fn token_source(&self, alternative: &[&str]) -> Option<Arc<auth::TokenSource>> {
+    /// A client on the same connections and settings with credentials of
+    /// its own: a copy of this client's, with `credential` for `scheme`.
+    /// Setting a credential on either later does not change the other.
+    #[doc(hidden)]
+    pub fn with_credential(&self, scheme: &'static str, credential: Credential) -> Client {
+        let mut credentials = self.credentials.read().unwrap_or_else(PoisonError::into_inner).clone();
+        credentials.insert(scheme, Arc::new(credential));
+        Client {
+            inner: Arc::clone(&self.inner),
+            credentials: Arc::new(RwLock::new(credentials)),
+        }
+    }
+
+    /// The self-renewing access token among the credentials of `alternative`.
+    pub(crate) fn tokens(&self, alternative: &[&str]) -> Option<Arc<auth::Tokens>> {
         alternative
             .iter()
             .find_map(|scheme| match self.credential(scheme)?.as_ref() {
-                Credential::ClientCredentials(source) => Some(Arc::clone(source)),
+                Credential::Token(tokens) => Some(Arc::clone(tokens)),
                 _ => None,
             })
     }
 
+    /// What obtaining a token needs from this client.
+    pub(crate) fn fetch(&self) -> auth::Fetch<'_> {
+        auth::Fetch {
+            http: &self.inner.http,
+            timeout: self.inner.timeout,
+            hooks: &self.inner.hooks,
+        }
+    }
+
     /// The first alternative of credentials the client can satisfy.
     pub(crate) fn alternative_for(&self, security: &'static [&'static [&'static str]]) -> &'static [&'static str] {
-        let credentials = self.inner.credentials.read().unwrap_or_else(PoisonError::into_inner);
+        let credentials = self.credentials.read().unwrap_or_else(PoisonError::into_inner);
         security
             .iter()
             .find(|alternative| alternative.iter().all(|scheme| credentials.contains_key(scheme)))
@@ -94,7 +124,7 @@ impl Client {
 
     /// The credential of one scheme, shared (not copied).
     pub(crate) fn credential(&self, scheme: &str) -> Option<Arc<Credential>> {
-        let credentials = self.inner.credentials.read().unwrap_or_else(PoisonError::into_inner);
+        let credentials = self.credentials.read().unwrap_or_else(PoisonError::into_inner);
         credentials.get(scheme).cloned()
     }
 }
@@ -110,6 +140,7 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     max_body_size: usize,
     credentials: BTreeMap<&'static str, Credential>,
+    hooks: Hooks,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -121,6 +152,7 @@ impl fmt::Debug for ClientBuilder {
             .field("retry", &self.retry)
             .field("max_body_size", &self.max_body_size)
             .field("credentials", &self.credentials)
+            .field("hooks", &self.hooks)
             .finish_non_exhaustive()
     }
 }
@@ -141,6 +173,7 @@ impl ClientBuilder {
             },
             max_body_size: crate::limits::DEFAULT_MAX_BODY_SIZE,
             credentials: BTreeMap::new(),
+            hooks: Hooks::default(),
         }
     }
 
@@ -223,6 +256,11 @@ impl ClientBuilder {
         self
     }
 
+    pub fn hook(mut self, hook: impl Hook) -> Self {
+        self.hooks.push(Arc::new(hook));
+        self
+    }
+
     #[doc(hidden)]
     pub fn credential(mut self, scheme: &'static str, credential: Credential) -> Self {
         self.credentials.insert(scheme, credential);
@@ -253,8 +291,11 @@ impl ClientBuilder {
                 request_headers: transport.request_headers,
                 retry: self.retry,
                 max_body_size: self.max_body_size,
-                credentials: RwLock::new(self.credentials.into_iter().map(|(k, v)| (k, Arc::new(v))).collect()),
+                hooks: self.hooks,
             }),
+            credentials: Arc::new(RwLock::new(
+                self.credentials.into_iter().map(|(k, v)| (k, Arc::new(v))).collect(),
+            )),
         })
     }
 }

@@ -14,6 +14,7 @@ mod client;
 mod decode;
 mod download;
 mod error;
+pub mod hooks;
 mod limits;
 #[cfg(feature = "mock")]
 #[doc(hidden)]
@@ -22,12 +23,13 @@ mod options;
 mod pages;
 mod query;
 mod request;
+mod trace;
 mod transport;
 mod unknown;
 
 #[doc(hidden)]
 pub use any_json::{AnyJson, value_as};
-pub use auth::{AuthError, Secret};
+pub use auth::{AccessToken, AuthError, PasswordGrant, Secret, TokenRequest, TokenSource};
 #[doc(hidden)]
 pub use auth::{Credential, Location};
 #[doc(hidden)]
@@ -183,6 +185,16 @@ macro_rules! builder_settings {
         pub fn max_body_size(self, bytes: usize) -> Self {
             Self {
                 runtime: self.runtime.max_body_size(bytes),
+            }
+        }
+
+        /// Add a hook: code that sees (and may change) each request before
+        /// it is sent, and sees each answer or failure after, attempt by
+        /// attempt (retries, requests sent again with a renewed token, and
+        /// requests for access tokens included). Hooks run in the order added.
+        pub fn hook(self, hook: impl $crate::hooks::Hook) -> Self {
+            Self {
+                runtime: self.runtime.hook(hook),
             }
         }
 

@@ -34,6 +34,9 @@ pub struct Request {
     pub(crate) idempotent: Option<bool>,
     /// What this call overrides of the client's settings (`options.rs`).
     pub(crate) options: crate::options::CallOptions,
+    /// The spec's `operationId` and path template, for hooks and traces.
+    pub(crate) operation_id: Option<&'static str>,
+    pub(crate) path_template: Option<&'static str>,
 }
 
 #[derive(Debug, Clone)]
@@ -86,7 +89,17 @@ impl Request {
             security,
             idempotent: None,
             options: crate::options::CallOptions::new(),
+            operation_id: None,
+            path_template: None,
         }
+    }
+
+    /// Name the operation: its `operationId` and its path as the spec
+    /// writes it (`/user/{realm}/{userId}`), shown to hooks and traces.
+    pub fn operation(mut self, operation_id: &'static str, path_template: &'static str) -> Self {
+        self.operation_id = Some(operation_id);
+        self.path_template = Some(path_template);
+        self
     }
 
     /// Whether sending the request twice is safe, as the operation says

@@ -2,7 +2,7 @@
 //! credential setter per security scheme.
 
 use super::{doc, inner_doc, rust_type};
-use crate::model::{Api, ParamLocation, SchemeKind, SecurityScheme};
+use crate::model::{Api, ParamLocation, SchemeKind, SecurityScheme, TokenSetterKind};
 use crate::naming::ident;
 use crate::{Layout, Options, Runtime};
 use proc_macro2::TokenStream;
@@ -106,6 +106,12 @@ pub(super) fn lib_rs(api: &Api, options: &Options) -> TokenStream {
         None => quote!(),
     };
     let paged = paged_alias(api, &error_body);
+    // What the token setters take.
+    let token_exports = has_token_setters(api).then(|| {
+        quote! {
+            pub use runtime::{AccessToken, PasswordGrant, TokenRequest, TokenSource};
+        }
+    });
     // Test doubles, for the crates that depend on this one (its `mock` feature).
     let mock = (options.layout == Layout::Crate).then(|| {
         quote! {
@@ -134,6 +140,9 @@ pub(super) fn lib_rs(api: &Api, options: &Options) -> TokenStream {
         /// [`ClientBuilder`], its `Client` for [`ClientBuilder::http_client`],
         /// with no dependency of your own that must match this one's version.
         pub use runtime::reqwest;
+        #token_exports
+        /// Hooks: code that sees each request before it is sent and each answer after ([`ClientBuilder::hook`]).
+        pub use runtime::hooks;
 
         #[doc = #error_doc]
         pub type Error = runtime::Error<#error_body>;
@@ -175,8 +184,10 @@ pub(super) fn client_rs(api: &Api) -> TokenStream {
         quote!(None)
     };
     let templated_server = templated.then(|| quote!(.templated_server(crate::DEFAULT_BASE_URL)));
-    let builder_setters = api.security_schemes.iter().map(builder_setter);
-    let client_setters = api.security_schemes.iter().map(client_setter);
+    let setters: Vec<Setter> = api.security_schemes.iter().flat_map(setters).collect();
+    let builder_setters = setters.iter().map(builder_setter);
+    let client_setters = setters.iter().map(client_setter);
+    let with_setters = setters.iter().map(with_setter);
     let uses = |pred: fn(&SchemeKind) -> bool| api.security_schemes.iter().any(|s| pred(&s.kind));
     let mut imports = vec![quote!(self)];
     if !api.security_schemes.is_empty() {
@@ -185,8 +196,20 @@ pub(super) fn client_rs(api: &Api) -> TokenStream {
     if uses(|k| matches!(k, SchemeKind::ApiKey { .. })) {
         imports.push(quote!(Location));
     }
-    if !api.security_schemes.is_empty() {
+    if setters.iter().any(|s| s.takes_secret) {
         imports.push(quote!(Secret));
+    }
+    let token_kinds = || {
+        api.security_schemes
+            .iter()
+            .flat_map(|s| &s.token_setters)
+            .map(|t| &t.kind)
+    };
+    if token_kinds().any(|k| matches!(k, TokenSetterKind::PasswordGrant { .. })) {
+        imports.push(quote!(PasswordGrant));
+    }
+    if token_kinds().any(|k| matches!(k, TokenSetterKind::TokenSource)) {
+        imports.push(quote!(TokenSource));
     }
     let variables = if api.server_variables.is_empty() {
         String::new()
@@ -244,6 +267,8 @@ pub(super) fn client_rs(api: &Api) -> TokenStream {
             }
 
             #(#client_setters)*
+
+            #(#with_setters)*
         }
 
         /// Configures a [`Client`]: where it connects, how long it waits, how it
@@ -267,13 +292,105 @@ pub(super) fn client_rs(api: &Api) -> TokenStream {
     }
 }
 
-fn scheme_docs(scheme: &SecurityScheme, what: &str) -> TokenStream {
+/// A setter's docs: what it sets, and the scheme's description (on the
+/// scheme's main setters only; the others point to the builder's).
+fn scheme_docs(scheme: &SecurityScheme, main: bool, what: &str) -> TokenStream {
     let mut text = format!("{what} (security scheme `{}`).", scheme.key);
-    if let Some(description) = scheme.description.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
-        text.push_str("\n\n");
-        text.push_str(description);
+    let description = scheme.description.as_deref().map(str::trim).filter(|d| !d.is_empty());
+    match description {
+        Some(description) if main => {
+            text.push_str("\n\n");
+            text.push_str(description);
+        }
+        Some(_) => text.push_str(&format!(
+            " The scheme is described at [`ClientBuilder::{}`].",
+            scheme.setter
+        )),
+        None => {}
     }
     doc(&text)
+}
+
+/// Whether a scheme takes tokens from the user (the crate then re-exports
+/// what its setters take).
+fn has_token_setters(api: &Api) -> bool {
+    api.security_schemes.iter().any(|s| !s.token_setters.is_empty())
+}
+
+/// One way to set a scheme's credential: the method's name, its
+/// parameters, the credential expression, and what it is (for its docs).
+struct Setter<'a> {
+    scheme: &'a SecurityScheme,
+    name: &'a str,
+    params: TokenStream,
+    credential: TokenStream,
+    what: String,
+    /// Whether its parameters name `Secret`.
+    takes_secret: bool,
+    /// The scheme's main setter (`client_credentials`), not a token setter.
+    main: bool,
+}
+
+/// Every setter of a scheme: its main one, then its token setters.
+fn setters(scheme: &SecurityScheme) -> Vec<Setter<'_>> {
+    let (params, credential, what) = credential(scheme);
+    let mut out = vec![Setter {
+        scheme,
+        name: &scheme.setter,
+        params,
+        credential,
+        what,
+        takes_secret: true,
+        main: true,
+    }];
+    for token_setter in &scheme.token_setters {
+        let (params, credential, what, takes_secret) = match &token_setter.kind {
+            TokenSetterKind::BearerToken => (
+                quote!(token: impl Into<Secret>),
+                quote!(Credential::bearer(token.into())),
+                "An access token obtained elsewhere, sent as `Authorization: Bearer <token>` as it is \
+                 (nothing renews it)"
+                    .to_owned(),
+                true,
+            ),
+            TokenSetterKind::PasswordGrant { token_url } => {
+                let named = token_url
+                    .as_deref()
+                    .map(|url| format!(" (the spec names `{url}`)"))
+                    .unwrap_or_default();
+                (
+                    quote!(grant: PasswordGrant),
+                    quote!(Credential::password_grant(grant)),
+                    format!(
+                        "The OAuth2 password grant: the client signs in with a user's name and password at \
+                         the grant's token URL{named}, sends the access token as `Authorization: Bearer <token>`, \
+                         renews it with the refresh token before it expires or when the server refuses it, and \
+                         signs in again when the refresh token has expired"
+                    ),
+                    false,
+                )
+            }
+            TokenSetterKind::TokenSource => (
+                quote!(source: impl TokenSource),
+                quote!(Credential::token_source(source)),
+                "Access tokens from a source of your own (an `async` closure or a [`TokenSource`]), sent as \
+                 `Authorization: Bearer <token>`: asked when the client needs a token, when it expires, and \
+                 again when the server refuses it; many calls at once wait for one answer"
+                    .to_owned(),
+                false,
+            ),
+        };
+        out.push(Setter {
+            scheme,
+            name: &token_setter.name,
+            params,
+            credential,
+            what,
+            takes_secret,
+            main: false,
+        });
+    }
+    out
 }
 
 /// The credential expression, and the setter's parameters.
@@ -324,31 +441,58 @@ fn credential(scheme: &SecurityScheme) -> (TokenStream, TokenStream, String) {
     }
 }
 
-fn builder_setter(scheme: &SecurityScheme) -> TokenStream {
-    let setter = ident(&scheme.setter);
-    let key = &scheme.key;
-    let (params, credential, what) = credential(scheme);
-    let docs = scheme_docs(scheme, &what);
+fn builder_setter(setter: &Setter<'_>) -> TokenStream {
+    let name = ident(setter.name);
+    let key = &setter.scheme.key;
+    let Setter { params, credential, .. } = setter;
+    let docs = scheme_docs(setter.scheme, setter.main, &setter.what);
     quote! {
         #docs
-        pub fn #setter(self, #params) -> Self {
+        pub fn #name(self, #params) -> Self {
             Self { runtime: self.runtime.credential(#key, #credential) }
         }
     }
 }
 
-fn client_setter(scheme: &SecurityScheme) -> TokenStream {
-    let setter = format_ident!("set_{}", scheme.setter);
-    let key = &scheme.key;
-    let (params, credential, what) = credential(scheme);
+fn client_setter(setter: &Setter<'_>) -> TokenStream {
+    let name = format_ident!("set_{}", setter.name);
+    let key = &setter.scheme.key;
+    let Setter { params, credential, .. } = setter;
     let docs = scheme_docs(
-        scheme,
-        &format!("Replace: {}, for the requests sent from now on", lowercase_first(&what)),
+        setter.scheme,
+        setter.main,
+        &format!(
+            "Replace: {}, for the requests sent from now on by this client and its clones",
+            lowercase_first(&setter.what)
+        ),
     );
     quote! {
         #docs
-        pub fn #setter(&self, #params) {
+        pub fn #name(&self, #params) {
             self.runtime.set_credential(#key, #credential);
+        }
+    }
+}
+
+/// `with_<setter>`: a client of its own credentials on the same connections.
+fn with_setter(setter: &Setter<'_>) -> TokenStream {
+    let name = format_ident!("with_{}", setter.name);
+    let key = &setter.scheme.key;
+    let Setter { params, credential, .. } = setter;
+    let docs = scheme_docs(
+        setter.scheme,
+        false,
+        &format!(
+            "A new client on this one's connections and settings, with credentials of its own \
+             (one client per user of a service, one connection pool): this client's, but for this \
+             scheme {}. Setting a credential on either client later does not change the other",
+            lowercase_first(&setter.what)
+        ),
+    );
+    quote! {
+        #docs
+        pub fn #name(&self, #params) -> Client {
+            Client { runtime: self.runtime.with_credential(#key, #credential) }
         }
     }
 }

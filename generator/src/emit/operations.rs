@@ -621,6 +621,8 @@ fn request_body(op: &Operation) -> TokenStream {
     let alternatives = op.security.iter().map(|alternative| quote!(&[#(#alternative),*]));
     let security = quote!(&[#(#alternatives),*]);
 
+    let (operation_id, path_template) = (&op.operation_id, &op.path);
+
     let mut steps = Vec::new();
     for param in op.params.iter().filter(|p| p.location != ParamLocation::Path) {
         let name = ident(&param.name);
@@ -679,7 +681,7 @@ fn request_body(op: &Operation) -> TokenStream {
     quote! {
         #(#segments)*
         let path = #path;
-        let mut request = Request::new(#method, path, #security);
+        let mut request = Request::new(#method, path, #security).operation(#operation_id, #path_template);
         #(#steps)*
         request.options(self.options)?;
         Ok(request)

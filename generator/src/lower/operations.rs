@@ -152,6 +152,8 @@ fn lower_operation(
         .transpose()?;
     Ok((
         Operation {
+            // The spec's name for hooks and traces (the method's when it has none).
+            operation_id: operation.operation_id.clone().unwrap_or_else(|| method_name.clone()),
             method: method_name,
             builder,
             http_method: method.to_ascii_uppercase(),

@@ -8,6 +8,14 @@
 //! | `oauth2` with a `clientCredentials` flow | tokens fetched, cached, renewed   | `client_credentials`   |
 //! | `oauth2` (other flows), `openIdConnect`| a token the caller obtained         | `bearer_token`         |
 //!
+//! Every scheme that sends an access token (`http` `bearer`, `oauth2`,
+//! `openIdConnect`) also takes one from a token source of the user's
+//! (`token_source`), and every OAuth2 or OpenID Connect scheme a user's
+//! name and password (`password_grant`, the OAuth2 password grant; the
+//! spec's `password` flow names its token URL, when it has one); a scheme
+//! whose main setter is `client_credentials` also takes a token as it is
+//! (`bearer_token`).
+//!
 //! When two schemes would get the same method name, each is prefixed with
 //! its key (`admin_api_key`, `reader_api_key`).
 //!
@@ -17,7 +25,7 @@
 
 use super::Context;
 use crate::error::{Error, Pointer};
-use crate::model::{ParamLocation, SchemeKind, SecurityScheme};
+use crate::model::{ParamLocation, SchemeKind, SecurityScheme, TokenSetter, TokenSetterKind};
 use crate::naming;
 use openapiv3::{APIKeyLocation, SecurityScheme as Spec};
 use url::Url;
@@ -32,6 +40,8 @@ pub(super) fn lower_schemes(cx: &mut Context<'_>) -> Result<Vec<SecurityScheme>,
     for (key, scheme) in &components.security_schemes {
         let at = base.push(key);
         let (scheme, _) = cx.resolve(scheme, &at)?;
+        // The token setters beside the main one.
+        let mut token_setters = Vec::new();
         let (kind, description) = match scheme.as_ref() {
             Spec::APIKey {
                 location,
@@ -55,7 +65,10 @@ pub(super) fn lower_schemes(cx: &mut Context<'_>) -> Result<Vec<SecurityScheme>,
             Spec::HTTP {
                 scheme, description, ..
             } => match scheme.to_ascii_lowercase().as_str() {
-                "bearer" => (SchemeKind::Bearer, description),
+                "bearer" => {
+                    token_setters.push(TokenSetterKind::TokenSource);
+                    (SchemeKind::Bearer, description)
+                }
                 "basic" => (SchemeKind::Basic, description),
                 other => {
                     cx.warnings.warn(
@@ -65,28 +78,56 @@ pub(super) fn lower_schemes(cx: &mut Context<'_>) -> Result<Vec<SecurityScheme>,
                     continue;
                 }
             },
-            Spec::OAuth2 { flows, description, .. } => match &flows.client_credentials {
-                Some(flow) => (
-                    SchemeKind::ClientCredentials {
-                        token_url: resolve(
-                            &flow.token_url,
-                            server.as_deref(),
-                            &at.push("flows").push("clientCredentials").push("tokenUrl"),
-                            cx,
-                        ),
-                        scopes: flow.scopes.keys().cloned().collect(),
-                    },
-                    description,
-                ),
-                None => (SchemeKind::Bearer, description),
-            },
-            Spec::OpenIDConnect { description, .. } => (SchemeKind::Bearer, description),
+            Spec::OAuth2 { flows, description, .. } => {
+                let password_url = flows.password.as_ref().map(|flow| {
+                    resolve(
+                        &flow.token_url,
+                        server.as_deref(),
+                        &at.push("flows").push("password").push("tokenUrl"),
+                        cx,
+                    )
+                });
+                if flows.client_credentials.is_some() {
+                    token_setters.push(TokenSetterKind::BearerToken);
+                }
+                token_setters.push(TokenSetterKind::PasswordGrant {
+                    token_url: password_url,
+                });
+                token_setters.push(TokenSetterKind::TokenSource);
+                match &flows.client_credentials {
+                    Some(flow) => (
+                        SchemeKind::ClientCredentials {
+                            token_url: resolve(
+                                &flow.token_url,
+                                server.as_deref(),
+                                &at.push("flows").push("clientCredentials").push("tokenUrl"),
+                                cx,
+                            ),
+                            scopes: flow.scopes.keys().cloned().collect(),
+                        },
+                        description,
+                    ),
+                    None => (SchemeKind::Bearer, description),
+                }
+            }
+            Spec::OpenIDConnect { description, .. } => {
+                token_setters.push(TokenSetterKind::PasswordGrant { token_url: None });
+                token_setters.push(TokenSetterKind::TokenSource);
+                (SchemeKind::Bearer, description)
+            }
         };
         schemes.push(SecurityScheme {
             key: key.clone(),
             kind,
             description: description.clone(),
             setter: String::new(),
+            token_setters: token_setters
+                .into_iter()
+                .map(|kind| TokenSetter {
+                    kind,
+                    name: String::new(),
+                })
+                .collect(),
         });
     }
     name_setters(&mut schemes);
@@ -131,17 +172,37 @@ fn base_setter(kind: &SchemeKind) -> &'static str {
     }
 }
 
+fn token_setter_base(kind: &TokenSetterKind) -> &'static str {
+    match kind {
+        TokenSetterKind::BearerToken => "bearer_token",
+        TokenSetterKind::PasswordGrant { .. } => "password_grant",
+        TokenSetterKind::TokenSource => "token_source",
+    }
+}
+
+/// Each setter named by its base (`api_key`), or prefixed with its scheme's
+/// key when schemes share the base (`admin_api_key`).
 fn name_setters(schemes: &mut [SecurityScheme]) {
-    let bases: Vec<&str> = schemes.iter().map(|s| base_setter(&s.kind)).collect();
+    let bases: Vec<&str> = schemes
+        .iter()
+        .flat_map(|s| {
+            std::iter::once(base_setter(&s.kind)).chain(s.token_setters.iter().map(|t| token_setter_base(&t.kind)))
+        })
+        .collect();
     let mut scope = naming::Scope::new();
-    for (i, scheme) in schemes.iter_mut().enumerate() {
-        let base = bases[i];
+    let mut name = |key: &str, base: &str| {
         let shared = bases.iter().filter(|b| **b == base).count() > 1;
         let name = if shared {
-            format!("{}_{base}", naming::snake(&scheme.key, "scheme"))
+            format!("{}_{base}", naming::snake(key, "scheme"))
         } else {
             base.to_owned()
         };
-        scheme.setter = scope.claim(&name);
+        scope.claim(&name)
+    };
+    for scheme in schemes.iter_mut() {
+        scheme.setter = name(&scheme.key, base_setter(&scheme.kind));
+        for setter in &mut scheme.token_setters {
+            setter.name = name(&scheme.key, token_setter_base(&setter.kind));
+        }
     }
 }
