@@ -66,9 +66,9 @@ const RESERVED_TYPES: &[&str] = &[
     "ApiError",
 ];
 
-/// Names the generated crate's root and its `operations` module use
-/// unqualified (imports and re-exports): a request builder or a response
-/// enum named like one of them takes another name.
+/// Names the generated crate's `builders` module uses unqualified (its
+/// imports): a request builder or a response enum named like one of them
+/// takes another name.
 pub const OPERATION_ITEMS_RESERVED: &[&str] = &[
     "Call",
     "Client",

@@ -474,7 +474,7 @@ fn written(name: &str) -> serde_json::Value {
 }
 
 /// A write of one attribute value, made for a given client.
-type WriteCall = Box<dyn Fn(&Client) -> openremote_client::WriteAttributeValue<'_>>;
+type WriteCall = Box<dyn Fn(&Client) -> openremote_client::builders::WriteAttributeValue<'_>>;
 
 #[tokio::test]
 async fn write_attribute_value_takes_any_serializable_value() {

@@ -35,15 +35,12 @@ mod client;
 
 #[cfg(feature = "mock")]
 pub mod mock;
-
-mod operations;
-
+pub mod builders;
 pub mod types;
 
 use client_runtime as runtime;
 
 pub use client::{Client, ClientBuilder};
-pub use operations::*;
 pub use runtime::{
     ApiError, AuthError, BuildError, DecodeError, Download, Response, Secret,
     UnknownFields,

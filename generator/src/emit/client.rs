@@ -69,12 +69,6 @@ pub(super) fn lib_rs(api: &Api, options: &Options) -> TokenStream {
             use client_runtime as runtime;
         },
     };
-    // The builders and response enums; a spec without operations has none.
-    let operations_export = (!api.operations.is_empty()).then(|| {
-        quote!(
-            pub use operations::*;
-        )
-    });
     let error_body = match &api.error_body {
         Some(ty) => {
             let ty = rust_type(ty, false);
@@ -120,14 +114,13 @@ pub(super) fn lib_rs(api: &Api, options: &Options) -> TokenStream {
         mod client;
         #mock
         #module_allow
-        mod operations;
+        pub mod builders;
         #module_allow
         pub mod types;
 
         #runtime
 
         pub use client::{Client, ClientBuilder};
-        #operations_export
         pub use runtime::{ApiError, AuthError, BuildError, DecodeError, Download, Response, Secret, UnknownFields};
 
         #[doc = #error_doc]

@@ -4,7 +4,8 @@
 //! `Runtime::Vendored`, its source as their module `runtime` (`vendor.rs`).
 //!
 //! - `types.rs`: the `types` module (one item per `TypeDef`).
-//! - `operations.rs`: one method and request builder per operation.
+//! - `operations.rs`: one method per operation on `Client`, and its request
+//!   builder in the generated crate's `builders` module (`src/builders.rs`).
 //! - `client.rs`: the crate root, `Client` and `ClientBuilder` with the
 //!   credential setters.
 //! - `mock.rs`: the `mock` module (the crate's `mock` feature): a mock
@@ -43,7 +44,7 @@ pub(crate) fn emit(api: &Api, options: &Options) -> Result<BTreeMap<String, Stri
         &api.operations,
         |op| operations::operation_items(api, op, &crate_ident),
     )?;
-    files.insert("src/operations.rs".to_owned(), format!("{header}{operations}"));
+    files.insert("src/builders.rs".to_owned(), format!("{header}{operations}"));
     if options.layout == Layout::Crate {
         let mock = format(mock::mock_rs(api, &crate_ident))?;
         files.insert("src/mock.rs".to_owned(), format!("{header}{mock}"));

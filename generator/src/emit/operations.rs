@@ -1,6 +1,7 @@
-//! The `operations` module: for each operation, a method on `Client` that
-//! takes the required parameters, and a request builder that takes the
-//! optional ones and is sent by `.await` (or `.send()`).
+//! The `builders` module of a generated crate (`src/builders.rs`): for each
+//! operation, a method on `Client` that takes the required parameters, and
+//! a request builder that takes the optional ones and is sent by `.await`
+//! (or `.send()`). The builders live in that module, not at the crate root.
 
 use super::types::has_default;
 use super::{doc, rust_type};
@@ -16,7 +17,7 @@ use quote::{format_ident, quote};
 pub(super) fn operations_head(api: &Api) -> TokenStream {
     if api.operations.is_empty() {
         return quote! {
-            //! One method per operation on [`Client`]: the spec has none.
+            //! The request builders, one per operation on [`Client`](crate::Client): the spec has none.
         };
     }
     let uses_style = api
@@ -60,8 +61,8 @@ pub(super) fn operations_head(api: &Api) -> TokenStream {
         )
     };
     quote! {
-        //! One method per operation on [`Client`], each followed by the request
-        //! builder it returns.
+        //! The request builders: each method of [`Client`] returns one, which takes
+        //! the operation's optional parameters and is sent by `.await` (or `send`).
         #runtime_import
         #style_import
         #types_import
