@@ -957,7 +957,7 @@ pub struct Installation {
     #[serde(rename = "guiHash", default, skip_serializing_if = "Option::is_none")]
     pub gui_hash: Option<String>,
     #[serde(rename = "GUIv", default, skip_serializing_if = "Option::is_none")]
-    pub gu_iv: Option<i32>,
+    pub gui_v: Option<i32>,
     #[serde(rename = "grafanaEnabled", default, skip_serializing_if = "Option::is_none")]
     pub grafana_enabled: Option<i32>,
     /// Members the spec does not name, kept as received and sent
