@@ -21,6 +21,12 @@ const TEMPLATES: &[(&str, &str, &str)] = &[
     ),
 ];
 
+/// The oldest Rust a generated crate builds with (its `rust-version`): the
+/// runtime it builds or vendors uses `let` chains (1.88), and the crate is
+/// edition 2024 (1.85). The workspace's `rust-version` is the same (a test
+/// checks it).
+pub(crate) const RUST_VERSION: &str = "1.88";
+
 #[derive(Serialize)]
 struct OperationRow {
     method: String,
@@ -245,6 +251,7 @@ pub(crate) fn render(api: &Api, options: &Options) -> Result<Vec<(String, String
         crate_ident => options.crate_name.replace('-', "_"),
         crate_dir => crate_dir(&options.crate_dir),
         version => &options.version,
+        rust_version => RUST_VERSION,
         generated_by => &options.generated_by,
         spec_path => spec_path,
         spec_link => spec_link(&options.crate_dir, &options.spec_path),
@@ -422,6 +429,23 @@ mod tests {
         assert_eq!(spec_link("client", "/home/me/api.yaml"), None);
         assert_eq!(crate_dir("/tmp/x/petstore/"), "petstore");
         assert_eq!(crate_dir("clients/petstore"), "clients/petstore");
+    }
+
+    /// Generated crates and this workspace (the runtime they build on)
+    /// claim the same oldest Rust.
+    #[test]
+    fn rust_version_is_the_workspace_s() {
+        let workspace = include_str!("../../Cargo.toml");
+        assert!(
+            workspace.contains(&format!("rust-version = \"{RUST_VERSION}\"")),
+            "the workspace's rust-version is not {RUST_VERSION}"
+        );
+        let generated = crate::generate(
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n",
+            &crate::Options::new("t-client"),
+        )
+        .unwrap();
+        assert!(generated.files["Cargo.toml"].contains(&format!("\nrust-version = \"{RUST_VERSION}\"\n")));
     }
 
     #[test]
