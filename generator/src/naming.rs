@@ -233,6 +233,11 @@ pub fn ident(name: &str) -> proc_macro2::Ident {
     }
 }
 
+/// The setter of an optional field of a model (`with_email` for `email`).
+pub fn setter(field: &str) -> String {
+    format!("with_{}", field.trim_start_matches('_'))
+}
+
 /// The method that reads a free JSON field as a Rust type (`value_as` for `value`).
 pub fn value_accessor(field: &str) -> String {
     format!("{field}_as")

@@ -28,10 +28,10 @@ const TEMPLATES: &[(&str, &str, &str)] = &[
 pub(crate) const RUST_VERSION: &str = "1.88";
 
 #[derive(Serialize)]
-struct OperationRow {
-    method: String,
-    http: String,
-    summary: String,
+pub(crate) struct OperationRow {
+    pub(crate) method: String,
+    pub(crate) http: String,
+    pub(crate) summary: String,
 }
 
 #[derive(Serialize)]
@@ -48,8 +48,9 @@ struct Scheme {
 struct SignInStep {
     method: String,
     body_type: String,
-    /// The body's fields: each read from the environment variable named, or `None`.
-    fields: Vec<(String, Option<String>)>,
+    /// The environment variables the constructor's arguments (the body's
+    /// required fields) are read from, in order.
+    fields: Vec<String>,
     token_field: String,
     token_optional: bool,
     scheme: String,
@@ -81,8 +82,8 @@ fn sign_in_step(api: &Api, env_prefix: &str) -> Option<SignInStep> {
     let (body_type, body_fields) = struct_fields(&body.ty)?;
     let mut fields = Vec::new();
     for field in body_fields {
-        let value = match &field.ty {
-            TypeRef::Option(_) => None,
+        match &field.ty {
+            TypeRef::Option(_) => {}
             TypeRef::String => {
                 let name: String = field
                     .wire
@@ -95,11 +96,10 @@ fn sign_in_step(api: &Api, env_prefix: &str) -> Option<SignInStep> {
                         }
                     })
                     .collect();
-                Some(format!("{env_prefix}_{name}"))
+                fields.push(format!("{env_prefix}_{name}"));
             }
             _ => return None,
-        };
-        fields.push((field.name.clone(), value));
+        }
     }
     let Output::One(Content::Json(answer)) = &op.output else {
         return None;
@@ -132,14 +132,55 @@ fn sign_in_step(api: &Api, env_prefix: &str) -> Option<SignInStep> {
     })
 }
 
-pub(crate) fn render(api: &Api, options: &Options) -> Result<Vec<(String, String)>, Error> {
+/// Templates other templates include, and the crate root's docs render
+/// (`quick_start`): (name, source).
+const PARTIALS: &[(&str, &str)] = &[("quick_start.rs.j2", include_str!("../../templates/quick_start.rs.j2"))];
+
+fn environment() -> Result<Environment<'static>, Error> {
     let mut env = Environment::new();
     env.set_keep_trailing_newline(true);
     for (_, name, source) in TEMPLATES {
         env.add_template(name, source).map_err(internal)?;
     }
-    let operations: Vec<OperationRow> = api
-        .operations
+    for (name, source) in PARTIALS {
+        env.add_template(name, source).map_err(internal)?;
+    }
+    Ok(env)
+}
+
+/// The crate's files from `templates/`.
+pub(crate) fn render(api: &Api, options: &Options) -> Result<Vec<(String, String)>, Error> {
+    let env = environment()?;
+    let ctx = context(api, options)?;
+    let quick_start = env
+        .get_template("quick_start.rs.j2")
+        .and_then(|t| t.render(&ctx))
+        .map_err(internal)?;
+    let ctx = context! { quick_start => quick_start, ..ctx };
+    TEMPLATES
+        .iter()
+        .map(|(path, name, _)| {
+            let text = env.get_template(name).and_then(|t| t.render(&ctx)).map_err(internal)?;
+            Ok(((*path).to_owned(), text))
+        })
+        .collect()
+}
+
+/// The quick start (the code of a `no_run` doctest, with its hidden
+/// `async fn` around it), as the README and the crate's front page show it.
+pub(crate) fn quick_start(api: &Api, options: &Options) -> Result<String, Error> {
+    let env = environment()?;
+    let ctx = context(api, options)?;
+    env.get_template("quick_start.rs.j2")
+        .and_then(|t| t.render(&ctx))
+        .map_err(internal)
+}
+
+/// One row per operation of the operation tables (the README's, the
+/// crate's front page's): its method, HTTP method and path, and summary on
+/// one line.
+pub(crate) fn operation_rows(api: &Api) -> Vec<OperationRow> {
+    api.operations
         .iter()
         .map(|op| OperationRow {
             method: op.method.clone(),
@@ -152,7 +193,11 @@ pub(crate) fn render(api: &Api, options: &Options) -> Result<Vec<(String, String
                     .unwrap_or_default(),
             ),
         })
-        .collect();
+        .collect()
+}
+
+fn context(api: &Api, options: &Options) -> Result<minijinja::Value, Error> {
+    let operations = operation_rows(api);
     let schemes: Vec<Scheme> = api
         .security_schemes
         .iter()
@@ -291,18 +336,13 @@ pub(crate) fn render(api: &Api, options: &Options) -> Result<Vec<(String, String
         mock_feature => mock_feature,
         testing_example => crate::emit::mock::example(api, &crate_ident),
     };
-    TEMPLATES
-        .iter()
-        .map(|(path, name, _)| {
-            let text = env.get_template(name).and_then(|t| t.render(&ctx)).map_err(internal)?;
-            Ok(((*path).to_owned(), text))
-        })
-        .collect()
+    Ok(ctx)
 }
 
 /// "the Pet Store API", not "the Pet Store API API": the title as it is when
-/// it already names itself an API, else with "API" after it.
-fn api_name(title: &str) -> String {
+/// it already names itself an API, else with "API" after it. The README,
+/// `Cargo.toml` and the crate's front page name the API by it.
+pub(crate) fn api_name(title: &str) -> String {
     let names_api = title
         .split(|c: char| !c.is_alphanumeric())
         .any(|word| word.eq_ignore_ascii_case("api") || word.eq_ignore_ascii_case("apis"));
@@ -370,7 +410,7 @@ fn spec_link(crate_dir: &str, spec_path: &str) -> Option<String> {
 }
 
 /// Spec prose on one line, safe in a Markdown table cell.
-fn one_line(text: &str) -> String {
+pub(crate) fn one_line(text: &str) -> String {
     let first = text.trim().split("\n\n").next().unwrap_or_default();
     first
         .split_whitespace()

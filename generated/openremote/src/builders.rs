@@ -139,7 +139,17 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: openremote_client::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body: Vec<openremote_client::types::Role> = serde_json::from_str(r#"[{"id":"0b2c7a44-7f3e-4c8e-9a51-3f6f2d0c1a10","name":"read:assets","description":"Read asset data","composite":false},{"name":"read:reports","description":"Read reports","composite":false}]"#)?;
+    /// let body = vec![
+    ///     openremote_client::types::Role::new()
+    ///         .with_id("0b2c7a44-7f3e-4c8e-9a51-3f6f2d0c1a10")
+    ///         .with_name("read:assets")
+    ///         .with_description("Read asset data")
+    ///         .with_composite(false),
+    ///     openremote_client::types::Role::new()
+    ///         .with_name("read:reports")
+    ///         .with_description("Read reports")
+    ///         .with_composite(false),
+    /// ];
     /// client.update_client_roles("building", "openremote", &body).await?;
     /// # Ok(())
     /// # }
@@ -254,7 +264,15 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: openremote_client::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body: Vec<openremote_client::types::Role> = serde_json::from_str(r#"[{"name":"technician","description":"Field technician","composite":true,"compositeRoleIds":["0b2c7a44-7f3e-4c8e-9a51-3f6f2d0c1a10"]}]"#)?;
+    /// let body = vec![
+    ///     openremote_client::types::Role::new()
+    ///         .with_name("technician")
+    ///         .with_description("Field technician")
+    ///         .with_composite(true)
+    ///         .with_composite_role_ids(
+    ///             vec!["0b2c7a44-7f3e-4c8e-9a51-3f6f2d0c1a10".to_owned()],
+    ///         ),
+    /// ];
     /// client.update_roles("building", &body).await?;
     /// # Ok(())
     /// # }
@@ -364,7 +382,33 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: openremote_client::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body: openremote_client::types::UserQuery = serde_json::from_str(r#"{"realmPredicate":{"name":"building"},"usernames":[{"predicateType":"string","match":"CONTAINS","caseSensitive":false,"value":"alex"}],"serviceUsers":false,"select":{"basic":true},"orderBy":{"property":"USERNAME","descending":false},"limit":100,"offset":0}"#)?;
+    /// let body = openremote_client::types::UserQuery::new()
+    ///     .with_realm_predicate(
+    ///         openremote_client::types::RealmPredicate::new().with_name("building"),
+    ///     )
+    ///     .with_select(
+    ///         openremote_client::types::UserQuerySelect::new().with_basic(true),
+    ///     )
+    ///     .with_usernames(
+    ///         vec![
+    ///             openremote_client::types::StringPredicate::new(
+    ///                 openremote_client::types::StringPredicatePredicateType::String,
+    ///             )
+    ///                 .with_match(openremote_client::types::StringMatch::Contains)
+    ///                 .with_case_sensitive(false)
+    ///                 .with_value("alex"),
+    ///         ],
+    ///     )
+    ///     .with_service_users(false)
+    ///     .with_limit(100)
+    ///     .with_offset(0)
+    ///     .with_order_by(
+    ///         openremote_client::types::UserQueryOrderBy::new()
+    ///             .with_property(
+    ///                 openremote_client::types::UserQueryOrderByProperty::Username,
+    ///             )
+    ///             .with_descending(false),
+    ///     );
     /// let response = client.query_users(&body).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -680,7 +724,13 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: openremote_client::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body: openremote_client::types::User = serde_json::from_str(r#"{"id":"6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b","username":"alex","firstName":"Alex","lastName":"Morgan","email":"alex.morgan@example.com","enabled":true}"#)?;
+    /// let body = openremote_client::types::User::new()
+    ///     .with_id("6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b")
+    ///     .with_username("alex")
+    ///     .with_first_name("Alex")
+    ///     .with_last_name("Morgan")
+    ///     .with_email("alex.morgan@example.com")
+    ///     .with_enabled(true);
     /// let response = client.update_user("building", &body).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -792,7 +842,17 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: openremote_client::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body: openremote_client::types::User = serde_json::from_str(r#"{"username":"alex","firstName":"Alex","lastName":"Morgan","email":"alex@example.com","enabled":true,"attributes":{"locale":["en"]}}"#)?;
+    /// let body = openremote_client::types::User::new()
+    ///     .with_username("alex")
+    ///     .with_first_name("Alex")
+    ///     .with_last_name("Morgan")
+    ///     .with_email("alex@example.com")
+    ///     .with_enabled(true)
+    ///     .with_attributes(
+    ///         std::collections::BTreeMap::from(
+    ///             [("locale".to_owned(), vec!["en".to_owned()])],
+    ///         ),
+    ///     );
     /// let response = client.create_user("building", &body).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -903,7 +963,11 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: openremote_client::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body: openremote_client::types::User = serde_json::from_str(r#"{"username":"alex","firstName":"Alex","lastName":"Morgan","email":"alex@example.com"}"#)?;
+    /// let body = openremote_client::types::User::new()
+    ///     .with_username("alex")
+    ///     .with_first_name("Alex")
+    ///     .with_last_name("Morgan")
+    ///     .with_email("alex@example.com");
     /// let response = client.update_self(&body).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -1328,7 +1392,9 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: openremote_client::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body: openremote_client::types::Credential = serde_json::from_str(r#"{"type":"password","value":"n3w-Secret-pa55","temporary":true}"#)?;
+    /// let body = openremote_client::types::Credential::new("n3w-Secret-pa55")
+    ///     .with_type("password")
+    ///     .with_temporary(true);
     /// client.update_password("building", "6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b", &body).await?;
     /// # Ok(())
     /// # }
@@ -1442,7 +1508,9 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: openremote_client::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body: openremote_client::types::Credential = serde_json::from_str(r#"{"type":"password","value":"n3w-Secret-pa55","temporary":false}"#)?;
+    /// let body = openremote_client::types::Credential::new("n3w-Secret-pa55")
+    ///     .with_type("password")
+    ///     .with_temporary(false);
     /// client.update_own_password(&body).await?;
     /// # Ok(())
     /// # }
@@ -1780,7 +1848,7 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: openremote_client::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body: openremote_client::types::RoleNames = serde_json::from_str(r#"["read:assets","write:assets"]"#)?;
+    /// let body = vec!["read:assets".to_owned(), "write:assets".to_owned()];
     /// client.update_user_client_roles("building", "6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b", "openremote", &body).await?;
     /// # Ok(())
     /// # }
@@ -2011,7 +2079,7 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: openremote_client::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body: openremote_client::types::RoleNames = serde_json::from_str(r#"["restricted_user"]"#)?;
+    /// let body = vec!["restricted_user".to_owned()];
     /// client.update_user_realm_roles("building", "6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b", &body).await?;
     /// # Ok(())
     /// # }
@@ -2655,7 +2723,22 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: openremote_client::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body: openremote_client::types::AssetQuery = serde_json::from_str(r#"{"realm":{"name":"building"},"types":["ThingAsset"],"select":{"attributes":["onOff"]},"orderBy":{"property":"NAME"},"limit":50}"#)?;
+    /// let body = openremote_client::types::AssetQuery::new()
+    ///     .with_select(
+    ///         openremote_client::types::AssetQuerySelect::new()
+    ///             .with_attributes(vec!["onOff".to_owned()]),
+    ///     )
+    ///     .with_realm(
+    ///         openremote_client::types::RealmPredicate::new().with_name("building"),
+    ///     )
+    ///     .with_types(vec!["ThingAsset".to_owned()])
+    ///     .with_order_by(
+    ///         openremote_client::types::AssetQueryOrderBy::new()
+    ///             .with_property(
+    ///                 openremote_client::types::AssetQueryOrderByProperty::Name,
+    ///             ),
+    ///     )
+    ///     .with_limit(50);
     /// let response = client.query_assets(&body).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -2732,7 +2815,7 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: openremote_client::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body: openremote_client::types::AssetQuery = Default::default();
+    /// let body = openremote_client::types::AssetQuery::new();
     /// let response = client.query_count(&body).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -2809,7 +2892,7 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: openremote_client::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body: openremote_client::types::AssetQuery = Default::default();
+    /// let body = openremote_client::types::AssetQuery::new();
     /// let response = client.query_asset_tree(&body).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -2972,7 +3055,10 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: openremote_client::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body: openremote_client::types::Asset = serde_json::from_str("{}")?;
+    /// let body = openremote_client::types::Asset::new(
+    ///     "name",
+    ///     openremote_client::types::AssetType::ThingAsset,
+    /// );
     /// let response = client.update_asset("4cXQmF2Jv9dQ1a7Hs8RkLb", &body).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -3138,7 +3224,25 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: openremote_client::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body: openremote_client::types::Asset = serde_json::from_str(r#"{"name":"Kitchen light","type":"LightAsset","realm":"building","parentId":"4cXQmF2Jv9dQ1a7Hs8RkLb","attributes":{"onOff":{"name":"onOff","type":"boolean","value":false}}}"#)?;
+    /// let body = openremote_client::types::Asset::new(
+    ///     "Kitchen light",
+    ///     openremote_client::types::AssetType::LightAsset,
+    /// )
+    ///     .with_parent_id("4cXQmF2Jv9dQ1a7Hs8RkLb")
+    ///     .with_realm("building")
+    ///     .with_attributes(
+    ///         std::collections::BTreeMap::from(
+    ///             [
+    ///                 (
+    ///                     "onOff".to_owned(),
+    ///                     openremote_client::types::Attribute::new()
+    ///                         .with_name("onOff")
+    ///                         .with_type("boolean")
+    ///                         .with_value(serde_json::json!(false)),
+    ///                 ),
+    ///             ],
+    ///         ),
+    ///     );
     /// let response = client.create_asset(&body).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -3473,7 +3577,7 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: openremote_client::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body: Vec<openremote_client::types::UserAssetLink> = Default::default();
+    /// let body = Vec::new();
     /// client.create_user_asset_links(&body).await?;
     /// # Ok(())
     /// # }
@@ -3926,7 +4030,20 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: openremote_client::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body: Vec<openremote_client::types::AttributeState> = serde_json::from_str(r#"[{"ref":{"id":"4cXQmF2Jv9dQ1a7Hs8RkLb","name":"onOff"},"value":true},{"ref":{"id":"4cXQmF2Jv9dQ1a7Hs8RkLb","name":"brightness"},"value":80}]"#)?;
+    /// let body = vec![
+    ///     openremote_client::types::AttributeState::new(
+    ///         openremote_client::types::AttributeRef::new()
+    ///             .with_id("4cXQmF2Jv9dQ1a7Hs8RkLb")
+    ///             .with_name("onOff"),
+    ///     )
+    ///         .with_value(serde_json::json!(true)),
+    ///     openremote_client::types::AttributeState::new(
+    ///         openremote_client::types::AttributeRef::new()
+    ///             .with_id("4cXQmF2Jv9dQ1a7Hs8RkLb")
+    ///             .with_name("brightness"),
+    ///     )
+    ///         .with_value(serde_json::json!(80)),
+    /// ];
     /// let response = client.write_attribute_values(&body).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -4011,7 +4128,7 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: openremote_client::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body: Vec<openremote_client::types::AttributeEvent> = Default::default();
+    /// let body = Vec::new();
     /// let response = client.write_attribute_events(&body).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -4098,7 +4215,14 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: openremote_client::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body: openremote_client::types::AssetDatapointQuery = serde_json::from_str(r#"{"type":"lttb","fromTimestamp":1700000000000,"toTimestamp":1700086400000,"amountOfPoints":100}"#)?;
+    /// let body = openremote_client::types::AssetDatapointQuery::AssetDatapointLttbQuery(
+    ///     openremote_client::types::AssetDatapointLttbQuery::new(
+    ///         openremote_client::types::AssetDatapointLttbQueryType::Lttb,
+    ///     )
+    ///         .with_from_timestamp(1700000000000)
+    ///         .with_to_timestamp(1700086400000)
+    ///         .with_amount_of_points(100),
+    /// );
     /// let response = client.get_datapoints("4cXQmF2Jv9dQ1a7Hs8RkLb", "onOff", &body).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -4392,7 +4516,12 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: openremote_client::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body: Vec<openremote_client::types::ValueDatapoint> = serde_json::from_str(r#"[{"x":1700003600000,"y":18.5},{"x":1700007200000,"y":19.25}]"#)?;
+    /// let body = vec![
+    ///     openremote_client::types::ValueDatapoint::new(1700003600000)
+    ///         .with_y(serde_json::json!(18.5)),
+    ///     openremote_client::types::ValueDatapoint::new(1700007200000)
+    ///         .with_y(serde_json::json!(19.25)),
+    /// ];
     /// client.write_predicted_datapoints("4cXQmF2Jv9dQ1a7Hs8RkLb", "onOff", &body).await?;
     /// # Ok(())
     /// # }
@@ -4487,7 +4616,13 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: openremote_client::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body: openremote_client::types::AssetDatapointQuery = serde_json::from_str(r#"{"type":"all","fromTimestamp":1700000000000,"toTimestamp":1700086400000}"#)?;
+    /// let body = openremote_client::types::AssetDatapointQuery::AssetDatapointAllQuery(
+    ///     openremote_client::types::AssetDatapointAllQuery::new(
+    ///         openremote_client::types::AssetDatapointAllQueryType::All,
+    ///     )
+    ///         .with_from_timestamp(1700000000000)
+    ///         .with_to_timestamp(1700086400000),
+    /// );
     /// let response = client.get_predicted_datapoints("4cXQmF2Jv9dQ1a7Hs8RkLb", "onOff", &body).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -4705,7 +4840,14 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: openremote_client::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body: openremote_client::types::Alarm = serde_json::from_str(r#"{"title":"Freezer too warm","content":"The freezer has been above minus 15 degrees for ten minutes.","severity":"HIGH","status":"OPEN","realm":"building"}"#)?;
+    /// let body = openremote_client::types::Alarm::new()
+    ///     .with_title("Freezer too warm")
+    ///     .with_content(
+    ///         "The freezer has been above minus 15 degrees for ten minutes.",
+    ///     )
+    ///     .with_severity(openremote_client::types::AlarmSeverity::High)
+    ///     .with_status(openremote_client::types::AlarmStatus::Open)
+    ///     .with_realm("building");
     /// let response = client.create_alarm(&body).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -4796,7 +4938,7 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: openremote_client::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body: Vec<i64> = serde_json::from_str(r#"[12,13]"#)?;
+    /// let body = vec![12, 13];
     /// client.remove_alarms(&body).await?;
     /// # Ok(())
     /// # }
@@ -4947,7 +5089,7 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: openremote_client::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body: openremote_client::types::SentAlarm = Default::default();
+    /// let body = openremote_client::types::SentAlarm::new();
     /// client.update_alarm(12, &body).await?;
     /// # Ok(())
     /// # }
@@ -5198,7 +5340,7 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: openremote_client::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body: Vec<openremote_client::types::AlarmAssetLink> = Default::default();
+    /// let body = Vec::new();
     /// client.set_asset_links(&body).await?;
     /// # Ok(())
     /// # }
@@ -5639,7 +5781,12 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: openremote_client::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body: openremote_client::types::ConsoleRegistration = serde_json::from_str("{}")?;
+    /// let body = openremote_client::types::ConsoleRegistration::new(
+    ///     "name",
+    ///     "version",
+    ///     "platform",
+    ///     std::collections::BTreeMap::new(),
+    /// );
     /// let response = client.register(&body).await?;
     /// println!("{response:?}");
     /// # Ok(())

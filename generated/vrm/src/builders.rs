@@ -24,7 +24,11 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: vrm_client::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body: vrm_client::types::LoginRequest = serde_json::from_str(r#"{"username":"jane@example.com","password":"correct-horse-battery-staple","remember_me":false}"#)?;
+    /// let body = vrm_client::types::LoginRequest::new(
+    ///     "jane@example.com",
+    ///     "correct-horse-battery-staple",
+    /// )
+    ///     .with_remember_me(false);
     /// let response = client.login(&body).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -243,7 +247,8 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: vrm_client::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body: vrm_client::types::CreateAccessTokenRequest = serde_json::from_str(r#"{"name":"home-assistant","expiry":1767225600}"#)?;
+    /// let body = vrm_client::types::CreateAccessTokenRequest::new("home-assistant")
+    ///     .with_expiry(1767225600);
     /// let response = client.create_access_token("22", &body).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -506,7 +511,7 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: vrm_client::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body: vrm_client::types::AddSiteRequest = serde_json::from_str(r#"{"installation_identifier":"d41243cd7c66"}"#)?;
+    /// let body = vrm_client::types::AddSiteRequest::new("d41243cd7c66");
     /// let response = client.add_site("22", &body).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -594,7 +599,7 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: vrm_client::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body: vrm_client::types::GetSiteIdRequest = serde_json::from_str(r#"{"installation_identifier":"d41243cd7c66"}"#)?;
+    /// let body = vrm_client::types::GetSiteIdRequest::new("d41243cd7c66");
     /// let response = client.get_site_id("22", &body).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -1378,7 +1383,7 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: vrm_client::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body: vrm_client::types::AlarmRule = serde_json::from_str("{}")?;
+    /// let body = vrm_client::types::AlarmRule::new(1, 1, 1, 1, 1.0, 1.0, 1.0, 1.0);
     /// let response = client.update_alarm(151734, &body).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -1466,7 +1471,7 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: vrm_client::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body: vrm_client::types::AlarmRule = serde_json::from_str("{}")?;
+    /// let body = vrm_client::types::AlarmRule::new(1, 1, 1, 1, 1.0, 1.0, 1.0, 1.0);
     /// let response = client.add_alarm(151734, &body).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -1554,7 +1559,7 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: vrm_client::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body: vrm_client::types::AlarmRuleKey = serde_json::from_str("{}")?;
+    /// let body = vrm_client::types::AlarmRuleKey::new(1, 1);
     /// let response = client.delete_alarm(151734, &body).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -1642,7 +1647,7 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: vrm_client::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body: vrm_client::types::ClearAlarmRequest = serde_json::from_str("{}")?;
+    /// let body = vrm_client::types::ClearAlarmRequest::new(1);
     /// let response = client.clear_alarm(151734, &body).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -1806,7 +1811,7 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: vrm_client::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body: vrm_client::types::TagRequest = serde_json::from_str("{}")?;
+    /// let body = vrm_client::types::TagRequest::new("tag");
     /// let response = client.add_tag(151734, &body).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -1894,7 +1899,7 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: vrm_client::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body: vrm_client::types::TagRequest = serde_json::from_str("{}")?;
+    /// let body = vrm_client::types::TagRequest::new("tag");
     /// let response = client.remove_tag(151734, &body).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -2063,7 +2068,7 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: vrm_client::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body: vrm_client::types::DynamicEssSettings = Default::default();
+    /// let body = vrm_client::types::DynamicEssSettings::new();
     /// let response = client.update_dynamic_ess_settings(151734, &body).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -2234,7 +2239,7 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: vrm_client::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body: vrm_client::types::ResetForecastsRequest = serde_json::from_str("{}")?;
+    /// let body = vrm_client::types::ResetForecastsRequest::new(1);
     /// let response = client.reset_forecasts(151734, &body).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -2324,7 +2329,7 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: vrm_client::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body: vrm_client::types::InstallationSettings = Default::default();
+    /// let body = vrm_client::types::InstallationSettings::new();
     /// let response = client.update_settings(151734, &body).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -2491,7 +2496,7 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: vrm_client::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body: vrm_client::types::FavoriteRequest = serde_json::from_str("{}")?;
+    /// let body = vrm_client::types::FavoriteRequest::new(1);
     /// let response = client.set_favorite(151734, &body).await?;
     /// println!("{response:?}");
     /// # Ok(())

@@ -12,6 +12,7 @@
 //!   server with one method per operation.
 
 mod client;
+mod examples;
 pub(crate) mod mock;
 mod operations;
 mod types;
@@ -35,7 +36,7 @@ pub(crate) fn emit(api: &Api, options: &Options) -> Result<BTreeMap<String, Stri
         files.insert(path.to_owned(), format!("{header}{}", format(tokens)?));
         Ok(())
     };
-    rust("src/lib.rs", client::lib_rs(api, options))?;
+    rust("src/lib.rs", client::lib_rs(api, options)?)?;
     rust("src/client.rs", client::client_rs(api))?;
     let types = format_chunked(|| types::types_head(api), &api.types, |def| types::type_item(api, def))?;
     files.insert("src/types.rs".to_owned(), format!("{header}{types}"));
