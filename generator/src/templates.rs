@@ -452,6 +452,56 @@ mod tests {
         assert_eq!(api_name(""), "API");
     }
 
+    /// The front page (the crate root's docs) names the API once, then
+    /// shows the README's quick start as a doctest and the operation table.
+    #[test]
+    fn the_front_page_opens_with_the_quick_start() {
+        let spec = r"
+openapi: 3.0.3
+info:
+  title: Pet Store API (pets only)
+  version: '1'
+  description: About pets.
+servers: [{url: 'https://pets.example.org'}]
+paths:
+  /pets:
+    get:
+      operationId: listPets
+      summary: All pets
+      responses:
+        '200': {description: ok}
+";
+        let generated = crate::generate(spec, &crate::Options::new("pets-client")).unwrap();
+        let lib = &generated.files["src/lib.rs"];
+        let docs: Vec<&str> = lib
+            .lines()
+            .filter_map(|l| l.strip_prefix("//!"))
+            .map(str::trim)
+            .collect();
+        assert_eq!(
+            docs[0], "A client for the Pet Store API (pets only) (version 1).",
+            "{lib}"
+        );
+        let at = |text: &str| {
+            docs.iter()
+                .position(|l| *l == text)
+                .unwrap_or_else(|| panic!("{text}: {lib}"))
+        };
+        assert!(at("# Quick start") < at("```no_run"));
+        assert!(at("```no_run") < at("let response = client.list_pets().await?;"));
+        assert!(at("let response = client.list_pets().await?;") < at("# Operations"));
+        assert!(at("# Operations") < at("| [`list_pets`](Client::list_pets) | `GET /pets` | All pets |"));
+        assert!(at("| [`list_pets`](Client::list_pets) | `GET /pets` | All pets |") < at("About pets."));
+        // The README's quick start is the same code.
+        let readme = &generated.files["README.md"];
+        assert!(
+            readme.contains(
+                "let client = pets_client::Client::builder()\n    .build()?;\nlet response = client.list_pets().await?;"
+            ),
+            "{readme}"
+        );
+    }
+
     #[test]
     fn spec_links_resolve_or_are_absent() {
         assert_eq!(

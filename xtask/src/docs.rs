@@ -128,12 +128,12 @@ fn unresolved_links(page: &str) -> Vec<String> {
     let mut rest = own.as_str();
     while let Some(at) = rest.find('[') {
         // Code blocks (`<pre>`) are code, brackets and all.
-        if let Some(pre) = rest[..at].rfind("<pre") {
-            if !rest[pre..at].contains("</pre>") {
-                let Some(end) = rest[at..].find("</pre>") else { break };
-                rest = &rest[at + end..];
-                continue;
-            }
+        if let Some(pre) = rest[..at].rfind("<pre")
+            && !rest[pre..at].contains("</pre>")
+        {
+            let Some(end) = rest[at..].find("</pre>") else { break };
+            rest = &rest[at + end..];
+            continue;
         }
         let after = &rest[at + 1..];
         let Some(close) = after.find(']') else { break };

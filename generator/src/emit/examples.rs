@@ -91,7 +91,7 @@ fn split_top_level(text: &str, at: impl Fn(&str) -> bool) -> Vec<&str> {
     let mut escaped = false;
     for (index, c) in text.char_indices() {
         if in_string {
-            in_string = !(c == '"' && !escaped);
+            in_string = c != '"' || escaped;
             escaped = c == '\\' && !escaped;
             continue;
         }
@@ -118,7 +118,7 @@ fn matching_open(text: &str) -> Option<usize> {
     let mut stack = Vec::new();
     for (index, c) in text.char_indices() {
         if in_string {
-            in_string = !(c == '"' && !escaped);
+            in_string = c != '"' || escaped;
             escaped = c == '\\' && !escaped;
             continue;
         }

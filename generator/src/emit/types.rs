@@ -284,7 +284,7 @@ fn struct_methods(
         } else {
             let (input, convert) = setter_arg(&field.ty, &field_ident);
             params.push(quote!(#field_ident: #input));
-            inits.push(if convert.to_string() == field_ident.to_string() {
+            inits.push(if field_ident == convert.to_string() {
                 quote!(#field_ident,)
             } else {
                 quote!(#field_ident: #convert,)
