@@ -295,7 +295,9 @@ fn struct_methods(
         let extra = ident(extra);
         inits.push(quote!(#extra: Default::default(),));
     }
-    let new_doc = if params.is_empty() {
+    let new_doc = if params.is_empty() && setters.is_empty() {
+        " An empty value.".to_owned()
+    } else if params.is_empty() {
         " A value with every field empty; set them with the `with_` methods.".to_owned()
     } else if setters.is_empty() {
         " A value of its fields.".to_owned()
