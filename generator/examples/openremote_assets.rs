@@ -36,20 +36,11 @@ pub async fn run(
         .base_url(base_url)
         .client_credentials(token_url, client_id, client_secret)
         .build()?;
-    let query = AssetQuery {
-        realm: Some(RealmPredicate {
-            name: Some(realm.to_owned()),
-        }),
-        select: Some(AssetQuerySelect {
-            attributes: Some(vec![attribute.to_owned()]),
-        }),
-        order_by: Some(AssetQueryOrderBy {
-            property: Some(AssetQueryOrderByProperty::Name),
-            descending: None,
-        }),
-        limit: Some(500),
-        ..Default::default()
-    };
+    let query = AssetQuery::new()
+        .with_realm(RealmPredicate::new().with_name(realm))
+        .with_select(AssetQuerySelect::new().with_attributes(vec![attribute.to_owned()]))
+        .with_order_by(AssetQueryOrderBy::new().with_property(AssetQueryOrderByProperty::Name))
+        .with_limit(500);
     let assets = client.query_assets(&query).await?;
     let mut lines = Vec::new();
     let mut switch = None;

@@ -49,17 +49,10 @@ pub async fn run(
         }
     }
     .build()?;
-    let query = UserQuery {
-        realm_predicate: Some(RealmPredicate {
-            name: Some(realm.to_owned()),
-        }),
-        order_by: Some(UserQueryOrderBy {
-            property: Some(UserQueryOrderByProperty::Username),
-            descending: None,
-        }),
-        limit: Some(1000),
-        ..Default::default()
-    };
+    let query = UserQuery::new()
+        .with_realm_predicate(RealmPredicate::new().with_name(realm))
+        .with_order_by(UserQueryOrderBy::new().with_property(UserQueryOrderByProperty::Username))
+        .with_limit(1000);
     let users = client.query_users(&query).await?;
     Ok(users
         .iter()

@@ -36,14 +36,9 @@ pub async fn run(
     site: Option<i64>,
 ) -> Result<Vec<String>, Box<dyn Error>> {
     let client = Client::builder().base_url(base_url).build()?;
-    let login = client
-        .login(&LoginRequest {
-            username: username.to_owned(),
-            password: password.to_owned(),
-            sms_token: std::env::var("VRM_SMS_TOKEN").ok(),
-            remember_me: None,
-        })
-        .await?;
+    let mut request = LoginRequest::new(username, password);
+    request.sms_token = std::env::var("VRM_SMS_TOKEN").ok();
+    let login = client.login(&request).await?;
     let Some(token) = login.token else {
         return Err(if login.verification_sent {
             "a two-factor code was sent: run again with it in VRM_SMS_TOKEN".into()

@@ -1,10 +1,11 @@
 //! Naming rules: every Rust identifier the generator emits is made here.
 //!
-//! Names from the spec go through `heck`, then are made valid: non-identifier
-//! characters become word breaks, a leading digit gets a prefix, keywords are
-//! escaped, and a [`Scope`] keeps names unique where Rust needs them to be.
+//! Names from the spec are split into words ([`words`]: the one place that
+//! decides where a word ends, acronyms and digits included), then joined in
+//! snake or Pascal case and made valid: a leading digit gets a prefix,
+//! keywords are escaped, and a [`Scope`] keeps names unique where Rust needs
+//! them to be.
 
-use heck::{ToPascalCase, ToSnakeCase};
 use std::collections::{HashMap, HashSet};
 
 /// Keywords of Rust 2024 (strict, reserved and weak ones that matter).
@@ -66,9 +67,9 @@ const RESERVED_TYPES: &[&str] = &[
     "ApiError",
 ];
 
-/// Names the generated crate's root and its `operations` module use
-/// unqualified (imports and re-exports): a request builder or a response
-/// enum named like one of them takes another name.
+/// Names the generated crate's `builders` module uses unqualified (its
+/// imports): a request builder or a response enum named like one of them
+/// takes another name.
 pub const OPERATION_ITEMS_RESERVED: &[&str] = &[
     "Call",
     "Client",
@@ -114,18 +115,70 @@ pub const BUILDER_MEMBERS_RESERVED: &[&str] = &[
     "header",
 ];
 
-/// Split a spec name into words `heck` understands: any run of characters
-/// that cannot be in an identifier is a word break.
-fn words(raw: &str) -> String {
+/// A spec name split into words, as a person reading it would split it.
+///
+/// - Any run of characters that cannot be in an identifier is a break
+///   (`X-Forwarded-Host`, `user_name`, `a.b`).
+/// - A capital after a small letter or a digit starts a word (`idUser`,
+///   `v2Users`).
+/// - A run of capitals is one word (an acronym); its last capital starts
+///   the next word when small letters follow (`HTTPServer`: `HTTP Server`).
+/// - But a single small letter ending the word stays apart from the
+///   acronym's capitals: a plural `s` joins it (`IDs`, `URLs`: `ids`,
+///   `urls`), any other letter is a word of its own with the digits after
+///   it (`GUIv`: `GUI v`, `APIv2`: `API v2`, `IPv4Address`: `IP v4 Address`).
+/// - Digits end the word they follow (`base64Data`: `base64 Data`,
+///   `address2`, `utf8`); a capital after them starts a new one.
+///
+/// Letters without case (CJK, ...) count as small letters.
+fn words(raw: &str) -> Vec<&str> {
+    let mut words = Vec::new();
+    for run in raw.split(|c: char| !c.is_alphanumeric()).filter(|run| !run.is_empty()) {
+        let chars: Vec<(usize, char)> = run.char_indices().collect();
+        let upper = |i: usize| chars.get(i).is_some_and(|(_, c)| c.is_uppercase());
+        let lower = |i: usize| chars.get(i).is_some_and(|(_, c)| !c.is_uppercase() && !c.is_numeric());
+        let digit = |i: usize| chars.get(i).is_some_and(|(_, c)| c.is_numeric());
+        // A single small letter at `i` that ends the word (the end of the
+        // run, a capital or a digit follows).
+        let lone_small = |i: usize| lower(i) && !lower(i + 1);
+        let mut start = 0;
+        for i in 1..chars.len() {
+            let boundary = if upper(i) {
+                // `fooBar`, `v2Users`; `HTTPServer` before the `S`, not
+                // `GUIv` before the `I`.
+                lower(i - 1) || digit(i - 1) || (upper(i - 1) && lower(i + 1) && !lone_small(i + 1))
+            } else {
+                // `GUIv` before the `v`, not `IDs` before the `s`.
+                lone_small(i) && upper(i - 1) && upper(i.wrapping_sub(2)) && chars[i].1 != 's'
+            };
+            if boundary {
+                words.push(&run[chars[start].0..chars[i].0]);
+                start = i;
+            }
+        }
+        words.push(&run[chars[start].0..]);
+    }
+    words
+}
+
+fn snake_case(raw: &str) -> String {
+    words(raw)
+        .iter()
+        .map(|word| word.to_lowercase())
+        .collect::<Vec<_>>()
+        .join("_")
+}
+
+fn pascal_case(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
-    for c in raw.chars() {
-        if c.is_alphanumeric() {
-            out.push(c);
-        } else if !out.ends_with(' ') {
-            out.push(' ');
+    for word in words(raw) {
+        let mut chars = word.chars();
+        if let Some(first) = chars.next() {
+            out.extend(first.to_uppercase());
+            out.push_str(&chars.as_str().to_lowercase());
         }
     }
-    out.trim().to_owned()
+    out
 }
 
 fn is_valid_ident(name: &str) -> bool {
@@ -134,7 +187,7 @@ fn is_valid_ident(name: &str) -> bool {
 
 /// `snake_case` for fields, methods, parameters and modules. Never empty.
 pub fn snake(raw: &str, fallback: &str) -> String {
-    let mut name = words(raw).to_snake_case();
+    let mut name = snake_case(raw);
     if name.is_empty() {
         name = fallback.to_owned();
     }
@@ -149,7 +202,7 @@ pub fn snake(raw: &str, fallback: &str) -> String {
 
 /// `PascalCase` for types and variants. Never empty; a leading digit gets `prefix`.
 pub fn pascal(raw: &str, prefix: &str, fallback: &str) -> String {
-    let mut name = words(raw).to_pascal_case();
+    let mut name = pascal_case(raw);
     if name.is_empty() {
         name = fallback.to_owned();
     }
@@ -191,6 +244,11 @@ pub fn ident(name: &str) -> proc_macro2::Ident {
         Some(raw) => proc_macro2::Ident::new_raw(raw, proc_macro2::Span::call_site()),
         None => proc_macro2::Ident::new(&escaped, proc_macro2::Span::call_site()),
     }
+}
+
+/// The setter of an optional field of a model (`with_email` for `email`).
+pub fn setter(field: &str) -> String {
+    format!("with_{}", field.trim_start_matches('_'))
 }
 
 /// The method that reads a free JSON field as a Rust type (`value_as` for `value`).
@@ -342,6 +400,55 @@ mod tests {
         assert_eq!(snake("ID", "x"), "id");
         assert_eq!(pascal("user_session", "V", "X"), "UserSession");
         assert_eq!(pascal("inline_response_200", "V", "X"), "InlineResponse200");
+    }
+
+    /// Where words end: one row per rule of [`words`], with the names it
+    /// gives in snake and Pascal case.
+    #[test]
+    fn words_split_as_a_person_would() {
+        let table: &[(&str, &str, &str)] = &[
+            // (spec name, snake, Pascal)
+            ("idUser", "id_user", "IdUser"),
+            ("user_name", "user_name", "UserName"),
+            ("X-Forwarded-Host", "x_forwarded_host", "XForwardedHost"),
+            ("HTTPServer", "http_server", "HttpServer"),
+            ("GUIVersion", "gui_version", "GuiVersion"),
+            ("userID", "user_id", "UserId"),
+            ("ID", "id", "Id"),
+            ("ASC", "asc", "Asc"),
+            // An acronym and a small letter after it.
+            ("GUIv", "gui_v", "GuiV"),
+            ("vrmGUIv", "vrm_gui_v", "VrmGuiV"),
+            ("APIv2", "api_v2", "ApiV2"),
+            ("IPv4Address", "ip_v4_address", "IpV4Address"),
+            ("isIPv6", "is_ip_v6", "IsIpV6"),
+            // A plural acronym.
+            ("IDs", "ids", "Ids"),
+            ("URLs", "urls", "Urls"),
+            ("userIDs", "user_ids", "UserIds"),
+            ("wifiSSIDs", "wifi_ssids", "WifiSsids"),
+            ("URLsList", "urls_list", "UrlsList"),
+            // Digits end the word before them.
+            ("v2Users", "v2_users", "V2Users"),
+            ("base64Data", "base64_data", "Base64Data"),
+            ("utf8String", "utf8_string", "Utf8String"),
+            ("X509Cert", "x509_cert", "X509Cert"),
+            ("MD5Hash", "md5_hash", "Md5Hash"),
+            ("OAuth2Token", "o_auth2_token", "OAuth2Token"),
+            ("HTTP2Server", "http2_server", "Http2Server"),
+            ("address2", "address2", "Address2"),
+            ("co2Emission", "co2_emission", "Co2Emission"),
+            ("inline_response_200", "inline_response_200", "InlineResponse200"),
+            ("x_1", "x_1", "X1"),
+            // Camel humps of one letter.
+            ("aB", "a_b", "AB"),
+            ("aBc", "a_bc", "ABc"),
+            ("kWh", "k_wh", "KWh"),
+        ];
+        for (raw, snake_name, pascal_name) in table {
+            assert_eq!(snake(raw, "x"), *snake_name, "snake case of {raw}");
+            assert_eq!(pascal(raw, "V", "X"), *pascal_name, "Pascal case of {raw}");
+        }
     }
 
     #[test]

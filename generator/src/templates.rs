@@ -21,11 +21,17 @@ const TEMPLATES: &[(&str, &str, &str)] = &[
     ),
 ];
 
+/// The oldest Rust a generated crate builds with (its `rust-version`): the
+/// runtime it builds or vendors uses `let` chains (1.88), and the crate is
+/// edition 2024 (1.85). The workspace's `rust-version` is the same (a test
+/// checks it).
+pub(crate) const RUST_VERSION: &str = "1.88";
+
 #[derive(Serialize)]
-struct OperationRow {
-    method: String,
-    http: String,
-    summary: String,
+pub(crate) struct OperationRow {
+    pub(crate) method: String,
+    pub(crate) http: String,
+    pub(crate) summary: String,
 }
 
 #[derive(Serialize)]
@@ -44,8 +50,9 @@ struct Scheme {
 struct SignInStep {
     method: String,
     body_type: String,
-    /// The body's fields: each read from the environment variable named, or `None`.
-    fields: Vec<(String, Option<String>)>,
+    /// The environment variables the constructor's arguments (the body's
+    /// required fields) are read from, in order.
+    fields: Vec<String>,
     token_field: String,
     token_optional: bool,
     scheme: String,
@@ -77,8 +84,8 @@ fn sign_in_step(api: &Api, env_prefix: &str) -> Option<SignInStep> {
     let (body_type, body_fields) = struct_fields(&body.ty)?;
     let mut fields = Vec::new();
     for field in body_fields {
-        let value = match &field.ty {
-            TypeRef::Option(_) => None,
+        match &field.ty {
+            TypeRef::Option(_) => {}
             TypeRef::String => {
                 let name: String = field
                     .wire
@@ -91,11 +98,10 @@ fn sign_in_step(api: &Api, env_prefix: &str) -> Option<SignInStep> {
                         }
                     })
                     .collect();
-                Some(format!("{env_prefix}_{name}"))
+                fields.push(format!("{env_prefix}_{name}"));
             }
             _ => return None,
-        };
-        fields.push((field.name.clone(), value));
+        }
     }
     let Output::One(Content::Json(answer)) = &op.output else {
         return None;
@@ -128,14 +134,55 @@ fn sign_in_step(api: &Api, env_prefix: &str) -> Option<SignInStep> {
     })
 }
 
-pub(crate) fn render(api: &Api, options: &Options) -> Result<Vec<(String, String)>, Error> {
+/// Templates other templates include, and the crate root's docs render
+/// (`quick_start`): (name, source).
+const PARTIALS: &[(&str, &str)] = &[("quick_start.rs.j2", include_str!("../../templates/quick_start.rs.j2"))];
+
+fn environment() -> Result<Environment<'static>, Error> {
     let mut env = Environment::new();
     env.set_keep_trailing_newline(true);
     for (_, name, source) in TEMPLATES {
         env.add_template(name, source).map_err(internal)?;
     }
-    let operations: Vec<OperationRow> = api
-        .operations
+    for (name, source) in PARTIALS {
+        env.add_template(name, source).map_err(internal)?;
+    }
+    Ok(env)
+}
+
+/// The crate's files from `templates/`.
+pub(crate) fn render(api: &Api, options: &Options) -> Result<Vec<(String, String)>, Error> {
+    let env = environment()?;
+    let ctx = context(api, options)?;
+    let quick_start = env
+        .get_template("quick_start.rs.j2")
+        .and_then(|t| t.render(&ctx))
+        .map_err(internal)?;
+    let ctx = context! { quick_start => quick_start, ..ctx };
+    TEMPLATES
+        .iter()
+        .map(|(path, name, _)| {
+            let text = env.get_template(name).and_then(|t| t.render(&ctx)).map_err(internal)?;
+            Ok(((*path).to_owned(), text))
+        })
+        .collect()
+}
+
+/// The quick start (the code of a `no_run` doctest, with its hidden
+/// `async fn` around it), as the README and the crate's front page show it.
+pub(crate) fn quick_start(api: &Api, options: &Options) -> Result<String, Error> {
+    let env = environment()?;
+    let ctx = context(api, options)?;
+    env.get_template("quick_start.rs.j2")
+        .and_then(|t| t.render(&ctx))
+        .map_err(internal)
+}
+
+/// One row per operation of the operation tables (the README's, the
+/// crate's front page's): its method, HTTP method and path, and summary on
+/// one line.
+pub(crate) fn operation_rows(api: &Api) -> Vec<OperationRow> {
+    api.operations
         .iter()
         .map(|op| OperationRow {
             method: op.method.clone(),
@@ -148,7 +195,11 @@ pub(crate) fn render(api: &Api, options: &Options) -> Result<Vec<(String, String
                     .unwrap_or_default(),
             ),
         })
-        .collect();
+        .collect()
+}
+
+fn context(api: &Api, options: &Options) -> Result<minijinja::Value, Error> {
+    let operations = operation_rows(api);
     let schemes: Vec<Scheme> = api
         .security_schemes
         .iter()
@@ -265,6 +316,7 @@ pub(crate) fn render(api: &Api, options: &Options) -> Result<Vec<(String, String
         crate_ident => options.crate_name.replace('-', "_"),
         crate_dir => crate_dir(&options.crate_dir),
         version => &options.version,
+        rust_version => RUST_VERSION,
         generated_by => &options.generated_by,
         spec_path => spec_path,
         spec_link => spec_link(&options.crate_dir, &options.spec_path),
@@ -306,18 +358,13 @@ pub(crate) fn render(api: &Api, options: &Options) -> Result<Vec<(String, String
         tracing_feature => tracing_feature,
         testing_example => crate::emit::mock::example(api, &crate_ident),
     };
-    TEMPLATES
-        .iter()
-        .map(|(path, name, _)| {
-            let text = env.get_template(name).and_then(|t| t.render(&ctx)).map_err(internal)?;
-            Ok(((*path).to_owned(), text))
-        })
-        .collect()
+    Ok(ctx)
 }
 
 /// "the Pet Store API", not "the Pet Store API API": the title as it is when
-/// it already names itself an API, else with "API" after it.
-fn api_name(title: &str) -> String {
+/// it already names itself an API, else with "API" after it. The README,
+/// `Cargo.toml` and the crate's front page name the API by it.
+pub(crate) fn api_name(title: &str) -> String {
     let names_api = title
         .split(|c: char| !c.is_alphanumeric())
         .any(|word| word.eq_ignore_ascii_case("api") || word.eq_ignore_ascii_case("apis"));
@@ -385,7 +432,7 @@ fn spec_link(crate_dir: &str, spec_path: &str) -> Option<String> {
 }
 
 /// Spec prose on one line, safe in a Markdown table cell.
-fn one_line(text: &str) -> String {
+pub(crate) fn one_line(text: &str) -> String {
     let first = text.trim().split("\n\n").next().unwrap_or_default();
     first
         .split_whitespace()
@@ -427,6 +474,56 @@ mod tests {
         assert_eq!(api_name(""), "API");
     }
 
+    /// The front page (the crate root's docs) names the API once, then
+    /// shows the README's quick start as a doctest and the operation table.
+    #[test]
+    fn the_front_page_opens_with_the_quick_start() {
+        let spec = r"
+openapi: 3.0.3
+info:
+  title: Pet Store API (pets only)
+  version: '1'
+  description: About pets.
+servers: [{url: 'https://pets.example.org'}]
+paths:
+  /pets:
+    get:
+      operationId: listPets
+      summary: All pets
+      responses:
+        '200': {description: ok}
+";
+        let generated = crate::generate(spec, &crate::Options::new("pets-client")).unwrap();
+        let lib = &generated.files["src/lib.rs"];
+        let docs: Vec<&str> = lib
+            .lines()
+            .filter_map(|l| l.strip_prefix("//!"))
+            .map(str::trim)
+            .collect();
+        assert_eq!(
+            docs[0], "A client for the Pet Store API (pets only) (version 1).",
+            "{lib}"
+        );
+        let at = |text: &str| {
+            docs.iter()
+                .position(|l| *l == text)
+                .unwrap_or_else(|| panic!("{text}: {lib}"))
+        };
+        assert!(at("# Quick start") < at("```no_run"));
+        assert!(at("```no_run") < at("let response = client.list_pets().await?;"));
+        assert!(at("let response = client.list_pets().await?;") < at("# Operations"));
+        assert!(at("# Operations") < at("| [`list_pets`](Client::list_pets) | `GET /pets` | All pets |"));
+        assert!(at("| [`list_pets`](Client::list_pets) | `GET /pets` | All pets |") < at("About pets."));
+        // The README's quick start is the same code.
+        let readme = &generated.files["README.md"];
+        assert!(
+            readme.contains(
+                "let client = pets_client::Client::builder()\n    .build()?;\nlet response = client.list_pets().await?;"
+            ),
+            "{readme}"
+        );
+    }
+
     #[test]
     fn spec_links_resolve_or_are_absent() {
         assert_eq!(
@@ -444,6 +541,23 @@ mod tests {
         assert_eq!(spec_link("client", "/home/me/api.yaml"), None);
         assert_eq!(crate_dir("/tmp/x/petstore/"), "petstore");
         assert_eq!(crate_dir("clients/petstore"), "clients/petstore");
+    }
+
+    /// Generated crates and this workspace (the runtime they build on)
+    /// claim the same oldest Rust.
+    #[test]
+    fn rust_version_is_the_workspace_s() {
+        let workspace = include_str!("../../Cargo.toml");
+        assert!(
+            workspace.contains(&format!("rust-version = \"{RUST_VERSION}\"")),
+            "the workspace's rust-version is not {RUST_VERSION}"
+        );
+        let generated = crate::generate(
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n",
+            &crate::Options::new("t-client"),
+        )
+        .unwrap();
+        assert!(generated.files["Cargo.toml"].contains(&format!("\nrust-version = \"{RUST_VERSION}\"\n")));
     }
 
     #[test]

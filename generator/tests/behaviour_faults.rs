@@ -25,12 +25,7 @@ fn vrm(base_url: &str) -> vrm_client::ClientBuilder {
 }
 
 fn login_body() -> vrm_client::types::LoginRequest {
-    vrm_client::types::LoginRequest {
-        username: "jane@example.com".into(),
-        password: "pw".into(),
-        sms_token: None,
-        remember_me: None,
-    }
+    vrm_client::types::LoginRequest::new("jane@example.com", "pw")
 }
 
 /// An address on loopback where nothing listens.
@@ -642,9 +637,7 @@ async fn a_503_on_post_is_retried_only_where_the_operation_is_idempotent() {
     )
     .await;
     let client = vrm(&server.uri()).build().expect("client");
-    let body = vrm_client::types::GetSiteIdRequest {
-        installation_identifier: "abc".into(),
-    };
+    let body = vrm_client::types::GetSiteIdRequest::new("abc");
     client.get_site_id("9001", &body).await.expect("retried");
     let all = requests(&server).await;
     assert_eq!(all.len(), 2);

@@ -20,14 +20,9 @@ fn client(server: &MockServer) -> Client {
 }
 
 fn me(name: &str) -> types::MeResponse {
-    types::MeResponse {
-        success: Some(true),
-        user: Some(types::User {
-            name: Some(name.to_owned()),
-            ..serde_json::from_str("{}").expect("every field of User is optional")
-        }),
-        unknown_fields: Default::default(),
-    }
+    types::MeResponse::new()
+        .with_success(true)
+        .with_user(types::User::new().with_name(name.to_owned()))
 }
 
 /// The status and raw body of an error answer.
@@ -78,12 +73,7 @@ async fn parameters_narrow_what_a_mock_matches() {
 #[tokio::test]
 async fn a_body_narrows_what_a_mock_matches() {
     let server = MockServer::start().await;
-    let jane = types::LoginRequest {
-        username: "jane@example.com".into(),
-        password: "pw".into(),
-        sms_token: None,
-        remember_me: None,
-    };
+    let jane = types::LoginRequest::new("jane@example.com", "pw");
     let token: types::LoginResponse = serde_json::from_str(
         r#"{"token": "jwt", "idUser": 1, "verification_mode": "password", "verification_sent": false}"#,
     )
@@ -91,22 +81,14 @@ async fn a_body_narrows_what_a_mock_matches() {
     let _mock = server.login().body(&jane).ok(&token).expect(1).await;
     let client = client(&server);
     assert_eq!(client.login(&jane).await.expect("same body").id_user, 1);
-    let john = types::LoginRequest {
-        username: "john@example.com".into(),
-        ..jane
-    };
+    let john = types::LoginRequest::new("john@example.com", "pw");
     assert_eq!(api_error(client.login(&john).await.expect_err("other body")).0, 404);
 }
 
 #[tokio::test]
 async fn error_statuses_answer_the_typed_error_body() {
     let server = MockServer::start().await;
-    let refused = types::ErrorResponse {
-        success: false,
-        errors: None,
-        error: None,
-        error_code: Some("invalid_token".into()),
-    };
+    let refused = types::ErrorResponse::new(false).with_error_code("invalid_token");
     let _mock = server.get_me().unauthorized(&refused).await;
     match client(&server).get_me().await {
         Err(Error::Api(api)) => {

@@ -144,19 +144,15 @@ fn user_json() -> serde_json::Value {
 
 fn roles() -> Vec<types::Role> {
     vec![
-        types::Role {
-            id: Some("r-1".into()),
-            name: Some("read:assets".into()),
-            composite: Some(false),
-            ..Default::default()
-        },
-        types::Role {
-            name: Some("operator".into()),
-            description: Some("Operators".into()),
-            composite: Some(true),
-            composite_role_ids: Some(vec!["r-1".into()]),
-            ..Default::default()
-        },
+        types::Role::new()
+            .with_id("r-1")
+            .with_name("read:assets")
+            .with_composite(false),
+        types::Role::new()
+            .with_name("operator")
+            .with_description("Operators")
+            .with_composite(true)
+            .with_composite_role_ids(vec!["r-1".into()]),
     ]
 }
 
@@ -226,27 +222,23 @@ async fn query_users_posts_the_query_with_predicate_type_and_decodes_users() {
         json_answer(json!([user_json(), {"serviceAccount": true, "username": "bot", "secret": "s3cr3t"}])),
     )
     .await;
-    let query = types::UserQuery {
-        realm_predicate: Some(types::RealmPredicate {
-            name: Some("building".into()),
-        }),
-        usernames: Some(vec![StringPredicate {
-            predicate_type: StringPredicatePredicateType::String,
-            r#match: Some(StringMatch::Contains),
-            case_sensitive: Some(false),
-            value: Some("alex".into()),
-            negate: None,
-        }]),
-        service_users: Some(false),
-        select: Some(types::UserQuerySelect { basic: Some(true) }),
-        order_by: Some(types::UserQueryOrderBy {
-            property: Some(types::UserQueryOrderByProperty::Username),
-            descending: Some(false),
-        }),
-        limit: Some(100),
-        offset: Some(0),
-        ..Default::default()
-    };
+    let query = types::UserQuery::new()
+        .with_realm_predicate(types::RealmPredicate::new().with_name("building"))
+        .with_select(types::UserQuerySelect::new().with_basic(true))
+        .with_usernames(vec![
+            StringPredicate::new(StringPredicatePredicateType::String)
+                .with_match(StringMatch::Contains)
+                .with_case_sensitive(false)
+                .with_value("alex"),
+        ])
+        .with_service_users(false)
+        .with_limit(100)
+        .with_offset(0)
+        .with_order_by(
+            types::UserQueryOrderBy::new()
+                .with_property(types::UserQueryOrderByProperty::Username)
+                .with_descending(false),
+        );
     let users = client.query_users(&query).await.expect("users");
     assert_eq!(users.len(), 2);
     assert_eq!(users[0].created_on, Some(1_700_000_000_123), "epoch milliseconds");
@@ -343,13 +335,11 @@ async fn get_current_user_decodes_a_minimal_user() {
 }
 
 fn alex() -> types::User {
-    types::User {
-        id: Some("7d3f1c2a-9b8e-4f6d-a1b2-c3d4e5f60718".into()),
-        username: Some("alex".into()),
-        email: Some("alex@example.com".into()),
-        enabled: Some(false),
-        ..Default::default()
-    }
+    types::User::new()
+        .with_id("7d3f1c2a-9b8e-4f6d-a1b2-c3d4e5f60718")
+        .with_username("alex")
+        .with_email("alex@example.com")
+        .with_enabled(false)
 }
 
 #[tokio::test]
@@ -371,10 +361,7 @@ async fn update_user_puts_the_user_and_decodes_the_answer() {
 async fn update_self_puts_the_user() {
     let (server, client, _) = setup().await;
     answer(&server, "PUT", "/user/update", json_answer(user_json())).await;
-    let body = types::User {
-        first_name: Some("Alexandra".into()),
-        ..Default::default()
-    };
+    let body = types::User::new().with_first_name("Alexandra");
     client.update_self(&body).await.expect("updated");
     let (line, request) = sent(&server).await;
     assert_eq!(line, put("/user/update"));
@@ -391,12 +378,10 @@ async fn create_user_posts_and_accepts_200() {
         json_answer(json!({"realm": "building", "id": "new-id", "username": "sam", "serviceAccount": false})),
     )
     .await;
-    let body = types::User {
-        username: Some("sam".into()),
-        first_name: Some("Sam".into()),
-        attributes: Some([("locale".to_owned(), vec!["nl".to_owned()])].into()),
-        ..Default::default()
-    };
+    let body = types::User::new()
+        .with_username("sam")
+        .with_first_name("Sam")
+        .with_attributes([("locale".to_owned(), vec!["nl".to_owned()])].into());
     let created = client.create_user("building", &body).await.expect("created");
     assert_eq!(created.id.as_deref(), Some("new-id"));
     let request = only_api_request(&server).await;
@@ -453,11 +438,9 @@ async fn request_password_reset_sends_no_body() {
 }
 
 fn credential() -> types::Credential {
-    types::Credential {
-        r#type: Some("password".into()),
-        value: "n3w-PASSWORD".into(),
-        temporary: Some(false),
-    }
+    types::Credential::new("n3w-PASSWORD")
+        .with_type("password")
+        .with_temporary(false)
 }
 
 #[tokio::test]
@@ -1213,11 +1196,7 @@ async fn secrets_appear_in_no_debug_output() {
     let shown = format!("{credential:?}");
     assert!(!shown.contains("n3w-PASSWORD"), "{shown}");
     assert!(shown.contains("password"), "the type is still shown: {shown}");
-    let user = types::User {
-        secret: Some("svc-SECRET".into()),
-        username: Some("bot".into()),
-        ..Default::default()
-    };
+    let user = types::User::new().with_username("bot").with_secret("svc-SECRET");
     assert!(!format!("{user:?}").contains("svc-SECRET"));
 
     // a failing token endpoint: the error shows neither the secret nor a token
@@ -1358,10 +1337,7 @@ async fn send_with_response_keeps_the_status_and_headers_of_an_undeclared_201() 
             .set_body_json(json!({"realm": "building", "id": "new-id", "username": "sam", "serviceAccount": false})),
     )
     .await;
-    let body = types::User {
-        username: Some("sam".into()),
-        ..Default::default()
-    };
+    let body = types::User::new().with_username("sam");
     let response = client
         .create_user("building", &body)
         .send_with_response()

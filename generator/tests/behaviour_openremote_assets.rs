@@ -474,7 +474,7 @@ fn written(name: &str) -> serde_json::Value {
 }
 
 /// A write of one attribute value, made for a given client.
-type WriteCall = Box<dyn Fn(&Client) -> openremote_client::WriteAttributeValue<'_>>;
+type WriteCall = Box<dyn Fn(&Client) -> openremote_client::builders::WriteAttributeValue<'_>>;
 
 #[tokio::test]
 async fn write_attribute_value_takes_any_serializable_value() {
@@ -646,11 +646,7 @@ fn check_mixed(results: &[types::AttributeWriteResult]) {
 }
 
 fn attribute_ref(name: &str) -> AttributeRef {
-    AttributeRef {
-        id: Some(LIGHT.into()),
-        name: Some(name.into()),
-        unknown_fields: Default::default(),
-    }
+    AttributeRef::new().with_id(LIGHT).with_name(name)
 }
 
 #[tokio::test]
@@ -658,14 +654,8 @@ async fn write_attribute_values_reports_each_write() {
     let (server, client) = setup().await;
     answer(&server, "PUT", "/asset/attributes", json_answer(mixed_results())).await;
     let states = vec![
-        types::AttributeState {
-            r#ref: attribute_ref("onOff"),
-            value: Some(json!(true)),
-        },
-        types::AttributeState {
-            r#ref: attribute_ref("brightness"),
-            value: Some(json!(-5)),
-        },
+        types::AttributeState::new(attribute_ref("onOff")).with_value(json!(true)),
+        types::AttributeState::new(attribute_ref("brightness")).with_value(json!(-5)),
     ];
     let results = client.write_attribute_values(&states).await.expect("results");
     check_mixed(&results);
@@ -744,12 +734,12 @@ async fn get_datapoints_lttb() {
     let (server, client) = setup().await;
     let at = format!("/asset/datapoint/{LIGHT}/temperature");
     answer(&server, "POST", &at, json_answer(datapoints_json())).await;
-    let query = AssetDatapointQuery::AssetDatapointLttbQuery(types::AssetDatapointLttbQuery {
-        r#type: types::AssetDatapointLttbQueryType::Lttb,
-        from_timestamp: Some(1_700_000_000_000),
-        to_timestamp: Some(1_700_086_400_000),
-        amount_of_points: Some(100),
-    });
+    let query = AssetDatapointQuery::AssetDatapointLttbQuery(
+        types::AssetDatapointLttbQuery::new(types::AssetDatapointLttbQueryType::Lttb)
+            .with_from_timestamp(1_700_000_000_000)
+            .with_to_timestamp(1_700_086_400_000)
+            .with_amount_of_points(100),
+    );
     let points = client
         .get_datapoints(LIGHT, "temperature", &query)
         .await
@@ -878,16 +868,8 @@ async fn write_predicted_datapoints_puts_x_and_y() {
     let at = format!("/asset/predicted/{LIGHT}/temperature");
     answer(&server, "PUT", &at, no_content()).await;
     let points = vec![
-        types::ValueDatapoint {
-            x: 1_700_003_600_000,
-            y: Some(json!(18.5)),
-            unknown_fields: Default::default(),
-        },
-        types::ValueDatapoint {
-            x: 1_700_007_200_000,
-            y: Some(json!({"low": 17, "high": 20})),
-            unknown_fields: Default::default(),
-        },
+        types::ValueDatapoint::new(1_700_003_600_000).with_y(json!(18.5)),
+        types::ValueDatapoint::new(1_700_007_200_000).with_y(json!({"low": 17, "high": 20})),
     ];
     client
         .write_predicted_datapoints(LIGHT, "temperature", &points)
@@ -943,13 +925,11 @@ async fn get_alarms_with_filters() {
 async fn create_alarm_posts_the_alarm_with_asset_ids() {
     let (server, client) = setup().await;
     answer(&server, "POST", "/alarm", json_answer(alarm_json())).await;
-    let alarm = types::Alarm {
-        title: Some("Freezer too warm".into()),
-        severity: Some(AlarmSeverity::High),
-        status: Some(AlarmStatus::Open),
-        realm: Some("building".into()),
-        ..Default::default()
-    };
+    let alarm = types::Alarm::new()
+        .with_title("Freezer too warm")
+        .with_severity(AlarmSeverity::High)
+        .with_status(AlarmStatus::Open)
+        .with_realm("building");
     let stored = client
         .create_alarm(&alarm)
         .asset_ids(vec![LIGHT.into()])

@@ -347,16 +347,7 @@ async fn alarms_list_decodes_thresholds_sent_as_strings_and_flags_as_integers() 
 }
 
 fn rule() -> types::AlarmRule {
-    types::AlarmRule {
-        id_data_attribute: 51,
-        instance: 288,
-        alarm_enabled: 1,
-        notify_after_seconds: 60,
-        low_alarm: 20.0,
-        low_alarm_hysteresis: 2.5,
-        high_alarm: 100.0,
-        high_alarm_hysteresis: 0.0,
-    }
+    types::AlarmRule::new(51, 288, 1, 60, 20.0, 2.5, 100.0, 0.0)
 }
 
 fn rule_json() -> serde_json::Value {
@@ -397,10 +388,7 @@ async fn update_alarm_puts_the_rule() {
 async fn delete_alarm_sends_which_rule_in_the_body() {
     let server = MockServer::start().await;
     answer(&server, "DELETE", &site("alarms"), json!({"success": true})).await;
-    let key = types::AlarmRuleKey {
-        id_data_attribute: 51,
-        instance: 288,
-    };
+    let key = types::AlarmRuleKey::new(51, 288);
     client(&server).delete_alarm(SITE, &key).await.expect("decodes");
     let request = sent(&server).await;
     assert_eq!(line(&request), ("DELETE".into(), site("alarms"), None));
@@ -411,7 +399,7 @@ async fn delete_alarm_sends_which_rule_in_the_body() {
 async fn clear_alarm_posts_the_alarm_id() {
     let server = MockServer::start().await;
     answer(&server, "POST", &site("clear-alarm"), json!({"success": true})).await;
-    let body = types::ClearAlarmRequest { alarm_id: 123456 };
+    let body = types::ClearAlarmRequest::new(123456);
     let done = client(&server).clear_alarm(SITE, &body).await.expect("decodes");
     assert!(done.success);
     let request = sent(&server).await;
@@ -455,7 +443,7 @@ async fn add_tag_puts_and_remove_tag_deletes_with_the_tag_in_the_body() {
     answer(&server, "PUT", &site("tags"), json!({"success": true})).await;
     answer(&server, "DELETE", &site("tags"), json!({"success": true})).await;
     let client = client(&server);
-    let tag = types::TagRequest { tag: "boat".into() };
+    let tag = types::TagRequest::new("boat");
     client.add_tag(SITE, &tag).await.expect("added");
     client.remove_tag(SITE, &tag).await.expect("removed");
     let all = common::requests(&server).await;
@@ -530,11 +518,9 @@ async fn update_dynamic_ess_settings_posts_the_fields_to_change() {
         json!({"success": true, "data": {"batteryCapacity": 12, "isOn": true}}),
     )
     .await;
-    let mut settings = types::DynamicEssSettings {
-        battery_capacity: Some(NumberOrString::Number(12.0)),
-        is_on: Some(Flag::Boolean(true)),
-        ..Default::default()
-    };
+    let mut settings = types::DynamicEssSettings::new()
+        .with_battery_capacity(NumberOrString::Number(12.0))
+        .with_is_on(Flag::Boolean(true));
     settings
         .additional_properties
         .insert("gridExportLimit".into(), json!(5));
@@ -575,7 +561,7 @@ async fn forecasts_last_reset_and_reset() {
     let last = client.get_forecasts_last_reset(SITE).await.expect("decodes");
     assert_eq!(last.data, Some(json!({"timestamp": 1776470400, "resetType": 3})));
     let reset = client
-        .reset_forecasts(SITE, &types::ResetForecastsRequest { reset_type: 3 })
+        .reset_forecasts(SITE, &types::ResetForecastsRequest::new(3))
         .await
         .expect("decodes");
     assert!(reset.success);
@@ -590,11 +576,9 @@ async fn forecasts_last_reset_and_reset() {
 async fn update_settings_sends_only_the_fields_given() {
     let server = MockServer::start().await;
     answer(&server, "POST", &site("settings"), json!({"success": true, "data": []})).await;
-    let settings = types::InstallationSettings {
-        description: Some("Boat".into()),
-        alarm_monitoring: Some(2),
-        ..Default::default()
-    };
+    let settings = types::InstallationSettings::new()
+        .with_description("Boat")
+        .with_alarm_monitoring(2);
     let done = client(&server).update_settings(SITE, &settings).await.expect("decodes");
     assert_eq!(done.data, Some(json!([])));
     let request = sent(&server).await;
@@ -639,7 +623,7 @@ async fn set_favorite_posts_zero_or_one() {
     let server = MockServer::start().await;
     answer(&server, "POST", &site("favorite"), json!({"success": true})).await;
     client(&server)
-        .set_favorite(SITE, &types::FavoriteRequest { favorite: 1 })
+        .set_favorite(SITE, &types::FavoriteRequest::new(1))
         .await
         .expect("decodes");
     let request = sent(&server).await;

@@ -345,11 +345,11 @@ fn operation_extensions_are_read_or_warned_about() {
     let generated = try_generate(&spec("maybe", "{scheme: nowhere, token: token}")).expect("warnings only");
     let places: Vec<&str> = generated.warnings.iter().map(|w| w.at.as_str()).collect();
     assert_eq!(places, ["/paths/~1a/get/x-idempotent", "/paths/~1login/post/x-sign-in"]);
-    assert!(!generated.files["src/operations.rs"].contains("request.idempotent("));
+    assert!(!generated.files["src/builders.rs"].contains("request.idempotent("));
 
     let generated = try_generate(&spec("false", "{scheme: key, token: token}")).expect("generates");
     assert!(generated.warnings.is_empty(), "{:?}", generated.warnings);
-    assert!(generated.files["src/operations.rs"].contains("request.idempotent(false);"));
+    assert!(generated.files["src/builders.rs"].contains("request.idempotent(false);"));
 }
 
 /// A wrong `x-pagination` is an error at the place that is wrong: its

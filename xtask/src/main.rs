@@ -6,6 +6,7 @@
 //! - `cargo xtask codegen --spec FILE --out DIR [--name CRATE] [--runtime R]`: any one
 //!   spec, as `openapi-rust-gen FILE --out DIR` does it (the same `generator::files` code).
 //! - `cargo xtask corpus [DIR]`: generate and `cargo check` every spec in DIR.
+//! - `cargo xtask docs`: document `generated/` and fail on a link that does not resolve.
 //! - `cargo xtask bench [--quick]`: generation, build and client benchmarks.
 //! - `cargo xtask stress [--quick] [--shape NAME]`: generation time against size for specs shaped to hurt.
 //! - `cargo xtask fuzz [--seconds N]`: a bounded fuzzing run of `generate` (needs cargo-fuzz).
@@ -13,6 +14,7 @@
 mod bench;
 mod codegen;
 mod corpus;
+mod docs;
 mod fuzz;
 mod stress;
 
@@ -24,6 +26,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("codegen") => codegen::run(&args[1..]),
         Some("corpus") => corpus::run(&args[1..]),
+        Some("docs") => docs::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
         Some("stress") => stress::run(&args[1..]),
         Some("fuzz") => fuzz::run(&args[1..]),
@@ -46,6 +49,7 @@ const USAGE: &str = "usage:
     R: vendored | path=REL | git=URL[,rev=REV] | version=X (see openapi-rust-gen --help)
     (either form) [--max-spec-bytes N] [--max-depth N] [--max-ref-steps N]: raise the generator's limits
   cargo xtask corpus [DIR]
+  cargo xtask docs
   cargo xtask bench [--quick]
   cargo xtask stress [--quick] [--shape NAME]
   cargo xtask fuzz [--seconds N]";

@@ -2,6 +2,93 @@
 
 //! A client for the OpenRemote Manager API (version 1.27).
 //!
+//! Every operation is a method on [`Client`] that returns a request builder (the types are in [`builders`]), sent by `.await`; the request and response models are in [`types`].
+//!
+//! # Quick start
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = openremote_client::Client::builder()
+//!     .base_url(std::env::var("OPENREMOTE_CLIENT_BASE_URL")?)
+//!     .client_credentials(
+//!         std::env::var("OPENREMOTE_CLIENT_TOKEN_URL")?,
+//!         std::env::var("OPENREMOTE_CLIENT_CLIENT_ID")?,
+//!         std::env::var("OPENREMOTE_CLIENT_CLIENT_SECRET")?,
+//!     )
+//!     .build()?;
+//! let response = client.get_current_user().await?;
+//! println!("{response:?}");
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Operations
+//!
+//! | method | HTTP request | description |
+//! |---|---|---|
+//! | [`get_client_roles`](Client::get_client_roles) | `GET /user/{realm}/{clientId}/roles` | Retrieve client roles for a realm and client |
+//! | [`update_client_roles`](Client::update_client_roles) | `PUT /user/{realm}/{clientId}/roles` | Update client roles for a realm and client |
+//! | [`update_roles`](Client::update_roles) | `PUT /user/{realm}/roles` | Update roles for a realm |
+//! | [`query_users`](Client::query_users) | `POST /user/query` | Query users based on criteria |
+//! | [`get_user`](Client::get_user) | `GET /user/{realm}/{userId}` | Retrieve a user in a realm |
+//! | [`get_current_user`](Client::get_current_user) | `GET /user/user` | Retrieve the currently authenticated user |
+//! | [`update_user`](Client::update_user) | `PUT /user/{realm}/users` | Update a user in a realm |
+//! | [`create_user`](Client::create_user) | `POST /user/{realm}/users` | Create a new user in a realm |
+//! | [`update_self`](Client::update_self) | `PUT /user/update` | Update the currently authenticated user |
+//! | [`delete_user`](Client::delete_user) | `DELETE /user/{realm}/users/{userId}` | Delete a user from a realm |
+//! | [`request_user_password_reset`](Client::request_user_password_reset) | `PUT /user/{realm}/request-password-reset/{userId}` | Request a password reset for a user in a realm |
+//! | [`request_password_reset`](Client::request_password_reset) | `PUT /user/request-password-reset` | Request a password reset for the currently authenticated user |
+//! | [`update_password`](Client::update_password) | `PUT /user/{realm}/reset-password/{userId}` | Update the password for a user in a realm |
+//! | [`update_own_password`](Client::update_own_password) | `PUT /user/reset-password` | Update the password for the currently authenticated user |
+//! | [`reset_secret`](Client::reset_secret) | `GET /user/{realm}/reset-secret/{userId}` | Reset the secret for a user in a realm |
+//! | [`get_user_client_roles`](Client::get_user_client_roles) | `GET /user/{realm}/userRoles/{userId}/{clientId}` | Retrieve client roles for a user using a client ID in a realm |
+//! | [`update_user_client_roles`](Client::update_user_client_roles) | `PUT /user/{realm}/userRoles/{userId}/{clientId}` | Update client roles for a user in a realm using a client ID |
+//! | [`get_user_realm_roles`](Client::get_user_realm_roles) | `GET /user/{realm}/userRealmRoles/{userId}` | Retrieve realm roles for a user in a realm |
+//! | [`update_user_realm_roles`](Client::update_user_realm_roles) | `PUT /user/{realm}/userRealmRoles/{userId}` | Update realm roles for a user in a realm |
+//! | [`get_current_user_client_roles`](Client::get_current_user_client_roles) | `GET /user/userRoles/{clientId}` | Retrieve client roles for the currently authenticated user using a client ID |
+//! | [`get_current_user_realm_roles`](Client::get_current_user_realm_roles) | `GET /user/userRealmRoles` | Retrieve realm roles for the currently authenticated user |
+//! | [`update_current_user_locale`](Client::update_current_user_locale) | `PUT /user/locale` | Update locale for the current user in a realm |
+//! | [`get_user_sessions`](Client::get_user_sessions) | `GET /user/{realm}/userSessions/{userId}` | Retrieve sessions for a user in a realm |
+//! | [`disconnect_user_session`](Client::disconnect_user_session) | `GET /user/{realm}/disconnect/{sessionID}` | Disconnect a user session using a session ID |
+//! | [`query_assets`](Client::query_assets) | `POST /asset/query` | Retrieve assets using a query |
+//! | [`query_count`](Client::query_count) | `POST /asset/count` | Count the assets matching a query |
+//! | [`query_asset_tree`](Client::query_asset_tree) | `POST /asset/tree` | Retrieve part of the asset tree |
+//! | [`get_asset`](Client::get_asset) | `GET /asset/{assetId}` | Retrieve an asset |
+//! | [`update_asset`](Client::update_asset) | `PUT /asset/{assetId}` | Update an asset |
+//! | [`get_partial_asset`](Client::get_partial_asset) | `GET /asset/partial/{assetId}` | Retrieve a partially loaded asset |
+//! | [`create_asset`](Client::create_asset) | `POST /asset` | Create an asset |
+//! | [`delete_asset`](Client::delete_asset) | `DELETE /asset` | Delete assets |
+//! | [`get_current_user_assets`](Client::get_current_user_assets) | `GET /asset/user/current` | Retrieve the linked assets of the currently authenticated user |
+//! | [`get_user_asset_links`](Client::get_user_asset_links) | `GET /asset/user/link` | Retrieve links between assets and users |
+//! | [`create_user_asset_links`](Client::create_user_asset_links) | `POST /asset/user/link` | Create links between users and assets |
+//! | [`update_asset_parent`](Client::update_asset_parent) | `PUT /asset/{parentAssetId}/child` | Update the parent of assets |
+//! | [`delete_assets_parent`](Client::delete_assets_parent) | `DELETE /asset/parent` | Delete the parent of assets |
+//! | [`write_attribute_value`](Client::write_attribute_value) | `PUT /asset/{assetId}/attribute/{attributeName}` | Write to a single attribute |
+//! | [`write_attribute_value_1`](Client::write_attribute_value_1) | `PUT /asset/{assetId}/attribute/{attributeName}/{timestamp}` | Write to a single attribute with a timestamp |
+//! | [`write_attribute_values`](Client::write_attribute_values) | `PUT /asset/attributes` | Update attribute values |
+//! | [`write_attribute_events`](Client::write_attribute_events) | `PUT /asset/attributes/timestamp` | Update attribute values with timestamps |
+//! | [`get_datapoints`](Client::get_datapoints) | `POST /asset/datapoint/{assetId}/{attributeName}` | Retrieve the historical datapoints of an asset attribute |
+//! | [`get_datapoint_period`](Client::get_datapoint_period) | `GET /asset/datapoint/periods` | Retrieve the datapoint period of an asset attribute |
+//! | [`get_datapoint_export`](Client::get_datapoint_export) | `GET /asset/datapoint/export` | Retrieve a datapoint export of asset attributes |
+//! | [`write_predicted_datapoints`](Client::write_predicted_datapoints) | `PUT /asset/predicted/{assetId}/{attributeName}` | Write the predicted datapoints of an asset attribute |
+//! | [`get_predicted_datapoints`](Client::get_predicted_datapoints) | `POST /asset/predicted/{assetId}/{attributeName}` | Retrieve the predicted datapoints of an asset attribute |
+//! | [`get_alarms`](Client::get_alarms) | `GET /alarm` | Retrieve all alarms or a subset using filter criteria |
+//! | [`create_alarm`](Client::create_alarm) | `POST /alarm` | Create an alarm |
+//! | [`remove_alarms`](Client::remove_alarms) | `DELETE /alarm` | Remove alarms |
+//! | [`get_alarm`](Client::get_alarm) | `GET /alarm/{alarmId}` | Retrieve an alarm |
+//! | [`update_alarm`](Client::update_alarm) | `PUT /alarm/{alarmId}` | Update an alarm |
+//! | [`remove_alarm`](Client::remove_alarm) | `DELETE /alarm/{alarmId}` | Remove an alarm |
+//! | [`get_asset_links`](Client::get_asset_links) | `GET /alarm/{alarmId}/assets` | Retrieve the asset links of an alarm |
+//! | [`set_asset_links`](Client::set_asset_links) | `PUT /alarm/assets` | Set the asset links of an alarm |
+//! | [`get_all_realms`](Client::get_all_realms) | `GET /realm` | Retrieve all realms |
+//! | [`get_accessible_realms`](Client::get_accessible_realms) | `GET /realm/accessible` | Retrieve accessible realms for the authenticated user |
+//! | [`get_realm`](Client::get_realm) | `GET /realm/{name}` | Retrieve a realm |
+//! | [`get_health_status`](Client::get_health_status) | `GET /health` | Retrieve the health status of the system |
+//! | [`get_info`](Client::get_info) | `GET /info` | Retrieve the system information |
+//! | [`register`](Client::register) | `POST /console/register` | Create or update the registration for a console |
+//!
+//! # About the API
+//!
 //! Hand-written description of part of the OpenRemote Manager REST API: users (realm and client
 //! roles, passwords, service-user secrets, locale, live sessions), assets and their attributes,
 //! attribute history (datapoints, predicted datapoints, export), alarms, realms, the status
@@ -24,7 +111,7 @@
 //! short `text/plain` body (`Request failed with HTTP error status: <code> <reason>`, possibly
 //! followed by more text).
 //!
-//! Generated from `specs/openremote.yaml` by `cargo xtask codegen`. Every operation is a method on [`Client`]; the request and response types are in [`types`].
+//! Generated from `specs/openremote.yaml` by `cargo xtask codegen`.
 #![allow(
     clippy::doc_lazy_continuation,
     clippy::doc_overindented_list_items,
@@ -35,15 +122,12 @@ mod client;
 
 #[cfg(feature = "mock")]
 pub mod mock;
-
-mod operations;
-
+pub mod builders;
 pub mod types;
 
 use client_runtime as runtime;
 
 pub use client::{Client, ClientBuilder};
-pub use operations::*;
 pub use runtime::{
     ApiError, AuthError, BuildError, DecodeError, Download, HeaderMap, Response, Secret,
     StatusCode, UnknownFields,

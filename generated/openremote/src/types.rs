@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// A new alarm.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Alarm {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
@@ -25,8 +26,73 @@ pub struct Alarm {
     pub assignee_id: Option<String>,
 }
 
+impl Alarm {
+    /// A value with every field empty; set them with the `with_` methods.
+    pub fn new() -> Self {
+        Self {
+            title: None,
+            content: None,
+            severity: None,
+            status: None,
+            source: None,
+            source_id: None,
+            realm: None,
+            assignee_id: None,
+        }
+    }
+
+    /// Sets `title`.
+    pub fn with_title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+
+    /// Sets `content`.
+    pub fn with_content(mut self, value: impl Into<String>) -> Self {
+        self.content = Some(value.into());
+        self
+    }
+
+    /// Sets `severity`.
+    pub fn with_severity(mut self, value: AlarmSeverity) -> Self {
+        self.severity = Some(value);
+        self
+    }
+
+    /// Sets `status`.
+    pub fn with_status(mut self, value: AlarmStatus) -> Self {
+        self.status = Some(value);
+        self
+    }
+
+    /// Sets `source`.
+    pub fn with_source(mut self, value: AlarmSource) -> Self {
+        self.source = Some(value);
+        self
+    }
+
+    /// Sets `source_id` (`sourceId` in JSON).
+    pub fn with_source_id(mut self, value: impl Into<String>) -> Self {
+        self.source_id = Some(value.into());
+        self
+    }
+
+    /// Sets `realm`.
+    pub fn with_realm(mut self, value: impl Into<String>) -> Self {
+        self.realm = Some(value.into());
+        self
+    }
+
+    /// Sets `assignee_id` (`assigneeId` in JSON).
+    pub fn with_assignee_id(mut self, value: impl Into<String>) -> Self {
+        self.assignee_id = Some(value.into());
+        self
+    }
+}
+
 /// A link between an alarm and an asset.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AlarmAssetLink {
     #[serde(
         default,
@@ -51,8 +117,46 @@ pub struct AlarmAssetLink {
     pub unknown_fields: crate::runtime::UnknownFields,
 }
 
+impl AlarmAssetLink {
+    /// A value with every field empty; set them with the `with_` methods.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            created_on: None,
+            asset_name: None,
+            parent_asset_name: None,
+            unknown_fields: Default::default(),
+        }
+    }
+
+    /// Sets `id`.
+    pub fn with_id(mut self, value: AlarmAssetLinkId) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    /// Sets `created_on` (`createdOn` in JSON).
+    pub fn with_created_on(mut self, value: i64) -> Self {
+        self.created_on = Some(value);
+        self
+    }
+
+    /// Sets `asset_name` (`assetName` in JSON).
+    pub fn with_asset_name(mut self, value: impl Into<String>) -> Self {
+        self.asset_name = Some(value.into());
+        self
+    }
+
+    /// Sets `parent_asset_name` (`parentAssetName` in JSON).
+    pub fn with_parent_asset_name(mut self, value: impl Into<String>) -> Self {
+        self.parent_asset_name = Some(value.into());
+        self
+    }
+}
+
 /// The realm, alarm and asset a link joins.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AlarmAssetLinkId {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub realm: Option<String>,
@@ -64,6 +168,36 @@ pub struct AlarmAssetLinkId {
     /// back unchanged (so that writing back what was read loses nothing).
     #[serde(flatten)]
     pub unknown_fields: crate::runtime::UnknownFields,
+}
+
+impl AlarmAssetLinkId {
+    /// A value with every field empty; set them with the `with_` methods.
+    pub fn new() -> Self {
+        Self {
+            realm: None,
+            alarm_id: None,
+            asset_id: None,
+            unknown_fields: Default::default(),
+        }
+    }
+
+    /// Sets `realm`.
+    pub fn with_realm(mut self, value: impl Into<String>) -> Self {
+        self.realm = Some(value.into());
+        self
+    }
+
+    /// Sets `alarm_id` (`alarmId` in JSON).
+    pub fn with_alarm_id(mut self, value: i64) -> Self {
+        self.alarm_id = Some(value);
+        self
+    }
+
+    /// Sets `asset_id` (`assetId` in JSON).
+    pub fn with_asset_id(mut self, value: impl Into<String>) -> Self {
+        self.asset_id = Some(value.into());
+        self
+    }
 }
 
 /// `#/components/schemas/AlarmSeverity` in the spec.
@@ -179,6 +313,7 @@ impl std::fmt::Display for AlarmStatus {
 
 /// An asset: a thing, place or group the Manager knows, with its attributes. Its `type` says which kind of asset it is (`ThingAsset`, `BuildingAsset`, ...); every type has the same JSON shape, the type only decides which attributes are expected. A type this spec does not list decodes as `Unknown`, and properties this spec does not name are kept, so an asset goes back to the server as it came.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Asset {
     /// Id, 22 characters (letters and digits); generated when left out on create.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -215,8 +350,79 @@ pub struct Asset {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Asset {
+    /// A value of its required fields; the optional ones start empty (set them with the `with_` methods).
+    pub fn new(name: impl Into<String>, r#type: AssetType) -> Self {
+        Self {
+            id: None,
+            version: None,
+            created_on: None,
+            name: name.into(),
+            access_public_read: None,
+            parent_id: None,
+            realm: None,
+            r#type,
+            path: None,
+            attributes: None,
+            additional_properties: Default::default(),
+        }
+    }
+
+    /// Sets `id`.
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets `version`.
+    pub fn with_version(mut self, value: i64) -> Self {
+        self.version = Some(value);
+        self
+    }
+
+    /// Sets `created_on` (`createdOn` in JSON).
+    pub fn with_created_on(mut self, value: i64) -> Self {
+        self.created_on = Some(value);
+        self
+    }
+
+    /// Sets `access_public_read` (`accessPublicRead` in JSON).
+    pub fn with_access_public_read(mut self, value: bool) -> Self {
+        self.access_public_read = Some(value);
+        self
+    }
+
+    /// Sets `parent_id` (`parentId` in JSON).
+    pub fn with_parent_id(mut self, value: impl Into<String>) -> Self {
+        self.parent_id = Some(value.into());
+        self
+    }
+
+    /// Sets `realm`.
+    pub fn with_realm(mut self, value: impl Into<String>) -> Self {
+        self.realm = Some(value.into());
+        self
+    }
+
+    /// Sets `path`.
+    pub fn with_path(mut self, value: Vec<String>) -> Self {
+        self.path = Some(value);
+        self
+    }
+
+    /// Sets `attributes`.
+    pub fn with_attributes(
+        mut self,
+        value: std::collections::BTreeMap<String, Attribute>,
+    ) -> Self {
+        self.attributes = Some(value);
+        self
+    }
+}
+
 /// Every datapoint in the range.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AssetDatapointAllQuery {
     pub r#type: AssetDatapointAllQueryType,
     /// Start of the range, epoch milliseconds.
@@ -225,6 +431,29 @@ pub struct AssetDatapointAllQuery {
     /// End of the range, epoch milliseconds.
     #[serde(rename = "toTimestamp", default, skip_serializing_if = "Option::is_none")]
     pub to_timestamp: Option<i64>,
+}
+
+impl AssetDatapointAllQuery {
+    /// A value of its required fields; the optional ones start empty (set them with the `with_` methods).
+    pub fn new(r#type: AssetDatapointAllQueryType) -> Self {
+        Self {
+            r#type,
+            from_timestamp: None,
+            to_timestamp: None,
+        }
+    }
+
+    /// Sets `from_timestamp` (`fromTimestamp` in JSON).
+    pub fn with_from_timestamp(mut self, value: i64) -> Self {
+        self.from_timestamp = Some(value);
+        self
+    }
+
+    /// Sets `to_timestamp` (`toTimestamp` in JSON).
+    pub fn with_to_timestamp(mut self, value: i64) -> Self {
+        self.to_timestamp = Some(value);
+        self
+    }
 }
 
 /// `#/components/schemas/AssetDatapointAllQuery/properties/type` in the spec.
@@ -255,6 +484,7 @@ impl std::fmt::Display for AssetDatapointAllQueryType {
 
 /// One datapoint per interval in the range, computed by `formula`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AssetDatapointIntervalQuery {
     pub r#type: AssetDatapointIntervalQueryType,
     #[serde(rename = "fromTimestamp", default, skip_serializing_if = "Option::is_none")]
@@ -269,6 +499,50 @@ pub struct AssetDatapointIntervalQuery {
     pub gap_fill: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub formula: Option<AssetDatapointIntervalQueryFormula>,
+}
+
+impl AssetDatapointIntervalQuery {
+    /// A value of its required fields; the optional ones start empty (set them with the `with_` methods).
+    pub fn new(r#type: AssetDatapointIntervalQueryType) -> Self {
+        Self {
+            r#type,
+            from_timestamp: None,
+            to_timestamp: None,
+            interval: None,
+            gap_fill: None,
+            formula: None,
+        }
+    }
+
+    /// Sets `from_timestamp` (`fromTimestamp` in JSON).
+    pub fn with_from_timestamp(mut self, value: i64) -> Self {
+        self.from_timestamp = Some(value);
+        self
+    }
+
+    /// Sets `to_timestamp` (`toTimestamp` in JSON).
+    pub fn with_to_timestamp(mut self, value: i64) -> Self {
+        self.to_timestamp = Some(value);
+        self
+    }
+
+    /// Sets `interval`.
+    pub fn with_interval(mut self, value: impl Into<String>) -> Self {
+        self.interval = Some(value.into());
+        self
+    }
+
+    /// Sets `gap_fill` (`gapFill` in JSON).
+    pub fn with_gap_fill(mut self, value: bool) -> Self {
+        self.gap_fill = Some(value);
+        self
+    }
+
+    /// Sets `formula`.
+    pub fn with_formula(mut self, value: AssetDatapointIntervalQueryFormula) -> Self {
+        self.formula = Some(value);
+        self
+    }
 }
 
 /// `#/components/schemas/AssetDatapointIntervalQuery/properties/formula` in the spec.
@@ -346,6 +620,7 @@ impl std::fmt::Display for AssetDatapointIntervalQueryType {
 
 /// At most `amountOfPoints` datapoints chosen by the largest-triangle-three-buckets algorithm, which keeps the shape of a chart.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AssetDatapointLttbQuery {
     pub r#type: AssetDatapointLttbQueryType,
     #[serde(rename = "fromTimestamp", default, skip_serializing_if = "Option::is_none")]
@@ -354,6 +629,36 @@ pub struct AssetDatapointLttbQuery {
     pub to_timestamp: Option<i64>,
     #[serde(rename = "amountOfPoints", default, skip_serializing_if = "Option::is_none")]
     pub amount_of_points: Option<i32>,
+}
+
+impl AssetDatapointLttbQuery {
+    /// A value of its required fields; the optional ones start empty (set them with the `with_` methods).
+    pub fn new(r#type: AssetDatapointLttbQueryType) -> Self {
+        Self {
+            r#type,
+            from_timestamp: None,
+            to_timestamp: None,
+            amount_of_points: None,
+        }
+    }
+
+    /// Sets `from_timestamp` (`fromTimestamp` in JSON).
+    pub fn with_from_timestamp(mut self, value: i64) -> Self {
+        self.from_timestamp = Some(value);
+        self
+    }
+
+    /// Sets `to_timestamp` (`toTimestamp` in JSON).
+    pub fn with_to_timestamp(mut self, value: i64) -> Self {
+        self.to_timestamp = Some(value);
+        self
+    }
+
+    /// Sets `amount_of_points` (`amountOfPoints` in JSON).
+    pub fn with_amount_of_points(mut self, value: i32) -> Self {
+        self.amount_of_points = Some(value);
+        self
+    }
 }
 
 /// `#/components/schemas/AssetDatapointLTTBQuery/properties/type` in the spec.
@@ -384,10 +689,27 @@ impl std::fmt::Display for AssetDatapointLttbQueryType {
 
 /// The datapoint nearest to `fromTimestamp`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AssetDatapointNearestQuery {
     pub r#type: AssetDatapointNearestQueryType,
     #[serde(rename = "fromTimestamp", default, skip_serializing_if = "Option::is_none")]
     pub from_timestamp: Option<i64>,
+}
+
+impl AssetDatapointNearestQuery {
+    /// A value of its required fields; the optional ones start empty (set them with the `with_` methods).
+    pub fn new(r#type: AssetDatapointNearestQueryType) -> Self {
+        Self {
+            r#type,
+            from_timestamp: None,
+        }
+    }
+
+    /// Sets `from_timestamp` (`fromTimestamp` in JSON).
+    pub fn with_from_timestamp(mut self, value: i64) -> Self {
+        self.from_timestamp = Some(value);
+        self
+    }
 }
 
 /// `#/components/schemas/AssetDatapointNearestQuery/properties/type` in the spec.
@@ -465,6 +787,7 @@ impl<'de> Deserialize<'de> for AssetDatapointQuery {
 
 /// Criteria for `queryAssets`, `queryCount` and `queryAssetTree`. All criteria are optional and combined with AND.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AssetQuery {
     /// With `parents` or `paths`, also match the descendants, not only the children.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -506,6 +829,112 @@ pub struct AssetQuery {
     pub offset: Option<i32>,
 }
 
+impl AssetQuery {
+    /// A value with every field empty; set them with the `with_` methods.
+    pub fn new() -> Self {
+        Self {
+            recursive: None,
+            select: None,
+            access: None,
+            ids: None,
+            names: None,
+            parents: None,
+            paths: None,
+            realm: None,
+            user_ids: None,
+            types: None,
+            attributes: None,
+            order_by: None,
+            limit: None,
+            offset: None,
+        }
+    }
+
+    /// Sets `recursive`.
+    pub fn with_recursive(mut self, value: bool) -> Self {
+        self.recursive = Some(value);
+        self
+    }
+
+    /// Sets `select`.
+    pub fn with_select(mut self, value: AssetQuerySelect) -> Self {
+        self.select = Some(value);
+        self
+    }
+
+    /// Sets `access`.
+    pub fn with_access(mut self, value: AssetQueryAccess) -> Self {
+        self.access = Some(value);
+        self
+    }
+
+    /// Sets `ids`.
+    pub fn with_ids(mut self, value: Vec<String>) -> Self {
+        self.ids = Some(value);
+        self
+    }
+
+    /// Sets `names`.
+    pub fn with_names(mut self, value: Vec<StringPredicate>) -> Self {
+        self.names = Some(value);
+        self
+    }
+
+    /// Sets `parents`.
+    pub fn with_parents(mut self, value: Vec<ParentPredicate>) -> Self {
+        self.parents = Some(value);
+        self
+    }
+
+    /// Sets `paths`.
+    pub fn with_paths(mut self, value: Vec<PathPredicate>) -> Self {
+        self.paths = Some(value);
+        self
+    }
+
+    /// Sets `realm`.
+    pub fn with_realm(mut self, value: RealmPredicate) -> Self {
+        self.realm = Some(value);
+        self
+    }
+
+    /// Sets `user_ids` (`userIds` in JSON).
+    pub fn with_user_ids(mut self, value: Vec<String>) -> Self {
+        self.user_ids = Some(value);
+        self
+    }
+
+    /// Sets `types`.
+    pub fn with_types(mut self, value: Vec<String>) -> Self {
+        self.types = Some(value);
+        self
+    }
+
+    /// Sets `attributes`.
+    pub fn with_attributes(mut self, value: LogicGroupAttributePredicate) -> Self {
+        self.attributes = Some(value);
+        self
+    }
+
+    /// Sets `order_by` (`orderBy` in JSON).
+    pub fn with_order_by(mut self, value: AssetQueryOrderBy) -> Self {
+        self.order_by = Some(value);
+        self
+    }
+
+    /// Sets `limit`.
+    pub fn with_limit(mut self, value: i32) -> Self {
+        self.limit = Some(value);
+        self
+    }
+
+    /// Sets `offset`.
+    pub fn with_offset(mut self, value: i32) -> Self {
+        self.offset = Some(value);
+        self
+    }
+}
+
 /// Access level to query as (`PRIVATE` needs the rights; `PUBLIC` sees public assets only).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum AssetQueryAccess {
@@ -540,11 +969,34 @@ impl std::fmt::Display for AssetQueryAccess {
 
 /// Sort order of the result.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AssetQueryOrderBy {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub property: Option<AssetQueryOrderByProperty>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub descending: Option<bool>,
+}
+
+impl AssetQueryOrderBy {
+    /// A value with every field empty; set them with the `with_` methods.
+    pub fn new() -> Self {
+        Self {
+            property: None,
+            descending: None,
+        }
+    }
+
+    /// Sets `property`.
+    pub fn with_property(mut self, value: AssetQueryOrderByProperty) -> Self {
+        self.property = Some(value);
+        self
+    }
+
+    /// Sets `descending`.
+    pub fn with_descending(mut self, value: bool) -> Self {
+        self.descending = Some(value);
+        self
+    }
 }
 
 /// `#/components/schemas/AssetQueryOrderBy/properties/property` in the spec.
@@ -587,14 +1039,29 @@ impl std::fmt::Display for AssetQueryOrderByProperty {
 
 /// Which attributes of each asset to return.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AssetQuerySelect {
     /// Names of the attributes to return (all when absent; none when empty).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attributes: Option<Vec<String>>,
 }
 
+impl AssetQuerySelect {
+    /// A value with every field empty; set them with the `with_` methods.
+    pub fn new() -> Self {
+        Self { attributes: None }
+    }
+
+    /// Sets `attributes`.
+    pub fn with_attributes(mut self, value: Vec<String>) -> Self {
+        self.attributes = Some(value);
+        self
+    }
+}
+
 /// Nodes of the asset tree for display.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AssetTree {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assets: Option<Vec<AssetTreeAsset>>,
@@ -607,8 +1074,32 @@ pub struct AssetTree {
     pub unknown_fields: crate::runtime::UnknownFields,
 }
 
+impl AssetTree {
+    /// A value with every field empty; set them with the `with_` methods.
+    pub fn new() -> Self {
+        Self {
+            assets: None,
+            has_more: None,
+            unknown_fields: Default::default(),
+        }
+    }
+
+    /// Sets `assets`.
+    pub fn with_assets(mut self, value: Vec<AssetTreeAsset>) -> Self {
+        self.assets = Some(value);
+        self
+    }
+
+    /// Sets `has_more` (`hasMore` in JSON).
+    pub fn with_has_more(mut self, value: bool) -> Self {
+        self.has_more = Some(value);
+        self
+    }
+}
+
 /// An asset as a node of the tree (no attributes).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AssetTreeAsset {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -629,6 +1120,64 @@ pub struct AssetTreeAsset {
     /// back unchanged (so that writing back what was read loses nothing).
     #[serde(flatten)]
     pub unknown_fields: crate::runtime::UnknownFields,
+}
+
+impl AssetTreeAsset {
+    /// A value with every field empty; set them with the `with_` methods.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            name: None,
+            r#type: None,
+            parent_id: None,
+            path: None,
+            has_children: None,
+            created_on: None,
+            unknown_fields: Default::default(),
+        }
+    }
+
+    /// Sets `id`.
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets `name`.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `type`.
+    pub fn with_type(mut self, value: AssetType) -> Self {
+        self.r#type = Some(value);
+        self
+    }
+
+    /// Sets `parent_id` (`parentId` in JSON).
+    pub fn with_parent_id(mut self, value: impl Into<String>) -> Self {
+        self.parent_id = Some(value.into());
+        self
+    }
+
+    /// Sets `path`.
+    pub fn with_path(mut self, value: Vec<String>) -> Self {
+        self.path = Some(value);
+        self
+    }
+
+    /// Sets `has_children` (`hasChildren` in JSON).
+    pub fn with_has_children(mut self, value: bool) -> Self {
+        self.has_children = Some(value);
+        self
+    }
+
+    /// Sets `created_on` (`createdOn` in JSON).
+    pub fn with_created_on(mut self, value: i64) -> Self {
+        self.created_on = Some(value);
+        self
+    }
 }
 
 /// The type of an asset: the simple name of its class. Custom and newer types arrive as other strings.
@@ -718,6 +1267,7 @@ impl std::fmt::Display for AssetType {
 
 /// A named, typed value of an asset, with the time it was set and its meta items. The map key in `Asset.attributes` repeats `name`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Attribute {
     /// Name of the attribute, e.g. `onOff`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -741,6 +1291,51 @@ pub struct Attribute {
 }
 
 impl Attribute {
+    /// A value with every field empty; set them with the `with_` methods.
+    pub fn new() -> Self {
+        Self {
+            name: None,
+            r#type: None,
+            value: None,
+            timestamp: None,
+            meta: None,
+            unknown_fields: Default::default(),
+        }
+    }
+
+    /// Sets `name`.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `type`.
+    pub fn with_type(mut self, value: impl Into<String>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+
+    /// Sets `value`.
+    pub fn with_value(mut self, value: serde_json::Value) -> Self {
+        self.value = Some(value);
+        self
+    }
+
+    /// Sets `timestamp`.
+    pub fn with_timestamp(mut self, value: i64) -> Self {
+        self.timestamp = Some(value);
+        self
+    }
+
+    /// Sets `meta`.
+    pub fn with_meta(
+        mut self,
+        value: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Self {
+        self.meta = Some(value);
+        self
+    }
+
     /// `value` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
     pub fn value_as<T: serde::de::DeserializeOwned>(
         &self,
@@ -751,6 +1346,7 @@ impl Attribute {
 
 /// A value of an attribute at a time. As a request, `eventType` (always `attribute`), `ref`, `value` and `timestamp` are what counts; the server adds the asset's context when it sends events.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AttributeEvent {
     /// Type tag of the event; always `attribute`.
     #[serde(rename = "eventType")]
@@ -795,6 +1391,101 @@ pub struct AttributeEvent {
 }
 
 impl AttributeEvent {
+    /// A value of its required fields; the optional ones start empty (set them with the `with_` methods).
+    pub fn new(event_type: AttributeEventEventType, r#ref: AttributeRef) -> Self {
+        Self {
+            event_type,
+            r#ref,
+            value: None,
+            timestamp: None,
+            deleted: None,
+            old_value: None,
+            old_value_timestamp: None,
+            realm: None,
+            parent_id: None,
+            path: None,
+            asset_name: None,
+            asset_type: None,
+            created_on: None,
+            meta: None,
+        }
+    }
+
+    /// Sets `value`.
+    pub fn with_value(mut self, value: serde_json::Value) -> Self {
+        self.value = Some(value);
+        self
+    }
+
+    /// Sets `timestamp`.
+    pub fn with_timestamp(mut self, value: i64) -> Self {
+        self.timestamp = Some(value);
+        self
+    }
+
+    /// Sets `deleted`.
+    pub fn with_deleted(mut self, value: bool) -> Self {
+        self.deleted = Some(value);
+        self
+    }
+
+    /// Sets `old_value` (`oldValue` in JSON).
+    pub fn with_old_value(mut self, value: serde_json::Value) -> Self {
+        self.old_value = Some(value);
+        self
+    }
+
+    /// Sets `old_value_timestamp` (`oldValueTimestamp` in JSON).
+    pub fn with_old_value_timestamp(mut self, value: i64) -> Self {
+        self.old_value_timestamp = Some(value);
+        self
+    }
+
+    /// Sets `realm`.
+    pub fn with_realm(mut self, value: impl Into<String>) -> Self {
+        self.realm = Some(value.into());
+        self
+    }
+
+    /// Sets `parent_id` (`parentId` in JSON).
+    pub fn with_parent_id(mut self, value: impl Into<String>) -> Self {
+        self.parent_id = Some(value.into());
+        self
+    }
+
+    /// Sets `path`.
+    pub fn with_path(mut self, value: Vec<String>) -> Self {
+        self.path = Some(value);
+        self
+    }
+
+    /// Sets `asset_name` (`assetName` in JSON).
+    pub fn with_asset_name(mut self, value: impl Into<String>) -> Self {
+        self.asset_name = Some(value.into());
+        self
+    }
+
+    /// Sets `asset_type` (`assetType` in JSON).
+    pub fn with_asset_type(mut self, value: impl Into<String>) -> Self {
+        self.asset_type = Some(value.into());
+        self
+    }
+
+    /// Sets `created_on` (`createdOn` in JSON).
+    pub fn with_created_on(mut self, value: i64) -> Self {
+        self.created_on = Some(value);
+        self
+    }
+
+    /// Sets `meta`.
+    pub fn with_meta(
+        mut self,
+        value: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Self {
+        self.meta = Some(value);
+        self
+    }
+
     /// `value` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
     pub fn value_as<T: serde::de::DeserializeOwned>(
         &self,
@@ -838,6 +1529,7 @@ impl std::fmt::Display for AttributeEventEventType {
 
 /// Matches an attribute by name, value and meta items.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AttributePredicate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<StringPredicate>,
@@ -851,8 +1543,52 @@ pub struct AttributePredicate {
     pub meta: Option<Vec<NameValuePredicate>>,
 }
 
+impl AttributePredicate {
+    /// A value with every field empty; set them with the `with_` methods.
+    pub fn new() -> Self {
+        Self {
+            name: None,
+            negated: None,
+            value: None,
+            previous_value: None,
+            meta: None,
+        }
+    }
+
+    /// Sets `name`.
+    pub fn with_name(mut self, value: StringPredicate) -> Self {
+        self.name = Some(value);
+        self
+    }
+
+    /// Sets `negated`.
+    pub fn with_negated(mut self, value: bool) -> Self {
+        self.negated = Some(value);
+        self
+    }
+
+    /// Sets `value`.
+    pub fn with_value(mut self, value: ValuePredicate) -> Self {
+        self.value = Some(value);
+        self
+    }
+
+    /// Sets `previous_value` (`previousValue` in JSON).
+    pub fn with_previous_value(mut self, value: ValuePredicate) -> Self {
+        self.previous_value = Some(value);
+        self
+    }
+
+    /// Sets `meta`.
+    pub fn with_meta(mut self, value: Vec<NameValuePredicate>) -> Self {
+        self.meta = Some(value);
+        self
+    }
+}
+
 /// Names an attribute of an asset.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AttributeRef {
     /// Id of the asset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -866,8 +1602,32 @@ pub struct AttributeRef {
     pub unknown_fields: crate::runtime::UnknownFields,
 }
 
+impl AttributeRef {
+    /// A value with every field empty; set them with the `with_` methods.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            name: None,
+            unknown_fields: Default::default(),
+        }
+    }
+
+    /// Sets `id`.
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets `name`.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+}
+
 /// A value to write to an attribute.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AttributeState {
     #[serde(deserialize_with = "crate::runtime::object_or_empty_list")]
     pub r#ref: AttributeRef,
@@ -877,6 +1637,17 @@ pub struct AttributeState {
 }
 
 impl AttributeState {
+    /// A value of its required fields; the optional ones start empty (set them with the `with_` methods).
+    pub fn new(r#ref: AttributeRef) -> Self {
+        Self { r#ref, value: None }
+    }
+
+    /// Sets `value`.
+    pub fn with_value(mut self, value: serde_json::Value) -> Self {
+        self.value = Some(value);
+        self
+    }
+
     /// `value` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
     pub fn value_as<T: serde::de::DeserializeOwned>(
         &self,
@@ -887,6 +1658,7 @@ impl AttributeState {
 
 /// Matches a user attribute by name and, optionally, value.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AttributeValuePredicate {
     /// If true, the predicate is inverted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -894,6 +1666,29 @@ pub struct AttributeValuePredicate {
     pub name: StringPredicate,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<StringPredicate>,
+}
+
+impl AttributeValuePredicate {
+    /// A value of its required fields; the optional ones start empty (set them with the `with_` methods).
+    pub fn new(name: StringPredicate) -> Self {
+        Self {
+            negated: None,
+            name,
+            value: None,
+        }
+    }
+
+    /// Sets `negated`.
+    pub fn with_negated(mut self, value: bool) -> Self {
+        self.negated = Some(value);
+        self
+    }
+
+    /// Sets `value`.
+    pub fn with_value(mut self, value: StringPredicate) -> Self {
+        self.value = Some(value);
+        self
+    }
 }
 
 /// Why an attribute write failed.
@@ -954,6 +1749,7 @@ impl std::fmt::Display for AttributeWriteFailure {
 
 /// The outcome of one attribute write; without `failure` the write succeeded.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AttributeWriteResult {
     #[serde(
         default,
@@ -969,13 +1765,53 @@ pub struct AttributeWriteResult {
     pub unknown_fields: crate::runtime::UnknownFields,
 }
 
+impl AttributeWriteResult {
+    /// A value with every field empty; set them with the `with_` methods.
+    pub fn new() -> Self {
+        Self {
+            r#ref: None,
+            failure: None,
+            unknown_fields: Default::default(),
+        }
+    }
+
+    /// Sets `ref`.
+    pub fn with_ref(mut self, value: AttributeRef) -> Self {
+        self.r#ref = Some(value);
+        self
+    }
+
+    /// Sets `failure`.
+    pub fn with_failure(mut self, value: AttributeWriteFailure) -> Self {
+        self.failure = Some(value);
+        self
+    }
+}
+
 /// Matches a boolean value.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BooleanPredicate {
     #[serde(rename = "predicateType")]
     pub predicate_type: BooleanPredicatePredicateType,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<bool>,
+}
+
+impl BooleanPredicate {
+    /// A value of its required fields; the optional ones start empty (set them with the `with_` methods).
+    pub fn new(predicate_type: BooleanPredicatePredicateType) -> Self {
+        Self {
+            predicate_type,
+            value: None,
+        }
+    }
+
+    /// Sets `value`.
+    pub fn with_value(mut self, value: bool) -> Self {
+        self.value = Some(value);
+        self
+    }
 }
 
 /// `#/components/schemas/BooleanPredicate/properties/predicateType` in the spec.
@@ -1047,6 +1883,7 @@ impl std::fmt::Display for ComparisonOperator {
 
 /// A capability of a console.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ConsoleProvider {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
@@ -1073,8 +1910,70 @@ pub struct ConsoleProvider {
     pub unknown_fields: crate::runtime::UnknownFields,
 }
 
+impl ConsoleProvider {
+    /// A value with every field empty; set them with the `with_` methods.
+    pub fn new() -> Self {
+        Self {
+            version: None,
+            requires_permission: None,
+            has_permission: None,
+            success: None,
+            enabled: None,
+            disabled: None,
+            data: None,
+            unknown_fields: Default::default(),
+        }
+    }
+
+    /// Sets `version`.
+    pub fn with_version(mut self, value: impl Into<String>) -> Self {
+        self.version = Some(value.into());
+        self
+    }
+
+    /// Sets `requires_permission` (`requiresPermission` in JSON).
+    pub fn with_requires_permission(mut self, value: bool) -> Self {
+        self.requires_permission = Some(value);
+        self
+    }
+
+    /// Sets `has_permission` (`hasPermission` in JSON).
+    pub fn with_has_permission(mut self, value: bool) -> Self {
+        self.has_permission = Some(value);
+        self
+    }
+
+    /// Sets `success`.
+    pub fn with_success(mut self, value: bool) -> Self {
+        self.success = Some(value);
+        self
+    }
+
+    /// Sets `enabled`.
+    pub fn with_enabled(mut self, value: bool) -> Self {
+        self.enabled = Some(value);
+        self
+    }
+
+    /// Sets `disabled`.
+    pub fn with_disabled(mut self, value: bool) -> Self {
+        self.disabled = Some(value);
+        self
+    }
+
+    /// Sets `data`.
+    pub fn with_data(
+        mut self,
+        value: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Self {
+        self.data = Some(value);
+        self
+    }
+}
+
 /// A console (an app or browser) as registered with the Manager.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ConsoleRegistration {
     /// Id of the registration; absent on the first registration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1094,8 +1993,48 @@ pub struct ConsoleRegistration {
     pub unknown_fields: crate::runtime::UnknownFields,
 }
 
+impl ConsoleRegistration {
+    /// A value of its required fields; the optional ones start empty (set them with the `with_` methods).
+    pub fn new(
+        name: impl Into<String>,
+        version: impl Into<String>,
+        platform: impl Into<String>,
+        providers: std::collections::BTreeMap<String, ConsoleProvider>,
+    ) -> Self {
+        Self {
+            id: None,
+            name: name.into(),
+            version: version.into(),
+            platform: platform.into(),
+            providers,
+            model: None,
+            apps: None,
+            unknown_fields: Default::default(),
+        }
+    }
+
+    /// Sets `id`.
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets `model`.
+    pub fn with_model(mut self, value: impl Into<String>) -> Self {
+        self.model = Some(value.into());
+        self
+    }
+
+    /// Sets `apps`.
+    pub fn with_apps(mut self, value: Vec<String>) -> Self {
+        self.apps = Some(value);
+        self
+    }
+}
+
 /// A new password.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Credential {
     /// Credential type; always `password`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1114,6 +2053,29 @@ impl std::fmt::Debug for Credential {
             .field("value", &"<redacted>")
             .field("temporary", &self.temporary)
             .finish()
+    }
+}
+
+impl Credential {
+    /// A value of its required fields; the optional ones start empty (set them with the `with_` methods).
+    pub fn new(value: impl Into<String>) -> Self {
+        Self {
+            r#type: None,
+            value: value.into(),
+            temporary: None,
+        }
+    }
+
+    /// Sets `type`.
+    pub fn with_type(mut self, value: impl Into<String>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+
+    /// Sets `temporary`.
+    pub fn with_temporary(mut self, value: bool) -> Self {
+        self.temporary = Some(value);
+        self
     }
 }
 
@@ -1151,6 +2113,7 @@ impl std::fmt::Display for DatapointExportFormat {
 
 /// The time span of the stored datapoints of an attribute.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DatapointPeriod {
     #[serde(rename = "assetId", default, skip_serializing_if = "Option::is_none")]
     pub asset_id: Option<String>,
@@ -1176,8 +2139,46 @@ pub struct DatapointPeriod {
     pub unknown_fields: crate::runtime::UnknownFields,
 }
 
+impl DatapointPeriod {
+    /// A value with every field empty; set them with the `with_` methods.
+    pub fn new() -> Self {
+        Self {
+            asset_id: None,
+            attribute_name: None,
+            oldest_timestamp: None,
+            latest_timestamp: None,
+            unknown_fields: Default::default(),
+        }
+    }
+
+    /// Sets `asset_id` (`assetId` in JSON).
+    pub fn with_asset_id(mut self, value: impl Into<String>) -> Self {
+        self.asset_id = Some(value.into());
+        self
+    }
+
+    /// Sets `attribute_name` (`attributeName` in JSON).
+    pub fn with_attribute_name(mut self, value: impl Into<String>) -> Self {
+        self.attribute_name = Some(value.into());
+        self
+    }
+
+    /// Sets `oldest_timestamp` (`oldestTimestamp` in JSON).
+    pub fn with_oldest_timestamp(mut self, value: i64) -> Self {
+        self.oldest_timestamp = Some(value);
+        self
+    }
+
+    /// Sets `latest_timestamp` (`latestTimestamp` in JSON).
+    pub fn with_latest_timestamp(mut self, value: i64) -> Self {
+        self.latest_timestamp = Some(value);
+        self
+    }
+}
+
 /// Compares a time, written as ISO 8601 text; `BETWEEN` uses `value` and `rangeValue`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DateTimePredicate {
     #[serde(rename = "predicateType")]
     pub predicate_type: DateTimePredicatePredicateType,
@@ -1189,6 +2190,43 @@ pub struct DateTimePredicate {
     pub operator: Option<ComparisonOperator>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub negate: Option<bool>,
+}
+
+impl DateTimePredicate {
+    /// A value of its required fields; the optional ones start empty (set them with the `with_` methods).
+    pub fn new(predicate_type: DateTimePredicatePredicateType) -> Self {
+        Self {
+            predicate_type,
+            value: None,
+            range_value: None,
+            operator: None,
+            negate: None,
+        }
+    }
+
+    /// Sets `value`.
+    pub fn with_value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+
+    /// Sets `range_value` (`rangeValue` in JSON).
+    pub fn with_range_value(mut self, value: impl Into<String>) -> Self {
+        self.range_value = Some(value.into());
+        self
+    }
+
+    /// Sets `operator`.
+    pub fn with_operator(mut self, value: ComparisonOperator) -> Self {
+        self.operator = Some(value);
+        self
+    }
+
+    /// Sets `negate`.
+    pub fn with_negate(mut self, value: bool) -> Self {
+        self.negate = Some(value);
+        self
+    }
 }
 
 /// `#/components/schemas/DateTimePredicate/properties/predicateType` in the spec.
@@ -1219,6 +2257,7 @@ impl std::fmt::Display for DateTimePredicatePredicateType {
 
 /// Attribute predicates combined with `operator` (default `AND`), and nested groups.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct LogicGroupAttributePredicate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<LogicGroupAttributePredicateOperator>,
@@ -1226,6 +2265,35 @@ pub struct LogicGroupAttributePredicate {
     pub items: Option<Vec<AttributePredicate>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groups: Option<Vec<LogicGroupAttributePredicate>>,
+}
+
+impl LogicGroupAttributePredicate {
+    /// A value with every field empty; set them with the `with_` methods.
+    pub fn new() -> Self {
+        Self {
+            operator: None,
+            items: None,
+            groups: None,
+        }
+    }
+
+    /// Sets `operator`.
+    pub fn with_operator(mut self, value: LogicGroupAttributePredicateOperator) -> Self {
+        self.operator = Some(value);
+        self
+    }
+
+    /// Sets `items`.
+    pub fn with_items(mut self, value: Vec<AttributePredicate>) -> Self {
+        self.items = Some(value);
+        self
+    }
+
+    /// Sets `groups`.
+    pub fn with_groups(mut self, value: Vec<LogicGroupAttributePredicate>) -> Self {
+        self.groups = Some(value);
+        self
+    }
 }
 
 /// `#/components/schemas/LogicGroupAttributePredicate/properties/operator` in the spec.
@@ -1259,6 +2327,7 @@ impl std::fmt::Display for LogicGroupAttributePredicateOperator {
 
 /// Matches a meta item by name and value.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct NameValuePredicate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<StringPredicate>,
@@ -1268,8 +2337,38 @@ pub struct NameValuePredicate {
     pub value: Option<ValuePredicate>,
 }
 
+impl NameValuePredicate {
+    /// A value with every field empty; set them with the `with_` methods.
+    pub fn new() -> Self {
+        Self {
+            name: None,
+            negated: None,
+            value: None,
+        }
+    }
+
+    /// Sets `name`.
+    pub fn with_name(mut self, value: StringPredicate) -> Self {
+        self.name = Some(value);
+        self
+    }
+
+    /// Sets `negated`.
+    pub fn with_negated(mut self, value: bool) -> Self {
+        self.negated = Some(value);
+        self
+    }
+
+    /// Sets `value`.
+    pub fn with_value(mut self, value: ValuePredicate) -> Self {
+        self.value = Some(value);
+        self
+    }
+}
+
 /// Compares a number; `BETWEEN` uses `value` and `rangeValue`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct NumberPredicate {
     #[serde(rename = "predicateType")]
     pub predicate_type: NumberPredicatePredicateType,
@@ -1281,6 +2380,43 @@ pub struct NumberPredicate {
     pub operator: Option<ComparisonOperator>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub negate: Option<bool>,
+}
+
+impl NumberPredicate {
+    /// A value of its required fields; the optional ones start empty (set them with the `with_` methods).
+    pub fn new(predicate_type: NumberPredicatePredicateType) -> Self {
+        Self {
+            predicate_type,
+            value: None,
+            range_value: None,
+            operator: None,
+            negate: None,
+        }
+    }
+
+    /// Sets `value`.
+    pub fn with_value(mut self, value: f64) -> Self {
+        self.value = Some(value);
+        self
+    }
+
+    /// Sets `range_value` (`rangeValue` in JSON).
+    pub fn with_range_value(mut self, value: f64) -> Self {
+        self.range_value = Some(value);
+        self
+    }
+
+    /// Sets `operator`.
+    pub fn with_operator(mut self, value: ComparisonOperator) -> Self {
+        self.operator = Some(value);
+        self
+    }
+
+    /// Sets `negate`.
+    pub fn with_negate(mut self, value: bool) -> Self {
+        self.negate = Some(value);
+        self
+    }
 }
 
 /// `#/components/schemas/NumberPredicate/properties/predicateType` in the spec.
@@ -1311,21 +2447,50 @@ impl std::fmt::Display for NumberPredicatePredicateType {
 
 /// Children of the asset `id` (root assets when `id` is absent).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ParentPredicate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
 
+impl ParentPredicate {
+    /// A value with every field empty; set them with the `with_` methods.
+    pub fn new() -> Self {
+        Self { id: None }
+    }
+
+    /// Sets `id`.
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+}
+
 /// Restricts a query to assets below this asset path (in a user query: to users linked to such assets).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PathPredicate {
     /// Asset ids from the root down.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<Vec<String>>,
 }
 
+impl PathPredicate {
+    /// A value with every field empty; set them with the `with_` methods.
+    pub fn new() -> Self {
+        Self { path: None }
+    }
+
+    /// Sets `path`.
+    pub fn with_path(mut self, value: Vec<String>) -> Self {
+        self.path = Some(value);
+        self
+    }
+}
+
 /// A realm (a tenant of the Manager), as Keycloak configures it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Realm {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -1392,16 +2557,173 @@ pub struct Realm {
     pub unknown_fields: crate::runtime::UnknownFields,
 }
 
+impl Realm {
+    /// A value with every field empty; set them with the `with_` methods.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            name: None,
+            display_name: None,
+            enabled: None,
+            not_before: None,
+            password_policy: None,
+            reset_password_allowed: None,
+            duplicate_emails_allowed: None,
+            remember_me: None,
+            registration_allowed: None,
+            registration_email_as_username: None,
+            verify_email: None,
+            login_with_email: None,
+            login_theme: None,
+            account_theme: None,
+            admin_theme: None,
+            email_theme: None,
+            access_token_lifespan: None,
+            realm_roles: None,
+            unknown_fields: Default::default(),
+        }
+    }
+
+    /// Sets `id`.
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets `name`.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `display_name` (`displayName` in JSON).
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets `enabled`.
+    pub fn with_enabled(mut self, value: bool) -> Self {
+        self.enabled = Some(value);
+        self
+    }
+
+    /// Sets `not_before` (`notBefore` in JSON).
+    pub fn with_not_before(mut self, value: f64) -> Self {
+        self.not_before = Some(value);
+        self
+    }
+
+    /// Sets `password_policy` (`passwordPolicy` in JSON).
+    pub fn with_password_policy(mut self, value: Vec<String>) -> Self {
+        self.password_policy = Some(value);
+        self
+    }
+
+    /// Sets `reset_password_allowed` (`resetPasswordAllowed` in JSON).
+    pub fn with_reset_password_allowed(mut self, value: bool) -> Self {
+        self.reset_password_allowed = Some(value);
+        self
+    }
+
+    /// Sets `duplicate_emails_allowed` (`duplicateEmailsAllowed` in JSON).
+    pub fn with_duplicate_emails_allowed(mut self, value: bool) -> Self {
+        self.duplicate_emails_allowed = Some(value);
+        self
+    }
+
+    /// Sets `remember_me` (`rememberMe` in JSON).
+    pub fn with_remember_me(mut self, value: bool) -> Self {
+        self.remember_me = Some(value);
+        self
+    }
+
+    /// Sets `registration_allowed` (`registrationAllowed` in JSON).
+    pub fn with_registration_allowed(mut self, value: bool) -> Self {
+        self.registration_allowed = Some(value);
+        self
+    }
+
+    /// Sets `registration_email_as_username` (`registrationEmailAsUsername` in JSON).
+    pub fn with_registration_email_as_username(mut self, value: bool) -> Self {
+        self.registration_email_as_username = Some(value);
+        self
+    }
+
+    /// Sets `verify_email` (`verifyEmail` in JSON).
+    pub fn with_verify_email(mut self, value: bool) -> Self {
+        self.verify_email = Some(value);
+        self
+    }
+
+    /// Sets `login_with_email` (`loginWithEmail` in JSON).
+    pub fn with_login_with_email(mut self, value: bool) -> Self {
+        self.login_with_email = Some(value);
+        self
+    }
+
+    /// Sets `login_theme` (`loginTheme` in JSON).
+    pub fn with_login_theme(mut self, value: impl Into<String>) -> Self {
+        self.login_theme = Some(value.into());
+        self
+    }
+
+    /// Sets `account_theme` (`accountTheme` in JSON).
+    pub fn with_account_theme(mut self, value: impl Into<String>) -> Self {
+        self.account_theme = Some(value.into());
+        self
+    }
+
+    /// Sets `admin_theme` (`adminTheme` in JSON).
+    pub fn with_admin_theme(mut self, value: impl Into<String>) -> Self {
+        self.admin_theme = Some(value.into());
+        self
+    }
+
+    /// Sets `email_theme` (`emailTheme` in JSON).
+    pub fn with_email_theme(mut self, value: impl Into<String>) -> Self {
+        self.email_theme = Some(value.into());
+        self
+    }
+
+    /// Sets `access_token_lifespan` (`accessTokenLifespan` in JSON).
+    pub fn with_access_token_lifespan(mut self, value: i32) -> Self {
+        self.access_token_lifespan = Some(value);
+        self
+    }
+
+    /// Sets `realm_roles` (`realmRoles` in JSON).
+    pub fn with_realm_roles(mut self, value: Vec<RealmRole>) -> Self {
+        self.realm_roles = Some(value);
+        self
+    }
+}
+
 /// Restricts a query to one realm.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RealmPredicate {
     /// Realm name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
+impl RealmPredicate {
+    /// A value with every field empty; set them with the `with_` methods.
+    pub fn new() -> Self {
+        Self { name: None }
+    }
+
+    /// Sets `name`.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+}
+
 /// `#/components/schemas/RealmRole` in the spec.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RealmRole {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -1413,8 +2735,32 @@ pub struct RealmRole {
     pub unknown_fields: crate::runtime::UnknownFields,
 }
 
+impl RealmRole {
+    /// A value with every field empty; set them with the `with_` methods.
+    pub fn new() -> Self {
+        Self {
+            name: None,
+            description: None,
+            unknown_fields: Default::default(),
+        }
+    }
+
+    /// Sets `name`.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `description`.
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+}
+
 /// A Keycloak role.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Role {
     /// Keycloak id (UUID) of the role; leave out for a new role.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1442,11 +2788,63 @@ pub struct Role {
     pub unknown_fields: crate::runtime::UnknownFields,
 }
 
+impl Role {
+    /// A value with every field empty; set them with the `with_` methods.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            name: None,
+            description: None,
+            composite: None,
+            assigned: None,
+            composite_role_ids: None,
+            unknown_fields: Default::default(),
+        }
+    }
+
+    /// Sets `id`.
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets `name`.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `description`.
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets `composite`.
+    pub fn with_composite(mut self, value: bool) -> Self {
+        self.composite = Some(value);
+        self
+    }
+
+    /// Sets `assigned`.
+    pub fn with_assigned(mut self, value: bool) -> Self {
+        self.assigned = Some(value);
+        self
+    }
+
+    /// Sets `composite_role_ids` (`compositeRoleIds` in JSON).
+    pub fn with_composite_role_ids(mut self, value: Vec<String>) -> Self {
+        self.composite_role_ids = Some(value);
+        self
+    }
+}
+
 /// A list of role names.
 pub type RoleNames = Vec<String>;
 
 /// A stored alarm.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SentAlarm {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
@@ -1492,6 +2890,120 @@ pub struct SentAlarm {
     pub unknown_fields: crate::runtime::UnknownFields,
 }
 
+impl SentAlarm {
+    /// A value with every field empty; set them with the `with_` methods.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            realm: None,
+            title: None,
+            content: None,
+            severity: None,
+            status: None,
+            source: None,
+            source_id: None,
+            source_username: None,
+            created_on: None,
+            acknowledged_on: None,
+            last_modified: None,
+            assignee_id: None,
+            assignee_username: None,
+            asset: None,
+            unknown_fields: Default::default(),
+        }
+    }
+
+    /// Sets `id`.
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    /// Sets `realm`.
+    pub fn with_realm(mut self, value: impl Into<String>) -> Self {
+        self.realm = Some(value.into());
+        self
+    }
+
+    /// Sets `title`.
+    pub fn with_title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+
+    /// Sets `content`.
+    pub fn with_content(mut self, value: impl Into<String>) -> Self {
+        self.content = Some(value.into());
+        self
+    }
+
+    /// Sets `severity`.
+    pub fn with_severity(mut self, value: AlarmSeverity) -> Self {
+        self.severity = Some(value);
+        self
+    }
+
+    /// Sets `status`.
+    pub fn with_status(mut self, value: AlarmStatus) -> Self {
+        self.status = Some(value);
+        self
+    }
+
+    /// Sets `source`.
+    pub fn with_source(mut self, value: AlarmSource) -> Self {
+        self.source = Some(value);
+        self
+    }
+
+    /// Sets `source_id` (`sourceId` in JSON).
+    pub fn with_source_id(mut self, value: impl Into<String>) -> Self {
+        self.source_id = Some(value.into());
+        self
+    }
+
+    /// Sets `source_username` (`sourceUsername` in JSON).
+    pub fn with_source_username(mut self, value: impl Into<String>) -> Self {
+        self.source_username = Some(value.into());
+        self
+    }
+
+    /// Sets `created_on` (`createdOn` in JSON).
+    pub fn with_created_on(mut self, value: i64) -> Self {
+        self.created_on = Some(value);
+        self
+    }
+
+    /// Sets `acknowledged_on` (`acknowledgedOn` in JSON).
+    pub fn with_acknowledged_on(mut self, value: i64) -> Self {
+        self.acknowledged_on = Some(value);
+        self
+    }
+
+    /// Sets `last_modified` (`lastModified` in JSON).
+    pub fn with_last_modified(mut self, value: i64) -> Self {
+        self.last_modified = Some(value);
+        self
+    }
+
+    /// Sets `assignee_id` (`assigneeId` in JSON).
+    pub fn with_assignee_id(mut self, value: impl Into<String>) -> Self {
+        self.assignee_id = Some(value.into());
+        self
+    }
+
+    /// Sets `assignee_username` (`assigneeUsername` in JSON).
+    pub fn with_assignee_username(mut self, value: impl Into<String>) -> Self {
+        self.assignee_username = Some(value.into());
+        self
+    }
+
+    /// Sets `asset`.
+    pub fn with_asset(mut self, value: Vec<Asset>) -> Self {
+        self.asset = Some(value);
+        self
+    }
+}
+
 /// Named figures, each any JSON.
 pub type StatusReport = std::collections::BTreeMap<String, serde_json::Value>;
 
@@ -1532,6 +3044,7 @@ impl std::fmt::Display for StringMatch {
 
 /// Matches a string value. `predicateType` must be sent (always `string`); the server rejects a predicate without it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct StringPredicate {
     /// Type tag of the predicate; always `string`.
     #[serde(rename = "predicateType")]
@@ -1545,6 +3058,43 @@ pub struct StringPredicate {
     /// If true, the result of the comparison is inverted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub negate: Option<bool>,
+}
+
+impl StringPredicate {
+    /// A value of its required fields; the optional ones start empty (set them with the `with_` methods).
+    pub fn new(predicate_type: StringPredicatePredicateType) -> Self {
+        Self {
+            predicate_type,
+            r#match: None,
+            case_sensitive: None,
+            value: None,
+            negate: None,
+        }
+    }
+
+    /// Sets `match`.
+    pub fn with_match(mut self, value: StringMatch) -> Self {
+        self.r#match = Some(value);
+        self
+    }
+
+    /// Sets `case_sensitive` (`caseSensitive` in JSON).
+    pub fn with_case_sensitive(mut self, value: bool) -> Self {
+        self.case_sensitive = Some(value);
+        self
+    }
+
+    /// Sets `value`.
+    pub fn with_value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+
+    /// Sets `negate`.
+    pub fn with_negate(mut self, value: bool) -> Self {
+        self.negate = Some(value);
+        self
+    }
 }
 
 /// Type tag of the predicate; always `string`.
@@ -1575,6 +3125,7 @@ impl std::fmt::Display for StringPredicatePredicateType {
 
 /// A user of a realm: a person, or a service user (a Keycloak client with a service account, used by machines). The server leaves out properties that are null, so none is guaranteed to be present.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct User {
     /// Name of the user's realm; set by the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1635,8 +3186,105 @@ impl std::fmt::Debug for User {
     }
 }
 
+impl User {
+    /// A value with every field empty; set them with the `with_` methods.
+    pub fn new() -> Self {
+        Self {
+            realm: None,
+            realm_id: None,
+            id: None,
+            username: None,
+            first_name: None,
+            last_name: None,
+            email: None,
+            enabled: None,
+            created_on: None,
+            secret: None,
+            attributes: None,
+            service_account: None,
+            unknown_fields: Default::default(),
+        }
+    }
+
+    /// Sets `realm`.
+    pub fn with_realm(mut self, value: impl Into<String>) -> Self {
+        self.realm = Some(value.into());
+        self
+    }
+
+    /// Sets `realm_id` (`realmId` in JSON).
+    pub fn with_realm_id(mut self, value: impl Into<String>) -> Self {
+        self.realm_id = Some(value.into());
+        self
+    }
+
+    /// Sets `id`.
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets `username`.
+    pub fn with_username(mut self, value: impl Into<String>) -> Self {
+        self.username = Some(value.into());
+        self
+    }
+
+    /// Sets `first_name` (`firstName` in JSON).
+    pub fn with_first_name(mut self, value: impl Into<String>) -> Self {
+        self.first_name = Some(value.into());
+        self
+    }
+
+    /// Sets `last_name` (`lastName` in JSON).
+    pub fn with_last_name(mut self, value: impl Into<String>) -> Self {
+        self.last_name = Some(value.into());
+        self
+    }
+
+    /// Sets `email`.
+    pub fn with_email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+
+    /// Sets `enabled`.
+    pub fn with_enabled(mut self, value: bool) -> Self {
+        self.enabled = Some(value);
+        self
+    }
+
+    /// Sets `created_on` (`createdOn` in JSON).
+    pub fn with_created_on(mut self, value: i64) -> Self {
+        self.created_on = Some(value);
+        self
+    }
+
+    /// Sets `secret`.
+    pub fn with_secret(mut self, value: impl Into<String>) -> Self {
+        self.secret = Some(value.into());
+        self
+    }
+
+    /// Sets `attributes`.
+    pub fn with_attributes(
+        mut self,
+        value: std::collections::BTreeMap<String, Vec<String>>,
+    ) -> Self {
+        self.attributes = Some(value);
+        self
+    }
+
+    /// Sets `service_account` (`serviceAccount` in JSON).
+    pub fn with_service_account(mut self, value: bool) -> Self {
+        self.service_account = Some(value);
+        self
+    }
+}
+
 /// A link between a user and an asset.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UserAssetLink {
     #[serde(
         default,
@@ -1663,8 +3311,53 @@ pub struct UserAssetLink {
     pub unknown_fields: crate::runtime::UnknownFields,
 }
 
+impl UserAssetLink {
+    /// A value with every field empty; set them with the `with_` methods.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            created_on: None,
+            asset_name: None,
+            parent_asset_name: None,
+            user_full_name: None,
+            unknown_fields: Default::default(),
+        }
+    }
+
+    /// Sets `id`.
+    pub fn with_id(mut self, value: UserAssetLinkId) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    /// Sets `created_on` (`createdOn` in JSON).
+    pub fn with_created_on(mut self, value: i64) -> Self {
+        self.created_on = Some(value);
+        self
+    }
+
+    /// Sets `asset_name` (`assetName` in JSON).
+    pub fn with_asset_name(mut self, value: impl Into<String>) -> Self {
+        self.asset_name = Some(value.into());
+        self
+    }
+
+    /// Sets `parent_asset_name` (`parentAssetName` in JSON).
+    pub fn with_parent_asset_name(mut self, value: impl Into<String>) -> Self {
+        self.parent_asset_name = Some(value.into());
+        self
+    }
+
+    /// Sets `user_full_name` (`userFullName` in JSON).
+    pub fn with_user_full_name(mut self, value: impl Into<String>) -> Self {
+        self.user_full_name = Some(value.into());
+        self
+    }
+}
+
 /// The realm, user and asset a link joins.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UserAssetLinkId {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub realm: Option<String>,
@@ -1678,8 +3371,39 @@ pub struct UserAssetLinkId {
     pub unknown_fields: crate::runtime::UnknownFields,
 }
 
+impl UserAssetLinkId {
+    /// A value with every field empty; set them with the `with_` methods.
+    pub fn new() -> Self {
+        Self {
+            realm: None,
+            user_id: None,
+            asset_id: None,
+            unknown_fields: Default::default(),
+        }
+    }
+
+    /// Sets `realm`.
+    pub fn with_realm(mut self, value: impl Into<String>) -> Self {
+        self.realm = Some(value.into());
+        self
+    }
+
+    /// Sets `user_id` (`userId` in JSON).
+    pub fn with_user_id(mut self, value: impl Into<String>) -> Self {
+        self.user_id = Some(value.into());
+        self
+    }
+
+    /// Sets `asset_id` (`assetId` in JSON).
+    pub fn with_asset_id(mut self, value: impl Into<String>) -> Self {
+        self.asset_id = Some(value.into());
+        self
+    }
+}
+
 /// Criteria for `queryUsers`. All criteria are optional and combined with AND; within a list of role predicates any match suffices.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UserQuery {
     #[serde(rename = "realmPredicate", default, skip_serializing_if = "Option::is_none")]
     pub realm_predicate: Option<RealmPredicate>,
@@ -1718,13 +3442,135 @@ pub struct UserQuery {
     pub order_by: Option<UserQueryOrderBy>,
 }
 
+impl UserQuery {
+    /// A value with every field empty; set them with the `with_` methods.
+    pub fn new() -> Self {
+        Self {
+            realm_predicate: None,
+            assets: None,
+            path_predicate: None,
+            ids: None,
+            select: None,
+            usernames: None,
+            attributes: None,
+            client_roles: None,
+            realm_roles: None,
+            service_users: None,
+            limit: None,
+            offset: None,
+            order_by: None,
+        }
+    }
+
+    /// Sets `realm_predicate` (`realmPredicate` in JSON).
+    pub fn with_realm_predicate(mut self, value: RealmPredicate) -> Self {
+        self.realm_predicate = Some(value);
+        self
+    }
+
+    /// Sets `assets`.
+    pub fn with_assets(mut self, value: Vec<String>) -> Self {
+        self.assets = Some(value);
+        self
+    }
+
+    /// Sets `path_predicate` (`pathPredicate` in JSON).
+    pub fn with_path_predicate(mut self, value: PathPredicate) -> Self {
+        self.path_predicate = Some(value);
+        self
+    }
+
+    /// Sets `ids`.
+    pub fn with_ids(mut self, value: Vec<String>) -> Self {
+        self.ids = Some(value);
+        self
+    }
+
+    /// Sets `select`.
+    pub fn with_select(mut self, value: UserQuerySelect) -> Self {
+        self.select = Some(value);
+        self
+    }
+
+    /// Sets `usernames`.
+    pub fn with_usernames(mut self, value: Vec<StringPredicate>) -> Self {
+        self.usernames = Some(value);
+        self
+    }
+
+    /// Sets `attributes`.
+    pub fn with_attributes(mut self, value: Vec<AttributeValuePredicate>) -> Self {
+        self.attributes = Some(value);
+        self
+    }
+
+    /// Sets `client_roles` (`clientRoles` in JSON).
+    pub fn with_client_roles(mut self, value: Vec<StringPredicate>) -> Self {
+        self.client_roles = Some(value);
+        self
+    }
+
+    /// Sets `realm_roles` (`realmRoles` in JSON).
+    pub fn with_realm_roles(mut self, value: Vec<StringPredicate>) -> Self {
+        self.realm_roles = Some(value);
+        self
+    }
+
+    /// Sets `service_users` (`serviceUsers` in JSON).
+    pub fn with_service_users(mut self, value: bool) -> Self {
+        self.service_users = Some(value);
+        self
+    }
+
+    /// Sets `limit`.
+    pub fn with_limit(mut self, value: i32) -> Self {
+        self.limit = Some(value);
+        self
+    }
+
+    /// Sets `offset`.
+    pub fn with_offset(mut self, value: i32) -> Self {
+        self.offset = Some(value);
+        self
+    }
+
+    /// Sets `order_by` (`orderBy` in JSON).
+    pub fn with_order_by(mut self, value: UserQueryOrderBy) -> Self {
+        self.order_by = Some(value);
+        self
+    }
+}
+
 /// Sort order of the result.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UserQueryOrderBy {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub property: Option<UserQueryOrderByProperty>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub descending: Option<bool>,
+}
+
+impl UserQueryOrderBy {
+    /// A value with every field empty; set them with the `with_` methods.
+    pub fn new() -> Self {
+        Self {
+            property: None,
+            descending: None,
+        }
+    }
+
+    /// Sets `property`.
+    pub fn with_property(mut self, value: UserQueryOrderByProperty) -> Self {
+        self.property = Some(value);
+        self
+    }
+
+    /// Sets `descending`.
+    pub fn with_descending(mut self, value: bool) -> Self {
+        self.descending = Some(value);
+        self
+    }
 }
 
 /// User property to sort by (the server also accepts lower case).
@@ -1767,14 +3613,29 @@ impl std::fmt::Display for UserQueryOrderByProperty {
 
 /// Which parts of each user to return.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UserQuerySelect {
     /// If true, `attributes`, `email`, `realmId` and `secret` are left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub basic: Option<bool>,
 }
 
+impl UserQuerySelect {
+    /// A value with every field empty; set them with the `with_` methods.
+    pub fn new() -> Self {
+        Self { basic: None }
+    }
+
+    /// Sets `basic`.
+    pub fn with_basic(mut self, value: bool) -> Self {
+        self.basic = Some(value);
+        self
+    }
+}
+
 /// A live client session (MQTT connection) of a user.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UserSession {
     /// Session id; pass it to `disconnectUserSession`. Note the upper-case key.
     #[serde(rename = "ID")]
@@ -1793,11 +3654,44 @@ pub struct UserSession {
     pub unknown_fields: crate::runtime::UnknownFields,
 }
 
+impl UserSession {
+    /// A value of its required fields; the optional ones start empty (set them with the `with_` methods).
+    pub fn new(id: impl Into<String>, start_time_millis: i64) -> Self {
+        Self {
+            id: id.into(),
+            username: None,
+            start_time_millis,
+            remote_address: None,
+            unknown_fields: Default::default(),
+        }
+    }
+
+    /// Sets `username`.
+    pub fn with_username(mut self, value: impl Into<String>) -> Self {
+        self.username = Some(value.into());
+        self
+    }
+
+    /// Sets `remote_address` (`remoteAddress` in JSON).
+    pub fn with_remote_address(mut self, value: impl Into<String>) -> Self {
+        self.remote_address = Some(value.into());
+        self
+    }
+}
+
 /// Matches any value.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ValueAnyPredicate {
     #[serde(rename = "predicateType")]
     pub predicate_type: ValueAnyPredicatePredicateType,
+}
+
+impl ValueAnyPredicate {
+    /// A value of its fields.
+    pub fn new(predicate_type: ValueAnyPredicatePredicateType) -> Self {
+        Self { predicate_type }
+    }
 }
 
 /// `#/components/schemas/ValueAnyPredicate/properties/predicateType` in the spec.
@@ -1828,6 +3722,7 @@ impl std::fmt::Display for ValueAnyPredicatePredicateType {
 
 /// One stored value of an attribute, `x` its time and `y` the value.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ValueDatapoint {
     /// Time in milliseconds since the Unix epoch.
     pub x: i64,
@@ -1841,6 +3736,21 @@ pub struct ValueDatapoint {
 }
 
 impl ValueDatapoint {
+    /// A value of its required fields; the optional ones start empty (set them with the `with_` methods).
+    pub fn new(x: i64) -> Self {
+        Self {
+            x,
+            y: None,
+            unknown_fields: Default::default(),
+        }
+    }
+
+    /// Sets `y`.
+    pub fn with_y(mut self, value: serde_json::Value) -> Self {
+        self.y = Some(value);
+        self
+    }
+
     /// `y` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
     pub fn y_as<T: serde::de::DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
         crate::runtime::value_as(self.y.as_ref())
@@ -1849,11 +3759,28 @@ impl ValueDatapoint {
 
 /// Matches an absent value (or, with `negate`, a present one).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ValueEmptyPredicate {
     #[serde(rename = "predicateType")]
     pub predicate_type: ValueEmptyPredicatePredicateType,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub negate: Option<bool>,
+}
+
+impl ValueEmptyPredicate {
+    /// A value of its required fields; the optional ones start empty (set them with the `with_` methods).
+    pub fn new(predicate_type: ValueEmptyPredicatePredicateType) -> Self {
+        Self {
+            predicate_type,
+            negate: None,
+        }
+    }
+
+    /// Sets `negate`.
+    pub fn with_negate(mut self, value: bool) -> Self {
+        self.negate = Some(value);
+        self
+    }
 }
 
 /// `#/components/schemas/ValueEmptyPredicate/properties/predicateType` in the spec.

@@ -2,6 +2,83 @@
 
 //! A client for the Victron Energy VRM API (version 2.0).
 //!
+//! Every operation is a method on [`Client`] that returns a request builder (the types are in [`builders`]), sent by `.await`; the request and response models are in [`types`].
+//!
+//! # Quick start
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = vrm_client::Client::builder()
+//!     .build()?;
+//! // Sign in: the answer of `login` holds the credential for `vrmAuth`.
+//! let body = vrm_client::types::LoginRequest::new(
+//!     std::env::var("VRM_CLIENT_USERNAME")?,
+//!     std::env::var("VRM_CLIENT_PASSWORD")?,
+//! );
+//! let answer = client.login(&body).await?;
+//! let token = answer.token.ok_or("signed in, but the answer holds no token")?;
+//! client.set_api_key(format!("Bearer {token}"));
+//! let response = client.get_me().await?;
+//! println!("{response:?}");
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Operations
+//!
+//! | method | HTTP request | description |
+//! |---|---|---|
+//! | [`login`](Client::login) | `POST /auth/login` | Log in with e-mail address and password |
+//! | [`login_as_demo`](Client::login_as_demo) | `GET /auth/loginAsDemo` | Log in as the demo user |
+//! | [`logout`](Client::logout) | `GET /auth/logout` | Log out |
+//! | [`create_access_token`](Client::create_access_token) | `POST /users/{idUser}/accesstokens/create` | Create an access token for a user. |
+//! | [`list_access_tokens`](Client::list_access_tokens) | `GET /users/{idUser}/accesstokens/list` | List all access tokens for a user. |
+//! | [`revoke_access_token`](Client::revoke_access_token) | `GET /users/{idUser}/accesstokens/{idAccessToken}/revoke` | Revoke an access token for a user. |
+//! | [`add_site`](Client::add_site) | `POST /users/{idUser}/addsite` | Adds a new site |
+//! | [`get_site_id`](Client::get_site_id) | `POST /users/{idUser}/get-site-id` | Returns site id given site identifier |
+//! | [`list_installations`](Client::list_installations) | `GET /users/{idUser}/installations` | All installations/sites for a given user |
+//! | [`get_me`](Client::get_me) | `GET /users/me` | Basic information about logged in user |
+//! | [`get_system_overview`](Client::get_system_overview) | `GET /installations/{idSite}/system-overview` | Devices connected to a site |
+//! | [`get_diagnostics`](Client::get_diagnostics) | `GET /installations/{idSite}/diagnostics` | Latest value of every data attribute of a site |
+//! | [`get_stats`](Client::get_stats) | `GET /installations/{idSite}/stats` | Time series of a site |
+//! | [`get_overall_stats`](Client::get_overall_stats) | `GET /installations/{idSite}/overallstats` | Totals of a site for today, this week, month and year |
+//! | [`list_alarms`](Client::list_alarms) | `GET /installations/{idSite}/alarms` | Alarm rules of a site |
+//! | [`update_alarm`](Client::update_alarm) | `PUT /installations/{idSite}/alarms` | Change an alarm rule |
+//! | [`add_alarm`](Client::add_alarm) | `POST /installations/{idSite}/alarms` | Add an alarm rule |
+//! | [`delete_alarm`](Client::delete_alarm) | `DELETE /installations/{idSite}/alarms` | Remove an alarm rule |
+//! | [`clear_alarm`](Client::clear_alarm) | `POST /installations/{idSite}/clear-alarm` | Clear an active alarm |
+//! | [`list_tags`](Client::list_tags) | `GET /installations/{idSite}/tags` | Tags of a site |
+//! | [`add_tag`](Client::add_tag) | `PUT /installations/{idSite}/tags` | Add a tag to a site |
+//! | [`remove_tag`](Client::remove_tag) | `DELETE /installations/{idSite}/tags` | Remove a tag from a site |
+//! | [`get_dynamic_ess_settings`](Client::get_dynamic_ess_settings) | `GET /installations/{idSite}/dynamic-ess-settings` | Dynamic ESS settings of a site |
+//! | [`update_dynamic_ess_settings`](Client::update_dynamic_ess_settings) | `POST /installations/{idSite}/dynamic-ess-settings` | Change the Dynamic ESS settings of a site |
+//! | [`get_forecasts_last_reset`](Client::get_forecasts_last_reset) | `GET /installations/{idSite}/reset-forecasts` | When the forecasts were last reset |
+//! | [`reset_forecasts`](Client::reset_forecasts) | `POST /installations/{idSite}/reset-forecasts` | Reset the forecasts of a site |
+//! | [`update_settings`](Client::update_settings) | `POST /installations/{idSite}/settings` | Change the settings of a site |
+//! | [`list_installation_users`](Client::list_installation_users) | `GET /installations/{idSite}/users` | Users with access to a site |
+//! | [`set_favorite`](Client::set_favorite) | `POST /installations/{idSite}/favorite` | Mark or unmark a site as favourite |
+//! | [`search_installations`](Client::search_installations) | `GET /users/{idUser}/search` | Search the user's installations |
+//! | [`list_data_attributes`](Client::list_data_attributes) | `GET /data-attributes` | All data attributes |
+//! | [`find_installations_by_data_attributes`](Client::find_installations_by_data_attributes) | `GET /installation-data-attributes` | Find installations by their values |
+//! | [`download_data`](Client::download_data) | `GET /installations/{idSite}/data-download` | Download the logged data of a site |
+//! | [`download_gps`](Client::download_gps) | `GET /installations/{idSite}/gps-download` | Download the GPS track of a site |
+//! | [`get_graph_widget`](Client::get_graph_widget) | `GET /installations/{idSite}/widgets/Graph` | The graph widget (chosen attributes over time) |
+//! | [`get_gps_widget`](Client::get_gps_widget) | `GET /installations/{idSite}/widgets/GPS` | The GPS position widget |
+//! | [`get_battery_summary_widget`](Client::get_battery_summary_widget) | `GET /installations/{idSite}/widgets/BatterySummary` | The battery summary widget |
+//! | [`get_solar_charger_summary_widget`](Client::get_solar_charger_summary_widget) | `GET /installations/{idSite}/widgets/SolarChargerSummary` | The solar charger summary widget |
+//! | [`get_pv_inverter_status_widget`](Client::get_pv_inverter_status_widget) | `GET /installations/{idSite}/widgets/PVInverterStatus` | The PV inverter status widget |
+//! | [`get_generator_state_widget`](Client::get_generator_state_widget) | `GET /installations/{idSite}/widgets/GeneratorState` | The generator state widget |
+//! | [`get_ve_bus_state_widget`](Client::get_ve_bus_state_widget) | `GET /installations/{idSite}/widgets/VeBusState` | The VE.Bus state widget |
+//! | [`get_inverter_charger_state_widget`](Client::get_inverter_charger_state_widget) | `GET /installations/{idSite}/widgets/InverterChargerState` | The inverter/charger state widget |
+//! | [`get_status_widget`](Client::get_status_widget) | `GET /installations/{idSite}/widgets/Status` | The status of a VE.Bus system widget |
+//! | [`get_tank_summary_widget`](Client::get_tank_summary_widget) | `GET /installations/{idSite}/widgets/TankSummary` | The tank summary widget |
+//! | [`get_historic_data_widget`](Client::get_historic_data_widget) | `GET /installations/{idSite}/widgets/HistoricData` | The historic data widget |
+//! | [`get_mppt_state_widget`](Client::get_mppt_state_widget) | `GET /installations/{idSite}/widgets/MPPTState` | The solar charger (MPPT) state widget |
+//! | [`get_battery_monitor_warnings_and_alarms_widget`](Client::get_battery_monitor_warnings_and_alarms_widget) | `GET /installations/{idSite}/widgets/BatteryMonitorWarningsAndAlarms` | The battery monitor warnings and alarms widget |
+//! | [`get_ev_charger_summary_widget`](Client::get_ev_charger_summary_widget) | `GET /installations/{idSite}/widgets/EvChargerSummary` | The EV charger summary widget |
+//!
+//! # About the API
+//!
 //! Hand-written description of the Victron Remote Management (VRM) API v2 as a user of a site
 //! needs it: signing in (tokens and personal access tokens), the user's installations, and a
 //! site's data: its devices, latest values, statistics and totals, alarms, tags, Dynamic ESS
@@ -25,7 +102,7 @@
 //! Models follow what the server really sends, which differs from Victron's published spec in
 //! several places (see specs/README.md in this repository).
 //!
-//! Generated from `specs/vrm.yaml` by `cargo xtask codegen`. Every operation is a method on [`Client`]; the request and response types are in [`types`].
+//! Generated from `specs/vrm.yaml` by `cargo xtask codegen`.
 #![allow(
     clippy::doc_lazy_continuation,
     clippy::doc_overindented_list_items,
@@ -36,15 +113,12 @@ mod client;
 
 #[cfg(feature = "mock")]
 pub mod mock;
-
-mod operations;
-
+pub mod builders;
 pub mod types;
 
 use client_runtime as runtime;
 
 pub use client::{Client, ClientBuilder};
-pub use operations::*;
 pub use runtime::{
     ApiError, AuthError, BuildError, DecodeError, Download, HeaderMap, Response, Secret,
     StatusCode, UnknownFields,

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// Details of a personal access token (without the token itself).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AccessToken {
     /// Name given at creation.
     pub name: String,
@@ -34,6 +35,43 @@ pub struct AccessToken {
 }
 
 impl AccessToken {
+    /// A value of its required fields; the optional ones start empty (set them with the `with_` methods).
+    pub fn new(
+        name: impl Into<String>,
+        id_access_token: IntegerOrString,
+        created_on: IntegerOrString,
+        scope: impl Into<String>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            id_access_token,
+            created_on,
+            scope: scope.into(),
+            expires: None,
+            last_seen: None,
+            last_successful_auth: None,
+            unknown_fields: Default::default(),
+        }
+    }
+
+    /// Sets `expires`.
+    pub fn with_expires(mut self, value: serde_json::Value) -> Self {
+        self.expires = Some(value);
+        self
+    }
+
+    /// Sets `last_seen` (`lastSeen` in JSON).
+    pub fn with_last_seen(mut self, value: i64) -> Self {
+        self.last_seen = Some(value);
+        self
+    }
+
+    /// Sets `last_successful_auth` (`lastSuccessfulAuth` in JSON).
+    pub fn with_last_successful_auth(mut self, value: i64) -> Self {
+        self.last_successful_auth = Some(value);
+        self
+    }
+
     /// `expires` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
     pub fn expires_as<T: serde::de::DeserializeOwned>(
         &self,
@@ -44,6 +82,7 @@ impl AccessToken {
 
 /// Answer of `listAccessTokens`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AccessTokenList {
     pub success: bool,
     pub tokens: Vec<AccessToken>,
@@ -53,15 +92,37 @@ pub struct AccessTokenList {
     pub unknown_fields: crate::runtime::UnknownFields,
 }
 
+impl AccessTokenList {
+    /// A value of its fields.
+    pub fn new(success: bool, tokens: Vec<AccessToken>) -> Self {
+        Self {
+            success,
+            tokens,
+            unknown_fields: Default::default(),
+        }
+    }
+}
+
 /// The site to add.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AddSiteRequest {
     /// VRM portal identifier of the installation (e.g. `d41243cd7c66`).
     pub installation_identifier: String,
 }
 
+impl AddSiteRequest {
+    /// A value of its fields.
+    pub fn new(installation_identifier: impl Into<String>) -> Self {
+        Self {
+            installation_identifier: installation_identifier.into(),
+        }
+    }
+}
+
 /// An alarm rule as the server lists it: thresholds arrive as numbers or as strings of digits, flags as `0`/`1` or booleans.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Alarm {
     #[serde(
         rename = "idDataAttribute",
@@ -105,6 +166,76 @@ pub struct Alarm {
 }
 
 impl Alarm {
+    /// A value with every field empty; set them with the `with_` methods.
+    pub fn new() -> Self {
+        Self {
+            id_data_attribute: None,
+            instance: None,
+            low_alarm: None,
+            low_alarm_hysteresis: None,
+            high_alarm: None,
+            high_alarm_hysteresis: None,
+            alarm_enabled: None,
+            notify_after_seconds: None,
+            meta_info: None,
+            unknown_fields: Default::default(),
+        }
+    }
+
+    /// Sets `id_data_attribute` (`idDataAttribute` in JSON).
+    pub fn with_id_data_attribute(mut self, value: IntegerOrString) -> Self {
+        self.id_data_attribute = Some(value);
+        self
+    }
+
+    /// Sets `instance`.
+    pub fn with_instance(mut self, value: IntegerOrString) -> Self {
+        self.instance = Some(value);
+        self
+    }
+
+    /// Sets `low_alarm` (`lowAlarm` in JSON).
+    pub fn with_low_alarm(mut self, value: NumberOrString) -> Self {
+        self.low_alarm = Some(value);
+        self
+    }
+
+    /// Sets `low_alarm_hysteresis` (`lowAlarmHysteresis` in JSON).
+    pub fn with_low_alarm_hysteresis(mut self, value: NumberOrString) -> Self {
+        self.low_alarm_hysteresis = Some(value);
+        self
+    }
+
+    /// Sets `high_alarm` (`highAlarm` in JSON).
+    pub fn with_high_alarm(mut self, value: NumberOrString) -> Self {
+        self.high_alarm = Some(value);
+        self
+    }
+
+    /// Sets `high_alarm_hysteresis` (`highAlarmHysteresis` in JSON).
+    pub fn with_high_alarm_hysteresis(mut self, value: NumberOrString) -> Self {
+        self.high_alarm_hysteresis = Some(value);
+        self
+    }
+
+    /// Sets `alarm_enabled` (`AlarmEnabled` in JSON).
+    pub fn with_alarm_enabled(mut self, value: Flag) -> Self {
+        self.alarm_enabled = Some(value);
+        self
+    }
+
+    /// Sets `notify_after_seconds` (`NotifyAfterSeconds` in JSON).
+    pub fn with_notify_after_seconds(mut self, value: IntegerOrString) -> Self {
+        self.notify_after_seconds = Some(value);
+        self
+    }
+
+    /// Sets `meta_info`.
+    pub fn with_meta_info(mut self, value: serde_json::Value) -> Self {
+        self.meta_info = Some(value);
+        self
+    }
+
     /// `meta_info` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
     pub fn meta_info_as<T: serde::de::DeserializeOwned>(
         &self,
@@ -115,6 +246,7 @@ impl Alarm {
 
 /// Answer of `listAlarms`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AlarmList {
     pub success: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -134,8 +266,56 @@ pub struct AlarmList {
     pub unknown_fields: crate::runtime::UnknownFields,
 }
 
+impl AlarmList {
+    /// A value of its required fields; the optional ones start empty (set them with the `with_` methods).
+    pub fn new(success: bool) -> Self {
+        Self {
+            success,
+            alarms: None,
+            devices: None,
+            users: None,
+            attributes: None,
+            unknown_fields: Default::default(),
+        }
+    }
+
+    /// Sets `alarms`.
+    pub fn with_alarms(mut self, value: Vec<Alarm>) -> Self {
+        self.alarms = Some(value);
+        self
+    }
+
+    /// Sets `devices`.
+    pub fn with_devices(
+        mut self,
+        value: Vec<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.devices = Some(value);
+        self
+    }
+
+    /// Sets `users`.
+    pub fn with_users(
+        mut self,
+        value: Vec<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.users = Some(value);
+        self
+    }
+
+    /// Sets `attributes`.
+    pub fn with_attributes(
+        mut self,
+        value: Vec<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.attributes = Some(value);
+        self
+    }
+}
+
 /// An alarm rule to add or change.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AlarmRule {
     #[serde(rename = "idDataAttribute")]
     pub id_data_attribute: i64,
@@ -156,16 +336,53 @@ pub struct AlarmRule {
     pub high_alarm_hysteresis: f64,
 }
 
+impl AlarmRule {
+    /// A value of its fields.
+    pub fn new(
+        id_data_attribute: i64,
+        instance: i32,
+        alarm_enabled: i32,
+        notify_after_seconds: i32,
+        low_alarm: f64,
+        low_alarm_hysteresis: f64,
+        high_alarm: f64,
+        high_alarm_hysteresis: f64,
+    ) -> Self {
+        Self {
+            id_data_attribute,
+            instance,
+            alarm_enabled,
+            notify_after_seconds,
+            low_alarm,
+            low_alarm_hysteresis,
+            high_alarm,
+            high_alarm_hysteresis,
+        }
+    }
+}
+
 /// Which alarm rule to remove.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AlarmRuleKey {
     #[serde(rename = "idDataAttribute")]
     pub id_data_attribute: i64,
     pub instance: i32,
 }
 
+impl AlarmRuleKey {
+    /// A value of its fields.
+    pub fn new(id_data_attribute: i64, instance: i32) -> Self {
+        Self {
+            id_data_attribute,
+            instance,
+        }
+    }
+}
+
 /// Answer of `getBatteryMonitorWarningsAndAlarmsWidget`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BatteryMonitorWarningsAndAlarmsWidgetResponse {
     pub success: bool,
     #[serde(deserialize_with = "crate::runtime::object_or_empty_list")]
@@ -176,8 +393,20 @@ pub struct BatteryMonitorWarningsAndAlarmsWidgetResponse {
     pub unknown_fields: crate::runtime::UnknownFields,
 }
 
+impl BatteryMonitorWarningsAndAlarmsWidgetResponse {
+    /// A value of its fields.
+    pub fn new(success: bool, records: StateWidget) -> Self {
+        Self {
+            success,
+            records,
+            unknown_fields: Default::default(),
+        }
+    }
+}
+
 /// Answer of `getBatterySummaryWidget`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BatterySummaryWidgetResponse {
     pub success: bool,
     #[serde(deserialize_with = "crate::runtime::object_or_empty_list")]
@@ -188,16 +417,36 @@ pub struct BatterySummaryWidgetResponse {
     pub unknown_fields: crate::runtime::UnknownFields,
 }
 
+impl BatterySummaryWidgetResponse {
+    /// A value of its fields.
+    pub fn new(success: bool, records: SummaryWidget) -> Self {
+        Self {
+            success,
+            records,
+            unknown_fields: Default::default(),
+        }
+    }
+}
+
 /// Which active alarm `clearAlarm` clears.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ClearAlarmRequest {
     /// Id of the active alarm to clear.
     #[serde(rename = "alarmId")]
     pub alarm_id: i64,
 }
 
+impl ClearAlarmRequest {
+    /// A value of its fields.
+    pub fn new(alarm_id: i64) -> Self {
+        Self { alarm_id }
+    }
+}
+
 /// A new personal access token.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateAccessTokenRequest {
     /// Name of the token; must not be in use by another token of the same user.
     pub name: String,
@@ -206,8 +455,25 @@ pub struct CreateAccessTokenRequest {
     pub expiry: Option<i64>,
 }
 
+impl CreateAccessTokenRequest {
+    /// A value of its required fields; the optional ones start empty (set them with the `with_` methods).
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            expiry: None,
+        }
+    }
+
+    /// Sets `expiry`.
+    pub fn with_expiry(mut self, value: i64) -> Self {
+        self.expiry = Some(value);
+        self
+    }
+}
+
 /// Answer of `createAccessToken`.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreatedAccessToken {
     pub success: bool,
     /// The access token (64 hexadecimal characters), to send as `X-Authorization: Token <token>`. It cannot be retrieved again.
@@ -232,8 +498,27 @@ impl std::fmt::Debug for CreatedAccessToken {
     }
 }
 
+impl CreatedAccessToken {
+    /// A value of its required fields; the optional ones start empty (set them with the `with_` methods).
+    pub fn new(success: bool, id_access_token: IntegerOrString) -> Self {
+        Self {
+            success,
+            token: None,
+            id_access_token,
+            unknown_fields: Default::default(),
+        }
+    }
+
+    /// Sets `token`.
+    pub fn with_token(mut self, value: impl Into<String>) -> Self {
+        self.token = Some(value.into());
+        self
+    }
+}
+
 /// The currency of a site's energy prices.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Currency {
     #[serde(rename = "idCurrency", default, skip_serializing_if = "Option::is_none")]
     pub id_currency: Option<i64>,
@@ -249,8 +534,46 @@ pub struct Currency {
     pub unknown_fields: crate::runtime::UnknownFields,
 }
 
+impl Currency {
+    /// A value with every field empty; set them with the `with_` methods.
+    pub fn new() -> Self {
+        Self {
+            id_currency: None,
+            code: None,
+            name: None,
+            sign: None,
+            unknown_fields: Default::default(),
+        }
+    }
+
+    /// Sets `id_currency` (`idCurrency` in JSON).
+    pub fn with_id_currency(mut self, value: i64) -> Self {
+        self.id_currency = Some(value);
+        self
+    }
+
+    /// Sets `code`.
+    pub fn with_code(mut self, value: impl Into<String>) -> Self {
+        self.code = Some(value.into());
+        self
+    }
+
+    /// Sets `name`.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `sign`.
+    pub fn with_sign(mut self, value: impl Into<String>) -> Self {
+        self.sign = Some(value.into());
+        self
+    }
+}
+
 /// A kind of value a device logs.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DataAttribute {
     #[serde(
         rename = "idDataAttribute",
@@ -274,8 +597,60 @@ pub struct DataAttribute {
     pub unknown_fields: crate::runtime::UnknownFields,
 }
 
+impl DataAttribute {
+    /// A value with every field empty; set them with the `with_` methods.
+    pub fn new() -> Self {
+        Self {
+            id_data_attribute: None,
+            code: None,
+            description: None,
+            format_with_unit: None,
+            data_type: None,
+            id_device_type: None,
+            unknown_fields: Default::default(),
+        }
+    }
+
+    /// Sets `id_data_attribute` (`idDataAttribute` in JSON).
+    pub fn with_id_data_attribute(mut self, value: IntegerOrString) -> Self {
+        self.id_data_attribute = Some(value);
+        self
+    }
+
+    /// Sets `code`.
+    pub fn with_code(mut self, value: impl Into<String>) -> Self {
+        self.code = Some(value.into());
+        self
+    }
+
+    /// Sets `description`.
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets `format_with_unit` (`formatWithUnit` in JSON).
+    pub fn with_format_with_unit(mut self, value: impl Into<String>) -> Self {
+        self.format_with_unit = Some(value.into());
+        self
+    }
+
+    /// Sets `data_type` (`dataType` in JSON).
+    pub fn with_data_type(mut self, value: impl Into<String>) -> Self {
+        self.data_type = Some(value.into());
+        self
+    }
+
+    /// Sets `id_device_type` (`idDeviceType` in JSON).
+    pub fn with_id_device_type(mut self, value: IntegerOrString) -> Self {
+        self.id_device_type = Some(value);
+        self
+    }
+}
+
 /// One named value of an enum attribute.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DataAttributeEnumValue {
     #[serde(rename = "nameEnum", default, skip_serializing_if = "Option::is_none")]
     pub name_enum: Option<ScalarValue>,
@@ -287,8 +662,32 @@ pub struct DataAttributeEnumValue {
     pub unknown_fields: crate::runtime::UnknownFields,
 }
 
+impl DataAttributeEnumValue {
+    /// A value with every field empty; set them with the `with_` methods.
+    pub fn new() -> Self {
+        Self {
+            name_enum: None,
+            value_enum: None,
+            unknown_fields: Default::default(),
+        }
+    }
+
+    /// Sets `name_enum` (`nameEnum` in JSON).
+    pub fn with_name_enum(mut self, value: ScalarValue) -> Self {
+        self.name_enum = Some(value);
+        self
+    }
+
+    /// Sets `value_enum` (`valueEnum` in JSON).
+    pub fn with_value_enum(mut self, value: IntegerOrString) -> Self {
+        self.value_enum = Some(value);
+        self
+    }
+}
+
 /// Answer of `listDataAttributes`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DataAttributeList {
     pub success: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -303,6 +702,28 @@ pub struct DataAttributeList {
 }
 
 impl DataAttributeList {
+    /// A value of its required fields; the optional ones start empty (set them with the `with_` methods).
+    pub fn new(success: bool) -> Self {
+        Self {
+            success,
+            data: None,
+            pagination: None,
+            unknown_fields: Default::default(),
+        }
+    }
+
+    /// Sets `data`.
+    pub fn with_data(mut self, value: Vec<DataAttribute>) -> Self {
+        self.data = Some(value);
+        self
+    }
+
+    /// Sets `pagination`.
+    pub fn with_pagination(mut self, value: serde_json::Value) -> Self {
+        self.pagination = Some(value);
+        self
+    }
+
     /// `pagination` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
     pub fn pagination_as<T: serde::de::DeserializeOwned>(
         &self,
@@ -313,6 +734,7 @@ impl DataAttributeList {
 
 /// A data attribute a summary value is built from.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DataAttributeSource {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance: Option<IntegerOrString>,
@@ -330,8 +752,39 @@ pub struct DataAttributeSource {
     pub unknown_fields: crate::runtime::UnknownFields,
 }
 
+impl DataAttributeSource {
+    /// A value with every field empty; set them with the `with_` methods.
+    pub fn new() -> Self {
+        Self {
+            instance: None,
+            dbus_service_type: None,
+            dbus_path: None,
+            unknown_fields: Default::default(),
+        }
+    }
+
+    /// Sets `instance`.
+    pub fn with_instance(mut self, value: IntegerOrString) -> Self {
+        self.instance = Some(value);
+        self
+    }
+
+    /// Sets `dbus_service_type` (`dbusServiceType` in JSON).
+    pub fn with_dbus_service_type(mut self, value: impl Into<String>) -> Self {
+        self.dbus_service_type = Some(value.into());
+        self
+    }
+
+    /// Sets `dbus_path` (`dbusPath` in JSON).
+    pub fn with_dbus_path(mut self, value: impl Into<String>) -> Self {
+        self.dbus_path = Some(value.into());
+        self
+    }
+}
+
 /// Answer of `loginAsDemo`.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DemoLoginResponse {
     /// JWT for the demo account, to send as `X-Authorization: Bearer <token>`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -351,8 +804,25 @@ impl std::fmt::Debug for DemoLoginResponse {
     }
 }
 
+impl DemoLoginResponse {
+    /// A value with every field empty; set them with the `with_` methods.
+    pub fn new() -> Self {
+        Self {
+            token: None,
+            unknown_fields: Default::default(),
+        }
+    }
+
+    /// Sets `token`.
+    pub fn with_token(mut self, value: impl Into<String>) -> Self {
+        self.token = Some(value.into());
+        self
+    }
+}
+
 /// The latest value of one data attribute of one device.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DiagnosticRecord {
     #[serde(rename = "idSite", default, skip_serializing_if = "Option::is_none")]
     pub id_site: Option<i64>,
@@ -407,6 +877,121 @@ pub struct DiagnosticRecord {
 }
 
 impl DiagnosticRecord {
+    /// A value with every field empty; set them with the `with_` methods.
+    pub fn new() -> Self {
+        Self {
+            id_site: None,
+            timestamp: None,
+            device: None,
+            instance: None,
+            id_data_attribute: None,
+            description: None,
+            format_with_unit: None,
+            dbus_service_type: None,
+            dbus_path: None,
+            code: None,
+            bitmask: None,
+            formatted_value: None,
+            raw_value: None,
+            id: None,
+            data_attribute_enum_values: None,
+            unknown_fields: Default::default(),
+        }
+    }
+
+    /// Sets `id_site` (`idSite` in JSON).
+    pub fn with_id_site(mut self, value: i64) -> Self {
+        self.id_site = Some(value);
+        self
+    }
+
+    /// Sets `timestamp`.
+    pub fn with_timestamp(mut self, value: i64) -> Self {
+        self.timestamp = Some(value);
+        self
+    }
+
+    /// Sets `device` (`Device` in JSON).
+    pub fn with_device(mut self, value: impl Into<String>) -> Self {
+        self.device = Some(value.into());
+        self
+    }
+
+    /// Sets `instance`.
+    pub fn with_instance(mut self, value: IntegerOrString) -> Self {
+        self.instance = Some(value);
+        self
+    }
+
+    /// Sets `id_data_attribute` (`idDataAttribute` in JSON).
+    pub fn with_id_data_attribute(mut self, value: i64) -> Self {
+        self.id_data_attribute = Some(value);
+        self
+    }
+
+    /// Sets `description`.
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets `format_with_unit` (`formatWithUnit` in JSON).
+    pub fn with_format_with_unit(mut self, value: impl Into<String>) -> Self {
+        self.format_with_unit = Some(value.into());
+        self
+    }
+
+    /// Sets `dbus_service_type` (`dbusServiceType` in JSON).
+    pub fn with_dbus_service_type(mut self, value: impl Into<String>) -> Self {
+        self.dbus_service_type = Some(value.into());
+        self
+    }
+
+    /// Sets `dbus_path` (`dbusPath` in JSON).
+    pub fn with_dbus_path(mut self, value: impl Into<String>) -> Self {
+        self.dbus_path = Some(value.into());
+        self
+    }
+
+    /// Sets `code`.
+    pub fn with_code(mut self, value: impl Into<String>) -> Self {
+        self.code = Some(value.into());
+        self
+    }
+
+    /// Sets `bitmask`.
+    pub fn with_bitmask(mut self, value: Flag) -> Self {
+        self.bitmask = Some(value);
+        self
+    }
+
+    /// Sets `formatted_value` (`formattedValue` in JSON).
+    pub fn with_formatted_value(mut self, value: serde_json::Value) -> Self {
+        self.formatted_value = Some(value);
+        self
+    }
+
+    /// Sets `raw_value` (`rawValue` in JSON).
+    pub fn with_raw_value(mut self, value: serde_json::Value) -> Self {
+        self.raw_value = Some(value);
+        self
+    }
+
+    /// Sets `id`.
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    /// Sets `data_attribute_enum_values` (`dataAttributeEnumValues` in JSON).
+    pub fn with_data_attribute_enum_values(
+        mut self,
+        value: Vec<DataAttributeEnumValue>,
+    ) -> Self {
+        self.data_attribute_enum_values = Some(value);
+        self
+    }
+
     /// `formattedValue` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
     pub fn formatted_value_as<T: serde::de::DeserializeOwned>(
         &self,
@@ -424,6 +1009,7 @@ impl DiagnosticRecord {
 
 /// Answer of `getDiagnostics`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DiagnosticsResponse {
     pub success: bool,
     pub records: Vec<DiagnosticRecord>,
@@ -433,6 +1019,24 @@ pub struct DiagnosticsResponse {
     /// back unchanged (so that writing back what was read loses nothing).
     #[serde(flatten)]
     pub unknown_fields: crate::runtime::UnknownFields,
+}
+
+impl DiagnosticsResponse {
+    /// A value of its required fields; the optional ones start empty (set them with the `with_` methods).
+    pub fn new(success: bool, records: Vec<DiagnosticRecord>) -> Self {
+        Self {
+            success,
+            records,
+            num_records: None,
+            unknown_fields: Default::default(),
+        }
+    }
+
+    /// Sets `num_records`.
+    pub fn with_num_records(mut self, value: i64) -> Self {
+        self.num_records = Some(value);
+        self
+    }
 }
 
 /// The file format of `downloadData`.
@@ -469,6 +1073,7 @@ impl std::fmt::Display for DownloadDataFormat {
 
 /// Dynamic ESS settings. Victron documents many fields and adds more; the known ones are typed here and every other one is kept.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DynamicEssSettings {
     #[serde(
         rename = "batteryCapacity",
@@ -507,8 +1112,88 @@ pub struct DynamicEssSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl DynamicEssSettings {
+    /// A value with every field empty; set them with the `with_` methods.
+    pub fn new() -> Self {
+        Self {
+            battery_capacity: None,
+            battery_costs: None,
+            battery_price: None,
+            discharge_limit: None,
+            charge_limit: None,
+            grid_import_limit: None,
+            grid_export_limit: None,
+            is_on: None,
+            is_green_mode_on: None,
+            operating_mode: None,
+            additional_properties: Default::default(),
+        }
+    }
+
+    /// Sets `battery_capacity` (`batteryCapacity` in JSON).
+    pub fn with_battery_capacity(mut self, value: NumberOrString) -> Self {
+        self.battery_capacity = Some(value);
+        self
+    }
+
+    /// Sets `battery_costs` (`batteryCosts` in JSON).
+    pub fn with_battery_costs(mut self, value: NumberOrString) -> Self {
+        self.battery_costs = Some(value);
+        self
+    }
+
+    /// Sets `battery_price` (`batteryPrice` in JSON).
+    pub fn with_battery_price(mut self, value: NumberOrString) -> Self {
+        self.battery_price = Some(value);
+        self
+    }
+
+    /// Sets `discharge_limit` (`dischargeLimit` in JSON).
+    pub fn with_discharge_limit(mut self, value: NumberOrString) -> Self {
+        self.discharge_limit = Some(value);
+        self
+    }
+
+    /// Sets `charge_limit` (`chargeLimit` in JSON).
+    pub fn with_charge_limit(mut self, value: NumberOrString) -> Self {
+        self.charge_limit = Some(value);
+        self
+    }
+
+    /// Sets `grid_import_limit` (`gridImportLimit` in JSON).
+    pub fn with_grid_import_limit(mut self, value: NumberOrString) -> Self {
+        self.grid_import_limit = Some(value);
+        self
+    }
+
+    /// Sets `grid_export_limit` (`gridExportLimit` in JSON).
+    pub fn with_grid_export_limit(mut self, value: NumberOrString) -> Self {
+        self.grid_export_limit = Some(value);
+        self
+    }
+
+    /// Sets `is_on` (`isOn` in JSON).
+    pub fn with_is_on(mut self, value: Flag) -> Self {
+        self.is_on = Some(value);
+        self
+    }
+
+    /// Sets `is_green_mode_on` (`isGreenModeOn` in JSON).
+    pub fn with_is_green_mode_on(mut self, value: Flag) -> Self {
+        self.is_green_mode_on = Some(value);
+        self
+    }
+
+    /// Sets `operating_mode` (`operatingMode` in JSON).
+    pub fn with_operating_mode(mut self, value: IntegerOrString) -> Self {
+        self.operating_mode = Some(value);
+        self
+    }
+}
+
 /// Answer of `getDynamicEssSettings` and `updateDynamicEssSettings`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DynamicEssSettingsResponse {
     pub success: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -517,6 +1202,23 @@ pub struct DynamicEssSettingsResponse {
     /// back unchanged (so that writing back what was read loses nothing).
     #[serde(flatten)]
     pub unknown_fields: crate::runtime::UnknownFields,
+}
+
+impl DynamicEssSettingsResponse {
+    /// A value of its required fields; the optional ones start empty (set them with the `with_` methods).
+    pub fn new(success: bool) -> Self {
+        Self {
+            success,
+            data: None,
+            unknown_fields: Default::default(),
+        }
+    }
+
+    /// Sets `data`.
+    pub fn with_data(mut self, value: DynamicEssSettings) -> Self {
+        self.data = Some(value);
+        self
+    }
 }
 
 /// What the server (written in PHP) sends for an empty map: an empty JSON list `[]`.
@@ -541,6 +1243,7 @@ pub enum ErrorMessages {
 
 /// Body of an error answer. Most endpoints put the message(s) in `errors`; a few use the key `error` instead. `error_code` is a stable machine-readable code where the server provides one; the messages may be localised.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ErrorResponse {
     /// Always false for an error.
     pub success: bool,
@@ -555,6 +1258,34 @@ pub struct ErrorResponse {
 }
 
 impl ErrorResponse {
+    /// A value of its required fields; the optional ones start empty (set them with the `with_` methods).
+    pub fn new(success: bool) -> Self {
+        Self {
+            success,
+            errors: None,
+            error: None,
+            error_code: None,
+        }
+    }
+
+    /// Sets `errors`.
+    pub fn with_errors(mut self, value: ErrorMessages) -> Self {
+        self.errors = Some(value);
+        self
+    }
+
+    /// Sets `error`.
+    pub fn with_error(mut self, value: serde_json::Value) -> Self {
+        self.error = Some(value);
+        self
+    }
+
+    /// Sets `error_code`.
+    pub fn with_error_code(mut self, value: impl Into<String>) -> Self {
+        self.error_code = Some(value.into());
+        self
+    }
+
     /// `error` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
     pub fn error_as<T: serde::de::DeserializeOwned>(
         &self,
@@ -565,6 +1296,7 @@ impl ErrorResponse {
 
 /// Answer of `getEvChargerSummaryWidget`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EvChargerSummaryWidgetResponse {
     pub success: bool,
     #[serde(deserialize_with = "crate::runtime::object_or_empty_list")]
@@ -575,8 +1307,20 @@ pub struct EvChargerSummaryWidgetResponse {
     pub unknown_fields: crate::runtime::UnknownFields,
 }
 
+impl EvChargerSummaryWidgetResponse {
+    /// A value of its fields.
+    pub fn new(success: bool, records: SummaryWidget) -> Self {
+        Self {
+            success,
+            records,
+            unknown_fields: Default::default(),
+        }
+    }
+}
+
 /// One element of `Installation.extended`: either a single data attribute or a summary built from several (`dataAttributes`, `consistsOfAttributeCodes`). All fields are optional because the two kinds carry different subsets.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ExtendedAttribute {
     #[serde(
         rename = "idDataAttribute",
@@ -638,6 +1382,135 @@ pub struct ExtendedAttribute {
 }
 
 impl ExtendedAttribute {
+    /// A value with every field empty; set them with the `with_` methods.
+    pub fn new() -> Self {
+        Self {
+            id_data_attribute: None,
+            id_device_type: None,
+            code: None,
+            description: None,
+            format_with_unit: None,
+            data_type: None,
+            raw_value: None,
+            text_value: None,
+            formatted_value: None,
+            instance: None,
+            instances: None,
+            timestamp: None,
+            dbus_service_type: None,
+            dbus_path: None,
+            data_attribute_enum_values: None,
+            consists_of_attribute_codes: None,
+            data_attributes: None,
+            unknown_fields: Default::default(),
+        }
+    }
+
+    /// Sets `id_data_attribute` (`idDataAttribute` in JSON).
+    pub fn with_id_data_attribute(mut self, value: i64) -> Self {
+        self.id_data_attribute = Some(value);
+        self
+    }
+
+    /// Sets `id_device_type` (`idDeviceType` in JSON).
+    pub fn with_id_device_type(mut self, value: i64) -> Self {
+        self.id_device_type = Some(value);
+        self
+    }
+
+    /// Sets `code`.
+    pub fn with_code(mut self, value: impl Into<String>) -> Self {
+        self.code = Some(value.into());
+        self
+    }
+
+    /// Sets `description`.
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets `format_with_unit` (`formatWithUnit` in JSON).
+    pub fn with_format_with_unit(mut self, value: impl Into<String>) -> Self {
+        self.format_with_unit = Some(value.into());
+        self
+    }
+
+    /// Sets `data_type` (`dataType` in JSON).
+    pub fn with_data_type(mut self, value: ExtendedAttributeDataType) -> Self {
+        self.data_type = Some(value);
+        self
+    }
+
+    /// Sets `raw_value` (`rawValue` in JSON).
+    pub fn with_raw_value(mut self, value: serde_json::Value) -> Self {
+        self.raw_value = Some(value);
+        self
+    }
+
+    /// Sets `text_value` (`textValue` in JSON).
+    pub fn with_text_value(mut self, value: impl Into<String>) -> Self {
+        self.text_value = Some(value.into());
+        self
+    }
+
+    /// Sets `formatted_value` (`formattedValue` in JSON).
+    pub fn with_formatted_value(mut self, value: impl Into<String>) -> Self {
+        self.formatted_value = Some(value.into());
+        self
+    }
+
+    /// Sets `instance`.
+    pub fn with_instance(mut self, value: IntegerOrString) -> Self {
+        self.instance = Some(value);
+        self
+    }
+
+    /// Sets `instances`.
+    pub fn with_instances(mut self, value: serde_json::Value) -> Self {
+        self.instances = Some(value);
+        self
+    }
+
+    /// Sets `timestamp`.
+    pub fn with_timestamp(mut self, value: serde_json::Value) -> Self {
+        self.timestamp = Some(value);
+        self
+    }
+
+    /// Sets `dbus_service_type` (`dbusServiceType` in JSON).
+    pub fn with_dbus_service_type(mut self, value: impl Into<String>) -> Self {
+        self.dbus_service_type = Some(value.into());
+        self
+    }
+
+    /// Sets `dbus_path` (`dbusPath` in JSON).
+    pub fn with_dbus_path(mut self, value: impl Into<String>) -> Self {
+        self.dbus_path = Some(value.into());
+        self
+    }
+
+    /// Sets `data_attribute_enum_values` (`dataAttributeEnumValues` in JSON).
+    pub fn with_data_attribute_enum_values(
+        mut self,
+        value: Vec<DataAttributeEnumValue>,
+    ) -> Self {
+        self.data_attribute_enum_values = Some(value);
+        self
+    }
+
+    /// Sets `consists_of_attribute_codes` (`consistsOfAttributeCodes` in JSON).
+    pub fn with_consists_of_attribute_codes(mut self, value: Vec<String>) -> Self {
+        self.consists_of_attribute_codes = Some(value);
+        self
+    }
+
+    /// Sets `data_attributes` (`dataAttributes` in JSON).
+    pub fn with_data_attributes(mut self, value: Vec<DataAttributeSource>) -> Self {
+        self.data_attributes = Some(value);
+        self
+    }
+
     /// `rawValue` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
     pub fn raw_value_as<T: serde::de::DeserializeOwned>(
         &self,
@@ -694,9 +1567,17 @@ impl std::fmt::Display for ExtendedAttributeDataType {
 
 /// The favourite mark `setFavorite` sets.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct FavoriteRequest {
     /// 1 to mark the site as a favourite, 0 to remove the mark.
     pub favorite: i32,
+}
+
+impl FavoriteRequest {
+    /// A value of its fields.
+    pub fn new(favorite: i32) -> Self {
+        Self { favorite }
+    }
 }
 
 /// A yes/no flag, sent as a JSON boolean by some endpoints and as the integer `0` or `1` by others.
@@ -709,6 +1590,7 @@ pub enum Flag {
 
 /// Answer of `getForecastsLastReset` and `resetForecasts`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ForecastsResetResponse {
     pub success: bool,
     /// The time of the last reset and its kind; an object, or null when never reset.
@@ -721,6 +1603,21 @@ pub struct ForecastsResetResponse {
 }
 
 impl ForecastsResetResponse {
+    /// A value of its required fields; the optional ones start empty (set them with the `with_` methods).
+    pub fn new(success: bool) -> Self {
+        Self {
+            success,
+            data: None,
+            unknown_fields: Default::default(),
+        }
+    }
+
+    /// Sets `data`.
+    pub fn with_data(mut self, value: serde_json::Value) -> Self {
+        self.data = Some(value);
+        self
+    }
+
     /// `data` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
     pub fn data_as<T: serde::de::DeserializeOwned>(
         &self,
@@ -731,6 +1628,7 @@ impl ForecastsResetResponse {
 
 /// Answer of `getGeneratorStateWidget`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GeneratorStateWidgetResponse {
     pub success: bool,
     #[serde(deserialize_with = "crate::runtime::object_or_empty_list")]
@@ -741,15 +1639,37 @@ pub struct GeneratorStateWidgetResponse {
     pub unknown_fields: crate::runtime::UnknownFields,
 }
 
+impl GeneratorStateWidgetResponse {
+    /// A value of its fields.
+    pub fn new(success: bool, records: StateWidget) -> Self {
+        Self {
+            success,
+            records,
+            unknown_fields: Default::default(),
+        }
+    }
+}
+
 /// The site to look up.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetSiteIdRequest {
     /// VRM portal identifier of the installation (e.g. `d41243cd7c66`).
     pub installation_identifier: String,
 }
 
+impl GetSiteIdRequest {
+    /// A value of its fields.
+    pub fn new(installation_identifier: impl Into<String>) -> Self {
+        Self {
+            installation_identifier: installation_identifier.into(),
+        }
+    }
+}
+
 /// Answer of `getGpsWidget`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GpsWidgetResponse {
     pub success: bool,
     #[serde(deserialize_with = "crate::runtime::object_or_empty_list")]
@@ -760,8 +1680,20 @@ pub struct GpsWidgetResponse {
     pub unknown_fields: crate::runtime::UnknownFields,
 }
 
+impl GpsWidgetResponse {
+    /// A value of its fields.
+    pub fn new(success: bool, records: SummaryWidget) -> Self {
+        Self {
+            success,
+            records,
+            unknown_fields: Default::default(),
+        }
+    }
+}
+
 /// What the graph widget answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GraphWidget {
     /// The points per attribute id, or `[]` when there are none; anything else the server may send is kept as JSON.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -776,6 +1708,36 @@ pub struct GraphWidget {
     pub unknown_fields: crate::runtime::UnknownFields,
 }
 
+impl GraphWidget {
+    /// A value with every field empty; set them with the `with_` methods.
+    pub fn new() -> Self {
+        Self {
+            data: None,
+            meta: None,
+            instance: None,
+            unknown_fields: Default::default(),
+        }
+    }
+
+    /// Sets `data`.
+    pub fn with_data(mut self, value: GraphWidgetData) -> Self {
+        self.data = Some(value);
+        self
+    }
+
+    /// Sets `meta`.
+    pub fn with_meta(mut self, value: WidgetMeta) -> Self {
+        self.meta = Some(value);
+        self
+    }
+
+    /// Sets `instance`.
+    pub fn with_instance(mut self, value: IntegerOrString) -> Self {
+        self.instance = Some(value);
+        self
+    }
+}
+
 /// The points per attribute id, or `[]` when there are none; anything else the server may send is kept as JSON.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
@@ -787,6 +1749,7 @@ pub enum GraphWidgetData {
 
 /// Answer of `getGraphWidget`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GraphWidgetResponse {
     pub success: bool,
     #[serde(deserialize_with = "crate::runtime::object_or_empty_list")]
@@ -797,8 +1760,20 @@ pub struct GraphWidgetResponse {
     pub unknown_fields: crate::runtime::UnknownFields,
 }
 
+impl GraphWidgetResponse {
+    /// A value of its fields.
+    pub fn new(success: bool, records: GraphWidget) -> Self {
+        Self {
+            success,
+            records,
+            unknown_fields: Default::default(),
+        }
+    }
+}
+
 /// Answer of `getHistoricDataWidget`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct HistoricDataWidgetResponse {
     pub success: bool,
     #[serde(deserialize_with = "crate::runtime::object_or_empty_list")]
@@ -809,8 +1784,20 @@ pub struct HistoricDataWidgetResponse {
     pub unknown_fields: crate::runtime::UnknownFields,
 }
 
+impl HistoricDataWidgetResponse {
+    /// A value of its fields.
+    pub fn new(success: bool, records: SummaryWidget) -> Self {
+        Self {
+            success,
+            records,
+            unknown_fields: Default::default(),
+        }
+    }
+}
+
 /// An installation (site). The required fields are always present; the others only with `extended=1` or for some users.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Installation {
     /// Site id.
     #[serde(rename = "idSite")]
@@ -957,7 +1944,7 @@ pub struct Installation {
     #[serde(rename = "guiHash", default, skip_serializing_if = "Option::is_none")]
     pub gui_hash: Option<String>,
     #[serde(rename = "GUIv", default, skip_serializing_if = "Option::is_none")]
-    pub gu_iv: Option<i32>,
+    pub gui_v: Option<i32>,
     #[serde(rename = "grafanaEnabled", default, skip_serializing_if = "Option::is_none")]
     pub grafana_enabled: Option<i32>,
     /// Members the spec does not name, kept as received and sent
@@ -967,6 +1954,325 @@ pub struct Installation {
 }
 
 impl Installation {
+    /// A value of its required fields; the optional ones start empty (set them with the `with_` methods).
+    pub fn new(
+        id_site: i64,
+        access_level: i32,
+        owner: bool,
+        is_admin: bool,
+        name: impl Into<String>,
+        identifier: impl Into<String>,
+        id_user: i64,
+        pv_max: NumberOrString,
+        timezone: impl Into<String>,
+        phonenumber: serde_json::Value,
+        geofence_enabled: bool,
+        realtime_updates: bool,
+        has_mains: i32,
+        has_generator: i32,
+        alarm_monitoring: i32,
+        invalid_vrm_auth_token_used_in_log_request: i64,
+        syscreated: i64,
+        shared: bool,
+        device_icon: impl Into<String>,
+    ) -> Self {
+        Self {
+            id_site,
+            access_level,
+            owner,
+            is_admin,
+            name: name.into(),
+            identifier: identifier.into(),
+            id_user,
+            pv_max,
+            timezone: timezone.into(),
+            phonenumber,
+            notes: None,
+            geofence: None,
+            geofence_enabled,
+            realtime_updates,
+            has_mains,
+            has_generator,
+            no_data_alarm_timeout: None,
+            alarm_monitoring,
+            invalid_vrm_auth_token_used_in_log_request,
+            syscreated,
+            shared,
+            device_icon: device_icon.into(),
+            restrict_node_red: None,
+            alarm: None,
+            last_timestamp: None,
+            current_time: None,
+            timezone_offset: None,
+            demo_mode: None,
+            mqtt_webhost: None,
+            mqtt_host: None,
+            high_workload: None,
+            current_alarms: None,
+            num_alarms: None,
+            avatar_url: None,
+            tags: None,
+            images: None,
+            view_permissions: None,
+            extended: None,
+            is_paygo: None,
+            paygo_currency: None,
+            paygo_total_amount: None,
+            inverter_charger_control: None,
+            remote_console_choice: None,
+            favorite: None,
+            is_system: None,
+            new_tags: None,
+            prices_unavailable: None,
+            currency: None,
+            id_currency: None,
+            currency_code: None,
+            currency_sign: None,
+            currency_name: None,
+            last_location_timestamp: None,
+            nodered_running: None,
+            premium_features: None,
+            gui_hash: None,
+            gui_v: None,
+            grafana_enabled: None,
+            unknown_fields: Default::default(),
+        }
+    }
+
+    /// Sets `notes`.
+    pub fn with_notes(mut self, value: impl Into<String>) -> Self {
+        self.notes = Some(value.into());
+        self
+    }
+
+    /// Sets `geofence`.
+    pub fn with_geofence(mut self, value: impl Into<String>) -> Self {
+        self.geofence = Some(value.into());
+        self
+    }
+
+    /// Sets `no_data_alarm_timeout` (`noDataAlarmTimeout` in JSON).
+    pub fn with_no_data_alarm_timeout(mut self, value: i64) -> Self {
+        self.no_data_alarm_timeout = Some(value);
+        self
+    }
+
+    /// Sets `restrict_node_red` (`restrictNodeRed` in JSON).
+    pub fn with_restrict_node_red(mut self, value: bool) -> Self {
+        self.restrict_node_red = Some(value);
+        self
+    }
+
+    /// Sets `alarm`.
+    pub fn with_alarm(mut self, value: bool) -> Self {
+        self.alarm = Some(value);
+        self
+    }
+
+    /// Sets `last_timestamp`.
+    pub fn with_last_timestamp(mut self, value: i64) -> Self {
+        self.last_timestamp = Some(value);
+        self
+    }
+
+    /// Sets `current_time`.
+    pub fn with_current_time(mut self, value: impl Into<String>) -> Self {
+        self.current_time = Some(value.into());
+        self
+    }
+
+    /// Sets `timezone_offset`.
+    pub fn with_timezone_offset(mut self, value: i32) -> Self {
+        self.timezone_offset = Some(value);
+        self
+    }
+
+    /// Sets `demo_mode`.
+    pub fn with_demo_mode(mut self, value: bool) -> Self {
+        self.demo_mode = Some(value);
+        self
+    }
+
+    /// Sets `mqtt_webhost`.
+    pub fn with_mqtt_webhost(mut self, value: impl Into<String>) -> Self {
+        self.mqtt_webhost = Some(value.into());
+        self
+    }
+
+    /// Sets `mqtt_host`.
+    pub fn with_mqtt_host(mut self, value: impl Into<String>) -> Self {
+        self.mqtt_host = Some(value.into());
+        self
+    }
+
+    /// Sets `high_workload`.
+    pub fn with_high_workload(mut self, value: bool) -> Self {
+        self.high_workload = Some(value);
+        self
+    }
+
+    /// Sets `current_alarms`.
+    pub fn with_current_alarms(mut self, value: serde_json::Value) -> Self {
+        self.current_alarms = Some(value);
+        self
+    }
+
+    /// Sets `num_alarms`.
+    pub fn with_num_alarms(mut self, value: i32) -> Self {
+        self.num_alarms = Some(value);
+        self
+    }
+
+    /// Sets `avatar_url`.
+    pub fn with_avatar_url(mut self, value: impl Into<String>) -> Self {
+        self.avatar_url = Some(value.into());
+        self
+    }
+
+    /// Sets `tags`.
+    pub fn with_tags(mut self, value: Vec<InstallationTag>) -> Self {
+        self.tags = Some(value);
+        self
+    }
+
+    /// Sets `images`.
+    pub fn with_images(mut self, value: serde_json::Value) -> Self {
+        self.images = Some(value);
+        self
+    }
+
+    /// Sets `view_permissions`.
+    pub fn with_view_permissions(mut self, value: ViewPermissions) -> Self {
+        self.view_permissions = Some(value);
+        self
+    }
+
+    /// Sets `extended`.
+    pub fn with_extended(mut self, value: Vec<ExtendedAttribute>) -> Self {
+        self.extended = Some(value);
+        self
+    }
+
+    /// Sets `is_paygo` (`isPaygo` in JSON).
+    pub fn with_is_paygo(mut self, value: i32) -> Self {
+        self.is_paygo = Some(value);
+        self
+    }
+
+    /// Sets `paygo_currency` (`paygoCurrency` in JSON).
+    pub fn with_paygo_currency(mut self, value: serde_json::Value) -> Self {
+        self.paygo_currency = Some(value);
+        self
+    }
+
+    /// Sets `paygo_total_amount` (`paygoTotalAmount` in JSON).
+    pub fn with_paygo_total_amount(mut self, value: f64) -> Self {
+        self.paygo_total_amount = Some(value);
+        self
+    }
+
+    /// Sets `inverter_charger_control` (`inverterChargerControl` in JSON).
+    pub fn with_inverter_charger_control(mut self, value: i32) -> Self {
+        self.inverter_charger_control = Some(value);
+        self
+    }
+
+    /// Sets `remote_console_choice` (`remoteConsoleChoice` in JSON).
+    pub fn with_remote_console_choice(mut self, value: impl Into<String>) -> Self {
+        self.remote_console_choice = Some(value.into());
+        self
+    }
+
+    /// Sets `favorite`.
+    pub fn with_favorite(mut self, value: i32) -> Self {
+        self.favorite = Some(value);
+        self
+    }
+
+    /// Sets `is_system` (`isSystem` in JSON).
+    pub fn with_is_system(mut self, value: i32) -> Self {
+        self.is_system = Some(value);
+        self
+    }
+
+    /// Sets `new_tags`.
+    pub fn with_new_tags(mut self, value: bool) -> Self {
+        self.new_tags = Some(value);
+        self
+    }
+
+    /// Sets `prices_unavailable`.
+    pub fn with_prices_unavailable(mut self, value: bool) -> Self {
+        self.prices_unavailable = Some(value);
+        self
+    }
+
+    /// Sets `currency`.
+    pub fn with_currency(mut self, value: Currency) -> Self {
+        self.currency = Some(value);
+        self
+    }
+
+    /// Sets `id_currency` (`idCurrency` in JSON).
+    pub fn with_id_currency(mut self, value: i64) -> Self {
+        self.id_currency = Some(value);
+        self
+    }
+
+    /// Sets `currency_code` (`currencyCode` in JSON).
+    pub fn with_currency_code(mut self, value: impl Into<String>) -> Self {
+        self.currency_code = Some(value.into());
+        self
+    }
+
+    /// Sets `currency_sign` (`currencySign` in JSON).
+    pub fn with_currency_sign(mut self, value: impl Into<String>) -> Self {
+        self.currency_sign = Some(value.into());
+        self
+    }
+
+    /// Sets `currency_name` (`currencyName` in JSON).
+    pub fn with_currency_name(mut self, value: impl Into<String>) -> Self {
+        self.currency_name = Some(value.into());
+        self
+    }
+
+    /// Sets `last_location_timestamp`.
+    pub fn with_last_location_timestamp(mut self, value: serde_json::Value) -> Self {
+        self.last_location_timestamp = Some(value);
+        self
+    }
+
+    /// Sets `nodered_running`.
+    pub fn with_nodered_running(mut self, value: bool) -> Self {
+        self.nodered_running = Some(value);
+        self
+    }
+
+    /// Sets `premium_features`.
+    pub fn with_premium_features(mut self, value: Vec<serde_json::Value>) -> Self {
+        self.premium_features = Some(value);
+        self
+    }
+
+    /// Sets `gui_hash` (`guiHash` in JSON).
+    pub fn with_gui_hash(mut self, value: impl Into<String>) -> Self {
+        self.gui_hash = Some(value.into());
+        self
+    }
+
+    /// Sets `gui_v` (`GUIv` in JSON).
+    pub fn with_gui_v(mut self, value: i32) -> Self {
+        self.gui_v = Some(value);
+        self
+    }
+
+    /// Sets `grafana_enabled` (`grafanaEnabled` in JSON).
+    pub fn with_grafana_enabled(mut self, value: i32) -> Self {
+        self.grafana_enabled = Some(value);
+        self
+    }
+
     /// `phonenumber` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
     pub fn phonenumber_as<T: serde::de::DeserializeOwned>(
         &self,
@@ -1005,6 +2311,7 @@ impl Installation {
 
 /// Answer of `findInstallationsByDataAttributes`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct InstallationDataAttributesResponse {
     pub success: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1021,6 +2328,35 @@ pub struct InstallationDataAttributesResponse {
 }
 
 impl InstallationDataAttributesResponse {
+    /// A value of its required fields; the optional ones start empty (set them with the `with_` methods).
+    pub fn new(success: bool) -> Self {
+        Self {
+            success,
+            records: None,
+            attributes: None,
+            pagination: None,
+            unknown_fields: Default::default(),
+        }
+    }
+
+    /// Sets `records`.
+    pub fn with_records(mut self, value: Vec<InstallationMatch>) -> Self {
+        self.records = Some(value);
+        self
+    }
+
+    /// Sets `attributes`.
+    pub fn with_attributes(mut self, value: Vec<DataAttribute>) -> Self {
+        self.attributes = Some(value);
+        self
+    }
+
+    /// Sets `pagination`.
+    pub fn with_pagination(mut self, value: serde_json::Value) -> Self {
+        self.pagination = Some(value);
+        self
+    }
+
     /// `pagination` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
     pub fn pagination_as<T: serde::de::DeserializeOwned>(
         &self,
@@ -1031,6 +2367,7 @@ impl InstallationDataAttributesResponse {
 
 /// One element of `Installation.images` when that is an array.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct InstallationImage {
     #[serde(rename = "idSiteImage")]
     pub id_site_image: i64,
@@ -1039,8 +2376,24 @@ pub struct InstallationImage {
     pub url: String,
 }
 
+impl InstallationImage {
+    /// A value of its fields.
+    pub fn new(
+        id_site_image: i64,
+        image_name: impl Into<String>,
+        url: impl Into<String>,
+    ) -> Self {
+        Self {
+            id_site_image,
+            image_name: image_name.into(),
+            url: url.into(),
+        }
+    }
+}
+
 /// Answer of `listInstallations`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct InstallationList {
     pub success: bool,
     pub records: Vec<Installation>,
@@ -1050,8 +2403,20 @@ pub struct InstallationList {
     pub unknown_fields: crate::runtime::UnknownFields,
 }
 
+impl InstallationList {
+    /// A value of its fields.
+    pub fn new(success: bool, records: Vec<Installation>) -> Self {
+        Self {
+            success,
+            records,
+            unknown_fields: Default::default(),
+        }
+    }
+}
+
 /// An installation whose values match the query, with the matching values.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct InstallationMatch {
     #[serde(rename = "idSite", default, skip_serializing_if = "Option::is_none")]
     pub id_site: Option<IntegerOrString>,
@@ -1065,8 +2430,39 @@ pub struct InstallationMatch {
     pub unknown_fields: crate::runtime::UnknownFields,
 }
 
+impl InstallationMatch {
+    /// A value with every field empty; set them with the `with_` methods.
+    pub fn new() -> Self {
+        Self {
+            id_site: None,
+            description: None,
+            last_timestamp: None,
+            unknown_fields: Default::default(),
+        }
+    }
+
+    /// Sets `id_site` (`idSite` in JSON).
+    pub fn with_id_site(mut self, value: IntegerOrString) -> Self {
+        self.id_site = Some(value);
+        self
+    }
+
+    /// Sets `description`.
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets `last_timestamp` (`lastTimestamp` in JSON).
+    pub fn with_last_timestamp(mut self, value: i64) -> Self {
+        self.last_timestamp = Some(value);
+        self
+    }
+}
+
 /// Settings of a site to change; fields left out stay as they are.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct InstallationSettings {
     /// The site's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1118,8 +2514,111 @@ pub struct InstallationSettings {
     pub pv_max: Option<f64>,
 }
 
+impl InstallationSettings {
+    /// A value with every field empty; set them with the `with_` methods.
+    pub fn new() -> Self {
+        Self {
+            description: None,
+            notes: None,
+            phonenumber: None,
+            no_data_alarm_timeout: None,
+            alarm_monitoring: None,
+            invalid_vrm_auth_token_used_in_log_request: None,
+            timezone: None,
+            geofence: None,
+            geofence_enabled: None,
+            realtime_updates: None,
+            has_mains: None,
+            has_generator: None,
+            pv_max: None,
+        }
+    }
+
+    /// Sets `description`.
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets `notes`.
+    pub fn with_notes(mut self, value: impl Into<String>) -> Self {
+        self.notes = Some(value.into());
+        self
+    }
+
+    /// Sets `phonenumber`.
+    pub fn with_phonenumber(mut self, value: impl Into<String>) -> Self {
+        self.phonenumber = Some(value.into());
+        self
+    }
+
+    /// Sets `no_data_alarm_timeout` (`noDataAlarmTimeout` in JSON).
+    pub fn with_no_data_alarm_timeout(mut self, value: i64) -> Self {
+        self.no_data_alarm_timeout = Some(value);
+        self
+    }
+
+    /// Sets `alarm_monitoring` (`alarmMonitoring` in JSON).
+    pub fn with_alarm_monitoring(mut self, value: i32) -> Self {
+        self.alarm_monitoring = Some(value);
+        self
+    }
+
+    /// Sets `invalid_vrm_auth_token_used_in_log_request` (`invalidVRMAuthTokenUsedInLogRequest` in JSON).
+    pub fn with_invalid_vrm_auth_token_used_in_log_request(
+        mut self,
+        value: i32,
+    ) -> Self {
+        self.invalid_vrm_auth_token_used_in_log_request = Some(value);
+        self
+    }
+
+    /// Sets `timezone`.
+    pub fn with_timezone(mut self, value: impl Into<String>) -> Self {
+        self.timezone = Some(value.into());
+        self
+    }
+
+    /// Sets `geofence`.
+    pub fn with_geofence(mut self, value: impl Into<String>) -> Self {
+        self.geofence = Some(value.into());
+        self
+    }
+
+    /// Sets `geofence_enabled` (`geofenceEnabled` in JSON).
+    pub fn with_geofence_enabled(mut self, value: bool) -> Self {
+        self.geofence_enabled = Some(value);
+        self
+    }
+
+    /// Sets `realtime_updates` (`realtimeUpdates` in JSON).
+    pub fn with_realtime_updates(mut self, value: bool) -> Self {
+        self.realtime_updates = Some(value);
+        self
+    }
+
+    /// Sets `has_mains` (`hasMains` in JSON).
+    pub fn with_has_mains(mut self, value: i32) -> Self {
+        self.has_mains = Some(value);
+        self
+    }
+
+    /// Sets `has_generator` (`hasGenerator` in JSON).
+    pub fn with_has_generator(mut self, value: i32) -> Self {
+        self.has_generator = Some(value);
+        self
+    }
+
+    /// Sets `pv_max` (`pvMax` in JSON).
+    pub fn with_pv_max(mut self, value: f64) -> Self {
+        self.pv_max = Some(value);
+        self
+    }
+}
+
 /// A tag of a site.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct InstallationTag {
     #[serde(rename = "idTag")]
     pub id_tag: i64,
@@ -1131,6 +2630,25 @@ pub struct InstallationTag {
     /// back unchanged (so that writing back what was read loses nothing).
     #[serde(flatten)]
     pub unknown_fields: crate::runtime::UnknownFields,
+}
+
+impl InstallationTag {
+    /// A value of its required fields; the optional ones start empty (set them with the `with_` methods).
+    pub fn new(id_tag: i64, name: impl Into<String>, automatic: bool) -> Self {
+        Self {
+            id_tag,
+            name: name.into(),
+            automatic,
+            source: None,
+            unknown_fields: Default::default(),
+        }
+    }
+
+    /// Sets `source`.
+    pub fn with_source(mut self, value: InstallationTagSource) -> Self {
+        self.source = Some(value);
+        self
+    }
 }
 
 /// `#/components/schemas/InstallationTag/properties/source` in the spec.
@@ -1170,6 +2688,7 @@ impl std::fmt::Display for InstallationTagSource {
 
 /// Answer of `listInstallationUsers`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct InstallationUsers {
     pub success: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1188,6 +2707,51 @@ pub struct InstallationUsers {
     pub unknown_fields: crate::runtime::UnknownFields,
 }
 
+impl InstallationUsers {
+    /// A value of its required fields; the optional ones start empty (set them with the `with_` methods).
+    pub fn new(success: bool) -> Self {
+        Self {
+            success,
+            users: None,
+            invites: None,
+            pending: None,
+            user_groups: None,
+            site_groups: None,
+            unknown_fields: Default::default(),
+        }
+    }
+
+    /// Sets `users`.
+    pub fn with_users(mut self, value: Vec<SiteUser>) -> Self {
+        self.users = Some(value);
+        self
+    }
+
+    /// Sets `invites`.
+    pub fn with_invites(mut self, value: Vec<SiteUser>) -> Self {
+        self.invites = Some(value);
+        self
+    }
+
+    /// Sets `pending`.
+    pub fn with_pending(mut self, value: Vec<serde_json::Value>) -> Self {
+        self.pending = Some(value);
+        self
+    }
+
+    /// Sets `user_groups` (`userGroups` in JSON).
+    pub fn with_user_groups(mut self, value: Vec<serde_json::Value>) -> Self {
+        self.user_groups = Some(value);
+        self
+    }
+
+    /// Sets `site_groups` (`siteGroups` in JSON).
+    pub fn with_site_groups(mut self, value: Vec<serde_json::Value>) -> Self {
+        self.site_groups = Some(value);
+        self
+    }
+}
+
 /// A number that the server sends either as a JSON integer or as a string of digits, depending on the endpoint and its version.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
@@ -1198,6 +2762,7 @@ pub enum IntegerOrString {
 
 /// Answer of `getInverterChargerStateWidget`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct InverterChargerStateWidgetResponse {
     pub success: bool,
     #[serde(deserialize_with = "crate::runtime::object_or_empty_list")]
@@ -1208,8 +2773,20 @@ pub struct InverterChargerStateWidgetResponse {
     pub unknown_fields: crate::runtime::UnknownFields,
 }
 
+impl InverterChargerStateWidgetResponse {
+    /// A value of its fields.
+    pub fn new(success: bool, records: StateWidget) -> Self {
+        Self {
+            success,
+            records,
+            unknown_fields: Default::default(),
+        }
+    }
+}
+
 /// Credentials for `login`.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct LoginRequest {
     /// The e-mail address of the VRM account.
     pub username: String,
@@ -1234,8 +2811,33 @@ impl std::fmt::Debug for LoginRequest {
     }
 }
 
+impl LoginRequest {
+    /// A value of its required fields; the optional ones start empty (set them with the `with_` methods).
+    pub fn new(username: impl Into<String>, password: impl Into<String>) -> Self {
+        Self {
+            username: username.into(),
+            password: password.into(),
+            sms_token: None,
+            remember_me: None,
+        }
+    }
+
+    /// Sets `sms_token`.
+    pub fn with_sms_token(mut self, value: impl Into<String>) -> Self {
+        self.sms_token = Some(value.into());
+        self
+    }
+
+    /// Sets `remember_me`.
+    pub fn with_remember_me(mut self, value: bool) -> Self {
+        self.remember_me = Some(value);
+        self
+    }
+}
+
 /// Answer of `login`.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct LoginResponse {
     /// JWT to send as `X-Authorization: Bearer <token>`; null while a two-factor code is still needed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1269,8 +2871,39 @@ impl std::fmt::Debug for LoginResponse {
     }
 }
 
+impl LoginResponse {
+    /// A value of its required fields; the optional ones start empty (set them with the `with_` methods).
+    pub fn new(
+        id_user: i64,
+        verification_mode: impl Into<String>,
+        verification_sent: bool,
+    ) -> Self {
+        Self {
+            token: None,
+            id_user,
+            verification_mode: verification_mode.into(),
+            verification_sent,
+            status: None,
+            unknown_fields: Default::default(),
+        }
+    }
+
+    /// Sets `token`.
+    pub fn with_token(mut self, value: impl Into<String>) -> Self {
+        self.token = Some(value.into());
+        self
+    }
+
+    /// Sets `status`.
+    pub fn with_status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+}
+
 /// Answer of `logout`.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct LogoutResponse {
     /// An empty string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1290,8 +2923,25 @@ impl std::fmt::Debug for LogoutResponse {
     }
 }
 
+impl LogoutResponse {
+    /// A value with every field empty; set them with the `with_` methods.
+    pub fn new() -> Self {
+        Self {
+            token: None,
+            unknown_fields: Default::default(),
+        }
+    }
+
+    /// Sets `token`.
+    pub fn with_token(mut self, value: impl Into<String>) -> Self {
+        self.token = Some(value.into());
+        self
+    }
+}
+
 /// Answer of `getMe`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct MeResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
@@ -1307,8 +2957,32 @@ pub struct MeResponse {
     pub unknown_fields: crate::runtime::UnknownFields,
 }
 
+impl MeResponse {
+    /// A value with every field empty; set them with the `with_` methods.
+    pub fn new() -> Self {
+        Self {
+            success: None,
+            user: None,
+            unknown_fields: Default::default(),
+        }
+    }
+
+    /// Sets `success`.
+    pub fn with_success(mut self, value: bool) -> Self {
+        self.success = Some(value);
+        self
+    }
+
+    /// Sets `user`.
+    pub fn with_user(mut self, value: User) -> Self {
+        self.user = Some(value);
+        self
+    }
+}
+
 /// Answer of `getMpptStateWidget`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct MpptStateWidgetResponse {
     pub success: bool,
     #[serde(deserialize_with = "crate::runtime::object_or_empty_list")]
@@ -1317,6 +2991,17 @@ pub struct MpptStateWidgetResponse {
     /// back unchanged (so that writing back what was read loses nothing).
     #[serde(flatten)]
     pub unknown_fields: crate::runtime::UnknownFields,
+}
+
+impl MpptStateWidgetResponse {
+    /// A value of its fields.
+    pub fn new(success: bool, records: StateWidget) -> Self {
+        Self {
+            success,
+            records,
+            unknown_fields: Default::default(),
+        }
+    }
 }
 
 /// A number that the server sends either as a JSON number or as a string of digits.
@@ -1329,6 +3014,7 @@ pub enum NumberOrString {
 
 /// The totals of one period (`today`, `week`, `month` or `year`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OverallStatsPeriod {
     /// The total of each code over the period (`false` for a code without data), or `[]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1337,6 +3023,22 @@ pub struct OverallStatsPeriod {
     /// back unchanged (so that writing back what was read loses nothing).
     #[serde(flatten)]
     pub unknown_fields: crate::runtime::UnknownFields,
+}
+
+impl OverallStatsPeriod {
+    /// A value with every field empty; set them with the `with_` methods.
+    pub fn new() -> Self {
+        Self {
+            totals: None,
+            unknown_fields: Default::default(),
+        }
+    }
+
+    /// Sets `totals`.
+    pub fn with_totals(mut self, value: OverallStatsPeriodTotals) -> Self {
+        self.totals = Some(value);
+        self
+    }
 }
 
 /// The total of each code over the period (`false` for a code without data), or `[]`.
@@ -1349,6 +3051,7 @@ pub enum OverallStatsPeriodTotals {
 
 /// Answer of `getOverallStats`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OverallStatsResponse {
     pub success: bool,
     /// One entry per period (`today`, `week`, `month`, `year`), or `[]`.
@@ -1357,6 +3060,17 @@ pub struct OverallStatsResponse {
     /// back unchanged (so that writing back what was read loses nothing).
     #[serde(flatten)]
     pub unknown_fields: crate::runtime::UnknownFields,
+}
+
+impl OverallStatsResponse {
+    /// A value of its fields.
+    pub fn new(success: bool, records: OverallStatsResponseRecords) -> Self {
+        Self {
+            success,
+            records,
+            unknown_fields: Default::default(),
+        }
+    }
 }
 
 /// One entry per period (`today`, `week`, `month`, `year`), or `[]`.
@@ -1369,6 +3083,7 @@ pub enum OverallStatsResponseRecords {
 
 /// Answer of `getPvInverterStatusWidget`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PvInverterStatusWidgetResponse {
     pub success: bool,
     #[serde(deserialize_with = "crate::runtime::object_or_empty_list")]
@@ -1379,15 +3094,35 @@ pub struct PvInverterStatusWidgetResponse {
     pub unknown_fields: crate::runtime::UnknownFields,
 }
 
+impl PvInverterStatusWidgetResponse {
+    /// A value of its fields.
+    pub fn new(success: bool, records: SummaryWidget) -> Self {
+        Self {
+            success,
+            records,
+            unknown_fields: Default::default(),
+        }
+    }
+}
+
 /// Which forecasts `resetForecasts` discards.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ResetForecastsRequest {
     /// Which forecasts to reset (1 = solar, 2 = consumption, 3 = both).
     pub reset_type: i32,
 }
 
+impl ResetForecastsRequest {
+    /// A value of its fields.
+    pub fn new(reset_type: i32) -> Self {
+        Self { reset_type }
+    }
+}
+
 /// Answer of `revokeAccessToken`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RevokeAccessTokenResponse {
     pub success: bool,
     pub data: RevokeResult,
@@ -1397,8 +3132,20 @@ pub struct RevokeAccessTokenResponse {
     pub unknown_fields: crate::runtime::UnknownFields,
 }
 
+impl RevokeAccessTokenResponse {
+    /// A value of its fields.
+    pub fn new(success: bool, data: RevokeResult) -> Self {
+        Self {
+            success,
+            data,
+            unknown_fields: Default::default(),
+        }
+    }
+}
+
 /// What `revokeAccessToken` removed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RevokeResult {
     /// Number of tokens revoked.
     pub removed: i32,
@@ -1406,6 +3153,16 @@ pub struct RevokeResult {
     /// back unchanged (so that writing back what was read loses nothing).
     #[serde(flatten)]
     pub unknown_fields: crate::runtime::UnknownFields,
+}
+
+impl RevokeResult {
+    /// A value of its fields.
+    pub fn new(removed: i32) -> Self {
+        Self {
+            removed,
+            unknown_fields: Default::default(),
+        }
+    }
 }
 
 /// A value the server sends as a string, an integer, a decimal number or a boolean, depending on the attribute and the endpoint.
@@ -1420,6 +3177,7 @@ pub enum ScalarValue {
 
 /// Answer of `searchInstallations`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SearchResponse {
     pub success: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1433,6 +3191,30 @@ pub struct SearchResponse {
     pub unknown_fields: crate::runtime::UnknownFields,
 }
 
+impl SearchResponse {
+    /// A value of its required fields; the optional ones start empty (set them with the `with_` methods).
+    pub fn new(success: bool) -> Self {
+        Self {
+            success,
+            count: None,
+            results: None,
+            unknown_fields: Default::default(),
+        }
+    }
+
+    /// Sets `count`.
+    pub fn with_count(mut self, value: i64) -> Self {
+        self.count = Some(value);
+        self
+    }
+
+    /// Sets `results`.
+    pub fn with_results(mut self, value: SearchResponseResults) -> Self {
+        self.results = Some(value);
+        self
+    }
+}
+
 /// The matches; a list (what the server sends), or an object keyed by site (as documented).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
@@ -1443,6 +3225,7 @@ pub enum SearchResponseResults {
 
 /// One site that matches a search.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SearchResult {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub site_id: Option<IntegerOrString>,
@@ -1462,6 +3245,48 @@ pub struct SearchResult {
 }
 
 impl SearchResult {
+    /// A value with every field empty; set them with the `with_` methods.
+    pub fn new() -> Self {
+        Self {
+            site_id: None,
+            site_identifier: None,
+            site_name: None,
+            avatar_url: None,
+            highlight: None,
+            unknown_fields: Default::default(),
+        }
+    }
+
+    /// Sets `site_id`.
+    pub fn with_site_id(mut self, value: IntegerOrString) -> Self {
+        self.site_id = Some(value);
+        self
+    }
+
+    /// Sets `site_identifier`.
+    pub fn with_site_identifier(mut self, value: impl Into<String>) -> Self {
+        self.site_identifier = Some(value.into());
+        self
+    }
+
+    /// Sets `site_name`.
+    pub fn with_site_name(mut self, value: impl Into<String>) -> Self {
+        self.site_name = Some(value.into());
+        self
+    }
+
+    /// Sets `avatar_url`.
+    pub fn with_avatar_url(mut self, value: impl Into<String>) -> Self {
+        self.avatar_url = Some(value.into());
+        self
+    }
+
+    /// Sets `highlight`.
+    pub fn with_highlight(mut self, value: serde_json::Value) -> Self {
+        self.highlight = Some(value);
+        self
+    }
+
     /// `highlight` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
     pub fn highlight_as<T: serde::de::DeserializeOwned>(
         &self,
@@ -1472,6 +3297,7 @@ impl SearchResult {
 
 /// Answer of `updateSettings`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SettingsResponse {
     pub success: bool,
     /// The stored settings; an object, or `[]`.
@@ -1484,6 +3310,21 @@ pub struct SettingsResponse {
 }
 
 impl SettingsResponse {
+    /// A value of its required fields; the optional ones start empty (set them with the `with_` methods).
+    pub fn new(success: bool) -> Self {
+        Self {
+            success,
+            data: None,
+            unknown_fields: Default::default(),
+        }
+    }
+
+    /// Sets `data`.
+    pub fn with_data(mut self, value: serde_json::Value) -> Self {
+        self.data = Some(value);
+        self
+    }
+
     /// `data` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
     pub fn data_as<T: serde::de::DeserializeOwned>(
         &self,
@@ -1494,6 +3335,7 @@ impl SettingsResponse {
 
 /// The id of a site.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SiteId {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub site_id: Option<IntegerOrString>,
@@ -1503,8 +3345,25 @@ pub struct SiteId {
     pub unknown_fields: crate::runtime::UnknownFields,
 }
 
+impl SiteId {
+    /// A value with every field empty; set them with the `with_` methods.
+    pub fn new() -> Self {
+        Self {
+            site_id: None,
+            unknown_fields: Default::default(),
+        }
+    }
+
+    /// Sets `site_id`.
+    pub fn with_site_id(mut self, value: IntegerOrString) -> Self {
+        self.site_id = Some(value);
+        self
+    }
+}
+
 /// Answer of `addSite` and `getSiteId`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SiteIdResponse {
     pub success: bool,
     #[serde(deserialize_with = "crate::runtime::object_or_empty_list")]
@@ -1513,6 +3372,17 @@ pub struct SiteIdResponse {
     /// back unchanged (so that writing back what was read loses nothing).
     #[serde(flatten)]
     pub unknown_fields: crate::runtime::UnknownFields,
+}
+
+impl SiteIdResponse {
+    /// A value of its fields.
+    pub fn new(success: bool, records: SiteId) -> Self {
+        Self {
+            success,
+            records,
+            unknown_fields: Default::default(),
+        }
+    }
 }
 
 /// A tag of the site; an object like `InstallationTag`, or just its name.
@@ -1525,6 +3395,7 @@ pub enum SiteTag {
 
 /// A user with access to the site (or invited to it).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SiteUser {
     #[serde(rename = "idUser", default, skip_serializing_if = "Option::is_none")]
     pub id_user: Option<IntegerOrString>,
@@ -1552,8 +3423,74 @@ pub struct SiteUser {
     pub unknown_fields: crate::runtime::UnknownFields,
 }
 
+impl SiteUser {
+    /// A value with every field empty; set them with the `with_` methods.
+    pub fn new() -> Self {
+        Self {
+            id_user: None,
+            name: None,
+            email: None,
+            id_site: None,
+            access_level: None,
+            receives_alarm_notifications: None,
+            avatar_url: None,
+            created: None,
+            unknown_fields: Default::default(),
+        }
+    }
+
+    /// Sets `id_user` (`idUser` in JSON).
+    pub fn with_id_user(mut self, value: IntegerOrString) -> Self {
+        self.id_user = Some(value);
+        self
+    }
+
+    /// Sets `name`.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `email`.
+    pub fn with_email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+
+    /// Sets `id_site` (`idSite` in JSON).
+    pub fn with_id_site(mut self, value: IntegerOrString) -> Self {
+        self.id_site = Some(value);
+        self
+    }
+
+    /// Sets `access_level` (`accessLevel` in JSON).
+    pub fn with_access_level(mut self, value: IntegerOrString) -> Self {
+        self.access_level = Some(value);
+        self
+    }
+
+    /// Sets `receives_alarm_notifications` (`receivesAlarmNotifications` in JSON).
+    pub fn with_receives_alarm_notifications(mut self, value: Flag) -> Self {
+        self.receives_alarm_notifications = Some(value);
+        self
+    }
+
+    /// Sets `avatar_url`.
+    pub fn with_avatar_url(mut self, value: impl Into<String>) -> Self {
+        self.avatar_url = Some(value.into());
+        self
+    }
+
+    /// Sets `created`.
+    pub fn with_created(mut self, value: i64) -> Self {
+        self.created = Some(value);
+        self
+    }
+}
+
 /// Answer of `getSolarChargerSummaryWidget`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SolarChargerSummaryWidgetResponse {
     pub success: bool,
     #[serde(deserialize_with = "crate::runtime::object_or_empty_list")]
@@ -1564,8 +3501,20 @@ pub struct SolarChargerSummaryWidgetResponse {
     pub unknown_fields: crate::runtime::UnknownFields,
 }
 
+impl SolarChargerSummaryWidgetResponse {
+    /// A value of its fields.
+    pub fn new(success: bool, records: SummaryWidget) -> Self {
+        Self {
+            success,
+            records,
+            unknown_fields: Default::default(),
+        }
+    }
+}
+
 /// What a state widget answers (states over time, with their names).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct StateWidget {
     /// The states over time per attribute id; an object, or `[]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1588,6 +3537,48 @@ pub struct StateWidget {
 }
 
 impl StateWidget {
+    /// A value with every field empty; set them with the `with_` methods.
+    pub fn new() -> Self {
+        Self {
+            data: None,
+            enums: None,
+            sort: None,
+            meta: None,
+            buckets: None,
+            unknown_fields: Default::default(),
+        }
+    }
+
+    /// Sets `data`.
+    pub fn with_data(mut self, value: serde_json::Value) -> Self {
+        self.data = Some(value);
+        self
+    }
+
+    /// Sets `enums`.
+    pub fn with_enums(mut self, value: StateWidgetEnums) -> Self {
+        self.enums = Some(value);
+        self
+    }
+
+    /// Sets `sort`.
+    pub fn with_sort(mut self, value: serde_json::Value) -> Self {
+        self.sort = Some(value);
+        self
+    }
+
+    /// Sets `meta`.
+    pub fn with_meta(mut self, value: WidgetMeta) -> Self {
+        self.meta = Some(value);
+        self
+    }
+
+    /// Sets `buckets`.
+    pub fn with_buckets(mut self, value: serde_json::Value) -> Self {
+        self.buckets = Some(value);
+        self
+    }
+
     /// `data` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
     pub fn data_as<T: serde::de::DeserializeOwned>(
         &self,
@@ -1667,6 +3658,7 @@ pub type StatsPoint = Vec<Option<f64>>;
 
 /// Answer of `getStats`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct StatsResponse {
     pub success: bool,
     /// One series per attribute code (`bs`, `Pc`, `total_solar_yield`, ...), or `[]` when there is no code at all.
@@ -1678,6 +3670,24 @@ pub struct StatsResponse {
     /// back unchanged (so that writing back what was read loses nothing).
     #[serde(flatten)]
     pub unknown_fields: crate::runtime::UnknownFields,
+}
+
+impl StatsResponse {
+    /// A value of its required fields; the optional ones start empty (set them with the `with_` methods).
+    pub fn new(success: bool, records: StatsResponseRecords) -> Self {
+        Self {
+            success,
+            records,
+            totals: None,
+            unknown_fields: Default::default(),
+        }
+    }
+
+    /// Sets `totals`.
+    pub fn with_totals(mut self, value: StatsResponseTotals) -> Self {
+        self.totals = Some(value);
+        self
+    }
 }
 
 /// One series per attribute code (`bs`, `Pc`, `total_solar_yield`, ...), or `[]` when there is no code at all.
@@ -1757,6 +3767,7 @@ impl std::fmt::Display for StatsType {
 
 /// Answer of `getStatusWidget`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct StatusWidgetResponse {
     pub success: bool,
     #[serde(deserialize_with = "crate::runtime::object_or_empty_list")]
@@ -1767,8 +3778,20 @@ pub struct StatusWidgetResponse {
     pub unknown_fields: crate::runtime::UnknownFields,
 }
 
+impl StatusWidgetResponse {
+    /// A value of its fields.
+    pub fn new(success: bool, records: SummaryWidget) -> Self {
+        Self {
+            success,
+            records,
+            unknown_fields: Default::default(),
+        }
+    }
+}
+
 /// Answer of operations that only report success; some add a `data` member with the stored values.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SuccessResponse {
     pub success: bool,
     /// What the server stored or changed, where it says; its shape varies.
@@ -1781,6 +3804,21 @@ pub struct SuccessResponse {
 }
 
 impl SuccessResponse {
+    /// A value of its required fields; the optional ones start empty (set them with the `with_` methods).
+    pub fn new(success: bool) -> Self {
+        Self {
+            success,
+            data: None,
+            unknown_fields: Default::default(),
+        }
+    }
+
+    /// Sets `data`.
+    pub fn with_data(mut self, value: serde_json::Value) -> Self {
+        self.data = Some(value);
+        self
+    }
+
     /// `data` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
     pub fn data_as<T: serde::de::DeserializeOwned>(
         &self,
@@ -1791,6 +3829,7 @@ impl SuccessResponse {
 
 /// What a summary or status widget answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SummaryWidget {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<SummaryWidgetData>,
@@ -1807,6 +3846,43 @@ pub struct SummaryWidget {
     pub unknown_fields: crate::runtime::UnknownFields,
 }
 
+impl SummaryWidget {
+    /// A value with every field empty; set them with the `with_` methods.
+    pub fn new() -> Self {
+        Self {
+            data: None,
+            meta: None,
+            attribute_order: None,
+            instance: None,
+            unknown_fields: Default::default(),
+        }
+    }
+
+    /// Sets `data`.
+    pub fn with_data(mut self, value: SummaryWidgetData) -> Self {
+        self.data = Some(value);
+        self
+    }
+
+    /// Sets `meta`.
+    pub fn with_meta(mut self, value: WidgetMeta) -> Self {
+        self.meta = Some(value);
+        self
+    }
+
+    /// Sets `attribute_order` (`attributeOrder` in JSON).
+    pub fn with_attribute_order(mut self, value: Vec<IntegerOrString>) -> Self {
+        self.attribute_order = Some(value);
+        self
+    }
+
+    /// Sets `instance`.
+    pub fn with_instance(mut self, value: IntegerOrString) -> Self {
+        self.instance = Some(value);
+        self
+    }
+}
+
 /// The latest values keyed by attribute id (`"51"` for the state of charge), beside `hasOldData` and `secondsAgo`; or `[]` when the site has no such device.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
@@ -1817,6 +3893,7 @@ pub enum SummaryWidgetData {
 
 /// A summary widget's values, one member per attribute id, beside the age of the data.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SummaryWidgetValues {
     #[serde(rename = "hasOldData", default, skip_serializing_if = "Option::is_none")]
     pub has_old_data: Option<Flag>,
@@ -1829,6 +3906,27 @@ pub struct SummaryWidgetValues {
 }
 
 impl SummaryWidgetValues {
+    /// A value with every field empty; set them with the `with_` methods.
+    pub fn new() -> Self {
+        Self {
+            has_old_data: None,
+            seconds_ago: None,
+            additional_properties: Default::default(),
+        }
+    }
+
+    /// Sets `has_old_data` (`hasOldData` in JSON).
+    pub fn with_has_old_data(mut self, value: Flag) -> Self {
+        self.has_old_data = Some(value);
+        self
+    }
+
+    /// Sets `seconds_ago` (`secondsAgo` in JSON).
+    pub fn with_seconds_ago(mut self, value: serde_json::Value) -> Self {
+        self.seconds_ago = Some(value);
+        self
+    }
+
     /// `secondsAgo` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
     pub fn seconds_ago_as<T: serde::de::DeserializeOwned>(
         &self,
@@ -1839,6 +3937,7 @@ impl SummaryWidgetValues {
 
 /// A device of the site. The GX device (`name: Gateway`) carries the connection fields (`remoteOnLan`, `autoUpdate`, `vncStatus`, ...); the others carry `instance` and `idDeviceType`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SystemDevice {
     /// Kind of device (`Gateway`, `Battery Monitor`, `Solar Charger`, `Tank`, ...).
     pub name: String,
@@ -1902,6 +4001,147 @@ pub struct SystemDevice {
 }
 
 impl SystemDevice {
+    /// A value of its required fields; the optional ones start empty (set them with the `with_` methods).
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            custom_name: None,
+            product_code: None,
+            product_name: None,
+            product_id: None,
+            id_site: None,
+            firmware_version: None,
+            last_connection: None,
+            class: None,
+            instance: None,
+            id_device_type: None,
+            logging_interval: None,
+            identifier: None,
+            last_power_up_or_restart: None,
+            remote_on_lan: None,
+            auto_update: None,
+            update_to: None,
+            vmc: None,
+            vid: None,
+            settings: None,
+            unknown_fields: Default::default(),
+        }
+    }
+
+    /// Sets `custom_name` (`customName` in JSON).
+    pub fn with_custom_name(mut self, value: impl Into<String>) -> Self {
+        self.custom_name = Some(value.into());
+        self
+    }
+
+    /// Sets `product_code` (`productCode` in JSON).
+    pub fn with_product_code(mut self, value: impl Into<String>) -> Self {
+        self.product_code = Some(value.into());
+        self
+    }
+
+    /// Sets `product_name` (`productName` in JSON).
+    pub fn with_product_name(mut self, value: impl Into<String>) -> Self {
+        self.product_name = Some(value.into());
+        self
+    }
+
+    /// Sets `product_id` (`productId` in JSON).
+    pub fn with_product_id(mut self, value: impl Into<String>) -> Self {
+        self.product_id = Some(value.into());
+        self
+    }
+
+    /// Sets `id_site` (`idSite` in JSON).
+    pub fn with_id_site(mut self, value: i64) -> Self {
+        self.id_site = Some(value);
+        self
+    }
+
+    /// Sets `firmware_version` (`firmwareVersion` in JSON).
+    pub fn with_firmware_version(mut self, value: impl Into<String>) -> Self {
+        self.firmware_version = Some(value.into());
+        self
+    }
+
+    /// Sets `last_connection` (`lastConnection` in JSON).
+    pub fn with_last_connection(mut self, value: IntegerOrString) -> Self {
+        self.last_connection = Some(value);
+        self
+    }
+
+    /// Sets `class`.
+    pub fn with_class(mut self, value: impl Into<String>) -> Self {
+        self.class = Some(value.into());
+        self
+    }
+
+    /// Sets `instance`.
+    pub fn with_instance(mut self, value: IntegerOrString) -> Self {
+        self.instance = Some(value);
+        self
+    }
+
+    /// Sets `id_device_type` (`idDeviceType` in JSON).
+    pub fn with_id_device_type(mut self, value: i64) -> Self {
+        self.id_device_type = Some(value);
+        self
+    }
+
+    /// Sets `logging_interval` (`loggingInterval` in JSON).
+    pub fn with_logging_interval(mut self, value: i64) -> Self {
+        self.logging_interval = Some(value);
+        self
+    }
+
+    /// Sets `identifier`.
+    pub fn with_identifier(mut self, value: impl Into<String>) -> Self {
+        self.identifier = Some(value.into());
+        self
+    }
+
+    /// Sets `last_power_up_or_restart` (`lastPowerUpOrRestart` in JSON).
+    pub fn with_last_power_up_or_restart(mut self, value: i64) -> Self {
+        self.last_power_up_or_restart = Some(value);
+        self
+    }
+
+    /// Sets `remote_on_lan` (`remoteOnLan` in JSON).
+    pub fn with_remote_on_lan(mut self, value: impl Into<String>) -> Self {
+        self.remote_on_lan = Some(value.into());
+        self
+    }
+
+    /// Sets `auto_update` (`autoUpdate` in JSON).
+    pub fn with_auto_update(mut self, value: impl Into<String>) -> Self {
+        self.auto_update = Some(value.into());
+        self
+    }
+
+    /// Sets `update_to` (`updateTo` in JSON).
+    pub fn with_update_to(mut self, value: impl Into<String>) -> Self {
+        self.update_to = Some(value.into());
+        self
+    }
+
+    /// Sets `vmc`.
+    pub fn with_vmc(mut self, value: impl Into<String>) -> Self {
+        self.vmc = Some(value.into());
+        self
+    }
+
+    /// Sets `vid`.
+    pub fn with_vid(mut self, value: serde_json::Value) -> Self {
+        self.vid = Some(value);
+        self
+    }
+
+    /// Sets `settings`.
+    pub fn with_settings(mut self, value: serde_json::Value) -> Self {
+        self.settings = Some(value);
+        self
+    }
+
     /// `vid` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
     pub fn vid_as<T: serde::de::DeserializeOwned>(
         &self,
@@ -1919,6 +4159,7 @@ impl SystemDevice {
 
 /// The devices of a site.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SystemOverview {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub devices: Option<Vec<SystemDevice>>,
@@ -1928,8 +4169,25 @@ pub struct SystemOverview {
     pub unknown_fields: crate::runtime::UnknownFields,
 }
 
+impl SystemOverview {
+    /// A value with every field empty; set them with the `with_` methods.
+    pub fn new() -> Self {
+        Self {
+            devices: None,
+            unknown_fields: Default::default(),
+        }
+    }
+
+    /// Sets `devices`.
+    pub fn with_devices(mut self, value: Vec<SystemDevice>) -> Self {
+        self.devices = Some(value);
+        self
+    }
+}
+
 /// Answer of `getSystemOverview`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SystemOverviewResponse {
     pub success: bool,
     #[serde(deserialize_with = "crate::runtime::object_or_empty_list")]
@@ -1940,8 +4198,20 @@ pub struct SystemOverviewResponse {
     pub unknown_fields: crate::runtime::UnknownFields,
 }
 
+impl SystemOverviewResponse {
+    /// A value of its fields.
+    pub fn new(success: bool, records: SystemOverview) -> Self {
+        Self {
+            success,
+            records,
+            unknown_fields: Default::default(),
+        }
+    }
+}
+
 /// Answer of `listTags`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TagList {
     pub success: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1952,15 +4222,41 @@ pub struct TagList {
     pub unknown_fields: crate::runtime::UnknownFields,
 }
 
+impl TagList {
+    /// A value of its required fields; the optional ones start empty (set them with the `with_` methods).
+    pub fn new(success: bool) -> Self {
+        Self {
+            success,
+            tags: None,
+            unknown_fields: Default::default(),
+        }
+    }
+
+    /// Sets `tags`.
+    pub fn with_tags(mut self, value: Vec<SiteTag>) -> Self {
+        self.tags = Some(value);
+        self
+    }
+}
+
 /// The tag `addTag` adds or `removeTag` removes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TagRequest {
     /// The tag's text.
     pub tag: String,
 }
 
+impl TagRequest {
+    /// A value of its fields.
+    pub fn new(tag: impl Into<String>) -> Self {
+        Self { tag: tag.into() }
+    }
+}
+
 /// Answer of `getTankSummaryWidget`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TankSummaryWidgetResponse {
     pub success: bool,
     #[serde(deserialize_with = "crate::runtime::object_or_empty_list")]
@@ -1971,8 +4267,20 @@ pub struct TankSummaryWidgetResponse {
     pub unknown_fields: crate::runtime::UnknownFields,
 }
 
+impl TankSummaryWidgetResponse {
+    /// A value of its fields.
+    pub fn new(success: bool, records: SummaryWidget) -> Self {
+        Self {
+            success,
+            records,
+            unknown_fields: Default::default(),
+        }
+    }
+}
+
 /// Basic information about a VRM user.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct User {
     /// User id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1996,6 +4304,55 @@ pub struct User {
 }
 
 impl User {
+    /// A value with every field empty; set them with the `with_` methods.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            name: None,
+            email: None,
+            country: None,
+            access_level: None,
+            id_access_token: None,
+            unknown_fields: Default::default(),
+        }
+    }
+
+    /// Sets `id`.
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    /// Sets `name`.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `email`.
+    pub fn with_email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+
+    /// Sets `country`.
+    pub fn with_country(mut self, value: impl Into<String>) -> Self {
+        self.country = Some(value.into());
+        self
+    }
+
+    /// Sets `access_level` (`accessLevel` in JSON).
+    pub fn with_access_level(mut self, value: i32) -> Self {
+        self.access_level = Some(value);
+        self
+    }
+
+    /// Sets `id_access_token` (`idAccessToken` in JSON).
+    pub fn with_id_access_token(mut self, value: serde_json::Value) -> Self {
+        self.id_access_token = Some(value);
+        self
+    }
+
     /// `idAccessToken` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
     pub fn id_access_token_as<T: serde::de::DeserializeOwned>(
         &self,
@@ -2006,6 +4363,7 @@ impl User {
 
 /// Answer of `getVeBusStateWidget`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VeBusStateWidgetResponse {
     pub success: bool,
     #[serde(deserialize_with = "crate::runtime::object_or_empty_list")]
@@ -2016,8 +4374,20 @@ pub struct VeBusStateWidgetResponse {
     pub unknown_fields: crate::runtime::UnknownFields,
 }
 
+impl VeBusStateWidgetResponse {
+    /// A value of its fields.
+    pub fn new(success: bool, records: StateWidget) -> Self {
+        Self {
+            success,
+            records,
+            unknown_fields: Default::default(),
+        }
+    }
+}
+
 /// What the user may see and do on the site.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ViewPermissions {
     pub update_settings: bool,
     pub settings: bool,
@@ -2065,8 +4435,125 @@ pub struct ViewPermissions {
     pub unknown_fields: crate::runtime::UnknownFields,
 }
 
+impl ViewPermissions {
+    /// A value of its required fields; the optional ones start empty (set them with the `with_` methods).
+    pub fn new(
+        update_settings: bool,
+        settings: bool,
+        diagnostics: bool,
+        share: bool,
+        mqtt_rpc: bool,
+        vebus: bool,
+        twoway: bool,
+        exact_location: bool,
+        nodered: bool,
+        nodered_dash: bool,
+        signalk: bool,
+    ) -> Self {
+        Self {
+            update_settings,
+            settings,
+            diagnostics,
+            share,
+            vnc: None,
+            mqtt_rpc,
+            vebus,
+            twoway,
+            exact_location,
+            nodered,
+            nodered_dash,
+            nodered_dash_v2: None,
+            signalk,
+            rc_classic: None,
+            rc_gui_v2: None,
+            rc_gui_v2_extra_arguments: None,
+            readonly_realtime: None,
+            paygo: None,
+            dess_config: None,
+            dess_view: None,
+            can_alter_installation: None,
+            can_see_group_and_team_members: None,
+            support_concurrent_firmware_updates: None,
+            unknown_fields: Default::default(),
+        }
+    }
+
+    /// Sets `vnc`.
+    pub fn with_vnc(mut self, value: bool) -> Self {
+        self.vnc = Some(value);
+        self
+    }
+
+    /// Sets `nodered_dash_v2`.
+    pub fn with_nodered_dash_v2(mut self, value: bool) -> Self {
+        self.nodered_dash_v2 = Some(value);
+        self
+    }
+
+    /// Sets `rc_classic`.
+    pub fn with_rc_classic(mut self, value: bool) -> Self {
+        self.rc_classic = Some(value);
+        self
+    }
+
+    /// Sets `rc_gui_v2`.
+    pub fn with_rc_gui_v2(mut self, value: bool) -> Self {
+        self.rc_gui_v2 = Some(value);
+        self
+    }
+
+    /// Sets `rc_gui_v2_extra_arguments`.
+    pub fn with_rc_gui_v2_extra_arguments(mut self, value: bool) -> Self {
+        self.rc_gui_v2_extra_arguments = Some(value);
+        self
+    }
+
+    /// Sets `readonly_realtime`.
+    pub fn with_readonly_realtime(mut self, value: bool) -> Self {
+        self.readonly_realtime = Some(value);
+        self
+    }
+
+    /// Sets `paygo`.
+    pub fn with_paygo(mut self, value: bool) -> Self {
+        self.paygo = Some(value);
+        self
+    }
+
+    /// Sets `dess_config`.
+    pub fn with_dess_config(mut self, value: bool) -> Self {
+        self.dess_config = Some(value);
+        self
+    }
+
+    /// Sets `dess_view`.
+    pub fn with_dess_view(mut self, value: bool) -> Self {
+        self.dess_view = Some(value);
+        self
+    }
+
+    /// Sets `can_alter_installation` (`canAlterInstallation` in JSON).
+    pub fn with_can_alter_installation(mut self, value: bool) -> Self {
+        self.can_alter_installation = Some(value);
+        self
+    }
+
+    /// Sets `can_see_group_and_team_members`.
+    pub fn with_can_see_group_and_team_members(mut self, value: bool) -> Self {
+        self.can_see_group_and_team_members = Some(value);
+        self
+    }
+
+    /// Sets `support_concurrent_firmware_updates`.
+    pub fn with_support_concurrent_firmware_updates(mut self, value: bool) -> Self {
+        self.support_concurrent_firmware_updates = Some(value);
+        self
+    }
+}
+
 /// How to show one attribute of a widget.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct WidgetAttributeMeta {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
@@ -2090,6 +4577,50 @@ pub struct WidgetAttributeMeta {
     pub unknown_fields: crate::runtime::UnknownFields,
 }
 
+impl WidgetAttributeMeta {
+    /// A value with every field empty; set them with the `with_` methods.
+    pub fn new() -> Self {
+        Self {
+            code: None,
+            description: None,
+            format_value_only: None,
+            format_with_unit: None,
+            axis_group: None,
+            unknown_fields: Default::default(),
+        }
+    }
+
+    /// Sets `code`.
+    pub fn with_code(mut self, value: impl Into<String>) -> Self {
+        self.code = Some(value.into());
+        self
+    }
+
+    /// Sets `description`.
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets `format_value_only` (`formatValueOnly` in JSON).
+    pub fn with_format_value_only(mut self, value: impl Into<String>) -> Self {
+        self.format_value_only = Some(value.into());
+        self
+    }
+
+    /// Sets `format_with_unit` (`formatWithUnit` in JSON).
+    pub fn with_format_with_unit(mut self, value: impl Into<String>) -> Self {
+        self.format_with_unit = Some(value.into());
+        self
+    }
+
+    /// Sets `axis_group` (`axisGroup` in JSON).
+    pub fn with_axis_group(mut self, value: impl Into<String>) -> Self {
+        self.axis_group = Some(value.into());
+        self
+    }
+}
+
 /// One member of a summary widget's `data`; a value object, or anything else kept as JSON.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
@@ -2108,6 +4639,7 @@ pub enum WidgetMeta {
 
 /// The latest value of one attribute in a summary widget. Numbers may arrive as strings; `nameEnum` is the state's name, or a number for some attributes.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct WidgetValue {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
@@ -2169,6 +4701,139 @@ pub struct WidgetValue {
 }
 
 impl WidgetValue {
+    /// A value with every field empty; set them with the `with_` methods.
+    pub fn new() -> Self {
+        Self {
+            code: None,
+            id_data_attribute: None,
+            instance: None,
+            description: None,
+            value: None,
+            value_float: None,
+            value_string: None,
+            value_formatted_value_only: None,
+            value_formatted_with_unit: None,
+            name_enum: None,
+            value_enum: None,
+            data_type: None,
+            timestamp: None,
+            seconds_ago: None,
+            has_old_data: None,
+            is_valid: None,
+            dbus_service_type: None,
+            dbus_path: None,
+            unknown_fields: Default::default(),
+        }
+    }
+
+    /// Sets `code`.
+    pub fn with_code(mut self, value: impl Into<String>) -> Self {
+        self.code = Some(value.into());
+        self
+    }
+
+    /// Sets `id_data_attribute` (`idDataAttribute` in JSON).
+    pub fn with_id_data_attribute(mut self, value: IntegerOrString) -> Self {
+        self.id_data_attribute = Some(value);
+        self
+    }
+
+    /// Sets `instance`.
+    pub fn with_instance(mut self, value: IntegerOrString) -> Self {
+        self.instance = Some(value);
+        self
+    }
+
+    /// Sets `description`.
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets `value`.
+    pub fn with_value(mut self, value: ScalarValue) -> Self {
+        self.value = Some(value);
+        self
+    }
+
+    /// Sets `value_float` (`valueFloat` in JSON).
+    pub fn with_value_float(mut self, value: NumberOrString) -> Self {
+        self.value_float = Some(value);
+        self
+    }
+
+    /// Sets `value_string` (`valueString` in JSON).
+    pub fn with_value_string(mut self, value: impl Into<String>) -> Self {
+        self.value_string = Some(value.into());
+        self
+    }
+
+    /// Sets `value_formatted_value_only` (`valueFormattedValueOnly` in JSON).
+    pub fn with_value_formatted_value_only(mut self, value: impl Into<String>) -> Self {
+        self.value_formatted_value_only = Some(value.into());
+        self
+    }
+
+    /// Sets `value_formatted_with_unit` (`valueFormattedWithUnit` in JSON).
+    pub fn with_value_formatted_with_unit(mut self, value: impl Into<String>) -> Self {
+        self.value_formatted_with_unit = Some(value.into());
+        self
+    }
+
+    /// Sets `name_enum` (`nameEnum` in JSON).
+    pub fn with_name_enum(mut self, value: ScalarValue) -> Self {
+        self.name_enum = Some(value);
+        self
+    }
+
+    /// Sets `value_enum` (`valueEnum` in JSON).
+    pub fn with_value_enum(mut self, value: IntegerOrString) -> Self {
+        self.value_enum = Some(value);
+        self
+    }
+
+    /// Sets `data_type` (`dataType` in JSON).
+    pub fn with_data_type(mut self, value: impl Into<String>) -> Self {
+        self.data_type = Some(value.into());
+        self
+    }
+
+    /// Sets `timestamp`.
+    pub fn with_timestamp(mut self, value: IntegerOrString) -> Self {
+        self.timestamp = Some(value);
+        self
+    }
+
+    /// Sets `seconds_ago` (`secondsAgo` in JSON).
+    pub fn with_seconds_ago(mut self, value: serde_json::Value) -> Self {
+        self.seconds_ago = Some(value);
+        self
+    }
+
+    /// Sets `has_old_data` (`hasOldData` in JSON).
+    pub fn with_has_old_data(mut self, value: Flag) -> Self {
+        self.has_old_data = Some(value);
+        self
+    }
+
+    /// Sets `is_valid` (`isValid` in JSON).
+    pub fn with_is_valid(mut self, value: Flag) -> Self {
+        self.is_valid = Some(value);
+        self
+    }
+
+    /// Sets `dbus_service_type` (`dbusServiceType` in JSON).
+    pub fn with_dbus_service_type(mut self, value: impl Into<String>) -> Self {
+        self.dbus_service_type = Some(value.into());
+        self
+    }
+
+    /// Sets `dbus_path` (`dbusPath` in JSON).
+    pub fn with_dbus_path(mut self, value: impl Into<String>) -> Self {
+        self.dbus_path = Some(value.into());
+        self
+    }
+
     /// `secondsAgo` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
     pub fn seconds_ago_as<T: serde::de::DeserializeOwned>(
         &self,

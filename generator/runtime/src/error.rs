@@ -9,7 +9,11 @@ use reqwest::header::HeaderMap;
 use std::fmt;
 use std::time::Duration;
 
-/// Why [`ClientBuilder::build`] failed.
+/// Why a client's `ClientBuilder::build` failed.
+///
+/// (Generated crates re-export this type: its docs link only to items every
+/// crate has under the same name, and name the rest as code; `cargo xtask
+/// docs` checks that every link resolves in a client's docs.)
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum BuildError {

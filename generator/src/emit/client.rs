@@ -2,25 +2,50 @@
 //! credential setter per security scheme.
 
 use super::{doc, inner_doc, rust_type};
+use crate::error::Error;
 use crate::model::{Api, ParamLocation, SchemeKind, SecurityScheme, TokenSetterKind};
-use crate::naming::ident;
-use crate::{Layout, Options, Runtime};
+use crate::naming::{self, ident};
+use crate::{Layout, Options, Runtime, templates};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-pub(super) fn lib_rs(api: &Api, options: &Options) -> TokenStream {
-    let mut text = format!(
-        "A client for the {} API (version {}).",
-        api.title.trim(),
+pub(super) fn lib_rs(api: &Api, options: &Options) -> Result<TokenStream, Error> {
+    let api_name = templates::api_name(&templates::one_line(&api.title));
+    let opening = format!(
+        "A client for the {api_name} (version {}).\n\n\
+         Every operation is a method on [`Client`] that returns a request builder (the types are in \
+         [`builders`]), sent by `.await`; the request and response models are in [`types`].\n\n\
+         # Quick start",
         api.version.trim()
     );
+    // The quick start is code, kept as it is (not spec prose, whose fences
+    // become `text`): a `no_run` doctest, the README's own.
+    let quick_start = match options.layout {
+        Layout::Crate => templates::quick_start(api, options)?,
+        Layout::BuildScript => String::new(),
+    };
+    let quick_start = ["", "```no_run"]
+        .into_iter()
+        .chain(quick_start.lines())
+        .chain(["```", ""])
+        .map(|line| format!(" {line}").trim_end().to_owned());
+    let mut text = String::new();
+    if !api.operations.is_empty() {
+        text.push_str("# Operations\n\n| method | HTTP request | description |\n|---|---|---|\n");
+        for row in templates::operation_rows(api) {
+            let method = naming::escape(&row.method);
+            text.push_str(&format!(
+                "| [`{}`](Client::{method}) | `{}` | {} |\n",
+                row.method, row.http, row.summary
+            ));
+        }
+    }
     if let Some(description) = api.description.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
-        text.push_str("\n\n");
+        text.push_str("\n# About the API\n\n");
         text.push_str(description);
     }
     text.push_str(&format!(
-        "\n\nGenerated from `{}` by `{}`. Every operation is a method on [`Client`]; \
-         the request and response types are in [`types`].",
+        "\n\nGenerated from `{}` by `{}`.",
         super::spec_display(&options.spec_path),
         options.generated_by
     ));
@@ -35,7 +60,11 @@ pub(super) fn lib_rs(api: &Api, options: &Options) -> TokenStream {
     );
     let (docs, crate_allow, module_allow) = match options.layout {
         Layout::Crate => (
-            inner_doc(&text),
+            {
+                let opening = inner_doc(&opening);
+                let rest = inner_doc(&text);
+                quote!(#opening #(#![doc = #quick_start])* #rest)
+            },
             quote! {
                 // Spec prose becomes doc comments as written; rustdoc and clippy
                 // style lints on it are about the spec, not about this code. A
@@ -69,12 +98,6 @@ pub(super) fn lib_rs(api: &Api, options: &Options) -> TokenStream {
             use client_runtime as runtime;
         },
     };
-    // The builders and response enums; a spec without operations has none.
-    let operations_export = (!api.operations.is_empty()).then(|| {
-        quote!(
-            pub use operations::*;
-        )
-    });
     let error_body = match &api.error_body {
         Some(ty) => {
             let ty = rust_type(ty, false);
@@ -119,7 +142,7 @@ pub(super) fn lib_rs(api: &Api, options: &Options) -> TokenStream {
             pub mod mock;
         }
     });
-    quote! {
+    Ok(quote! {
         #docs
         #crate_allow
 
@@ -127,14 +150,13 @@ pub(super) fn lib_rs(api: &Api, options: &Options) -> TokenStream {
         mod client;
         #mock
         #module_allow
-        mod operations;
+        pub mod builders;
         #module_allow
         pub mod types;
 
         #runtime
 
         pub use client::{Client, ClientBuilder};
-        #operations_export
         pub use runtime::{ApiError, AuthError, BuildError, DecodeError, Download, HeaderMap, Response, Secret, StatusCode, UnknownFields};
         /// The `reqwest` this crate is built on: its `Certificate` and `Proxy` for
         /// [`ClientBuilder`], its `Client` for [`ClientBuilder::http_client`],
@@ -159,7 +181,7 @@ pub(super) fn lib_rs(api: &Api, options: &Options) -> TokenStream {
         #base_url
 
         #readme_doctests
-    }
+    })
 }
 
 /// `Paged`, the stream of a paged operation's pages or items, when the

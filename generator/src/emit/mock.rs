@@ -512,10 +512,8 @@ pub(crate) fn example(api: &Api, crate_ident: &str) -> Option<String> {
                 TypeRef::Vec(_) => "&[]".to_owned(),
                 ty if has_default(api, ty) => format!("&{}::default()", type_text(ty, crate_ident)),
                 ty => {
-                    lines.push_str(&format!(
-                        "let answer: {} = serde_json::from_str(\"{{}}\")?;\n",
-                        type_text(ty, crate_ident)
-                    ));
+                    let answer = super::examples::statement_value(api, ty, None, "...", crate_ident);
+                    lines.push_str(&format!("let answer = {answer};\n"));
                     "&answer".to_owned()
                 }
             };

@@ -4,13 +4,15 @@
 //! `Runtime::Vendored`, its source as their module `runtime` (`vendor.rs`).
 //!
 //! - `types.rs`: the `types` module (one item per `TypeDef`).
-//! - `operations.rs`: one method and request builder per operation.
+//! - `operations.rs`: one method per operation on `Client`, and its request
+//!   builder in the generated crate's `builders` module (`src/builders.rs`).
 //! - `client.rs`: the crate root, `Client` and `ClientBuilder` with the
 //!   credential setters.
 //! - `mock.rs`: the `mock` module (the crate's `mock` feature): a mock
 //!   server with one method per operation.
 
 mod client;
+mod examples;
 pub(crate) mod mock;
 mod operations;
 mod types;
@@ -34,7 +36,7 @@ pub(crate) fn emit(api: &Api, options: &Options) -> Result<BTreeMap<String, Stri
         files.insert(path.to_owned(), format!("{header}{}", format(tokens)?));
         Ok(())
     };
-    rust("src/lib.rs", client::lib_rs(api, options))?;
+    rust("src/lib.rs", client::lib_rs(api, options)?)?;
     rust("src/client.rs", client::client_rs(api))?;
     let types = format_chunked(|| types::types_head(api), &api.types, |def| types::type_item(api, def))?;
     files.insert("src/types.rs".to_owned(), format!("{header}{types}"));
@@ -43,7 +45,7 @@ pub(crate) fn emit(api: &Api, options: &Options) -> Result<BTreeMap<String, Stri
         &api.operations,
         |op| operations::operation_items(api, op, &crate_ident),
     )?;
-    files.insert("src/operations.rs".to_owned(), format!("{header}{operations}"));
+    files.insert("src/builders.rs".to_owned(), format!("{header}{operations}"));
     if options.layout == Layout::Crate {
         let mock = format(mock::mock_rs(api, &crate_ident))?;
         files.insert("src/mock.rs".to_owned(), format!("{header}{mock}"));

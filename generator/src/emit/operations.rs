@@ -1,9 +1,9 @@
-//! The `operations` module: for each operation, a method on `Client` that
-//! takes the required parameters, and a request builder that takes the
-//! optional ones and is sent by `.await` (or `.send()`).
+//! The `builders` module of a generated crate (`src/builders.rs`): for each
+//! operation, a method on `Client` that takes the required parameters, and
+//! a request builder that takes the optional ones and is sent by `.await`
+//! (or `.send()`). The builders live in that module, not at the crate root.
 
-use super::types::has_default;
-use super::{doc, rust_type};
+use super::{doc, examples, rust_type};
 use crate::model::{
     Api, Body, BodyKind, Content, NextCursor, Operation, Output, PageIn, PageKind, PagePlace, Param, ParamLocation,
     ParamStyle, PathPart, StatusMatch, TypeRef,
@@ -17,7 +17,7 @@ use quote::{format_ident, quote};
 pub(super) fn operations_head(api: &Api) -> TokenStream {
     if api.operations.is_empty() {
         return quote! {
-            //! One method per operation on [`Client`]: the spec has none.
+            //! The request builders, one per operation on [`Client`](crate::Client): the spec has none.
         };
     }
     let uses_style = api
@@ -49,8 +49,8 @@ pub(super) fn operations_head(api: &Api) -> TokenStream {
     };
     let paging_import = paging_import(api);
     quote! {
-        //! One method per operation on [`Client`], each followed by the request
-        //! builder it returns.
+        //! The request builders: each method of [`Client`] returns one, which takes
+        //! the operation's optional parameters and is sent by `.await` (or `send`).
         #runtime_import
         #style_import
         #types_import
@@ -375,44 +375,24 @@ fn example_request(api: &Api, op: &Operation, crate_ident: &str) -> (String, Str
         .map(|p| example_value(api, &p.ty, p.example.as_ref(), &p.wire, crate_ident))
         .collect();
     if let Some(body) = op.body.as_ref().filter(|b| b.required) {
-        let ty = type_text(&body.ty, crate_ident);
         let value = match (&body.example, &body.kind) {
             (_, BodyKind::Bytes) => "b\"...\".to_vec()".to_owned(),
             (Some(serde_json::Value::String(text)), _) if body.ty == TypeRef::String || body.kind == BodyKind::Text => {
                 format!("{text:?}")
             }
+            _ if body.ty == TypeRef::String || body.kind == BodyKind::Text => "\"...\"".to_owned(),
             (Some(scalar @ (serde_json::Value::Bool(_) | serde_json::Value::Number(_))), _) if is_any_json(body) => {
                 format!("&{scalar}")
             }
-            (Some(example), BodyKind::Json | BodyKind::FormUrlEncoded | BodyKind::Multipart) => {
-                let json = serde_json::to_string(example).unwrap_or_default();
-                lines.push_str(&format!(
-                    "let body: {ty} = serde_json::from_str({})?;\n",
-                    raw_string(&json)
-                ));
-                "&body".to_owned()
-            }
-            _ if body.ty == TypeRef::String || body.kind == BodyKind::Text => "\"...\"".to_owned(),
-            _ if has_default(api, &body.ty) => {
-                lines.push_str(&format!("let body: {ty} = Default::default();\n"));
-                "&body".to_owned()
-            }
-            _ => {
-                lines.push_str(&format!("let body: {ty} = serde_json::from_str(\"{{}}\")?;\n"));
+            (example, _) => {
+                let value = examples::statement_value(api, &body.ty, example.as_ref(), "...", crate_ident);
+                lines.push_str(&format!("let body = {value};\n"));
                 "&body".to_owned()
             }
         };
         args.push(value);
     }
     (lines, format!("client.{}({})", op.method, args.join(", ")))
-}
-
-fn raw_string(text: &str) -> String {
-    let mut hashes = String::from("#");
-    while text.contains(&format!("\"{hashes}")) {
-        hashes.push('#');
-    }
-    format!("r{hashes}\"{text}\"{hashes}")
 }
 
 pub(super) fn type_text(ty: &TypeRef, crate_ident: &str) -> String {
@@ -429,34 +409,7 @@ fn example_value(
     wire: &str,
     crate_ident: &str,
 ) -> String {
-    match (api.unalias(ty), example) {
-        (TypeRef::String, Some(serde_json::Value::String(s))) => format!("{s:?}"),
-        (TypeRef::String, _) => format!("{wire:?}"),
-        (TypeRef::I32 | TypeRef::I64 | TypeRef::U32 | TypeRef::U64 | TypeRef::I128, Some(n))
-            if n.is_i64() || n.is_u64() =>
-        {
-            n.to_string()
-        }
-        (TypeRef::I32 | TypeRef::I64 | TypeRef::U32 | TypeRef::U64 | TypeRef::I128, _) => "1".to_owned(),
-        (TypeRef::F32 | TypeRef::F64, _) => "1.0".to_owned(),
-        (TypeRef::Bool, _) => "true".to_owned(),
-        (TypeRef::Vec(_), _) => "Vec::new()".to_owned(),
-        (TypeRef::Named(name), _) => {
-            let def = api.type_def(name);
-            match def.map(|d| &d.kind) {
-                Some(crate::model::TypeKind::Enum { variants, unknown }) => {
-                    let variant = variants
-                        .first()
-                        .map_or_else(|| format!("{unknown}(String::new())"), |v| v.name.clone());
-                    format!("{crate_ident}::types::{name}::{variant}")
-                }
-                Some(crate::model::TypeKind::Alias(target)) => example_value(api, target, example, wire, crate_ident),
-                _ if has_default(api, ty) => format!("{crate_ident}::types::{name}::default()"),
-                _ => "serde_json::from_str(\"{}\")?".to_owned(),
-            }
-        }
-        _ => "serde_json::from_str(\"null\")?".to_owned(),
-    }
+    examples::value(api, ty, example, wire, crate_ident)
 }
 
 fn builder(op: &Operation) -> TokenStream {

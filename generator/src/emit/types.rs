@@ -218,25 +218,110 @@ fn struct_item(
         }
     });
     let _ = api;
-    let accessors = value_accessors(&name, fields);
+    let methods = struct_methods(&name, fields, additional_name.as_deref(), unknown_name.as_deref());
     quote! {
         #docs
         #[derive(#derive_debug Clone, #default PartialEq, Serialize, Deserialize)]
+        #[non_exhaustive]
         pub struct #name {
             #(#field_items)*
             #additional_field
             #unknown_field
         }
         #debug_impl
-        #accessors
+        #methods
+    }
+}
+
+/// A constructor argument or setter parameter for a value of type `ty`
+/// (what the caller passes), and the expression that stores it.
+fn setter_arg(ty: &TypeRef, value: &proc_macro2::Ident) -> (TokenStream, TokenStream) {
+    match ty {
+        TypeRef::String => (quote!(impl Into<String>), quote!(#value.into())),
+        TypeRef::Box(inner) => {
+            let (input, convert) = setter_arg(inner, value);
+            (input, quote!(Box::new(#convert)))
+        }
+        other => (rust_type(other, true), quote!(#value)),
+    }
+}
+
+/// A struct's methods: `new` with the fields that have no `None` (the
+/// required ones), a `with_` setter for each optional field, and for each
+/// field whose schema is any JSON a method that reads it as a Rust type.
+///
+/// The struct is `#[non_exhaustive]`: outside the crate, values are built
+/// with these methods, so a field the spec adds later breaks no caller.
+fn struct_methods(
+    name: &proc_macro2::Ident,
+    fields: &[Field],
+    additional: Option<&str>,
+    unknown: Option<&str>,
+) -> TokenStream {
+    let mut scope = Scope::with_reserved(&["new"]);
+    let mut params = Vec::new();
+    let mut inits = Vec::new();
+    let mut setters = Vec::new();
+    for field in fields {
+        let field_ident = ident(&field.name);
+        if let TypeRef::Option(inner) = &field.ty {
+            inits.push(quote!(#field_ident: None,));
+            let setter = ident(&scope.claim(&naming::setter(&field.name)));
+            let value = quote::format_ident!("value");
+            let (input, convert) = setter_arg(inner, &value);
+            let text = if field.name == field.wire {
+                format!(" Sets `{}`.", field.wire)
+            } else {
+                format!(" Sets `{}` (`{}` in JSON).", naming::escape(&field.name), field.wire)
+            };
+            setters.push(quote! {
+                #[doc = #text]
+                pub fn #setter(mut self, value: #input) -> Self {
+                    self.#field_ident = Some(#convert);
+                    self
+                }
+            });
+        } else {
+            let (input, convert) = setter_arg(&field.ty, &field_ident);
+            params.push(quote!(#field_ident: #input));
+            inits.push(if field_ident == convert.to_string() {
+                quote!(#field_ident,)
+            } else {
+                quote!(#field_ident: #convert,)
+            });
+        }
+    }
+    for extra in additional.into_iter().chain(unknown) {
+        let extra = ident(extra);
+        inits.push(quote!(#extra: Default::default(),));
+    }
+    let new_doc = if params.is_empty() && setters.is_empty() {
+        " An empty value.".to_owned()
+    } else if params.is_empty() {
+        " A value with every field empty; set them with the `with_` methods.".to_owned()
+    } else if setters.is_empty() {
+        " A value of its fields.".to_owned()
+    } else {
+        " A value of its required fields; the optional ones start empty (set them with the `with_` methods).".to_owned()
+    };
+    let accessors = value_accessors(fields, &mut scope);
+    quote! {
+        impl #name {
+            #[doc = #new_doc]
+            pub fn new(#(#params),*) -> Self {
+                Self { #(#inits)* }
+            }
+
+            #(#setters)*
+            #(#accessors)*
+        }
     }
 }
 
 /// For each field whose schema is any JSON, a method that reads it as a
 /// Rust type in one step (`attr.value_as::<f64>()`).
-fn value_accessors(name: &proc_macro2::Ident, fields: &[Field]) -> Option<TokenStream> {
-    let mut scope = Scope::new();
-    let methods: Vec<TokenStream> = fields
+fn value_accessors(fields: &[Field], scope: &mut Scope) -> Vec<TokenStream> {
+    fields
         .iter()
         .filter(|f| matches!(f.ty.unwrap_option(), TypeRef::Value))
         .map(|field| {
@@ -259,8 +344,7 @@ fn value_accessors(name: &proc_macro2::Ident, fields: &[Field]) -> Option<TokenS
                 }
             }
         })
-        .collect();
-    (!methods.is_empty()).then(|| quote! { impl #name { #(#methods)* } })
+        .collect()
 }
 
 fn enum_item(def: &TypeDef, docs: TokenStream, variants: &[EnumVariant], unknown: &str) -> TokenStream {
