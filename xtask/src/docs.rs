@@ -18,10 +18,18 @@ use std::process::Command;
 /// The crates of `generated/` (their package names).
 const CRATES: &[&str] = &["vrm-client", "openremote-client"];
 
-/// Items a crate's `mock` module re-exports from `wiremock`: their docs are
-/// wiremock's (with links of its own that do not resolve outside it), not
-/// ours to fix, and their pages are not read.
-const FOREIGN_ITEMS: &[&str] = &["MockGuard", "ResponseTemplate", "Times", "ReceivedRequest"];
+/// Items a crate re-exports from other crates: those its `mock` module takes
+/// from `wiremock`, and `http`'s `StatusCode` and `HeaderMap` at the root.
+/// Their docs are those crates' (with links of their own that do not
+/// resolve outside them), not ours to fix, and their pages are not read.
+const FOREIGN_ITEMS: &[&str] = &[
+    "MockGuard",
+    "ResponseTemplate",
+    "Times",
+    "ReceivedRequest",
+    "StatusCode",
+    "HeaderMap",
+];
 
 pub(crate) fn run(args: &[String]) -> Result<(), String> {
     if !args.is_empty() {
