@@ -6,6 +6,7 @@
 //! keywords are escaped, and a [`Scope`] keeps names unique where Rust needs
 //! them to be.
 
+use heck::{ToSnakeCase, ToUpperCamelCase};
 use std::collections::{HashMap, HashSet};
 
 /// Keywords of Rust 2024 (strict, reserved and weak ones that matter).
@@ -161,24 +162,22 @@ fn words(raw: &str) -> Vec<&str> {
     words
 }
 
-fn snake_case(raw: &str) -> String {
+/// Our words, each in small letters, as `heck` reads them: it does the
+/// casing and the joining, and finds no further break inside a word.
+fn small_words(raw: &str) -> String {
     words(raw)
         .iter()
         .map(|word| word.to_lowercase())
         .collect::<Vec<_>>()
-        .join("_")
+        .join(" ")
+}
+
+fn snake_case(raw: &str) -> String {
+    small_words(raw).to_snake_case()
 }
 
 fn pascal_case(raw: &str) -> String {
-    let mut out = String::with_capacity(raw.len());
-    for word in words(raw) {
-        let mut chars = word.chars();
-        if let Some(first) = chars.next() {
-            out.extend(first.to_uppercase());
-            out.push_str(&chars.as_str().to_lowercase());
-        }
-    }
-    out
+    small_words(raw).to_upper_camel_case()
 }
 
 fn is_valid_ident(name: &str) -> bool {
