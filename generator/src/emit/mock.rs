@@ -12,8 +12,9 @@ use crate::naming::{Scope, ident, mock_matcher, status_method};
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-/// The whole module: the server, the route table, one mock per operation.
-pub(super) fn mock_rs(api: &Api, crate_ident: &str) -> TokenStream {
+/// The module's docs, imports, the server and the route table; one mock
+/// per operation follows (see [`mock_item`]), formatted apart.
+pub(super) fn mock_head(api: &Api, crate_ident: &str) -> TokenStream {
     let mut text = String::from(
         "Test doubles for code that uses this client (the `mock` feature): a mock server \
          with one method per operation, which checks every call against the spec.\n\n\
@@ -36,10 +37,6 @@ pub(super) fn mock_rs(api: &Api, crate_ident: &str) -> TokenStream {
         .lines()
         .map(|line| format!(" {line}").trim_end().to_owned())
         .collect();
-    let error_body = match &api.error_body {
-        Some(ty) => rust_type(ty, false),
-        None => quote!(serde_json::Value),
-    };
     let uses_style = api
         .operations
         .iter()
@@ -67,7 +64,6 @@ pub(super) fn mock_rs(api: &Api, crate_ident: &str) -> TokenStream {
         .iter()
         .enumerate()
         .map(|(index, op)| server_method(op, index));
-    let mocks = api.operations.iter().map(|op| operation_mock(op, &error_body));
     // The paths of the token URLs, where the server hands out tokens.
     let mut token_paths: Vec<String> = Vec::new();
     for scheme in &api.security_schemes {
@@ -128,9 +124,16 @@ pub(super) fn mock_rs(api: &Api, crate_ident: &str) -> TokenStream {
 
         /// What the spec allows, one entry per operation, in the order of the methods above.
         static ROUTES: [support::Route; #count] = [#(#routes),*];
-
-        #(#mocks)*
     }
+}
+
+/// One operation's mock: its builder type, matchers and answers.
+pub(super) fn mock_item(api: &Api, op: &Operation) -> TokenStream {
+    let error_body = match &api.error_body {
+        Some(ty) => rust_type(ty, false),
+        None => quote!(serde_json::Value),
+    };
+    operation_mock(op, &error_body)
 }
 
 fn mentions_types(api: &Api) -> bool {
