@@ -27,8 +27,6 @@
 use crate::runtime::mock as support;
 use crate::runtime::Style;
 use crate::types;
-use std::future::{Future, IntoFuture};
-use std::pin::Pin;
 
 pub use support::{MockGuard, ReceivedRequest, ResponseTemplate, Times};
 
@@ -1225,54 +1223,12 @@ impl GetClientRolesMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `500` with this error body.
-    pub fn internal_server_error(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(500, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetClientRolesMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetClientRolesMock, 200, serde_json::Value, unauthorized(401), forbidden(403),
+    not_found(404), internal_server_error(500)
+);
 
 /// The mock of [`Client::update_client_roles`](crate::Client::update_client_roles) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -1323,60 +1279,12 @@ impl UpdateClientRolesMock<'_> {
         self.mock.answer(ResponseTemplate::new(204));
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `500` with this error body.
-    pub fn internal_server_error(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(500, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for UpdateClientRolesMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(204))
-    }
-}
+crate::runtime::mock_answers!(
+    UpdateClientRolesMock, 204, serde_json::Value, bad_request(400), unauthorized(401),
+    forbidden(403), not_found(404), internal_server_error(500)
+);
 
 /// The mock of [`Client::update_roles`](crate::Client::update_roles) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -1420,60 +1328,12 @@ impl UpdateRolesMock<'_> {
         self.mock.answer(ResponseTemplate::new(204));
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `500` with this error body.
-    pub fn internal_server_error(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(500, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for UpdateRolesMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(204))
-    }
-}
+crate::runtime::mock_answers!(
+    UpdateRolesMock, 204, serde_json::Value, bad_request(400), unauthorized(401),
+    forbidden(403), not_found(404), internal_server_error(500)
+);
 
 /// The mock of [`Client::query_users`](crate::Client::query_users) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -1510,54 +1370,12 @@ impl QueryUsersMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `500` with this error body.
-    pub fn internal_server_error(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(500, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for QueryUsersMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    QueryUsersMock, 200, serde_json::Value, bad_request(400), unauthorized(401),
+    forbidden(403), internal_server_error(500)
+);
 
 /// The mock of [`Client::get_user`](crate::Client::get_user) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -1608,60 +1426,12 @@ impl GetUserMock<'_> {
         self.mock.answer(ResponseTemplate::new(204));
         self
     }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `405` with this error body.
-    pub fn method_not_allowed(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(405, body);
-        self
-    }
-
-    /// Answer `500` with this error body.
-    pub fn internal_server_error(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(500, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetUserMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetUserMock, 200, serde_json::Value, unauthorized(401), forbidden(403),
+    not_found(404), method_not_allowed(405), internal_server_error(500)
+);
 
 /// The mock of [`Client::get_current_user`](crate::Client::get_current_user) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -1692,54 +1462,12 @@ impl GetCurrentUserMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `500` with this error body.
-    pub fn internal_server_error(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(500, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetCurrentUserMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetCurrentUserMock, 200, serde_json::Value, unauthorized(401), forbidden(403),
+    not_found(404), internal_server_error(500)
+);
 
 /// The mock of [`Client::update_user`](crate::Client::update_user) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -1783,66 +1511,12 @@ impl UpdateUserMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `405` with this error body.
-    pub fn method_not_allowed(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(405, body);
-        self
-    }
-
-    /// Answer `500` with this error body.
-    pub fn internal_server_error(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(500, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for UpdateUserMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    UpdateUserMock, 200, serde_json::Value, bad_request(400), unauthorized(401),
+    forbidden(403), not_found(404), method_not_allowed(405), internal_server_error(500)
+);
 
 /// The mock of [`Client::create_user`](crate::Client::create_user) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -1886,66 +1560,12 @@ impl CreateUserMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `405` with this error body.
-    pub fn method_not_allowed(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(405, body);
-        self
-    }
-
-    /// Answer `409` with this error body.
-    pub fn conflict(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(409, body);
-        self
-    }
-
-    /// Answer `500` with this error body.
-    pub fn internal_server_error(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(500, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for CreateUserMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    CreateUserMock, 200, serde_json::Value, bad_request(400), unauthorized(401),
+    forbidden(403), method_not_allowed(405), conflict(409), internal_server_error(500)
+);
 
 /// The mock of [`Client::update_self`](crate::Client::update_self) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -1982,66 +1602,12 @@ impl UpdateSelfMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `405` with this error body.
-    pub fn method_not_allowed(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(405, body);
-        self
-    }
-
-    /// Answer `500` with this error body.
-    pub fn internal_server_error(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(500, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for UpdateSelfMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    UpdateSelfMock, 200, serde_json::Value, bad_request(400), unauthorized(401),
+    forbidden(403), not_found(404), method_not_allowed(405), internal_server_error(500)
+);
 
 /// The mock of [`Client::delete_user`](crate::Client::delete_user) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -2086,60 +1652,12 @@ impl DeleteUserMock<'_> {
         self.mock.answer(ResponseTemplate::new(204));
         self
     }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `405` with this error body.
-    pub fn method_not_allowed(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(405, body);
-        self
-    }
-
-    /// Answer `500` with this error body.
-    pub fn internal_server_error(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(500, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for DeleteUserMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(204))
-    }
-}
+crate::runtime::mock_answers!(
+    DeleteUserMock, 204, serde_json::Value, unauthorized(401), forbidden(403),
+    not_found(404), method_not_allowed(405), internal_server_error(500)
+);
 
 /// The mock of [`Client::request_user_password_reset`](crate::Client::request_user_password_reset) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -2184,66 +1702,13 @@ impl RequestUserPasswordResetMock<'_> {
         self.mock.answer(ResponseTemplate::new(204));
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `405` with this error body.
-    pub fn method_not_allowed(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(405, body);
-        self
-    }
-
-    /// Answer `500` with this error body.
-    pub fn internal_server_error(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(500, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for RequestUserPasswordResetMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(204))
-    }
-}
+crate::runtime::mock_answers!(
+    RequestUserPasswordResetMock, 204, serde_json::Value, bad_request(400),
+    unauthorized(401), forbidden(403), not_found(404), method_not_allowed(405),
+    internal_server_error(500)
+);
 
 /// The mock of [`Client::request_password_reset`](crate::Client::request_password_reset) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -2274,54 +1739,12 @@ impl RequestPasswordResetMock<'_> {
         self.mock.answer(ResponseTemplate::new(204));
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `500` with this error body.
-    pub fn internal_server_error(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(500, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for RequestPasswordResetMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(204))
-    }
-}
+crate::runtime::mock_answers!(
+    RequestPasswordResetMock, 204, serde_json::Value, bad_request(400),
+    unauthorized(401), forbidden(403), internal_server_error(500)
+);
 
 /// The mock of [`Client::update_password`](crate::Client::update_password) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -2372,66 +1795,12 @@ impl UpdatePasswordMock<'_> {
         self.mock.answer(ResponseTemplate::new(204));
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `405` with this error body.
-    pub fn method_not_allowed(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(405, body);
-        self
-    }
-
-    /// Answer `500` with this error body.
-    pub fn internal_server_error(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(500, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for UpdatePasswordMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(204))
-    }
-}
+crate::runtime::mock_answers!(
+    UpdatePasswordMock, 204, serde_json::Value, bad_request(400), unauthorized(401),
+    forbidden(403), not_found(404), method_not_allowed(405), internal_server_error(500)
+);
 
 /// The mock of [`Client::update_own_password`](crate::Client::update_own_password) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -2468,54 +1837,12 @@ impl UpdateOwnPasswordMock<'_> {
         self.mock.answer(ResponseTemplate::new(204));
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `500` with this error body.
-    pub fn internal_server_error(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(500, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for UpdateOwnPasswordMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(204))
-    }
-}
+crate::runtime::mock_answers!(
+    UpdateOwnPasswordMock, 204, serde_json::Value, bad_request(400), unauthorized(401),
+    forbidden(403), internal_server_error(500)
+);
 
 /// The mock of [`Client::reset_secret`](crate::Client::reset_secret) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -2570,66 +1897,12 @@ impl ResetSecretMock<'_> {
         self.mock.answer(ResponseTemplate::new(204));
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `405` with this error body.
-    pub fn method_not_allowed(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(405, body);
-        self
-    }
-
-    /// Answer `500` with this error body.
-    pub fn internal_server_error(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(500, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for ResetSecretMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    ResetSecretMock, 200, serde_json::Value, bad_request(400), unauthorized(401),
+    forbidden(403), not_found(404), method_not_allowed(405), internal_server_error(500)
+);
 
 /// The mock of [`Client::get_user_client_roles`](crate::Client::get_user_client_roles) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -2681,60 +1954,12 @@ impl GetUserClientRolesMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `405` with this error body.
-    pub fn method_not_allowed(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(405, body);
-        self
-    }
-
-    /// Answer `500` with this error body.
-    pub fn internal_server_error(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(500, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetUserClientRolesMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetUserClientRolesMock, 200, serde_json::Value, unauthorized(401), forbidden(403),
+    not_found(404), method_not_allowed(405), internal_server_error(500)
+);
 
 /// The mock of [`Client::update_user_client_roles`](crate::Client::update_user_client_roles) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -2792,66 +2017,13 @@ impl UpdateUserClientRolesMock<'_> {
         self.mock.answer(ResponseTemplate::new(204));
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `405` with this error body.
-    pub fn method_not_allowed(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(405, body);
-        self
-    }
-
-    /// Answer `500` with this error body.
-    pub fn internal_server_error(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(500, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for UpdateUserClientRolesMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(204))
-    }
-}
+crate::runtime::mock_answers!(
+    UpdateUserClientRolesMock, 204, serde_json::Value, bad_request(400),
+    unauthorized(401), forbidden(403), not_found(404), method_not_allowed(405),
+    internal_server_error(500)
+);
 
 /// The mock of [`Client::get_user_realm_roles`](crate::Client::get_user_realm_roles) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -2896,60 +2068,12 @@ impl GetUserRealmRolesMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `405` with this error body.
-    pub fn method_not_allowed(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(405, body);
-        self
-    }
-
-    /// Answer `500` with this error body.
-    pub fn internal_server_error(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(500, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetUserRealmRolesMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetUserRealmRolesMock, 200, serde_json::Value, unauthorized(401), forbidden(403),
+    not_found(404), method_not_allowed(405), internal_server_error(500)
+);
 
 /// The mock of [`Client::update_user_realm_roles`](crate::Client::update_user_realm_roles) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -3000,66 +2124,13 @@ impl UpdateUserRealmRolesMock<'_> {
         self.mock.answer(ResponseTemplate::new(204));
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `405` with this error body.
-    pub fn method_not_allowed(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(405, body);
-        self
-    }
-
-    /// Answer `500` with this error body.
-    pub fn internal_server_error(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(500, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for UpdateUserRealmRolesMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(204))
-    }
-}
+crate::runtime::mock_answers!(
+    UpdateUserRealmRolesMock, 204, serde_json::Value, bad_request(400),
+    unauthorized(401), forbidden(403), not_found(404), method_not_allowed(405),
+    internal_server_error(500)
+);
 
 /// The mock of [`Client::get_current_user_client_roles`](crate::Client::get_current_user_client_roles) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -3097,54 +2168,12 @@ impl GetCurrentUserClientRolesMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `500` with this error body.
-    pub fn internal_server_error(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(500, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetCurrentUserClientRolesMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetCurrentUserClientRolesMock, 200, serde_json::Value, unauthorized(401),
+    forbidden(403), not_found(404), internal_server_error(500)
+);
 
 /// The mock of [`Client::get_current_user_realm_roles`](crate::Client::get_current_user_realm_roles) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -3175,54 +2204,12 @@ impl GetCurrentUserRealmRolesMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `500` with this error body.
-    pub fn internal_server_error(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(500, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetCurrentUserRealmRolesMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetCurrentUserRealmRolesMock, 200, serde_json::Value, unauthorized(401),
+    forbidden(403), not_found(404), internal_server_error(500)
+);
 
 /// The mock of [`Client::update_current_user_locale`](crate::Client::update_current_user_locale) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -3259,60 +2246,12 @@ impl UpdateCurrentUserLocaleMock<'_> {
         self.mock.answer(ResponseTemplate::new(204));
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `500` with this error body.
-    pub fn internal_server_error(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(500, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for UpdateCurrentUserLocaleMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(204))
-    }
-}
+crate::runtime::mock_answers!(
+    UpdateCurrentUserLocaleMock, 204, serde_json::Value, bad_request(400),
+    unauthorized(401), forbidden(403), not_found(404), internal_server_error(500)
+);
 
 /// The mock of [`Client::get_user_sessions`](crate::Client::get_user_sessions) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -3357,60 +2296,12 @@ impl GetUserSessionsMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `405` with this error body.
-    pub fn method_not_allowed(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(405, body);
-        self
-    }
-
-    /// Answer `500` with this error body.
-    pub fn internal_server_error(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(500, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetUserSessionsMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetUserSessionsMock, 200, serde_json::Value, unauthorized(401), forbidden(403),
+    not_found(404), method_not_allowed(405), internal_server_error(500)
+);
 
 /// The mock of [`Client::disconnect_user_session`](crate::Client::disconnect_user_session) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -3455,54 +2346,12 @@ impl DisconnectUserSessionMock<'_> {
         self.mock.answer(ResponseTemplate::new(204));
         self
     }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `500` with this error body.
-    pub fn internal_server_error(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(500, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for DisconnectUserSessionMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(204))
-    }
-}
+crate::runtime::mock_answers!(
+    DisconnectUserSessionMock, 204, serde_json::Value, unauthorized(401), forbidden(403),
+    not_found(404), internal_server_error(500)
+);
 
 /// The mock of [`Client::query_assets`](crate::Client::query_assets) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -3525,54 +2374,12 @@ impl QueryAssetsMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `500` with this error body.
-    pub fn internal_server_error(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(500, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for QueryAssetsMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    QueryAssetsMock, 200, serde_json::Value, bad_request(400), unauthorized(401),
+    forbidden(403), internal_server_error(500)
+);
 
 /// The mock of [`Client::query_count`](crate::Client::query_count) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -3595,48 +2402,12 @@ impl QueryCountMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for QueryCountMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    QueryCountMock, 200, serde_json::Value, bad_request(400), unauthorized(401),
+    forbidden(403)
+);
 
 /// The mock of [`Client::query_asset_tree`](crate::Client::query_asset_tree) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -3659,48 +2430,12 @@ impl QueryAssetTreeMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for QueryAssetTreeMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    QueryAssetTreeMock, 200, serde_json::Value, bad_request(400), unauthorized(401),
+    forbidden(403)
+);
 
 /// The mock of [`Client::get_asset`](crate::Client::get_asset) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -3724,48 +2459,12 @@ impl GetAssetMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetAssetMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetAssetMock, 200, serde_json::Value, unauthorized(401), forbidden(403),
+    not_found(404)
+);
 
 /// The mock of [`Client::update_asset`](crate::Client::update_asset) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -3795,60 +2494,12 @@ impl UpdateAssetMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `409` with this error body.
-    pub fn conflict(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(409, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for UpdateAssetMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    UpdateAssetMock, 200, serde_json::Value, bad_request(400), unauthorized(401),
+    forbidden(403), not_found(404), conflict(409)
+);
 
 /// The mock of [`Client::get_partial_asset`](crate::Client::get_partial_asset) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -3872,48 +2523,12 @@ impl GetPartialAssetMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetPartialAssetMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetPartialAssetMock, 200, serde_json::Value, unauthorized(401), forbidden(403),
+    not_found(404)
+);
 
 /// The mock of [`Client::create_asset`](crate::Client::create_asset) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -3936,48 +2551,12 @@ impl CreateAssetMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for CreateAssetMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    CreateAssetMock, 200, serde_json::Value, bad_request(400), unauthorized(401),
+    forbidden(403)
+);
 
 /// The mock of [`Client::delete_asset`](crate::Client::delete_asset) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -4000,48 +2579,12 @@ impl DeleteAssetMock<'_> {
         self.mock.answer(ResponseTemplate::new(204));
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for DeleteAssetMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(204))
-    }
-}
+crate::runtime::mock_answers!(
+    DeleteAssetMock, 204, serde_json::Value, bad_request(400), unauthorized(401),
+    forbidden(403)
+);
 
 /// The mock of [`Client::get_current_user_assets`](crate::Client::get_current_user_assets) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -4058,42 +2601,11 @@ impl GetCurrentUserAssetsMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetCurrentUserAssetsMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetCurrentUserAssetsMock, 200, serde_json::Value, unauthorized(401), forbidden(403)
+);
 
 /// The mock of [`Client::get_user_asset_links`](crate::Client::get_user_asset_links) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -4131,48 +2643,12 @@ impl GetUserAssetLinksMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetUserAssetLinksMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetUserAssetLinksMock, 200, serde_json::Value, bad_request(400), unauthorized(401),
+    forbidden(403)
+);
 
 /// The mock of [`Client::create_user_asset_links`](crate::Client::create_user_asset_links) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -4195,48 +2671,12 @@ impl CreateUserAssetLinksMock<'_> {
         self.mock.answer(ResponseTemplate::new(204));
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for CreateUserAssetLinksMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(204))
-    }
-}
+crate::runtime::mock_answers!(
+    CreateUserAssetLinksMock, 204, serde_json::Value, bad_request(400),
+    unauthorized(401), forbidden(403)
+);
 
 /// The mock of [`Client::update_asset_parent`](crate::Client::update_asset_parent) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -4266,54 +2706,12 @@ impl UpdateAssetParentMock<'_> {
         self.mock.answer(ResponseTemplate::new(204));
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for UpdateAssetParentMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(204))
-    }
-}
+crate::runtime::mock_answers!(
+    UpdateAssetParentMock, 204, serde_json::Value, bad_request(400), unauthorized(401),
+    forbidden(403), not_found(404)
+);
 
 /// The mock of [`Client::delete_assets_parent`](crate::Client::delete_assets_parent) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -4336,48 +2734,12 @@ impl DeleteAssetsParentMock<'_> {
         self.mock.answer(ResponseTemplate::new(204));
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for DeleteAssetsParentMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(204))
-    }
-}
+crate::runtime::mock_answers!(
+    DeleteAssetsParentMock, 204, serde_json::Value, bad_request(400), unauthorized(401),
+    forbidden(403)
+);
 
 /// The mock of [`Client::write_attribute_value`](crate::Client::write_attribute_value) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -4414,54 +2776,12 @@ impl WriteAttributeValueMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for WriteAttributeValueMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    WriteAttributeValueMock, 200, serde_json::Value, bad_request(400), unauthorized(401),
+    forbidden(403), not_found(404)
+);
 
 /// The mock of [`Client::write_attribute_value_1`](crate::Client::write_attribute_value_1) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -4504,54 +2824,12 @@ impl WriteAttributeValue1Mock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for WriteAttributeValue1Mock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    WriteAttributeValue1Mock, 200, serde_json::Value, bad_request(400),
+    unauthorized(401), forbidden(403), not_found(404)
+);
 
 /// The mock of [`Client::write_attribute_values`](crate::Client::write_attribute_values) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -4574,48 +2852,12 @@ impl WriteAttributeValuesMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for WriteAttributeValuesMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    WriteAttributeValuesMock, 200, serde_json::Value, bad_request(400),
+    unauthorized(401), forbidden(403)
+);
 
 /// The mock of [`Client::write_attribute_events`](crate::Client::write_attribute_events) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -4638,48 +2880,12 @@ impl WriteAttributeEventsMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for WriteAttributeEventsMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    WriteAttributeEventsMock, 200, serde_json::Value, bad_request(400),
+    unauthorized(401), forbidden(403)
+);
 
 /// The mock of [`Client::get_datapoints`](crate::Client::get_datapoints) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -4716,54 +2922,12 @@ impl GetDatapointsMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetDatapointsMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetDatapointsMock, 200, serde_json::Value, bad_request(400), unauthorized(401),
+    forbidden(403), not_found(404)
+);
 
 /// The mock of [`Client::get_datapoint_period`](crate::Client::get_datapoint_period) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -4794,48 +2958,12 @@ impl GetDatapointPeriodMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetDatapointPeriodMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetDatapointPeriodMock, 200, serde_json::Value, bad_request(400), unauthorized(401),
+    forbidden(403)
+);
 
 /// The mock of [`Client::get_datapoint_export`](crate::Client::get_datapoint_export) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -4878,48 +3006,12 @@ impl GetDatapointExportMock<'_> {
             .answer(ResponseTemplate::new(200).set_body_raw(data.into(), media_type));
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetDatapointExportMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetDatapointExportMock, 200, serde_json::Value, bad_request(400), unauthorized(401),
+    forbidden(403)
+);
 
 /// The mock of [`Client::write_predicted_datapoints`](crate::Client::write_predicted_datapoints) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -4956,48 +3048,12 @@ impl WritePredictedDatapointsMock<'_> {
         self.mock.answer(ResponseTemplate::new(204));
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for WritePredictedDatapointsMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(204))
-    }
-}
+crate::runtime::mock_answers!(
+    WritePredictedDatapointsMock, 204, serde_json::Value, bad_request(400),
+    unauthorized(401), forbidden(403)
+);
 
 /// The mock of [`Client::get_predicted_datapoints`](crate::Client::get_predicted_datapoints) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -5034,48 +3090,12 @@ impl GetPredictedDatapointsMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetPredictedDatapointsMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetPredictedDatapointsMock, 200, serde_json::Value, bad_request(400),
+    unauthorized(401), forbidden(403)
+);
 
 /// The mock of [`Client::get_alarms`](crate::Client::get_alarms) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -5119,42 +3139,11 @@ impl GetAlarmsMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetAlarmsMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetAlarmsMock, 200, serde_json::Value, unauthorized(401), forbidden(403)
+);
 
 /// The mock of [`Client::create_alarm`](crate::Client::create_alarm) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -5183,48 +3172,12 @@ impl CreateAlarmMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for CreateAlarmMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    CreateAlarmMock, 200, serde_json::Value, bad_request(400), unauthorized(401),
+    forbidden(403)
+);
 
 /// The mock of [`Client::remove_alarms`](crate::Client::remove_alarms) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -5247,48 +3200,12 @@ impl RemoveAlarmsMock<'_> {
         self.mock.answer(ResponseTemplate::new(204));
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for RemoveAlarmsMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(204))
-    }
-}
+crate::runtime::mock_answers!(
+    RemoveAlarmsMock, 204, serde_json::Value, bad_request(400), unauthorized(401),
+    forbidden(403)
+);
 
 /// The mock of [`Client::get_alarm`](crate::Client::get_alarm) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -5311,48 +3228,12 @@ impl GetAlarmMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetAlarmMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetAlarmMock, 200, serde_json::Value, unauthorized(401), forbidden(403),
+    not_found(404)
+);
 
 /// The mock of [`Client::update_alarm`](crate::Client::update_alarm) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -5381,54 +3262,12 @@ impl UpdateAlarmMock<'_> {
         self.mock.answer(ResponseTemplate::new(204));
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for UpdateAlarmMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(204))
-    }
-}
+crate::runtime::mock_answers!(
+    UpdateAlarmMock, 204, serde_json::Value, bad_request(400), unauthorized(401),
+    forbidden(403), not_found(404)
+);
 
 /// The mock of [`Client::remove_alarm`](crate::Client::remove_alarm) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -5451,48 +3290,12 @@ impl RemoveAlarmMock<'_> {
         self.mock.answer(ResponseTemplate::new(204));
         self
     }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for RemoveAlarmMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(204))
-    }
-}
+crate::runtime::mock_answers!(
+    RemoveAlarmMock, 204, serde_json::Value, unauthorized(401), forbidden(403),
+    not_found(404)
+);
 
 /// The mock of [`Client::get_asset_links`](crate::Client::get_asset_links) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -5522,48 +3325,12 @@ impl GetAssetLinksMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetAssetLinksMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetAssetLinksMock, 200, serde_json::Value, unauthorized(401), forbidden(403),
+    not_found(404)
+);
 
 /// The mock of [`Client::set_asset_links`](crate::Client::set_asset_links) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -5586,48 +3353,12 @@ impl SetAssetLinksMock<'_> {
         self.mock.answer(ResponseTemplate::new(204));
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for SetAssetLinksMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(204))
-    }
-}
+crate::runtime::mock_answers!(
+    SetAssetLinksMock, 204, serde_json::Value, bad_request(400), unauthorized(401),
+    forbidden(403)
+);
 
 /// The mock of [`Client::get_all_realms`](crate::Client::get_all_realms) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -5644,42 +3375,11 @@ impl GetAllRealmsMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetAllRealmsMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetAllRealmsMock, 200, serde_json::Value, unauthorized(401), forbidden(403)
+);
 
 /// The mock of [`Client::get_accessible_realms`](crate::Client::get_accessible_realms) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -5696,42 +3396,11 @@ impl GetAccessibleRealmsMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetAccessibleRealmsMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetAccessibleRealmsMock, 200, serde_json::Value, unauthorized(401), forbidden(403)
+);
 
 /// The mock of [`Client::get_realm`](crate::Client::get_realm) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -5755,48 +3424,12 @@ impl GetRealmMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetRealmMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetRealmMock, 200, serde_json::Value, unauthorized(401), forbidden(403),
+    not_found(404)
+);
 
 /// The mock of [`Client::get_health_status`](crate::Client::get_health_status) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -5813,30 +3446,9 @@ impl GetHealthStatusMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetHealthStatusMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(GetHealthStatusMock, 200, serde_json::Value);
 
 /// The mock of [`Client::get_info`](crate::Client::get_info) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -5853,30 +3465,9 @@ impl GetInfoMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetInfoMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(GetInfoMock, 200, serde_json::Value);
 
 /// The mock of [`Client::register`](crate::Client::register) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -5899,45 +3490,9 @@ impl RegisterMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for RegisterMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    RegisterMock, 200, serde_json::Value, bad_request(400), unauthorized(401),
+    forbidden(403)
+);

@@ -27,8 +27,6 @@
 use crate::runtime::mock as support;
 use crate::runtime::Style;
 use crate::types;
-use std::future::{Future, IntoFuture};
-use std::pin::Pin;
 
 pub use support::{MockGuard, ReceivedRequest, ResponseTemplate, Times};
 
@@ -950,48 +948,12 @@ impl LoginMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for LoginMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    LoginMock, 200, types::ErrorResponse, bad_request(400), unauthorized(401),
+    too_many_requests(429)
+);
 
 /// The mock of [`Client::login_as_demo`](crate::Client::login_as_demo) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -1008,42 +970,11 @@ impl LoginAsDemoMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for LoginAsDemoMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    LoginAsDemoMock, 200, types::ErrorResponse, bad_request(400), too_many_requests(429)
+);
 
 /// The mock of [`Client::logout`](crate::Client::logout) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -1060,42 +991,11 @@ impl LogoutMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for LogoutMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    LogoutMock, 200, types::ErrorResponse, unauthorized(401), too_many_requests(429)
+);
 
 /// The mock of [`Client::create_access_token`](crate::Client::create_access_token) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -1125,60 +1025,12 @@ impl CreateAccessTokenMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for CreateAccessTokenMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    CreateAccessTokenMock, 200, types::ErrorResponse, bad_request(400),
+    unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::list_access_tokens`](crate::Client::list_access_tokens) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -1202,60 +1054,12 @@ impl ListAccessTokensMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for ListAccessTokensMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    ListAccessTokensMock, 200, types::ErrorResponse, bad_request(400), unauthorized(401),
+    forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::revoke_access_token`](crate::Client::revoke_access_token) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -1286,60 +1090,12 @@ impl RevokeAccessTokenMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for RevokeAccessTokenMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    RevokeAccessTokenMock, 200, types::ErrorResponse, bad_request(400),
+    unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::add_site`](crate::Client::add_site) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -1369,60 +1125,12 @@ impl AddSiteMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for AddSiteMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    AddSiteMock, 200, types::ErrorResponse, bad_request(400), unauthorized(401),
+    forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::get_site_id`](crate::Client::get_site_id) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -1452,60 +1160,12 @@ impl GetSiteIdMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetSiteIdMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetSiteIdMock, 200, types::ErrorResponse, bad_request(400), unauthorized(401),
+    forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::list_installations`](crate::Client::list_installations) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -1541,60 +1201,12 @@ impl ListInstallationsMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for ListInstallationsMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    ListInstallationsMock, 200, types::ErrorResponse, bad_request(400),
+    unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::get_me`](crate::Client::get_me) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -1611,54 +1223,12 @@ impl GetMeMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetMeMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetMeMock, 200, types::ErrorResponse, bad_request(400), unauthorized(401),
+    forbidden(403), too_many_requests(429)
+);
 
 /// The mock of [`Client::get_system_overview`](crate::Client::get_system_overview) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -1681,60 +1251,12 @@ impl GetSystemOverviewMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetSystemOverviewMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetSystemOverviewMock, 200, types::ErrorResponse, bad_request(400),
+    unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::get_diagnostics`](crate::Client::get_diagnostics) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -1769,60 +1291,12 @@ impl GetDiagnosticsMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetDiagnosticsMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetDiagnosticsMock, 200, types::ErrorResponse, bad_request(400), unauthorized(401),
+    forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::get_stats`](crate::Client::get_stats) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -1881,60 +1355,12 @@ impl GetStatsMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetStatsMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetStatsMock, 200, types::ErrorResponse, bad_request(400), unauthorized(401),
+    forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::get_overall_stats`](crate::Client::get_overall_stats) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -1970,60 +1396,12 @@ impl GetOverallStatsMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetOverallStatsMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetOverallStatsMock, 200, types::ErrorResponse, bad_request(400), unauthorized(401),
+    forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::list_alarms`](crate::Client::list_alarms) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -2046,60 +1424,12 @@ impl ListAlarmsMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for ListAlarmsMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    ListAlarmsMock, 200, types::ErrorResponse, bad_request(400), unauthorized(401),
+    forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::update_alarm`](crate::Client::update_alarm) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -2128,60 +1458,12 @@ impl UpdateAlarmMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for UpdateAlarmMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    UpdateAlarmMock, 200, types::ErrorResponse, bad_request(400), unauthorized(401),
+    forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::add_alarm`](crate::Client::add_alarm) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -2210,60 +1492,12 @@ impl AddAlarmMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for AddAlarmMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    AddAlarmMock, 200, types::ErrorResponse, bad_request(400), unauthorized(401),
+    forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::delete_alarm`](crate::Client::delete_alarm) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -2292,60 +1526,12 @@ impl DeleteAlarmMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for DeleteAlarmMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    DeleteAlarmMock, 200, types::ErrorResponse, bad_request(400), unauthorized(401),
+    forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::clear_alarm`](crate::Client::clear_alarm) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -2374,60 +1560,12 @@ impl ClearAlarmMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for ClearAlarmMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    ClearAlarmMock, 200, types::ErrorResponse, bad_request(400), unauthorized(401),
+    forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::list_tags`](crate::Client::list_tags) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -2450,60 +1588,12 @@ impl ListTagsMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for ListTagsMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    ListTagsMock, 200, types::ErrorResponse, bad_request(400), unauthorized(401),
+    forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::add_tag`](crate::Client::add_tag) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -2532,60 +1622,12 @@ impl AddTagMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for AddTagMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    AddTagMock, 200, types::ErrorResponse, bad_request(400), unauthorized(401),
+    forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::remove_tag`](crate::Client::remove_tag) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -2614,60 +1656,12 @@ impl RemoveTagMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for RemoveTagMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    RemoveTagMock, 200, types::ErrorResponse, bad_request(400), unauthorized(401),
+    forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::get_dynamic_ess_settings`](crate::Client::get_dynamic_ess_settings) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -2690,60 +1684,12 @@ impl GetDynamicEssSettingsMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetDynamicEssSettingsMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetDynamicEssSettingsMock, 200, types::ErrorResponse, bad_request(400),
+    unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::update_dynamic_ess_settings`](crate::Client::update_dynamic_ess_settings) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -2772,60 +1718,12 @@ impl UpdateDynamicEssSettingsMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for UpdateDynamicEssSettingsMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    UpdateDynamicEssSettingsMock, 200, types::ErrorResponse, bad_request(400),
+    unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::get_forecasts_last_reset`](crate::Client::get_forecasts_last_reset) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -2848,60 +1746,12 @@ impl GetForecastsLastResetMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetForecastsLastResetMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetForecastsLastResetMock, 200, types::ErrorResponse, bad_request(400),
+    unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::reset_forecasts`](crate::Client::reset_forecasts) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -2930,60 +1780,12 @@ impl ResetForecastsMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for ResetForecastsMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    ResetForecastsMock, 200, types::ErrorResponse, bad_request(400), unauthorized(401),
+    forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::update_settings`](crate::Client::update_settings) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -3012,60 +1814,12 @@ impl UpdateSettingsMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for UpdateSettingsMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    UpdateSettingsMock, 200, types::ErrorResponse, bad_request(400), unauthorized(401),
+    forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::list_installation_users`](crate::Client::list_installation_users) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -3088,60 +1842,12 @@ impl ListInstallationUsersMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for ListInstallationUsersMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    ListInstallationUsersMock, 200, types::ErrorResponse, bad_request(400),
+    unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::set_favorite`](crate::Client::set_favorite) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -3170,60 +1876,12 @@ impl SetFavoriteMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for SetFavoriteMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    SetFavoriteMock, 200, types::ErrorResponse, bad_request(400), unauthorized(401),
+    forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::search_installations`](crate::Client::search_installations) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -3254,60 +1912,12 @@ impl SearchInstallationsMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for SearchInstallationsMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    SearchInstallationsMock, 200, types::ErrorResponse, bad_request(400),
+    unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::list_data_attributes`](crate::Client::list_data_attributes) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -3336,60 +1946,12 @@ impl ListDataAttributesMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for ListDataAttributesMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    ListDataAttributesMock, 200, types::ErrorResponse, bad_request(400),
+    unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::find_installations_by_data_attributes`](crate::Client::find_installations_by_data_attributes) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -3425,60 +1987,12 @@ impl FindInstallationsByDataAttributesMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for FindInstallationsByDataAttributesMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    FindInstallationsByDataAttributesMock, 200, types::ErrorResponse, bad_request(400),
+    unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::download_data`](crate::Client::download_data) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -3539,60 +2053,12 @@ impl DownloadDataMock<'_> {
             .answer(ResponseTemplate::new(200).set_body_raw(data.into(), media_type));
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for DownloadDataMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    DownloadDataMock, 200, types::ErrorResponse, bad_request(400), unauthorized(401),
+    forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::download_gps`](crate::Client::download_gps) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -3628,60 +2094,12 @@ impl DownloadGpsMock<'_> {
             .answer(ResponseTemplate::new(200).set_body_raw(data.into(), media_type));
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for DownloadGpsMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    DownloadGpsMock, 200, types::ErrorResponse, bad_request(400), unauthorized(401),
+    forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::get_graph_widget`](crate::Client::get_graph_widget) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -3752,60 +2170,12 @@ impl GetGraphWidgetMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetGraphWidgetMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetGraphWidgetMock, 200, types::ErrorResponse, bad_request(400), unauthorized(401),
+    forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::get_gps_widget`](crate::Client::get_gps_widget) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -3834,60 +2204,12 @@ impl GetGpsWidgetMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetGpsWidgetMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetGpsWidgetMock, 200, types::ErrorResponse, bad_request(400), unauthorized(401),
+    forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::get_battery_summary_widget`](crate::Client::get_battery_summary_widget) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -3916,60 +2238,12 @@ impl GetBatterySummaryWidgetMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetBatterySummaryWidgetMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetBatterySummaryWidgetMock, 200, types::ErrorResponse, bad_request(400),
+    unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::get_solar_charger_summary_widget`](crate::Client::get_solar_charger_summary_widget) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -3998,60 +2272,12 @@ impl GetSolarChargerSummaryWidgetMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetSolarChargerSummaryWidgetMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetSolarChargerSummaryWidgetMock, 200, types::ErrorResponse, bad_request(400),
+    unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::get_pv_inverter_status_widget`](crate::Client::get_pv_inverter_status_widget) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -4080,60 +2306,12 @@ impl GetPvInverterStatusWidgetMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetPvInverterStatusWidgetMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetPvInverterStatusWidgetMock, 200, types::ErrorResponse, bad_request(400),
+    unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::get_generator_state_widget`](crate::Client::get_generator_state_widget) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -4174,60 +2352,12 @@ impl GetGeneratorStateWidgetMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetGeneratorStateWidgetMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetGeneratorStateWidgetMock, 200, types::ErrorResponse, bad_request(400),
+    unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::get_ve_bus_state_widget`](crate::Client::get_ve_bus_state_widget) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -4268,60 +2398,12 @@ impl GetVeBusStateWidgetMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetVeBusStateWidgetMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetVeBusStateWidgetMock, 200, types::ErrorResponse, bad_request(400),
+    unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::get_inverter_charger_state_widget`](crate::Client::get_inverter_charger_state_widget) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -4362,60 +2444,12 @@ impl GetInverterChargerStateWidgetMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetInverterChargerStateWidgetMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetInverterChargerStateWidgetMock, 200, types::ErrorResponse, bad_request(400),
+    unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::get_status_widget`](crate::Client::get_status_widget) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -4444,60 +2478,12 @@ impl GetStatusWidgetMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetStatusWidgetMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetStatusWidgetMock, 200, types::ErrorResponse, bad_request(400), unauthorized(401),
+    forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::get_tank_summary_widget`](crate::Client::get_tank_summary_widget) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -4526,60 +2512,12 @@ impl GetTankSummaryWidgetMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetTankSummaryWidgetMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetTankSummaryWidgetMock, 200, types::ErrorResponse, bad_request(400),
+    unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::get_historic_data_widget`](crate::Client::get_historic_data_widget) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -4608,60 +2546,12 @@ impl GetHistoricDataWidgetMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetHistoricDataWidgetMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetHistoricDataWidgetMock, 200, types::ErrorResponse, bad_request(400),
+    unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::get_mppt_state_widget`](crate::Client::get_mppt_state_widget) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -4702,60 +2592,12 @@ impl GetMpptStateWidgetMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetMpptStateWidgetMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetMpptStateWidgetMock, 200, types::ErrorResponse, bad_request(400),
+    unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::get_battery_monitor_warnings_and_alarms_widget`](crate::Client::get_battery_monitor_warnings_and_alarms_widget) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -4799,60 +2641,13 @@ impl GetBatteryMonitorWarningsAndAlarmsWidgetMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetBatteryMonitorWarningsAndAlarmsWidgetMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetBatteryMonitorWarningsAndAlarmsWidgetMock, 200, types::ErrorResponse,
+    bad_request(400), unauthorized(401), forbidden(403), not_found(404),
+    too_many_requests(429)
+);
 
 /// The mock of [`Client::get_ev_charger_summary_widget`](crate::Client::get_ev_charger_summary_widget) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -4881,57 +2676,9 @@ impl GetEvChargerSummaryWidgetMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetEvChargerSummaryWidgetMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetEvChargerSummaryWidgetMock, 200, types::ErrorResponse, bad_request(400),
+    unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
+);

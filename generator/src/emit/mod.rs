@@ -224,6 +224,7 @@ fn space_items(code: &str) -> String {
         "struct ",
         "enum ",
         "async fn ",
+        "crate::runtime::",
     ];
     let mut out = String::with_capacity(code.len() + code.len() / 16);
     let mut previous = "";
