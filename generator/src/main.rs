@@ -9,11 +9,9 @@ use generator::files::{self, Job};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// A faster allocator than the system's for the command: a generation
-/// allocates and frees many small token trees and syntax trees (BENCHMARKS.md).
-/// The library leaves the choice to its users (a build script gets the system's).
+/// mimalloc rather than the system's allocator (see `generator::allocator`).
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: generator::allocator::Allocator = generator::allocator::Allocator;
 
 /// Generate a typed async Rust client crate from an OpenAPI 3.0 spec.
 ///
