@@ -175,7 +175,7 @@ fn format_modules(modules: &[Module<'_>]) -> Result<Vec<(&'static str, String)>,
             }
         };
         std::thread::scope(|scope| {
-            let handles: Vec<_> = (1..workers).map(|_| scope.spawn(&work)).collect();
+            let handles: Vec<_> = (1..workers).map(|_| scope.spawn(work)).collect();
             let mut finished = vec![work()];
             finished.extend(handles.into_iter().map(|handle| handle.join().unwrap_or_default()));
             for (index, part) in finished.into_iter().flatten() {
