@@ -491,693 +491,212 @@ impl MockServer {
 
 /// What the spec allows, one entry per operation, in the order of the methods above.
 static ROUTES: [support::Route; 60] = [
-    support::Route {
-        operation: "get_client_roles",
-        method: "GET",
-        path: "/user/{realm}/{clientId}/roles",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "update_client_roles",
-        method: "PUT",
-        path: "/user/{realm}/{clientId}/roles",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<Vec<types::Role>>),
-        }),
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "update_roles",
-        method: "PUT",
-        path: "/user/{realm}/roles",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<Vec<types::Role>>),
-        }),
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "query_users",
-        method: "POST",
-        path: "/user/query",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<types::UserQuery>),
-        }),
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "get_user",
-        method: "GET",
-        path: "/user/{realm}/{userId}",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "get_current_user",
-        method: "GET",
-        path: "/user/user",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "update_user",
-        method: "PUT",
-        path: "/user/{realm}/users",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<types::User>),
-        }),
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "create_user",
-        method: "POST",
-        path: "/user/{realm}/users",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<types::User>),
-        }),
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "update_self",
-        method: "PUT",
-        path: "/user/update",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<types::User>),
-        }),
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "delete_user",
-        method: "DELETE",
-        path: "/user/{realm}/users/{userId}",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "request_user_password_reset",
-        method: "PUT",
-        path: "/user/{realm}/request-password-reset/{userId}",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "request_password_reset",
-        method: "PUT",
-        path: "/user/request-password-reset",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "update_password",
-        method: "PUT",
-        path: "/user/{realm}/reset-password/{userId}",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<types::Credential>),
-        }),
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "update_own_password",
-        method: "PUT",
-        path: "/user/reset-password",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<types::Credential>),
-        }),
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "reset_secret",
-        method: "GET",
-        path: "/user/{realm}/reset-secret/{userId}",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "get_user_client_roles",
-        method: "GET",
-        path: "/user/{realm}/userRoles/{userId}/{clientId}",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "update_user_client_roles",
-        method: "PUT",
-        path: "/user/{realm}/userRoles/{userId}/{clientId}",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<types::RoleNames>),
-        }),
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "get_user_realm_roles",
-        method: "GET",
-        path: "/user/{realm}/userRealmRoles/{userId}",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "update_user_realm_roles",
-        method: "PUT",
-        path: "/user/{realm}/userRealmRoles/{userId}",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<types::RoleNames>),
-        }),
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "get_current_user_client_roles",
-        method: "GET",
-        path: "/user/userRoles/{clientId}",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "get_current_user_realm_roles",
-        method: "GET",
-        path: "/user/userRealmRoles",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "update_current_user_locale",
-        method: "PUT",
-        path: "/user/locale",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<String>),
-        }),
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "get_user_sessions",
-        method: "GET",
-        path: "/user/{realm}/userSessions/{userId}",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "disconnect_user_session",
-        method: "GET",
-        path: "/user/{realm}/disconnect/{sessionID}",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "query_assets",
-        method: "POST",
-        path: "/asset/query",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<types::AssetQuery>),
-        }),
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "query_count",
-        method: "POST",
-        path: "/asset/count",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<types::AssetQuery>),
-        }),
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "query_asset_tree",
-        method: "POST",
-        path: "/asset/tree",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<types::AssetQuery>),
-        }),
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "get_asset",
-        method: "GET",
-        path: "/asset/{assetId}",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "update_asset",
-        method: "PUT",
-        path: "/asset/{assetId}",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<types::Asset>),
-        }),
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "get_partial_asset",
-        method: "GET",
-        path: "/asset/partial/{assetId}",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "create_asset",
-        method: "POST",
-        path: "/asset",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<types::Asset>),
-        }),
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "delete_asset",
-        method: "DELETE",
-        path: "/asset",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "get_current_user_assets",
-        method: "GET",
-        path: "/asset/user/current",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "get_user_asset_links",
-        method: "GET",
-        path: "/asset/user/link",
-        required_query: &["realm"],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "create_user_asset_links",
-        method: "POST",
-        path: "/asset/user/link",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<Vec<types::UserAssetLink>>),
-        }),
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "update_asset_parent",
-        method: "PUT",
-        path: "/asset/{parentAssetId}/child",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "delete_assets_parent",
-        method: "DELETE",
-        path: "/asset/parent",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "write_attribute_value",
-        method: "PUT",
-        path: "/asset/{assetId}/attribute/{attributeName}",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: None,
-        }),
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "write_attribute_value_1",
-        method: "PUT",
-        path: "/asset/{assetId}/attribute/{attributeName}/{timestamp}",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: None,
-        }),
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "write_attribute_values",
-        method: "PUT",
-        path: "/asset/attributes",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<Vec<types::AttributeState>>),
-        }),
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "write_attribute_events",
-        method: "PUT",
-        path: "/asset/attributes/timestamp",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<Vec<types::AttributeEvent>>),
-        }),
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "get_datapoints",
-        method: "POST",
-        path: "/asset/datapoint/{assetId}/{attributeName}",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<types::AssetDatapointQuery>),
-        }),
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "get_datapoint_period",
-        method: "GET",
-        path: "/asset/datapoint/periods",
-        required_query: &["assetId", "attributeName"],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "get_datapoint_export",
-        method: "GET",
-        path: "/asset/datapoint/export",
-        required_query: &["attributeRefs", "fromTimestamp", "toTimestamp"],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "write_predicted_datapoints",
-        method: "PUT",
-        path: "/asset/predicted/{assetId}/{attributeName}",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<Vec<types::ValueDatapoint>>),
-        }),
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "get_predicted_datapoints",
-        method: "POST",
-        path: "/asset/predicted/{assetId}/{attributeName}",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<types::AssetDatapointQuery>),
-        }),
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "get_alarms",
-        method: "GET",
-        path: "/alarm",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "create_alarm",
-        method: "POST",
-        path: "/alarm",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<types::Alarm>),
-        }),
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "remove_alarms",
-        method: "DELETE",
-        path: "/alarm",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<Vec<i64>>),
-        }),
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "get_alarm",
-        method: "GET",
-        path: "/alarm/{alarmId}",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "update_alarm",
-        method: "PUT",
-        path: "/alarm/{alarmId}",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<types::SentAlarm>),
-        }),
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "remove_alarm",
-        method: "DELETE",
-        path: "/alarm/{alarmId}",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "get_asset_links",
-        method: "GET",
-        path: "/alarm/{alarmId}/assets",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "set_asset_links",
-        method: "PUT",
-        path: "/alarm/assets",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<Vec<types::AlarmAssetLink>>),
-        }),
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "get_all_realms",
-        method: "GET",
-        path: "/realm",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "get_accessible_realms",
-        method: "GET",
-        path: "/realm/accessible",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "get_realm",
-        method: "GET",
-        path: "/realm/{name}",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "get_health_status",
-        method: "GET",
-        path: "/health",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[],
-    },
-    support::Route {
-        operation: "get_info",
-        method: "GET",
-        path: "/info",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[],
-    },
-    support::Route {
-        operation: "register",
-        method: "POST",
-        path: "/console/register",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<types::ConsoleRegistration>),
-        }),
-        security: &[&[support::Sent::Header("authorization")]],
-    },
+    support::Route::new("get_client_roles", "GET", "/user/{realm}/{clientId}/roles")
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("update_client_roles", "PUT", "/user/{realm}/{clientId}/roles")
+        .body(true, Some(support::decodes::<Vec<types::Role>>))
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("update_roles", "PUT", "/user/{realm}/roles")
+        .body(true, Some(support::decodes::<Vec<types::Role>>))
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("query_users", "POST", "/user/query")
+        .body(true, Some(support::decodes::<types::UserQuery>))
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("get_user", "GET", "/user/{realm}/{userId}")
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("get_current_user", "GET", "/user/user")
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("update_user", "PUT", "/user/{realm}/users")
+        .body(true, Some(support::decodes::<types::User>))
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("create_user", "POST", "/user/{realm}/users")
+        .body(true, Some(support::decodes::<types::User>))
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("update_self", "PUT", "/user/update")
+        .body(true, Some(support::decodes::<types::User>))
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("delete_user", "DELETE", "/user/{realm}/users/{userId}")
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new(
+            "request_user_password_reset",
+            "PUT",
+            "/user/{realm}/request-password-reset/{userId}",
+        )
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("request_password_reset", "PUT", "/user/request-password-reset")
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new(
+            "update_password",
+            "PUT",
+            "/user/{realm}/reset-password/{userId}",
+        )
+        .body(true, Some(support::decodes::<types::Credential>))
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("update_own_password", "PUT", "/user/reset-password")
+        .body(true, Some(support::decodes::<types::Credential>))
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("reset_secret", "GET", "/user/{realm}/reset-secret/{userId}")
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new(
+            "get_user_client_roles",
+            "GET",
+            "/user/{realm}/userRoles/{userId}/{clientId}",
+        )
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new(
+            "update_user_client_roles",
+            "PUT",
+            "/user/{realm}/userRoles/{userId}/{clientId}",
+        )
+        .body(true, Some(support::decodes::<types::RoleNames>))
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new(
+            "get_user_realm_roles",
+            "GET",
+            "/user/{realm}/userRealmRoles/{userId}",
+        )
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new(
+            "update_user_realm_roles",
+            "PUT",
+            "/user/{realm}/userRealmRoles/{userId}",
+        )
+        .body(true, Some(support::decodes::<types::RoleNames>))
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new(
+            "get_current_user_client_roles",
+            "GET",
+            "/user/userRoles/{clientId}",
+        )
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("get_current_user_realm_roles", "GET", "/user/userRealmRoles")
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("update_current_user_locale", "PUT", "/user/locale")
+        .body(true, Some(support::decodes::<String>))
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new(
+            "get_user_sessions",
+            "GET",
+            "/user/{realm}/userSessions/{userId}",
+        )
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new(
+            "disconnect_user_session",
+            "GET",
+            "/user/{realm}/disconnect/{sessionID}",
+        )
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("query_assets", "POST", "/asset/query")
+        .body(true, Some(support::decodes::<types::AssetQuery>))
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("query_count", "POST", "/asset/count")
+        .body(true, Some(support::decodes::<types::AssetQuery>))
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("query_asset_tree", "POST", "/asset/tree")
+        .body(true, Some(support::decodes::<types::AssetQuery>))
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("get_asset", "GET", "/asset/{assetId}")
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("update_asset", "PUT", "/asset/{assetId}")
+        .body(true, Some(support::decodes::<types::Asset>))
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("get_partial_asset", "GET", "/asset/partial/{assetId}")
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("create_asset", "POST", "/asset")
+        .body(true, Some(support::decodes::<types::Asset>))
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("delete_asset", "DELETE", "/asset")
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("get_current_user_assets", "GET", "/asset/user/current")
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("get_user_asset_links", "GET", "/asset/user/link")
+        .query(&["realm"])
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("create_user_asset_links", "POST", "/asset/user/link")
+        .body(true, Some(support::decodes::<Vec<types::UserAssetLink>>))
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("update_asset_parent", "PUT", "/asset/{parentAssetId}/child")
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("delete_assets_parent", "DELETE", "/asset/parent")
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new(
+            "write_attribute_value",
+            "PUT",
+            "/asset/{assetId}/attribute/{attributeName}",
+        )
+        .body(true, None)
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new(
+            "write_attribute_value_1",
+            "PUT",
+            "/asset/{assetId}/attribute/{attributeName}/{timestamp}",
+        )
+        .body(true, None)
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("write_attribute_values", "PUT", "/asset/attributes")
+        .body(true, Some(support::decodes::<Vec<types::AttributeState>>))
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("write_attribute_events", "PUT", "/asset/attributes/timestamp")
+        .body(true, Some(support::decodes::<Vec<types::AttributeEvent>>))
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new(
+            "get_datapoints",
+            "POST",
+            "/asset/datapoint/{assetId}/{attributeName}",
+        )
+        .body(true, Some(support::decodes::<types::AssetDatapointQuery>))
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("get_datapoint_period", "GET", "/asset/datapoint/periods")
+        .query(&["assetId", "attributeName"])
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("get_datapoint_export", "GET", "/asset/datapoint/export")
+        .query(&["attributeRefs", "fromTimestamp", "toTimestamp"])
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new(
+            "write_predicted_datapoints",
+            "PUT",
+            "/asset/predicted/{assetId}/{attributeName}",
+        )
+        .body(true, Some(support::decodes::<Vec<types::ValueDatapoint>>))
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new(
+            "get_predicted_datapoints",
+            "POST",
+            "/asset/predicted/{assetId}/{attributeName}",
+        )
+        .body(true, Some(support::decodes::<types::AssetDatapointQuery>))
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("get_alarms", "GET", "/alarm")
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("create_alarm", "POST", "/alarm")
+        .body(true, Some(support::decodes::<types::Alarm>))
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("remove_alarms", "DELETE", "/alarm")
+        .body(true, Some(support::decodes::<Vec<i64>>))
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("get_alarm", "GET", "/alarm/{alarmId}")
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("update_alarm", "PUT", "/alarm/{alarmId}")
+        .body(true, Some(support::decodes::<types::SentAlarm>))
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("remove_alarm", "DELETE", "/alarm/{alarmId}")
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("get_asset_links", "GET", "/alarm/{alarmId}/assets")
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("set_asset_links", "PUT", "/alarm/assets")
+        .body(true, Some(support::decodes::<Vec<types::AlarmAssetLink>>))
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("get_all_realms", "GET", "/realm")
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("get_accessible_realms", "GET", "/realm/accessible")
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("get_realm", "GET", "/realm/{name}")
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("get_health_status", "GET", "/health"),
+    support::Route::new("get_info", "GET", "/info"),
+    support::Route::new("register", "POST", "/console/register")
+        .body(true, Some(support::decodes::<types::ConsoleRegistration>))
+        .security(&[&[support::Sent::Header("authorization")]]),
 ];
 
 /// The mock of [`Client::get_client_roles`](crate::Client::get_client_roles) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.

@@ -403,528 +403,208 @@ impl MockServer {
 
 /// What the spec allows, one entry per operation, in the order of the methods above.
 static ROUTES: [support::Route; 48] = [
-    support::Route {
-        operation: "login",
-        method: "POST",
-        path: "/auth/login",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<types::LoginRequest>),
-        }),
-        security: &[],
-    },
-    support::Route {
-        operation: "login_as_demo",
-        method: "GET",
-        path: "/auth/loginAsDemo",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[],
-    },
-    support::Route {
-        operation: "logout",
-        method: "GET",
-        path: "/auth/logout",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "create_access_token",
-        method: "POST",
-        path: "/users/{idUser}/accesstokens/create",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<types::CreateAccessTokenRequest>),
-        }),
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "list_access_tokens",
-        method: "GET",
-        path: "/users/{idUser}/accesstokens/list",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "revoke_access_token",
-        method: "GET",
-        path: "/users/{idUser}/accesstokens/{idAccessToken}/revoke",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "add_site",
-        method: "POST",
-        path: "/users/{idUser}/addsite",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<types::AddSiteRequest>),
-        }),
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "get_site_id",
-        method: "POST",
-        path: "/users/{idUser}/get-site-id",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<types::GetSiteIdRequest>),
-        }),
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "list_installations",
-        method: "GET",
-        path: "/users/{idUser}/installations",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "get_me",
-        method: "GET",
-        path: "/users/me",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "get_system_overview",
-        method: "GET",
-        path: "/installations/{idSite}/system-overview",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "get_diagnostics",
-        method: "GET",
-        path: "/installations/{idSite}/diagnostics",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "get_stats",
-        method: "GET",
-        path: "/installations/{idSite}/stats",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "get_overall_stats",
-        method: "GET",
-        path: "/installations/{idSite}/overallstats",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "list_alarms",
-        method: "GET",
-        path: "/installations/{idSite}/alarms",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "update_alarm",
-        method: "PUT",
-        path: "/installations/{idSite}/alarms",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<types::AlarmRule>),
-        }),
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "add_alarm",
-        method: "POST",
-        path: "/installations/{idSite}/alarms",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<types::AlarmRule>),
-        }),
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "delete_alarm",
-        method: "DELETE",
-        path: "/installations/{idSite}/alarms",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<types::AlarmRuleKey>),
-        }),
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "clear_alarm",
-        method: "POST",
-        path: "/installations/{idSite}/clear-alarm",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<types::ClearAlarmRequest>),
-        }),
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "list_tags",
-        method: "GET",
-        path: "/installations/{idSite}/tags",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "add_tag",
-        method: "PUT",
-        path: "/installations/{idSite}/tags",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<types::TagRequest>),
-        }),
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "remove_tag",
-        method: "DELETE",
-        path: "/installations/{idSite}/tags",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<types::TagRequest>),
-        }),
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "get_dynamic_ess_settings",
-        method: "GET",
-        path: "/installations/{idSite}/dynamic-ess-settings",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "update_dynamic_ess_settings",
-        method: "POST",
-        path: "/installations/{idSite}/dynamic-ess-settings",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<types::DynamicEssSettings>),
-        }),
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "get_forecasts_last_reset",
-        method: "GET",
-        path: "/installations/{idSite}/reset-forecasts",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "reset_forecasts",
-        method: "POST",
-        path: "/installations/{idSite}/reset-forecasts",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<types::ResetForecastsRequest>),
-        }),
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "update_settings",
-        method: "POST",
-        path: "/installations/{idSite}/settings",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<types::InstallationSettings>),
-        }),
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "list_installation_users",
-        method: "GET",
-        path: "/installations/{idSite}/users",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "set_favorite",
-        method: "POST",
-        path: "/installations/{idSite}/favorite",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<types::FavoriteRequest>),
-        }),
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "search_installations",
-        method: "GET",
-        path: "/users/{idUser}/search",
-        required_query: &["query"],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "list_data_attributes",
-        method: "GET",
-        path: "/data-attributes",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "find_installations_by_data_attributes",
-        method: "GET",
-        path: "/installation-data-attributes",
-        required_query: &["query"],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "download_data",
-        method: "GET",
-        path: "/installations/{idSite}/data-download",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "download_gps",
-        method: "GET",
-        path: "/installations/{idSite}/gps-download",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "get_graph_widget",
-        method: "GET",
-        path: "/installations/{idSite}/widgets/Graph",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "get_gps_widget",
-        method: "GET",
-        path: "/installations/{idSite}/widgets/GPS",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "get_battery_summary_widget",
-        method: "GET",
-        path: "/installations/{idSite}/widgets/BatterySummary",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "get_solar_charger_summary_widget",
-        method: "GET",
-        path: "/installations/{idSite}/widgets/SolarChargerSummary",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "get_pv_inverter_status_widget",
-        method: "GET",
-        path: "/installations/{idSite}/widgets/PVInverterStatus",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "get_generator_state_widget",
-        method: "GET",
-        path: "/installations/{idSite}/widgets/GeneratorState",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "get_ve_bus_state_widget",
-        method: "GET",
-        path: "/installations/{idSite}/widgets/VeBusState",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "get_inverter_charger_state_widget",
-        method: "GET",
-        path: "/installations/{idSite}/widgets/InverterChargerState",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "get_status_widget",
-        method: "GET",
-        path: "/installations/{idSite}/widgets/Status",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "get_tank_summary_widget",
-        method: "GET",
-        path: "/installations/{idSite}/widgets/TankSummary",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "get_historic_data_widget",
-        method: "GET",
-        path: "/installations/{idSite}/widgets/HistoricData",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "get_mppt_state_widget",
-        method: "GET",
-        path: "/installations/{idSite}/widgets/MPPTState",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "get_battery_monitor_warnings_and_alarms_widget",
-        method: "GET",
-        path: "/installations/{idSite}/widgets/BatteryMonitorWarningsAndAlarms",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "get_ev_charger_summary_widget",
-        method: "GET",
-        path: "/installations/{idSite}/widgets/EvChargerSummary",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
+    support::Route::new("login", "POST", "/auth/login")
+        .body(true, Some(support::decodes::<types::LoginRequest>)),
+    support::Route::new("login_as_demo", "GET", "/auth/loginAsDemo"),
+    support::Route::new("logout", "GET", "/auth/logout")
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new(
+            "create_access_token",
+            "POST",
+            "/users/{idUser}/accesstokens/create",
+        )
+        .body(true, Some(support::decodes::<types::CreateAccessTokenRequest>))
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new("list_access_tokens", "GET", "/users/{idUser}/accesstokens/list")
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new(
+            "revoke_access_token",
+            "GET",
+            "/users/{idUser}/accesstokens/{idAccessToken}/revoke",
+        )
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new("add_site", "POST", "/users/{idUser}/addsite")
+        .body(true, Some(support::decodes::<types::AddSiteRequest>))
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new("get_site_id", "POST", "/users/{idUser}/get-site-id")
+        .body(true, Some(support::decodes::<types::GetSiteIdRequest>))
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new("list_installations", "GET", "/users/{idUser}/installations")
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new("get_me", "GET", "/users/me")
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new(
+            "get_system_overview",
+            "GET",
+            "/installations/{idSite}/system-overview",
+        )
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new("get_diagnostics", "GET", "/installations/{idSite}/diagnostics")
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new("get_stats", "GET", "/installations/{idSite}/stats")
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new(
+            "get_overall_stats",
+            "GET",
+            "/installations/{idSite}/overallstats",
+        )
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new("list_alarms", "GET", "/installations/{idSite}/alarms")
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new("update_alarm", "PUT", "/installations/{idSite}/alarms")
+        .body(true, Some(support::decodes::<types::AlarmRule>))
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new("add_alarm", "POST", "/installations/{idSite}/alarms")
+        .body(true, Some(support::decodes::<types::AlarmRule>))
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new("delete_alarm", "DELETE", "/installations/{idSite}/alarms")
+        .body(true, Some(support::decodes::<types::AlarmRuleKey>))
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new("clear_alarm", "POST", "/installations/{idSite}/clear-alarm")
+        .body(true, Some(support::decodes::<types::ClearAlarmRequest>))
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new("list_tags", "GET", "/installations/{idSite}/tags")
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new("add_tag", "PUT", "/installations/{idSite}/tags")
+        .body(true, Some(support::decodes::<types::TagRequest>))
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new("remove_tag", "DELETE", "/installations/{idSite}/tags")
+        .body(true, Some(support::decodes::<types::TagRequest>))
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new(
+            "get_dynamic_ess_settings",
+            "GET",
+            "/installations/{idSite}/dynamic-ess-settings",
+        )
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new(
+            "update_dynamic_ess_settings",
+            "POST",
+            "/installations/{idSite}/dynamic-ess-settings",
+        )
+        .body(true, Some(support::decodes::<types::DynamicEssSettings>))
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new(
+            "get_forecasts_last_reset",
+            "GET",
+            "/installations/{idSite}/reset-forecasts",
+        )
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new(
+            "reset_forecasts",
+            "POST",
+            "/installations/{idSite}/reset-forecasts",
+        )
+        .body(true, Some(support::decodes::<types::ResetForecastsRequest>))
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new("update_settings", "POST", "/installations/{idSite}/settings")
+        .body(true, Some(support::decodes::<types::InstallationSettings>))
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new(
+            "list_installation_users",
+            "GET",
+            "/installations/{idSite}/users",
+        )
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new("set_favorite", "POST", "/installations/{idSite}/favorite")
+        .body(true, Some(support::decodes::<types::FavoriteRequest>))
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new("search_installations", "GET", "/users/{idUser}/search")
+        .query(&["query"])
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new("list_data_attributes", "GET", "/data-attributes")
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new(
+            "find_installations_by_data_attributes",
+            "GET",
+            "/installation-data-attributes",
+        )
+        .query(&["query"])
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new("download_data", "GET", "/installations/{idSite}/data-download")
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new("download_gps", "GET", "/installations/{idSite}/gps-download")
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new(
+            "get_graph_widget",
+            "GET",
+            "/installations/{idSite}/widgets/Graph",
+        )
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new("get_gps_widget", "GET", "/installations/{idSite}/widgets/GPS")
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new(
+            "get_battery_summary_widget",
+            "GET",
+            "/installations/{idSite}/widgets/BatterySummary",
+        )
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new(
+            "get_solar_charger_summary_widget",
+            "GET",
+            "/installations/{idSite}/widgets/SolarChargerSummary",
+        )
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new(
+            "get_pv_inverter_status_widget",
+            "GET",
+            "/installations/{idSite}/widgets/PVInverterStatus",
+        )
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new(
+            "get_generator_state_widget",
+            "GET",
+            "/installations/{idSite}/widgets/GeneratorState",
+        )
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new(
+            "get_ve_bus_state_widget",
+            "GET",
+            "/installations/{idSite}/widgets/VeBusState",
+        )
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new(
+            "get_inverter_charger_state_widget",
+            "GET",
+            "/installations/{idSite}/widgets/InverterChargerState",
+        )
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new(
+            "get_status_widget",
+            "GET",
+            "/installations/{idSite}/widgets/Status",
+        )
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new(
+            "get_tank_summary_widget",
+            "GET",
+            "/installations/{idSite}/widgets/TankSummary",
+        )
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new(
+            "get_historic_data_widget",
+            "GET",
+            "/installations/{idSite}/widgets/HistoricData",
+        )
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new(
+            "get_mppt_state_widget",
+            "GET",
+            "/installations/{idSite}/widgets/MPPTState",
+        )
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new(
+            "get_battery_monitor_warnings_and_alarms_widget",
+            "GET",
+            "/installations/{idSite}/widgets/BatteryMonitorWarningsAndAlarms",
+        )
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new(
+            "get_ev_charger_summary_widget",
+            "GET",
+            "/installations/{idSite}/widgets/EvChargerSummary",
+        )
+        .security(&[&[support::Sent::Header("x-authorization")]]),
 ];
 
 /// The mock of [`Client::login`](crate::Client::login) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.

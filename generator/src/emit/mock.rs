@@ -207,21 +207,26 @@ fn route(api: &Api, op: &Operation) -> TokenStream {
     let query = required(ParamLocation::Query);
     let headers = required(ParamLocation::Header);
     let cookies = required(ParamLocation::Cookie);
-    let body = match &op.body {
-        None => quote!(None),
-        Some(body) => {
-            let required = body.required;
-            let check = match (&body.kind, &body.ty) {
-                (BodyKind::Json, TypeRef::Value) => quote!(None),
-                (BodyKind::Json, ty) => {
-                    let ty = rust_type(ty, false);
-                    quote!(Some(support::decodes::<#ty>))
-                }
-                _ => quote!(None),
-            };
-            quote!(Some(support::BodyRule { required: #required, check: #check }))
+    // Only what differs from `Route::new`'s defaults is written.
+    let mut route = quote!(support::Route::new(#operation, #method, #path));
+    for (setter, names) in [("query", &query), ("headers", &headers), ("cookies", &cookies)] {
+        if !names.is_empty() {
+            let setter = proc_macro2::Ident::new(setter, proc_macro2::Span::call_site());
+            route.extend(quote!(.#setter(&[#(#names),*])));
         }
-    };
+    }
+    if let Some(body) = &op.body {
+        let required = body.required;
+        let check = match (&body.kind, &body.ty) {
+            (BodyKind::Json, TypeRef::Value) => quote!(None),
+            (BodyKind::Json, ty) => {
+                let ty = rust_type(ty, false);
+                quote!(Some(support::decodes::<#ty>))
+            }
+            _ => quote!(None),
+        };
+        route.extend(quote!(.body(#required, #check)));
+    }
     // Each alternative of credentials; one naming a scheme the crate does
     // not know leaves the credentials unchecked.
     let mut alternatives = Vec::new();
@@ -244,21 +249,10 @@ fn route(api: &Api, op: &Operation) -> TokenStream {
         }
         alternatives.push(quote!(&[#(#sent),*]));
     }
-    if !known || op.security.iter().any(Vec::is_empty) {
-        alternatives.clear();
+    if known && !op.security.iter().any(Vec::is_empty) && !alternatives.is_empty() {
+        route.extend(quote!(.security(&[#(#alternatives),*])));
     }
-    quote! {
-        support::Route {
-            operation: #operation,
-            method: #method,
-            path: #path,
-            required_query: &[#(#query),*],
-            required_headers: &[#(#headers),*],
-            required_cookies: &[#(#cookies),*],
-            body: #body,
-            security: &[#(#alternatives),*],
-        }
-    }
+    route
 }
 
 /// A borrowed parameter type that clippy accepts (`&str`, `&[T]`).
