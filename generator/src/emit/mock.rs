@@ -5,8 +5,8 @@
 //! made here too, and compiled as the module's doctest.
 
 use super::operations::{Arg, arg, query_style, type_text};
-use super::rust_type;
 use super::types::has_default;
+use super::{doc_literal, rust_type};
 use crate::model::{Api, BodyKind, Content, Operation, ParamLocation, SchemeKind, StatusMatch, TypeKind, TypeRef};
 use crate::naming::{Scope, ident, mock_matcher, status_method};
 use proc_macro2::{Literal, TokenStream};
@@ -33,9 +33,9 @@ pub(super) fn mock_head(api: &Api, crate_ident: &str) -> TokenStream {
         text.push_str(&example);
     }
     // The example is generated, not spec prose: it is kept as a doctest.
-    let docs: Vec<String> = text
+    let docs: Vec<Literal> = text
         .lines()
-        .map(|line| format!(" {line}").trim_end().to_owned())
+        .map(|line| doc_literal(format!(" {line}").trim_end()))
         .collect();
     let uses_style = api
         .operations
@@ -156,10 +156,10 @@ fn server_method(op: &Operation, index: usize) -> TokenStream {
     let method = ident(&op.method);
     let mock = mock_name(op);
     let index = Literal::usize_unsuffixed(index);
-    let text = format!(
+    let text = doc_literal(&format!(
         " A mock of [`Client::{}`](crate::Client::{}) (`{} {}`): set what it matches and answers, then `.await` it to mount it.",
         op.method, op.method, op.http_method, op.path
-    );
+    ));
     quote! {
         #[doc = #text]
         pub fn #method(&self) -> #mock<'_> {
@@ -305,7 +305,7 @@ fn operation_mock(op: &Operation, error_body: &TokenStream) -> TokenStream {
         answers.push(match &success.content {
             Content::Json(ty) => {
                 let input = borrowed(ty);
-                let text = format!(" Answer `{code}` with this body.");
+                let text = doc_literal(&format!(" Answer `{code}` with this body."));
                 quote! {
                     #[doc = #text]
                     pub fn #name(mut self, body: #input) -> Self {
@@ -315,7 +315,7 @@ fn operation_mock(op: &Operation, error_body: &TokenStream) -> TokenStream {
                 }
             }
             Content::Text => {
-                let text = format!(" Answer `{code}` with this text.");
+                let text = doc_literal(&format!(" Answer `{code}` with this text."));
                 quote! {
                     #[doc = #text]
                     pub fn #name(mut self, text: impl Into<String>) -> Self {
@@ -325,7 +325,7 @@ fn operation_mock(op: &Operation, error_body: &TokenStream) -> TokenStream {
                 }
             }
             Content::Download { .. } => {
-                let text = format!(" Answer `{code}` with a file: its media type and bytes.");
+                let text = doc_literal(&format!(" Answer `{code}` with a file: its media type and bytes."));
                 quote! {
                     #[doc = #text]
                     pub fn #name(mut self, media_type: &str, data: impl Into<Vec<u8>>) -> Self {
@@ -335,7 +335,7 @@ fn operation_mock(op: &Operation, error_body: &TokenStream) -> TokenStream {
                 }
             }
             Content::Empty => {
-                let text = format!(" Answer `{code}` with no body.");
+                let text = doc_literal(&format!(" Answer `{code}` with no body."));
                 quote! {
                     #[doc = #text]
                     pub fn #name(mut self) -> Self {
@@ -380,7 +380,7 @@ fn operation_mock(op: &Operation, error_body: &TokenStream) -> TokenStream {
         } else {
             quote!(let value: #stored = #convert;)
         };
-        let text = format!(" Match only calls with this `{}`.", param.wire);
+        let text = doc_literal(&format!(" Match only calls with this `{}`.", param.wire));
         matchers.push(quote! {
             #[doc = #text]
             pub fn #name(mut self, value: #input) -> Self {
@@ -428,10 +428,12 @@ fn operation_mock(op: &Operation, error_body: &TokenStream) -> TokenStream {
             }
         }
     });
-    let text = format!(
+    let text = doc_literal(&format!(
         " The mock of [`Client::{method}`](crate::Client::{method}) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer."
-    );
-    let default_doc = format!(" With no answer given, it answers `{}` with no body.", default_status);
+    ));
+    let default_doc = doc_literal(&format!(
+        " With no answer given, it answers `{default_status}` with no body."
+    ));
     quote! {
         #[doc = #text]
         #[doc = ""]

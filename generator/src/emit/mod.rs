@@ -270,7 +270,7 @@ pub(crate) fn inner_doc(text: &str) -> TokenStream {
 /// unescaped char by char by `syn` and `prettyplease` (twice) on the way back:
 /// about a tenth of the generation's work (BENCHMARKS.md). A line a raw
 /// literal cannot hold (a lone carriage return) gets an escaped one.
-fn doc_literal(line: &str) -> Literal {
+pub(crate) fn doc_literal(line: &str) -> Literal {
     // Enough `#`s that no `"` in the line followed by them ends the literal.
     let mut hashes = 0;
     if line.contains('"') {

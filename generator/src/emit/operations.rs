@@ -3,7 +3,7 @@
 //! optional ones and is sent by `.await` (or `.send()`).
 
 use super::types::has_default;
-use super::{doc, rust_type};
+use super::{doc, doc_literal, rust_type};
 use crate::model::{
     Api, Body, BodyKind, Content, Operation, Output, Param, ParamLocation, ParamStyle, PathPart, StatusMatch, TypeRef,
 };
@@ -247,7 +247,7 @@ fn client_method(api: &Api, op: &Operation, crate_ident: &str) -> TokenStream {
     }
     let (prose, example) = method_docs(api, op, crate_ident);
     let prose = doc(&prose);
-    let example = example.lines().map(|line| format!(" {line}").trim_end().to_owned());
+    let example = example.lines().map(|line| doc_literal(format!(" {line}").trim_end()));
     let docs = quote!(#prose #(#[doc = #example])*);
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     quote! {
