@@ -9,6 +9,9 @@
 //! crate), shared by the `openapi-rust-gen` command, `cargo xtask codegen`
 //! and build scripts ([`files::build_script`]).
 
+#[cfg(feature = "cli")]
+#[doc(hidden)]
+pub mod allocator;
 mod emit;
 mod error;
 pub mod files;

@@ -9,6 +9,10 @@ use generator::files::{self, Job};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// mimalloc rather than the system's allocator (see `generator::allocator`).
+#[global_allocator]
+static ALLOCATOR: generator::allocator::Allocator = generator::allocator::Allocator;
+
 /// Generate a typed async Rust client crate from an OpenAPI 3.0 spec.
 ///
 /// Writes the crate (Cargo.toml, README.md, src/) into --out, replacing only

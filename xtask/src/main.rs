@@ -21,6 +21,11 @@ mod stress;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// The allocator `openapi-rust-gen` has, so that `measure`, `bench` and
+/// `codegen` time what the command does (BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: generator::allocator::Allocator = generator::allocator::Allocator;
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {

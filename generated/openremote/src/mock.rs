@@ -27,8 +27,6 @@
 use crate::runtime::mock as support;
 use crate::runtime::Style;
 use crate::types;
-use std::future::{Future, IntoFuture};
-use std::pin::Pin;
 
 pub use support::{MockGuard, ReceivedRequest, ResponseTemplate, Times};
 
@@ -493,693 +491,212 @@ impl MockServer {
 
 /// What the spec allows, one entry per operation, in the order of the methods above.
 static ROUTES: [support::Route; 60] = [
-    support::Route {
-        operation: "get_client_roles",
-        method: "GET",
-        path: "/user/{realm}/{clientId}/roles",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "update_client_roles",
-        method: "PUT",
-        path: "/user/{realm}/{clientId}/roles",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<Vec<types::Role>>),
-        }),
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "update_roles",
-        method: "PUT",
-        path: "/user/{realm}/roles",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<Vec<types::Role>>),
-        }),
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "query_users",
-        method: "POST",
-        path: "/user/query",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<types::UserQuery>),
-        }),
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "get_user",
-        method: "GET",
-        path: "/user/{realm}/{userId}",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "get_current_user",
-        method: "GET",
-        path: "/user/user",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "update_user",
-        method: "PUT",
-        path: "/user/{realm}/users",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<types::User>),
-        }),
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "create_user",
-        method: "POST",
-        path: "/user/{realm}/users",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<types::User>),
-        }),
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "update_self",
-        method: "PUT",
-        path: "/user/update",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<types::User>),
-        }),
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "delete_user",
-        method: "DELETE",
-        path: "/user/{realm}/users/{userId}",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "request_user_password_reset",
-        method: "PUT",
-        path: "/user/{realm}/request-password-reset/{userId}",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "request_password_reset",
-        method: "PUT",
-        path: "/user/request-password-reset",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "update_password",
-        method: "PUT",
-        path: "/user/{realm}/reset-password/{userId}",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<types::Credential>),
-        }),
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "update_own_password",
-        method: "PUT",
-        path: "/user/reset-password",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<types::Credential>),
-        }),
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "reset_secret",
-        method: "GET",
-        path: "/user/{realm}/reset-secret/{userId}",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "get_user_client_roles",
-        method: "GET",
-        path: "/user/{realm}/userRoles/{userId}/{clientId}",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "update_user_client_roles",
-        method: "PUT",
-        path: "/user/{realm}/userRoles/{userId}/{clientId}",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<types::RoleNames>),
-        }),
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "get_user_realm_roles",
-        method: "GET",
-        path: "/user/{realm}/userRealmRoles/{userId}",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "update_user_realm_roles",
-        method: "PUT",
-        path: "/user/{realm}/userRealmRoles/{userId}",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<types::RoleNames>),
-        }),
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "get_current_user_client_roles",
-        method: "GET",
-        path: "/user/userRoles/{clientId}",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "get_current_user_realm_roles",
-        method: "GET",
-        path: "/user/userRealmRoles",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "update_current_user_locale",
-        method: "PUT",
-        path: "/user/locale",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<String>),
-        }),
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "get_user_sessions",
-        method: "GET",
-        path: "/user/{realm}/userSessions/{userId}",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "disconnect_user_session",
-        method: "GET",
-        path: "/user/{realm}/disconnect/{sessionID}",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "query_assets",
-        method: "POST",
-        path: "/asset/query",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<types::AssetQuery>),
-        }),
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "query_count",
-        method: "POST",
-        path: "/asset/count",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<types::AssetQuery>),
-        }),
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "query_asset_tree",
-        method: "POST",
-        path: "/asset/tree",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<types::AssetQuery>),
-        }),
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "get_asset",
-        method: "GET",
-        path: "/asset/{assetId}",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "update_asset",
-        method: "PUT",
-        path: "/asset/{assetId}",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<types::Asset>),
-        }),
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "get_partial_asset",
-        method: "GET",
-        path: "/asset/partial/{assetId}",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "create_asset",
-        method: "POST",
-        path: "/asset",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<types::Asset>),
-        }),
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "delete_asset",
-        method: "DELETE",
-        path: "/asset",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "get_current_user_assets",
-        method: "GET",
-        path: "/asset/user/current",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "get_user_asset_links",
-        method: "GET",
-        path: "/asset/user/link",
-        required_query: &["realm"],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "create_user_asset_links",
-        method: "POST",
-        path: "/asset/user/link",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<Vec<types::UserAssetLink>>),
-        }),
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "update_asset_parent",
-        method: "PUT",
-        path: "/asset/{parentAssetId}/child",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "delete_assets_parent",
-        method: "DELETE",
-        path: "/asset/parent",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "write_attribute_value",
-        method: "PUT",
-        path: "/asset/{assetId}/attribute/{attributeName}",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: None,
-        }),
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "write_attribute_value_1",
-        method: "PUT",
-        path: "/asset/{assetId}/attribute/{attributeName}/{timestamp}",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: None,
-        }),
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "write_attribute_values",
-        method: "PUT",
-        path: "/asset/attributes",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<Vec<types::AttributeState>>),
-        }),
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "write_attribute_events",
-        method: "PUT",
-        path: "/asset/attributes/timestamp",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<Vec<types::AttributeEvent>>),
-        }),
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "get_datapoints",
-        method: "POST",
-        path: "/asset/datapoint/{assetId}/{attributeName}",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<types::AssetDatapointQuery>),
-        }),
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "get_datapoint_period",
-        method: "GET",
-        path: "/asset/datapoint/periods",
-        required_query: &["assetId", "attributeName"],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "get_datapoint_export",
-        method: "GET",
-        path: "/asset/datapoint/export",
-        required_query: &["attributeRefs", "fromTimestamp", "toTimestamp"],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "write_predicted_datapoints",
-        method: "PUT",
-        path: "/asset/predicted/{assetId}/{attributeName}",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<Vec<types::ValueDatapoint>>),
-        }),
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "get_predicted_datapoints",
-        method: "POST",
-        path: "/asset/predicted/{assetId}/{attributeName}",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<types::AssetDatapointQuery>),
-        }),
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "get_alarms",
-        method: "GET",
-        path: "/alarm",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "create_alarm",
-        method: "POST",
-        path: "/alarm",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<types::Alarm>),
-        }),
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "remove_alarms",
-        method: "DELETE",
-        path: "/alarm",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<Vec<i64>>),
-        }),
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "get_alarm",
-        method: "GET",
-        path: "/alarm/{alarmId}",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "update_alarm",
-        method: "PUT",
-        path: "/alarm/{alarmId}",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<types::SentAlarm>),
-        }),
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "remove_alarm",
-        method: "DELETE",
-        path: "/alarm/{alarmId}",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "get_asset_links",
-        method: "GET",
-        path: "/alarm/{alarmId}/assets",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "set_asset_links",
-        method: "PUT",
-        path: "/alarm/assets",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<Vec<types::AlarmAssetLink>>),
-        }),
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "get_all_realms",
-        method: "GET",
-        path: "/realm",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "get_accessible_realms",
-        method: "GET",
-        path: "/realm/accessible",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "get_realm",
-        method: "GET",
-        path: "/realm/{name}",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("authorization")]],
-    },
-    support::Route {
-        operation: "get_health_status",
-        method: "GET",
-        path: "/health",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[],
-    },
-    support::Route {
-        operation: "get_info",
-        method: "GET",
-        path: "/info",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[],
-    },
-    support::Route {
-        operation: "register",
-        method: "POST",
-        path: "/console/register",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<types::ConsoleRegistration>),
-        }),
-        security: &[&[support::Sent::Header("authorization")]],
-    },
+    support::Route::new("get_client_roles", "GET", "/user/{realm}/{clientId}/roles")
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("update_client_roles", "PUT", "/user/{realm}/{clientId}/roles")
+        .body(true, Some(support::decodes::<Vec<types::Role>>))
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("update_roles", "PUT", "/user/{realm}/roles")
+        .body(true, Some(support::decodes::<Vec<types::Role>>))
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("query_users", "POST", "/user/query")
+        .body(true, Some(support::decodes::<types::UserQuery>))
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("get_user", "GET", "/user/{realm}/{userId}")
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("get_current_user", "GET", "/user/user")
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("update_user", "PUT", "/user/{realm}/users")
+        .body(true, Some(support::decodes::<types::User>))
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("create_user", "POST", "/user/{realm}/users")
+        .body(true, Some(support::decodes::<types::User>))
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("update_self", "PUT", "/user/update")
+        .body(true, Some(support::decodes::<types::User>))
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("delete_user", "DELETE", "/user/{realm}/users/{userId}")
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new(
+            "request_user_password_reset",
+            "PUT",
+            "/user/{realm}/request-password-reset/{userId}",
+        )
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("request_password_reset", "PUT", "/user/request-password-reset")
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new(
+            "update_password",
+            "PUT",
+            "/user/{realm}/reset-password/{userId}",
+        )
+        .body(true, Some(support::decodes::<types::Credential>))
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("update_own_password", "PUT", "/user/reset-password")
+        .body(true, Some(support::decodes::<types::Credential>))
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("reset_secret", "GET", "/user/{realm}/reset-secret/{userId}")
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new(
+            "get_user_client_roles",
+            "GET",
+            "/user/{realm}/userRoles/{userId}/{clientId}",
+        )
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new(
+            "update_user_client_roles",
+            "PUT",
+            "/user/{realm}/userRoles/{userId}/{clientId}",
+        )
+        .body(true, Some(support::decodes::<types::RoleNames>))
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new(
+            "get_user_realm_roles",
+            "GET",
+            "/user/{realm}/userRealmRoles/{userId}",
+        )
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new(
+            "update_user_realm_roles",
+            "PUT",
+            "/user/{realm}/userRealmRoles/{userId}",
+        )
+        .body(true, Some(support::decodes::<types::RoleNames>))
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new(
+            "get_current_user_client_roles",
+            "GET",
+            "/user/userRoles/{clientId}",
+        )
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("get_current_user_realm_roles", "GET", "/user/userRealmRoles")
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("update_current_user_locale", "PUT", "/user/locale")
+        .body(true, Some(support::decodes::<String>))
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new(
+            "get_user_sessions",
+            "GET",
+            "/user/{realm}/userSessions/{userId}",
+        )
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new(
+            "disconnect_user_session",
+            "GET",
+            "/user/{realm}/disconnect/{sessionID}",
+        )
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("query_assets", "POST", "/asset/query")
+        .body(true, Some(support::decodes::<types::AssetQuery>))
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("query_count", "POST", "/asset/count")
+        .body(true, Some(support::decodes::<types::AssetQuery>))
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("query_asset_tree", "POST", "/asset/tree")
+        .body(true, Some(support::decodes::<types::AssetQuery>))
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("get_asset", "GET", "/asset/{assetId}")
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("update_asset", "PUT", "/asset/{assetId}")
+        .body(true, Some(support::decodes::<types::Asset>))
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("get_partial_asset", "GET", "/asset/partial/{assetId}")
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("create_asset", "POST", "/asset")
+        .body(true, Some(support::decodes::<types::Asset>))
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("delete_asset", "DELETE", "/asset")
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("get_current_user_assets", "GET", "/asset/user/current")
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("get_user_asset_links", "GET", "/asset/user/link")
+        .query(&["realm"])
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("create_user_asset_links", "POST", "/asset/user/link")
+        .body(true, Some(support::decodes::<Vec<types::UserAssetLink>>))
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("update_asset_parent", "PUT", "/asset/{parentAssetId}/child")
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("delete_assets_parent", "DELETE", "/asset/parent")
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new(
+            "write_attribute_value",
+            "PUT",
+            "/asset/{assetId}/attribute/{attributeName}",
+        )
+        .body(true, None)
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new(
+            "write_attribute_value_1",
+            "PUT",
+            "/asset/{assetId}/attribute/{attributeName}/{timestamp}",
+        )
+        .body(true, None)
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("write_attribute_values", "PUT", "/asset/attributes")
+        .body(true, Some(support::decodes::<Vec<types::AttributeState>>))
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("write_attribute_events", "PUT", "/asset/attributes/timestamp")
+        .body(true, Some(support::decodes::<Vec<types::AttributeEvent>>))
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new(
+            "get_datapoints",
+            "POST",
+            "/asset/datapoint/{assetId}/{attributeName}",
+        )
+        .body(true, Some(support::decodes::<types::AssetDatapointQuery>))
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("get_datapoint_period", "GET", "/asset/datapoint/periods")
+        .query(&["assetId", "attributeName"])
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("get_datapoint_export", "GET", "/asset/datapoint/export")
+        .query(&["attributeRefs", "fromTimestamp", "toTimestamp"])
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new(
+            "write_predicted_datapoints",
+            "PUT",
+            "/asset/predicted/{assetId}/{attributeName}",
+        )
+        .body(true, Some(support::decodes::<Vec<types::ValueDatapoint>>))
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new(
+            "get_predicted_datapoints",
+            "POST",
+            "/asset/predicted/{assetId}/{attributeName}",
+        )
+        .body(true, Some(support::decodes::<types::AssetDatapointQuery>))
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("get_alarms", "GET", "/alarm")
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("create_alarm", "POST", "/alarm")
+        .body(true, Some(support::decodes::<types::Alarm>))
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("remove_alarms", "DELETE", "/alarm")
+        .body(true, Some(support::decodes::<Vec<i64>>))
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("get_alarm", "GET", "/alarm/{alarmId}")
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("update_alarm", "PUT", "/alarm/{alarmId}")
+        .body(true, Some(support::decodes::<types::SentAlarm>))
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("remove_alarm", "DELETE", "/alarm/{alarmId}")
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("get_asset_links", "GET", "/alarm/{alarmId}/assets")
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("set_asset_links", "PUT", "/alarm/assets")
+        .body(true, Some(support::decodes::<Vec<types::AlarmAssetLink>>))
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("get_all_realms", "GET", "/realm")
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("get_accessible_realms", "GET", "/realm/accessible")
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("get_realm", "GET", "/realm/{name}")
+        .security(&[&[support::Sent::Header("authorization")]]),
+    support::Route::new("get_health_status", "GET", "/health"),
+    support::Route::new("get_info", "GET", "/info"),
+    support::Route::new("register", "POST", "/console/register")
+        .body(true, Some(support::decodes::<types::ConsoleRegistration>))
+        .security(&[&[support::Sent::Header("authorization")]]),
 ];
 
 /// The mock of [`Client::get_client_roles`](crate::Client::get_client_roles) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
@@ -1225,54 +742,12 @@ impl GetClientRolesMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `500` with this error body.
-    pub fn internal_server_error(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(500, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetClientRolesMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetClientRolesMock, 200, serde_json::Value, unauthorized(401), forbidden(403),
+    not_found(404), internal_server_error(500)
+);
 
 /// The mock of [`Client::update_client_roles`](crate::Client::update_client_roles) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -1323,60 +798,12 @@ impl UpdateClientRolesMock<'_> {
         self.mock.answer(ResponseTemplate::new(204));
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `500` with this error body.
-    pub fn internal_server_error(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(500, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for UpdateClientRolesMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(204))
-    }
-}
+crate::runtime::mock_answers!(
+    UpdateClientRolesMock, 204, serde_json::Value, bad_request(400), unauthorized(401),
+    forbidden(403), not_found(404), internal_server_error(500)
+);
 
 /// The mock of [`Client::update_roles`](crate::Client::update_roles) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -1420,60 +847,12 @@ impl UpdateRolesMock<'_> {
         self.mock.answer(ResponseTemplate::new(204));
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `500` with this error body.
-    pub fn internal_server_error(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(500, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for UpdateRolesMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(204))
-    }
-}
+crate::runtime::mock_answers!(
+    UpdateRolesMock, 204, serde_json::Value, bad_request(400), unauthorized(401),
+    forbidden(403), not_found(404), internal_server_error(500)
+);
 
 /// The mock of [`Client::query_users`](crate::Client::query_users) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -1510,54 +889,12 @@ impl QueryUsersMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `500` with this error body.
-    pub fn internal_server_error(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(500, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for QueryUsersMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    QueryUsersMock, 200, serde_json::Value, bad_request(400), unauthorized(401),
+    forbidden(403), internal_server_error(500)
+);
 
 /// The mock of [`Client::get_user`](crate::Client::get_user) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -1608,60 +945,12 @@ impl GetUserMock<'_> {
         self.mock.answer(ResponseTemplate::new(204));
         self
     }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `405` with this error body.
-    pub fn method_not_allowed(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(405, body);
-        self
-    }
-
-    /// Answer `500` with this error body.
-    pub fn internal_server_error(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(500, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetUserMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetUserMock, 200, serde_json::Value, unauthorized(401), forbidden(403),
+    not_found(404), method_not_allowed(405), internal_server_error(500)
+);
 
 /// The mock of [`Client::get_current_user`](crate::Client::get_current_user) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -1692,54 +981,12 @@ impl GetCurrentUserMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `500` with this error body.
-    pub fn internal_server_error(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(500, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetCurrentUserMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetCurrentUserMock, 200, serde_json::Value, unauthorized(401), forbidden(403),
+    not_found(404), internal_server_error(500)
+);
 
 /// The mock of [`Client::update_user`](crate::Client::update_user) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -1783,66 +1030,12 @@ impl UpdateUserMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `405` with this error body.
-    pub fn method_not_allowed(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(405, body);
-        self
-    }
-
-    /// Answer `500` with this error body.
-    pub fn internal_server_error(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(500, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for UpdateUserMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    UpdateUserMock, 200, serde_json::Value, bad_request(400), unauthorized(401),
+    forbidden(403), not_found(404), method_not_allowed(405), internal_server_error(500)
+);
 
 /// The mock of [`Client::create_user`](crate::Client::create_user) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -1886,66 +1079,12 @@ impl CreateUserMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `405` with this error body.
-    pub fn method_not_allowed(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(405, body);
-        self
-    }
-
-    /// Answer `409` with this error body.
-    pub fn conflict(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(409, body);
-        self
-    }
-
-    /// Answer `500` with this error body.
-    pub fn internal_server_error(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(500, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for CreateUserMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    CreateUserMock, 200, serde_json::Value, bad_request(400), unauthorized(401),
+    forbidden(403), method_not_allowed(405), conflict(409), internal_server_error(500)
+);
 
 /// The mock of [`Client::update_self`](crate::Client::update_self) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -1982,66 +1121,12 @@ impl UpdateSelfMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `405` with this error body.
-    pub fn method_not_allowed(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(405, body);
-        self
-    }
-
-    /// Answer `500` with this error body.
-    pub fn internal_server_error(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(500, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for UpdateSelfMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    UpdateSelfMock, 200, serde_json::Value, bad_request(400), unauthorized(401),
+    forbidden(403), not_found(404), method_not_allowed(405), internal_server_error(500)
+);
 
 /// The mock of [`Client::delete_user`](crate::Client::delete_user) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -2086,60 +1171,12 @@ impl DeleteUserMock<'_> {
         self.mock.answer(ResponseTemplate::new(204));
         self
     }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `405` with this error body.
-    pub fn method_not_allowed(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(405, body);
-        self
-    }
-
-    /// Answer `500` with this error body.
-    pub fn internal_server_error(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(500, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for DeleteUserMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(204))
-    }
-}
+crate::runtime::mock_answers!(
+    DeleteUserMock, 204, serde_json::Value, unauthorized(401), forbidden(403),
+    not_found(404), method_not_allowed(405), internal_server_error(500)
+);
 
 /// The mock of [`Client::request_user_password_reset`](crate::Client::request_user_password_reset) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -2184,66 +1221,13 @@ impl RequestUserPasswordResetMock<'_> {
         self.mock.answer(ResponseTemplate::new(204));
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `405` with this error body.
-    pub fn method_not_allowed(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(405, body);
-        self
-    }
-
-    /// Answer `500` with this error body.
-    pub fn internal_server_error(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(500, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for RequestUserPasswordResetMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(204))
-    }
-}
+crate::runtime::mock_answers!(
+    RequestUserPasswordResetMock, 204, serde_json::Value, bad_request(400),
+    unauthorized(401), forbidden(403), not_found(404), method_not_allowed(405),
+    internal_server_error(500)
+);
 
 /// The mock of [`Client::request_password_reset`](crate::Client::request_password_reset) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -2274,54 +1258,12 @@ impl RequestPasswordResetMock<'_> {
         self.mock.answer(ResponseTemplate::new(204));
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `500` with this error body.
-    pub fn internal_server_error(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(500, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for RequestPasswordResetMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(204))
-    }
-}
+crate::runtime::mock_answers!(
+    RequestPasswordResetMock, 204, serde_json::Value, bad_request(400),
+    unauthorized(401), forbidden(403), internal_server_error(500)
+);
 
 /// The mock of [`Client::update_password`](crate::Client::update_password) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -2372,66 +1314,12 @@ impl UpdatePasswordMock<'_> {
         self.mock.answer(ResponseTemplate::new(204));
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `405` with this error body.
-    pub fn method_not_allowed(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(405, body);
-        self
-    }
-
-    /// Answer `500` with this error body.
-    pub fn internal_server_error(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(500, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for UpdatePasswordMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(204))
-    }
-}
+crate::runtime::mock_answers!(
+    UpdatePasswordMock, 204, serde_json::Value, bad_request(400), unauthorized(401),
+    forbidden(403), not_found(404), method_not_allowed(405), internal_server_error(500)
+);
 
 /// The mock of [`Client::update_own_password`](crate::Client::update_own_password) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -2468,54 +1356,12 @@ impl UpdateOwnPasswordMock<'_> {
         self.mock.answer(ResponseTemplate::new(204));
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `500` with this error body.
-    pub fn internal_server_error(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(500, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for UpdateOwnPasswordMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(204))
-    }
-}
+crate::runtime::mock_answers!(
+    UpdateOwnPasswordMock, 204, serde_json::Value, bad_request(400), unauthorized(401),
+    forbidden(403), internal_server_error(500)
+);
 
 /// The mock of [`Client::reset_secret`](crate::Client::reset_secret) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -2570,66 +1416,12 @@ impl ResetSecretMock<'_> {
         self.mock.answer(ResponseTemplate::new(204));
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `405` with this error body.
-    pub fn method_not_allowed(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(405, body);
-        self
-    }
-
-    /// Answer `500` with this error body.
-    pub fn internal_server_error(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(500, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for ResetSecretMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    ResetSecretMock, 200, serde_json::Value, bad_request(400), unauthorized(401),
+    forbidden(403), not_found(404), method_not_allowed(405), internal_server_error(500)
+);
 
 /// The mock of [`Client::get_user_client_roles`](crate::Client::get_user_client_roles) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -2681,60 +1473,12 @@ impl GetUserClientRolesMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `405` with this error body.
-    pub fn method_not_allowed(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(405, body);
-        self
-    }
-
-    /// Answer `500` with this error body.
-    pub fn internal_server_error(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(500, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetUserClientRolesMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetUserClientRolesMock, 200, serde_json::Value, unauthorized(401), forbidden(403),
+    not_found(404), method_not_allowed(405), internal_server_error(500)
+);
 
 /// The mock of [`Client::update_user_client_roles`](crate::Client::update_user_client_roles) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -2792,66 +1536,13 @@ impl UpdateUserClientRolesMock<'_> {
         self.mock.answer(ResponseTemplate::new(204));
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `405` with this error body.
-    pub fn method_not_allowed(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(405, body);
-        self
-    }
-
-    /// Answer `500` with this error body.
-    pub fn internal_server_error(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(500, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for UpdateUserClientRolesMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(204))
-    }
-}
+crate::runtime::mock_answers!(
+    UpdateUserClientRolesMock, 204, serde_json::Value, bad_request(400),
+    unauthorized(401), forbidden(403), not_found(404), method_not_allowed(405),
+    internal_server_error(500)
+);
 
 /// The mock of [`Client::get_user_realm_roles`](crate::Client::get_user_realm_roles) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -2896,60 +1587,12 @@ impl GetUserRealmRolesMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `405` with this error body.
-    pub fn method_not_allowed(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(405, body);
-        self
-    }
-
-    /// Answer `500` with this error body.
-    pub fn internal_server_error(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(500, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetUserRealmRolesMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetUserRealmRolesMock, 200, serde_json::Value, unauthorized(401), forbidden(403),
+    not_found(404), method_not_allowed(405), internal_server_error(500)
+);
 
 /// The mock of [`Client::update_user_realm_roles`](crate::Client::update_user_realm_roles) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -3000,66 +1643,13 @@ impl UpdateUserRealmRolesMock<'_> {
         self.mock.answer(ResponseTemplate::new(204));
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `405` with this error body.
-    pub fn method_not_allowed(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(405, body);
-        self
-    }
-
-    /// Answer `500` with this error body.
-    pub fn internal_server_error(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(500, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for UpdateUserRealmRolesMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(204))
-    }
-}
+crate::runtime::mock_answers!(
+    UpdateUserRealmRolesMock, 204, serde_json::Value, bad_request(400),
+    unauthorized(401), forbidden(403), not_found(404), method_not_allowed(405),
+    internal_server_error(500)
+);
 
 /// The mock of [`Client::get_current_user_client_roles`](crate::Client::get_current_user_client_roles) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -3097,54 +1687,12 @@ impl GetCurrentUserClientRolesMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `500` with this error body.
-    pub fn internal_server_error(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(500, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetCurrentUserClientRolesMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetCurrentUserClientRolesMock, 200, serde_json::Value, unauthorized(401),
+    forbidden(403), not_found(404), internal_server_error(500)
+);
 
 /// The mock of [`Client::get_current_user_realm_roles`](crate::Client::get_current_user_realm_roles) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -3175,54 +1723,12 @@ impl GetCurrentUserRealmRolesMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `500` with this error body.
-    pub fn internal_server_error(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(500, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetCurrentUserRealmRolesMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetCurrentUserRealmRolesMock, 200, serde_json::Value, unauthorized(401),
+    forbidden(403), not_found(404), internal_server_error(500)
+);
 
 /// The mock of [`Client::update_current_user_locale`](crate::Client::update_current_user_locale) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -3259,60 +1765,12 @@ impl UpdateCurrentUserLocaleMock<'_> {
         self.mock.answer(ResponseTemplate::new(204));
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `500` with this error body.
-    pub fn internal_server_error(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(500, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for UpdateCurrentUserLocaleMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(204))
-    }
-}
+crate::runtime::mock_answers!(
+    UpdateCurrentUserLocaleMock, 204, serde_json::Value, bad_request(400),
+    unauthorized(401), forbidden(403), not_found(404), internal_server_error(500)
+);
 
 /// The mock of [`Client::get_user_sessions`](crate::Client::get_user_sessions) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -3357,60 +1815,12 @@ impl GetUserSessionsMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `405` with this error body.
-    pub fn method_not_allowed(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(405, body);
-        self
-    }
-
-    /// Answer `500` with this error body.
-    pub fn internal_server_error(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(500, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetUserSessionsMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetUserSessionsMock, 200, serde_json::Value, unauthorized(401), forbidden(403),
+    not_found(404), method_not_allowed(405), internal_server_error(500)
+);
 
 /// The mock of [`Client::disconnect_user_session`](crate::Client::disconnect_user_session) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -3455,54 +1865,12 @@ impl DisconnectUserSessionMock<'_> {
         self.mock.answer(ResponseTemplate::new(204));
         self
     }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `500` with this error body.
-    pub fn internal_server_error(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(500, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for DisconnectUserSessionMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(204))
-    }
-}
+crate::runtime::mock_answers!(
+    DisconnectUserSessionMock, 204, serde_json::Value, unauthorized(401), forbidden(403),
+    not_found(404), internal_server_error(500)
+);
 
 /// The mock of [`Client::query_assets`](crate::Client::query_assets) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -3525,54 +1893,12 @@ impl QueryAssetsMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `500` with this error body.
-    pub fn internal_server_error(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(500, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for QueryAssetsMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    QueryAssetsMock, 200, serde_json::Value, bad_request(400), unauthorized(401),
+    forbidden(403), internal_server_error(500)
+);
 
 /// The mock of [`Client::query_count`](crate::Client::query_count) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -3595,48 +1921,12 @@ impl QueryCountMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for QueryCountMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    QueryCountMock, 200, serde_json::Value, bad_request(400), unauthorized(401),
+    forbidden(403)
+);
 
 /// The mock of [`Client::query_asset_tree`](crate::Client::query_asset_tree) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -3659,48 +1949,12 @@ impl QueryAssetTreeMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for QueryAssetTreeMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    QueryAssetTreeMock, 200, serde_json::Value, bad_request(400), unauthorized(401),
+    forbidden(403)
+);
 
 /// The mock of [`Client::get_asset`](crate::Client::get_asset) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -3724,48 +1978,12 @@ impl GetAssetMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetAssetMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetAssetMock, 200, serde_json::Value, unauthorized(401), forbidden(403),
+    not_found(404)
+);
 
 /// The mock of [`Client::update_asset`](crate::Client::update_asset) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -3795,60 +2013,12 @@ impl UpdateAssetMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `409` with this error body.
-    pub fn conflict(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(409, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for UpdateAssetMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    UpdateAssetMock, 200, serde_json::Value, bad_request(400), unauthorized(401),
+    forbidden(403), not_found(404), conflict(409)
+);
 
 /// The mock of [`Client::get_partial_asset`](crate::Client::get_partial_asset) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -3872,48 +2042,12 @@ impl GetPartialAssetMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetPartialAssetMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetPartialAssetMock, 200, serde_json::Value, unauthorized(401), forbidden(403),
+    not_found(404)
+);
 
 /// The mock of [`Client::create_asset`](crate::Client::create_asset) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -3936,48 +2070,12 @@ impl CreateAssetMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for CreateAssetMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    CreateAssetMock, 200, serde_json::Value, bad_request(400), unauthorized(401),
+    forbidden(403)
+);
 
 /// The mock of [`Client::delete_asset`](crate::Client::delete_asset) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -4000,48 +2098,12 @@ impl DeleteAssetMock<'_> {
         self.mock.answer(ResponseTemplate::new(204));
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for DeleteAssetMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(204))
-    }
-}
+crate::runtime::mock_answers!(
+    DeleteAssetMock, 204, serde_json::Value, bad_request(400), unauthorized(401),
+    forbidden(403)
+);
 
 /// The mock of [`Client::get_current_user_assets`](crate::Client::get_current_user_assets) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -4058,42 +2120,11 @@ impl GetCurrentUserAssetsMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetCurrentUserAssetsMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetCurrentUserAssetsMock, 200, serde_json::Value, unauthorized(401), forbidden(403)
+);
 
 /// The mock of [`Client::get_user_asset_links`](crate::Client::get_user_asset_links) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -4131,48 +2162,12 @@ impl GetUserAssetLinksMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetUserAssetLinksMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetUserAssetLinksMock, 200, serde_json::Value, bad_request(400), unauthorized(401),
+    forbidden(403)
+);
 
 /// The mock of [`Client::create_user_asset_links`](crate::Client::create_user_asset_links) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -4195,48 +2190,12 @@ impl CreateUserAssetLinksMock<'_> {
         self.mock.answer(ResponseTemplate::new(204));
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for CreateUserAssetLinksMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(204))
-    }
-}
+crate::runtime::mock_answers!(
+    CreateUserAssetLinksMock, 204, serde_json::Value, bad_request(400),
+    unauthorized(401), forbidden(403)
+);
 
 /// The mock of [`Client::update_asset_parent`](crate::Client::update_asset_parent) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -4266,54 +2225,12 @@ impl UpdateAssetParentMock<'_> {
         self.mock.answer(ResponseTemplate::new(204));
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for UpdateAssetParentMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(204))
-    }
-}
+crate::runtime::mock_answers!(
+    UpdateAssetParentMock, 204, serde_json::Value, bad_request(400), unauthorized(401),
+    forbidden(403), not_found(404)
+);
 
 /// The mock of [`Client::delete_assets_parent`](crate::Client::delete_assets_parent) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -4336,48 +2253,12 @@ impl DeleteAssetsParentMock<'_> {
         self.mock.answer(ResponseTemplate::new(204));
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for DeleteAssetsParentMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(204))
-    }
-}
+crate::runtime::mock_answers!(
+    DeleteAssetsParentMock, 204, serde_json::Value, bad_request(400), unauthorized(401),
+    forbidden(403)
+);
 
 /// The mock of [`Client::write_attribute_value`](crate::Client::write_attribute_value) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -4414,54 +2295,12 @@ impl WriteAttributeValueMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for WriteAttributeValueMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    WriteAttributeValueMock, 200, serde_json::Value, bad_request(400), unauthorized(401),
+    forbidden(403), not_found(404)
+);
 
 /// The mock of [`Client::write_attribute_value_1`](crate::Client::write_attribute_value_1) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -4504,54 +2343,12 @@ impl WriteAttributeValue1Mock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for WriteAttributeValue1Mock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    WriteAttributeValue1Mock, 200, serde_json::Value, bad_request(400),
+    unauthorized(401), forbidden(403), not_found(404)
+);
 
 /// The mock of [`Client::write_attribute_values`](crate::Client::write_attribute_values) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -4574,48 +2371,12 @@ impl WriteAttributeValuesMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for WriteAttributeValuesMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    WriteAttributeValuesMock, 200, serde_json::Value, bad_request(400),
+    unauthorized(401), forbidden(403)
+);
 
 /// The mock of [`Client::write_attribute_events`](crate::Client::write_attribute_events) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -4638,48 +2399,12 @@ impl WriteAttributeEventsMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for WriteAttributeEventsMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    WriteAttributeEventsMock, 200, serde_json::Value, bad_request(400),
+    unauthorized(401), forbidden(403)
+);
 
 /// The mock of [`Client::get_datapoints`](crate::Client::get_datapoints) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -4716,54 +2441,12 @@ impl GetDatapointsMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetDatapointsMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetDatapointsMock, 200, serde_json::Value, bad_request(400), unauthorized(401),
+    forbidden(403), not_found(404)
+);
 
 /// The mock of [`Client::get_datapoint_period`](crate::Client::get_datapoint_period) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -4794,48 +2477,12 @@ impl GetDatapointPeriodMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetDatapointPeriodMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetDatapointPeriodMock, 200, serde_json::Value, bad_request(400), unauthorized(401),
+    forbidden(403)
+);
 
 /// The mock of [`Client::get_datapoint_export`](crate::Client::get_datapoint_export) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -4878,48 +2525,12 @@ impl GetDatapointExportMock<'_> {
             .answer(ResponseTemplate::new(200).set_body_raw(data.into(), media_type));
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetDatapointExportMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetDatapointExportMock, 200, serde_json::Value, bad_request(400), unauthorized(401),
+    forbidden(403)
+);
 
 /// The mock of [`Client::write_predicted_datapoints`](crate::Client::write_predicted_datapoints) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -4956,48 +2567,12 @@ impl WritePredictedDatapointsMock<'_> {
         self.mock.answer(ResponseTemplate::new(204));
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for WritePredictedDatapointsMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(204))
-    }
-}
+crate::runtime::mock_answers!(
+    WritePredictedDatapointsMock, 204, serde_json::Value, bad_request(400),
+    unauthorized(401), forbidden(403)
+);
 
 /// The mock of [`Client::get_predicted_datapoints`](crate::Client::get_predicted_datapoints) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -5034,48 +2609,12 @@ impl GetPredictedDatapointsMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetPredictedDatapointsMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetPredictedDatapointsMock, 200, serde_json::Value, bad_request(400),
+    unauthorized(401), forbidden(403)
+);
 
 /// The mock of [`Client::get_alarms`](crate::Client::get_alarms) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -5119,42 +2658,11 @@ impl GetAlarmsMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetAlarmsMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetAlarmsMock, 200, serde_json::Value, unauthorized(401), forbidden(403)
+);
 
 /// The mock of [`Client::create_alarm`](crate::Client::create_alarm) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -5183,48 +2691,12 @@ impl CreateAlarmMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for CreateAlarmMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    CreateAlarmMock, 200, serde_json::Value, bad_request(400), unauthorized(401),
+    forbidden(403)
+);
 
 /// The mock of [`Client::remove_alarms`](crate::Client::remove_alarms) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -5247,48 +2719,12 @@ impl RemoveAlarmsMock<'_> {
         self.mock.answer(ResponseTemplate::new(204));
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for RemoveAlarmsMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(204))
-    }
-}
+crate::runtime::mock_answers!(
+    RemoveAlarmsMock, 204, serde_json::Value, bad_request(400), unauthorized(401),
+    forbidden(403)
+);
 
 /// The mock of [`Client::get_alarm`](crate::Client::get_alarm) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -5311,48 +2747,12 @@ impl GetAlarmMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetAlarmMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetAlarmMock, 200, serde_json::Value, unauthorized(401), forbidden(403),
+    not_found(404)
+);
 
 /// The mock of [`Client::update_alarm`](crate::Client::update_alarm) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -5381,54 +2781,12 @@ impl UpdateAlarmMock<'_> {
         self.mock.answer(ResponseTemplate::new(204));
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for UpdateAlarmMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(204))
-    }
-}
+crate::runtime::mock_answers!(
+    UpdateAlarmMock, 204, serde_json::Value, bad_request(400), unauthorized(401),
+    forbidden(403), not_found(404)
+);
 
 /// The mock of [`Client::remove_alarm`](crate::Client::remove_alarm) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -5451,48 +2809,12 @@ impl RemoveAlarmMock<'_> {
         self.mock.answer(ResponseTemplate::new(204));
         self
     }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for RemoveAlarmMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(204))
-    }
-}
+crate::runtime::mock_answers!(
+    RemoveAlarmMock, 204, serde_json::Value, unauthorized(401), forbidden(403),
+    not_found(404)
+);
 
 /// The mock of [`Client::get_asset_links`](crate::Client::get_asset_links) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -5522,48 +2844,12 @@ impl GetAssetLinksMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetAssetLinksMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetAssetLinksMock, 200, serde_json::Value, unauthorized(401), forbidden(403),
+    not_found(404)
+);
 
 /// The mock of [`Client::set_asset_links`](crate::Client::set_asset_links) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -5586,48 +2872,12 @@ impl SetAssetLinksMock<'_> {
         self.mock.answer(ResponseTemplate::new(204));
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for SetAssetLinksMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(204))
-    }
-}
+crate::runtime::mock_answers!(
+    SetAssetLinksMock, 204, serde_json::Value, bad_request(400), unauthorized(401),
+    forbidden(403)
+);
 
 /// The mock of [`Client::get_all_realms`](crate::Client::get_all_realms) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -5644,42 +2894,11 @@ impl GetAllRealmsMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetAllRealmsMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetAllRealmsMock, 200, serde_json::Value, unauthorized(401), forbidden(403)
+);
 
 /// The mock of [`Client::get_accessible_realms`](crate::Client::get_accessible_realms) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -5696,42 +2915,11 @@ impl GetAccessibleRealmsMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetAccessibleRealmsMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetAccessibleRealmsMock, 200, serde_json::Value, unauthorized(401), forbidden(403)
+);
 
 /// The mock of [`Client::get_realm`](crate::Client::get_realm) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -5755,48 +2943,12 @@ impl GetRealmMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetRealmMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetRealmMock, 200, serde_json::Value, unauthorized(401), forbidden(403),
+    not_found(404)
+);
 
 /// The mock of [`Client::get_health_status`](crate::Client::get_health_status) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -5813,30 +2965,9 @@ impl GetHealthStatusMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetHealthStatusMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(GetHealthStatusMock, 200, serde_json::Value);
 
 /// The mock of [`Client::get_info`](crate::Client::get_info) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -5853,30 +2984,9 @@ impl GetInfoMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetInfoMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(GetInfoMock, 200, serde_json::Value);
 
 /// The mock of [`Client::register`](crate::Client::register) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -5899,45 +3009,9 @@ impl RegisterMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &serde_json::Value) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for RegisterMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    RegisterMock, 200, serde_json::Value, bad_request(400), unauthorized(401),
+    forbidden(403)
+);

@@ -27,8 +27,6 @@
 use crate::runtime::mock as support;
 use crate::runtime::Style;
 use crate::types;
-use std::future::{Future, IntoFuture};
-use std::pin::Pin;
 
 pub use support::{MockGuard, ReceivedRequest, ResponseTemplate, Times};
 
@@ -405,528 +403,208 @@ impl MockServer {
 
 /// What the spec allows, one entry per operation, in the order of the methods above.
 static ROUTES: [support::Route; 48] = [
-    support::Route {
-        operation: "login",
-        method: "POST",
-        path: "/auth/login",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<types::LoginRequest>),
-        }),
-        security: &[],
-    },
-    support::Route {
-        operation: "login_as_demo",
-        method: "GET",
-        path: "/auth/loginAsDemo",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[],
-    },
-    support::Route {
-        operation: "logout",
-        method: "GET",
-        path: "/auth/logout",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "create_access_token",
-        method: "POST",
-        path: "/users/{idUser}/accesstokens/create",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<types::CreateAccessTokenRequest>),
-        }),
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "list_access_tokens",
-        method: "GET",
-        path: "/users/{idUser}/accesstokens/list",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "revoke_access_token",
-        method: "GET",
-        path: "/users/{idUser}/accesstokens/{idAccessToken}/revoke",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "add_site",
-        method: "POST",
-        path: "/users/{idUser}/addsite",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<types::AddSiteRequest>),
-        }),
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "get_site_id",
-        method: "POST",
-        path: "/users/{idUser}/get-site-id",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<types::GetSiteIdRequest>),
-        }),
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "list_installations",
-        method: "GET",
-        path: "/users/{idUser}/installations",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "get_me",
-        method: "GET",
-        path: "/users/me",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "get_system_overview",
-        method: "GET",
-        path: "/installations/{idSite}/system-overview",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "get_diagnostics",
-        method: "GET",
-        path: "/installations/{idSite}/diagnostics",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "get_stats",
-        method: "GET",
-        path: "/installations/{idSite}/stats",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "get_overall_stats",
-        method: "GET",
-        path: "/installations/{idSite}/overallstats",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "list_alarms",
-        method: "GET",
-        path: "/installations/{idSite}/alarms",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "update_alarm",
-        method: "PUT",
-        path: "/installations/{idSite}/alarms",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<types::AlarmRule>),
-        }),
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "add_alarm",
-        method: "POST",
-        path: "/installations/{idSite}/alarms",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<types::AlarmRule>),
-        }),
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "delete_alarm",
-        method: "DELETE",
-        path: "/installations/{idSite}/alarms",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<types::AlarmRuleKey>),
-        }),
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "clear_alarm",
-        method: "POST",
-        path: "/installations/{idSite}/clear-alarm",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<types::ClearAlarmRequest>),
-        }),
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "list_tags",
-        method: "GET",
-        path: "/installations/{idSite}/tags",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "add_tag",
-        method: "PUT",
-        path: "/installations/{idSite}/tags",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<types::TagRequest>),
-        }),
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "remove_tag",
-        method: "DELETE",
-        path: "/installations/{idSite}/tags",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<types::TagRequest>),
-        }),
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "get_dynamic_ess_settings",
-        method: "GET",
-        path: "/installations/{idSite}/dynamic-ess-settings",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "update_dynamic_ess_settings",
-        method: "POST",
-        path: "/installations/{idSite}/dynamic-ess-settings",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<types::DynamicEssSettings>),
-        }),
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "get_forecasts_last_reset",
-        method: "GET",
-        path: "/installations/{idSite}/reset-forecasts",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "reset_forecasts",
-        method: "POST",
-        path: "/installations/{idSite}/reset-forecasts",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<types::ResetForecastsRequest>),
-        }),
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "update_settings",
-        method: "POST",
-        path: "/installations/{idSite}/settings",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<types::InstallationSettings>),
-        }),
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "list_installation_users",
-        method: "GET",
-        path: "/installations/{idSite}/users",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "set_favorite",
-        method: "POST",
-        path: "/installations/{idSite}/favorite",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: Some(support::BodyRule {
-            required: true,
-            check: Some(support::decodes::<types::FavoriteRequest>),
-        }),
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "search_installations",
-        method: "GET",
-        path: "/users/{idUser}/search",
-        required_query: &["query"],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "list_data_attributes",
-        method: "GET",
-        path: "/data-attributes",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "find_installations_by_data_attributes",
-        method: "GET",
-        path: "/installation-data-attributes",
-        required_query: &["query"],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "download_data",
-        method: "GET",
-        path: "/installations/{idSite}/data-download",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "download_gps",
-        method: "GET",
-        path: "/installations/{idSite}/gps-download",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "get_graph_widget",
-        method: "GET",
-        path: "/installations/{idSite}/widgets/Graph",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "get_gps_widget",
-        method: "GET",
-        path: "/installations/{idSite}/widgets/GPS",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "get_battery_summary_widget",
-        method: "GET",
-        path: "/installations/{idSite}/widgets/BatterySummary",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "get_solar_charger_summary_widget",
-        method: "GET",
-        path: "/installations/{idSite}/widgets/SolarChargerSummary",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "get_pv_inverter_status_widget",
-        method: "GET",
-        path: "/installations/{idSite}/widgets/PVInverterStatus",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "get_generator_state_widget",
-        method: "GET",
-        path: "/installations/{idSite}/widgets/GeneratorState",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "get_ve_bus_state_widget",
-        method: "GET",
-        path: "/installations/{idSite}/widgets/VeBusState",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "get_inverter_charger_state_widget",
-        method: "GET",
-        path: "/installations/{idSite}/widgets/InverterChargerState",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "get_status_widget",
-        method: "GET",
-        path: "/installations/{idSite}/widgets/Status",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "get_tank_summary_widget",
-        method: "GET",
-        path: "/installations/{idSite}/widgets/TankSummary",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "get_historic_data_widget",
-        method: "GET",
-        path: "/installations/{idSite}/widgets/HistoricData",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "get_mppt_state_widget",
-        method: "GET",
-        path: "/installations/{idSite}/widgets/MPPTState",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "get_battery_monitor_warnings_and_alarms_widget",
-        method: "GET",
-        path: "/installations/{idSite}/widgets/BatteryMonitorWarningsAndAlarms",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
-    support::Route {
-        operation: "get_ev_charger_summary_widget",
-        method: "GET",
-        path: "/installations/{idSite}/widgets/EvChargerSummary",
-        required_query: &[],
-        required_headers: &[],
-        required_cookies: &[],
-        body: None,
-        security: &[&[support::Sent::Header("x-authorization")]],
-    },
+    support::Route::new("login", "POST", "/auth/login")
+        .body(true, Some(support::decodes::<types::LoginRequest>)),
+    support::Route::new("login_as_demo", "GET", "/auth/loginAsDemo"),
+    support::Route::new("logout", "GET", "/auth/logout")
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new(
+            "create_access_token",
+            "POST",
+            "/users/{idUser}/accesstokens/create",
+        )
+        .body(true, Some(support::decodes::<types::CreateAccessTokenRequest>))
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new("list_access_tokens", "GET", "/users/{idUser}/accesstokens/list")
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new(
+            "revoke_access_token",
+            "GET",
+            "/users/{idUser}/accesstokens/{idAccessToken}/revoke",
+        )
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new("add_site", "POST", "/users/{idUser}/addsite")
+        .body(true, Some(support::decodes::<types::AddSiteRequest>))
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new("get_site_id", "POST", "/users/{idUser}/get-site-id")
+        .body(true, Some(support::decodes::<types::GetSiteIdRequest>))
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new("list_installations", "GET", "/users/{idUser}/installations")
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new("get_me", "GET", "/users/me")
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new(
+            "get_system_overview",
+            "GET",
+            "/installations/{idSite}/system-overview",
+        )
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new("get_diagnostics", "GET", "/installations/{idSite}/diagnostics")
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new("get_stats", "GET", "/installations/{idSite}/stats")
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new(
+            "get_overall_stats",
+            "GET",
+            "/installations/{idSite}/overallstats",
+        )
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new("list_alarms", "GET", "/installations/{idSite}/alarms")
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new("update_alarm", "PUT", "/installations/{idSite}/alarms")
+        .body(true, Some(support::decodes::<types::AlarmRule>))
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new("add_alarm", "POST", "/installations/{idSite}/alarms")
+        .body(true, Some(support::decodes::<types::AlarmRule>))
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new("delete_alarm", "DELETE", "/installations/{idSite}/alarms")
+        .body(true, Some(support::decodes::<types::AlarmRuleKey>))
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new("clear_alarm", "POST", "/installations/{idSite}/clear-alarm")
+        .body(true, Some(support::decodes::<types::ClearAlarmRequest>))
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new("list_tags", "GET", "/installations/{idSite}/tags")
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new("add_tag", "PUT", "/installations/{idSite}/tags")
+        .body(true, Some(support::decodes::<types::TagRequest>))
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new("remove_tag", "DELETE", "/installations/{idSite}/tags")
+        .body(true, Some(support::decodes::<types::TagRequest>))
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new(
+            "get_dynamic_ess_settings",
+            "GET",
+            "/installations/{idSite}/dynamic-ess-settings",
+        )
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new(
+            "update_dynamic_ess_settings",
+            "POST",
+            "/installations/{idSite}/dynamic-ess-settings",
+        )
+        .body(true, Some(support::decodes::<types::DynamicEssSettings>))
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new(
+            "get_forecasts_last_reset",
+            "GET",
+            "/installations/{idSite}/reset-forecasts",
+        )
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new(
+            "reset_forecasts",
+            "POST",
+            "/installations/{idSite}/reset-forecasts",
+        )
+        .body(true, Some(support::decodes::<types::ResetForecastsRequest>))
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new("update_settings", "POST", "/installations/{idSite}/settings")
+        .body(true, Some(support::decodes::<types::InstallationSettings>))
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new(
+            "list_installation_users",
+            "GET",
+            "/installations/{idSite}/users",
+        )
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new("set_favorite", "POST", "/installations/{idSite}/favorite")
+        .body(true, Some(support::decodes::<types::FavoriteRequest>))
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new("search_installations", "GET", "/users/{idUser}/search")
+        .query(&["query"])
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new("list_data_attributes", "GET", "/data-attributes")
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new(
+            "find_installations_by_data_attributes",
+            "GET",
+            "/installation-data-attributes",
+        )
+        .query(&["query"])
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new("download_data", "GET", "/installations/{idSite}/data-download")
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new("download_gps", "GET", "/installations/{idSite}/gps-download")
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new(
+            "get_graph_widget",
+            "GET",
+            "/installations/{idSite}/widgets/Graph",
+        )
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new("get_gps_widget", "GET", "/installations/{idSite}/widgets/GPS")
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new(
+            "get_battery_summary_widget",
+            "GET",
+            "/installations/{idSite}/widgets/BatterySummary",
+        )
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new(
+            "get_solar_charger_summary_widget",
+            "GET",
+            "/installations/{idSite}/widgets/SolarChargerSummary",
+        )
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new(
+            "get_pv_inverter_status_widget",
+            "GET",
+            "/installations/{idSite}/widgets/PVInverterStatus",
+        )
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new(
+            "get_generator_state_widget",
+            "GET",
+            "/installations/{idSite}/widgets/GeneratorState",
+        )
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new(
+            "get_ve_bus_state_widget",
+            "GET",
+            "/installations/{idSite}/widgets/VeBusState",
+        )
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new(
+            "get_inverter_charger_state_widget",
+            "GET",
+            "/installations/{idSite}/widgets/InverterChargerState",
+        )
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new(
+            "get_status_widget",
+            "GET",
+            "/installations/{idSite}/widgets/Status",
+        )
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new(
+            "get_tank_summary_widget",
+            "GET",
+            "/installations/{idSite}/widgets/TankSummary",
+        )
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new(
+            "get_historic_data_widget",
+            "GET",
+            "/installations/{idSite}/widgets/HistoricData",
+        )
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new(
+            "get_mppt_state_widget",
+            "GET",
+            "/installations/{idSite}/widgets/MPPTState",
+        )
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new(
+            "get_battery_monitor_warnings_and_alarms_widget",
+            "GET",
+            "/installations/{idSite}/widgets/BatteryMonitorWarningsAndAlarms",
+        )
+        .security(&[&[support::Sent::Header("x-authorization")]]),
+    support::Route::new(
+            "get_ev_charger_summary_widget",
+            "GET",
+            "/installations/{idSite}/widgets/EvChargerSummary",
+        )
+        .security(&[&[support::Sent::Header("x-authorization")]]),
 ];
 
 /// The mock of [`Client::login`](crate::Client::login) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
@@ -950,48 +628,12 @@ impl LoginMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for LoginMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    LoginMock, 200, types::ErrorResponse, bad_request(400), unauthorized(401),
+    too_many_requests(429)
+);
 
 /// The mock of [`Client::login_as_demo`](crate::Client::login_as_demo) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -1008,42 +650,11 @@ impl LoginAsDemoMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for LoginAsDemoMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    LoginAsDemoMock, 200, types::ErrorResponse, bad_request(400), too_many_requests(429)
+);
 
 /// The mock of [`Client::logout`](crate::Client::logout) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -1060,42 +671,11 @@ impl LogoutMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for LogoutMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    LogoutMock, 200, types::ErrorResponse, unauthorized(401), too_many_requests(429)
+);
 
 /// The mock of [`Client::create_access_token`](crate::Client::create_access_token) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -1125,60 +705,12 @@ impl CreateAccessTokenMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for CreateAccessTokenMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    CreateAccessTokenMock, 200, types::ErrorResponse, bad_request(400),
+    unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::list_access_tokens`](crate::Client::list_access_tokens) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -1202,60 +734,12 @@ impl ListAccessTokensMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for ListAccessTokensMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    ListAccessTokensMock, 200, types::ErrorResponse, bad_request(400), unauthorized(401),
+    forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::revoke_access_token`](crate::Client::revoke_access_token) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -1286,60 +770,12 @@ impl RevokeAccessTokenMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for RevokeAccessTokenMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    RevokeAccessTokenMock, 200, types::ErrorResponse, bad_request(400),
+    unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::add_site`](crate::Client::add_site) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -1369,60 +805,12 @@ impl AddSiteMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for AddSiteMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    AddSiteMock, 200, types::ErrorResponse, bad_request(400), unauthorized(401),
+    forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::get_site_id`](crate::Client::get_site_id) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -1452,60 +840,12 @@ impl GetSiteIdMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetSiteIdMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetSiteIdMock, 200, types::ErrorResponse, bad_request(400), unauthorized(401),
+    forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::list_installations`](crate::Client::list_installations) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -1541,60 +881,12 @@ impl ListInstallationsMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for ListInstallationsMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    ListInstallationsMock, 200, types::ErrorResponse, bad_request(400),
+    unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::get_me`](crate::Client::get_me) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -1611,54 +903,12 @@ impl GetMeMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetMeMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetMeMock, 200, types::ErrorResponse, bad_request(400), unauthorized(401),
+    forbidden(403), too_many_requests(429)
+);
 
 /// The mock of [`Client::get_system_overview`](crate::Client::get_system_overview) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -1681,60 +931,12 @@ impl GetSystemOverviewMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetSystemOverviewMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetSystemOverviewMock, 200, types::ErrorResponse, bad_request(400),
+    unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::get_diagnostics`](crate::Client::get_diagnostics) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -1769,60 +971,12 @@ impl GetDiagnosticsMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetDiagnosticsMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetDiagnosticsMock, 200, types::ErrorResponse, bad_request(400), unauthorized(401),
+    forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::get_stats`](crate::Client::get_stats) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -1881,60 +1035,12 @@ impl GetStatsMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetStatsMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetStatsMock, 200, types::ErrorResponse, bad_request(400), unauthorized(401),
+    forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::get_overall_stats`](crate::Client::get_overall_stats) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -1970,60 +1076,12 @@ impl GetOverallStatsMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetOverallStatsMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetOverallStatsMock, 200, types::ErrorResponse, bad_request(400), unauthorized(401),
+    forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::list_alarms`](crate::Client::list_alarms) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -2046,60 +1104,12 @@ impl ListAlarmsMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for ListAlarmsMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    ListAlarmsMock, 200, types::ErrorResponse, bad_request(400), unauthorized(401),
+    forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::update_alarm`](crate::Client::update_alarm) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -2128,60 +1138,12 @@ impl UpdateAlarmMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for UpdateAlarmMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    UpdateAlarmMock, 200, types::ErrorResponse, bad_request(400), unauthorized(401),
+    forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::add_alarm`](crate::Client::add_alarm) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -2210,60 +1172,12 @@ impl AddAlarmMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for AddAlarmMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    AddAlarmMock, 200, types::ErrorResponse, bad_request(400), unauthorized(401),
+    forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::delete_alarm`](crate::Client::delete_alarm) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -2292,60 +1206,12 @@ impl DeleteAlarmMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for DeleteAlarmMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    DeleteAlarmMock, 200, types::ErrorResponse, bad_request(400), unauthorized(401),
+    forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::clear_alarm`](crate::Client::clear_alarm) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -2374,60 +1240,12 @@ impl ClearAlarmMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for ClearAlarmMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    ClearAlarmMock, 200, types::ErrorResponse, bad_request(400), unauthorized(401),
+    forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::list_tags`](crate::Client::list_tags) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -2450,60 +1268,12 @@ impl ListTagsMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for ListTagsMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    ListTagsMock, 200, types::ErrorResponse, bad_request(400), unauthorized(401),
+    forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::add_tag`](crate::Client::add_tag) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -2532,60 +1302,12 @@ impl AddTagMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for AddTagMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    AddTagMock, 200, types::ErrorResponse, bad_request(400), unauthorized(401),
+    forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::remove_tag`](crate::Client::remove_tag) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -2614,60 +1336,12 @@ impl RemoveTagMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for RemoveTagMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    RemoveTagMock, 200, types::ErrorResponse, bad_request(400), unauthorized(401),
+    forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::get_dynamic_ess_settings`](crate::Client::get_dynamic_ess_settings) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -2690,60 +1364,12 @@ impl GetDynamicEssSettingsMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetDynamicEssSettingsMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetDynamicEssSettingsMock, 200, types::ErrorResponse, bad_request(400),
+    unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::update_dynamic_ess_settings`](crate::Client::update_dynamic_ess_settings) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -2772,60 +1398,12 @@ impl UpdateDynamicEssSettingsMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for UpdateDynamicEssSettingsMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    UpdateDynamicEssSettingsMock, 200, types::ErrorResponse, bad_request(400),
+    unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::get_forecasts_last_reset`](crate::Client::get_forecasts_last_reset) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -2848,60 +1426,12 @@ impl GetForecastsLastResetMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetForecastsLastResetMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetForecastsLastResetMock, 200, types::ErrorResponse, bad_request(400),
+    unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::reset_forecasts`](crate::Client::reset_forecasts) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -2930,60 +1460,12 @@ impl ResetForecastsMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for ResetForecastsMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    ResetForecastsMock, 200, types::ErrorResponse, bad_request(400), unauthorized(401),
+    forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::update_settings`](crate::Client::update_settings) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -3012,60 +1494,12 @@ impl UpdateSettingsMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for UpdateSettingsMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    UpdateSettingsMock, 200, types::ErrorResponse, bad_request(400), unauthorized(401),
+    forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::list_installation_users`](crate::Client::list_installation_users) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -3088,60 +1522,12 @@ impl ListInstallationUsersMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for ListInstallationUsersMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    ListInstallationUsersMock, 200, types::ErrorResponse, bad_request(400),
+    unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::set_favorite`](crate::Client::set_favorite) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -3170,60 +1556,12 @@ impl SetFavoriteMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for SetFavoriteMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    SetFavoriteMock, 200, types::ErrorResponse, bad_request(400), unauthorized(401),
+    forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::search_installations`](crate::Client::search_installations) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -3254,60 +1592,12 @@ impl SearchInstallationsMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for SearchInstallationsMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    SearchInstallationsMock, 200, types::ErrorResponse, bad_request(400),
+    unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::list_data_attributes`](crate::Client::list_data_attributes) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -3336,60 +1626,12 @@ impl ListDataAttributesMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for ListDataAttributesMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    ListDataAttributesMock, 200, types::ErrorResponse, bad_request(400),
+    unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::find_installations_by_data_attributes`](crate::Client::find_installations_by_data_attributes) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -3425,60 +1667,12 @@ impl FindInstallationsByDataAttributesMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for FindInstallationsByDataAttributesMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    FindInstallationsByDataAttributesMock, 200, types::ErrorResponse, bad_request(400),
+    unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::download_data`](crate::Client::download_data) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -3539,60 +1733,12 @@ impl DownloadDataMock<'_> {
             .answer(ResponseTemplate::new(200).set_body_raw(data.into(), media_type));
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for DownloadDataMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    DownloadDataMock, 200, types::ErrorResponse, bad_request(400), unauthorized(401),
+    forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::download_gps`](crate::Client::download_gps) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -3628,60 +1774,12 @@ impl DownloadGpsMock<'_> {
             .answer(ResponseTemplate::new(200).set_body_raw(data.into(), media_type));
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for DownloadGpsMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    DownloadGpsMock, 200, types::ErrorResponse, bad_request(400), unauthorized(401),
+    forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::get_graph_widget`](crate::Client::get_graph_widget) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -3752,60 +1850,12 @@ impl GetGraphWidgetMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetGraphWidgetMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetGraphWidgetMock, 200, types::ErrorResponse, bad_request(400), unauthorized(401),
+    forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::get_gps_widget`](crate::Client::get_gps_widget) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -3834,60 +1884,12 @@ impl GetGpsWidgetMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetGpsWidgetMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetGpsWidgetMock, 200, types::ErrorResponse, bad_request(400), unauthorized(401),
+    forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::get_battery_summary_widget`](crate::Client::get_battery_summary_widget) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -3916,60 +1918,12 @@ impl GetBatterySummaryWidgetMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetBatterySummaryWidgetMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetBatterySummaryWidgetMock, 200, types::ErrorResponse, bad_request(400),
+    unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::get_solar_charger_summary_widget`](crate::Client::get_solar_charger_summary_widget) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -3998,60 +1952,12 @@ impl GetSolarChargerSummaryWidgetMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetSolarChargerSummaryWidgetMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetSolarChargerSummaryWidgetMock, 200, types::ErrorResponse, bad_request(400),
+    unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::get_pv_inverter_status_widget`](crate::Client::get_pv_inverter_status_widget) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -4080,60 +1986,12 @@ impl GetPvInverterStatusWidgetMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetPvInverterStatusWidgetMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetPvInverterStatusWidgetMock, 200, types::ErrorResponse, bad_request(400),
+    unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::get_generator_state_widget`](crate::Client::get_generator_state_widget) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -4174,60 +2032,12 @@ impl GetGeneratorStateWidgetMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetGeneratorStateWidgetMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetGeneratorStateWidgetMock, 200, types::ErrorResponse, bad_request(400),
+    unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::get_ve_bus_state_widget`](crate::Client::get_ve_bus_state_widget) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -4268,60 +2078,12 @@ impl GetVeBusStateWidgetMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetVeBusStateWidgetMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetVeBusStateWidgetMock, 200, types::ErrorResponse, bad_request(400),
+    unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::get_inverter_charger_state_widget`](crate::Client::get_inverter_charger_state_widget) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -4362,60 +2124,12 @@ impl GetInverterChargerStateWidgetMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetInverterChargerStateWidgetMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetInverterChargerStateWidgetMock, 200, types::ErrorResponse, bad_request(400),
+    unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::get_status_widget`](crate::Client::get_status_widget) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -4444,60 +2158,12 @@ impl GetStatusWidgetMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetStatusWidgetMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetStatusWidgetMock, 200, types::ErrorResponse, bad_request(400), unauthorized(401),
+    forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::get_tank_summary_widget`](crate::Client::get_tank_summary_widget) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -4526,60 +2192,12 @@ impl GetTankSummaryWidgetMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetTankSummaryWidgetMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetTankSummaryWidgetMock, 200, types::ErrorResponse, bad_request(400),
+    unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::get_historic_data_widget`](crate::Client::get_historic_data_widget) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -4608,60 +2226,12 @@ impl GetHistoricDataWidgetMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetHistoricDataWidgetMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetHistoricDataWidgetMock, 200, types::ErrorResponse, bad_request(400),
+    unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::get_mppt_state_widget`](crate::Client::get_mppt_state_widget) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -4702,60 +2272,12 @@ impl GetMpptStateWidgetMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetMpptStateWidgetMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetMpptStateWidgetMock, 200, types::ErrorResponse, bad_request(400),
+    unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
+);
 
 /// The mock of [`Client::get_battery_monitor_warnings_and_alarms_widget`](crate::Client::get_battery_monitor_warnings_and_alarms_widget) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -4799,60 +2321,13 @@ impl GetBatteryMonitorWarningsAndAlarmsWidgetMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetBatteryMonitorWarningsAndAlarmsWidgetMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetBatteryMonitorWarningsAndAlarmsWidgetMock, 200, types::ErrorResponse,
+    bad_request(400), unauthorized(401), forbidden(403), not_found(404),
+    too_many_requests(429)
+);
 
 /// The mock of [`Client::get_ev_charger_summary_widget`](crate::Client::get_ev_charger_summary_widget) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
 ///
@@ -4881,57 +2356,9 @@ impl GetEvChargerSummaryWidgetMock<'_> {
         self.mock.answer_json(200, &body);
         self
     }
-
-    /// Answer `400` with this error body.
-    pub fn bad_request(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(400, body);
-        self
-    }
-
-    /// Answer `401` with this error body.
-    pub fn unauthorized(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(401, body);
-        self
-    }
-
-    /// Answer `403` with this error body.
-    pub fn forbidden(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(403, body);
-        self
-    }
-
-    /// Answer `404` with this error body.
-    pub fn not_found(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(404, body);
-        self
-    }
-
-    /// Answer `429` with this error body.
-    pub fn too_many_requests(mut self, body: &types::ErrorResponse) -> Self {
-        self.mock.answer_json(429, body);
-        self
-    }
-
-    /// Add any answer (status, headers, raw body). Answers are given
-    /// in order, then the last one again and again.
-    pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-        self.mock.answer(answer);
-        self
-    }
-
-    /// How often the operation must be called (`1`, `1..`, `..=3`):
-    /// checked when the [`MockGuard`] is dropped.
-    pub fn expect(mut self, times: impl Into<Times>) -> Self {
-        self.mock.expect(times);
-        self
-    }
 }
 
-impl<'a> IntoFuture for GetEvChargerSummaryWidgetMock<'a> {
-    type Output = MockGuard;
-    type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mock.mount(200))
-    }
-}
+crate::runtime::mock_answers!(
+    GetEvChargerSummaryWidgetMock, 200, types::ErrorResponse, bad_request(400),
+    unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
+);

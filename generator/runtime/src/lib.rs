@@ -255,3 +255,57 @@ macro_rules! request_options {
         }
     };
 }
+
+/// What every operation's mock in a generated crate's `mock` module has
+/// beside its own matchers and typed answers: an answer with the API's
+/// error body for each error status the operation declares, `respond`,
+/// `expect`, and mounting by `.await`, answering the default status when no
+/// answer is given. The mock is a wrapper
+/// `struct XMock<'a> { mock: client_runtime::mock::OperationMock<'a> }`:
+///
+/// ```text
+/// runtime::mock_answers!(XMock, 200, ErrorBody, not_found(404), internal_server_error(500));
+/// ```
+///
+/// (Unused in a crate built without its `mock` feature, where the runtime
+/// is vendored as a module.)
+#[doc(hidden)]
+#[allow(unused_macros)]
+#[macro_export]
+macro_rules! mock_answers {
+    ($mock:ident, $default:literal, $error:ty $(, $name:ident($status:literal))* $(,)?) => {
+        impl $mock<'_> {
+            $(
+                #[doc = concat!("Answer `", stringify!($status), "` with this error body.")]
+                pub fn $name(mut self, body: &$error) -> Self {
+                    self.mock.answer_json($status, body);
+                    self
+                }
+            )*
+
+            /// Add any answer (status, headers, raw body). Answers are given
+            /// in order, then the last one again and again.
+            pub fn respond(mut self, answer: $crate::mock::ResponseTemplate) -> Self {
+                self.mock.answer(answer);
+                self
+            }
+
+            /// How often the operation must be called (`1`, `1..`, `..=3`):
+            /// checked when the `MockGuard` is dropped.
+            pub fn expect(mut self, times: impl Into<$crate::mock::Times>) -> Self {
+                self.mock.expect(times);
+                self
+            }
+        }
+
+        impl<'a> ::std::future::IntoFuture for $mock<'a> {
+            type Output = $crate::mock::MockGuard;
+            type IntoFuture =
+                ::std::pin::Pin<Box<dyn ::std::future::Future<Output = $crate::mock::MockGuard> + 'a>>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.mock.mount($default))
+            }
+        }
+    };
+}

@@ -41,6 +41,54 @@ pub struct Route {
     pub security: &'static [&'static [Sent]],
 }
 
+impl Route {
+    /// An operation's route (`operation`: its method name on the client)
+    /// with nothing required, no body and no credentials; the methods below
+    /// add what the spec declares. `const`, for the generated `static` table.
+    pub const fn new(operation: &'static str, method: &'static str, path: &'static str) -> Self {
+        Route {
+            operation,
+            method,
+            path,
+            required_query: &[],
+            required_headers: &[],
+            required_cookies: &[],
+            body: None,
+            security: &[],
+        }
+    }
+
+    /// The query parameters a request must hold, by name.
+    pub const fn query(mut self, names: &'static [&'static str]) -> Self {
+        self.required_query = names;
+        self
+    }
+
+    /// The headers a request must hold, by lower-case name.
+    pub const fn headers(mut self, names: &'static [&'static str]) -> Self {
+        self.required_headers = names;
+        self
+    }
+
+    /// The cookies a request must hold, by name.
+    pub const fn cookies(mut self, names: &'static [&'static str]) -> Self {
+        self.required_cookies = names;
+        self
+    }
+
+    /// The operation takes a body (`required` or not), checked by `check`.
+    pub const fn body(mut self, required: bool, check: Option<BodyCheck>) -> Self {
+        self.body = Some(BodyRule { required, check });
+        self
+    }
+
+    /// The credentials a request must send: alternatives, each a set sent together.
+    pub const fn security(mut self, alternatives: &'static [&'static [Sent]]) -> Self {
+        self.security = alternatives;
+        self
+    }
+}
+
 /// The request body an operation takes.
 #[doc(hidden)]
 #[derive(Debug)]

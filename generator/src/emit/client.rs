@@ -2,14 +2,15 @@
 //! credential setter per security scheme.
 
 use super::{doc, inner_doc, rust_type};
-use crate::error::Error;
 use crate::model::{Api, ParamLocation, SchemeKind, SecurityScheme, TokenSetterKind};
 use crate::naming::{self, ident};
 use crate::{Layout, Options, Runtime, templates};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-pub(super) fn lib_rs(api: &Api, options: &Options) -> Result<TokenStream, Error> {
+/// The crate's `lib.rs`; `quick_start` is the README's quick start
+/// (`templates::quick_start`, empty for a build script's module).
+pub(super) fn lib_rs(api: &Api, options: &Options, quick_start: &str) -> TokenStream {
     let api_name = templates::api_name(&templates::one_line(&api.title));
     let opening = format!(
         "A client for the {api_name} (version {}).\n\n\
@@ -20,10 +21,6 @@ pub(super) fn lib_rs(api: &Api, options: &Options) -> Result<TokenStream, Error>
     );
     // The quick start is code, kept as it is (not spec prose, whose fences
     // become `text`): a `no_run` doctest, the README's own.
-    let quick_start = match options.layout {
-        Layout::Crate => templates::quick_start(api, options)?,
-        Layout::BuildScript => String::new(),
-    };
     let quick_start = ["", "```no_run"]
         .into_iter()
         .chain(quick_start.lines())
@@ -142,7 +139,7 @@ pub(super) fn lib_rs(api: &Api, options: &Options) -> Result<TokenStream, Error>
             pub mod mock;
         }
     });
-    Ok(quote! {
+    quote! {
         #docs
         #crate_allow
 
@@ -181,7 +178,7 @@ pub(super) fn lib_rs(api: &Api, options: &Options) -> Result<TokenStream, Error>
         #base_url
 
         #readme_doctests
-    })
+    }
 }
 
 /// `Paged`, the stream of a paged operation's pages or items, when the

@@ -5,15 +5,16 @@
 //! made here too, and compiled as the module's doctest.
 
 use super::operations::{Arg, arg, query_style, type_text};
-use super::rust_type;
 use super::types::has_default;
+use super::{doc_literal, rust_type};
 use crate::model::{Api, BodyKind, Content, Operation, ParamLocation, SchemeKind, StatusMatch, TypeKind, TypeRef};
 use crate::naming::{Scope, ident, mock_matcher, status_method};
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-/// The whole module: the server, the route table, one mock per operation.
-pub(super) fn mock_rs(api: &Api, crate_ident: &str) -> TokenStream {
+/// The module's docs, imports, the server and the route table; one mock
+/// per operation follows (see [`mock_item`]), formatted apart.
+pub(super) fn mock_head(api: &Api, crate_ident: &str) -> TokenStream {
     let mut text = String::from(
         "Test doubles for code that uses this client (the `mock` feature): a mock server \
          with one method per operation, which checks every call against the spec.\n\n\
@@ -32,14 +33,10 @@ pub(super) fn mock_rs(api: &Api, crate_ident: &str) -> TokenStream {
         text.push_str(&example);
     }
     // The example is generated, not spec prose: it is kept as a doctest.
-    let docs: Vec<String> = text
+    let docs: Vec<Literal> = text
         .lines()
-        .map(|line| format!(" {line}").trim_end().to_owned())
+        .map(|line| doc_literal(format!(" {line}").trim_end()))
         .collect();
-    let error_body = match &api.error_body {
-        Some(ty) => rust_type(ty, false),
-        None => quote!(serde_json::Value),
-    };
     let uses_style = api
         .operations
         .iter()
@@ -54,12 +51,6 @@ pub(super) fn mock_rs(api: &Api, crate_ident: &str) -> TokenStream {
             use crate::types;
         )
     });
-    let future_import = (!api.operations.is_empty()).then(|| {
-        quote! {
-            use std::future::{Future, IntoFuture};
-            use std::pin::Pin;
-        }
-    });
     let routes: Vec<TokenStream> = api.operations.iter().map(|op| route(api, op)).collect();
     let count = Literal::usize_unsuffixed(routes.len());
     let methods = api
@@ -67,7 +58,6 @@ pub(super) fn mock_rs(api: &Api, crate_ident: &str) -> TokenStream {
         .iter()
         .enumerate()
         .map(|(index, op)| server_method(op, index));
-    let mocks = api.operations.iter().map(|op| operation_mock(op, &error_body));
     // The paths of the token URLs, where the server hands out tokens.
     let mut token_paths: Vec<String> = Vec::new();
     for scheme in &api.security_schemes {
@@ -93,7 +83,6 @@ pub(super) fn mock_rs(api: &Api, crate_ident: &str) -> TokenStream {
         use crate::runtime::mock as support;
         #style_import
         #types_import
-        #future_import
 
         pub use support::{MockGuard, ReceivedRequest, ResponseTemplate, Times};
 
@@ -128,9 +117,16 @@ pub(super) fn mock_rs(api: &Api, crate_ident: &str) -> TokenStream {
 
         /// What the spec allows, one entry per operation, in the order of the methods above.
         static ROUTES: [support::Route; #count] = [#(#routes),*];
-
-        #(#mocks)*
     }
+}
+
+/// One operation's mock: its builder type, matchers and answers.
+pub(super) fn mock_item(api: &Api, op: &Operation) -> TokenStream {
+    let error_body = match &api.error_body {
+        Some(ty) => rust_type(ty, false),
+        None => quote!(serde_json::Value),
+    };
+    operation_mock(op, &error_body)
 }
 
 fn mentions_types(api: &Api) -> bool {
@@ -160,10 +156,10 @@ fn server_method(op: &Operation, index: usize) -> TokenStream {
     let method = ident(&op.method);
     let mock = mock_name(op);
     let index = Literal::usize_unsuffixed(index);
-    let text = format!(
+    let text = doc_literal(&format!(
         " A mock of [`Client::{}`](crate::Client::{}) (`{} {}`): set what it matches and answers, then `.await` it to mount it.",
         op.method, op.method, op.http_method, op.path
-    );
+    ));
     quote! {
         #[doc = #text]
         pub fn #method(&self) -> #mock<'_> {
@@ -211,21 +207,26 @@ fn route(api: &Api, op: &Operation) -> TokenStream {
     let query = required(ParamLocation::Query);
     let headers = required(ParamLocation::Header);
     let cookies = required(ParamLocation::Cookie);
-    let body = match &op.body {
-        None => quote!(None),
-        Some(body) => {
-            let required = body.required;
-            let check = match (&body.kind, &body.ty) {
-                (BodyKind::Json, TypeRef::Value) => quote!(None),
-                (BodyKind::Json, ty) => {
-                    let ty = rust_type(ty, false);
-                    quote!(Some(support::decodes::<#ty>))
-                }
-                _ => quote!(None),
-            };
-            quote!(Some(support::BodyRule { required: #required, check: #check }))
+    // Only what differs from `Route::new`'s defaults is written.
+    let mut route = quote!(support::Route::new(#operation, #method, #path));
+    for (setter, names) in [("query", &query), ("headers", &headers), ("cookies", &cookies)] {
+        if !names.is_empty() {
+            let setter = proc_macro2::Ident::new(setter, proc_macro2::Span::call_site());
+            route.extend(quote!(.#setter(&[#(#names),*])));
         }
-    };
+    }
+    if let Some(body) = &op.body {
+        let required = body.required;
+        let check = match (&body.kind, &body.ty) {
+            (BodyKind::Json, TypeRef::Value) => quote!(None),
+            (BodyKind::Json, ty) => {
+                let ty = rust_type(ty, false);
+                quote!(Some(support::decodes::<#ty>))
+            }
+            _ => quote!(None),
+        };
+        route.extend(quote!(.body(#required, #check)));
+    }
     // Each alternative of credentials; one naming a scheme the crate does
     // not know leaves the credentials unchecked.
     let mut alternatives = Vec::new();
@@ -248,21 +249,10 @@ fn route(api: &Api, op: &Operation) -> TokenStream {
         }
         alternatives.push(quote!(&[#(#sent),*]));
     }
-    if !known || op.security.iter().any(Vec::is_empty) {
-        alternatives.clear();
+    if known && !op.security.iter().any(Vec::is_empty) && !alternatives.is_empty() {
+        route.extend(quote!(.security(&[#(#alternatives),*])));
     }
-    quote! {
-        support::Route {
-            operation: #operation,
-            method: #method,
-            path: #path,
-            required_query: &[#(#query),*],
-            required_headers: &[#(#headers),*],
-            required_cookies: &[#(#cookies),*],
-            body: #body,
-            security: &[#(#alternatives),*],
-        }
-    }
+    route
 }
 
 /// A borrowed parameter type that clippy accepts (`&str`, `&[T]`).
@@ -315,7 +305,7 @@ fn operation_mock(op: &Operation, error_body: &TokenStream) -> TokenStream {
         answers.push(match &success.content {
             Content::Json(ty) => {
                 let input = borrowed(ty);
-                let text = format!(" Answer `{code}` with this body.");
+                let text = doc_literal(&format!(" Answer `{code}` with this body."));
                 quote! {
                     #[doc = #text]
                     pub fn #name(mut self, body: #input) -> Self {
@@ -325,7 +315,7 @@ fn operation_mock(op: &Operation, error_body: &TokenStream) -> TokenStream {
                 }
             }
             Content::Text => {
-                let text = format!(" Answer `{code}` with this text.");
+                let text = doc_literal(&format!(" Answer `{code}` with this text."));
                 quote! {
                     #[doc = #text]
                     pub fn #name(mut self, text: impl Into<String>) -> Self {
@@ -335,7 +325,7 @@ fn operation_mock(op: &Operation, error_body: &TokenStream) -> TokenStream {
                 }
             }
             Content::Download { .. } => {
-                let text = format!(" Answer `{code}` with a file: its media type and bytes.");
+                let text = doc_literal(&format!(" Answer `{code}` with a file: its media type and bytes."));
                 quote! {
                     #[doc = #text]
                     pub fn #name(mut self, media_type: &str, data: impl Into<Vec<u8>>) -> Self {
@@ -345,7 +335,7 @@ fn operation_mock(op: &Operation, error_body: &TokenStream) -> TokenStream {
                 }
             }
             Content::Empty => {
-                let text = format!(" Answer `{code}` with no body.");
+                let text = doc_literal(&format!(" Answer `{code}` with no body."));
                 quote! {
                     #[doc = #text]
                     pub fn #name(mut self) -> Self {
@@ -356,6 +346,8 @@ fn operation_mock(op: &Operation, error_body: &TokenStream) -> TokenStream {
             }
         });
     }
+    // Answers with the error body: generated by the runtime's `mock_answers!`.
+    let mut errors = Vec::new();
     for &code in &op.error_statuses {
         if answered.contains(&code) {
             continue;
@@ -365,14 +357,7 @@ fn operation_mock(op: &Operation, error_body: &TokenStream) -> TokenStream {
         taken.claim(&name);
         let name = ident(&name);
         let status = Literal::u16_unsuffixed(code);
-        let text = format!(" Answer `{code}` with this error body.");
-        answers.push(quote! {
-            #[doc = #text]
-            pub fn #name(mut self, body: &#error_body) -> Self {
-                self.mock.answer_json(#status, body);
-                self
-            }
-        });
+        errors.push(quote!(#name(#status)));
     }
 
     let mut matchers = Vec::new();
@@ -395,7 +380,7 @@ fn operation_mock(op: &Operation, error_body: &TokenStream) -> TokenStream {
         } else {
             quote!(let value: #stored = #convert;)
         };
-        let text = format!(" Match only calls with this `{}`.", param.wire);
+        let text = doc_literal(&format!(" Match only calls with this `{}`.", param.wire));
         matchers.push(quote! {
             #[doc = #text]
             pub fn #name(mut self, value: #input) -> Self {
@@ -434,10 +419,21 @@ fn operation_mock(op: &Operation, error_body: &TokenStream) -> TokenStream {
         });
     }
     let default_status = Literal::u16_unsuffixed(default_status(op));
-    let text = format!(
+    // Its own methods: matchers and typed answers (the rest are the macro's).
+    let own = (!matchers.is_empty() || !answers.is_empty()).then(|| {
+        quote! {
+            impl #mock<'_> {
+                #(#matchers)*
+                #(#answers)*
+            }
+        }
+    });
+    let text = doc_literal(&format!(
         " The mock of [`Client::{method}`](crate::Client::{method}) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer."
-    );
-    let default_doc = format!(" With no answer given, it answers `{}` with no body.", default_status);
+    ));
+    let default_doc = doc_literal(&format!(
+        " With no answer given, it answers `{default_status}` with no body."
+    ));
     quote! {
         #[doc = #text]
         #[doc = ""]
@@ -448,33 +444,9 @@ fn operation_mock(op: &Operation, error_body: &TokenStream) -> TokenStream {
             mock: support::OperationMock<'a>,
         }
 
-        impl #mock<'_> {
-            #(#matchers)*
-            #(#answers)*
+        #own
 
-            /// Add any answer (status, headers, raw body). Answers are given
-            /// in order, then the last one again and again.
-            pub fn respond(mut self, answer: ResponseTemplate) -> Self {
-                self.mock.answer(answer);
-                self
-            }
-
-            /// How often the operation must be called (`1`, `1..`, `..=3`):
-            /// checked when the [`MockGuard`] is dropped.
-            pub fn expect(mut self, times: impl Into<Times>) -> Self {
-                self.mock.expect(times);
-                self
-            }
-        }
-
-        impl<'a> IntoFuture for #mock<'a> {
-            type Output = MockGuard;
-            type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
-
-            fn into_future(self) -> Self::IntoFuture {
-                Box::pin(self.mock.mount(#default_status))
-            }
-        }
+        crate::runtime::mock_answers!(#mock, #default_status, #error_body #(, #errors)*);
     }
 }
 

@@ -31,24 +31,38 @@ pub(crate) fn emit(api: &Api, options: &Options) -> Result<BTreeMap<String, Stri
         spec_display(&options.spec_path)
     );
     let crate_ident = options.crate_name.replace('-', "_");
-    let mut files = BTreeMap::new();
-    let mut rust = |path: &str, tokens: TokenStream| -> Result<(), Error> {
-        files.insert(path.to_owned(), format!("{header}{}", format(tokens)?));
-        Ok(())
+    let crate_ident = crate_ident.as_str();
+    let quick_start = match options.layout {
+        Layout::Crate => templates::quick_start(api, options)?,
+        Layout::BuildScript => String::new(),
     };
-    rust("src/lib.rs", client::lib_rs(api, options)?)?;
-    rust("src/client.rs", client::client_rs(api))?;
-    let types = format_chunked(|| types::types_head(api), &api.types, |def| types::type_item(api, def))?;
-    files.insert("src/types.rs".to_owned(), format!("{header}{types}"));
-    let operations = format_chunked(
-        || operations::operations_head(api),
-        &api.operations,
-        |op| operations::operation_items(api, op, &crate_ident),
-    )?;
-    files.insert("src/builders.rs".to_owned(), format!("{header}{operations}"));
+    let mut modules = vec![
+        Module::whole("src/lib.rs", || client::lib_rs(api, options, &quick_start)),
+        Module::whole("src/client.rs", || client::client_rs(api)),
+        Module::new(
+            "src/types.rs",
+            || types::types_head(api),
+            &api.types,
+            |def| types::type_item(api, def),
+        ),
+        Module::new(
+            "src/builders.rs",
+            || operations::operations_head(api),
+            &api.operations,
+            |op| operations::operation_items(api, op, crate_ident),
+        ),
+    ];
     if options.layout == Layout::Crate {
-        let mock = format(mock::mock_rs(api, &crate_ident))?;
-        files.insert("src/mock.rs".to_owned(), format!("{header}{mock}"));
+        modules.push(Module::new(
+            "src/mock.rs",
+            || mock::mock_head(api, crate_ident),
+            &api.operations,
+            |op| mock::mock_item(api, op),
+        ));
+    }
+    let mut files = BTreeMap::new();
+    for (path, code) in format_modules(&modules)? {
+        files.insert(path.to_owned(), format!("{header}{code}"));
     }
     if options.runtime == Runtime::Vendored {
         files.extend(vendor::files(&options.generated_by, options.layout == Layout::Crate)?);
@@ -69,75 +83,124 @@ pub(crate) fn spec_display(spec_path: &str) -> &str {
     }
 }
 
-/// How many pieces a large module is formatted in. Fixed, so the output is
-/// the same on any machine; the pieces are formatted on all cores.
+/// How many pieces a large module is formatted in. Fixed, so the work is
+/// the same on any machine (the output is the same bytes however a module
+/// is cut: pieces are joined with the blank line that separates items).
 const CHUNKS: usize = 8;
 
-/// Below this many items, threads cost more than they save.
+/// Below this many items in all, threads cost more than they save.
 const PARALLEL_FROM: usize = 8;
 
-/// Format a module made of a head (module docs, `use`s) and many
-/// independent items. Tokens are built in the thread that formats them
-/// (`proc_macro2` types cannot cross threads).
-fn format_chunked<T: Sync>(
-    head: impl Fn() -> TokenStream,
-    items: &[T],
-    item: impl Fn(&T) -> TokenStream + Sync,
-) -> Result<String, Error> {
-    let mut out = format(head())?;
-    if items.is_empty() {
-        return Ok(out);
-    }
-    let size = items.len().div_ceil(CHUNKS);
-    // Items are moved into the chunk's stream (`quote!` would copy them).
-    let format_chunk = |chunk: &[T]| format(chunk.iter().map(&item).collect());
-    // Small modules: the same chunks, without the cost of threads.
-    if items.len() < PARALLEL_FROM {
-        for chunk in items.chunks(size) {
-            out.push('\n');
-            out.push_str(&format_chunk(chunk)?);
+/// A Rust file to emit: a head (module docs, `use`s) and many independent
+/// items, each built and formatted apart, so that the pieces of all files
+/// can be spread over the cores. Tokens are built in the thread that formats
+/// them (`proc_macro2` types cannot cross threads), hence closures.
+struct Module<'a> {
+    path: &'static str,
+    head: Box<dyn Fn() -> TokenStream + Sync + 'a>,
+    items: usize,
+    item: Box<dyn Fn(std::ops::Range<usize>) -> TokenStream + Sync + 'a>,
+}
+
+impl<'a> Module<'a> {
+    /// A file of a head and one item per element of `items`.
+    fn new<T: Sync>(
+        path: &'static str,
+        head: impl Fn() -> TokenStream + Sync + 'a,
+        items: &'a [T],
+        item: impl Fn(&T) -> TokenStream + Sync + 'a,
+    ) -> Self {
+        Module {
+            path,
+            head: Box::new(head),
+            items: items.len(),
+            // Items are moved into the piece's stream (`quote!` would copy them).
+            item: Box::new(move |range| items[range].iter().map(&item).collect()),
         }
-        return Ok(out);
     }
-    // One worker per core takes the next chunk; results keep chunk order.
-    let chunks: Vec<&[T]> = items.chunks(size).collect();
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(chunks.len());
-    let mut parts: Vec<Option<Result<String, Error>>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                let (chunks, next, format_chunk) = (&chunks, &next, &format_chunk);
-                scope.spawn(move || {
-                    let mut done = Vec::new();
-                    loop {
-                        let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(chunk) = chunks.get(index) else { break done };
-                        done.push((index, format_chunk(chunk)));
-                    }
-                })
-            })
-            .collect();
-        let mut parts: Vec<Option<Result<String, Error>>> = (0..chunks.len()).map(|_| None).collect();
-        for handle in handles {
-            let done = handle.join().unwrap_or_default();
-            for (index, part) in done {
+
+    /// A file formatted in one piece.
+    fn whole(path: &'static str, head: impl Fn() -> TokenStream + Sync + 'a) -> Self {
+        Module {
+            path,
+            head: Box::new(head),
+            items: 0,
+            item: Box::new(|_| TokenStream::new()),
+        }
+    }
+
+    /// The pieces after the head: ranges of items.
+    fn chunks(&self) -> Vec<std::ops::Range<usize>> {
+        let size = self.items.div_ceil(CHUNKS).max(1);
+        (0..self.items)
+            .step_by(size)
+            .map(|start| start..(start + size).min(self.items))
+            .collect()
+    }
+}
+
+/// Format every piece of every module, on all cores when there is enough
+/// work, and join each module's pieces in order: `(path, code)` per module.
+fn format_modules(modules: &[Module<'_>]) -> Result<Vec<(&'static str, String)>, Error> {
+    // The jobs: (module, None) for a head, (module, Some(range)) for items.
+    let mut jobs: Vec<(usize, Option<std::ops::Range<usize>>)> = Vec::new();
+    for (index, module) in modules.iter().enumerate() {
+        jobs.push((index, None));
+        jobs.extend(module.chunks().into_iter().map(|range| (index, Some(range))));
+    }
+    let run = |job: &(usize, Option<std::ops::Range<usize>>)| -> Result<String, Error> {
+        let module = &modules[job.0];
+        match &job.1 {
+            None => format((module.head)()),
+            Some(range) => format((module.item)(range.clone())),
+        }
+    };
+    let total: usize = modules.iter().map(|m| m.items).sum();
+    let workers = if total < PARALLEL_FROM {
+        1
+    } else {
+        std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(jobs.len())
+    };
+    let mut parts: Vec<Option<Result<String, Error>>> = (0..jobs.len()).map(|_| None).collect();
+    if workers <= 1 {
+        for (part, job) in parts.iter_mut().zip(&jobs) {
+            *part = Some(run(job));
+        }
+    } else {
+        // Each worker (this thread one of them) takes the next job; results
+        // keep the jobs' order.
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let work = || {
+            let mut done = Vec::new();
+            loop {
+                let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(job) = jobs.get(index) else { break done };
+                done.push((index, run(job)));
+            }
+        };
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (1..workers).map(|_| scope.spawn(work)).collect();
+            let mut finished = vec![work()];
+            finished.extend(handles.into_iter().map(|handle| handle.join().unwrap_or_default()));
+            for (index, part) in finished.into_iter().flatten() {
                 parts[index] = Some(part);
             }
-        }
-        parts
-    });
-    let parts = parts.iter_mut().map(|part| {
-        part.take().unwrap_or_else(|| {
+        });
+    }
+    let mut out: Vec<(&'static str, String)> = modules.iter().map(|m| (m.path, String::new())).collect();
+    for (job, part) in jobs.iter().zip(parts) {
+        let part = part.unwrap_or_else(|| {
             Err(Error::Internal {
                 message: "a formatting thread panicked".into(),
             })
-        })
-    });
-    for part in parts {
-        out.push('\n');
-        out.push_str(&part?);
+        })?;
+        let code = &mut out[job.0].1;
+        if job.1.is_some() {
+            code.push('\n');
+        }
+        code.push_str(&part);
     }
     Ok(out)
 }
@@ -167,6 +230,7 @@ fn space_items(code: &str) -> String {
         "struct ",
         "enum ",
         "async fn ",
+        "crate::runtime::",
     ];
     let mut out = String::with_capacity(code.len() + code.len() / 16);
     let mut previous = "";
@@ -212,7 +276,7 @@ pub(crate) fn inner_doc(text: &str) -> TokenStream {
 /// unescaped char by char by `syn` and `prettyplease` (twice) on the way back:
 /// about a tenth of the generation's work (BENCHMARKS.md). A line a raw
 /// literal cannot hold (a lone carriage return) gets an escaped one.
-fn doc_literal(line: &str) -> Literal {
+pub(crate) fn doc_literal(line: &str) -> Literal {
     // Enough `#`s that no `"` in the line followed by them ends the literal.
     let mut hashes = 0;
     if line.contains('"') {

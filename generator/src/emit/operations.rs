@@ -3,7 +3,7 @@
 //! a request builder that takes the optional ones and is sent by `.await`
 //! (or `.send()`). The builders live in that module, not at the crate root.
 
-use super::{doc, examples, rust_type};
+use super::{doc, doc_literal, examples, rust_type};
 use crate::model::{
     Api, Body, BodyKind, Content, NextCursor, Operation, Output, PageIn, PageKind, PagePlace, Param, ParamLocation,
     ParamStyle, PathPart, StatusMatch, TypeRef,
@@ -238,7 +238,7 @@ fn client_method(api: &Api, op: &Operation, crate_ident: &str) -> TokenStream {
     }
     let (prose, example) = method_docs(api, op, crate_ident);
     let prose = doc(&prose);
-    let example = example.lines().map(|line| format!(" {line}").trim_end().to_owned());
+    let example = example.lines().map(|line| doc_literal(format!(" {line}").trim_end()));
     let docs = quote!(#prose #(#[doc = #example])*);
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     quote! {
