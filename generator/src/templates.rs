@@ -3,7 +3,7 @@
 
 use crate::emit::spec_display;
 use crate::error::Error;
-use crate::model::{Api, SchemeKind};
+use crate::model::{Api, Gate, SchemeKind, Split};
 use crate::{Options, Runtime, vendor};
 use minijinja::{Environment, context};
 use serde::Serialize;
@@ -26,6 +26,17 @@ struct OperationRow {
     method: String,
     http: String,
     summary: String,
+    /// The feature that compiles it, in a split crate.
+    feature: Option<String>,
+}
+
+/// One feature of a split crate.
+#[derive(Serialize)]
+struct FeatureRow {
+    feature: String,
+    source: String,
+    operations: usize,
+    types: usize,
 }
 
 #[derive(Serialize)]
@@ -36,16 +47,24 @@ struct Scheme {
     token_url: Option<String>,
 }
 
-pub(crate) fn render(api: &Api, options: &Options) -> Result<Vec<(String, String)>, Error> {
+pub(crate) fn render(api: &Api, split: Option<&Split>, options: &Options) -> Result<Vec<(String, String)>, Error> {
     let mut env = Environment::new();
     env.set_keep_trailing_newline(true);
     for (_, name, source) in TEMPLATES {
         env.add_template(name, source).map_err(internal)?;
     }
+    let mut area_of = vec![None; api.operations.len()];
+    for area in split.iter().flat_map(|s| &s.areas) {
+        for &op in &area.operations {
+            area_of[op] = Some(area.feature.clone());
+        }
+    }
     let operations: Vec<OperationRow> = api
         .operations
         .iter()
-        .map(|op| OperationRow {
+        .zip(area_of)
+        .map(|(op, feature)| OperationRow {
+            feature,
             method: op.method.clone(),
             http: format!("{} {}", op.http_method, op.path),
             summary: one_line(
@@ -75,6 +94,19 @@ pub(crate) fn render(api: &Api, options: &Options) -> Result<Vec<(String, String
             },
         })
         .collect();
+    let features: Vec<FeatureRow> = split
+        .iter()
+        .flat_map(|s| &s.areas)
+        .map(|area| FeatureRow {
+            feature: area.feature.clone(),
+            source: one_line(&area.source).replace('`', "'"),
+            operations: area.operations.len(),
+            types: area.types,
+        })
+        .collect();
+    let count = |wanted: fn(&Gate) -> bool| split.map_or(0, |s| s.gates.iter().filter(|g| wanted(g)).count());
+    let always_types = count(|g| *g == Gate::Always);
+    let full_types = count(|g| *g == Gate::Full);
     let first = api
         .operations
         .iter()
@@ -148,6 +180,9 @@ pub(crate) fn render(api: &Api, options: &Options) -> Result<Vec<(String, String
         operations => operations,
         schemes => schemes,
         example_method => first.map(|op| op.method.clone()),
+        features => features,
+        always_types => always_types,
+        full_types => full_types,
     };
     TEMPLATES
         .iter()

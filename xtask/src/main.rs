@@ -7,10 +7,13 @@
 //!   spec, as `openapi-rust-gen FILE --out DIR` does it (the same `generator::files` code).
 //! - `cargo xtask corpus [DIR]`: generate and `cargo check` every spec in DIR.
 //! - `cargo xtask bench [--quick]`: generation, build and client benchmarks.
+//! - `cargo xtask bench-split [SPEC] [AREA] [--rounds N] [--timings]`: a split
+//!   crate's cold build in full and with one area, beside the unsplit crate.
 
 mod bench;
 mod codegen;
 mod corpus;
+mod split;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -21,6 +24,7 @@ fn main() -> ExitCode {
         Some("codegen") => codegen::run(&args[1..]),
         Some("corpus") => corpus::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
+        Some("bench-split") => split::run(&args[1..]),
         // Internal: one spec's generation time and peak memory, in its own process.
         Some("measure") => bench::measure(&args[1..]),
         _ => Err(USAGE.to_owned()),
@@ -38,8 +42,9 @@ const USAGE: &str = "usage:
   cargo xtask codegen [--check]
   cargo xtask codegen --spec FILE --out DIR [--name CRATE] [--runtime R] [--check]
     R: vendored | path=REL | git=URL[,rev=REV] | version=X (see openapi-rust-gen --help)
-  cargo xtask corpus [DIR]
-  cargo xtask bench [--quick]";
+  cargo xtask corpus [DIR] [--every-feature]
+  cargo xtask bench [--quick]
+  cargo xtask bench-split [SPEC] [AREA] [--rounds N] [--timings]";
 
 /// The workspace root (the parent of `xtask/`).
 pub(crate) fn root() -> PathBuf {

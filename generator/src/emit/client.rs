@@ -2,13 +2,13 @@
 //! credential setter per security scheme.
 
 use super::{doc, inner_doc, rust_type};
-use crate::model::{Api, ParamLocation, SchemeKind, SecurityScheme};
+use crate::model::{Api, ParamLocation, SchemeKind, SecurityScheme, Split};
 use crate::naming::ident;
 use crate::{Layout, Options, Runtime};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-pub(super) fn lib_rs(api: &Api, options: &Options) -> TokenStream {
+pub(super) fn lib_rs(api: &Api, split: Option<&Split>, options: &Options) -> TokenStream {
     let mut text = format!(
         "A client for the {} API (version {}).",
         api.title.trim(),
@@ -24,6 +24,15 @@ pub(super) fn lib_rs(api: &Api, options: &Options) -> TokenStream {
         super::spec_display(&options.spec_path),
         options.generated_by
     ));
+    if let Some(split) = split {
+        text.push_str(&format!(
+            "\n\nThe API is large, so its operations are split into {} cargo features by area, \
+             each with the types it needs: `full` (the default) is all of them; with \
+             `default-features = false` and the features of the areas you call, only those compile. \
+             The crate's `README.md` lists the features.",
+            split.areas.len()
+        ));
+    }
     // A crate's root documents the crate and allows the lints below for all
     // of it. Included by a build script, it can hold neither inner docs nor
     // inner attributes: the allows go on each module instead.

@@ -13,14 +13,23 @@ use quote::{format_ident, quote};
 
 /// The module's docs and imports; each operation's items follow (see
 /// [`operation_items`]).
-pub(super) fn operations_head(api: &Api) -> TokenStream {
-    if api.operations.is_empty() {
+pub(super) fn operations_head(operations: &[&Operation]) -> TokenStream {
+    if operations.is_empty() {
         return quote! {
             //! One method per operation on [`Client`]: the spec has none.
         };
     }
-    let uses_style = api
-        .operations
+    let imports = operations_imports(operations);
+    quote! {
+        //! One method per operation on [`Client`], each followed by the request
+        //! builder it returns.
+        #imports
+    }
+}
+
+/// The imports a module of these operations needs, and no more.
+pub(super) fn operations_imports(operations: &[&Operation]) -> TokenStream {
+    let uses_style = operations
         .iter()
         .any(|op| op.params.iter().any(|p| p.location == ParamLocation::Query));
     let style_import = uses_style.then(|| {
@@ -28,13 +37,12 @@ pub(super) fn operations_head(api: &Api) -> TokenStream {
             use crate::runtime::Style;
         )
     });
-    let types_import = api.operations.iter().any(mentions_types).then(|| {
+    let types_import = operations.iter().any(|op| mentions_types(op)).then(|| {
         quote!(
             use crate::types;
         )
     });
-    let uses_segments = api
-        .operations
+    let uses_segments = operations
         .iter()
         .any(|op| op.path_parts.iter().any(|p| matches!(p, PathPart::Param(_))));
     let runtime_import = if uses_segments {
@@ -46,7 +54,7 @@ pub(super) fn operations_head(api: &Api) -> TokenStream {
             use crate::runtime::{Failure, Received, Request};
         )
     };
-    let crate_import = if api.operations.iter().any(answers_file) {
+    let crate_import = if operations.iter().any(|op| answers_file(op)) {
         quote!(
             use crate::{Call, Client, Download, Error};
         )
@@ -56,8 +64,6 @@ pub(super) fn operations_head(api: &Api) -> TokenStream {
         )
     };
     quote! {
-        //! One method per operation on [`Client`], each followed by the request
-        //! builder it returns.
         #runtime_import
         #style_import
         #types_import

@@ -8,6 +8,7 @@
 
 mod operations;
 mod security;
+pub(crate) mod split;
 mod types;
 
 use crate::error::{Error, Pointer, Warnings};

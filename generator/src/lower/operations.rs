@@ -133,6 +133,7 @@ fn lower_operation(
                 description: operation.description.clone(),
             },
             deprecated: operation.deprecated,
+            tags: operation.tags.clone(),
             params,
             body,
             successes,

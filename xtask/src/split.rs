@@ -1,0 +1,151 @@
+//! `cargo xtask bench-split [SPEC] [AREA] [--rounds N]`: the cold debug
+//! build of a crate split by area (default: Stripe, `customers`) in full,
+//! with one area alone, and the same spec's crate unsplit (as before
+//! the split), in turns in one run, so that a busy moment of a shared
+//! machine falls on all alike; with each build's peak memory (the largest
+//! process, `/usr/bin/time -v`). `--timings` adds `cargo build --timings`
+//! of both (HTML reports under the scratch target's `cargo-timings/`).
+
+use crate::codegen;
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+pub(crate) fn run(args: &[String]) -> Result<(), String> {
+    let root = crate::root();
+    let mut positional = args.iter().filter(|a| !a.starts_with("--"));
+    let spec = positional
+        .next()
+        .map_or_else(|| root.join("../shared/corpus/stripe.yaml"), |s| root.join(s));
+    let area = positional.next().cloned().unwrap_or_else(|| "customers".to_owned());
+    let rounds: usize = args
+        .iter()
+        .position(|a| a == "--rounds")
+        .and_then(|i| args.get(i + 1))
+        .map_or(Ok(3), |n| n.parse())
+        .map_err(|e| format!("--rounds: {e}"))?;
+    let timings = args.iter().any(|a| a == "--timings");
+
+    let work = root.join("target/bench/split");
+    let target = work.join("target");
+    let write = |package: &str, split: bool| -> Result<generator::Generated, String> {
+        let dir = work.join(package);
+        let mut job = codegen::job(package, &spec, &dir)?;
+        job.options.split = split;
+        let generated = codegen::generate(&job)?;
+        let _ = fs::remove_dir_all(&dir);
+        for (path, contents) in &generated.files {
+            let file = dir.join(path);
+            fs::create_dir_all(file.parent().unwrap()).map_err(|e| e.to_string())?;
+            fs::write(&file, contents).map_err(|e| e.to_string())?;
+        }
+        Ok(generated)
+    };
+    let generated = write("split-bench", true)?;
+    write("unsplit-bench", false)?;
+    if !generated.features.contains(&area) {
+        return Err(format!(
+            "{}: no feature `{area}` (features: {})",
+            spec.display(),
+            generated.features.join(", ")
+        ));
+    }
+    fs::write(
+        work.join("Cargo.toml"),
+        "# Written by `cargo xtask bench-split`.\n[workspace]\nresolver = \"3\"\nmembers = [\"split-bench\", \"unsplit-bench\"]\n\n[profile.dev]\ndebug = false\n",
+    )
+    .map_err(|e| e.to_string())?;
+    let lines: usize = generated
+        .files
+        .iter()
+        .filter(|(p, _)| p.ends_with(".rs"))
+        .map(|(_, c)| c.lines().count())
+        .sum();
+    println!(
+        "{}: {} operations, {} types, {lines} lines, {} features",
+        spec.display(),
+        generated.operations,
+        generated.types,
+        generated.features.len()
+    );
+
+    let one_area = format!("split, `{area}` alone");
+    let one = [
+        "-p",
+        "split-bench",
+        "--no-default-features",
+        "--features",
+        area.as_str(),
+    ];
+    let variants: [(&str, &[&str]); 3] = [
+        ("unsplit (as before)", &["-p", "unsplit-bench"]),
+        ("split, full (default features)", &["-p", "split-bench"]),
+        (one_area.as_str(), &one),
+    ];
+    eprintln!("building the dependencies (not timed) ...");
+    cargo(&work, &target, &["build"], &one)?;
+    let mut results: Vec<Vec<(Duration, u64)>> = vec![Vec::new(); variants.len()];
+    for round in 0..rounds {
+        for (i, (name, package)) in variants.iter().enumerate() {
+            eprintln!("cold build, {name}, {}/{rounds} ...", round + 1);
+            cargo(&work, &target, &["clean"], &package[..2])?;
+            results[i].push(cargo(&work, &target, &["build"], package)?);
+        }
+    }
+    println!("\n| build | cold s, median | best | peak RSS MB (largest) | builds |");
+    println!("|---|---:|---:|---:|---:|");
+    let mut medians = Vec::new();
+    for ((name, _), times) in variants.iter().zip(&mut results) {
+        times.sort();
+        let median = times[(times.len() - 1) / 2].0.as_secs_f64();
+        medians.push(median);
+        let peak = times.iter().map(|t| t.1).max().unwrap_or(0);
+        println!(
+            "| {name} | {median:.1} | {:.1} | {} | {} |",
+            times[0].0.as_secs_f64(),
+            peak / 1024,
+            times.len()
+        );
+    }
+    println!(
+        "\n`{area}` alone takes {:.1}% of the full crate's cold build, the split full crate {:.1}% of the unsplit one's (medians).",
+        100.0 * medians[2] / medians[1],
+        100.0 * medians[1] / medians[0]
+    );
+    if timings {
+        for (name, package) in &variants[1..] {
+            eprintln!("cargo build --timings, {name} ...");
+            cargo(&work, &target, &["clean"], &package[..2])?;
+            cargo(&work, &target, &["build", "--timings"], package)?;
+        }
+        println!("timings: {}", target.join("cargo-timings").display());
+    }
+    Ok(())
+}
+
+/// Run cargo under `/usr/bin/time -v`: the wall time, and the peak RSS in KB
+/// of the largest process it waited for (`rustc`).
+fn cargo(work: &Path, target: &Path, args: &[&str], extra: &[&str]) -> Result<(Duration, u64), String> {
+    let started = Instant::now();
+    let output = Command::new("/usr/bin/time")
+        .arg("-v")
+        .arg(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(args)
+        .args(extra)
+        .current_dir(work)
+        .env("CARGO_TARGET_DIR", target)
+        .output()
+        .map_err(|e| format!("cannot run /usr/bin/time: {e}"))?;
+    let elapsed = started.elapsed();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    if !output.status.success() {
+        return Err(format!("cargo {} failed:\n{stderr}", args.join(" ")));
+    }
+    let peak = stderr
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Maximum resident set size (kbytes):"))
+        .and_then(|kb| kb.trim().parse().ok())
+        .unwrap_or(0);
+    Ok((elapsed, peak))
+}
