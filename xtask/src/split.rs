@@ -3,8 +3,11 @@
 //! with one area alone, and the same spec's crate unsplit (as before
 //! the split), in turns in one run, so that a busy moment of a shared
 //! machine falls on all alike; with each build's peak memory (the largest
-//! process, `/usr/bin/time -v`). `--timings` adds `cargo build --timings`
-//! of both (HTML reports under the scratch target's `cargo-timings/`).
+//! process, `/usr/bin/time -v`). `--time-passes` then builds the split
+//! crate in full and with the area once more with `rustc -Z time-passes`
+//! (nightly flags on the stable compiler through `RUSTC_BOOTSTRAP=1`, for
+//! this one crate only) and writes where the time goes to
+//! `target/bench/split/time-passes-*.txt`.
 
 use crate::codegen;
 use std::fs;
@@ -25,7 +28,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         .and_then(|i| args.get(i + 1))
         .map_or(Ok(3), |n| n.parse())
         .map_err(|e| format!("--rounds: {e}"))?;
-    let timings = args.iter().any(|a| a == "--timings");
+    let time_passes = args.iter().any(|a| a == "--time-passes");
 
     let work = root.join("target/bench/split");
     let target = work.join("target");
@@ -113,13 +116,23 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         100.0 * medians[2] / medians[1],
         100.0 * medians[1] / medians[0]
     );
-    if timings {
-        for (name, package) in &variants[1..] {
-            eprintln!("cargo build --timings, {name} ...");
+    if time_passes {
+        for (file, (name, package)) in ["full", "area"].iter().zip(&variants[1..]) {
+            eprintln!("rustc -Z time-passes, {name} ...");
             cargo(&work, &target, &["clean"], &package[..2])?;
-            cargo(&work, &target, &["build", "--timings"], package)?;
+            let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+                .arg("rustc")
+                .args(*package)
+                .args(["--", "-Ztime-passes"])
+                .current_dir(&work)
+                .env("CARGO_TARGET_DIR", &target)
+                .env("RUSTC_BOOTSTRAP", "1")
+                .output()
+                .map_err(|e| e.to_string())?;
+            let path = work.join(format!("time-passes-{file}.txt"));
+            fs::write(&path, &output.stderr).map_err(|e| e.to_string())?;
+            println!("time passes ({name}): {}", path.display());
         }
-        println!("timings: {}", target.join("cargo-timings").display());
     }
     Ok(())
 }

@@ -82,18 +82,13 @@ pub struct Role {
 pub type RoleNames = Vec<String>;
 
 /// How `value` is compared (default `EXACT`; the server also accepts lower case).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum StringMatch {
-    #[serde(rename = "EXACT")]
     Exact,
-    #[serde(rename = "BEGIN")]
     Begin,
-    #[serde(rename = "END")]
     End,
-    #[serde(rename = "CONTAINS")]
     Contains,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -116,6 +111,27 @@ impl std::fmt::Display for StringMatch {
     }
 }
 
+impl Serialize for StringMatch {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for StringMatch {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as Deserialize>::deserialize(deserializer)?;
+        match value.as_str() {
+            "EXACT" => Ok(Self::Exact),
+            "BEGIN" => Ok(Self::Begin),
+            "END" => Ok(Self::End),
+            "CONTAINS" => Ok(Self::Contains),
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
+}
+
 /// Matches a string value. `predicateType` must be sent (always `string`); the server rejects a predicate without it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StringPredicate {
@@ -134,12 +150,10 @@ pub struct StringPredicate {
 }
 
 /// Type tag of the predicate; always `string`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum StringPredicatePredicateType {
-    #[serde(rename = "string")]
     String,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -156,6 +170,24 @@ impl StringPredicatePredicateType {
 impl std::fmt::Display for StringPredicatePredicateType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for StringPredicatePredicateType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for StringPredicatePredicateType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as Deserialize>::deserialize(deserializer)?;
+        match value.as_str() {
+            "string" => Ok(Self::String),
+            _ => Ok(Self::Unknown(value)),
+        }
     }
 }
 
@@ -266,20 +298,14 @@ pub struct UserQueryOrderBy {
 }
 
 /// User property to sort by (the server also accepts lower case).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum UserQueryOrderByProperty {
-    #[serde(rename = "CREATED_ON")]
     CreatedOn,
-    #[serde(rename = "FIRST_NAME")]
     FirstName,
-    #[serde(rename = "LAST_NAME")]
     LastName,
-    #[serde(rename = "USERNAME")]
     Username,
-    #[serde(rename = "EMAIL")]
     Email,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -300,6 +326,28 @@ impl UserQueryOrderByProperty {
 impl std::fmt::Display for UserQueryOrderByProperty {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for UserQueryOrderByProperty {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for UserQueryOrderByProperty {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as Deserialize>::deserialize(deserializer)?;
+        match value.as_str() {
+            "CREATED_ON" => Ok(Self::CreatedOn),
+            "FIRST_NAME" => Ok(Self::FirstName),
+            "LAST_NAME" => Ok(Self::LastName),
+            "USERNAME" => Ok(Self::Username),
+            "EMAIL" => Ok(Self::Email),
+            _ => Ok(Self::Unknown(value)),
+        }
     }
 }
 
