@@ -7,7 +7,7 @@
 //!   spec, as `openapi-rust-gen FILE --out DIR` does it (the same `generator::files` code).
 //! - `cargo xtask corpus [DIR]`: generate and `cargo check` every spec in DIR.
 //! - `cargo xtask bench [--quick]`: generation, build and client benchmarks.
-//! - `cargo xtask bench-split [SPEC] [AREA] [--rounds N] [--time-passes]`: a split
+//! - `cargo xtask bench-split [SPEC] [AREA] [--rounds N] [--time-passes] [--baseline]`: a split
 //!   crate's cold build in full and with one area, beside the unsplit crate.
 
 mod bench;
@@ -44,7 +44,7 @@ const USAGE: &str = "usage:
     R: vendored | path=REL | git=URL[,rev=REV] | version=X (see openapi-rust-gen --help)
   cargo xtask corpus [DIR] [--every-feature]
   cargo xtask bench [--quick]
-  cargo xtask bench-split [SPEC] [AREA] [--rounds N] [--time-passes]";
+  cargo xtask bench-split [SPEC] [AREA] [--rounds N] [--time-passes] [--baseline]";
 
 /// The workspace root (the parent of `xtask/`).
 pub(crate) fn root() -> PathBuf {

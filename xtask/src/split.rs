@@ -3,7 +3,9 @@
 //! with one area alone, and the same spec's crate unsplit (as before
 //! the split), in turns in one run, so that a busy moment of a shared
 //! machine falls on all alike; with each build's peak memory (the largest
-//! process, `/usr/bin/time -v`). `--time-passes` then builds the split
+//! process, `/usr/bin/time -v`). With `--baseline`, the unsplit crate is
+//! the one already in `target/bench/split/unsplit-bench` (written there by
+//! the generator of another commit, to compare with the crate as it was). `--time-passes` then builds the split
 //! crate in full and with the area once more with `rustc -Z time-passes`
 //! (nightly flags on the stable compiler through `RUSTC_BOOTSTRAP=1`, for
 //! this one crate only) and writes where the time goes to
@@ -17,7 +19,11 @@ use std::time::{Duration, Instant};
 
 pub(crate) fn run(args: &[String]) -> Result<(), String> {
     let root = crate::root();
-    let mut positional = args.iter().filter(|a| !a.starts_with("--"));
+    let mut positional = args
+        .iter()
+        .enumerate()
+        .filter(|(i, a)| !a.starts_with("--") && (*i == 0 || args[i - 1] != "--rounds"))
+        .map(|(_, a)| a);
     let spec = positional
         .next()
         .map_or_else(|| root.join("../shared/corpus/stripe.yaml"), |s| root.join(s));
@@ -29,6 +35,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         .map_or(Ok(3), |n| n.parse())
         .map_err(|e| format!("--rounds: {e}"))?;
     let time_passes = args.iter().any(|a| a == "--time-passes");
+    let baseline = args.iter().any(|a| a == "--baseline");
 
     let work = root.join("target/bench/split");
     let target = work.join("target");
@@ -46,7 +53,9 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         Ok(generated)
     };
     let generated = write("split-bench", true)?;
-    write("unsplit-bench", false)?;
+    if !baseline {
+        write("unsplit-bench", false)?;
+    }
     if !generated.features.contains(&area) {
         return Err(format!(
             "{}: no feature `{area}` (features: {})",
