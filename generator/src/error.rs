@@ -15,8 +15,22 @@ impl Pointer {
 
     /// This pointer extended by one reference token, escaped as RFC 6901 says.
     pub fn push(&self, token: impl AsRef<str>) -> Self {
-        let token = token.as_ref().replace('~', "~0").replace('/', "~1");
-        Pointer(format!("{}/{}", self.0, token))
+        let token = token.as_ref();
+        let mut pointer = String::with_capacity(self.0.len() + 1 + token.len());
+        pointer.push_str(&self.0);
+        pointer.push('/');
+        if token.contains(['~', '/']) {
+            for c in token.chars() {
+                match c {
+                    '~' => pointer.push_str("~0"),
+                    '/' => pointer.push_str("~1"),
+                    c => pointer.push(c),
+                }
+            }
+        } else {
+            pointer.push_str(token);
+        }
+        Pointer(pointer)
     }
 
     /// The pointer of a local `$ref` (`#/components/schemas/User`), if it is one.
@@ -48,8 +62,17 @@ pub enum Error {
         column: Option<usize>,
         message: String,
     },
-    /// The document is well-formed but is not what OpenAPI 3.0 allows here.
+    /// The document is well-formed but is not what OpenAPI 3.0/3.1 allows here.
     Invalid { at: Pointer, message: String },
+    /// The spec goes beyond one of the [`Limits`](crate::Limits) at `at`.
+    Limit {
+        at: Pointer,
+        /// The field of `Limits` that was passed (`max_depth`).
+        limit: &'static str,
+        /// Its value.
+        value: usize,
+        message: String,
+    },
     /// The rendered code or templates failed; a bug of the generator, not of the spec.
     Internal { message: String },
 }
@@ -62,10 +85,19 @@ impl Error {
         }
     }
 
+    pub(crate) fn limit(at: &Pointer, limit: &'static str, value: usize, message: impl Into<String>) -> Self {
+        Error::Limit {
+            at: at.clone(),
+            limit,
+            value,
+            message: message.into(),
+        }
+    }
+
     /// The place in the spec the error is about, when there is one.
     pub fn pointer(&self) -> Option<&Pointer> {
         match self {
-            Error::Invalid { at, .. } => Some(at),
+            Error::Invalid { at, .. } | Error::Limit { at, .. } => Some(at),
             _ => None,
         }
     }
@@ -87,6 +119,15 @@ impl fmt::Display for Error {
             }
             Error::Syntax { message, .. } => write!(f, "syntax error: {message}"),
             Error::Invalid { at, message } => write!(f, "at {at}: {message}"),
+            Error::Limit {
+                at,
+                limit,
+                value,
+                message,
+            } => write!(
+                f,
+                "at {at}: {message}, beyond the limit `{limit}` = {value} (a generator option; raise it for a spec you trust)"
+            ),
             Error::Internal { message } => write!(f, "internal error: {message}"),
         }
     }
@@ -121,5 +162,17 @@ impl Warnings {
 
     pub fn into_vec(self) -> Vec<Warning> {
         self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Pointer;
+
+    #[test]
+    fn a_pushed_token_is_escaped() {
+        let pointer = Pointer::root().push("paths").push("/a/{b}").push("x~y");
+        assert_eq!(pointer.as_str(), "/paths/~1a~1{b}/x~0y");
+        assert_eq!(pointer.to_string(), "#/paths/~1a~1{b}/x~0y");
     }
 }

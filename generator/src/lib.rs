@@ -1,4 +1,4 @@
-//! An OpenAPI 3.0 to Rust client generator: spec text in, files out.
+//! An OpenAPI 3.0 and 3.1 to Rust client generator: spec text in, files out.
 //!
 //! ```text
 //! spec text ──load──▶ openapiv3::OpenAPI ──lower──▶ model::Api ──emit──▶ tokens ──format──▶ files
@@ -12,6 +12,7 @@
 mod emit;
 mod error;
 pub mod files;
+mod limits;
 mod load;
 mod lower;
 mod model;
@@ -20,6 +21,7 @@ mod templates;
 mod vendor;
 
 pub use error::{Error, Pointer, Warning};
+pub use limits::Limits;
 use std::collections::BTreeMap;
 
 /// What to generate.
@@ -48,6 +50,8 @@ pub struct Options {
     /// `ARCHITECTURE.md`); `false` keeps it one plain crate. Small specs
     /// are never split, and neither is `Layout::BuildScript`.
     pub split: bool,
+    /// The bounds on the work one spec may cause (see [`Limits`]).
+    pub limits: Limits,
 }
 
 impl Options {
@@ -64,6 +68,7 @@ impl Options {
             layout: Layout::Crate,
             generated_by: "openapi-rust-gen".to_owned(),
             split: true,
+            limits: Limits::default(),
         }
     }
 }
@@ -166,11 +171,20 @@ pub fn parse_tree(spec: &str) -> Result<serde_json::Value, Error> {
     load::parse_tree(spec)
 }
 
-/// Generate a client crate from an OpenAPI 3.0 document (YAML or JSON).
+/// Generate a client crate from an OpenAPI 3.0 or 3.1 document (YAML or JSON).
 pub fn generate(spec: &str, options: &Options) -> Result<Generated, Error> {
+    let limits = options.limits;
+    if spec.len() > limits.max_spec_bytes {
+        return Err(Error::limit(
+            &Pointer::root(),
+            "max_spec_bytes",
+            limits.max_spec_bytes,
+            format!("the spec is {} bytes long", spec.len()),
+        ));
+    }
     let mut warnings = error::Warnings::default();
-    let document = load::parse(spec, &mut warnings)?;
-    let api = lower::lower(&document.api, &document.raw, &mut warnings)?;
+    let document = load::parse(spec, &limits, &mut warnings)?;
+    let api = lower::lower(&document.api, &document.raw, &limits, &mut warnings)?;
     drop(document); // the model holds all emission needs; free the spec first
     // A build script's crate declares no features of ours: never split it.
     let split = match options.layout {

@@ -8,6 +8,15 @@
 //! `"false"` where a boolean belongs, 3.1's `type: [X, "null"]`, a numeric
 //! `exclusiveMinimum`, integer bounds beyond `i64`); each repair is a warning
 //! naming its place.
+//!
+//! OpenAPI 3.1 is read by mapping it onto 3.0 here (`oas31.rs`), and the
+//! faults vendors' specs commonly have are repaired here (`repair.rs`); see
+//! ARCHITECTURE.md for why, and for what of 3.1 is mapped and what skipped.
+
+mod oas31;
+mod repair;
+
+pub(crate) use oas31::{TUPLE, find};
 
 use crate::error::{Error, Pointer, Warnings};
 use serde_json::{Map, Value};
@@ -24,18 +33,31 @@ pub(crate) struct Document {
 }
 
 /// Parse a spec. JSON is recognised by its first non-blank character.
-pub(crate) fn parse(text: &str, warnings: &mut Warnings) -> Result<Document, Error> {
+pub(crate) fn parse(text: &str, limits: &crate::Limits, warnings: &mut Warnings) -> Result<Document, Error> {
     let mut raw = parse_tree(text)?;
+    crate::limits::check_document_depth(&raw, limits)?;
     check_version(&raw)?;
-    tidy(&mut raw, &Place::ROOT, warnings);
-    let api = serde_path_to_error::deserialize(&raw).map_err(|err| {
-        // `openapiv3` flattens maps and uses untagged enums, which hide the
-        // position of an error; look for the innermost part that fails.
-        match locate(&raw, &Pointer::root(), Part::Document) {
-            Some((at, message)) => Error::invalid(&at, message),
-            None => Error::invalid(&path_to_pointer(err.path()), err.into_inner().to_string()),
+    let v31 = oas31::is_v31(&raw);
+    if v31 {
+        oas31::document(&mut raw, warnings);
+    }
+    repair::document(&mut raw, warnings);
+    tidy(&mut raw, &Place::ROOT, v31, warnings);
+    // Read without tracking the path first (tracking it costs about a third
+    // of the typed read); only a document that fails is read again for it.
+    let api = match <openapiv3::OpenAPI as serde::Deserialize>::deserialize(&raw) {
+        Ok(api) => api,
+        Err(_) => {
+            let err = serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&raw).err();
+            // `openapiv3` flattens maps and uses untagged enums, which hide the
+            // position of an error; look for the innermost part that fails.
+            return Err(match (locate(&raw, &Pointer::root(), Part::Document), err) {
+                (Some((at, message)), _) => Error::invalid(&at, message),
+                (None, Some(err)) => Error::invalid(&path_to_pointer(err.path()), err.into_inner().to_string()),
+                (None, None) => Error::invalid(&Pointer::root(), "not an OpenAPI document"),
+            });
         }
-    })?;
+    };
     Ok(Document { api, raw })
 }
 
@@ -321,28 +343,139 @@ impl<'a> Place<'a> {
             Key::Index(index) => parent.push(index.to_string()),
         }
     }
-}
 
-fn tidy(value: &mut Value, at: &Place<'_>, warnings: &mut Warnings) {
-    match value {
-        Value::Object(map) => {
-            tidy_object(map, at, warnings);
-            for (key, child) in map.iter_mut() {
-                if !is_data_key(key) {
-                    tidy(child, &at.child(Key::Name(key)), warnings);
-                }
-            }
+    /// Whether the keys of the map here are names (of properties, schemas),
+    /// not keywords: a property called `default` is a schema, not data.
+    fn holds_names(&self) -> bool {
+        matches!(
+            self.key,
+            Key::Name("properties" | "patternProperties" | "$defs" | "definitions" | "schemas" | "dependentSchemas")
+        ) && !self.parent.is_some_and(Place::holds_names)
+    }
+
+    /// The name of the key here, if it is one.
+    fn name(&self) -> Option<&str> {
+        match self.key {
+            Key::Name(name) => Some(name),
+            _ => None,
         }
-        Value::Array(items) => {
-            for (index, item) in items.iter_mut().enumerate() {
-                tidy(item, &at.child(Key::Index(index)), warnings);
-            }
-        }
-        _ => {}
     }
 }
 
-fn tidy_object(map: &mut Map<String, Value>, place: &Place<'_>, warnings: &mut Warnings) {
+/// Tidy the tree in place; `v31`: the document says it is OpenAPI 3.1.
+fn tidy(value: &mut Value, at: &Place<'_>, v31: bool, warnings: &mut Warnings) {
+    if let Value::Array(items) = value {
+        for (index, item) in items.iter_mut().enumerate() {
+            tidy(item, &at.child(Key::Index(index)), v31, warnings);
+        }
+        // A parameter behind an unreadable external `$ref` was left out.
+        if at.name() == Some("parameters") {
+            items.retain(|item| !item.is_null());
+        }
+        return;
+    }
+    // A map of names (`properties`) is no schema: its keys are not keywords.
+    let names = at.holds_names();
+    if !names {
+        let Some(map) = value.as_object() else {
+            return;
+        };
+        let keys = Keys::scan(map);
+        if keys.reference && repair::external_ref(value, at, warnings) {
+            return;
+        }
+        if let Value::Object(map) = value {
+            tidy_object(map, keys, at, v31, warnings);
+        }
+    }
+    if let Value::Object(map) = value {
+        for (key, child) in map.iter_mut() {
+            if names || !is_data_key(key) {
+                tidy(child, &at.child(Key::Name(key)), v31, warnings);
+            }
+        }
+    }
+}
+
+/// Which of the keys the tidy steps read an object has: one pass over its
+/// (few) keys rather than a lookup per step, since most objects need none.
+#[derive(Clone, Copy, Default)]
+struct Keys {
+    boolean: bool,
+    type_: bool,
+    properties: bool,
+    required: bool,
+    exclusive: bool,
+    reference: bool,
+}
+
+impl Keys {
+    fn scan(map: &Map<String, Value>) -> Keys {
+        let mut keys = Keys::default();
+        for key in map.keys() {
+            match key.as_str() {
+                "type" => keys.type_ = true,
+                "properties" => keys.properties = true,
+                "$ref" => keys.reference = true,
+                "required" => {
+                    keys.required = true;
+                    keys.boolean = true;
+                }
+                "exclusiveMinimum" | "exclusiveMaximum" => {
+                    keys.exclusive = true;
+                    keys.boolean = true;
+                }
+                "nullable" | "readOnly" | "writeOnly" | "deprecated" | "explode" | "allowReserved"
+                | "allowEmptyValue" | "uniqueItems" => keys.boolean = true,
+                _ => {}
+            }
+        }
+        keys
+    }
+}
+
+fn tidy_object(map: &mut Map<String, Value>, mut keys: Keys, place: &Place<'_>, v31: bool, warnings: &mut Warnings) {
+    if keys.boolean {
+        string_booleans(map, place, warnings);
+    }
+    if keys.properties || keys.required {
+        repair::property_required(map, place, warnings);
+    }
+    if v31 {
+        oas31::schema(map, place, warnings);
+        keys = Keys::scan(map);
+    }
+    if !keys.type_ && !keys.exclusive {
+        return;
+    }
+    repair::type_name(map, place, warnings);
+    // OpenAPI 3.1 / JSON Schema: `type: [X, "null"]`, `type: [X, Y]`.
+    if matches!(map.get("type"), Some(Value::Array(_))) {
+        oas31::type_list(map, place, v31, warnings);
+    }
+
+    // OpenAPI 3.1 / JSON Schema: numeric `exclusiveMinimum`/`exclusiveMaximum`.
+    for (exclusive, bound) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
+        if let Some(Value::Number(n)) = map.get(exclusive) {
+            let n = n.clone();
+            if !v31 {
+                warnings.warn(
+                    &place.pointer().push(exclusive),
+                    format!("`{exclusive}` is a number (OpenAPI 3.1); read as `{bound}` with `{exclusive}: true`"),
+                );
+            }
+            map.insert(bound.into(), Value::Number(n));
+            map.insert(exclusive.into(), Value::Bool(true));
+        }
+    }
+
+    if map.get("type").and_then(Value::as_str) == Some("integer") {
+        tidy_integer_bounds(map, place, warnings);
+    }
+}
+
+/// `"true"`/`"false"` where a boolean keyword belongs.
+fn string_booleans(map: &mut Map<String, Value>, place: &Place<'_>, warnings: &mut Warnings) {
     for key in BOOLEAN_KEYWORDS {
         let Some(Value::String(text)) = map.get(*key) else {
             continue;
@@ -357,45 +490,6 @@ fn tidy_object(map: &mut Map<String, Value>, place: &Place<'_>, warnings: &mut W
             format!("`{key}` is the string \"{text}\"; read as the boolean {flag}"),
         );
         map.insert((*key).to_owned(), Value::Bool(flag));
-    }
-
-    // OpenAPI 3.1 / JSON Schema: `type: [X, "null"]`.
-    if let Some(Value::Array(types)) = map.get("type") {
-        let names: Vec<String> = types.iter().filter_map(|t| t.as_str().map(str::to_owned)).collect();
-        let nullable = names.iter().any(|t| t == "null");
-        let rest: Vec<&String> = names.iter().filter(|t| *t != "null").collect();
-        warnings.warn(
-            &place.pointer().push("type"),
-            "`type` is a list (OpenAPI 3.1); read as one type with `nullable`",
-        );
-        match rest.as_slice() {
-            [single] => {
-                map.insert("type".into(), Value::String((*single).clone()));
-            }
-            _ => {
-                map.remove("type");
-            }
-        }
-        if nullable {
-            map.insert("nullable".into(), Value::Bool(true));
-        }
-    }
-
-    // OpenAPI 3.1 / JSON Schema: numeric `exclusiveMinimum`/`exclusiveMaximum`.
-    for (exclusive, bound) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
-        if let Some(Value::Number(n)) = map.get(exclusive) {
-            let n = n.clone();
-            warnings.warn(
-                &place.pointer().push(exclusive),
-                format!("`{exclusive}` is a number (OpenAPI 3.1); read as `{bound}` with `{exclusive}: true`"),
-            );
-            map.insert(bound.into(), Value::Number(n));
-            map.insert(exclusive.into(), Value::Bool(true));
-        }
-    }
-
-    if map.get("type").and_then(Value::as_str) == Some("integer") {
-        tidy_integer_bounds(map, place, warnings);
     }
 }
 
@@ -447,7 +541,7 @@ mod tests {
 
     fn load(text: &str) -> (Result<openapiv3::OpenAPI, Error>, Vec<String>) {
         let mut warnings = Warnings::default();
-        let result = parse(text, &mut warnings).map(|doc| doc.api);
+        let result = parse(text, &crate::Limits::default(), &mut warnings).map(|doc| doc.api);
         let warnings = warnings.into_vec().iter().map(ToString::to_string).collect();
         (result, warnings)
     }

@@ -50,6 +50,20 @@ struct Cli {
     /// Write nothing; exit 1, listing the files, if --out is not what the spec gives
     #[arg(long)]
     check: bool,
+
+    /// Refuse a spec longer than this many bytes [default: 64 MiB]
+    #[arg(long, value_name = "N")]
+    max_spec_bytes: Option<usize>,
+
+    /// Refuse a spec nested deeper than this, schemas inside schemas
+    /// included [default: 48]; raising it may need a bigger stack
+    #[arg(long, value_name = "N")]
+    max_depth: Option<usize>,
+
+    /// Refuse a spec whose `$ref`s take more than this many resolution steps
+    /// [default: 1000000]
+    #[arg(long, value_name = "N")]
+    max_ref_steps: Option<usize>,
 }
 
 /// A Cargo package name: letters, digits, `-` and `_`, not starting with a digit.
@@ -82,6 +96,10 @@ fn run(cli: &Cli) -> Result<ExitCode, files::Error> {
     if let Some(runtime) = &cli.runtime {
         job.options.runtime = runtime.clone();
     }
+    let limits = &mut job.options.limits;
+    limits.max_spec_bytes = cli.max_spec_bytes.unwrap_or(limits.max_spec_bytes);
+    limits.max_depth = cli.max_depth.unwrap_or(limits.max_depth);
+    limits.max_ref_steps = cli.max_ref_steps.unwrap_or(limits.max_ref_steps);
     let generated = files::generate(&job)?;
     for warning in &generated.warnings {
         eprintln!("warning: {}: {warning}", cli.spec.display());

@@ -3,6 +3,7 @@
 //! syntax left. Lowering (`lower/`) builds it; emission (`emit/`) reads it.
 
 use crate::error::Pointer;
+use std::collections::BTreeMap;
 
 /// The whole API, ready to emit.
 #[derive(Debug, Clone)]
@@ -14,11 +15,36 @@ pub struct Api {
     pub base_url: Option<String>,
     /// The server variables of the first server, for documentation.
     pub server_variables: Vec<ServerVariable>,
+    /// Sorted by name (see [`Api::type_def`]).
     pub types: Vec<TypeDef>,
     pub operations: Vec<Operation>,
     pub security_schemes: Vec<SecurityScheme>,
     /// The schema of error bodies when all operations agree on one.
     pub error_body: Option<TypeRef>,
+    /// Each alias's type with its chain of aliases followed to the end
+    /// (see [`Api::unalias`]).
+    pub alias_ends: BTreeMap<String, TypeRef>,
+}
+
+impl Api {
+    /// The definition of the type `name`, found by binary search (not by
+    /// a scan: emission looks types up per operation).
+    pub fn type_def(&self, name: &str) -> Option<&TypeDef> {
+        self.types
+            .binary_search_by(|def| def.name.as_str().cmp(name))
+            .ok()
+            .map(|index| &self.types[index])
+    }
+
+    /// `ty` with aliases followed to the type they stand for, in one step
+    /// (a chain of n aliases, followed afresh for each of m operations,
+    /// cost n × m).
+    pub fn unalias<'t>(&'t self, ty: &'t TypeRef) -> &'t TypeRef {
+        match ty {
+            TypeRef::Named(name) => self.alias_ends.get(name).unwrap_or(ty),
+            _ => ty,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -48,6 +74,10 @@ pub enum TypeRef {
     F64,
     /// Raw bytes (`Vec<u8>`): binary bodies and multipart files.
     Bytes,
+    /// Bytes written in JSON as base64 text (`format: byte`): `Vec<u8>`,
+    /// read and written by the runtime's `base64` adapter. Only in struct
+    /// fields and union variants (`lower::types::place_base64`).
+    Base64,
     /// Any JSON value (`serde_json::Value`): the spec leaves the value free.
     Value,
     /// A free-form JSON object (`serde_json::Map<String, Value>`).
@@ -60,6 +90,10 @@ pub enum TypeRef {
     Option(Box<TypeRef>),
     /// Indirection that breaks a recursive type.
     Box(Box<TypeRef>),
+    /// A fixed-length array of items of their own types (3.1 `prefixItems`).
+    Tuple(Vec<TypeRef>),
+    /// Only `null` (3.1 `type: "null"`): `()`.
+    Unit,
 }
 
 impl TypeRef {
@@ -100,6 +134,10 @@ pub enum TypeKind {
         fields: Vec<Field>,
         /// The value type of `additionalProperties`, flattened into the struct.
         additional: Option<TypeRef>,
+        /// Keep the members the spec does not name (`runtime::UnknownFields`,
+        /// flattened): the type is read from responses, the schema does not
+        /// say `additionalProperties: false`, and `additional` is `None`.
+        unknown_fields: bool,
     },
     /// A string enum; values the spec does not list are kept in `unknown`.
     Enum {
@@ -168,10 +206,31 @@ pub struct Operation {
     pub params: Vec<Param>,
     pub body: Option<Body>,
     pub successes: Vec<Success>,
+    /// The error statuses the spec declares by code (`404`, not `4XX` or
+    /// `default`), in order: the mock's answer methods.
+    pub error_statuses: Vec<u16>,
     pub output: Output,
     /// Alternatives of security requirements; each is a set of scheme keys.
     /// Empty: the operation needs no credentials.
     pub security: Vec<Vec<String>>,
+    /// `x-idempotent`: whether repeating the request is safe, when the
+    /// spec says so against its method (a GET with side effects, a POST
+    /// that only reads). `None`: the method decides.
+    pub idempotent: Option<bool>,
+    /// `x-sign-in`: the operation's answer holds a credential (a session
+    /// token), for the README's quick start.
+    pub sign_in: Option<SignIn>,
+}
+
+/// How a sign-in operation's answer becomes a credential.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignIn {
+    /// The security scheme (its key) the credential is for.
+    pub scheme: String,
+    /// The member of the JSON answer that holds it.
+    pub token: String,
+    /// What is written before it (`Bearer `).
+    pub prefix: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -5,7 +5,7 @@
 //! escaped, and a [`Scope`] keeps names unique where Rust needs them to be.
 
 use heck::{ToPascalCase, ToSnakeCase};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// Keywords of Rust 2024 (strict, reserved and weak ones that matter).
 const KEYWORDS: &[&str] = &[
@@ -91,7 +91,15 @@ pub const OPERATION_ITEMS_RESERVED: &[&str] = &[
 /// The fields and methods every request builder has (the generator's
 /// `emit::operations` writes them): a parameter, whose field and setter
 /// are named after it, takes another name.
-pub const BUILDER_MEMBERS_RESERVED: &[&str] = &["client", "body", "send", "into_request", "decode", "into_future"];
+pub const BUILDER_MEMBERS_RESERVED: &[&str] = &[
+    "client",
+    "body",
+    "send",
+    "send_with_response",
+    "into_request",
+    "decode",
+    "into_future",
+];
 
 /// Split a spec name into words `heck` understands: any run of characters
 /// that cannot be in an identifier is a word break.
@@ -172,6 +180,11 @@ pub fn ident(name: &str) -> proc_macro2::Ident {
     }
 }
 
+/// The method that reads a free JSON field as a Rust type (`value_as` for `value`).
+pub fn value_accessor(field: &str) -> String {
+    format!("{field}_as")
+}
+
 /// Whether a property or parameter name says it holds a secret (a password,
 /// token, key or client secret), so its value is kept out of `Debug` output.
 ///
@@ -190,11 +203,81 @@ pub fn is_secret_name(raw: &str) -> bool {
         || name.ends_with("private_key")
 }
 
+/// The mock method answering `status` (`ok`, `created`, `not_found`, ...):
+/// the status's reason phrase in snake case, `status_<code>` for a code
+/// with no common name.
+pub fn status_method(status: u16) -> String {
+    let name = match status {
+        200 => "ok",
+        201 => "created",
+        202 => "accepted",
+        203 => "non_authoritative_information",
+        204 => "no_content",
+        205 => "reset_content",
+        206 => "partial_content",
+        207 => "multi_status",
+        301 => "moved_permanently",
+        302 => "found",
+        303 => "see_other",
+        304 => "not_modified",
+        307 => "temporary_redirect",
+        308 => "permanent_redirect",
+        400 => "bad_request",
+        401 => "unauthorized",
+        402 => "payment_required",
+        403 => "forbidden",
+        404 => "not_found",
+        405 => "method_not_allowed",
+        406 => "not_acceptable",
+        408 => "request_timeout",
+        409 => "conflict",
+        410 => "gone",
+        411 => "length_required",
+        412 => "precondition_failed",
+        413 => "payload_too_large",
+        414 => "uri_too_long",
+        415 => "unsupported_media_type",
+        416 => "range_not_satisfiable",
+        417 => "expectation_failed",
+        422 => "unprocessable_entity",
+        423 => "locked",
+        424 => "failed_dependency",
+        425 => "too_early",
+        426 => "upgrade_required",
+        428 => "precondition_required",
+        429 => "too_many_requests",
+        431 => "request_header_fields_too_large",
+        451 => "unavailable_for_legal_reasons",
+        500 => "internal_server_error",
+        501 => "not_implemented",
+        502 => "bad_gateway",
+        503 => "service_unavailable",
+        504 => "gateway_timeout",
+        507 => "insufficient_storage",
+        _ => return format!("status_{status}"),
+    };
+    name.to_owned()
+}
+
+/// The matcher method of a parameter on an operation's mock: its name,
+/// unless an answer method (`taken`) has it, then `with_<name>`.
+pub fn mock_matcher(name: &str, taken: &Scope) -> String {
+    let plain = name.trim_start_matches("r#");
+    if taken.contains(plain) {
+        format!("with_{plain}")
+    } else {
+        name.to_owned()
+    }
+}
+
 /// Names already taken in one Rust namespace (a module's types, a struct's
 /// fields, an enum's variants, a type's methods).
 #[derive(Debug, Default, Clone)]
 pub struct Scope {
     taken: HashSet<String>,
+    /// The number to try first after `name` is taken: one past the last
+    /// one given (so that n names alike take n steps, not n²/2).
+    next: HashMap<String, usize>,
 }
 
 impl Scope {
@@ -206,6 +289,7 @@ impl Scope {
     pub fn with_reserved(names: &[&str]) -> Self {
         Scope {
             taken: names.iter().map(|n| (*n).to_owned()).collect(),
+            next: HashMap::new(),
         }
     }
 
@@ -219,10 +303,14 @@ impl Scope {
         } else {
             ""
         };
-        (2..)
-            .map(|n| format!("{name}{sep}{n}"))
-            .find(|candidate| self.taken.insert(candidate.clone()))
-            .expect("an unbounded range always yields a free name")
+        // Names are never given back, so every number below `next` is still taken.
+        let first = self.next.get(name).copied().unwrap_or(2);
+        let (n, candidate) = (first..)
+            .map(|n| (n, format!("{name}{sep}{n}")))
+            .find(|(_, candidate)| self.taken.insert(candidate.clone()))
+            .expect("an unbounded range always yields a free name");
+        self.next.insert(name.to_owned(), n + 1);
+        candidate
     }
 
     pub fn contains(&self, name: &str) -> bool {

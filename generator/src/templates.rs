@@ -3,7 +3,7 @@
 
 use crate::emit::spec_display;
 use crate::error::Error;
-use crate::model::{Api, Gate, SchemeKind, Split};
+use crate::model::{Api, BodyKind, Content, Gate, Output, SchemeKind, Split, TypeKind, TypeRef};
 use crate::{Options, Runtime, vendor};
 use minijinja::{Environment, context};
 use serde::Serialize;
@@ -45,6 +45,96 @@ struct Scheme {
     setter: String,
     kind: &'static str,
     token_url: Option<String>,
+}
+
+/// The quick start's sign-in (`x-sign-in`): call the operation with its
+/// body from environment variables, then set the answer's token.
+#[derive(Serialize)]
+struct SignInStep {
+    method: String,
+    body_type: String,
+    /// The body's fields: each read from the environment variable named, or `None`.
+    fields: Vec<(String, Option<String>)>,
+    token_field: String,
+    token_optional: bool,
+    scheme: String,
+    setter: String,
+    /// The credential as a Rust expression of `token`.
+    credential: String,
+}
+
+/// The sign-in step, when an operation says it signs in and the quick
+/// start can write its call: a JSON body whose required fields are all
+/// strings, no required parameter, an answer whose token is a string.
+fn sign_in_step(api: &Api, env_prefix: &str) -> Option<SignInStep> {
+    let (op, sign_in) = api.operations.iter().find_map(|op| Some((op, op.sign_in.as_ref()?)))?;
+    let struct_fields = |ty: &TypeRef| {
+        let TypeRef::Named(name) = ty else { return None };
+        match &api.types.iter().find(|d| &d.name == name)?.kind {
+            TypeKind::Struct {
+                fields,
+                additional: None,
+                unknown_fields: false,
+            } => Some((name.clone(), fields)),
+            _ => None,
+        }
+    };
+    if op.params.iter().any(|p| p.required) {
+        return None;
+    }
+    let body = op.body.as_ref().filter(|b| b.kind == BodyKind::Json && b.required)?;
+    let (body_type, body_fields) = struct_fields(&body.ty)?;
+    let mut fields = Vec::new();
+    for field in body_fields {
+        let value = match &field.ty {
+            TypeRef::Option(_) => None,
+            TypeRef::String => {
+                let name: String = field
+                    .wire
+                    .chars()
+                    .map(|c| {
+                        if c.is_ascii_alphanumeric() {
+                            c.to_ascii_uppercase()
+                        } else {
+                            '_'
+                        }
+                    })
+                    .collect();
+                Some(format!("{env_prefix}_{name}"))
+            }
+            _ => return None,
+        };
+        fields.push((field.name.clone(), value));
+    }
+    let Output::One(Content::Json(answer)) = &op.output else {
+        return None;
+    };
+    let TypeRef::Named(answer) = answer else { return None };
+    let TypeKind::Struct {
+        fields: answer_fields, ..
+    } = &api.types.iter().find(|d| &d.name == answer)?.kind
+    else {
+        return None;
+    };
+    let token = answer_fields.iter().find(|f| f.wire == sign_in.token)?;
+    if token.ty.unwrap_option() != &TypeRef::String {
+        return None;
+    }
+    let scheme = api.security_schemes.iter().find(|s| s.key == sign_in.scheme)?;
+    if !matches!(scheme.kind, SchemeKind::ApiKey { .. } | SchemeKind::Bearer) {
+        return None;
+    }
+    let template = format!("{}{{token}}", sign_in.prefix.replace('{', "{{").replace('}', "}}"));
+    Some(SignInStep {
+        method: op.method.clone(),
+        body_type,
+        fields,
+        token_field: token.name.clone(),
+        token_optional: token.ty.is_option(),
+        scheme: scheme.key.clone(),
+        setter: scheme.setter.clone(),
+        credential: format!("format!({template:?})"),
+    })
 }
 
 pub(crate) fn render(api: &Api, split: Option<&Split>, options: &Options) -> Result<Vec<(String, String)>, Error> {
@@ -107,10 +197,24 @@ pub(crate) fn render(api: &Api, split: Option<&Split>, options: &Options) -> Res
     let count = |wanted: fn(&Gate) -> bool| split.map_or(0, |s| s.gates.iter().filter(|g| wanted(g)).count());
     let always_types = count(|g| *g == Gate::Always);
     let full_types = count(|g| *g == Gate::Full);
+    // The quick start's call: one that needs nothing but the client, and
+    // that uses the credentials when the API has any (a GET, if there is one).
+    let simple = |op: &&crate::model::Operation| {
+        op.params.iter().all(|p| !p.required) && op.body.is_none() && op.idempotent != Some(false)
+    };
+    let authenticated = |op: &&crate::model::Operation| api.security_schemes.is_empty() || !op.security.is_empty();
     let first = api
         .operations
         .iter()
-        .find(|op| op.params.iter().all(|p| !p.required) && op.body.is_none());
+        .filter(simple)
+        .filter(authenticated)
+        .find(|op| op.http_method == "GET")
+        .or_else(|| api.operations.iter().filter(simple).find(authenticated))
+        .or_else(|| api.operations.iter().find(simple));
+    let env_prefix = options.crate_name.replace('-', "_").to_ascii_uppercase();
+    let sign_in = sign_in_step(api, &env_prefix);
+    // A URL made only of server variables' defaults is no default.
+    let base_url_required = api.base_url.is_none() || !api.server_variables.is_empty();
     // The runtime as a dependency line, or (vendored) the runtime's own
     // dependencies beside the crate's.
     let mut dependencies: Vec<(String, String)> = vec![
@@ -154,6 +258,26 @@ pub(crate) fn render(api: &Api, split: Option<&Split>, options: &Options) -> Res
         .iter()
         .map(|(name, requirement)| format!("{name} = {requirement}"))
         .collect();
+    // The `mock` feature: the runtime's, or (vendored) what the runtime's
+    // own `mock` feature turns on.
+    let mock_feature = match &options.runtime {
+        Runtime::Vendored => vendor::features()
+            .into_iter()
+            .find(|(name, _)| name == "mock")
+            .map(|(_, value)| value)
+            .ok_or_else(|| Error::Internal {
+                message: "runtime Cargo.toml: no `mock` feature".to_owned(),
+            })?,
+        _ => r#"["client-runtime/mock"]"#.to_owned(),
+    };
+    // In a split crate the mock server knows every operation, so `mock`
+    // turns on `full` too.
+    let mock_feature = match (split, mock_feature.strip_prefix('[')) {
+        (Some(_), Some(rest)) if rest.trim() == "]" => r#"["full"]"#.to_owned(),
+        (Some(_), Some(rest)) => format!(r#"["full", {rest}"#),
+        _ => mock_feature,
+    };
+    let crate_ident = options.crate_name.replace('-', "_");
     let spec_path = spec_display(&options.spec_path);
     let ctx = context! {
         crate_name => &options.crate_name,
@@ -175,7 +299,15 @@ pub(crate) fn render(api: &Api, split: Option<&Split>, options: &Options) -> Res
             api_name(&one_line(&api.title))
         )),
         api_version => &api.version,
-        description => api.description.as_deref().map(|d| d.trim().to_owned()),
+        // Fenced as `text` and unindented, as in doc comments: the README
+        // is compiled by the doctests, and spec prose must not become one.
+        description => api.description.as_deref().map(|d| {
+            crate::emit::doc_lines(d)
+                .iter()
+                .map(|line| line.strip_prefix(' ').unwrap_or(line))
+                .collect::<Vec<_>>()
+                .join("\n")
+        }),
         base_url => &api.base_url,
         operations => operations,
         schemes => schemes,
@@ -183,6 +315,16 @@ pub(crate) fn render(api: &Api, split: Option<&Split>, options: &Options) -> Res
         features => features,
         always_types => always_types,
         full_types => full_types,
+        sign_in => sign_in,
+        base_url_required => base_url_required,
+        env_prefix => env_prefix,
+        server_variables => api.server_variables.iter().map(|v| format!("`{}` = `{}`", v.name, v.default)).collect::<Vec<_>>().join(", "),
+        keeps_unknown_fields => api.types.iter().any(|def| matches!(
+            def.kind,
+            TypeKind::Struct { unknown_fields: true, .. }
+        )),
+        mock_feature => mock_feature,
+        testing_example => crate::emit::mock::example(api, &crate_ident),
     };
     TEMPLATES
         .iter()
@@ -281,6 +423,20 @@ fn internal(err: minijinja::Error) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The README is compiled by the doctests: code in the spec's prose
+    /// must stay text.
+    #[test]
+    fn spec_prose_in_the_readme_cannot_become_a_doctest() {
+        let spec = "openapi: 3.0.3\ninfo:\n  title: t\n  version: '1'\n  description: |\n    Intro.\n\n    ```rust\n    panic!()\n    ```\n\n        indented code\npaths: {}\n";
+        let generated = crate::generate(spec, &crate::Options::new("t-client")).unwrap();
+        let readme = &generated.files["README.md"];
+        assert!(readme.contains("```text\npanic!()\n```"), "{readme}");
+        assert!(
+            !readme.contains("```rust\npanic") && !readme.contains("    indented code"),
+            "{readme}"
+        );
+    }
 
     #[test]
     fn api_is_said_once() {

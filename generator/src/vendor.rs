@@ -22,21 +22,42 @@ use crate::error::Error;
 /// checks that this is every file there.
 pub(crate) const SOURCES: &[(&str, &str)] = &[
     ("lib.rs", include_str!("../runtime/src/lib.rs")),
+    ("any_json.rs", include_str!("../runtime/src/any_json.rs")),
     ("auth.rs", include_str!("../runtime/src/auth.rs")),
+    ("base64.rs", include_str!("../runtime/src/base64.rs")),
+    ("call.rs", include_str!("../runtime/src/call.rs")),
+    ("client.rs", include_str!("../runtime/src/client.rs")),
     ("decode.rs", include_str!("../runtime/src/decode.rs")),
     ("download.rs", include_str!("../runtime/src/download.rs")),
+    ("error.rs", include_str!("../runtime/src/error.rs")),
+    ("limits.rs", include_str!("../runtime/src/limits.rs")),
+    ("mock.rs", include_str!("../runtime/src/mock.rs")),
     ("query.rs", include_str!("../runtime/src/query.rs")),
+    ("request.rs", include_str!("../runtime/src/request.rs")),
+    ("unknown.rs", include_str!("../runtime/src/unknown.rs")),
 ];
 
 const MANIFEST: &str = include_str!("../runtime/Cargo.toml");
 
 /// The runtime's files as `src/runtime/...` of a generated crate, each with
 /// a header naming where it comes from.
-pub(crate) fn files(generated_by: &str) -> Result<Vec<(String, String)>, Error> {
+///
+/// Without `mock` (a build script's module, which has no `mock` feature to
+/// turn it on), the runtime's `mock` module is left out, with its
+/// declaration.
+pub(crate) fn files(generated_by: &str, mock: bool) -> Result<Vec<(String, String)>, Error> {
     let version = package_version()?;
     SOURCES
         .iter()
+        .filter(|(name, _)| mock || *name != "mock.rs")
         .map(|(name, source)| {
+            let without_mock;
+            let source = if !mock && *name == "lib.rs" {
+                without_mock = source.replace(MOCK_DECLARATION, "");
+                &without_mock
+            } else {
+                *source
+            };
             let path = match *name {
                 "lib.rs" => "src/runtime/mod.rs".to_owned(),
                 other => format!("src/runtime/{other}"),
@@ -47,6 +68,9 @@ pub(crate) fn files(generated_by: &str) -> Result<Vec<(String, String)>, Error> 
         })
         .collect()
 }
+
+/// How the runtime's `lib.rs` declares its `mock` module.
+const MOCK_DECLARATION: &str = "#[cfg(feature = \"mock\")]\n#[doc(hidden)]\npub mod mock;\n";
 
 /// The runtime's `[dependencies]` as `(name, requirement)` pairs, in order:
 /// what a crate holding the vendored runtime must depend on.
@@ -76,6 +100,27 @@ pub(crate) fn dependencies() -> Result<Vec<(String, String)>, Error> {
         return Err(internal("runtime Cargo.toml: no [dependencies]".to_owned()));
     }
     Ok(out)
+}
+
+/// The runtime's `[features]` as `(name, value)` pairs, in order: a crate
+/// holding the vendored runtime declares the same features (they name the
+/// optional dependencies it takes from the runtime's `[dependencies]`).
+pub(crate) fn features() -> Vec<(String, String)> {
+    let mut in_section = false;
+    let mut out = Vec::new();
+    for line in MANIFEST.lines().map(str::trim) {
+        if line.starts_with('[') {
+            in_section = line == "[features]";
+            continue;
+        }
+        if !in_section || line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if let Some((name, value)) = line.split_once('=') {
+            out.push((name.trim().to_owned(), value.trim().to_owned()));
+        }
+    }
+    out
 }
 
 /// The runtime's own version (`[package] version`).
@@ -170,13 +215,31 @@ mod tests {
         assert!(as_module("#[macro_export]\nmacro_rules! open {\n").is_err());
     }
 
+    fn files_without_mock() -> Vec<(String, String)> {
+        files("build.rs", false).unwrap()
+    }
+
     #[test]
     fn the_runtime_vendors() {
-        let files = files("openapi-rust-gen").unwrap();
+        let files = files("openapi-rust-gen", true).unwrap();
         assert_eq!(files[0].0, "src/runtime/mod.rs");
+        assert!(
+            files[0].1.contains(MOCK_DECLARATION),
+            "the declaration the build-script layout leaves out"
+        );
+        let without = files_without_mock();
+        assert!(!without.iter().any(|(path, _)| path.ends_with("mock.rs")));
+        assert!(!without[0].1.contains("mod mock"));
         assert!(files.iter().all(|(_, text)| !text.contains("#[macro_export]")));
         let deps = dependencies().unwrap();
         assert!(deps.iter().any(|(name, _)| name == "reqwest"), "{deps:?}");
         assert!(!package_version().unwrap().is_empty());
+        assert!(
+            features()
+                .iter()
+                .any(|(name, value)| name == "mock" && value.contains("dep:wiremock")),
+            "{:?}",
+            features()
+        );
     }
 }

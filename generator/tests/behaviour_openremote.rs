@@ -270,7 +270,7 @@ async fn query_users_posts_the_query_with_predicate_type_and_decodes_users() {
 }
 
 #[tokio::test]
-async fn get_user_decodes_epoch_ms_and_ignores_unknown_fields() {
+async fn get_user_decodes_epoch_ms_and_keeps_unknown_fields() {
     let (server, client, _) = setup().await;
     let id = "7d3f1c2a-9b8e-4f6d-a1b2-c3d4e5f60718";
     answer(
@@ -289,8 +289,33 @@ async fn get_user_decodes_epoch_ms_and_ignores_unknown_fields() {
     assert_eq!(user.created_on, Some(1_700_000_000_123));
     assert_eq!(user.first_name.as_deref(), Some("Alex"));
     assert_eq!(user.enabled, Some(true));
+    assert_eq!(user.unknown_fields.get("unknownNewField"), Some(&json!({"x": 1})));
     let (line, _) = sent(&server).await;
     assert_eq!(line, get(&format!("/user/building/{id}")));
+}
+
+/// Issue 18: a newer Manager's fields survive `get_user` → change → `update_user`.
+#[tokio::test]
+async fn read_modify_write_sends_back_the_fields_the_client_does_not_know() {
+    let (server, client, _) = setup().await;
+    let id = "7d3f1c2a-9b8e-4f6d-a1b2-c3d4e5f60718";
+    answer(
+        &server,
+        "GET",
+        &format!("/user/building/{id}"),
+        json_answer(user_json()),
+    )
+    .await;
+    answer(&server, "PUT", "/user/building/users", json_answer(user_json())).await;
+    let mut user = client.get_user("building", id).await.expect("user").expect("200");
+    // unchanged, it encodes to exactly what was received
+    assert_eq!(serde_json::to_value(&user).unwrap(), user_json());
+    user.email = Some("alex.morgan@example.com".into());
+    client.update_user("building", &user).await.expect("updated");
+    let requests = api_requests(&server).await;
+    let mut expected = user_json();
+    expected["email"] = json!("alex.morgan@example.com");
+    assert_eq!(json_body(&requests[1]), expected);
 }
 
 #[tokio::test]
@@ -1269,4 +1294,106 @@ async fn the_example_reports_refused_credentials() {
         (server, error)
     };
     assert!(error.to_string().contains("unauthorized_client"), "{error}");
+}
+
+// ---------------------------------------------------------------- status and headers of a success
+
+/// `send_with_response` gives the status and headers beside the decoded
+/// body; a 2xx the spec does not list (a 201 where it says 200) decodes.
+#[tokio::test]
+async fn send_with_response_keeps_the_status_and_headers_of_an_undeclared_201() {
+    let (server, client, _) = setup().await;
+    answer(
+        &server,
+        "POST",
+        "/user/building/users",
+        ResponseTemplate::new(201)
+            .insert_header("Location", "/api/master/user/building/new-id")
+            .insert_header("X-Request-Id", "req-42")
+            .set_body_json(json!({"realm": "building", "id": "new-id", "username": "sam", "serviceAccount": false})),
+    )
+    .await;
+    let body = types::User {
+        username: Some("sam".into()),
+        ..Default::default()
+    };
+    let response = client
+        .create_user("building", &body)
+        .send_with_response()
+        .await
+        .expect("a 201 decodes");
+    assert_eq!(response.status.as_u16(), 201);
+    assert_eq!(response.header("location"), Some("/api/master/user/building/new-id"));
+    assert_eq!(response.header("x-request-id"), Some("req-42"));
+    assert_eq!(response.body.id.as_deref(), Some("new-id"));
+    // and `.await` alone gives the body, as before
+    let user = client.create_user("building", &body).await.expect("a 201 decodes");
+    assert_eq!(user.username.as_deref(), Some("sam"));
+}
+
+/// A success without a body where the spec declares one is an error that says so.
+#[tokio::test]
+async fn a_204_where_a_body_is_declared_is_a_decode_error_that_says_so() {
+    let (server, client, _) = setup().await;
+    answer(&server, "GET", "/user/user", no_content()).await;
+    let error = client.get_current_user().await.expect_err("no body");
+    let Error::Decode(decode) = &error else {
+        panic!("expected Decode, got {error:?}")
+    };
+    assert_eq!(decode.status.as_u16(), 204);
+    assert!(decode.body.is_empty());
+    assert!(error.to_string().contains("has no body"), "{error}");
+}
+
+/// An operation whose answer may be absent (`get_user`: 200 or 204) reads
+/// any 2xx by whether it has a body.
+#[tokio::test]
+async fn an_optional_answer_reads_any_2xx_by_its_body() {
+    let (server, client, _) = setup().await;
+    answer(
+        &server,
+        "GET",
+        "/user/building/a",
+        ResponseTemplate::new(203).set_body_json(user_json()),
+    )
+    .await;
+    answer(&server, "GET", "/user/building/b", ResponseTemplate::new(200)).await;
+    let user = client.get_user("building", "a").await.expect("203 decodes");
+    assert_eq!(user.and_then(|u| u.username).as_deref(), Some("alex"));
+    let response = client
+        .get_user("building", "b")
+        .send_with_response()
+        .await
+        .expect("empty 200");
+    assert_eq!((response.status.as_u16(), response.body), (200, None));
+}
+
+// ---------------------------------------------------------------- no default made of variables
+
+/// The spec's server is `https://{host}/api/{realm}`: its defaults
+/// (`localhost`, `master`) are no place to send credentials, so a client
+/// without `base_url` is not built, and says why.
+#[test]
+fn a_client_without_base_url_is_refused_with_a_clear_error() {
+    let built = Client::builder()
+        .client_credentials("https://manager.example.org/token", CLIENT_ID, CLIENT_SECRET)
+        .build();
+    let Err(error) = built else {
+        panic!("built without a base URL")
+    };
+    assert!(
+        matches!(error, openremote_client::BuildError::BaseUrlRequired(_)),
+        "{error:?}"
+    );
+    let text = error.to_string();
+    assert!(
+        text.contains("call `base_url`") && text.contains("https://localhost/api/master"),
+        "{text}"
+    );
+    // the defaults, only when asked for explicitly
+    let client = Client::builder()
+        .base_url(openremote_client::DEFAULT_BASE_URL)
+        .build()
+        .expect("explicit opt-in");
+    assert_eq!(client.base_url(), "https://localhost/api/master");
 }

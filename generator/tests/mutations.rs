@@ -2,6 +2,9 @@
 //! panics or overflows its stack. Every fixture and project spec is mutated
 //! structurally (keys removed, values replaced by other types, `$ref`s to
 //! real and to missing places) and textually (truncated, bytes changed).
+//! OpenAPI 3.1 is covered twice: the 3.1 fixtures are seeds, and any seed
+//! may be relabelled `openapi: 3.1.0` and mutated with 3.1 constructs (type
+//! lists, `const`, `prefixItems`, boolean schemas, external `$ref`s).
 //!
 //! The number of cases is bounded (`PROPTEST_CASES`, default 64 per property)
 //! so the run fits in CI; raise it for a longer local run.
@@ -88,6 +91,32 @@ fn mutation() -> impl Strategy<Value = Mutation> {
             serde_json::json!({"type": "object", "properties": {"": {}}})
         )),
         Just(Mutation::Replace(serde_json::json!({"oneOf": [{}, {"type": "null"}]}))),
+        Just(Mutation::Replace(Value::Bool(false))),
+        Just(Mutation::Replace(
+            serde_json::json!({"type": ["string", "integer", "null"]})
+        )),
+        Just(Mutation::Replace(
+            serde_json::json!({"type": ["array", "object"], "items": false})
+        )),
+        Just(Mutation::Replace(serde_json::json!({"const": {"a": [1]}}))),
+        Just(Mutation::Replace(
+            serde_json::json!({"oneOf": [{"const": 1}, {"const": "x"}]})
+        )),
+        Just(Mutation::Replace(
+            serde_json::json!({"prefixItems": [true, {"type": "null"}], "items": false})
+        )),
+        Just(Mutation::Replace(
+            serde_json::json!({"$ref": "other.yaml#/components/schemas/X"})
+        )),
+        Just(Mutation::Replace(
+            serde_json::json!({"if": {}, "then": {"properties": {"a": false}}, "else": true})
+        )),
+        Just(Mutation::Replace(
+            serde_json::json!({"patternProperties": {"^a": true}, "unevaluatedProperties": {}})
+        )),
+        Just(Mutation::Replace(
+            serde_json::json!({"type": "object", "properties": {"p": {"required": true}}})
+        )),
         any::<usize>().prop_map(Mutation::RefTo),
         Just(Mutation::RefToNothing),
         any::<usize>().prop_map(Mutation::CopyFrom),
@@ -150,10 +179,14 @@ proptest! {
     #[test]
     fn mutated_trees_never_panic(
         seed in 0..64usize,
+        as_31 in any::<bool>(),
         mutations in prop::collection::vec((any::<usize>(), mutation()), 1..5),
     ) {
         let seeds = seeds();
         let mut tree = seeds[seed % seeds.len()].1.clone();
+        if as_31 && let Some(version) = tree.get_mut("openapi") {
+            *version = Value::from("3.1.0");
+        }
         for (target, mutation) in &mutations {
             apply(&mut tree, *target, mutation);
         }

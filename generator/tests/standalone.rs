@@ -375,6 +375,9 @@ fn vendored_crate_builds_after_a_move_and_packages() {
     let manifest = read(client.join("Cargo.toml"));
     assert!(!manifest.contains("client-runtime ="), "{manifest}");
     check(&client, true);
+    // The `mock` feature, with the vendored runtime's `mock` module.
+    let stderr = cargo(&client, &["check", "--quiet", "--features", "mock"], true);
+    assert!(!stderr.contains("warning"), "{stderr}");
     // Clippy-clean, the vendored runtime's own unit tests included.
     cargo(
         &client,

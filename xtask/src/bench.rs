@@ -33,19 +33,9 @@ const COMPARED: &[&str] = &[
 ];
 
 pub(crate) fn run(args: &[String]) -> Result<(), String> {
-    if cfg!(debug_assertions) {
-        // Numbers come from a release build of the generator.
-        let status = Command::new(cargo())
-            .args(["run", "--quiet", "--release", "--package", "xtask", "--", "bench"])
-            .args(args)
-            .current_dir(crate::root())
-            .status()
-            .map_err(|e| e.to_string())?;
-        return if status.success() {
-            Ok(())
-        } else {
-            Err("bench failed".into())
-        };
+    // Numbers come from a release build of the generator.
+    if let Some(outcome) = crate::in_release("bench", args) {
+        return outcome;
     }
     let quick = args.iter().any(|a| a == "--quick");
     let root = crate::root();

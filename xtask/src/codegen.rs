@@ -14,6 +14,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     let mut out = None;
     let mut name = None;
     let mut runtime = None;
+    let mut limits = generator::Limits::default();
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         let mut value = || args.next().cloned().ok_or(format!("`{arg}` needs a value"));
@@ -23,10 +24,13 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
             "--out" => out = Some(PathBuf::from(value()?)),
             "--name" => name = Some(value()?),
             "--runtime" => runtime = Some(value()?.parse::<Runtime>()?),
+            "--max-spec-bytes" => limits.max_spec_bytes = number(arg, &value()?)?,
+            "--max-depth" => limits.max_depth = number(arg, &value()?)?,
+            "--max-ref-steps" => limits.max_ref_steps = number(arg, &value()?)?,
             other => return Err(format!("unknown argument `{other}`\n{}", crate::USAGE)),
         }
     }
-    let jobs = match (spec, out) {
+    let mut jobs = match (spec, out) {
         (Some(spec), Some(out)) => {
             let mut job = Job::new(&spec, &out).map_err(|e| e.to_string())?;
             if let Some(name) = name {
@@ -40,6 +44,9 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         (None, None) => workspace_jobs()?,
         _ => return Err("`--spec` and `--out` go together".to_owned()),
     };
+    for job in &mut jobs {
+        job.options.limits = limits;
+    }
     let mut stale = Vec::new();
     for job in &jobs {
         let generated = generate(job)?;
@@ -64,6 +71,14 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         "generated code is stale; run `cargo xtask codegen` and commit the result:\n{}",
         list.join("\n")
     ))
+}
+
+/// A limit's value: digits, with `_` allowed between them (`4_000_000`).
+fn number(flag: &str, value: &str) -> Result<usize, String> {
+    value
+        .replace('_', "")
+        .parse()
+        .map_err(|_| format!("`{flag} {value}`: not a number"))
 }
 
 /// A job of this repository's: the spec and crate folder named relative to

@@ -1,9 +1,10 @@
 //! `cargo xtask corpus [DIR] [--every-feature]`: generate a crate for every
 //! spec in DIR, check them all with one `cargo check` through the shared
-//! target directory, and print a table. A spec passes when its crate
-//! compiles with no warnings: with its default features (for a crate split
-//! by area, `full`), and, for a split crate, with each area's feature on its
-//! own: every area with `--every-feature`, else the sample [`sample`] picks.
+//! target directory, then again with their `mock` feature, and print a table.
+//! A spec passes when its crate compiles with no warnings, with and without
+//! the feature: with its default features (for a crate split by area,
+//! `full`), and, for a split crate, with each area's feature on its own:
+//! every area with `--every-feature`, else the sample [`sample`] picks.
 
 use crate::codegen;
 use std::collections::BTreeMap;
@@ -112,12 +113,15 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         members.join("\n")
     );
     fs::write(scratch.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
-    let problems = check(&scratch, &root.join("target"), &["--workspace"])?;
-    for row in &mut rows {
-        if row.problem.is_none()
-            && let Some(problem) = problems.get(&row.package)
-        {
-            row.problem = Some(problem.clone());
+    for features in [&["--workspace"][..], &["--workspace", "--features", "mock"][..]] {
+        let problems = check(&scratch, &root.join("target"), features)?;
+        for row in &mut rows {
+            if row.problem.is_none()
+                && let Some(problem) = problems.get(&row.package)
+            {
+                let with = if features.len() == 1 { "" } else { "with `mock`: " };
+                row.problem = Some(format!("{with}{problem}"));
+            }
         }
     }
     // A split crate: each area on its own (no other feature) compiles too.

@@ -7,13 +7,17 @@
 //!   spec, as `openapi-rust-gen FILE --out DIR` does it (the same `generator::files` code).
 //! - `cargo xtask corpus [DIR]`: generate and `cargo check` every spec in DIR.
 //! - `cargo xtask bench [--quick]`: generation, build and client benchmarks.
+//! - `cargo xtask stress [--quick] [--shape NAME]`: generation time against size for specs shaped to hurt.
+//! - `cargo xtask fuzz [--seconds N]`: a bounded fuzzing run of `generate` (needs cargo-fuzz).
 //! - `cargo xtask bench-split [SPEC] [AREA] [--rounds N] [--time-passes] [--baseline]`: a split
 //!   crate's cold build in full and with one area, beside the unsplit crate.
 
 mod bench;
 mod codegen;
 mod corpus;
+mod fuzz;
 mod split;
+mod stress;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -25,6 +29,8 @@ fn main() -> ExitCode {
         Some("corpus") => corpus::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
         Some("bench-split") => split::run(&args[1..]),
+        Some("stress") => stress::run(&args[1..]),
+        Some("fuzz") => fuzz::run(&args[1..]),
         // Internal: one spec's generation time and peak memory, in its own process.
         Some("measure") => bench::measure(&args[1..]),
         _ => Err(USAGE.to_owned()),
@@ -42,9 +48,12 @@ const USAGE: &str = "usage:
   cargo xtask codegen [--check]
   cargo xtask codegen --spec FILE --out DIR [--name CRATE] [--runtime R] [--check]
     R: vendored | path=REL | git=URL[,rev=REV] | version=X (see openapi-rust-gen --help)
+    (either form) [--max-spec-bytes N] [--max-depth N] [--max-ref-steps N]: raise the generator's limits
   cargo xtask corpus [DIR] [--every-feature]
   cargo xtask bench [--quick]
-  cargo xtask bench-split [SPEC] [AREA] [--rounds N] [--time-passes] [--baseline]";
+  cargo xtask bench-split [SPEC] [AREA] [--rounds N] [--time-passes] [--baseline]
+  cargo xtask stress [--quick] [--shape NAME]
+  cargo xtask fuzz [--seconds N]";
 
 /// The workspace root (the parent of `xtask/`).
 pub(crate) fn root() -> PathBuf {
@@ -52,4 +61,24 @@ pub(crate) fn root() -> PathBuf {
         .parent()
         .expect("xtask lives in the workspace root")
         .to_path_buf()
+}
+
+/// In a debug build, run `cargo xtask <command> ARGS` again as a release
+/// build and give its outcome (timings come from an optimised generator);
+/// in a release build, `None`: the caller does the work itself.
+pub(crate) fn in_release(command: &str, args: &[String]) -> Option<Result<(), String>> {
+    if !cfg!(debug_assertions) {
+        return None;
+    }
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = std::process::Command::new(cargo)
+        .args(["run", "--quiet", "--release", "--package", "xtask", "--", command])
+        .args(args)
+        .current_dir(root())
+        .status();
+    Some(match status {
+        Ok(status) if status.success() => Ok(()),
+        Ok(_) => Err(format!("{command} failed")),
+        Err(error) => Err(error.to_string()),
+    })
 }

@@ -18,13 +18,14 @@ impl std::fmt::Debug for Client {
 }
 
 impl Client {
-    /// A builder for a client of `https://localhost/api/master` (server variables at their defaults: `host` = `localhost`, `realm` = `master`); set credentials, then [`build`](ClientBuilder::build).
+    /// A builder for a client. Set [`base_url`](ClientBuilder::base_url): the spec's server URL has variables, so there is no default (`https://localhost/api/master` (server variables at their defaults: `host` = `localhost`, `realm` = `master`) is used only when passed to it). Then set credentials and [`build`](ClientBuilder::build).
     pub fn builder() -> ClientBuilder {
         ClientBuilder {
             runtime: runtime::ClientBuilder::new(
-                Some(crate::DEFAULT_BASE_URL),
-                concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
-            ),
+                    None,
+                    concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
+                )
+                .templated_server(crate::DEFAULT_BASE_URL),
         }
     }
 

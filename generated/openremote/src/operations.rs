@@ -3,8 +3,9 @@
 //! One method per operation on [`Client`], each followed by the request
 //! builder it returns.
 use crate::runtime::{self, Failure, Received, Request};
+use crate::runtime::Style;
 use crate::types;
-use crate::{Call, Client, Error};
+use crate::{Call, CallWithResponse, Client, Download, Error};
 use reqwest::Method;
 use std::future::IntoFuture;
 
@@ -77,6 +78,14 @@ impl<'a> GetClientRoles<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, Vec<types::Role>> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let realm = runtime::path_segment("realm", &self.realm)?;
@@ -95,7 +104,7 @@ impl<'a> GetClientRoles<'a> {
     #[inline]
     fn decode(response: Received) -> Result<Vec<types::Role>, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -182,6 +191,14 @@ impl<'a> UpdateClientRoles<'a> {
     pub fn send(self) -> Call<'a, ()> {
         let client = self.client;
         client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, ()> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
     }
 
     #[inline]
@@ -288,6 +305,14 @@ impl<'a> UpdateRoles<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, ()> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let realm = runtime::path_segment("realm", &self.realm)?;
@@ -385,6 +410,14 @@ impl<'a> QueryUsers<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, Vec<types::User>> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/user/query";
@@ -402,7 +435,7 @@ impl<'a> QueryUsers<'a> {
     #[inline]
     fn decode(response: Received) -> Result<Vec<types::User>, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -487,6 +520,14 @@ impl<'a> GetUser<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, Option<types::User>> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let realm = runtime::path_segment("realm", &self.realm)?;
@@ -505,8 +546,8 @@ impl<'a> GetUser<'a> {
     #[inline]
     fn decode(response: Received) -> Result<Option<types::User>, Error> {
         match response.status() {
-            200 => Ok(Some(response.json()?)),
-            204 => Ok(None),
+            200..=299 if response.is_empty() => Ok(None),
+            200..=299 => Ok(Some(response.json()?)),
             _ => Err(response.into_error()),
         }
     }
@@ -581,6 +622,14 @@ impl<'a> GetCurrentUser<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, types::User> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/user/user";
@@ -597,7 +646,7 @@ impl<'a> GetCurrentUser<'a> {
     #[inline]
     fn decode(response: Received) -> Result<types::User, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -683,6 +732,14 @@ impl<'a> UpdateUser<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, types::User> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let realm = runtime::path_segment("realm", &self.realm)?;
@@ -701,7 +758,7 @@ impl<'a> UpdateUser<'a> {
     #[inline]
     fn decode(response: Received) -> Result<types::User, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -787,6 +844,14 @@ impl<'a> CreateUser<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, types::User> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let realm = runtime::path_segment("realm", &self.realm)?;
@@ -805,7 +870,7 @@ impl<'a> CreateUser<'a> {
     #[inline]
     fn decode(response: Received) -> Result<types::User, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -884,6 +949,14 @@ impl<'a> UpdateSelf<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, types::User> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/user/update";
@@ -901,7 +974,7 @@ impl<'a> UpdateSelf<'a> {
     #[inline]
     fn decode(response: Received) -> Result<types::User, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -983,6 +1056,14 @@ impl<'a> DeleteUser<'a> {
     pub fn send(self) -> Call<'a, ()> {
         let client = self.client;
         client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, ()> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
     }
 
     #[inline]
@@ -1087,6 +1168,14 @@ impl<'a> RequestUserPasswordReset<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, ()> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let realm = runtime::path_segment("realm", &self.realm)?;
@@ -1099,6 +1188,7 @@ impl<'a> RequestUserPasswordReset<'a> {
         if let Some(value) = &self.x_forwarded_host {
             request.header("X-Forwarded-Host", value)?;
         }
+        request.idempotent(false);
         Ok(request)
     }
 
@@ -1177,6 +1267,14 @@ impl<'a> RequestPasswordReset<'a> {
     pub fn send(self) -> Call<'a, ()> {
         let client = self.client;
         client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, ()> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
     }
 
     #[inline]
@@ -1284,6 +1382,14 @@ impl<'a> UpdatePassword<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, ()> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let realm = runtime::path_segment("realm", &self.realm)?;
@@ -1382,6 +1488,14 @@ impl<'a> UpdateOwnPassword<'a> {
     pub fn send(self) -> Call<'a, ()> {
         let client = self.client;
         client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, ()> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
     }
 
     #[inline]
@@ -1486,6 +1600,14 @@ impl<'a> ResetSecret<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, Option<String>> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let realm = runtime::path_segment("realm", &self.realm)?;
@@ -1498,14 +1620,15 @@ impl<'a> ResetSecret<'a> {
         if let Some(value) = &self.x_forwarded_host {
             request.header("X-Forwarded-Host", value)?;
         }
+        request.idempotent(false);
         Ok(request)
     }
 
     #[inline]
     fn decode(response: Received) -> Result<Option<String>, Error> {
         match response.status() {
-            200 => Ok(Some(response.text())),
-            204 => Ok(None),
+            200..=299 if response.is_empty() => Ok(None),
+            200..=299 => Ok(Some(response.text())),
             _ => Err(response.into_error()),
         }
     }
@@ -1594,6 +1717,14 @@ impl<'a> GetUserClientRoles<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, types::RoleNames> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let realm = runtime::path_segment("realm", &self.realm)?;
@@ -1613,7 +1744,7 @@ impl<'a> GetUserClientRoles<'a> {
     #[inline]
     fn decode(response: Received) -> Result<types::RoleNames, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -1704,6 +1835,14 @@ impl<'a> UpdateUserClientRoles<'a> {
     pub fn send(self) -> Call<'a, ()> {
         let client = self.client;
         client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, ()> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
     }
 
     #[inline]
@@ -1811,6 +1950,14 @@ impl<'a> GetUserRealmRoles<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, types::RoleNames> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let realm = runtime::path_segment("realm", &self.realm)?;
@@ -1829,7 +1976,7 @@ impl<'a> GetUserRealmRoles<'a> {
     #[inline]
     fn decode(response: Received) -> Result<types::RoleNames, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -1916,6 +2063,14 @@ impl<'a> UpdateUserRealmRoles<'a> {
     pub fn send(self) -> Call<'a, ()> {
         let client = self.client;
         client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, ()> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
     }
 
     #[inline]
@@ -2018,6 +2173,14 @@ impl<'a> GetCurrentUserClientRoles<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, types::RoleNames> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let client_id = runtime::path_segment("clientId", &self.client_id)?;
@@ -2035,7 +2198,7 @@ impl<'a> GetCurrentUserClientRoles<'a> {
     #[inline]
     fn decode(response: Received) -> Result<types::RoleNames, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -2110,6 +2273,14 @@ impl<'a> GetCurrentUserRealmRoles<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, types::RoleNames> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/user/userRealmRoles";
@@ -2126,7 +2297,7 @@ impl<'a> GetCurrentUserRealmRoles<'a> {
     #[inline]
     fn decode(response: Received) -> Result<types::RoleNames, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -2204,6 +2375,14 @@ impl<'a> UpdateCurrentUserLocale<'a> {
     pub fn send(self) -> Call<'a, ()> {
         let client = self.client;
         client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, ()> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
     }
 
     #[inline]
@@ -2308,6 +2487,14 @@ impl<'a> GetUserSessions<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, Vec<types::UserSession>> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let realm = runtime::path_segment("realm", &self.realm)?;
@@ -2326,7 +2513,7 @@ impl<'a> GetUserSessions<'a> {
     #[inline]
     fn decode(response: Received) -> Result<Vec<types::UserSession>, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -2410,6 +2597,14 @@ impl<'a> DisconnectUserSession<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, ()> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let realm = runtime::path_segment("realm", &self.realm)?;
@@ -2422,6 +2617,7 @@ impl<'a> DisconnectUserSession<'a> {
         if let Some(value) = &self.x_forwarded_host {
             request.header("X-Forwarded-Host", value)?;
         }
+        request.idempotent(false);
         Ok(request)
     }
 
@@ -2437,6 +2633,3067 @@ impl<'a> DisconnectUserSession<'a> {
 impl<'a> IntoFuture for DisconnectUserSession<'a> {
     type Output = Result<(), Error>;
     type IntoFuture = Call<'a, ()>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+impl Client {
+    /// Retrieve assets using a query
+    ///
+    /// Returns the assets matching the query, as far as the caller may see them (a restricted user only sees the assets linked to it; other realms only for a super user). `select` decides which attributes come back. Requires the `read:assets` role.
+    ///
+    /// `POST /asset/query`
+    ///
+    /// # Parameters
+    ///
+    /// - `body` (application/json, required)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: openremote_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: openremote_client::types::AssetQuery = serde_json::from_str(r#"{"realm":{"name":"building"},"types":["ThingAsset"],"select":{"attributes":["onOff"]},"orderBy":{"property":"NAME"},"limit":50}"#)?;
+    /// let response = client.query_assets(&body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn query_assets<'a>(&'a self, body: &'a types::AssetQuery) -> QueryAssets<'a> {
+        QueryAssets { client: self, body }
+    }
+}
+
+/// The request of [`Client::query_assets`]: `.await` it (or call [`send`](Self::send)).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct QueryAssets<'a> {
+    client: &'a Client,
+    body: &'a types::AssetQuery,
+}
+
+impl<'a> QueryAssets<'a> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, Vec<types::Asset>> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, Vec<types::Asset>> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
+        let path = "/asset/query";
+        let mut request = Request::new(Method::POST, path, &[&["openid"]]);
+        request.json("application/json", self.body)?;
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<Vec<types::Asset>, Error> {
+        match response.status() {
+            200..=299 => Ok(response.json()?),
+            _ => Err(response.into_error()),
+        }
+    }
+}
+
+impl<'a> IntoFuture for QueryAssets<'a> {
+    type Output = Result<Vec<types::Asset>, Error>;
+    type IntoFuture = Call<'a, Vec<types::Asset>>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+impl Client {
+    /// Count the assets matching a query
+    ///
+    /// The number of assets `queryAssets` would return for the query (ignoring `limit`).
+    ///
+    /// `POST /asset/count`
+    ///
+    /// # Parameters
+    ///
+    /// - `body` (application/json, required)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: openremote_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: openremote_client::types::AssetQuery = Default::default();
+    /// let response = client.query_count(&body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn query_count<'a>(&'a self, body: &'a types::AssetQuery) -> QueryCount<'a> {
+        QueryCount { client: self, body }
+    }
+}
+
+/// The request of [`Client::query_count`]: `.await` it (or call [`send`](Self::send)).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct QueryCount<'a> {
+    client: &'a Client,
+    body: &'a types::AssetQuery,
+}
+
+impl<'a> QueryCount<'a> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, i32> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, i32> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
+        let path = "/asset/count";
+        let mut request = Request::new(Method::POST, path, &[&["openid"]]);
+        request.json("application/json", self.body)?;
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<i32, Error> {
+        match response.status() {
+            200..=299 => Ok(response.json()?),
+            _ => Err(response.into_error()),
+        }
+    }
+}
+
+impl<'a> IntoFuture for QueryCount<'a> {
+    type Output = Result<i32, Error>;
+    type IntoFuture = Call<'a, i32>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+impl Client {
+    /// Retrieve part of the asset tree
+    ///
+    /// Returns a flat list of light-weight tree nodes (no attributes) for the assets matching the query, for drawing an asset tree; `hasMore` tells whether the answer was cut short.
+    ///
+    /// `POST /asset/tree`
+    ///
+    /// # Parameters
+    ///
+    /// - `body` (application/json, required)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: openremote_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: openremote_client::types::AssetQuery = Default::default();
+    /// let response = client.query_asset_tree(&body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn query_asset_tree<'a>(
+        &'a self,
+        body: &'a types::AssetQuery,
+    ) -> QueryAssetTree<'a> {
+        QueryAssetTree {
+            client: self,
+            body,
+        }
+    }
+}
+
+/// The request of [`Client::query_asset_tree`]: `.await` it (or call [`send`](Self::send)).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct QueryAssetTree<'a> {
+    client: &'a Client,
+    body: &'a types::AssetQuery,
+}
+
+impl<'a> QueryAssetTree<'a> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, types::AssetTree> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, types::AssetTree> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
+        let path = "/asset/tree";
+        let mut request = Request::new(Method::POST, path, &[&["openid"]]);
+        request.json("application/json", self.body)?;
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<types::AssetTree, Error> {
+        match response.status() {
+            200..=299 => Ok(response.json()?),
+            _ => Err(response.into_error()),
+        }
+    }
+}
+
+impl<'a> IntoFuture for QueryAssetTree<'a> {
+    type Output = Result<types::AssetTree, Error>;
+    type IntoFuture = Call<'a, types::AssetTree>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+impl Client {
+    /// Retrieve an asset
+    ///
+    /// Returns the whole asset, with its path and all its attributes. Requires `read:assets`.
+    ///
+    /// `GET /asset/{assetId}`
+    ///
+    /// # Parameters
+    ///
+    /// - `asset_id` (path, required), sent as `assetId`: Id of the asset (22 characters).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: openremote_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.get_asset("4cXQmF2Jv9dQ1a7Hs8RkLb").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_asset(&self, asset_id: impl Into<String>) -> GetAsset<'_> {
+        GetAsset {
+            client: self,
+            asset_id: asset_id.into(),
+        }
+    }
+}
+
+/// The request of [`Client::get_asset`]: `.await` it (or call [`send`](Self::send)).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetAsset<'a> {
+    client: &'a Client,
+    asset_id: String,
+}
+
+impl<'a> GetAsset<'a> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, types::Asset> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, types::Asset> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
+        let asset_id = runtime::path_segment("assetId", &self.asset_id)?;
+        let path = format!("/asset/{asset_id}");
+        let request = Request::new(Method::GET, path, &[&["openid"]]);
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<types::Asset, Error> {
+        match response.status() {
+            200..=299 => Ok(response.json()?),
+            _ => Err(response.into_error()),
+        }
+    }
+}
+
+impl<'a> IntoFuture for GetAsset<'a> {
+    type Output = Result<types::Asset, Error>;
+    type IntoFuture = Call<'a, types::Asset>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+impl Client {
+    /// Update an asset
+    ///
+    /// Replaces the asset with the one in the body (its `id` must match `assetId`; send the `version` you read, or the update is refused as a concurrent change). The type of an asset cannot change. Answers the stored asset. Requires `write:assets`.
+    ///
+    /// `PUT /asset/{assetId}`
+    ///
+    /// # Parameters
+    ///
+    /// - `asset_id` (path, required), sent as `assetId`: Id of the asset (22 characters).
+    /// - `body` (application/json, required)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: openremote_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: openremote_client::types::Asset = serde_json::from_str("{}")?;
+    /// let response = client.update_asset("4cXQmF2Jv9dQ1a7Hs8RkLb", &body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_asset<'a>(
+        &'a self,
+        asset_id: impl Into<String>,
+        body: &'a types::Asset,
+    ) -> UpdateAsset<'a> {
+        UpdateAsset {
+            client: self,
+            asset_id: asset_id.into(),
+            body,
+        }
+    }
+}
+
+/// The request of [`Client::update_asset`]: `.await` it (or call [`send`](Self::send)).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct UpdateAsset<'a> {
+    client: &'a Client,
+    asset_id: String,
+    body: &'a types::Asset,
+}
+
+impl<'a> UpdateAsset<'a> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, types::Asset> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, types::Asset> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
+        let asset_id = runtime::path_segment("assetId", &self.asset_id)?;
+        let path = format!("/asset/{asset_id}");
+        let mut request = Request::new(Method::PUT, path, &[&["openid"]]);
+        request.json("application/json", self.body)?;
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<types::Asset, Error> {
+        match response.status() {
+            200..=299 => Ok(response.json()?),
+            _ => Err(response.into_error()),
+        }
+    }
+}
+
+impl<'a> IntoFuture for UpdateAsset<'a> {
+    type Output = Result<types::Asset, Error>;
+    type IntoFuture = Call<'a, types::Asset>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+impl Client {
+    /// Retrieve a partially loaded asset
+    ///
+    /// Returns the asset without its attributes and path, which is cheaper than `getAsset`.
+    ///
+    /// `GET /asset/partial/{assetId}`
+    ///
+    /// # Parameters
+    ///
+    /// - `asset_id` (path, required), sent as `assetId`: Id of the asset (22 characters).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: openremote_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.get_partial_asset("4cXQmF2Jv9dQ1a7Hs8RkLb").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_partial_asset(&self, asset_id: impl Into<String>) -> GetPartialAsset<'_> {
+        GetPartialAsset {
+            client: self,
+            asset_id: asset_id.into(),
+        }
+    }
+}
+
+/// The request of [`Client::get_partial_asset`]: `.await` it (or call [`send`](Self::send)).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetPartialAsset<'a> {
+    client: &'a Client,
+    asset_id: String,
+}
+
+impl<'a> GetPartialAsset<'a> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, types::Asset> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, types::Asset> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
+        let asset_id = runtime::path_segment("assetId", &self.asset_id)?;
+        let path = format!("/asset/partial/{asset_id}");
+        let request = Request::new(Method::GET, path, &[&["openid"]]);
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<types::Asset, Error> {
+        match response.status() {
+            200..=299 => Ok(response.json()?),
+            _ => Err(response.into_error()),
+        }
+    }
+}
+
+impl<'a> IntoFuture for GetPartialAsset<'a> {
+    type Output = Result<types::Asset, Error>;
+    type IntoFuture = Call<'a, types::Asset>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+impl Client {
+    /// Create an asset
+    ///
+    /// Stores a new asset. Leave `id` out to have one generated (or give a 22-character id that is not taken). `realm`, `name` and `type` are needed. Answers 200 with the stored asset. Requires `write:assets`.
+    ///
+    /// `POST /asset`
+    ///
+    /// # Parameters
+    ///
+    /// - `body` (application/json, required)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: openremote_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: openremote_client::types::Asset = serde_json::from_str(r#"{"name":"Kitchen light","type":"LightAsset","realm":"building","parentId":"4cXQmF2Jv9dQ1a7Hs8RkLb","attributes":{"onOff":{"name":"onOff","type":"boolean","value":false}}}"#)?;
+    /// let response = client.create_asset(&body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_asset<'a>(&'a self, body: &'a types::Asset) -> CreateAsset<'a> {
+        CreateAsset { client: self, body }
+    }
+}
+
+/// The request of [`Client::create_asset`]: `.await` it (or call [`send`](Self::send)).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct CreateAsset<'a> {
+    client: &'a Client,
+    body: &'a types::Asset,
+}
+
+impl<'a> CreateAsset<'a> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, types::Asset> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, types::Asset> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
+        let path = "/asset";
+        let mut request = Request::new(Method::POST, path, &[&["openid"]]);
+        request.json("application/json", self.body)?;
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<types::Asset, Error> {
+        match response.status() {
+            200..=299 => Ok(response.json()?),
+            _ => Err(response.into_error()),
+        }
+    }
+}
+
+impl<'a> IntoFuture for CreateAsset<'a> {
+    type Output = Result<types::Asset, Error>;
+    type IntoFuture = Call<'a, types::Asset>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+impl Client {
+    /// Delete assets
+    ///
+    /// Deletes the assets whose ids are given (the query parameter `assetId`, repeated once per asset). An asset with children that are not deleted with it is refused (400).
+    ///
+    /// `DELETE /asset`
+    ///
+    /// # Parameters
+    ///
+    /// - `asset_id` (query, required), sent as `assetId`: Ids of the assets to delete, one parameter per id.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: openremote_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// client.delete_asset(Vec::new()).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_asset(&self, asset_id: Vec<String>) -> DeleteAsset<'_> {
+        DeleteAsset {
+            client: self,
+            asset_id,
+        }
+    }
+}
+
+/// The request of [`Client::delete_asset`]: `.await` it (or call [`send`](Self::send)).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct DeleteAsset<'a> {
+    client: &'a Client,
+    asset_id: Vec<String>,
+}
+
+impl<'a> DeleteAsset<'a> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, ()> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, ()> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
+        let path = "/asset";
+        let mut request = Request::new(Method::DELETE, path, &[&["openid"]]);
+        let value = &self.asset_id;
+        request.query("assetId", value, Style::Form, true)?;
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<(), Error> {
+        match response.status() {
+            200..=299 => Ok(()),
+            _ => Err(response.into_error()),
+        }
+    }
+}
+
+impl<'a> IntoFuture for DeleteAsset<'a> {
+    type Output = Result<(), Error>;
+    type IntoFuture = Call<'a, ()>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+impl Client {
+    /// Retrieve the linked assets of the currently authenticated user
+    ///
+    /// The assets linked to the caller (for a restricted user, the only ones it can see), loaded partially: no attributes or path.
+    ///
+    /// `GET /asset/user/current`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: openremote_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.get_current_user_assets().await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_current_user_assets(&self) -> GetCurrentUserAssets<'_> {
+        GetCurrentUserAssets {
+            client: self,
+        }
+    }
+}
+
+/// The request of [`Client::get_current_user_assets`]: `.await` it (or call [`send`](Self::send)).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetCurrentUserAssets<'a> {
+    client: &'a Client,
+}
+
+impl<'a> GetCurrentUserAssets<'a> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, Vec<types::Asset>> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, Vec<types::Asset>> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
+        let path = "/asset/user/current";
+        let request = Request::new(Method::GET, path, &[&["openid"]]);
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<Vec<types::Asset>, Error> {
+        match response.status() {
+            200..=299 => Ok(response.json()?),
+            _ => Err(response.into_error()),
+        }
+    }
+}
+
+impl<'a> IntoFuture for GetCurrentUserAssets<'a> {
+    type Output = Result<Vec<types::Asset>, Error>;
+    type IntoFuture = Call<'a, Vec<types::Asset>>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+impl Client {
+    /// Retrieve links between assets and users
+    ///
+    /// The links of a realm, optionally only those of one user or one asset.
+    ///
+    /// `GET /asset/user/link`
+    ///
+    /// # Parameters
+    ///
+    /// - `realm` (query, required): The realm whose links are listed.
+    /// - `user_id` (query, optional: `.user_id(..)`), sent as `userId`: Only the links of this user.
+    /// - `asset_id` (query, optional: `.asset_id(..)`), sent as `assetId`: Only the links of this asset.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: openremote_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.get_user_asset_links("building").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_user_asset_links(
+        &self,
+        realm: impl Into<String>,
+    ) -> GetUserAssetLinks<'_> {
+        GetUserAssetLinks {
+            client: self,
+            realm: realm.into(),
+            user_id: None,
+            asset_id: None,
+        }
+    }
+}
+
+/// The request of [`Client::get_user_asset_links`]: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetUserAssetLinks<'a> {
+    client: &'a Client,
+    realm: String,
+    user_id: Option<String>,
+    asset_id: Option<String>,
+}
+
+impl<'a> GetUserAssetLinks<'a> {
+    /// Only the links of this user.
+    pub fn user_id(mut self, value: impl Into<String>) -> Self {
+        self.user_id = Some(value.into());
+        self
+    }
+
+    /// Only the links of this asset.
+    pub fn asset_id(mut self, value: impl Into<String>) -> Self {
+        self.asset_id = Some(value.into());
+        self
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, Vec<types::UserAssetLink>> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, Vec<types::UserAssetLink>> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
+        let path = "/asset/user/link";
+        let mut request = Request::new(Method::GET, path, &[&["openid"]]);
+        let value = &self.realm;
+        request.query("realm", value, Style::Form, true)?;
+        if let Some(value) = &self.user_id {
+            request.query("userId", value, Style::Form, true)?;
+        }
+        if let Some(value) = &self.asset_id {
+            request.query("assetId", value, Style::Form, true)?;
+        }
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<Vec<types::UserAssetLink>, Error> {
+        match response.status() {
+            200..=299 => Ok(response.json()?),
+            _ => Err(response.into_error()),
+        }
+    }
+}
+
+impl<'a> IntoFuture for GetUserAssetLinks<'a> {
+    type Output = Result<Vec<types::UserAssetLink>, Error>;
+    type IntoFuture = Call<'a, Vec<types::UserAssetLink>>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+impl Client {
+    /// Create links between users and assets
+    ///
+    /// Links each user to each asset named in the body (`id` of every link). Requires `write:admin`.
+    ///
+    /// `POST /asset/user/link`
+    ///
+    /// # Parameters
+    ///
+    /// - `body` (application/json, required)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: openremote_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: Vec<openremote_client::types::UserAssetLink> = Default::default();
+    /// client.create_user_asset_links(&body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_user_asset_links<'a>(
+        &'a self,
+        body: &'a Vec<types::UserAssetLink>,
+    ) -> CreateUserAssetLinks<'a> {
+        CreateUserAssetLinks {
+            client: self,
+            body,
+        }
+    }
+}
+
+/// The request of [`Client::create_user_asset_links`]: `.await` it (or call [`send`](Self::send)).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct CreateUserAssetLinks<'a> {
+    client: &'a Client,
+    body: &'a Vec<types::UserAssetLink>,
+}
+
+impl<'a> CreateUserAssetLinks<'a> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, ()> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, ()> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
+        let path = "/asset/user/link";
+        let mut request = Request::new(Method::POST, path, &[&["openid"]]);
+        request.json("application/json", self.body)?;
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<(), Error> {
+        match response.status() {
+            200..=299 => Ok(()),
+            _ => Err(response.into_error()),
+        }
+    }
+}
+
+impl<'a> IntoFuture for CreateUserAssetLinks<'a> {
+    type Output = Result<(), Error>;
+    type IntoFuture = Call<'a, ()>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+impl Client {
+    /// Update the parent of assets
+    ///
+    /// Moves the given assets below `parentAssetId`.
+    ///
+    /// `PUT /asset/{parentAssetId}/child`
+    ///
+    /// # Parameters
+    ///
+    /// - `parent_asset_id` (path, required), sent as `parentAssetId`: Id of the new parent asset.
+    /// - `asset_ids` (query, required), sent as `assetIds`: Ids of the assets, one parameter per id.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: openremote_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// client.update_asset_parent("parentAssetId", Vec::new()).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_asset_parent(
+        &self,
+        parent_asset_id: impl Into<String>,
+        asset_ids: Vec<String>,
+    ) -> UpdateAssetParent<'_> {
+        UpdateAssetParent {
+            client: self,
+            parent_asset_id: parent_asset_id.into(),
+            asset_ids,
+        }
+    }
+}
+
+/// The request of [`Client::update_asset_parent`]: `.await` it (or call [`send`](Self::send)).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct UpdateAssetParent<'a> {
+    client: &'a Client,
+    parent_asset_id: String,
+    asset_ids: Vec<String>,
+}
+
+impl<'a> UpdateAssetParent<'a> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, ()> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, ()> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
+        let parent_asset_id = runtime::path_segment(
+            "parentAssetId",
+            &self.parent_asset_id,
+        )?;
+        let path = format!("/asset/{parent_asset_id}/child");
+        let mut request = Request::new(Method::PUT, path, &[&["openid"]]);
+        let value = &self.asset_ids;
+        request.query("assetIds", value, Style::Form, true)?;
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<(), Error> {
+        match response.status() {
+            200..=299 => Ok(()),
+            _ => Err(response.into_error()),
+        }
+    }
+}
+
+impl<'a> IntoFuture for UpdateAssetParent<'a> {
+    type Output = Result<(), Error>;
+    type IntoFuture = Call<'a, ()>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+impl Client {
+    /// Delete the parent of assets
+    ///
+    /// Makes the given assets root assets (no parent).
+    ///
+    /// `DELETE /asset/parent`
+    ///
+    /// # Parameters
+    ///
+    /// - `asset_ids` (query, required), sent as `assetIds`: Ids of the assets, one parameter per id.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: openremote_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// client.delete_assets_parent(Vec::new()).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_assets_parent(
+        &self,
+        asset_ids: Vec<String>,
+    ) -> DeleteAssetsParent<'_> {
+        DeleteAssetsParent {
+            client: self,
+            asset_ids,
+        }
+    }
+}
+
+/// The request of [`Client::delete_assets_parent`]: `.await` it (or call [`send`](Self::send)).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct DeleteAssetsParent<'a> {
+    client: &'a Client,
+    asset_ids: Vec<String>,
+}
+
+impl<'a> DeleteAssetsParent<'a> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, ()> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, ()> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
+        let path = "/asset/parent";
+        let mut request = Request::new(Method::DELETE, path, &[&["openid"]]);
+        let value = &self.asset_ids;
+        request.query("assetIds", value, Style::Form, true)?;
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<(), Error> {
+        match response.status() {
+            200..=299 => Ok(()),
+            _ => Err(response.into_error()),
+        }
+    }
+}
+
+impl<'a> IntoFuture for DeleteAssetsParent<'a> {
+    type Output = Result<(), Error>;
+    type IntoFuture = Call<'a, ()>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+impl Client {
+    /// Write to a single attribute
+    ///
+    /// Sets the value of one attribute, stamped with the server's time. The body is the new value itself, any JSON (`true`, `21.5`, `"text"`, `null`, an object, an array). The answer says whether the write succeeded; a failed write answers a 4xx status with the same `AttributeWriteResult` body (404 for an unknown asset or attribute, 403 for missing rights, 400 for an invalid value).
+    ///
+    /// `PUT /asset/{assetId}/attribute/{attributeName}`
+    ///
+    /// # Parameters
+    ///
+    /// - `asset_id` (path, required), sent as `assetId`: Id of the asset (22 characters).
+    /// - `attribute_name` (path, required), sent as `attributeName`: Name of the attribute, e.g. `onOff`.
+    /// - `body` (application/json, required): The new value, any JSON.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: openremote_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.write_attribute_value("4cXQmF2Jv9dQ1a7Hs8RkLb", "onOff", &true).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn write_attribute_value(
+        &self,
+        asset_id: impl Into<String>,
+        attribute_name: impl Into<String>,
+        body: &(impl serde::Serialize + ?Sized),
+    ) -> WriteAttributeValue<'_> {
+        WriteAttributeValue {
+            client: self,
+            asset_id: asset_id.into(),
+            attribute_name: attribute_name.into(),
+            body: runtime::AnyJson::new(body),
+        }
+    }
+}
+
+/// The request of [`Client::write_attribute_value`]: `.await` it (or call [`send`](Self::send)).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct WriteAttributeValue<'a> {
+    client: &'a Client,
+    asset_id: String,
+    attribute_name: String,
+    body: runtime::AnyJson,
+}
+
+impl<'a> WriteAttributeValue<'a> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, types::AttributeWriteResult> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> CallWithResponse<'a, types::AttributeWriteResult> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
+        let asset_id = runtime::path_segment("assetId", &self.asset_id)?;
+        let attribute_name = runtime::path_segment(
+            "attributeName",
+            &self.attribute_name,
+        )?;
+        let path = format!("/asset/{asset_id}/attribute/{attribute_name}");
+        let mut request = Request::new(Method::PUT, path, &[&["openid"]]);
+        request.bytes("application/json", self.body.into_bytes()?);
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<types::AttributeWriteResult, Error> {
+        match response.status() {
+            200..=299 => Ok(response.json()?),
+            _ => Err(response.into_error()),
+        }
+    }
+}
+
+impl<'a> IntoFuture for WriteAttributeValue<'a> {
+    type Output = Result<types::AttributeWriteResult, Error>;
+    type IntoFuture = Call<'a, types::AttributeWriteResult>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+impl Client {
+    /// Write to a single attribute with a timestamp
+    ///
+    /// As `writeAttributeValue`, with the time of the value given (epoch milliseconds) instead of the server's time. (The operationId is the vendor's, with the `_1` its generator appended.)
+    ///
+    /// `PUT /asset/{assetId}/attribute/{attributeName}/{timestamp}`
+    ///
+    /// # Parameters
+    ///
+    /// - `asset_id` (path, required), sent as `assetId`: Id of the asset (22 characters).
+    /// - `attribute_name` (path, required), sent as `attributeName`: Name of the attribute, e.g. `onOff`.
+    /// - `timestamp` (path, required): Time of the value in milliseconds since the Unix epoch.
+    /// - `body` (application/json, required): The new value, any JSON.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: openremote_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.write_attribute_value_1("4cXQmF2Jv9dQ1a7Hs8RkLb", "onOff", 1700000000000, &21.5).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn write_attribute_value_1(
+        &self,
+        asset_id: impl Into<String>,
+        attribute_name: impl Into<String>,
+        timestamp: i64,
+        body: &(impl serde::Serialize + ?Sized),
+    ) -> WriteAttributeValue1<'_> {
+        WriteAttributeValue1 {
+            client: self,
+            asset_id: asset_id.into(),
+            attribute_name: attribute_name.into(),
+            timestamp,
+            body: runtime::AnyJson::new(body),
+        }
+    }
+}
+
+/// The request of [`Client::write_attribute_value_1`]: `.await` it (or call [`send`](Self::send)).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct WriteAttributeValue1<'a> {
+    client: &'a Client,
+    asset_id: String,
+    attribute_name: String,
+    timestamp: i64,
+    body: runtime::AnyJson,
+}
+
+impl<'a> WriteAttributeValue1<'a> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, types::AttributeWriteResult> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> CallWithResponse<'a, types::AttributeWriteResult> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
+        let asset_id = runtime::path_segment("assetId", &self.asset_id)?;
+        let attribute_name = runtime::path_segment(
+            "attributeName",
+            &self.attribute_name,
+        )?;
+        let timestamp = runtime::path_segment("timestamp", &self.timestamp)?;
+        let path = format!("/asset/{asset_id}/attribute/{attribute_name}/{timestamp}");
+        let mut request = Request::new(Method::PUT, path, &[&["openid"]]);
+        request.bytes("application/json", self.body.into_bytes()?);
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<types::AttributeWriteResult, Error> {
+        match response.status() {
+            200..=299 => Ok(response.json()?),
+            _ => Err(response.into_error()),
+        }
+    }
+}
+
+impl<'a> IntoFuture for WriteAttributeValue1<'a> {
+    type Output = Result<types::AttributeWriteResult, Error>;
+    type IntoFuture = Call<'a, types::AttributeWriteResult>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+impl Client {
+    /// Update attribute values
+    ///
+    /// Writes many attribute values at once, each stamped with the server's time. The answer has one result per write, in the same order: a result without `failure` is a success. The status is 200 even when some writes failed.
+    ///
+    /// `PUT /asset/attributes`
+    ///
+    /// # Parameters
+    ///
+    /// - `body` (application/json, required)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: openremote_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: Vec<openremote_client::types::AttributeState> = serde_json::from_str(r#"[{"ref":{"id":"4cXQmF2Jv9dQ1a7Hs8RkLb","name":"onOff"},"value":true},{"ref":{"id":"4cXQmF2Jv9dQ1a7Hs8RkLb","name":"brightness"},"value":80}]"#)?;
+    /// let response = client.write_attribute_values(&body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn write_attribute_values<'a>(
+        &'a self,
+        body: &'a Vec<types::AttributeState>,
+    ) -> WriteAttributeValues<'a> {
+        WriteAttributeValues {
+            client: self,
+            body,
+        }
+    }
+}
+
+/// The request of [`Client::write_attribute_values`]: `.await` it (or call [`send`](Self::send)).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct WriteAttributeValues<'a> {
+    client: &'a Client,
+    body: &'a Vec<types::AttributeState>,
+}
+
+impl<'a> WriteAttributeValues<'a> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, Vec<types::AttributeWriteResult>> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> CallWithResponse<'a, Vec<types::AttributeWriteResult>> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
+        let path = "/asset/attributes";
+        let mut request = Request::new(Method::PUT, path, &[&["openid"]]);
+        request.json("application/json", self.body)?;
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<Vec<types::AttributeWriteResult>, Error> {
+        match response.status() {
+            200..=299 => Ok(response.json()?),
+            _ => Err(response.into_error()),
+        }
+    }
+}
+
+impl<'a> IntoFuture for WriteAttributeValues<'a> {
+    type Output = Result<Vec<types::AttributeWriteResult>, Error>;
+    type IntoFuture = Call<'a, Vec<types::AttributeWriteResult>>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+impl Client {
+    /// Update attribute values with timestamps
+    ///
+    /// Writes many attribute values at once, each with its own time (`timestamp`, epoch milliseconds). Every event needs `eventType: attribute`. The answer has one result per event, in the same order; a result without `failure` is a success.
+    ///
+    /// `PUT /asset/attributes/timestamp`
+    ///
+    /// # Parameters
+    ///
+    /// - `body` (application/json, required)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: openremote_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: Vec<openremote_client::types::AttributeEvent> = Default::default();
+    /// let response = client.write_attribute_events(&body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn write_attribute_events<'a>(
+        &'a self,
+        body: &'a Vec<types::AttributeEvent>,
+    ) -> WriteAttributeEvents<'a> {
+        WriteAttributeEvents {
+            client: self,
+            body,
+        }
+    }
+}
+
+/// The request of [`Client::write_attribute_events`]: `.await` it (or call [`send`](Self::send)).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct WriteAttributeEvents<'a> {
+    client: &'a Client,
+    body: &'a Vec<types::AttributeEvent>,
+}
+
+impl<'a> WriteAttributeEvents<'a> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, Vec<types::AttributeWriteResult>> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> CallWithResponse<'a, Vec<types::AttributeWriteResult>> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
+        let path = "/asset/attributes/timestamp";
+        let mut request = Request::new(Method::PUT, path, &[&["openid"]]);
+        request.json("application/json", self.body)?;
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<Vec<types::AttributeWriteResult>, Error> {
+        match response.status() {
+            200..=299 => Ok(response.json()?),
+            _ => Err(response.into_error()),
+        }
+    }
+}
+
+impl<'a> IntoFuture for WriteAttributeEvents<'a> {
+    type Output = Result<Vec<types::AttributeWriteResult>, Error>;
+    type IntoFuture = Call<'a, Vec<types::AttributeWriteResult>>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+impl Client {
+    /// Retrieve the historical datapoints of an asset attribute
+    ///
+    /// The stored values of an attribute (one that has the meta item `storeDataPoints`) in a time range: all of them, one per interval (with a formula such as `AVG`), or a reduced set for a chart (`lttb`). Newest first for `all`. 400 when the attribute stores no datapoints.
+    ///
+    /// `POST /asset/datapoint/{assetId}/{attributeName}`
+    ///
+    /// # Parameters
+    ///
+    /// - `asset_id` (path, required), sent as `assetId`: Id of the asset (22 characters).
+    /// - `attribute_name` (path, required), sent as `attributeName`: Name of the attribute, e.g. `onOff`.
+    /// - `body` (application/json, required)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: openremote_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: openremote_client::types::AssetDatapointQuery = serde_json::from_str(r#"{"type":"lttb","fromTimestamp":1700000000000,"toTimestamp":1700086400000,"amountOfPoints":100}"#)?;
+    /// let response = client.get_datapoints("4cXQmF2Jv9dQ1a7Hs8RkLb", "onOff", &body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_datapoints<'a>(
+        &'a self,
+        asset_id: impl Into<String>,
+        attribute_name: impl Into<String>,
+        body: &'a types::AssetDatapointQuery,
+    ) -> GetDatapoints<'a> {
+        GetDatapoints {
+            client: self,
+            asset_id: asset_id.into(),
+            attribute_name: attribute_name.into(),
+            body,
+        }
+    }
+}
+
+/// The request of [`Client::get_datapoints`]: `.await` it (or call [`send`](Self::send)).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetDatapoints<'a> {
+    client: &'a Client,
+    asset_id: String,
+    attribute_name: String,
+    body: &'a types::AssetDatapointQuery,
+}
+
+impl<'a> GetDatapoints<'a> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, Vec<types::ValueDatapoint>> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, Vec<types::ValueDatapoint>> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
+        let asset_id = runtime::path_segment("assetId", &self.asset_id)?;
+        let attribute_name = runtime::path_segment(
+            "attributeName",
+            &self.attribute_name,
+        )?;
+        let path = format!("/asset/datapoint/{asset_id}/{attribute_name}");
+        let mut request = Request::new(Method::POST, path, &[&["openid"]]);
+        request.json("application/json", self.body)?;
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<Vec<types::ValueDatapoint>, Error> {
+        match response.status() {
+            200..=299 => Ok(response.json()?),
+            _ => Err(response.into_error()),
+        }
+    }
+}
+
+impl<'a> IntoFuture for GetDatapoints<'a> {
+    type Output = Result<Vec<types::ValueDatapoint>, Error>;
+    type IntoFuture = Call<'a, Vec<types::ValueDatapoint>>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+impl Client {
+    /// Retrieve the datapoint period of an asset attribute
+    ///
+    /// The times of the oldest and the newest stored datapoint of an attribute.
+    ///
+    /// `GET /asset/datapoint/periods`
+    ///
+    /// # Parameters
+    ///
+    /// - `asset_id` (query, required), sent as `assetId`: Id of the asset.
+    /// - `attribute_name` (query, required), sent as `attributeName`: Name of the attribute.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: openremote_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.get_datapoint_period("assetId", "attributeName").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_datapoint_period(
+        &self,
+        asset_id: impl Into<String>,
+        attribute_name: impl Into<String>,
+    ) -> GetDatapointPeriod<'_> {
+        GetDatapointPeriod {
+            client: self,
+            asset_id: asset_id.into(),
+            attribute_name: attribute_name.into(),
+        }
+    }
+}
+
+/// The request of [`Client::get_datapoint_period`]: `.await` it (or call [`send`](Self::send)).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetDatapointPeriod<'a> {
+    client: &'a Client,
+    asset_id: String,
+    attribute_name: String,
+}
+
+impl<'a> GetDatapointPeriod<'a> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, types::DatapointPeriod> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, types::DatapointPeriod> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
+        let path = "/asset/datapoint/periods";
+        let mut request = Request::new(Method::GET, path, &[&["openid"]]);
+        let value = &self.asset_id;
+        request.query("assetId", value, Style::Form, true)?;
+        let value = &self.attribute_name;
+        request.query("attributeName", value, Style::Form, true)?;
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<types::DatapointPeriod, Error> {
+        match response.status() {
+            200..=299 => Ok(response.json()?),
+            _ => Err(response.into_error()),
+        }
+    }
+}
+
+impl<'a> IntoFuture for GetDatapointPeriod<'a> {
+    type Output = Result<types::DatapointPeriod, Error>;
+    type IntoFuture = Call<'a, types::DatapointPeriod>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+impl Client {
+    /// Retrieve a datapoint export of asset attributes
+    ///
+    /// The stored datapoints of one or more attributes in a time range as CSV, packed in a ZIP file (`application/zip`), for download.
+    ///
+    /// `GET /asset/datapoint/export`
+    ///
+    /// Answers a file (`application/zip`): [`Download`](crate::Download) holds its bytes and the media type the server names.
+    ///
+    /// # Parameters
+    ///
+    /// - `attribute_refs` (query, required), sent as `attributeRefs`: The attributes to export: a JSON array of attribute references written as text, e.g. `[{"id":"4cXQmF2Jv9dQ1a7Hs8RkLb","name":"temperature"}]`.
+    /// - `from_timestamp` (query, required), sent as `fromTimestamp`: Start of the range, epoch milliseconds.
+    /// - `to_timestamp` (query, required), sent as `toTimestamp`: End of the range, epoch milliseconds.
+    /// - `format` (query, optional: `.format(..)`): Layout of the CSV: one row per datapoint (`CSV`, the default) or one column per attribute (`CSV_CROSSTAB`, `CSV_CROSSTAB_MINUTE`).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: openremote_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.get_datapoint_export("[{\"id\":\"4cXQmF2Jv9dQ1a7Hs8RkLb\",\"name\":\"temperature\"}]", 1700000000000, 1700086400000).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_datapoint_export(
+        &self,
+        attribute_refs: impl Into<String>,
+        from_timestamp: i64,
+        to_timestamp: i64,
+    ) -> GetDatapointExport<'_> {
+        GetDatapointExport {
+            client: self,
+            attribute_refs: attribute_refs.into(),
+            from_timestamp,
+            to_timestamp,
+            format: None,
+        }
+    }
+}
+
+/// The request of [`Client::get_datapoint_export`]: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetDatapointExport<'a> {
+    client: &'a Client,
+    attribute_refs: String,
+    from_timestamp: i64,
+    to_timestamp: i64,
+    format: Option<types::DatapointExportFormat>,
+}
+
+impl<'a> GetDatapointExport<'a> {
+    /// Layout of the CSV: one row per datapoint (`CSV`, the default) or one column per attribute (`CSV_CROSSTAB`, `CSV_CROSSTAB_MINUTE`).
+    pub fn format(mut self, value: types::DatapointExportFormat) -> Self {
+        self.format = Some(value);
+        self
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, Download> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, Download> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
+        let path = "/asset/datapoint/export";
+        let mut request = Request::new(Method::GET, path, &[&["openid"]]);
+        let value = &self.attribute_refs;
+        request.query("attributeRefs", value, Style::Form, true)?;
+        let value = &self.from_timestamp;
+        request.query("fromTimestamp", value, Style::Form, true)?;
+        let value = &self.to_timestamp;
+        request.query("toTimestamp", value, Style::Form, true)?;
+        if let Some(value) = &self.format {
+            request.query("format", value, Style::Form, true)?;
+        }
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<Download, Error> {
+        match response.status() {
+            200..=299 => Ok(response.download()),
+            _ => Err(response.into_error()),
+        }
+    }
+}
+
+impl<'a> IntoFuture for GetDatapointExport<'a> {
+    type Output = Result<Download, Error>;
+    type IntoFuture = Call<'a, Download>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+impl Client {
+    /// Write the predicted datapoints of an asset attribute
+    ///
+    /// Replaces the predicted values of the attribute with the datapoints in the body.
+    ///
+    /// `PUT /asset/predicted/{assetId}/{attributeName}`
+    ///
+    /// # Parameters
+    ///
+    /// - `asset_id` (path, required), sent as `assetId`: Id of the asset (22 characters).
+    /// - `attribute_name` (path, required), sent as `attributeName`: Name of the attribute, e.g. `onOff`.
+    /// - `body` (application/json, required)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: openremote_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: Vec<openremote_client::types::ValueDatapoint> = serde_json::from_str(r#"[{"x":1700003600000,"y":18.5},{"x":1700007200000,"y":19.25}]"#)?;
+    /// client.write_predicted_datapoints("4cXQmF2Jv9dQ1a7Hs8RkLb", "onOff", &body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn write_predicted_datapoints<'a>(
+        &'a self,
+        asset_id: impl Into<String>,
+        attribute_name: impl Into<String>,
+        body: &'a Vec<types::ValueDatapoint>,
+    ) -> WritePredictedDatapoints<'a> {
+        WritePredictedDatapoints {
+            client: self,
+            asset_id: asset_id.into(),
+            attribute_name: attribute_name.into(),
+            body,
+        }
+    }
+}
+
+/// The request of [`Client::write_predicted_datapoints`]: `.await` it (or call [`send`](Self::send)).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct WritePredictedDatapoints<'a> {
+    client: &'a Client,
+    asset_id: String,
+    attribute_name: String,
+    body: &'a Vec<types::ValueDatapoint>,
+}
+
+impl<'a> WritePredictedDatapoints<'a> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, ()> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, ()> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
+        let asset_id = runtime::path_segment("assetId", &self.asset_id)?;
+        let attribute_name = runtime::path_segment(
+            "attributeName",
+            &self.attribute_name,
+        )?;
+        let path = format!("/asset/predicted/{asset_id}/{attribute_name}");
+        let mut request = Request::new(Method::PUT, path, &[&["openid"]]);
+        request.json("application/json", self.body)?;
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<(), Error> {
+        match response.status() {
+            200..=299 => Ok(()),
+            _ => Err(response.into_error()),
+        }
+    }
+}
+
+impl<'a> IntoFuture for WritePredictedDatapoints<'a> {
+    type Output = Result<(), Error>;
+    type IntoFuture = Call<'a, ()>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+impl Client {
+    /// Retrieve the predicted datapoints of an asset attribute
+    ///
+    /// The predicted (future) values of an attribute in a time range, queried as for `getDatapoints`. (A `POST` with a query body, not a `GET`.)
+    ///
+    /// `POST /asset/predicted/{assetId}/{attributeName}`
+    ///
+    /// # Parameters
+    ///
+    /// - `asset_id` (path, required), sent as `assetId`: Id of the asset (22 characters).
+    /// - `attribute_name` (path, required), sent as `attributeName`: Name of the attribute, e.g. `onOff`.
+    /// - `body` (application/json, required)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: openremote_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: openremote_client::types::AssetDatapointQuery = serde_json::from_str(r#"{"type":"all","fromTimestamp":1700000000000,"toTimestamp":1700086400000}"#)?;
+    /// let response = client.get_predicted_datapoints("4cXQmF2Jv9dQ1a7Hs8RkLb", "onOff", &body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_predicted_datapoints<'a>(
+        &'a self,
+        asset_id: impl Into<String>,
+        attribute_name: impl Into<String>,
+        body: &'a types::AssetDatapointQuery,
+    ) -> GetPredictedDatapoints<'a> {
+        GetPredictedDatapoints {
+            client: self,
+            asset_id: asset_id.into(),
+            attribute_name: attribute_name.into(),
+            body,
+        }
+    }
+}
+
+/// The request of [`Client::get_predicted_datapoints`]: `.await` it (or call [`send`](Self::send)).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetPredictedDatapoints<'a> {
+    client: &'a Client,
+    asset_id: String,
+    attribute_name: String,
+    body: &'a types::AssetDatapointQuery,
+}
+
+impl<'a> GetPredictedDatapoints<'a> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, Vec<types::ValueDatapoint>> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, Vec<types::ValueDatapoint>> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
+        let asset_id = runtime::path_segment("assetId", &self.asset_id)?;
+        let attribute_name = runtime::path_segment(
+            "attributeName",
+            &self.attribute_name,
+        )?;
+        let path = format!("/asset/predicted/{asset_id}/{attribute_name}");
+        let mut request = Request::new(Method::POST, path, &[&["openid"]]);
+        request.json("application/json", self.body)?;
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<Vec<types::ValueDatapoint>, Error> {
+        match response.status() {
+            200..=299 => Ok(response.json()?),
+            _ => Err(response.into_error()),
+        }
+    }
+}
+
+impl<'a> IntoFuture for GetPredictedDatapoints<'a> {
+    type Output = Result<Vec<types::ValueDatapoint>, Error>;
+    type IntoFuture = Call<'a, Vec<types::ValueDatapoint>>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+impl Client {
+    /// Retrieve all alarms or a subset using filter criteria
+    ///
+    /// The alarms of a realm, optionally filtered. Requires `read:alarms`.
+    ///
+    /// `GET /alarm`
+    ///
+    /// # Parameters
+    ///
+    /// - `realm` (query, optional: `.realm(..)`): Realm of the alarms (default the caller's).
+    /// - `status` (query, optional: `.status(..)`): Only alarms with this status.
+    /// - `asset_id` (query, optional: `.asset_id(..)`), sent as `assetId`: Only alarms linked to this asset.
+    /// - `assignee_id` (query, optional: `.assignee_id(..)`), sent as `assigneeId`: Only alarms assigned to this user.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: openremote_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.get_alarms().await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_alarms(&self) -> GetAlarms<'_> {
+        GetAlarms {
+            client: self,
+            realm: None,
+            status: None,
+            asset_id: None,
+            assignee_id: None,
+        }
+    }
+}
+
+/// The request of [`Client::get_alarms`]: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetAlarms<'a> {
+    client: &'a Client,
+    realm: Option<String>,
+    status: Option<types::AlarmStatus>,
+    asset_id: Option<String>,
+    assignee_id: Option<String>,
+}
+
+impl<'a> GetAlarms<'a> {
+    /// Realm of the alarms (default the caller's).
+    pub fn realm(mut self, value: impl Into<String>) -> Self {
+        self.realm = Some(value.into());
+        self
+    }
+
+    /// Only alarms with this status.
+    pub fn status(mut self, value: types::AlarmStatus) -> Self {
+        self.status = Some(value);
+        self
+    }
+
+    /// Only alarms linked to this asset.
+    pub fn asset_id(mut self, value: impl Into<String>) -> Self {
+        self.asset_id = Some(value.into());
+        self
+    }
+
+    /// Only alarms assigned to this user.
+    pub fn assignee_id(mut self, value: impl Into<String>) -> Self {
+        self.assignee_id = Some(value.into());
+        self
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, Vec<types::SentAlarm>> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, Vec<types::SentAlarm>> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
+        let path = "/alarm";
+        let mut request = Request::new(Method::GET, path, &[&["openid"]]);
+        if let Some(value) = &self.realm {
+            request.query("realm", value, Style::Form, true)?;
+        }
+        if let Some(value) = &self.status {
+            request.query("status", value, Style::Form, true)?;
+        }
+        if let Some(value) = &self.asset_id {
+            request.query("assetId", value, Style::Form, true)?;
+        }
+        if let Some(value) = &self.assignee_id {
+            request.query("assigneeId", value, Style::Form, true)?;
+        }
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<Vec<types::SentAlarm>, Error> {
+        match response.status() {
+            200..=299 => Ok(response.json()?),
+            _ => Err(response.into_error()),
+        }
+    }
+}
+
+impl<'a> IntoFuture for GetAlarms<'a> {
+    type Output = Result<Vec<types::SentAlarm>, Error>;
+    type IntoFuture = Call<'a, Vec<types::SentAlarm>>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+impl Client {
+    /// Create an alarm
+    ///
+    /// Raises an alarm (source `MANUAL` unless given), optionally linked to assets. Requires `write:alarms`.
+    ///
+    /// `POST /alarm`
+    ///
+    /// # Parameters
+    ///
+    /// - `asset_ids` (query, optional: `.asset_ids(..)`), sent as `assetIds`: Assets to link the new alarm to, one parameter per id.
+    /// - `body` (application/json, required)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: openremote_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: openremote_client::types::Alarm = serde_json::from_str(r#"{"title":"Freezer too warm","content":"The freezer has been above minus 15 degrees for ten minutes.","severity":"HIGH","status":"OPEN","realm":"building"}"#)?;
+    /// let response = client.create_alarm(&body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_alarm<'a>(&'a self, body: &'a types::Alarm) -> CreateAlarm<'a> {
+        CreateAlarm {
+            client: self,
+            asset_ids: None,
+            body,
+        }
+    }
+}
+
+/// The request of [`Client::create_alarm`]: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct CreateAlarm<'a> {
+    client: &'a Client,
+    asset_ids: Option<Vec<String>>,
+    body: &'a types::Alarm,
+}
+
+impl<'a> CreateAlarm<'a> {
+    /// Assets to link the new alarm to, one parameter per id.
+    pub fn asset_ids(mut self, value: Vec<String>) -> Self {
+        self.asset_ids = Some(value);
+        self
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, types::SentAlarm> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, types::SentAlarm> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
+        let path = "/alarm";
+        let mut request = Request::new(Method::POST, path, &[&["openid"]]);
+        if let Some(value) = &self.asset_ids {
+            request.query("assetIds", value, Style::Form, true)?;
+        }
+        request.json("application/json", self.body)?;
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<types::SentAlarm, Error> {
+        match response.status() {
+            200..=299 => Ok(response.json()?),
+            _ => Err(response.into_error()),
+        }
+    }
+}
+
+impl<'a> IntoFuture for CreateAlarm<'a> {
+    type Output = Result<types::SentAlarm, Error>;
+    type IntoFuture = Call<'a, types::SentAlarm>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+impl Client {
+    /// Remove alarms
+    ///
+    /// Deletes the alarms whose ids are in the body (a JSON array of numbers).
+    ///
+    /// `DELETE /alarm`
+    ///
+    /// # Parameters
+    ///
+    /// - `body` (application/json, required)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: openremote_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: Vec<i64> = serde_json::from_str(r#"[12,13]"#)?;
+    /// client.remove_alarms(&body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn remove_alarms<'a>(&'a self, body: &'a Vec<i64>) -> RemoveAlarms<'a> {
+        RemoveAlarms { client: self, body }
+    }
+}
+
+/// The request of [`Client::remove_alarms`]: `.await` it (or call [`send`](Self::send)).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct RemoveAlarms<'a> {
+    client: &'a Client,
+    body: &'a Vec<i64>,
+}
+
+impl<'a> RemoveAlarms<'a> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, ()> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, ()> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
+        let path = "/alarm";
+        let mut request = Request::new(Method::DELETE, path, &[&["openid"]]);
+        request.json("application/json", self.body)?;
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<(), Error> {
+        match response.status() {
+            200..=299 => Ok(()),
+            _ => Err(response.into_error()),
+        }
+    }
+}
+
+impl<'a> IntoFuture for RemoveAlarms<'a> {
+    type Output = Result<(), Error>;
+    type IntoFuture = Call<'a, ()>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+impl Client {
+    /// Retrieve an alarm
+    ///
+    /// `GET /alarm/{alarmId}`
+    ///
+    /// # Parameters
+    ///
+    /// - `alarm_id` (path, required), sent as `alarmId`: Id of the alarm (a number).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: openremote_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.get_alarm(12).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_alarm(&self, alarm_id: i64) -> GetAlarm<'_> {
+        GetAlarm { client: self, alarm_id }
+    }
+}
+
+/// The request of [`Client::get_alarm`]: `.await` it (or call [`send`](Self::send)).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetAlarm<'a> {
+    client: &'a Client,
+    alarm_id: i64,
+}
+
+impl<'a> GetAlarm<'a> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, types::SentAlarm> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, types::SentAlarm> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
+        let alarm_id = runtime::path_segment("alarmId", &self.alarm_id)?;
+        let path = format!("/alarm/{alarm_id}");
+        let request = Request::new(Method::GET, path, &[&["openid"]]);
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<types::SentAlarm, Error> {
+        match response.status() {
+            200..=299 => Ok(response.json()?),
+            _ => Err(response.into_error()),
+        }
+    }
+}
+
+impl<'a> IntoFuture for GetAlarm<'a> {
+    type Output = Result<types::SentAlarm, Error>;
+    type IntoFuture = Call<'a, types::SentAlarm>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+impl Client {
+    /// Update an alarm
+    ///
+    /// Changes title, content, severity, status or assignee of an alarm.
+    ///
+    /// `PUT /alarm/{alarmId}`
+    ///
+    /// # Parameters
+    ///
+    /// - `alarm_id` (path, required), sent as `alarmId`: Id of the alarm (a number).
+    /// - `body` (application/json, required)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: openremote_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: openremote_client::types::SentAlarm = Default::default();
+    /// client.update_alarm(12, &body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_alarm<'a>(
+        &'a self,
+        alarm_id: i64,
+        body: &'a types::SentAlarm,
+    ) -> UpdateAlarm<'a> {
+        UpdateAlarm {
+            client: self,
+            alarm_id,
+            body,
+        }
+    }
+}
+
+/// The request of [`Client::update_alarm`]: `.await` it (or call [`send`](Self::send)).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct UpdateAlarm<'a> {
+    client: &'a Client,
+    alarm_id: i64,
+    body: &'a types::SentAlarm,
+}
+
+impl<'a> UpdateAlarm<'a> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, ()> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, ()> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
+        let alarm_id = runtime::path_segment("alarmId", &self.alarm_id)?;
+        let path = format!("/alarm/{alarm_id}");
+        let mut request = Request::new(Method::PUT, path, &[&["openid"]]);
+        request.json("application/json", self.body)?;
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<(), Error> {
+        match response.status() {
+            200..=299 => Ok(()),
+            _ => Err(response.into_error()),
+        }
+    }
+}
+
+impl<'a> IntoFuture for UpdateAlarm<'a> {
+    type Output = Result<(), Error>;
+    type IntoFuture = Call<'a, ()>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+impl Client {
+    /// Remove an alarm
+    ///
+    /// `DELETE /alarm/{alarmId}`
+    ///
+    /// # Parameters
+    ///
+    /// - `alarm_id` (path, required), sent as `alarmId`: Id of the alarm (a number).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: openremote_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// client.remove_alarm(12).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn remove_alarm(&self, alarm_id: i64) -> RemoveAlarm<'_> {
+        RemoveAlarm {
+            client: self,
+            alarm_id,
+        }
+    }
+}
+
+/// The request of [`Client::remove_alarm`]: `.await` it (or call [`send`](Self::send)).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct RemoveAlarm<'a> {
+    client: &'a Client,
+    alarm_id: i64,
+}
+
+impl<'a> RemoveAlarm<'a> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, ()> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, ()> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
+        let alarm_id = runtime::path_segment("alarmId", &self.alarm_id)?;
+        let path = format!("/alarm/{alarm_id}");
+        let request = Request::new(Method::DELETE, path, &[&["openid"]]);
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<(), Error> {
+        match response.status() {
+            200..=299 => Ok(()),
+            _ => Err(response.into_error()),
+        }
+    }
+}
+
+impl<'a> IntoFuture for RemoveAlarm<'a> {
+    type Output = Result<(), Error>;
+    type IntoFuture = Call<'a, ()>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+impl Client {
+    /// Retrieve the asset links of an alarm
+    ///
+    /// `GET /alarm/{alarmId}/assets`
+    ///
+    /// # Parameters
+    ///
+    /// - `alarm_id` (path, required), sent as `alarmId`: Id of the alarm (a number).
+    /// - `realm` (query, optional: `.realm(..)`): Realm of the alarm (default the caller's).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: openremote_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.get_asset_links(12).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_asset_links(&self, alarm_id: i64) -> GetAssetLinks<'_> {
+        GetAssetLinks {
+            client: self,
+            alarm_id,
+            realm: None,
+        }
+    }
+}
+
+/// The request of [`Client::get_asset_links`]: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetAssetLinks<'a> {
+    client: &'a Client,
+    alarm_id: i64,
+    realm: Option<String>,
+}
+
+impl<'a> GetAssetLinks<'a> {
+    /// Realm of the alarm (default the caller's).
+    pub fn realm(mut self, value: impl Into<String>) -> Self {
+        self.realm = Some(value.into());
+        self
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, Vec<types::AlarmAssetLink>> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, Vec<types::AlarmAssetLink>> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
+        let alarm_id = runtime::path_segment("alarmId", &self.alarm_id)?;
+        let path = format!("/alarm/{alarm_id}/assets");
+        let mut request = Request::new(Method::GET, path, &[&["openid"]]);
+        if let Some(value) = &self.realm {
+            request.query("realm", value, Style::Form, true)?;
+        }
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<Vec<types::AlarmAssetLink>, Error> {
+        match response.status() {
+            200..=299 => Ok(response.json()?),
+            _ => Err(response.into_error()),
+        }
+    }
+}
+
+impl<'a> IntoFuture for GetAssetLinks<'a> {
+    type Output = Result<Vec<types::AlarmAssetLink>, Error>;
+    type IntoFuture = Call<'a, Vec<types::AlarmAssetLink>>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+impl Client {
+    /// Set the asset links of an alarm
+    ///
+    /// Links each alarm named in the body to the asset named beside it.
+    ///
+    /// `PUT /alarm/assets`
+    ///
+    /// # Parameters
+    ///
+    /// - `body` (application/json, required)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: openremote_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: Vec<openremote_client::types::AlarmAssetLink> = Default::default();
+    /// client.set_asset_links(&body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn set_asset_links<'a>(
+        &'a self,
+        body: &'a Vec<types::AlarmAssetLink>,
+    ) -> SetAssetLinks<'a> {
+        SetAssetLinks {
+            client: self,
+            body,
+        }
+    }
+}
+
+/// The request of [`Client::set_asset_links`]: `.await` it (or call [`send`](Self::send)).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct SetAssetLinks<'a> {
+    client: &'a Client,
+    body: &'a Vec<types::AlarmAssetLink>,
+}
+
+impl<'a> SetAssetLinks<'a> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, ()> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, ()> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
+        let path = "/alarm/assets";
+        let mut request = Request::new(Method::PUT, path, &[&["openid"]]);
+        request.json("application/json", self.body)?;
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<(), Error> {
+        match response.status() {
+            200..=299 => Ok(()),
+            _ => Err(response.into_error()),
+        }
+    }
+}
+
+impl<'a> IntoFuture for SetAssetLinks<'a> {
+    type Output = Result<(), Error>;
+    type IntoFuture = Call<'a, ()>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+impl Client {
+    /// Retrieve all realms
+    ///
+    /// Every realm of the Manager. Only for a super user (an `admin` of `master`).
+    ///
+    /// `GET /realm`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: openremote_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.get_all_realms().await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_all_realms(&self) -> GetAllRealms<'_> {
+        GetAllRealms { client: self }
+    }
+}
+
+/// The request of [`Client::get_all_realms`]: `.await` it (or call [`send`](Self::send)).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetAllRealms<'a> {
+    client: &'a Client,
+}
+
+impl<'a> GetAllRealms<'a> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, Vec<types::Realm>> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, Vec<types::Realm>> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
+        let path = "/realm";
+        let request = Request::new(Method::GET, path, &[&["openid"]]);
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<Vec<types::Realm>, Error> {
+        match response.status() {
+            200..=299 => Ok(response.json()?),
+            _ => Err(response.into_error()),
+        }
+    }
+}
+
+impl<'a> IntoFuture for GetAllRealms<'a> {
+    type Output = Result<Vec<types::Realm>, Error>;
+    type IntoFuture = Call<'a, Vec<types::Realm>>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+impl Client {
+    /// Retrieve accessible realms for the authenticated user
+    ///
+    /// The realms the caller may act in (its own; all of them for a super user), with few details.
+    ///
+    /// `GET /realm/accessible`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: openremote_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.get_accessible_realms().await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_accessible_realms(&self) -> GetAccessibleRealms<'_> {
+        GetAccessibleRealms {
+            client: self,
+        }
+    }
+}
+
+/// The request of [`Client::get_accessible_realms`]: `.await` it (or call [`send`](Self::send)).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetAccessibleRealms<'a> {
+    client: &'a Client,
+}
+
+impl<'a> GetAccessibleRealms<'a> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, Vec<types::Realm>> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, Vec<types::Realm>> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
+        let path = "/realm/accessible";
+        let request = Request::new(Method::GET, path, &[&["openid"]]);
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<Vec<types::Realm>, Error> {
+        match response.status() {
+            200..=299 => Ok(response.json()?),
+            _ => Err(response.into_error()),
+        }
+    }
+}
+
+impl<'a> IntoFuture for GetAccessibleRealms<'a> {
+    type Output = Result<Vec<types::Realm>, Error>;
+    type IntoFuture = Call<'a, Vec<types::Realm>>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+impl Client {
+    /// Retrieve a realm
+    ///
+    /// `GET /realm/{name}`
+    ///
+    /// # Parameters
+    ///
+    /// - `name` (path, required): Name of the realm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: openremote_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.get_realm("building").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_realm(&self, name: impl Into<String>) -> GetRealm<'_> {
+        GetRealm {
+            client: self,
+            name: name.into(),
+        }
+    }
+}
+
+/// The request of [`Client::get_realm`]: `.await` it (or call [`send`](Self::send)).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetRealm<'a> {
+    client: &'a Client,
+    name: String,
+}
+
+impl<'a> GetRealm<'a> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, types::Realm> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, types::Realm> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
+        let name = runtime::path_segment("name", &self.name)?;
+        let path = format!("/realm/{name}");
+        let request = Request::new(Method::GET, path, &[&["openid"]]);
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<types::Realm, Error> {
+        match response.status() {
+            200..=299 => Ok(response.json()?),
+            _ => Err(response.into_error()),
+        }
+    }
+}
+
+impl<'a> IntoFuture for GetRealm<'a> {
+    type Output = Result<types::Realm, Error>;
+    type IntoFuture = Call<'a, types::Realm>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+impl Client {
+    /// Retrieve the health status of the system
+    ///
+    /// A JSON object of health figures (values of any JSON kind). Needs no authentication.
+    ///
+    /// `GET /health`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: openremote_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.get_health_status().await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_health_status(&self) -> GetHealthStatus<'_> {
+        GetHealthStatus { client: self }
+    }
+}
+
+/// The request of [`Client::get_health_status`]: `.await` it (or call [`send`](Self::send)).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetHealthStatus<'a> {
+    client: &'a Client,
+}
+
+impl<'a> GetHealthStatus<'a> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, types::StatusReport> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, types::StatusReport> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
+        let path = "/health";
+        let request = Request::new(Method::GET, path, &[]);
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<types::StatusReport, Error> {
+        match response.status() {
+            200..=299 => Ok(response.json()?),
+            _ => Err(response.into_error()),
+        }
+    }
+}
+
+impl<'a> IntoFuture for GetHealthStatus<'a> {
+    type Output = Result<types::StatusReport, Error>;
+    type IntoFuture = Call<'a, types::StatusReport>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+impl Client {
+    /// Retrieve the system information
+    ///
+    /// A JSON object describing the Manager, e.g. its `version`. Needs no authentication.
+    ///
+    /// `GET /info`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: openremote_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.get_info().await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_info(&self) -> GetInfo<'_> {
+        GetInfo { client: self }
+    }
+}
+
+/// The request of [`Client::get_info`]: `.await` it (or call [`send`](Self::send)).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetInfo<'a> {
+    client: &'a Client,
+}
+
+impl<'a> GetInfo<'a> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, types::StatusReport> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, types::StatusReport> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
+        let path = "/info";
+        let request = Request::new(Method::GET, path, &[]);
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<types::StatusReport, Error> {
+        match response.status() {
+            200..=299 => Ok(response.json()?),
+            _ => Err(response.into_error()),
+        }
+    }
+}
+
+impl<'a> IntoFuture for GetInfo<'a> {
+    type Output = Result<types::StatusReport, Error>;
+    type IntoFuture = Call<'a, types::StatusReport>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+impl Client {
+    /// Create or update the registration for a console
+    ///
+    /// Registers a console (an app or browser that receives push notifications and shares its location) or updates it when `id` is given. Answers the registration with its `id`.
+    ///
+    /// `POST /console/register`
+    ///
+    /// # Parameters
+    ///
+    /// - `body` (application/json, required)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: openremote_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: openremote_client::types::ConsoleRegistration = serde_json::from_str("{}")?;
+    /// let response = client.register(&body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn register<'a>(&'a self, body: &'a types::ConsoleRegistration) -> Register<'a> {
+        Register { client: self, body }
+    }
+}
+
+/// The request of [`Client::register`]: `.await` it (or call [`send`](Self::send)).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct Register<'a> {
+    client: &'a Client,
+    body: &'a types::ConsoleRegistration,
+}
+
+impl<'a> Register<'a> {
+    /// The call, a future: `.await` it for the decoded response
+    /// (as `.await` on the request itself does).
+    #[inline]
+    pub fn send(self) -> Call<'a, types::ConsoleRegistration> {
+        let client = self.client;
+        client.runtime.call(self.into_request(), Self::decode)
+    }
+
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, types::ConsoleRegistration> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
+    #[inline]
+    fn into_request(self) -> Result<Request, Failure> {
+        let path = "/console/register";
+        let mut request = Request::new(Method::POST, path, &[&["openid"]]);
+        request.json("application/json", self.body)?;
+        Ok(request)
+    }
+
+    #[inline]
+    fn decode(response: Received) -> Result<types::ConsoleRegistration, Error> {
+        match response.status() {
+            200..=299 => Ok(response.json()?),
+            _ => Err(response.into_error()),
+        }
+    }
+}
+
+impl<'a> IntoFuture for Register<'a> {
+    type Output = Result<types::ConsoleRegistration, Error>;
+    type IntoFuture = Call<'a, types::ConsoleRegistration>;
 
     #[inline]
     fn into_future(self) -> Self::IntoFuture {

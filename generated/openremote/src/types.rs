@@ -3,6 +3,1111 @@
 //! The request and response types of the API, one per schema.
 use serde::{Deserialize, Serialize};
 
+/// A new alarm.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Alarm {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub severity: Option<AlarmSeverity>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<AlarmStatus>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<AlarmSource>,
+    #[serde(rename = "sourceId", default, skip_serializing_if = "Option::is_none")]
+    pub source_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub realm: Option<String>,
+    /// Id of the user the alarm is assigned to.
+    #[serde(rename = "assigneeId", default, skip_serializing_if = "Option::is_none")]
+    pub assignee_id: Option<String>,
+}
+
+/// A link between an alarm and an asset.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AlarmAssetLink {
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::optional_object_or_empty_list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub id: Option<AlarmAssetLinkId>,
+    /// Creation time in milliseconds since the Unix epoch.
+    #[serde(rename = "createdOn", default, skip_serializing_if = "Option::is_none")]
+    pub created_on: Option<i64>,
+    #[serde(rename = "assetName", default, skip_serializing_if = "Option::is_none")]
+    pub asset_name: Option<String>,
+    #[serde(
+        rename = "parentAssetName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub parent_asset_name: Option<String>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
+}
+
+/// The realm, alarm and asset a link joins.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AlarmAssetLinkId {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub realm: Option<String>,
+    #[serde(rename = "alarmId", default, skip_serializing_if = "Option::is_none")]
+    pub alarm_id: Option<i64>,
+    #[serde(rename = "assetId", default, skip_serializing_if = "Option::is_none")]
+    pub asset_id: Option<String>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
+}
+
+/// `#/components/schemas/AlarmSeverity` in the spec.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum AlarmSeverity {
+    Low,
+    Medium,
+    High,
+    /// A value this version of the client does not know, kept as sent.
+    Unknown(String),
+}
+
+impl AlarmSeverity {
+    /// The value as it is written in JSON.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Low => "LOW",
+            Self::Medium => "MEDIUM",
+            Self::High => "HIGH",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl std::fmt::Display for AlarmSeverity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for AlarmSeverity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for AlarmSeverity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as Deserialize>::deserialize(deserializer)?;
+        match value.as_str() {
+            "LOW" => Ok(Self::Low),
+            "MEDIUM" => Ok(Self::Medium),
+            "HIGH" => Ok(Self::High),
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
+}
+
+/// `#/components/schemas/AlarmSource` in the spec.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum AlarmSource {
+    Manual,
+    Client,
+    GlobalRuleset,
+    RealmRuleset,
+    AssetRuleset,
+    Agent,
+    /// A value this version of the client does not know, kept as sent.
+    Unknown(String),
+}
+
+impl AlarmSource {
+    /// The value as it is written in JSON.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Manual => "MANUAL",
+            Self::Client => "CLIENT",
+            Self::GlobalRuleset => "GLOBAL_RULESET",
+            Self::RealmRuleset => "REALM_RULESET",
+            Self::AssetRuleset => "ASSET_RULESET",
+            Self::Agent => "AGENT",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl std::fmt::Display for AlarmSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for AlarmSource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for AlarmSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as Deserialize>::deserialize(deserializer)?;
+        match value.as_str() {
+            "MANUAL" => Ok(Self::Manual),
+            "CLIENT" => Ok(Self::Client),
+            "GLOBAL_RULESET" => Ok(Self::GlobalRuleset),
+            "REALM_RULESET" => Ok(Self::RealmRuleset),
+            "ASSET_RULESET" => Ok(Self::AssetRuleset),
+            "AGENT" => Ok(Self::Agent),
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
+}
+
+/// `#/components/schemas/AlarmStatus` in the spec.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum AlarmStatus {
+    Open,
+    Acknowledged,
+    InProgress,
+    Resolved,
+    Closed,
+    /// A value this version of the client does not know, kept as sent.
+    Unknown(String),
+}
+
+impl AlarmStatus {
+    /// The value as it is written in JSON.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Open => "OPEN",
+            Self::Acknowledged => "ACKNOWLEDGED",
+            Self::InProgress => "IN_PROGRESS",
+            Self::Resolved => "RESOLVED",
+            Self::Closed => "CLOSED",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl std::fmt::Display for AlarmStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for AlarmStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for AlarmStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as Deserialize>::deserialize(deserializer)?;
+        match value.as_str() {
+            "OPEN" => Ok(Self::Open),
+            "ACKNOWLEDGED" => Ok(Self::Acknowledged),
+            "IN_PROGRESS" => Ok(Self::InProgress),
+            "RESOLVED" => Ok(Self::Resolved),
+            "CLOSED" => Ok(Self::Closed),
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
+}
+
+/// An asset: a thing, place or group the Manager knows, with its attributes. Its `type` says which kind of asset it is (`ThingAsset`, `BuildingAsset`, ...); every type has the same JSON shape, the type only decides which attributes are expected. A type this spec does not list decodes as `Unknown`, and properties this spec does not name are kept, so an asset goes back to the server as it came.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Asset {
+    /// Id, 22 characters (letters and digits); generated when left out on create.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Version for optimistic locking; send the version you read when updating.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
+    /// Creation time in milliseconds since the Unix epoch.
+    #[serde(rename = "createdOn", default, skip_serializing_if = "Option::is_none")]
+    pub created_on: Option<i64>,
+    pub name: String,
+    /// Whether anyone may read the asset and its public attributes.
+    #[serde(
+        rename = "accessPublicRead",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub access_public_read: Option<bool>,
+    /// Id of the parent asset; absent for a root asset.
+    #[serde(rename = "parentId", default, skip_serializing_if = "Option::is_none")]
+    pub parent_id: Option<String>,
+    /// Name of the asset's realm.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub realm: Option<String>,
+    pub r#type: AssetType,
+    /// Ids from this asset up to its root (this asset first).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<Vec<String>>,
+    /// The attributes by name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<std::collections::BTreeMap<String, Attribute>>,
+    /// Properties beyond those named above.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Every datapoint in the range.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AssetDatapointAllQuery {
+    pub r#type: AssetDatapointAllQueryType,
+    /// Start of the range, epoch milliseconds.
+    #[serde(rename = "fromTimestamp", default, skip_serializing_if = "Option::is_none")]
+    pub from_timestamp: Option<i64>,
+    /// End of the range, epoch milliseconds.
+    #[serde(rename = "toTimestamp", default, skip_serializing_if = "Option::is_none")]
+    pub to_timestamp: Option<i64>,
+}
+
+/// `#/components/schemas/AssetDatapointAllQuery/properties/type` in the spec.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum AssetDatapointAllQueryType {
+    All,
+    /// A value this version of the client does not know, kept as sent.
+    Unknown(String),
+}
+
+impl AssetDatapointAllQueryType {
+    /// The value as it is written in JSON.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::All => "all",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl std::fmt::Display for AssetDatapointAllQueryType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for AssetDatapointAllQueryType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for AssetDatapointAllQueryType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as Deserialize>::deserialize(deserializer)?;
+        match value.as_str() {
+            "all" => Ok(Self::All),
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
+}
+
+/// One datapoint per interval in the range, computed by `formula`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AssetDatapointIntervalQuery {
+    pub r#type: AssetDatapointIntervalQueryType,
+    #[serde(rename = "fromTimestamp", default, skip_serializing_if = "Option::is_none")]
+    pub from_timestamp: Option<i64>,
+    #[serde(rename = "toTimestamp", default, skip_serializing_if = "Option::is_none")]
+    pub to_timestamp: Option<i64>,
+    /// Length of an interval as PostgreSQL writes it, e.g. `1 hour`, `15 minutes`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interval: Option<String>,
+    /// Whether intervals without data get a datapoint (with no value).
+    #[serde(rename = "gapFill", default, skip_serializing_if = "Option::is_none")]
+    pub gap_fill: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub formula: Option<AssetDatapointIntervalQueryFormula>,
+}
+
+/// `#/components/schemas/AssetDatapointIntervalQuery/properties/formula` in the spec.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum AssetDatapointIntervalQueryFormula {
+    Min,
+    Avg,
+    Max,
+    Difference,
+    Count,
+    Sum,
+    Mode,
+    Median,
+    /// A value this version of the client does not know, kept as sent.
+    Unknown(String),
+}
+
+impl AssetDatapointIntervalQueryFormula {
+    /// The value as it is written in JSON.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Min => "MIN",
+            Self::Avg => "AVG",
+            Self::Max => "MAX",
+            Self::Difference => "DIFFERENCE",
+            Self::Count => "COUNT",
+            Self::Sum => "SUM",
+            Self::Mode => "MODE",
+            Self::Median => "MEDIAN",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl std::fmt::Display for AssetDatapointIntervalQueryFormula {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for AssetDatapointIntervalQueryFormula {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for AssetDatapointIntervalQueryFormula {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as Deserialize>::deserialize(deserializer)?;
+        match value.as_str() {
+            "MIN" => Ok(Self::Min),
+            "AVG" => Ok(Self::Avg),
+            "MAX" => Ok(Self::Max),
+            "DIFFERENCE" => Ok(Self::Difference),
+            "COUNT" => Ok(Self::Count),
+            "SUM" => Ok(Self::Sum),
+            "MODE" => Ok(Self::Mode),
+            "MEDIAN" => Ok(Self::Median),
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
+}
+
+/// `#/components/schemas/AssetDatapointIntervalQuery/properties/type` in the spec.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum AssetDatapointIntervalQueryType {
+    Interval,
+    /// A value this version of the client does not know, kept as sent.
+    Unknown(String),
+}
+
+impl AssetDatapointIntervalQueryType {
+    /// The value as it is written in JSON.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Interval => "interval",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl std::fmt::Display for AssetDatapointIntervalQueryType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for AssetDatapointIntervalQueryType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for AssetDatapointIntervalQueryType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as Deserialize>::deserialize(deserializer)?;
+        match value.as_str() {
+            "interval" => Ok(Self::Interval),
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
+}
+
+/// At most `amountOfPoints` datapoints chosen by the largest-triangle-three-buckets algorithm, which keeps the shape of a chart.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AssetDatapointLttbQuery {
+    pub r#type: AssetDatapointLttbQueryType,
+    #[serde(rename = "fromTimestamp", default, skip_serializing_if = "Option::is_none")]
+    pub from_timestamp: Option<i64>,
+    #[serde(rename = "toTimestamp", default, skip_serializing_if = "Option::is_none")]
+    pub to_timestamp: Option<i64>,
+    #[serde(rename = "amountOfPoints", default, skip_serializing_if = "Option::is_none")]
+    pub amount_of_points: Option<i32>,
+}
+
+/// `#/components/schemas/AssetDatapointLTTBQuery/properties/type` in the spec.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum AssetDatapointLttbQueryType {
+    Lttb,
+    /// A value this version of the client does not know, kept as sent.
+    Unknown(String),
+}
+
+impl AssetDatapointLttbQueryType {
+    /// The value as it is written in JSON.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Lttb => "lttb",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl std::fmt::Display for AssetDatapointLttbQueryType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for AssetDatapointLttbQueryType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for AssetDatapointLttbQueryType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as Deserialize>::deserialize(deserializer)?;
+        match value.as_str() {
+            "lttb" => Ok(Self::Lttb),
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
+}
+
+/// The datapoint nearest to `fromTimestamp`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AssetDatapointNearestQuery {
+    pub r#type: AssetDatapointNearestQueryType,
+    #[serde(rename = "fromTimestamp", default, skip_serializing_if = "Option::is_none")]
+    pub from_timestamp: Option<i64>,
+}
+
+/// `#/components/schemas/AssetDatapointNearestQuery/properties/type` in the spec.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum AssetDatapointNearestQueryType {
+    Nearest,
+    /// A value this version of the client does not know, kept as sent.
+    Unknown(String),
+}
+
+impl AssetDatapointNearestQueryType {
+    /// The value as it is written in JSON.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Nearest => "nearest",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl std::fmt::Display for AssetDatapointNearestQueryType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for AssetDatapointNearestQueryType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for AssetDatapointNearestQueryType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as Deserialize>::deserialize(deserializer)?;
+        match value.as_str() {
+            "nearest" => Ok(Self::Nearest),
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
+}
+
+/// Which datapoints to return, by `type`: `all` in the range, one per `interval` aggregated by `formula`, a chart-friendly subset of `amountOfPoints` (`lttb`), or the one `nearest` to `fromTimestamp`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum AssetDatapointQuery {
+    /// `type`: `all`
+    AssetDatapointAllQuery(AssetDatapointAllQuery),
+    /// `type`: `interval`
+    AssetDatapointIntervalQuery(AssetDatapointIntervalQuery),
+    /// `type`: `lttb`
+    AssetDatapointLttbQuery(AssetDatapointLttbQuery),
+    /// `type`: `nearest`
+    AssetDatapointNearestQuery(AssetDatapointNearestQuery),
+    /// A `type` this version of the client does not know, kept as sent.
+    Unknown(serde_json::Value),
+}
+
+impl<'de> Deserialize<'de> for AssetDatapointQuery {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        match value.get("type").and_then(serde_json::Value::as_str) {
+            Some("all") => {
+                serde_json::from_value(value)
+                    .map(Self::AssetDatapointAllQuery)
+                    .map_err(serde::de::Error::custom)
+            }
+            Some("interval") => {
+                serde_json::from_value(value)
+                    .map(Self::AssetDatapointIntervalQuery)
+                    .map_err(serde::de::Error::custom)
+            }
+            Some("lttb") => {
+                serde_json::from_value(value)
+                    .map(Self::AssetDatapointLttbQuery)
+                    .map_err(serde::de::Error::custom)
+            }
+            Some("nearest") => {
+                serde_json::from_value(value)
+                    .map(Self::AssetDatapointNearestQuery)
+                    .map_err(serde::de::Error::custom)
+            }
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
+}
+
+/// Criteria for `queryAssets`, `queryCount` and `queryAssetTree`. All criteria are optional and combined with AND.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AssetQuery {
+    /// With `parents` or `paths`, also match the descendants, not only the children.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recursive: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub select: Option<AssetQuerySelect>,
+    /// Access level to query as (`PRIVATE` needs the rights; `PUBLIC` sees public assets only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access: Option<AssetQueryAccess>,
+    /// Only assets with these ids.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ids: Option<Vec<String>>,
+    /// Only assets whose name matches one of these predicates.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub names: Option<Vec<StringPredicate>>,
+    /// Only children of one of these assets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parents: Option<Vec<ParentPredicate>>,
+    /// Only assets below one of these paths.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paths: Option<Vec<PathPredicate>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub realm: Option<RealmPredicate>,
+    /// Only assets linked to one of these users.
+    #[serde(rename = "userIds", default, skip_serializing_if = "Option::is_none")]
+    pub user_ids: Option<Vec<String>>,
+    /// Only assets of one of these types (e.g. `ThingAsset`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub types: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<LogicGroupAttributePredicate>,
+    #[serde(rename = "orderBy", default, skip_serializing_if = "Option::is_none")]
+    pub order_by: Option<AssetQueryOrderBy>,
+    /// Maximum number of assets to return.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i32>,
+    /// Number of matching assets to skip.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset: Option<i32>,
+}
+
+/// Access level to query as (`PRIVATE` needs the rights; `PUBLIC` sees public assets only).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum AssetQueryAccess {
+    Private,
+    Protected,
+    Public,
+    /// A value this version of the client does not know, kept as sent.
+    Unknown(String),
+}
+
+impl AssetQueryAccess {
+    /// The value as it is written in JSON.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Private => "PRIVATE",
+            Self::Protected => "PROTECTED",
+            Self::Public => "PUBLIC",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl std::fmt::Display for AssetQueryAccess {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for AssetQueryAccess {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for AssetQueryAccess {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as Deserialize>::deserialize(deserializer)?;
+        match value.as_str() {
+            "PRIVATE" => Ok(Self::Private),
+            "PROTECTED" => Ok(Self::Protected),
+            "PUBLIC" => Ok(Self::Public),
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
+}
+
+/// Sort order of the result.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AssetQueryOrderBy {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub property: Option<AssetQueryOrderByProperty>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub descending: Option<bool>,
+}
+
+/// `#/components/schemas/AssetQueryOrderBy/properties/property` in the spec.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum AssetQueryOrderByProperty {
+    CreatedOn,
+    Name,
+    AssetType,
+    ParentId,
+    Realm,
+    /// A value this version of the client does not know, kept as sent.
+    Unknown(String),
+}
+
+impl AssetQueryOrderByProperty {
+    /// The value as it is written in JSON.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::CreatedOn => "CREATED_ON",
+            Self::Name => "NAME",
+            Self::AssetType => "ASSET_TYPE",
+            Self::ParentId => "PARENT_ID",
+            Self::Realm => "REALM",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl std::fmt::Display for AssetQueryOrderByProperty {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for AssetQueryOrderByProperty {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for AssetQueryOrderByProperty {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as Deserialize>::deserialize(deserializer)?;
+        match value.as_str() {
+            "CREATED_ON" => Ok(Self::CreatedOn),
+            "NAME" => Ok(Self::Name),
+            "ASSET_TYPE" => Ok(Self::AssetType),
+            "PARENT_ID" => Ok(Self::ParentId),
+            "REALM" => Ok(Self::Realm),
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
+}
+
+/// Which attributes of each asset to return.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AssetQuerySelect {
+    /// Names of the attributes to return (all when absent; none when empty).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<Vec<String>>,
+}
+
+/// Nodes of the asset tree for display.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AssetTree {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assets: Option<Vec<AssetTreeAsset>>,
+    /// True when more assets match than were returned.
+    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
+    pub has_more: Option<bool>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
+}
+
+/// An asset as a node of the tree (no attributes).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AssetTreeAsset {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<AssetType>,
+    #[serde(rename = "parentId", default, skip_serializing_if = "Option::is_none")]
+    pub parent_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<Vec<String>>,
+    #[serde(rename = "hasChildren", default, skip_serializing_if = "Option::is_none")]
+    pub has_children: Option<bool>,
+    /// Creation time in milliseconds since the Unix epoch.
+    #[serde(rename = "createdOn", default, skip_serializing_if = "Option::is_none")]
+    pub created_on: Option<i64>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
+}
+
+/// The type of an asset: the simple name of its class. Custom and newer types arrive as other strings.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum AssetType {
+    ThingAsset,
+    BuildingAsset,
+    CityAsset,
+    RoomAsset,
+    GroupAsset,
+    ConsoleAsset,
+    DoorAsset,
+    DoorSensorAsset,
+    ElectricVehicleAsset,
+    ElectricVehicleFleetGroupAsset,
+    ElectricityBatteryAsset,
+    ElectricityChargerAsset,
+    ElectricityConsumerAsset,
+    ElectricityProducerSolarAsset,
+    ElectricityProducerWindAsset,
+    ElectricitySupplierAsset,
+    EnergyOptimisationAsset,
+    EnvironmentSensorAsset,
+    GatewayAsset,
+    GroundwaterSensorAsset,
+    LightAsset,
+    MicrophoneAsset,
+    ParkingAsset,
+    PeopleCounterAsset,
+    PlugAsset,
+    PresenceSensorAsset,
+    ShipAsset,
+    ThermostatAsset,
+    VentilationAsset,
+    WeatherAsset,
+    UnknownAsset,
+    /// A value this version of the client does not know, kept as sent.
+    Unknown(String),
+}
+
+impl AssetType {
+    /// The value as it is written in JSON.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ThingAsset => "ThingAsset",
+            Self::BuildingAsset => "BuildingAsset",
+            Self::CityAsset => "CityAsset",
+            Self::RoomAsset => "RoomAsset",
+            Self::GroupAsset => "GroupAsset",
+            Self::ConsoleAsset => "ConsoleAsset",
+            Self::DoorAsset => "DoorAsset",
+            Self::DoorSensorAsset => "DoorSensorAsset",
+            Self::ElectricVehicleAsset => "ElectricVehicleAsset",
+            Self::ElectricVehicleFleetGroupAsset => "ElectricVehicleFleetGroupAsset",
+            Self::ElectricityBatteryAsset => "ElectricityBatteryAsset",
+            Self::ElectricityChargerAsset => "ElectricityChargerAsset",
+            Self::ElectricityConsumerAsset => "ElectricityConsumerAsset",
+            Self::ElectricityProducerSolarAsset => "ElectricityProducerSolarAsset",
+            Self::ElectricityProducerWindAsset => "ElectricityProducerWindAsset",
+            Self::ElectricitySupplierAsset => "ElectricitySupplierAsset",
+            Self::EnergyOptimisationAsset => "EnergyOptimisationAsset",
+            Self::EnvironmentSensorAsset => "EnvironmentSensorAsset",
+            Self::GatewayAsset => "GatewayAsset",
+            Self::GroundwaterSensorAsset => "GroundwaterSensorAsset",
+            Self::LightAsset => "LightAsset",
+            Self::MicrophoneAsset => "MicrophoneAsset",
+            Self::ParkingAsset => "ParkingAsset",
+            Self::PeopleCounterAsset => "PeopleCounterAsset",
+            Self::PlugAsset => "PlugAsset",
+            Self::PresenceSensorAsset => "PresenceSensorAsset",
+            Self::ShipAsset => "ShipAsset",
+            Self::ThermostatAsset => "ThermostatAsset",
+            Self::VentilationAsset => "VentilationAsset",
+            Self::WeatherAsset => "WeatherAsset",
+            Self::UnknownAsset => "UnknownAsset",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl std::fmt::Display for AssetType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for AssetType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for AssetType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as Deserialize>::deserialize(deserializer)?;
+        match value.as_str() {
+            "ThingAsset" => Ok(Self::ThingAsset),
+            "BuildingAsset" => Ok(Self::BuildingAsset),
+            "CityAsset" => Ok(Self::CityAsset),
+            "RoomAsset" => Ok(Self::RoomAsset),
+            "GroupAsset" => Ok(Self::GroupAsset),
+            "ConsoleAsset" => Ok(Self::ConsoleAsset),
+            "DoorAsset" => Ok(Self::DoorAsset),
+            "DoorSensorAsset" => Ok(Self::DoorSensorAsset),
+            "ElectricVehicleAsset" => Ok(Self::ElectricVehicleAsset),
+            "ElectricVehicleFleetGroupAsset" => Ok(Self::ElectricVehicleFleetGroupAsset),
+            "ElectricityBatteryAsset" => Ok(Self::ElectricityBatteryAsset),
+            "ElectricityChargerAsset" => Ok(Self::ElectricityChargerAsset),
+            "ElectricityConsumerAsset" => Ok(Self::ElectricityConsumerAsset),
+            "ElectricityProducerSolarAsset" => Ok(Self::ElectricityProducerSolarAsset),
+            "ElectricityProducerWindAsset" => Ok(Self::ElectricityProducerWindAsset),
+            "ElectricitySupplierAsset" => Ok(Self::ElectricitySupplierAsset),
+            "EnergyOptimisationAsset" => Ok(Self::EnergyOptimisationAsset),
+            "EnvironmentSensorAsset" => Ok(Self::EnvironmentSensorAsset),
+            "GatewayAsset" => Ok(Self::GatewayAsset),
+            "GroundwaterSensorAsset" => Ok(Self::GroundwaterSensorAsset),
+            "LightAsset" => Ok(Self::LightAsset),
+            "MicrophoneAsset" => Ok(Self::MicrophoneAsset),
+            "ParkingAsset" => Ok(Self::ParkingAsset),
+            "PeopleCounterAsset" => Ok(Self::PeopleCounterAsset),
+            "PlugAsset" => Ok(Self::PlugAsset),
+            "PresenceSensorAsset" => Ok(Self::PresenceSensorAsset),
+            "ShipAsset" => Ok(Self::ShipAsset),
+            "ThermostatAsset" => Ok(Self::ThermostatAsset),
+            "VentilationAsset" => Ok(Self::VentilationAsset),
+            "WeatherAsset" => Ok(Self::WeatherAsset),
+            "UnknownAsset" => Ok(Self::UnknownAsset),
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
+}
+
+/// A named, typed value of an asset, with the time it was set and its meta items. The map key in `Asset.attributes` repeats `name`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Attribute {
+    /// Name of the attribute, e.g. `onOff`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Name of the value type, e.g. `boolean`, `number`, `positiveInteger`, `text`, `GEO_JSONPoint`, `JSONObject`; a `[]` suffix marks an array.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// The current value, any JSON (absent when it has none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<serde_json::Value>,
+    /// When the value was set, in milliseconds since the Unix epoch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<i64>,
+    /// Meta items by name, each value any JSON, e.g. `{"storeDataPoints": true, "label": "Temperature", "readOnly": true}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meta: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
+}
+
+impl Attribute {
+    /// `value` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
+    pub fn value_as<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> Result<T, serde_json::Error> {
+        crate::runtime::value_as(self.value.as_ref())
+    }
+}
+
+/// A value of an attribute at a time. As a request, `eventType` (always `attribute`), `ref`, `value` and `timestamp` are what counts; the server adds the asset's context when it sends events.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttributeEvent {
+    /// Type tag of the event; always `attribute`.
+    #[serde(rename = "eventType")]
+    pub event_type: AttributeEventEventType,
+    #[serde(deserialize_with = "crate::runtime::object_or_empty_list")]
+    pub r#ref: AttributeRef,
+    /// The value, any JSON.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<serde_json::Value>,
+    /// Time of the value in milliseconds since the Unix epoch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<i64>,
+    /// True when the event reports that the attribute was removed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<bool>,
+    /// The value before this one.
+    #[serde(rename = "oldValue", default, skip_serializing_if = "Option::is_none")]
+    pub old_value: Option<serde_json::Value>,
+    /// Time of the previous value in milliseconds since the Unix epoch.
+    #[serde(
+        rename = "oldValueTimestamp",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub old_value_timestamp: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub realm: Option<String>,
+    #[serde(rename = "parentId", default, skip_serializing_if = "Option::is_none")]
+    pub parent_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<Vec<String>>,
+    #[serde(rename = "assetName", default, skip_serializing_if = "Option::is_none")]
+    pub asset_name: Option<String>,
+    #[serde(rename = "assetType", default, skip_serializing_if = "Option::is_none")]
+    pub asset_type: Option<String>,
+    /// Creation time of the asset in milliseconds since the Unix epoch.
+    #[serde(rename = "createdOn", default, skip_serializing_if = "Option::is_none")]
+    pub created_on: Option<i64>,
+    /// Meta items of the attribute by name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meta: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+}
+
+impl AttributeEvent {
+    /// `value` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
+    pub fn value_as<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> Result<T, serde_json::Error> {
+        crate::runtime::value_as(self.value.as_ref())
+    }
+
+    /// `oldValue` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
+    pub fn old_value_as<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> Result<T, serde_json::Error> {
+        crate::runtime::value_as(self.old_value.as_ref())
+    }
+}
+
+/// Type tag of the event; always `attribute`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum AttributeEventEventType {
+    Attribute,
+    /// A value this version of the client does not know, kept as sent.
+    Unknown(String),
+}
+
+impl AttributeEventEventType {
+    /// The value as it is written in JSON.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Attribute => "attribute",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl std::fmt::Display for AttributeEventEventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for AttributeEventEventType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for AttributeEventEventType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as Deserialize>::deserialize(deserializer)?;
+        match value.as_str() {
+            "attribute" => Ok(Self::Attribute),
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
+}
+
+/// Matches an attribute by name, value and meta items.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AttributePredicate {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<StringPredicate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub negated: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<ValuePredicate>,
+    #[serde(rename = "previousValue", default, skip_serializing_if = "Option::is_none")]
+    pub previous_value: Option<ValuePredicate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meta: Option<Vec<NameValuePredicate>>,
+}
+
+/// Names an attribute of an asset.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AttributeRef {
+    /// Id of the asset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Name of the attribute.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
+}
+
+/// A value to write to an attribute.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttributeState {
+    #[serde(deserialize_with = "crate::runtime::object_or_empty_list")]
+    pub r#ref: AttributeRef,
+    /// The new value, any JSON.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<serde_json::Value>,
+}
+
+impl AttributeState {
+    /// `value` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
+    pub fn value_as<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> Result<T, serde_json::Error> {
+        crate::runtime::value_as(self.value.as_ref())
+    }
+}
+
 /// Matches a user attribute by name and, optionally, value.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AttributeValuePredicate {
@@ -12,6 +1117,252 @@ pub struct AttributeValuePredicate {
     pub name: StringPredicate,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<StringPredicate>,
+}
+
+/// Why an attribute write failed.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum AttributeWriteFailure {
+    AssetNotFound,
+    AttributeNotFound,
+    InsufficientAccess,
+    InvalidValue,
+    InterceptorFailure,
+    StateStorageFailed,
+    CannotProcess,
+    QueueFull,
+    Unknown,
+    AssetIdMissing,
+    AttributeNameMissing,
+    /// A value this version of the client does not know, kept as sent.
+    UnknownValue(String),
+}
+
+impl AttributeWriteFailure {
+    /// The value as it is written in JSON.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AssetNotFound => "ASSET_NOT_FOUND",
+            Self::AttributeNotFound => "ATTRIBUTE_NOT_FOUND",
+            Self::InsufficientAccess => "INSUFFICIENT_ACCESS",
+            Self::InvalidValue => "INVALID_VALUE",
+            Self::InterceptorFailure => "INTERCEPTOR_FAILURE",
+            Self::StateStorageFailed => "STATE_STORAGE_FAILED",
+            Self::CannotProcess => "CANNOT_PROCESS",
+            Self::QueueFull => "QUEUE_FULL",
+            Self::Unknown => "UNKNOWN",
+            Self::AssetIdMissing => "ASSET_ID_MISSING",
+            Self::AttributeNameMissing => "ATTRIBUTE_NAME_MISSING",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+
+impl std::fmt::Display for AttributeWriteFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for AttributeWriteFailure {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for AttributeWriteFailure {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as Deserialize>::deserialize(deserializer)?;
+        match value.as_str() {
+            "ASSET_NOT_FOUND" => Ok(Self::AssetNotFound),
+            "ATTRIBUTE_NOT_FOUND" => Ok(Self::AttributeNotFound),
+            "INSUFFICIENT_ACCESS" => Ok(Self::InsufficientAccess),
+            "INVALID_VALUE" => Ok(Self::InvalidValue),
+            "INTERCEPTOR_FAILURE" => Ok(Self::InterceptorFailure),
+            "STATE_STORAGE_FAILED" => Ok(Self::StateStorageFailed),
+            "CANNOT_PROCESS" => Ok(Self::CannotProcess),
+            "QUEUE_FULL" => Ok(Self::QueueFull),
+            "UNKNOWN" => Ok(Self::Unknown),
+            "ASSET_ID_MISSING" => Ok(Self::AssetIdMissing),
+            "ATTRIBUTE_NAME_MISSING" => Ok(Self::AttributeNameMissing),
+            _ => Ok(Self::UnknownValue(value)),
+        }
+    }
+}
+
+/// The outcome of one attribute write; without `failure` the write succeeded.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AttributeWriteResult {
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::optional_object_or_empty_list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub r#ref: Option<AttributeRef>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failure: Option<AttributeWriteFailure>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
+}
+
+/// Matches a boolean value.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BooleanPredicate {
+    #[serde(rename = "predicateType")]
+    pub predicate_type: BooleanPredicatePredicateType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<bool>,
+}
+
+/// `#/components/schemas/BooleanPredicate/properties/predicateType` in the spec.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum BooleanPredicatePredicateType {
+    Boolean,
+    /// A value this version of the client does not know, kept as sent.
+    Unknown(String),
+}
+
+impl BooleanPredicatePredicateType {
+    /// The value as it is written in JSON.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Boolean => "boolean",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl std::fmt::Display for BooleanPredicatePredicateType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for BooleanPredicatePredicateType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for BooleanPredicatePredicateType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as Deserialize>::deserialize(deserializer)?;
+        match value.as_str() {
+            "boolean" => Ok(Self::Boolean),
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
+}
+
+/// How a value is compared (default `EQUALS`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ComparisonOperator {
+    Equals,
+    GreaterThan,
+    GreaterEquals,
+    LessThan,
+    LessEquals,
+    Between,
+    /// A value this version of the client does not know, kept as sent.
+    Unknown(String),
+}
+
+impl ComparisonOperator {
+    /// The value as it is written in JSON.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Equals => "EQUALS",
+            Self::GreaterThan => "GREATER_THAN",
+            Self::GreaterEquals => "GREATER_EQUALS",
+            Self::LessThan => "LESS_THAN",
+            Self::LessEquals => "LESS_EQUALS",
+            Self::Between => "BETWEEN",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl std::fmt::Display for ComparisonOperator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for ComparisonOperator {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ComparisonOperator {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as Deserialize>::deserialize(deserializer)?;
+        match value.as_str() {
+            "EQUALS" => Ok(Self::Equals),
+            "GREATER_THAN" => Ok(Self::GreaterThan),
+            "GREATER_EQUALS" => Ok(Self::GreaterEquals),
+            "LESS_THAN" => Ok(Self::LessThan),
+            "LESS_EQUALS" => Ok(Self::LessEquals),
+            "BETWEEN" => Ok(Self::Between),
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
+}
+
+/// A capability of a console.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ConsoleProvider {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    #[serde(
+        rename = "requiresPermission",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub requires_permission: Option<bool>,
+    #[serde(rename = "hasPermission", default, skip_serializing_if = "Option::is_none")]
+    pub has_permission: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disabled: Option<bool>,
+    /// Provider data by key, each any JSON (e.g. a push token).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
+}
+
+/// A console (an app or browser) as registered with the Manager.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConsoleRegistration {
+    /// Id of the registration; absent on the first registration.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    pub name: String,
+    pub version: String,
+    pub platform: String,
+    /// Console providers by name (e.g. `push`, `geofence`).
+    pub providers: std::collections::BTreeMap<String, ConsoleProvider>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub apps: Option<Vec<String>>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// A new password.
@@ -37,12 +1388,343 @@ impl std::fmt::Debug for Credential {
     }
 }
 
-/// Restricts a query to users linked to assets below this asset path.
+/// Layout of a datapoint export.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum DatapointExportFormat {
+    Csv,
+    CsvCrosstab,
+    CsvCrosstabMinute,
+    /// A value this version of the client does not know, kept as sent.
+    Unknown(String),
+}
+
+impl DatapointExportFormat {
+    /// The value as it is written in JSON.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Csv => "CSV",
+            Self::CsvCrosstab => "CSV_CROSSTAB",
+            Self::CsvCrosstabMinute => "CSV_CROSSTAB_MINUTE",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl std::fmt::Display for DatapointExportFormat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for DatapointExportFormat {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for DatapointExportFormat {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as Deserialize>::deserialize(deserializer)?;
+        match value.as_str() {
+            "CSV" => Ok(Self::Csv),
+            "CSV_CROSSTAB" => Ok(Self::CsvCrosstab),
+            "CSV_CROSSTAB_MINUTE" => Ok(Self::CsvCrosstabMinute),
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
+}
+
+/// The time span of the stored datapoints of an attribute.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DatapointPeriod {
+    #[serde(rename = "assetId", default, skip_serializing_if = "Option::is_none")]
+    pub asset_id: Option<String>,
+    #[serde(rename = "attributeName", default, skip_serializing_if = "Option::is_none")]
+    pub attribute_name: Option<String>,
+    /// Time of the oldest datapoint, epoch milliseconds; absent when there is none.
+    #[serde(
+        rename = "oldestTimestamp",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub oldest_timestamp: Option<i64>,
+    /// Time of the newest datapoint, epoch milliseconds; absent when there is none.
+    #[serde(
+        rename = "latestTimestamp",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub latest_timestamp: Option<i64>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
+}
+
+/// Compares a time, written as ISO 8601 text; `BETWEEN` uses `value` and `rangeValue`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DateTimePredicate {
+    #[serde(rename = "predicateType")]
+    pub predicate_type: DateTimePredicatePredicateType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    #[serde(rename = "rangeValue", default, skip_serializing_if = "Option::is_none")]
+    pub range_value: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operator: Option<ComparisonOperator>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub negate: Option<bool>,
+}
+
+/// `#/components/schemas/DateTimePredicate/properties/predicateType` in the spec.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum DateTimePredicatePredicateType {
+    Datetime,
+    /// A value this version of the client does not know, kept as sent.
+    Unknown(String),
+}
+
+impl DateTimePredicatePredicateType {
+    /// The value as it is written in JSON.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Datetime => "datetime",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl std::fmt::Display for DateTimePredicatePredicateType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for DateTimePredicatePredicateType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for DateTimePredicatePredicateType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as Deserialize>::deserialize(deserializer)?;
+        match value.as_str() {
+            "datetime" => Ok(Self::Datetime),
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
+}
+
+/// Attribute predicates combined with `operator` (default `AND`), and nested groups.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LogicGroupAttributePredicate {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operator: Option<LogicGroupAttributePredicateOperator>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub items: Option<Vec<AttributePredicate>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub groups: Option<Vec<LogicGroupAttributePredicate>>,
+}
+
+/// `#/components/schemas/LogicGroupAttributePredicate/properties/operator` in the spec.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum LogicGroupAttributePredicateOperator {
+    And,
+    Or,
+    /// A value this version of the client does not know, kept as sent.
+    Unknown(String),
+}
+
+impl LogicGroupAttributePredicateOperator {
+    /// The value as it is written in JSON.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::And => "AND",
+            Self::Or => "OR",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl std::fmt::Display for LogicGroupAttributePredicateOperator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for LogicGroupAttributePredicateOperator {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for LogicGroupAttributePredicateOperator {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as Deserialize>::deserialize(deserializer)?;
+        match value.as_str() {
+            "AND" => Ok(Self::And),
+            "OR" => Ok(Self::Or),
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
+}
+
+/// Matches a meta item by name and value.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct NameValuePredicate {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<StringPredicate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub negated: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<ValuePredicate>,
+}
+
+/// Compares a number; `BETWEEN` uses `value` and `rangeValue`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NumberPredicate {
+    #[serde(rename = "predicateType")]
+    pub predicate_type: NumberPredicatePredicateType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<f64>,
+    #[serde(rename = "rangeValue", default, skip_serializing_if = "Option::is_none")]
+    pub range_value: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operator: Option<ComparisonOperator>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub negate: Option<bool>,
+}
+
+/// `#/components/schemas/NumberPredicate/properties/predicateType` in the spec.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum NumberPredicatePredicateType {
+    Number,
+    /// A value this version of the client does not know, kept as sent.
+    Unknown(String),
+}
+
+impl NumberPredicatePredicateType {
+    /// The value as it is written in JSON.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Number => "number",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl std::fmt::Display for NumberPredicatePredicateType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for NumberPredicatePredicateType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for NumberPredicatePredicateType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as Deserialize>::deserialize(deserializer)?;
+        match value.as_str() {
+            "number" => Ok(Self::Number),
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
+}
+
+/// Children of the asset `id` (root assets when `id` is absent).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ParentPredicate {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+}
+
+/// Restricts a query to assets below this asset path (in a user query: to users linked to such assets).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PathPredicate {
     /// Asset ids from the root down.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<Vec<String>>,
+}
+
+/// A realm (a tenant of the Manager), as Keycloak configures it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Realm {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    #[serde(rename = "notBefore", default, skip_serializing_if = "Option::is_none")]
+    pub not_before: Option<f64>,
+    #[serde(rename = "passwordPolicy", default, skip_serializing_if = "Option::is_none")]
+    pub password_policy: Option<Vec<String>>,
+    #[serde(
+        rename = "resetPasswordAllowed",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub reset_password_allowed: Option<bool>,
+    #[serde(
+        rename = "duplicateEmailsAllowed",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub duplicate_emails_allowed: Option<bool>,
+    #[serde(rename = "rememberMe", default, skip_serializing_if = "Option::is_none")]
+    pub remember_me: Option<bool>,
+    #[serde(
+        rename = "registrationAllowed",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub registration_allowed: Option<bool>,
+    #[serde(
+        rename = "registrationEmailAsUsername",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub registration_email_as_username: Option<bool>,
+    #[serde(rename = "verifyEmail", default, skip_serializing_if = "Option::is_none")]
+    pub verify_email: Option<bool>,
+    #[serde(rename = "loginWithEmail", default, skip_serializing_if = "Option::is_none")]
+    pub login_with_email: Option<bool>,
+    #[serde(rename = "loginTheme", default, skip_serializing_if = "Option::is_none")]
+    pub login_theme: Option<String>,
+    #[serde(rename = "accountTheme", default, skip_serializing_if = "Option::is_none")]
+    pub account_theme: Option<String>,
+    #[serde(rename = "adminTheme", default, skip_serializing_if = "Option::is_none")]
+    pub admin_theme: Option<String>,
+    #[serde(rename = "emailTheme", default, skip_serializing_if = "Option::is_none")]
+    pub email_theme: Option<String>,
+    /// Lifetime of access tokens in seconds.
+    #[serde(
+        rename = "accessTokenLifespan",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub access_token_lifespan: Option<i32>,
+    #[serde(rename = "realmRoles", default, skip_serializing_if = "Option::is_none")]
+    pub realm_roles: Option<Vec<RealmRole>>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// Restricts a query to one realm.
@@ -51,6 +1733,19 @@ pub struct RealmPredicate {
     /// Realm name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+
+/// `#/components/schemas/RealmRole` in the spec.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RealmRole {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// A Keycloak role.
@@ -76,10 +1771,64 @@ pub struct Role {
         skip_serializing_if = "Option::is_none"
     )]
     pub composite_role_ids: Option<Vec<String>>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// A list of role names.
 pub type RoleNames = Vec<String>;
+
+/// A stored alarm.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SentAlarm {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub realm: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub severity: Option<AlarmSeverity>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<AlarmStatus>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<AlarmSource>,
+    #[serde(rename = "sourceId", default, skip_serializing_if = "Option::is_none")]
+    pub source_id: Option<String>,
+    #[serde(rename = "sourceUsername", default, skip_serializing_if = "Option::is_none")]
+    pub source_username: Option<String>,
+    /// Creation time in milliseconds since the Unix epoch.
+    #[serde(rename = "createdOn", default, skip_serializing_if = "Option::is_none")]
+    pub created_on: Option<i64>,
+    /// Acknowledgement time in milliseconds since the Unix epoch.
+    #[serde(rename = "acknowledgedOn", default, skip_serializing_if = "Option::is_none")]
+    pub acknowledged_on: Option<i64>,
+    /// Time of the last change in milliseconds since the Unix epoch.
+    #[serde(rename = "lastModified", default, skip_serializing_if = "Option::is_none")]
+    pub last_modified: Option<i64>,
+    #[serde(rename = "assigneeId", default, skip_serializing_if = "Option::is_none")]
+    pub assignee_id: Option<String>,
+    #[serde(
+        rename = "assigneeUsername",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub assignee_username: Option<String>,
+    /// The linked assets, where the server includes them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub asset: Option<Vec<Asset>>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
+}
+
+/// Named figures, each any JSON.
+pub type StatusReport = std::collections::BTreeMap<String, serde_json::Value>;
 
 /// How `value` is compared (default `EXACT`; the server also accepts lower case).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -227,6 +1976,10 @@ pub struct User {
     /// True for a service user. Always present in answers; set it to create a service user.
     #[serde(rename = "serviceAccount", default, skip_serializing_if = "Option::is_none")]
     pub service_account: Option<bool>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 impl std::fmt::Debug for User {
@@ -244,8 +1997,52 @@ impl std::fmt::Debug for User {
             .field("secret", &self.secret.as_ref().map(|_| "<redacted>"))
             .field("attributes", &self.attributes)
             .field("service_account", &self.service_account)
+            .field("unknown_fields", &self.unknown_fields)
             .finish()
     }
+}
+
+/// A link between a user and an asset.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UserAssetLink {
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::optional_object_or_empty_list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub id: Option<UserAssetLinkId>,
+    /// Creation time in milliseconds since the Unix epoch.
+    #[serde(rename = "createdOn", default, skip_serializing_if = "Option::is_none")]
+    pub created_on: Option<i64>,
+    #[serde(rename = "assetName", default, skip_serializing_if = "Option::is_none")]
+    pub asset_name: Option<String>,
+    #[serde(
+        rename = "parentAssetName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub parent_asset_name: Option<String>,
+    #[serde(rename = "userFullName", default, skip_serializing_if = "Option::is_none")]
+    pub user_full_name: Option<String>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
+}
+
+/// The realm, user and asset a link joins.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UserAssetLinkId {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub realm: Option<String>,
+    #[serde(rename = "userId", default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    #[serde(rename = "assetId", default, skip_serializing_if = "Option::is_none")]
+    pub asset_id: Option<String>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// Criteria for `queryUsers`. All criteria are optional and combined with AND; within a list of role predicates any match suffices.
@@ -373,4 +2170,190 @@ pub struct UserSession {
     /// Network address of the client, e.g. `/192.0.2.10:51234`.
     #[serde(rename = "remoteAddress", default, skip_serializing_if = "Option::is_none")]
     pub remote_address: Option<String>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
+}
+
+/// Matches any value.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ValueAnyPredicate {
+    #[serde(rename = "predicateType")]
+    pub predicate_type: ValueAnyPredicatePredicateType,
+}
+
+/// `#/components/schemas/ValueAnyPredicate/properties/predicateType` in the spec.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ValueAnyPredicatePredicateType {
+    ValueAny,
+    /// A value this version of the client does not know, kept as sent.
+    Unknown(String),
+}
+
+impl ValueAnyPredicatePredicateType {
+    /// The value as it is written in JSON.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ValueAny => "value-any",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl std::fmt::Display for ValueAnyPredicatePredicateType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for ValueAnyPredicatePredicateType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ValueAnyPredicatePredicateType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as Deserialize>::deserialize(deserializer)?;
+        match value.as_str() {
+            "value-any" => Ok(Self::ValueAny),
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
+}
+
+/// One stored value of an attribute, `x` its time and `y` the value.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ValueDatapoint {
+    /// Time in milliseconds since the Unix epoch.
+    pub x: i64,
+    /// The value, any JSON.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub y: Option<serde_json::Value>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
+}
+
+impl ValueDatapoint {
+    /// `y` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
+    pub fn y_as<T: serde::de::DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
+        crate::runtime::value_as(self.y.as_ref())
+    }
+}
+
+/// Matches an absent value (or, with `negate`, a present one).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ValueEmptyPredicate {
+    #[serde(rename = "predicateType")]
+    pub predicate_type: ValueEmptyPredicatePredicateType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub negate: Option<bool>,
+}
+
+/// `#/components/schemas/ValueEmptyPredicate/properties/predicateType` in the spec.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ValueEmptyPredicatePredicateType {
+    ValueEmpty,
+    /// A value this version of the client does not know, kept as sent.
+    Unknown(String),
+}
+
+impl ValueEmptyPredicatePredicateType {
+    /// The value as it is written in JSON.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ValueEmpty => "value-empty",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl std::fmt::Display for ValueEmptyPredicatePredicateType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for ValueEmptyPredicatePredicateType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ValueEmptyPredicatePredicateType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as Deserialize>::deserialize(deserializer)?;
+        match value.as_str() {
+            "value-empty" => Ok(Self::ValueEmpty),
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
+}
+
+/// A condition on a value, chosen by `predicateType`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum ValuePredicate {
+    /// `predicateType`: `string`
+    StringPredicate(StringPredicate),
+    /// `predicateType`: `boolean`
+    BooleanPredicate(BooleanPredicate),
+    /// `predicateType`: `number`
+    NumberPredicate(NumberPredicate),
+    /// `predicateType`: `datetime`
+    DateTimePredicate(DateTimePredicate),
+    /// `predicateType`: `value-empty`
+    ValueEmptyPredicate(ValueEmptyPredicate),
+    /// `predicateType`: `value-any`
+    ValueAnyPredicate(ValueAnyPredicate),
+    /// A `predicateType` this version of the client does not know, kept as sent.
+    Unknown(serde_json::Value),
+}
+
+impl<'de> Deserialize<'de> for ValuePredicate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        match value.get("predicateType").and_then(serde_json::Value::as_str) {
+            Some("string") => {
+                serde_json::from_value(value)
+                    .map(Self::StringPredicate)
+                    .map_err(serde::de::Error::custom)
+            }
+            Some("boolean") => {
+                serde_json::from_value(value)
+                    .map(Self::BooleanPredicate)
+                    .map_err(serde::de::Error::custom)
+            }
+            Some("number") => {
+                serde_json::from_value(value)
+                    .map(Self::NumberPredicate)
+                    .map_err(serde::de::Error::custom)
+            }
+            Some("datetime") => {
+                serde_json::from_value(value)
+                    .map(Self::DateTimePredicate)
+                    .map_err(serde::de::Error::custom)
+            }
+            Some("value-empty") => {
+                serde_json::from_value(value)
+                    .map(Self::ValueEmptyPredicate)
+                    .map_err(serde::de::Error::custom)
+            }
+            Some("value-any") => {
+                serde_json::from_value(value)
+                    .map(Self::ValueAnyPredicate)
+                    .map_err(serde::de::Error::custom)
+            }
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
 }

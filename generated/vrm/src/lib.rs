@@ -33,6 +33,10 @@
     clippy::too_many_arguments
 )]
 mod client;
+
+#[cfg(feature = "mock")]
+pub mod mock;
+
 mod operations;
 
 pub mod types;
@@ -41,7 +45,10 @@ use client_runtime as runtime;
 
 pub use client::{Client, ClientBuilder};
 pub use operations::*;
-pub use runtime::{ApiError, AuthError, BuildError, DecodeError, Download, Secret};
+pub use runtime::{
+    ApiError, AuthError, BuildError, DecodeError, Download, Response, Secret,
+    UnknownFields,
+};
 
 /// The error of every operation; [`ApiError::parsed`] holds the error body the spec declares.
 pub type Error = runtime::Error<types::ErrorResponse>;
@@ -49,5 +56,18 @@ pub type Error = runtime::Error<types::ErrorResponse>;
 /// The future of a call: what `.await` on a request (or its `send`) runs; its output is `Result<T, Error>`.
 pub type Call<'a, T> = runtime::Call<'a, T, types::ErrorResponse>;
 
+/// The future of a request's `send_with_response`: its output is
+/// `Result<Response<T>, Error>`, the decoded body with the answer's status and headers.
+pub type CallWithResponse<'a, T> = runtime::CallWithResponse<
+    'a,
+    T,
+    types::ErrorResponse,
+>;
+
 /// The first server the spec names; [`ClientBuilder::base_url`] picks another.
 pub const DEFAULT_BASE_URL: &str = "https://vrmapi.victronenergy.com/v2";
+
+/// The README's examples, compiled as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

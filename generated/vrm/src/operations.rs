@@ -5,7 +5,7 @@
 use crate::runtime::{self, Failure, Received, Request};
 use crate::runtime::Style;
 use crate::types;
-use crate::{Call, Client, Download, Error};
+use crate::{Call, CallWithResponse, Client, Download, Error};
 use reqwest::Method;
 use std::future::IntoFuture;
 
@@ -51,6 +51,14 @@ impl<'a> Login<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, types::LoginResponse> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/auth/login";
@@ -62,7 +70,7 @@ impl<'a> Login<'a> {
     #[inline]
     fn decode(response: Received) -> Result<types::LoginResponse, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -114,6 +122,14 @@ impl<'a> LoginAsDemo<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, types::DemoLoginResponse> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/auth/loginAsDemo";
@@ -124,7 +140,7 @@ impl<'a> LoginAsDemo<'a> {
     #[inline]
     fn decode(response: Received) -> Result<types::DemoLoginResponse, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -176,17 +192,26 @@ impl<'a> Logout<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, types::LogoutResponse> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/auth/logout";
-        let request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        request.idempotent(false);
         Ok(request)
     }
 
     #[inline]
     fn decode(response: Received) -> Result<types::LogoutResponse, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -254,6 +279,14 @@ impl<'a> CreateAccessToken<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, types::CreatedAccessToken> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let id_user = runtime::path_segment("idUser", &self.id_user)?;
@@ -266,7 +299,7 @@ impl<'a> CreateAccessToken<'a> {
     #[inline]
     fn decode(response: Received) -> Result<types::CreatedAccessToken, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -329,6 +362,14 @@ impl<'a> ListAccessTokens<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, types::AccessTokenList> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let id_user = runtime::path_segment("idUser", &self.id_user)?;
@@ -340,7 +381,7 @@ impl<'a> ListAccessTokens<'a> {
     #[inline]
     fn decode(response: Received) -> Result<types::AccessTokenList, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -407,6 +448,16 @@ impl<'a> RevokeAccessToken<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> CallWithResponse<'a, types::RevokeAccessTokenResponse> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let id_user = runtime::path_segment("idUser", &self.id_user)?;
@@ -415,14 +466,15 @@ impl<'a> RevokeAccessToken<'a> {
             &self.id_access_token,
         )?;
         let path = format!("/users/{id_user}/accesstokens/{id_access_token}/revoke");
-        let request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]]);
+        request.idempotent(false);
         Ok(request)
     }
 
     #[inline]
     fn decode(response: Received) -> Result<types::RevokeAccessTokenResponse, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -490,6 +542,14 @@ impl<'a> AddSite<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, types::SiteIdResponse> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let id_user = runtime::path_segment("idUser", &self.id_user)?;
@@ -502,7 +562,7 @@ impl<'a> AddSite<'a> {
     #[inline]
     fn decode(response: Received) -> Result<types::SiteIdResponse, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -570,19 +630,28 @@ impl<'a> GetSiteId<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, types::SiteIdResponse> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let id_user = runtime::path_segment("idUser", &self.id_user)?;
         let path = format!("/users/{id_user}/get-site-id");
         let mut request = Request::new(Method::POST, path, &[&["vrmAuth"]]);
         request.json("application/json", self.body)?;
+        request.idempotent(true);
         Ok(request)
     }
 
     #[inline]
     fn decode(response: Received) -> Result<types::SiteIdResponse, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -663,6 +732,14 @@ impl<'a> ListInstallations<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, types::InstallationList> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let id_user = runtime::path_segment("idUser", &self.id_user)?;
@@ -680,7 +757,7 @@ impl<'a> ListInstallations<'a> {
     #[inline]
     fn decode(response: Received) -> Result<types::InstallationList, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -732,6 +809,14 @@ impl<'a> GetMe<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, types::MeResponse> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/users/me";
@@ -742,7 +827,7 @@ impl<'a> GetMe<'a> {
     #[inline]
     fn decode(response: Received) -> Result<types::MeResponse, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -802,6 +887,16 @@ impl<'a> GetSystemOverview<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> CallWithResponse<'a, types::SystemOverviewResponse> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
@@ -813,7 +908,7 @@ impl<'a> GetSystemOverview<'a> {
     #[inline]
     fn decode(response: Received) -> Result<types::SystemOverviewResponse, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -891,6 +986,14 @@ impl<'a> GetDiagnostics<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, types::DiagnosticsResponse> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
@@ -908,7 +1011,7 @@ impl<'a> GetDiagnostics<'a> {
     #[inline]
     fn decode(response: Received) -> Result<types::DiagnosticsResponse, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -1022,6 +1125,14 @@ impl<'a> GetStats<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, types::StatsResponse> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
@@ -1051,7 +1162,7 @@ impl<'a> GetStats<'a> {
     #[inline]
     fn decode(response: Received) -> Result<types::StatsResponse, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -1129,6 +1240,16 @@ impl<'a> GetOverallStats<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> CallWithResponse<'a, types::OverallStatsResponse> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
@@ -1146,7 +1267,7 @@ impl<'a> GetOverallStats<'a> {
     #[inline]
     fn decode(response: Received) -> Result<types::OverallStatsResponse, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -1206,6 +1327,14 @@ impl<'a> ListAlarms<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, types::AlarmList> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
@@ -1217,7 +1346,7 @@ impl<'a> ListAlarms<'a> {
     #[inline]
     fn decode(response: Received) -> Result<types::AlarmList, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -1285,6 +1414,14 @@ impl<'a> UpdateAlarm<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, types::SuccessResponse> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
@@ -1297,7 +1434,7 @@ impl<'a> UpdateAlarm<'a> {
     #[inline]
     fn decode(response: Received) -> Result<types::SuccessResponse, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -1365,6 +1502,14 @@ impl<'a> AddAlarm<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, types::SuccessResponse> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
@@ -1377,7 +1522,7 @@ impl<'a> AddAlarm<'a> {
     #[inline]
     fn decode(response: Received) -> Result<types::SuccessResponse, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -1445,6 +1590,14 @@ impl<'a> DeleteAlarm<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, types::SuccessResponse> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
@@ -1457,7 +1610,7 @@ impl<'a> DeleteAlarm<'a> {
     #[inline]
     fn decode(response: Received) -> Result<types::SuccessResponse, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -1525,6 +1678,14 @@ impl<'a> ClearAlarm<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, types::SuccessResponse> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
@@ -1537,7 +1698,7 @@ impl<'a> ClearAlarm<'a> {
     #[inline]
     fn decode(response: Received) -> Result<types::SuccessResponse, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -1594,6 +1755,14 @@ impl<'a> ListTags<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, types::TagList> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
@@ -1605,7 +1774,7 @@ impl<'a> ListTags<'a> {
     #[inline]
     fn decode(response: Received) -> Result<types::TagList, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -1673,6 +1842,14 @@ impl<'a> AddTag<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, types::SuccessResponse> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
@@ -1685,7 +1862,7 @@ impl<'a> AddTag<'a> {
     #[inline]
     fn decode(response: Received) -> Result<types::SuccessResponse, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -1753,6 +1930,14 @@ impl<'a> RemoveTag<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, types::SuccessResponse> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
@@ -1765,7 +1950,7 @@ impl<'a> RemoveTag<'a> {
     #[inline]
     fn decode(response: Received) -> Result<types::SuccessResponse, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -1825,6 +2010,16 @@ impl<'a> GetDynamicEssSettings<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> CallWithResponse<'a, types::DynamicEssSettingsResponse> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
@@ -1836,7 +2031,7 @@ impl<'a> GetDynamicEssSettings<'a> {
     #[inline]
     fn decode(response: Received) -> Result<types::DynamicEssSettingsResponse, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -1868,7 +2063,7 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: vrm_client::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body = vrm_client::types::DynamicEssSettings::default();
+    /// let body: vrm_client::types::DynamicEssSettings = Default::default();
     /// let response = client.update_dynamic_ess_settings(151734, &body).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -1904,6 +2099,16 @@ impl<'a> UpdateDynamicEssSettings<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> CallWithResponse<'a, types::DynamicEssSettingsResponse> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
@@ -1916,7 +2121,7 @@ impl<'a> UpdateDynamicEssSettings<'a> {
     #[inline]
     fn decode(response: Received) -> Result<types::DynamicEssSettingsResponse, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -1976,6 +2181,16 @@ impl<'a> GetForecastsLastReset<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> CallWithResponse<'a, types::ForecastsResetResponse> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
@@ -1987,7 +2202,7 @@ impl<'a> GetForecastsLastReset<'a> {
     #[inline]
     fn decode(response: Received) -> Result<types::ForecastsResetResponse, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -2055,6 +2270,16 @@ impl<'a> ResetForecasts<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> CallWithResponse<'a, types::ForecastsResetResponse> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
@@ -2067,7 +2292,7 @@ impl<'a> ResetForecasts<'a> {
     #[inline]
     fn decode(response: Received) -> Result<types::ForecastsResetResponse, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -2099,7 +2324,7 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: vrm_client::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body = vrm_client::types::InstallationSettings::default();
+    /// let body: vrm_client::types::InstallationSettings = Default::default();
     /// let response = client.update_settings(151734, &body).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -2135,6 +2360,14 @@ impl<'a> UpdateSettings<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, types::SettingsResponse> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
@@ -2147,7 +2380,7 @@ impl<'a> UpdateSettings<'a> {
     #[inline]
     fn decode(response: Received) -> Result<types::SettingsResponse, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -2207,6 +2440,14 @@ impl<'a> ListInstallationUsers<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, types::InstallationUsers> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
@@ -2218,7 +2459,7 @@ impl<'a> ListInstallationUsers<'a> {
     #[inline]
     fn decode(response: Received) -> Result<types::InstallationUsers, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -2286,6 +2527,14 @@ impl<'a> SetFavorite<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, types::SuccessResponse> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
@@ -2298,7 +2547,7 @@ impl<'a> SetFavorite<'a> {
     #[inline]
     fn decode(response: Received) -> Result<types::SuccessResponse, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -2365,6 +2614,14 @@ impl<'a> SearchInstallations<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, types::SearchResponse> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let id_user = runtime::path_segment("idUser", &self.id_user)?;
@@ -2378,7 +2635,7 @@ impl<'a> SearchInstallations<'a> {
     #[inline]
     fn decode(response: Received) -> Result<types::SearchResponse, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -2453,6 +2710,14 @@ impl<'a> ListDataAttributes<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, types::DataAttributeList> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/data-attributes";
@@ -2469,7 +2734,7 @@ impl<'a> ListDataAttributes<'a> {
     #[inline]
     fn decode(response: Received) -> Result<types::DataAttributeList, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -2550,6 +2815,16 @@ impl<'a> FindInstallationsByDataAttributes<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> CallWithResponse<'a, types::InstallationDataAttributesResponse> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/installation-data-attributes";
@@ -2570,7 +2845,7 @@ impl<'a> FindInstallationsByDataAttributes<'a> {
         response: Received,
     ) -> Result<types::InstallationDataAttributesResponse, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -2686,6 +2961,14 @@ impl<'a> DownloadData<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, Download> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
@@ -2715,7 +2998,7 @@ impl<'a> DownloadData<'a> {
     #[inline]
     fn decode(response: Received) -> Result<Download, Error> {
         match response.status() {
-            200 => Ok(response.download()),
+            200..=299 => Ok(response.download()),
             _ => Err(response.into_error()),
         }
     }
@@ -2795,6 +3078,14 @@ impl<'a> DownloadGps<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, Download> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
@@ -2812,7 +3103,7 @@ impl<'a> DownloadGps<'a> {
     #[inline]
     fn decode(response: Received) -> Result<Download, Error> {
         match response.status() {
-            200 => Ok(response.download()),
+            200..=299 => Ok(response.download()),
             _ => Err(response.into_error()),
         }
     }
@@ -2944,6 +3235,14 @@ impl<'a> GetGraphWidget<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, types::GraphWidgetResponse> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
@@ -2979,7 +3278,7 @@ impl<'a> GetGraphWidget<'a> {
     #[inline]
     fn decode(response: Received) -> Result<types::GraphWidgetResponse, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -3048,6 +3347,14 @@ impl<'a> GetGpsWidget<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(self) -> CallWithResponse<'a, types::GpsWidgetResponse> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
@@ -3062,7 +3369,7 @@ impl<'a> GetGpsWidget<'a> {
     #[inline]
     fn decode(response: Received) -> Result<types::GpsWidgetResponse, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -3134,6 +3441,16 @@ impl<'a> GetBatterySummaryWidget<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> CallWithResponse<'a, types::BatterySummaryWidgetResponse> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
@@ -3148,7 +3465,7 @@ impl<'a> GetBatterySummaryWidget<'a> {
     #[inline]
     fn decode(response: Received) -> Result<types::BatterySummaryWidgetResponse, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -3220,6 +3537,16 @@ impl<'a> GetSolarChargerSummaryWidget<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> CallWithResponse<'a, types::SolarChargerSummaryWidgetResponse> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
@@ -3236,7 +3563,7 @@ impl<'a> GetSolarChargerSummaryWidget<'a> {
         response: Received,
     ) -> Result<types::SolarChargerSummaryWidgetResponse, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -3308,6 +3635,16 @@ impl<'a> GetPvInverterStatusWidget<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> CallWithResponse<'a, types::PvInverterStatusWidgetResponse> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
@@ -3324,7 +3661,7 @@ impl<'a> GetPvInverterStatusWidget<'a> {
         response: Received,
     ) -> Result<types::PvInverterStatusWidgetResponse, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -3414,6 +3751,16 @@ impl<'a> GetGeneratorStateWidget<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> CallWithResponse<'a, types::GeneratorStateWidgetResponse> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
@@ -3434,7 +3781,7 @@ impl<'a> GetGeneratorStateWidget<'a> {
     #[inline]
     fn decode(response: Received) -> Result<types::GeneratorStateWidgetResponse, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -3521,6 +3868,16 @@ impl<'a> GetVeBusStateWidget<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> CallWithResponse<'a, types::VeBusStateWidgetResponse> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
@@ -3541,7 +3898,7 @@ impl<'a> GetVeBusStateWidget<'a> {
     #[inline]
     fn decode(response: Received) -> Result<types::VeBusStateWidgetResponse, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -3631,6 +3988,16 @@ impl<'a> GetInverterChargerStateWidget<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> CallWithResponse<'a, types::InverterChargerStateWidgetResponse> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
@@ -3653,7 +4020,7 @@ impl<'a> GetInverterChargerStateWidget<'a> {
         response: Received,
     ) -> Result<types::InverterChargerStateWidgetResponse, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -3722,6 +4089,16 @@ impl<'a> GetStatusWidget<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> CallWithResponse<'a, types::StatusWidgetResponse> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
@@ -3736,7 +4113,7 @@ impl<'a> GetStatusWidget<'a> {
     #[inline]
     fn decode(response: Received) -> Result<types::StatusWidgetResponse, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -3805,6 +4182,16 @@ impl<'a> GetTankSummaryWidget<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> CallWithResponse<'a, types::TankSummaryWidgetResponse> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
@@ -3819,7 +4206,7 @@ impl<'a> GetTankSummaryWidget<'a> {
     #[inline]
     fn decode(response: Received) -> Result<types::TankSummaryWidgetResponse, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -3888,6 +4275,16 @@ impl<'a> GetHistoricDataWidget<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> CallWithResponse<'a, types::HistoricDataWidgetResponse> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
@@ -3902,7 +4299,7 @@ impl<'a> GetHistoricDataWidget<'a> {
     #[inline]
     fn decode(response: Received) -> Result<types::HistoricDataWidgetResponse, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -3989,6 +4386,16 @@ impl<'a> GetMpptStateWidget<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> CallWithResponse<'a, types::MpptStateWidgetResponse> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
@@ -4009,7 +4416,7 @@ impl<'a> GetMpptStateWidget<'a> {
     #[inline]
     fn decode(response: Received) -> Result<types::MpptStateWidgetResponse, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -4099,6 +4506,16 @@ impl<'a> GetBatteryMonitorWarningsAndAlarmsWidget<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> CallWithResponse<'a, types::BatteryMonitorWarningsAndAlarmsWidgetResponse> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
@@ -4123,7 +4540,7 @@ impl<'a> GetBatteryMonitorWarningsAndAlarmsWidget<'a> {
         response: Received,
     ) -> Result<types::BatteryMonitorWarningsAndAlarmsWidgetResponse, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }
@@ -4195,6 +4612,16 @@ impl<'a> GetEvChargerSummaryWidget<'a> {
         client.runtime.call(self.into_request(), Self::decode)
     }
 
+    /// The call, a future: `.await` it for the decoded response
+    /// with the status and headers it came with.
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> CallWithResponse<'a, types::EvChargerSummaryWidgetResponse> {
+        let client = self.client;
+        client.runtime.call_with_response(self.into_request(), Self::decode)
+    }
+
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
@@ -4211,7 +4638,7 @@ impl<'a> GetEvChargerSummaryWidget<'a> {
         response: Received,
     ) -> Result<types::EvChargerSummaryWidgetResponse, Error> {
         match response.status() {
-            200 => Ok(response.json()?),
+            200..=299 => Ok(response.json()?),
             _ => Err(response.into_error()),
         }
     }

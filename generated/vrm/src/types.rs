@@ -27,6 +27,19 @@ pub struct AccessToken {
         skip_serializing_if = "Option::is_none"
     )]
     pub last_successful_auth: Option<i64>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
+}
+
+impl AccessToken {
+    /// `expires` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
+    pub fn expires_as<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> Result<T, serde_json::Error> {
+        crate::runtime::value_as(self.expires.as_ref())
+    }
 }
 
 /// Answer of `listAccessTokens`.
@@ -34,6 +47,10 @@ pub struct AccessToken {
 pub struct AccessTokenList {
     pub success: bool,
     pub tokens: Vec<AccessToken>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// The site to add.
@@ -81,6 +98,19 @@ pub struct Alarm {
     /// Display details (code, description, unit, device); an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta_info: Option<serde_json::Value>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
+}
+
+impl Alarm {
+    /// `meta_info` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
+    pub fn meta_info_as<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> Result<T, serde_json::Error> {
+        crate::runtime::value_as(self.meta_info.as_ref())
+    }
 }
 
 /// Answer of `listAlarms`.
@@ -98,6 +128,10 @@ pub struct AlarmList {
     /// The data attributes an alarm can be set on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attributes: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// An alarm rule to add or change.
@@ -134,14 +168,24 @@ pub struct AlarmRuleKey {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BatteryMonitorWarningsAndAlarmsWidgetResponse {
     pub success: bool,
+    #[serde(deserialize_with = "crate::runtime::object_or_empty_list")]
     pub records: StateWidget,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// Answer of `getBatterySummaryWidget`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BatterySummaryWidgetResponse {
     pub success: bool,
+    #[serde(deserialize_with = "crate::runtime::object_or_empty_list")]
     pub records: SummaryWidget,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// Which active alarm `clearAlarm` clears.
@@ -171,6 +215,10 @@ pub struct CreatedAccessToken {
     pub token: Option<String>,
     #[serde(rename = "idAccessToken")]
     pub id_access_token: IntegerOrString,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 impl std::fmt::Debug for CreatedAccessToken {
@@ -179,6 +227,7 @@ impl std::fmt::Debug for CreatedAccessToken {
             .field("success", &self.success)
             .field("token", &self.token.as_ref().map(|_| "<redacted>"))
             .field("id_access_token", &self.id_access_token)
+            .field("unknown_fields", &self.unknown_fields)
             .finish()
     }
 }
@@ -194,6 +243,10 @@ pub struct Currency {
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sign: Option<String>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// A kind of value a device logs.
@@ -215,6 +268,10 @@ pub struct DataAttribute {
     pub data_type: Option<String>,
     #[serde(rename = "idDeviceType", default, skip_serializing_if = "Option::is_none")]
     pub id_device_type: Option<IntegerOrString>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// One named value of an enum attribute.
@@ -224,6 +281,10 @@ pub struct DataAttributeEnumValue {
     pub name_enum: Option<ScalarValue>,
     #[serde(rename = "valueEnum", default, skip_serializing_if = "Option::is_none")]
     pub value_enum: Option<IntegerOrString>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// Answer of `listDataAttributes`.
@@ -235,6 +296,19 @@ pub struct DataAttributeList {
     /// Paging details; an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pagination: Option<serde_json::Value>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
+}
+
+impl DataAttributeList {
+    /// `pagination` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
+    pub fn pagination_as<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> Result<T, serde_json::Error> {
+        crate::runtime::value_as(self.pagination.as_ref())
+    }
 }
 
 /// A data attribute a summary value is built from.
@@ -250,6 +324,10 @@ pub struct DataAttributeSource {
     pub dbus_service_type: Option<String>,
     #[serde(rename = "dbusPath", default, skip_serializing_if = "Option::is_none")]
     pub dbus_path: Option<String>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// Answer of `loginAsDemo`.
@@ -258,12 +336,17 @@ pub struct DemoLoginResponse {
     /// JWT for the demo account, to send as `X-Authorization: Bearer <token>`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 impl std::fmt::Debug for DemoLoginResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("DemoLoginResponse")
             .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .field("unknown_fields", &self.unknown_fields)
             .finish()
     }
 }
@@ -317,6 +400,26 @@ pub struct DiagnosticRecord {
         skip_serializing_if = "Option::is_none"
     )]
     pub data_attribute_enum_values: Option<Vec<DataAttributeEnumValue>>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
+}
+
+impl DiagnosticRecord {
+    /// `formattedValue` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
+    pub fn formatted_value_as<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> Result<T, serde_json::Error> {
+        crate::runtime::value_as(self.formatted_value.as_ref())
+    }
+
+    /// `rawValue` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
+    pub fn raw_value_as<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> Result<T, serde_json::Error> {
+        crate::runtime::value_as(self.raw_value.as_ref())
+    }
 }
 
 /// Answer of `getDiagnostics`.
@@ -326,6 +429,10 @@ pub struct DiagnosticsResponse {
     pub records: Vec<DiagnosticRecord>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub num_records: Option<i64>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// The file format of `downloadData`.
@@ -422,6 +529,10 @@ pub struct DynamicEssSettingsResponse {
     pub success: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<DynamicEssSettings>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// What the server (written in PHP) sends for an empty map: an empty JSON list `[]`.
@@ -459,11 +570,25 @@ pub struct ErrorResponse {
     pub error_code: Option<String>,
 }
 
+impl ErrorResponse {
+    /// `error` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
+    pub fn error_as<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> Result<T, serde_json::Error> {
+        crate::runtime::value_as(self.error.as_ref())
+    }
+}
+
 /// Answer of `getEvChargerSummaryWidget`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EvChargerSummaryWidgetResponse {
     pub success: bool,
+    #[serde(deserialize_with = "crate::runtime::object_or_empty_list")]
     pub records: SummaryWidget,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// One element of `Installation.extended`: either a single data attribute or a summary built from several (`dataAttributes`, `consistsOfAttributeCodes`). All fields are optional because the two kinds carry different subsets.
@@ -522,6 +647,33 @@ pub struct ExtendedAttribute {
     pub consists_of_attribute_codes: Option<Vec<String>>,
     #[serde(rename = "dataAttributes", default, skip_serializing_if = "Option::is_none")]
     pub data_attributes: Option<Vec<DataAttributeSource>>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
+}
+
+impl ExtendedAttribute {
+    /// `rawValue` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
+    pub fn raw_value_as<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> Result<T, serde_json::Error> {
+        crate::runtime::value_as(self.raw_value.as_ref())
+    }
+
+    /// `instances` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
+    pub fn instances_as<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> Result<T, serde_json::Error> {
+        crate::runtime::value_as(self.instances.as_ref())
+    }
+
+    /// `timestamp` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
+    pub fn timestamp_as<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> Result<T, serde_json::Error> {
+        crate::runtime::value_as(self.timestamp.as_ref())
+    }
 }
 
 /// `#/components/schemas/ExtendedAttribute/properties/dataType` in the spec.
@@ -594,13 +746,31 @@ pub struct ForecastsResetResponse {
     /// The time of the last reset and its kind; an object, or null when never reset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Value>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
+}
+
+impl ForecastsResetResponse {
+    /// `data` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
+    pub fn data_as<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> Result<T, serde_json::Error> {
+        crate::runtime::value_as(self.data.as_ref())
+    }
 }
 
 /// Answer of `getGeneratorStateWidget`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GeneratorStateWidgetResponse {
     pub success: bool,
+    #[serde(deserialize_with = "crate::runtime::object_or_empty_list")]
     pub records: StateWidget,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// The site to look up.
@@ -614,7 +784,12 @@ pub struct GetSiteIdRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GpsWidgetResponse {
     pub success: bool,
+    #[serde(deserialize_with = "crate::runtime::object_or_empty_list")]
     pub records: SummaryWidget,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// What the graph widget answers.
@@ -627,6 +802,10 @@ pub struct GraphWidget {
     pub meta: Option<WidgetMeta>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance: Option<IntegerOrString>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// The points per attribute id, or `[]` when there are none; anything else the server may send is kept as JSON.
@@ -642,14 +821,24 @@ pub enum GraphWidgetData {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GraphWidgetResponse {
     pub success: bool,
+    #[serde(deserialize_with = "crate::runtime::object_or_empty_list")]
     pub records: GraphWidget,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// Answer of `getHistoricDataWidget`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HistoricDataWidgetResponse {
     pub success: bool,
+    #[serde(deserialize_with = "crate::runtime::object_or_empty_list")]
     pub records: SummaryWidget,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// An installation (site). The required fields are always present; the others only with `extended=1` or for some users.
@@ -776,7 +965,11 @@ pub struct Installation {
     pub new_tags: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prices_unavailable: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::optional_object_or_empty_list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub currency: Option<Currency>,
     #[serde(rename = "idCurrency", default, skip_serializing_if = "Option::is_none")]
     pub id_currency: Option<i64>,
@@ -799,6 +992,47 @@ pub struct Installation {
     pub gu_iv: Option<i32>,
     #[serde(rename = "grafanaEnabled", default, skip_serializing_if = "Option::is_none")]
     pub grafana_enabled: Option<i32>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
+}
+
+impl Installation {
+    /// `phonenumber` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
+    pub fn phonenumber_as<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> Result<T, serde_json::Error> {
+        crate::runtime::value_as(Some(&self.phonenumber))
+    }
+
+    /// `current_alarms` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
+    pub fn current_alarms_as<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> Result<T, serde_json::Error> {
+        crate::runtime::value_as(self.current_alarms.as_ref())
+    }
+
+    /// `images` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
+    pub fn images_as<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> Result<T, serde_json::Error> {
+        crate::runtime::value_as(self.images.as_ref())
+    }
+
+    /// `paygoCurrency` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
+    pub fn paygo_currency_as<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> Result<T, serde_json::Error> {
+        crate::runtime::value_as(self.paygo_currency.as_ref())
+    }
+
+    /// `last_location_timestamp` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
+    pub fn last_location_timestamp_as<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> Result<T, serde_json::Error> {
+        crate::runtime::value_as(self.last_location_timestamp.as_ref())
+    }
 }
 
 /// Answer of `findInstallationsByDataAttributes`.
@@ -812,6 +1046,19 @@ pub struct InstallationDataAttributesResponse {
     /// Paging details; an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pagination: Option<serde_json::Value>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
+}
+
+impl InstallationDataAttributesResponse {
+    /// `pagination` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
+    pub fn pagination_as<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> Result<T, serde_json::Error> {
+        crate::runtime::value_as(self.pagination.as_ref())
+    }
 }
 
 /// One element of `Installation.images` when that is an array.
@@ -829,6 +1076,10 @@ pub struct InstallationImage {
 pub struct InstallationList {
     pub success: bool,
     pub records: Vec<Installation>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// An installation whose values match the query, with the matching values.
@@ -840,6 +1091,10 @@ pub struct InstallationMatch {
     pub description: Option<String>,
     #[serde(rename = "lastTimestamp", default, skip_serializing_if = "Option::is_none")]
     pub last_timestamp: Option<i64>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// Settings of a site to change; fields left out stay as they are.
@@ -904,6 +1159,10 @@ pub struct InstallationTag {
     pub automatic: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<InstallationTagSource>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// `#/components/schemas/InstallationTag/properties/source` in the spec.
@@ -971,6 +1230,10 @@ pub struct InstallationUsers {
     pub user_groups: Option<Vec<serde_json::Value>>,
     #[serde(rename = "siteGroups", default, skip_serializing_if = "Option::is_none")]
     pub site_groups: Option<Vec<serde_json::Value>>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// A number that the server sends either as a JSON integer or as a string of digits, depending on the endpoint and its version.
@@ -985,7 +1248,12 @@ pub enum IntegerOrString {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InverterChargerStateWidgetResponse {
     pub success: bool,
+    #[serde(deserialize_with = "crate::runtime::object_or_empty_list")]
     pub records: StateWidget,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// Credentials for `login`.
@@ -1030,6 +1298,10 @@ pub struct LoginResponse {
     /// Status of the login (not documented by Victron).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 impl std::fmt::Debug for LoginResponse {
@@ -1040,6 +1312,7 @@ impl std::fmt::Debug for LoginResponse {
             .field("verification_mode", &self.verification_mode)
             .field("verification_sent", &self.verification_sent)
             .field("status", &self.status)
+            .field("unknown_fields", &self.unknown_fields)
             .finish()
     }
 }
@@ -1050,12 +1323,17 @@ pub struct LogoutResponse {
     /// An empty string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 impl std::fmt::Debug for LogoutResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("LogoutResponse")
             .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .field("unknown_fields", &self.unknown_fields)
             .finish()
     }
 }
@@ -1065,15 +1343,28 @@ impl std::fmt::Debug for LogoutResponse {
 pub struct MeResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::optional_object_or_empty_list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user: Option<User>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// Answer of `getMpptStateWidget`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MpptStateWidgetResponse {
     pub success: bool,
+    #[serde(deserialize_with = "crate::runtime::object_or_empty_list")]
     pub records: StateWidget,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// A number that the server sends either as a JSON number or as a string of digits.
@@ -1090,6 +1381,10 @@ pub struct OverallStatsPeriod {
     /// The total of each code over the period (`false` for a code without data), or `[]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub totals: Option<OverallStatsPeriodTotals>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// The total of each code over the period (`false` for a code without data), or `[]`.
@@ -1106,6 +1401,10 @@ pub struct OverallStatsResponse {
     pub success: bool,
     /// One entry per period (`today`, `week`, `month`, `year`), or `[]`.
     pub records: OverallStatsResponseRecords,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// One entry per period (`today`, `week`, `month`, `year`), or `[]`.
@@ -1120,7 +1419,12 @@ pub enum OverallStatsResponseRecords {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PvInverterStatusWidgetResponse {
     pub success: bool,
+    #[serde(deserialize_with = "crate::runtime::object_or_empty_list")]
     pub records: SummaryWidget,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// Which forecasts `resetForecasts` discards.
@@ -1135,6 +1439,10 @@ pub struct ResetForecastsRequest {
 pub struct RevokeAccessTokenResponse {
     pub success: bool,
     pub data: RevokeResult,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// What `revokeAccessToken` removed.
@@ -1142,6 +1450,10 @@ pub struct RevokeAccessTokenResponse {
 pub struct RevokeResult {
     /// Number of tokens revoked.
     pub removed: i32,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// A value the server sends as a string, an integer, a decimal number or a boolean, depending on the attribute and the endpoint.
@@ -1163,6 +1475,10 @@ pub struct SearchResponse {
     /// The matches; a list (what the server sends), or an object keyed by site (as documented).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub results: Option<SearchResponseResults>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// The matches; a list (what the server sends), or an object keyed by site (as documented).
@@ -1187,6 +1503,19 @@ pub struct SearchResult {
     /// The matched text per field; an object of lists of strings, or `[]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub highlight: Option<serde_json::Value>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
+}
+
+impl SearchResult {
+    /// `highlight` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
+    pub fn highlight_as<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> Result<T, serde_json::Error> {
+        crate::runtime::value_as(self.highlight.as_ref())
+    }
 }
 
 /// Answer of `updateSettings`.
@@ -1196,6 +1525,19 @@ pub struct SettingsResponse {
     /// The stored settings; an object, or `[]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Value>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
+}
+
+impl SettingsResponse {
+    /// `data` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
+    pub fn data_as<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> Result<T, serde_json::Error> {
+        crate::runtime::value_as(self.data.as_ref())
+    }
 }
 
 /// The id of a site.
@@ -1203,13 +1545,22 @@ pub struct SettingsResponse {
 pub struct SiteId {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub site_id: Option<IntegerOrString>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// Answer of `addSite` and `getSiteId`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SiteIdResponse {
     pub success: bool,
+    #[serde(deserialize_with = "crate::runtime::object_or_empty_list")]
     pub records: SiteId,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// A tag of the site; an object like `InstallationTag`, or just its name.
@@ -1243,13 +1594,22 @@ pub struct SiteUser {
     pub avatar_url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<i64>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// Answer of `getSolarChargerSummaryWidget`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SolarChargerSummaryWidgetResponse {
     pub success: bool,
+    #[serde(deserialize_with = "crate::runtime::object_or_empty_list")]
     pub records: SummaryWidget,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// What a state widget answers (states over time, with their names).
@@ -1269,6 +1629,33 @@ pub struct StateWidget {
     /// Time buckets of the states; an object, or `[]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub buckets: Option<serde_json::Value>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
+}
+
+impl StateWidget {
+    /// `data` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
+    pub fn data_as<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> Result<T, serde_json::Error> {
+        crate::runtime::value_as(self.data.as_ref())
+    }
+
+    /// `sort` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
+    pub fn sort_as<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> Result<T, serde_json::Error> {
+        crate::runtime::value_as(self.sort.as_ref())
+    }
+
+    /// `buckets` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
+    pub fn buckets_as<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> Result<T, serde_json::Error> {
+        crate::runtime::value_as(self.buckets.as_ref())
+    }
 }
 
 /// The name of each state per attribute id, or `[]`.
@@ -1351,6 +1738,10 @@ pub struct StatsResponse {
     /// The total of each series over the range (`false` for a code without data), or `[]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub totals: Option<StatsResponseTotals>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// One series per attribute code (`bs`, `Pc`, `total_solar_yield`, ...), or `[]` when there is no code at all.
@@ -1448,7 +1839,12 @@ impl<'de> Deserialize<'de> for StatsType {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StatusWidgetResponse {
     pub success: bool,
+    #[serde(deserialize_with = "crate::runtime::object_or_empty_list")]
     pub records: SummaryWidget,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// Answer of operations that only report success; some add a `data` member with the stored values.
@@ -1458,6 +1854,19 @@ pub struct SuccessResponse {
     /// What the server stored or changed, where it says; its shape varies.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Value>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
+}
+
+impl SuccessResponse {
+    /// `data` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
+    pub fn data_as<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> Result<T, serde_json::Error> {
+        crate::runtime::value_as(self.data.as_ref())
+    }
 }
 
 /// What a summary or status widget answers.
@@ -1472,6 +1881,10 @@ pub struct SummaryWidget {
     pub attribute_order: Option<Vec<IntegerOrString>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance: Option<IntegerOrString>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// The latest values keyed by attribute id (`"51"` for the state of charge), beside `hasOldData` and `secondsAgo`; or `[]` when the site has no such device.
@@ -1493,6 +1906,15 @@ pub struct SummaryWidgetValues {
     /// Properties beyond those named above.
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, WidgetDataEntry>,
+}
+
+impl SummaryWidgetValues {
+    /// `secondsAgo` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
+    pub fn seconds_ago_as<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> Result<T, serde_json::Error> {
+        crate::runtime::value_as(self.seconds_ago.as_ref())
+    }
 }
 
 /// A device of the site. The GX device (`name: Gateway`) carries the connection fields (`remoteOnLan`, `autoUpdate`, `vncStatus`, ...); the others carry `instance` and `idDeviceType`.
@@ -1553,6 +1975,26 @@ pub struct SystemDevice {
     /// Device settings; an object, or `[]` when there are none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub settings: Option<serde_json::Value>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
+}
+
+impl SystemDevice {
+    /// `vid` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
+    pub fn vid_as<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> Result<T, serde_json::Error> {
+        crate::runtime::value_as(self.vid.as_ref())
+    }
+
+    /// `settings` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
+    pub fn settings_as<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> Result<T, serde_json::Error> {
+        crate::runtime::value_as(self.settings.as_ref())
+    }
 }
 
 /// The devices of a site.
@@ -1560,13 +2002,22 @@ pub struct SystemDevice {
 pub struct SystemOverview {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub devices: Option<Vec<SystemDevice>>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// Answer of `getSystemOverview`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SystemOverviewResponse {
     pub success: bool,
+    #[serde(deserialize_with = "crate::runtime::object_or_empty_list")]
     pub records: SystemOverview,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// Answer of `listTags`.
@@ -1575,6 +2026,10 @@ pub struct TagList {
     pub success: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<SiteTag>>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// The tag `addTag` adds or `removeTag` removes.
@@ -1588,7 +2043,12 @@ pub struct TagRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TankSummaryWidgetResponse {
     pub success: bool,
+    #[serde(deserialize_with = "crate::runtime::object_or_empty_list")]
     pub records: SummaryWidget,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// Basic information about a VRM user.
@@ -1609,13 +2069,31 @@ pub struct User {
     /// Id of the access token used for this request; null when signed in with a JWT. Seen as null or an integer.
     #[serde(rename = "idAccessToken", default, skip_serializing_if = "Option::is_none")]
     pub id_access_token: Option<serde_json::Value>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
+}
+
+impl User {
+    /// `idAccessToken` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
+    pub fn id_access_token_as<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> Result<T, serde_json::Error> {
+        crate::runtime::value_as(self.id_access_token.as_ref())
+    }
 }
 
 /// Answer of `getVeBusStateWidget`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct VeBusStateWidgetResponse {
     pub success: bool,
+    #[serde(deserialize_with = "crate::runtime::object_or_empty_list")]
     pub records: StateWidget,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// What the user may see and do on the site.
@@ -1661,6 +2139,10 @@ pub struct ViewPermissions {
     pub can_see_group_and_team_members: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub support_concurrent_firmware_updates: Option<bool>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// How to show one attribute of a widget.
@@ -1682,6 +2164,10 @@ pub struct WidgetAttributeMeta {
     pub format_with_unit: Option<String>,
     #[serde(rename = "axisGroup", default, skip_serializing_if = "Option::is_none")]
     pub axis_group: Option<String>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 
 /// One member of a summary widget's `data`; a value object, or anything else kept as JSON.
@@ -1756,4 +2242,17 @@ pub struct WidgetValue {
     pub dbus_service_type: Option<String>,
     #[serde(rename = "dbusPath", default, skip_serializing_if = "Option::is_none")]
     pub dbus_path: Option<String>,
+    /// Members the spec does not name, kept as received and sent
+    /// back unchanged (so that writing back what was read loses nothing).
+    #[serde(flatten)]
+    pub unknown_fields: crate::runtime::UnknownFields,
+}
+
+impl WidgetValue {
+    /// `secondsAgo` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
+    pub fn seconds_ago_as<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> Result<T, serde_json::Error> {
+        crate::runtime::value_as(self.seconds_ago.as_ref())
+    }
 }

@@ -2,6 +2,7 @@
 //! credentials with a shared, self-renewing token.
 
 use super::Failure;
+use crate::limits;
 use reqwest::StatusCode;
 use reqwest::header::{HeaderName, HeaderValue};
 use std::fmt;
@@ -144,6 +145,9 @@ struct CachedToken {
 /// (a 401 still fetches a new one).
 const ASSUMED_LIFETIME: Duration = Duration::from_secs(300);
 
+/// The longest token endpoint answer read (1 MiB; a real one is a few KB).
+const MAX_TOKEN_ANSWER: usize = 1 << 20;
+
 /// The longest a token is kept, whatever `expires_in` says.
 const MAX_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
 
@@ -204,12 +208,9 @@ impl TokenSource {
         if !self.scopes.is_empty() {
             form.push(("scope", self.scopes.as_str()));
         }
-        let body = reqwest::Url::parse("form:")
-            .map(|mut url| {
-                url.query_pairs_mut().extend_pairs(&form);
-                url.query().unwrap_or_default().to_owned()
-            })
-            .unwrap_or_default();
+        let body = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(&form)
+            .finish();
         let fail = |kind: AuthErrorKind| {
             Failure::Auth(AuthError {
                 token_url: self.token_url.clone(),
@@ -217,7 +218,7 @@ impl TokenSource {
             })
         };
         let started = Instant::now();
-        let response = http
+        let mut response = http
             .post(&self.token_url)
             .timeout(timeout)
             .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
@@ -227,7 +228,21 @@ impl TokenSource {
             .await
             .map_err(|e| fail(AuthErrorKind::Transport(e)))?;
         let status = response.status();
-        let bytes = response.bytes().await.map_err(|e| fail(AuthErrorKind::Transport(e)))?;
+        // A token answer is a few kilobytes: one longer than
+        // `MAX_TOKEN_ANSWER` is refused unread, not held whole.
+        let too_long = || {
+            fail(AuthErrorKind::Malformed {
+                status,
+                message: format!("the answer is longer than {MAX_TOKEN_ANSWER} bytes"),
+            })
+        };
+        let mut body = limits::Body::new(MAX_TOKEN_ANSWER, response.content_length()).map_err(|_| too_long())?;
+        while let Some(chunk) = response.chunk().await.map_err(|e| fail(AuthErrorKind::Transport(e)))? {
+            if !body.push(chunk) {
+                return Err(too_long());
+            }
+        }
+        let bytes = body.finish();
         if !status.is_success() {
             let body = String::from_utf8_lossy(&bytes).into_owned();
             return Err(fail(AuthErrorKind::Refused { status, body }));
@@ -291,6 +306,16 @@ impl AuthError {
     /// Whether the token request timed out.
     pub fn is_timeout(&self) -> bool {
         matches!(&self.kind, AuthErrorKind::Transport(error) if error.is_timeout())
+    }
+
+    /// Whether trying again may succeed: the endpoint could not be
+    /// reached or did not answer in time, or answered 429 or 502-504.
+    pub(crate) fn is_transient(&self) -> bool {
+        match &self.kind {
+            AuthErrorKind::Transport(error) => error.is_connect() || error.is_timeout(),
+            AuthErrorKind::Refused { status, .. } => matches!(status.as_u16(), 429 | 502..=504),
+            AuthErrorKind::Malformed { .. } => false,
+        }
     }
 
     /// The token endpoint's error body, when it refused.

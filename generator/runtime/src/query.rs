@@ -12,27 +12,14 @@ pub(crate) fn append(url: &mut reqwest::Url, pairs: &[(String, String)]) {
         if !text.is_empty() {
             text.push('&');
         }
-        encode(&mut text, name, true);
+        // The form encoding escapes `[` and `]`; a name gets them back.
+        for piece in form_urlencoded::byte_serialize(name.as_bytes()) {
+            text.push_str(&piece.replace("%5B", "[").replace("%5D", "]"));
+        }
         text.push('=');
-        encode(&mut text, value, false);
+        text.extend(form_urlencoded::byte_serialize(value.as_bytes()));
     }
     url.set_query(Some(&text));
-}
-
-fn encode(out: &mut String, text: &str, is_name: bool) {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    for &byte in text.as_bytes() {
-        match byte {
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'*' | b'-' | b'.' | b'_' => out.push(byte as char),
-            b'[' | b']' if is_name => out.push(byte as char),
-            b' ' => out.push('+'),
-            _ => {
-                out.push('%');
-                out.push(HEX[usize::from(byte >> 4)] as char);
-                out.push(HEX[usize::from(byte & 0x0f)] as char);
-            }
-        }
-    }
 }
 
 #[cfg(test)]

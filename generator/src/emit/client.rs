@@ -56,6 +56,16 @@ pub(super) fn lib_rs(api: &Api, split: Option<&Split>, options: &Options) -> Tok
         ),
         Layout::BuildScript => (quote!(), quote!(), quote!(#[allow(#allow)])),
     };
+    // The README's quick start, compiled by the doctests (a crate's only:
+    // a build script's output has no README beside it).
+    let readme_doctests = matches!(options.layout, Layout::Crate).then(|| {
+        quote! {
+            /// The README's examples, compiled as doctests.
+            #[cfg(doctest)]
+            #[doc = include_str!("../README.md")]
+            pub struct ReadmeDoctests;
+        }
+    });
     let runtime = match options.runtime {
         Runtime::Vendored => quote! {
             // The runtime every generated client is built on, vendored:
@@ -86,6 +96,15 @@ pub(super) fn lib_rs(api: &Api, split: Option<&Split>, options: &Options) -> Tok
         None => " The error of every operation; [`ApiError::parsed`] holds the body when it is JSON.",
     };
     let base_url = match &api.base_url {
+        Some(url) if !api.server_variables.is_empty() => {
+            let text = " The first server the spec names, with its variables at their defaults. Not a default: \
+                        a client connects here only when given it with [`ClientBuilder::base_url`]."
+                .to_owned();
+            quote! {
+                #[doc = #text]
+                pub const DEFAULT_BASE_URL: &str = #url;
+            }
+        }
         Some(url) => {
             let text = " The first server the spec names; [`ClientBuilder::base_url`] picks another.".to_owned();
             quote! {
@@ -95,12 +114,20 @@ pub(super) fn lib_rs(api: &Api, split: Option<&Split>, options: &Options) -> Tok
         }
         None => quote!(),
     };
+    // Test doubles, for the crates that depend on this one (its `mock` feature).
+    let mock = (options.layout == Layout::Crate).then(|| {
+        quote! {
+            #[cfg(feature = "mock")]
+            pub mod mock;
+        }
+    });
     quote! {
         #docs
         #crate_allow
 
         #module_allow
         mod client;
+        #mock
         #module_allow
         mod operations;
         #module_allow
@@ -110,7 +137,7 @@ pub(super) fn lib_rs(api: &Api, split: Option<&Split>, options: &Options) -> Tok
 
         pub use client::{Client, ClientBuilder};
         #operations_export
-        pub use runtime::{ApiError, AuthError, BuildError, DecodeError, Download, Secret};
+        pub use runtime::{ApiError, AuthError, BuildError, DecodeError, Download, Response, Secret, UnknownFields};
 
         #[doc = #error_doc]
         pub type Error = runtime::Error<#error_body>;
@@ -118,16 +145,26 @@ pub(super) fn lib_rs(api: &Api, split: Option<&Split>, options: &Options) -> Tok
         /// The future of a call: what `.await` on a request (or its `send`) runs; its output is `Result<T, Error>`.
         pub type Call<'a, T> = runtime::Call<'a, T, #error_body>;
 
+        /// The future of a request's `send_with_response`: its output is
+        /// `Result<Response<T>, Error>`, the decoded body with the answer's status and headers.
+        pub type CallWithResponse<'a, T> = runtime::CallWithResponse<'a, T, #error_body>;
+
         #base_url
+
+        #readme_doctests
     }
 }
 
 pub(super) fn client_rs(api: &Api) -> TokenStream {
-    let default_url = if api.base_url.is_some() {
+    // A URL made of server variables' defaults is no default: the client
+    // needs `base_url` (see the runtime's `templated_server`).
+    let templated = api.base_url.is_some() && !api.server_variables.is_empty();
+    let default_url = if api.base_url.is_some() && !templated {
         quote!(Some(crate::DEFAULT_BASE_URL))
     } else {
         quote!(None)
     };
+    let templated_server = templated.then(|| quote!(.templated_server(crate::DEFAULT_BASE_URL)));
     let builder_setters = api.security_schemes.iter().map(builder_setter);
     let client_setters = api.security_schemes.iter().map(client_setter);
     let uses = |pred: fn(&SchemeKind) -> bool| api.security_schemes.iter().any(|s| pred(&s.kind));
@@ -152,6 +189,11 @@ pub(super) fn client_rs(api: &Api) -> TokenStream {
         format!(" (server variables at their defaults: {})", list.join(", "))
     };
     let builder_doc = match &api.base_url {
+        Some(url) if templated => format!(
+            " A builder for a client. Set [`base_url`](ClientBuilder::base_url): the spec's server URL has \
+             variables, so there is no default (`{url}`{variables} is used only when passed to it). Then set \
+             credentials and [`build`](ClientBuilder::build)."
+        ),
         Some(url) => format!(" A builder for a client of `{url}`{variables}; set credentials, then [`build`](ClientBuilder::build)."),
         None => " A builder for a client; set [`base_url`](ClientBuilder::base_url) and credentials, then [`build`](ClientBuilder::build).".to_owned(),
     };
@@ -181,7 +223,8 @@ pub(super) fn client_rs(api: &Api) -> TokenStream {
                     runtime: runtime::ClientBuilder::new(
                         #default_url,
                         concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
-                    ),
+                    )
+                    #templated_server,
                 }
             }
 

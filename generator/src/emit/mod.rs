@@ -7,16 +7,19 @@
 //! - `operations.rs`: one method and request builder per operation.
 //! - `client.rs`: the crate root, `Client` and `ClientBuilder` with the
 //!   credential setters.
+//! - `mock.rs`: the `mock` module (the crate's `mock` feature): a mock
+//!   server with one method per operation.
 
 mod client;
 mod features;
+pub(crate) mod mock;
 mod operations;
 mod types;
 
 use crate::error::Error;
 use crate::model::{Api, Operation, Split, TypeRef};
 use crate::{Layout, Options, Runtime, templates, vendor};
-use proc_macro2::TokenStream;
+use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 use std::collections::BTreeMap;
 
@@ -73,8 +76,12 @@ pub(crate) fn emit(api: &Api, split: Option<&Split>, options: &Options) -> Resul
             }
         }
     }
+    if options.layout == Layout::Crate {
+        let mock = format(mock::mock_rs(api, &crate_ident))?;
+        files.insert("src/mock.rs".to_owned(), format!("{header}{mock}"));
+    }
     if options.runtime == Runtime::Vendored {
-        files.extend(vendor::files(&options.generated_by)?);
+        files.extend(vendor::files(&options.generated_by, options.layout == Layout::Crate)?);
     }
     if options.layout == Layout::Crate {
         files.extend(templates::render(api, split, options)?);
@@ -112,10 +119,8 @@ fn format_chunked<T: Sync>(
         return Ok(out);
     }
     let size = items.len().div_ceil(CHUNKS);
-    let format_chunk = |chunk: &[T]| {
-        let tokens = chunk.iter().map(&item);
-        format(quote!(#(#tokens)*))
-    };
+    // Items are moved into the chunk's stream (`quote!` would copy them).
+    let format_chunk = |chunk: &[T]| format(chunk.iter().map(&item).collect());
     // Small modules: the same chunks, without the cost of threads.
     if items.len() < PARALLEL_FROM {
         for chunk in items.chunks(size) {
@@ -219,14 +224,37 @@ fn space_items(code: &str) -> String {
 /// marked `text` and indented blocks are un-indented, so that nothing in a
 /// description becomes a doctest.
 pub(crate) fn doc(text: &str) -> TokenStream {
-    let lines = doc_lines(text);
+    let lines = doc_lines(text).into_iter().map(|line| doc_literal(&line));
     quote! { #(#[doc = #lines])* }
 }
 
 /// `#![doc]` attributes (module or crate documentation).
 pub(crate) fn inner_doc(text: &str) -> TokenStream {
-    let lines = doc_lines(text);
+    let lines = doc_lines(text).into_iter().map(|line| doc_literal(&line));
     quote! { #(#![doc = #lines])* }
+}
+
+/// A line of docs as a string literal: raw (`r"..."`) where it can be one.
+///
+/// The printed comment is the same either way (`prettyplease` prints a doc
+/// attribute as `///` and its value), but prose is most of a crate's
+/// literal text, and a raw literal is neither escaped char by char here nor
+/// unescaped char by char by `syn` and `prettyplease` (twice) on the way back:
+/// about a tenth of the generation's work (BENCHMARKS.md). A line a raw
+/// literal cannot hold (a lone carriage return) gets an escaped one.
+fn doc_literal(line: &str) -> Literal {
+    // Enough `#`s that no `"` in the line followed by them ends the literal.
+    let mut hashes = 0;
+    if line.contains('"') {
+        for (at, _) in line.match_indices('"') {
+            let run = line[at + 1..].bytes().take_while(|&b| b == b'#').count();
+            hashes = hashes.max(run + 1);
+        }
+    }
+    let fence = "#".repeat(hashes);
+    format!("r{fence}\"{line}\"{fence}")
+        .parse()
+        .unwrap_or_else(|_| Literal::string(line))
 }
 
 pub(crate) fn doc_lines(text: &str) -> Vec<String> {
@@ -269,7 +297,7 @@ pub(crate) fn rust_type(ty: &TypeRef, in_types: bool) -> TokenStream {
         TypeRef::I128 => quote!(i128),
         TypeRef::F32 => quote!(f32),
         TypeRef::F64 => quote!(f64),
-        TypeRef::Bytes => quote!(Vec<u8>),
+        TypeRef::Bytes | TypeRef::Base64 => quote!(Vec<u8>),
         TypeRef::Value => quote!(serde_json::Value),
         TypeRef::Object => quote!(serde_json::Map<String, serde_json::Value>),
         TypeRef::Named(name) => {
@@ -296,12 +324,35 @@ pub(crate) fn rust_type(ty: &TypeRef, in_types: bool) -> TokenStream {
             let inner = rust_type(inner, in_types);
             quote!(Box<#inner>)
         }
+        TypeRef::Tuple(items) => {
+            let items = items.iter().map(|item| rust_type(item, in_types));
+            quote!((#(#items,)*))
+        }
+        TypeRef::Unit => quote!(()),
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::doc_lines;
+    use super::{doc_lines, doc_literal};
+
+    #[test]
+    fn a_doc_literal_holds_its_line_exactly() {
+        for line in [
+            "",
+            " plain prose",
+            r#" a "quoted" word, a \backslash\ and \n"#,
+            r###" "# and "## end a raw literal"###,
+            " tabs\tand unicode: \u{e9}\u{1f600}",
+            " a lone \r carriage return",
+        ] {
+            let literal = doc_literal(line);
+            let parsed: syn::LitStr = syn::parse2(quote::quote!(#literal)).expect("a string literal");
+            assert_eq!(parsed.value(), line, "{literal}");
+        }
+        assert_eq!(doc_literal(" plain").to_string(), r#"r" plain""#);
+        assert_eq!(doc_literal(r##" say "#hi"##).to_string(), r###"r##" say "#hi"##"###);
+    }
 
     #[test]
     fn prose_code_never_becomes_a_doctest() {

@@ -45,7 +45,8 @@ pub(super) fn operations_imports(operations: &[&Operation]) -> TokenStream {
     let uses_segments = operations
         .iter()
         .any(|op| op.path_parts.iter().any(|p| matches!(p, PathPart::Param(_))));
-    let runtime_import = if uses_segments {
+    let uses_any_json = operations.iter().any(|op| op.body.as_ref().is_some_and(is_any_json));
+    let runtime_import = if uses_segments || uses_any_json {
         quote!(
             use crate::runtime::{self, Failure, Received, Request};
         )
@@ -56,11 +57,11 @@ pub(super) fn operations_imports(operations: &[&Operation]) -> TokenStream {
     };
     let crate_import = if operations.iter().any(|op| answers_file(op)) {
         quote!(
-            use crate::{Call, Client, Download, Error};
+            use crate::{Call, CallWithResponse, Client, Download, Error};
         )
     } else {
         quote!(
-            use crate::{Call, Client, Error};
+            use crate::{Call, CallWithResponse, Client, Error};
         )
     };
     quote! {
@@ -79,14 +80,15 @@ pub(super) fn operation_items(api: &Api, op: &Operation, crate_ident: &str) -> T
     let method = client_method(api, op, crate_ident);
     let output = output_enum(op);
     let builder = builder(op);
-    quote! {
+    let mut items = quote! {
         impl Client {
             #method
         }
-
-        #output
-        #builder
-    }
+    };
+    // Moved in, not copied as `quote!` would.
+    items.extend(output);
+    items.extend([builder]);
+    items
 }
 
 fn answers_file(op: &Operation) -> bool {
@@ -112,16 +114,16 @@ fn mentions_types(op: &Operation) -> bool {
 }
 
 /// How a value is held by the builder and taken by its setter.
-struct Arg {
+pub(super) struct Arg {
     /// The setter's parameter type.
-    input: TokenStream,
+    pub(super) input: TokenStream,
     /// The builder field's type.
-    stored: TokenStream,
+    pub(super) stored: TokenStream,
     /// The expression turning `input` into `stored`.
-    convert: TokenStream,
+    pub(super) convert: TokenStream,
 }
 
-fn arg(ty: &TypeRef, value: &TokenStream) -> Arg {
+pub(super) fn arg(ty: &TypeRef, value: &TokenStream) -> Arg {
     match ty {
         TypeRef::String => Arg {
             input: quote!(impl Into<String>),
@@ -139,8 +141,21 @@ fn arg(ty: &TypeRef, value: &TokenStream) -> Arg {
     }
 }
 
+/// A JSON body the spec leaves free (any JSON): the caller passes any
+/// serializable value, written when the request is built.
+fn is_any_json(body: &Body) -> bool {
+    body.kind == BodyKind::Json && body.ty == TypeRef::Value
+}
+
 fn body_arg(body: &Body) -> Arg {
     let value = quote!(body);
+    if is_any_json(body) {
+        return Arg {
+            input: quote!(&(impl serde::Serialize + ?Sized)),
+            stored: quote!(runtime::AnyJson),
+            convert: quote!(runtime::AnyJson::new(body)),
+        };
+    }
     match (&body.kind, &body.ty) {
         (BodyKind::Text, _) | (_, TypeRef::String) => arg(&TypeRef::String, &value),
         (BodyKind::Bytes, _) => Arg {
@@ -160,7 +175,7 @@ fn body_arg(body: &Body) -> Arg {
 }
 
 fn body_is_borrowed(body: &Body) -> bool {
-    !matches!(body.kind, BodyKind::Text | BodyKind::Bytes) && body.ty != TypeRef::String
+    !matches!(body.kind, BodyKind::Text | BodyKind::Bytes) && body.ty != TypeRef::String && !is_any_json(body)
 }
 
 fn output_type(op: &Operation) -> TokenStream {
@@ -356,6 +371,9 @@ fn example_call(api: &Api, op: &Operation, crate_ident: &str) -> String {
             (Some(serde_json::Value::String(text)), _) if body.ty == TypeRef::String || body.kind == BodyKind::Text => {
                 format!("{text:?}")
             }
+            (Some(scalar @ (serde_json::Value::Bool(_) | serde_json::Value::Number(_))), _) if is_any_json(body) => {
+                format!("&{scalar}")
+            }
             (Some(example), BodyKind::Json | BodyKind::FormUrlEncoded | BodyKind::Multipart) => {
                 let json = serde_json::to_string(example).unwrap_or_default();
                 lines.push_str(&format!(
@@ -366,7 +384,7 @@ fn example_call(api: &Api, op: &Operation, crate_ident: &str) -> String {
             }
             _ if body.ty == TypeRef::String || body.kind == BodyKind::Text => "\"...\"".to_owned(),
             _ if has_default(api, &body.ty) => {
-                lines.push_str(&format!("let body = {ty}::default();\n"));
+                lines.push_str(&format!("let body: {ty} = Default::default();\n"));
                 "&body".to_owned()
             }
             _ => {
@@ -396,7 +414,7 @@ fn raw_string(text: &str) -> String {
     format!("r{hashes}\"{text}\"{hashes}")
 }
 
-fn type_text(ty: &TypeRef, crate_ident: &str) -> String {
+pub(super) fn type_text(ty: &TypeRef, crate_ident: &str) -> String {
     rust_type(ty, false)
         .to_string()
         .replace(' ', "")
@@ -410,7 +428,7 @@ fn example_value(
     wire: &str,
     crate_ident: &str,
 ) -> String {
-    match (ty, example) {
+    match (api.unalias(ty), example) {
         (TypeRef::String, Some(serde_json::Value::String(s))) => format!("{s:?}"),
         (TypeRef::String, _) => format!("{wire:?}"),
         (TypeRef::I32 | TypeRef::I64 | TypeRef::U32 | TypeRef::U64 | TypeRef::I128, Some(n))
@@ -423,7 +441,7 @@ fn example_value(
         (TypeRef::Bool, _) => "true".to_owned(),
         (TypeRef::Vec(_), _) => "Vec::new()".to_owned(),
         (TypeRef::Named(name), _) => {
-            let def = api.types.iter().find(|d| &d.name == name);
+            let def = api.type_def(name);
             match def.map(|d| &d.kind) {
                 Some(crate::model::TypeKind::Enum { variants, unknown }) => {
                     let variant = variants
@@ -521,6 +539,14 @@ fn builder(op: &Operation) -> TokenStream {
                 client.runtime.call(self.into_request(), Self::decode)
             }
 
+            /// The call, a future: `.await` it for the decoded response
+            /// with the status and headers it came with.
+            #[inline]
+            pub fn send_with_response(self) -> CallWithResponse<'a, #output> {
+                let client = self.client;
+                client.runtime.call_with_response(self.into_request(), Self::decode)
+            }
+
             #[inline]
             fn into_request(self) -> Result<Request, Failure> {
                 #request_body
@@ -597,12 +623,7 @@ fn request_body(op: &Operation) -> TokenStream {
         let wire = &param.wire;
         let call = match param.location {
             ParamLocation::Query => {
-                let style = match param.style {
-                    ParamStyle::Form | ParamStyle::Simple => quote!(Style::Form),
-                    ParamStyle::SpaceDelimited => quote!(Style::SpaceDelimited),
-                    ParamStyle::PipeDelimited => quote!(Style::PipeDelimited),
-                    ParamStyle::DeepObject => quote!(Style::DeepObject),
-                };
+                let style = query_style(param.style);
                 let explode = param.explode;
                 quote!(request.query(#wire, value, #style, #explode)?;)
             }
@@ -616,7 +637,14 @@ fn request_body(op: &Operation) -> TokenStream {
             quote! { if let Some(value) = &self.#name { #call } }
         });
     }
-    if let Some(body) = &op.body {
+    if let Some(body) = op.body.as_ref().filter(|b| is_any_json(b)) {
+        let content_type = &body.content_type;
+        steps.push(if body.required {
+            quote!(request.bytes(#content_type, self.body.into_bytes()?);)
+        } else {
+            quote!(if let Some(body) = self.body { request.bytes(#content_type, body.into_bytes()?); })
+        });
+    } else if let Some(body) = &op.body {
         let content_type = &body.content_type;
         let set = |value: TokenStream| match (&body.kind, &body.ty) {
             (BodyKind::Json, _) => quote!(request.json(#content_type, #value)?;),
@@ -641,6 +669,9 @@ fn request_body(op: &Operation) -> TokenStream {
         });
     }
 
+    if let Some(idempotent) = op.idempotent {
+        steps.push(quote!(request.idempotent(#idempotent);));
+    }
     let request_mut = if steps.is_empty() { quote!() } else { quote!(mut) };
     quote! {
         #(#segments)*
@@ -657,6 +688,22 @@ fn response_arms(op: &Operation) -> Vec<TokenStream> {
     // 200 where the spec says 204 (and the other way round).
     if matches!(op.output, Output::Unit) {
         return vec![quote!(200..=299 => Ok(()),)];
+    }
+    // One content for every success: any 2xx is read as it (a 201 or a 204
+    // where the spec says 200; no body where one is declared is an error
+    // that says so).
+    if let Output::One(content) = &op.output {
+        let read = read_content(content);
+        return vec![quote!(200..=299 => Ok(#read),)];
+    }
+    // One content, or none (a 200 with a body, a 204 without): any 2xx is
+    // read by whether it has a body.
+    if let Output::Maybe(content) = &op.output {
+        let read = read_content(content);
+        return vec![
+            quote!(200..=299 if response.is_empty() => Ok(None),),
+            quote!(200..=299 => Ok(Some(#read)),),
+        ];
     }
     let mut successes: Vec<_> = op.successes.iter().collect();
     successes.sort_by_key(|s| s.status);
@@ -730,4 +777,14 @@ fn output_enum(op: &Operation) -> Option<TokenStream> {
         #[derive(Debug, Clone, PartialEq)]
         pub enum #name { #(#items)* }
     })
+}
+
+/// How the runtime writes a query parameter of this `style` (`Style::Form`, ...).
+pub(super) fn query_style(style: ParamStyle) -> TokenStream {
+    match style {
+        ParamStyle::Form | ParamStyle::Simple => quote!(Style::Form),
+        ParamStyle::SpaceDelimited => quote!(Style::SpaceDelimited),
+        ParamStyle::PipeDelimited => quote!(Style::PipeDelimited),
+        ParamStyle::DeepObject => quote!(Style::DeepObject),
+    }
 }

@@ -2,7 +2,7 @@
 
 use super::{doc, rust_type};
 use crate::model::{Api, Docs, EnumVariant, Field, TypeDef, TypeKind, TypeRef, UnionVariant};
-use crate::naming::{Scope, ident};
+use crate::naming::{self, Scope, ident};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -45,7 +45,11 @@ pub(super) fn type_item(api: &Api, def: &TypeDef) -> TokenStream {
             let target = rust_type(target, true);
             quote! { #docs pub type #name = #target; }
         }
-        TypeKind::Struct { fields, additional } => struct_item(api, def, docs, fields, additional.as_ref()),
+        TypeKind::Struct {
+            fields,
+            additional,
+            unknown_fields,
+        } => struct_item(api, def, docs, fields, additional.as_ref(), *unknown_fields),
         TypeKind::Enum { variants, unknown } => enum_item(def, docs, variants, unknown),
         TypeKind::Union {
             variants, tag: None, ..
@@ -53,7 +57,8 @@ pub(super) fn type_item(api: &Api, def: &TypeDef) -> TokenStream {
             let variants = variants.iter().map(|v| {
                 let name = ident(&v.name);
                 let ty = rust_type(&v.ty, true);
-                quote! { #name(#ty), }
+                let with = holds_base64(&v.ty).then(|| quote!(#[serde(with = "crate::runtime::base64")]));
+                quote! { #name(#with #ty), }
             });
             quote! {
                 #docs
@@ -70,18 +75,42 @@ pub(super) fn type_item(api: &Api, def: &TypeDef) -> TokenStream {
     }
 }
 
+/// Whether a field of this type reads `[]` as the type's default: a struct
+/// of optional fields only, which serde would read from a list by itself
+/// but for its flattened `unknown_fields` (see the runtime's
+/// `object_or_empty_list`).
+fn reads_empty_list(api: &Api, ty: &TypeRef) -> bool {
+    let TypeRef::Named(name) = ty else { return false };
+    api.types.iter().find(|d| &d.name == name).is_some_and(|def| {
+        matches!(
+            &def.kind,
+            TypeKind::Struct {
+                fields,
+                additional: None,
+                unknown_fields: true,
+            } if fields.iter().all(|f| f.ty.is_option())
+        )
+    })
+}
+
 /// Whether `Default::default()` exists for a type.
-pub(crate) fn has_default(api: &Api, ty: &TypeRef) -> bool {
+/// Whether `ty` holds base64 bytes, which the runtime's adapter reads and
+/// writes as text (the lowering leaves them only where it can).
+fn holds_base64(ty: &TypeRef) -> bool {
     match ty {
-        TypeRef::Named(name) => api
-            .types
-            .iter()
-            .find(|d| &d.name == name)
-            .is_some_and(|def| match &def.kind {
-                TypeKind::Struct { fields, .. } => fields.iter().all(|f| f.ty.is_option()),
-                TypeKind::Alias(target) => has_default(api, target),
-                _ => false,
-            }),
+        TypeRef::Base64 => true,
+        TypeRef::Option(inner) | TypeRef::Vec(inner) | TypeRef::Map(inner) => holds_base64(inner),
+        _ => false,
+    }
+}
+
+pub(crate) fn has_default(api: &Api, ty: &TypeRef) -> bool {
+    match api.unalias(ty) {
+        TypeRef::Named(name) => api.type_def(name).is_some_and(|def| match &def.kind {
+            TypeKind::Struct { fields, .. } => fields.iter().all(|f| f.ty.is_option()),
+            TypeKind::Alias(target) => has_default(api, target),
+            _ => false,
+        }),
         TypeRef::Box(inner) => has_default(api, inner),
         _ => true,
     }
@@ -93,10 +122,12 @@ fn struct_item(
     docs: TokenStream,
     fields: &[Field],
     additional: Option<&TypeRef>,
+    unknown_fields: bool,
 ) -> TokenStream {
     let name = ident(&def.name);
     let mut scope = Scope::with_reserved(&fields.iter().map(|f| f.name.as_str()).collect::<Vec<_>>());
     let additional_name = additional.map(|_| scope.claim("additional_properties"));
+    let unknown_name = (unknown_fields && additional.is_none()).then(|| scope.claim("unknown_fields"));
     let field_items = fields.iter().map(|field| {
         let mut text = docs_text(&field.docs);
         if field.deprecated {
@@ -114,8 +145,19 @@ fn struct_item(
             let wire = &field.wire;
             serde.push(quote!(rename = #wire));
         }
+        if holds_base64(&field.ty) {
+            serde.push(quote!(with = "crate::runtime::base64"));
+        }
         if field.ty.is_option() {
             serde.push(quote!(default));
+        }
+        if reads_empty_list(api, field.ty.unwrap_option()) {
+            let with = if field.ty.is_option() {
+                "crate::runtime::optional_object_or_empty_list"
+            } else {
+                "crate::runtime::object_or_empty_list"
+            };
+            serde.push(quote!(deserialize_with = #with));
         }
         if field.skip_if_none {
             serde.push(quote!(skip_serializing_if = "Option::is_none"));
@@ -138,6 +180,15 @@ fn struct_item(
             pub #field: #ty,
         }
     });
+    let unknown_field = unknown_name.as_ref().map(|field| {
+        let field = ident(field);
+        quote! {
+            /// Members the spec does not name, kept as received and sent
+            /// back unchanged (so that writing back what was read loses nothing).
+            #[serde(flatten)]
+            pub #field: crate::runtime::UnknownFields,
+        }
+    });
     let secret = fields.iter().any(|f| f.secret);
     let default = fields.iter().all(|f| f.ty.is_option()).then(|| quote!(Default,));
     let derive_debug = (!secret).then(|| quote!(Debug,));
@@ -154,7 +205,7 @@ fn struct_item(
                 quote!(.field(#wire, &"<redacted>"))
             }
         });
-        let additional_entry = additional_name.as_ref().map(|field| {
+        let additional_entry = additional_name.as_ref().or(unknown_name.as_ref()).map(|field| {
             let field_ident = ident(field);
             quote!(.field(#field, &self.#field_ident))
         });
@@ -167,15 +218,49 @@ fn struct_item(
         }
     });
     let _ = api;
+    let accessors = value_accessors(&name, fields);
     quote! {
         #docs
         #[derive(#derive_debug Clone, #default PartialEq, Serialize, Deserialize)]
         pub struct #name {
             #(#field_items)*
             #additional_field
+            #unknown_field
         }
         #debug_impl
+        #accessors
     }
+}
+
+/// For each field whose schema is any JSON, a method that reads it as a
+/// Rust type in one step (`attr.value_as::<f64>()`).
+fn value_accessors(name: &proc_macro2::Ident, fields: &[Field]) -> Option<TokenStream> {
+    let mut scope = Scope::new();
+    let methods: Vec<TokenStream> = fields
+        .iter()
+        .filter(|f| matches!(f.ty.unwrap_option(), TypeRef::Value))
+        .map(|field| {
+            let method = ident(&scope.claim(&naming::value_accessor(&field.name)));
+            let field_ident = ident(&field.name);
+            let value = if field.ty.is_option() {
+                quote!(self.#field_ident.as_ref())
+            } else {
+                quote!(Some(&self.#field_ident))
+            };
+            let text = format!(
+                " `{}` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so \
+                 ask for an `Option<T>` where it may be missing.",
+                field.wire
+            );
+            quote! {
+                #[doc = #text]
+                pub fn #method<T: serde::de::DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
+                    crate::runtime::value_as(#value)
+                }
+            }
+        })
+        .collect();
+    (!methods.is_empty()).then(|| quote! { impl #name { #(#methods)* } })
 }
 
 /// A string enum. Serde's derive for an enum with an untagged fallback

@@ -4,35 +4,44 @@
 //! - `operations.rs`: paths and operations to methods, parameters, bodies, responses.
 //! - `security.rs`: security schemes to credentials.
 //!
-//! This module holds what they share: the context, and `$ref` resolution.
+//! This module holds what they share: the context, `$ref` resolution, and
+//! the bounds on nesting and resolution work ([`crate::Limits`]).
 
 mod operations;
 mod security;
 pub(crate) mod split;
 mod types;
 
+use crate::Limits;
 use crate::error::{Error, Pointer, Warnings};
 use crate::model::{self, Api};
-use openapiv3::{OpenAPI, ReferenceOr, Schema};
+use openapiv3::{Components, OpenAPI, Parameter, PathItem, ReferenceOr, RequestBody, Response, Schema};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use std::borrow::Cow;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Lower a parsed document. `raw` is the same document as a JSON tree, used
 /// to resolve `$ref`s that point anywhere other than `#/components/schemas`.
-pub(crate) fn lower(api: &OpenAPI, raw: &Value, warnings: &mut Warnings) -> Result<Api, Error> {
+pub(crate) fn lower(api: &OpenAPI, raw: &Value, limits: &Limits, warnings: &mut Warnings) -> Result<Api, Error> {
     let mut cx = Context {
         api,
         raw,
         warnings,
         types: types::Registry::default(),
+        limits: *limits,
+        depth: 0,
+        refs: RefCell::default(),
     };
     cx.declare_component_schemas()?;
     let security_schemes = security::lower_schemes(&mut cx)?;
     cx.define_component_schemas()?;
     let operations::Lowered { operations, error_body } = operations::lower_operations(&mut cx, &security_schemes)?;
-    let types = cx.types.finish(cx.warnings);
+    let mut types = cx.types.finish(cx.warnings);
+    types::keep_unknown_fields_where_read(&mut types, &operations);
+    let alias_ends = alias_ends(&types);
 
     let (base_url, server_variables) = base_url(api);
     Ok(Api {
@@ -45,7 +54,49 @@ pub(crate) fn lower(api: &OpenAPI, raw: &Value, warnings: &mut Warnings) -> Resu
         operations,
         security_schemes,
         error_body,
+        alias_ends,
     })
+}
+
+/// Each alias's type, its chain of aliases followed to the end: each alias
+/// once, however long the chains (`types` are sorted by name, and no alias
+/// reaches itself: `Registry::finish` broke such cycles).
+fn alias_ends(types: &[model::TypeDef]) -> BTreeMap<String, model::TypeRef> {
+    use model::{TypeKind, TypeRef};
+    let alias = |name: &str| match types.binary_search_by(|def| def.name.as_str().cmp(name)) {
+        Ok(index) => match &types[index].kind {
+            TypeKind::Alias(target) => Some(target),
+            _ => None,
+        },
+        Err(_) => None,
+    };
+    let mut ends: BTreeMap<String, TypeRef> = BTreeMap::new();
+    for def in types {
+        let TypeKind::Alias(first) = &def.kind else { continue };
+        if ends.contains_key(&def.name) {
+            continue;
+        }
+        let mut chain = vec![def.name.as_str()];
+        let mut on_chain: HashSet<&str> = chain.iter().copied().collect();
+        let mut ty = first;
+        let end = loop {
+            let TypeRef::Named(name) = ty else { break ty.clone() };
+            if let Some(end) = ends.get(name) {
+                break end.clone();
+            }
+            match alias(name) {
+                Some(next) if on_chain.insert(name) => {
+                    chain.push(name);
+                    ty = next;
+                }
+                _ => break ty.clone(),
+            }
+        };
+        for name in chain {
+            ends.insert(name.to_owned(), end.clone());
+        }
+    }
+    ends
 }
 
 /// The first server's URL with each `{variable}` at its default.
@@ -71,6 +122,23 @@ pub(crate) struct Context<'a> {
     pub raw: &'a Value,
     pub warnings: &'a mut Warnings,
     pub types: types::Registry,
+    limits: Limits,
+    /// How many schemas deep lowering is right now (see [`Context::nested`]).
+    depth: usize,
+    /// Where `$ref` chains end, and the work spent finding out.
+    refs: RefCell<Resolved>,
+}
+
+/// What `$ref` resolution has learnt so far. Each place that holds a `$ref`
+/// is followed to the end of its chain once; later `$ref`s to it, or to any
+/// place along the chain, take one step. (Following a chain afresh each
+/// time made a chain of n aliases cost n³.)
+#[derive(Default)]
+struct Resolved {
+    /// A place holding a `$ref` → the place its chain ends at.
+    ends: HashMap<Pointer, Pointer>,
+    /// Steps taken in all, against `Limits::max_ref_steps`.
+    steps: usize,
 }
 
 /// A schema or a reference to one, whichever box it came in.
@@ -109,43 +177,149 @@ pub(crate) fn ref_pointer(reference: &str, at: &Pointer) -> Result<Pointer, Erro
     })
 }
 
-impl Context<'_> {
+/// A kind of thing a `$ref` names, and where `components` keeps it typed,
+/// so that a `$ref` to it borrows it rather than building it again each
+/// time (a response shared by n operations would cost n times its size).
+pub(crate) trait Component: DeserializeOwned + Clone {
+    /// Its key in `components` (`parameters`), if it has one.
+    const KIND: &'static str;
+    fn named<'c>(components: &'c Components, name: &str) -> Option<&'c ReferenceOr<Self>>;
+}
+
+impl Component for Parameter {
+    const KIND: &'static str = "parameters";
+    fn named<'c>(components: &'c Components, name: &str) -> Option<&'c ReferenceOr<Self>> {
+        components.parameters.get(name)
+    }
+}
+
+impl Component for RequestBody {
+    const KIND: &'static str = "requestBodies";
+    fn named<'c>(components: &'c Components, name: &str) -> Option<&'c ReferenceOr<Self>> {
+        components.request_bodies.get(name)
+    }
+}
+
+impl Component for Response {
+    const KIND: &'static str = "responses";
+    fn named<'c>(components: &'c Components, name: &str) -> Option<&'c ReferenceOr<Self>> {
+        components.responses.get(name)
+    }
+}
+
+impl Component for openapiv3::SecurityScheme {
+    const KIND: &'static str = "securitySchemes";
+    fn named<'c>(components: &'c Components, name: &str) -> Option<&'c ReferenceOr<Self>> {
+        components.security_schemes.get(name)
+    }
+}
+
+impl Component for PathItem {
+    // OpenAPI 3.0 has no `components/pathItems`.
+    const KIND: &'static str = "";
+    fn named<'c>(_: &'c Components, _: &str) -> Option<&'c ReferenceOr<Self>> {
+        None
+    }
+}
+
+impl<'a> Context<'a> {
     /// Follow a `$ref` (and any chain of them) to the value it names.
     fn follow(&self, reference: &str, at: &Pointer) -> Result<(Pointer, &Value), Error> {
-        let mut seen: Vec<Pointer> = Vec::new();
-        let mut pointer = ref_pointer(reference, at)?;
-        loop {
-            let value = self.raw.pointer(pointer.as_str()).ok_or_else(|| {
+        let start = ref_pointer(reference, at)?;
+        let mut refs = self.refs.borrow_mut();
+        // The places of this chain that hold a `$ref`, in order.
+        let mut chain: Vec<Pointer> = Vec::new();
+        let mut on_chain: HashSet<Pointer> = HashSet::new();
+        let mut pointer = start;
+        let (end, found) = loop {
+            refs.steps += 1;
+            if refs.steps > self.limits.max_ref_steps {
+                return Err(Error::limit(
+                    at,
+                    "max_ref_steps",
+                    self.limits.max_ref_steps,
+                    format!("resolving `$ref: {reference}` takes more `$ref` steps than allowed in all"),
+                ));
+            }
+            if let Some(end) = refs.ends.get(&pointer) {
+                break (end.clone(), None);
+            }
+            let (found, value) = crate::load::find(self.raw, &pointer).ok_or_else(|| {
                 Error::invalid(
-                    seen.last().unwrap_or(at),
+                    chain.last().unwrap_or(at),
                     format!("`$ref: {reference}` points to nothing"),
                 )
             })?;
+            pointer = found;
             match value.get("$ref").and_then(Value::as_str) {
                 Some(next) => {
-                    if seen.contains(&pointer) {
+                    if !on_chain.insert(pointer.clone()) {
                         return Err(Error::invalid(
                             at,
                             format!("`$ref: {reference}` is part of a cycle made only of `$ref`s"),
                         ));
                     }
-                    seen.push(pointer.clone());
-                    pointer = ref_pointer(next, &pointer)?;
+                    let next = ref_pointer(next, &pointer)?;
+                    chain.push(std::mem::replace(&mut pointer, next));
                 }
-                None => return Ok((pointer, value)),
+                None => break (pointer, Some(value)),
             }
+        };
+        for place in chain {
+            refs.ends.insert(place, end.clone());
         }
+        let value = match found {
+            Some(value) => value,
+            // A chain learnt before ends at a place that was there then.
+            None => self.raw.pointer(end.as_str()).ok_or_else(|| Error::Internal {
+                message: format!("the end of `$ref: {reference}` vanished"),
+            })?,
+        };
+        Ok((end, value))
+    }
+
+    /// Lower something one level deeper, within `Limits::max_depth`.
+    pub(crate) fn nested<T>(
+        &mut self,
+        at: &Pointer,
+        lower: impl FnOnce(&mut Self) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        if self.depth >= self.limits.max_depth {
+            return Err(Error::limit(
+                at,
+                "max_depth",
+                self.limits.max_depth,
+                "schemas nest (through `$ref`s or in place) deeper than allowed",
+            ));
+        }
+        self.depth += 1;
+        let result = lower(self);
+        self.depth -= 1;
+        result
     }
 
     /// The item behind a `ReferenceOr`, and where it is.
     pub fn resolve<'v, T>(&self, item: &'v ReferenceOr<T>, at: &Pointer) -> Result<(Cow<'v, T>, Pointer), Error>
     where
-        T: DeserializeOwned + Clone,
+        T: Component,
+        'a: 'v,
     {
         match item {
             ReferenceOr::Item(item) => Ok((Cow::Borrowed(item), at.clone())),
             ReferenceOr::Reference { reference } => {
                 let (pointer, value) = self.follow(reference, at)?;
+                let name = pointer
+                    .as_str()
+                    .strip_prefix("/components/")
+                    .and_then(|rest| rest.strip_prefix(T::KIND))
+                    .and_then(|rest| rest.strip_prefix('/'))
+                    .filter(|name| !T::KIND.is_empty() && !name.contains('/'));
+                if let Some(name) = name
+                    && let Some(ReferenceOr::Item(item)) =
+                        self.api.components.as_ref().and_then(|c| T::named(c, &unescape(name)))
+                {
+                    return Ok((Cow::Borrowed(item), pointer));
+                }
                 let item = T::deserialize(value).map_err(|err| Error::invalid(&pointer, err.to_string()))?;
                 Ok((Cow::Owned(item), pointer))
             }
@@ -154,7 +328,7 @@ impl Context<'_> {
 
     /// The schema a `$ref` names, and where it is.
     pub fn resolve_schema(&self, reference: &str, at: &Pointer) -> Result<(Cow<'_, Schema>, Pointer), Error> {
-        let (pointer, _) = self.follow(reference, at)?;
+        let (pointer, value) = self.follow(reference, at)?;
         if let Some(name) = pointer.as_str().strip_prefix("/components/schemas/")
             && let Some(ReferenceOr::Item(schema)) = self
                 .api
@@ -164,7 +338,6 @@ impl Context<'_> {
         {
             return Ok((Cow::Borrowed(schema), pointer));
         }
-        let value = self.raw.pointer(pointer.as_str()).expect("follow checked the pointer");
         let schema = Schema::deserialize(value).map_err(|err| Error::invalid(&pointer, err.to_string()))?;
         Ok((Cow::Owned(schema), pointer))
     }

@@ -109,6 +109,15 @@ fn lower_operation(
         None => None,
     };
     let (successes, errors) = lower_responses(cx, operation, &builder, &at.push("responses"))?;
+    let error_statuses = operation
+        .responses
+        .responses
+        .keys()
+        .filter_map(|code| match code {
+            StatusCode::Code(code) if !(200..300).contains(code) => Some(*code),
+            _ => None,
+        })
+        .collect();
     let output = output(&successes, &builder, builders);
     let security = operation
         .security
@@ -121,6 +130,21 @@ fn lower_operation(
                 .collect::<Vec<_>>()
         })
         .unwrap_or_default();
+    let idempotent = match operation.extensions.get("x-idempotent") {
+        None => None,
+        Some(serde_json::Value::Bool(value)) => Some(*value),
+        Some(_) => {
+            cx.warnings.warn(
+                &at.push("x-idempotent"),
+                "`x-idempotent` must be `true` or `false`; the method decides whether a retry is safe",
+            );
+            None
+        }
+    };
+    let sign_in = operation
+        .extensions
+        .get("x-sign-in")
+        .and_then(|value| sign_in(cx, value, &at.push("x-sign-in")));
     Ok((
         Operation {
             method: method_name,
@@ -137,11 +161,41 @@ fn lower_operation(
             params,
             body,
             successes,
+            error_statuses,
             output,
             security,
+            idempotent,
+            sign_in,
         },
         errors,
     ))
+}
+
+/// `x-sign-in: {scheme, token, prefix}`: the answer's member `token`, after
+/// `prefix`, is the credential of the security scheme `scheme`. Anything
+/// else is a warning, and no sign-in.
+fn sign_in(cx: &mut Context<'_>, value: &serde_json::Value, at: &Pointer) -> Option<crate::model::SignIn> {
+    let text = |key: &str| value.get(key).and_then(serde_json::Value::as_str).map(str::to_owned);
+    let known = |scheme: &str| {
+        cx.api
+            .components
+            .as_ref()
+            .is_some_and(|c| c.security_schemes.contains_key(scheme))
+    };
+    match (text("scheme"), text("token")) {
+        (Some(scheme), Some(token)) if known(&scheme) => Some(crate::model::SignIn {
+            scheme,
+            token,
+            prefix: text("prefix").unwrap_or_default(),
+        }),
+        _ => {
+            cx.warnings.warn(
+                at,
+                "`x-sign-in` needs `scheme` (a security scheme of this spec) and `token` (a member of the answer); ignored",
+            );
+            None
+        }
+    }
 }
 
 /// Path-item parameters, overridden by the operation's own (same name and location).
@@ -154,26 +208,36 @@ fn lower_params(
     at: &Pointer,
 ) -> Result<Vec<Param>, Error> {
     let mut scope = Scope::with_reserved(naming::BUILDER_MEMBERS_RESERVED);
-    let mut resolved: Vec<(Parameter, Pointer)> = Vec::new();
+    // Borrowed where they can be: a parameter shared by many operations is not copied for each.
+    let mut resolved: Vec<(std::borrow::Cow<'_, Parameter>, Pointer)> = Vec::new();
+    // Where each (name, location) is in `resolved`: an operation's parameter replaces the path's.
+    let mut positions: HashMap<(String, std::mem::Discriminant<Parameter>), usize> = HashMap::new();
     for (index, param) in item.parameters.iter().enumerate() {
         let (param, here) = cx.resolve(param, &item_at.push("parameters").push(index.to_string()))?;
-        resolved.push((param.into_owned(), here));
+        let key = (
+            param.parameter_data_ref().name.clone(),
+            std::mem::discriminant(param.as_ref()),
+        );
+        positions.entry(key).or_insert(resolved.len());
+        resolved.push((param, here));
     }
     for (index, param) in operation.parameters.iter().enumerate() {
         let (param, here) = cx.resolve(param, &at.push("parameters").push(index.to_string()))?;
-        let param = param.into_owned();
-        let same = |p: &Parameter| {
-            p.parameter_data_ref().name == param.parameter_data_ref().name
-                && std::mem::discriminant(p) == std::mem::discriminant(&param)
-        };
-        match resolved.iter().position(|(p, _)| same(p)) {
-            Some(existing) => resolved[existing] = (param, here),
-            None => resolved.push((param, here)),
+        let key = (
+            param.parameter_data_ref().name.clone(),
+            std::mem::discriminant(param.as_ref()),
+        );
+        match positions.get(&key) {
+            Some(&existing) => resolved[existing] = (param, here),
+            None => {
+                positions.insert(key, resolved.len());
+                resolved.push((param, here));
+            }
         }
     }
     let mut params = Vec::with_capacity(resolved.len());
     for (param, here) in resolved {
-        let (location, style, explode_default) = match &param {
+        let (location, style, explode_default) = match param.as_ref() {
             Parameter::Query { style, .. } => {
                 let style = match style {
                     QueryStyle::Form => ParamStyle::Form,
@@ -192,7 +256,7 @@ fn lower_params(
         let hint = format!("{builder}{}", naming::pascal(&data.name, "", "Param"));
         let (ty, example) = match &data.format {
             ParameterSchemaOrContent::Schema(schema) => {
-                let ty = cx.type_of(schema.into(), &hint, &here.push("schema"))?;
+                let ty = cx.wire_type_of(schema.into(), &hint, &here.push("schema"))?;
                 let example = match schema {
                     ReferenceOr::Item(s) => s.schema_data.example.clone(),
                     ReferenceOr::Reference { .. } => None,
@@ -224,10 +288,45 @@ fn lower_params(
     Ok(params)
 }
 
+/// A vendor's fault: the path says `{userId}` and the list declares one path
+/// parameter `id`. When exactly one name of each side has no partner, they
+/// are the same parameter: the declared one takes the path's name (its Rust
+/// name stays), with a warning.
+fn match_renamed_path_param(cx: &mut Context<'_>, path: &str, params: &mut [Param], at: &Pointer) {
+    let template: Vec<&str> = path
+        .split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+        .collect();
+    let undeclared: Vec<&str> = template
+        .iter()
+        .copied()
+        .filter(|name| {
+            !params
+                .iter()
+                .any(|p| p.location == ParamLocation::Path && p.wire == *name)
+        })
+        .collect();
+    let mut unused = params
+        .iter_mut()
+        .filter(|p| p.location == ParamLocation::Path && !template.contains(&p.wire.as_str()));
+    if let ([name], Some(param), None) = (undeclared.as_slice(), unused.next(), unused.next()) {
+        cx.warnings.warn(
+            at,
+            format!(
+                "path parameter `{}` is declared, but the path names it `{{{name}}}`; read as one parameter `{name}`",
+                param.wire
+            ),
+        );
+        param.wire = (*name).to_owned();
+    }
+}
+
 /// Split the path template; a `{name}` with no declared parameter gets one
 /// (a required string), with a warning; a declared path parameter the
 /// template does not use is dropped, with a warning.
 fn path_parts(cx: &mut Context<'_>, path: &str, mut params: Vec<Param>, at: &Pointer) -> (Vec<PathPart>, Vec<Param>) {
+    match_renamed_path_param(cx, path, &mut params, at);
     let mut parts = Vec::new();
     let mut rest = path;
     let mut used = Vec::new();
@@ -349,7 +448,7 @@ fn lower_body(
         BodyKind::Text => TypeRef::String,
         BodyKind::Bytes => TypeRef::Bytes,
         _ => match &media.schema {
-            Some(schema) => cx.type_of(schema.into(), &hint, &media_at.push("schema"))?,
+            Some(schema) => cx.wire_type_of(schema.into(), &hint, &media_at.push("schema"))?,
             None => TypeRef::Value,
         },
     };
@@ -416,7 +515,7 @@ fn lower_responses(
                 Some((_, media, BodyKind::Json)) => match &media.schema {
                     Some(schema) => {
                         let media_name = picked.map(|(n, _, _)| n).unwrap_or_default();
-                        let ty = cx.type_of(
+                        let ty = cx.wire_type_of(
                             schema.into(),
                             &hint,
                             &here.push("content").push(media_name).push("schema"),
@@ -432,7 +531,7 @@ fn lower_responses(
             && let Some(schema) = &media.schema
         {
             let ty = match SchemaRef::from(schema) {
-                SchemaRef::Ref(_) => cx.type_of(
+                SchemaRef::Ref(_) => cx.wire_type_of(
                     schema.into(),
                     &format!("{builder}Error"),
                     &here.push("content").push(media_name).push("schema"),

@@ -46,7 +46,7 @@ pub(crate) fn split(api: &Api) -> Option<Split> {
         .map(|def| {
             let mut out = Vec::new();
             match &def.kind {
-                TypeKind::Struct { fields, additional } => {
+                TypeKind::Struct { fields, additional, .. } => {
                     for field in fields {
                         named(&field.ty, &index, &mut out);
                     }
@@ -205,8 +205,9 @@ mod tests {
 
     fn lowered(spec: &str) -> Api {
         let mut warnings = Warnings::default();
-        let document = crate::load::parse(spec, &mut warnings).expect("the spec parses");
-        crate::lower::lower(&document.api, &document.raw, &mut warnings).expect("the spec lowers")
+        let limits = crate::Limits::default();
+        let document = crate::load::parse(spec, &limits, &mut warnings).expect("the spec parses");
+        crate::lower::lower(&document.api, &document.raw, &limits, &mut warnings).expect("the spec lowers")
     }
 
     const SPEC: &str = r##"

@@ -3,6 +3,7 @@
 //! | schema                                   | Rust                                        |
 //! |------------------------------------------|---------------------------------------------|
 //! | `string` (any format but enums)          | `String`                                    |
+//! | `string` + `format: byte` (base64)       | `Vec<u8>` in fields and variants, else `String` |
 //! | `string` + `enum`                        | enum with an `Unknown(String)` catch-all    |
 //! | `integer` (`int32`, `int64`, `uint64`)   | `i32`, `i64`, `u64`; wider bounds: `i128`   |
 //! | `number` (`float`, `double`)             | `f32`, `f64`                                |
@@ -14,6 +15,12 @@
 //! | `allOf`                                  | one struct with the parts' properties merged|
 //! | `oneOf`/`anyOf`                          | enum: tagged by the discriminator, else untagged |
 //! | `nullable: true`                         | `Option<T>`                                 |
+//! | `type: "null"` (3.1)                     | `()`                                        |
+//! | `prefixItems`, fixed length (3.1)        | a tuple `(A, B)`                            |
+//!
+//! A struct read from responses also keeps the members the spec does not
+//! name (`unknown_fields`, flattened), unless its schema says
+//! `additionalProperties: false`.
 //!
 //! Inline schemas that become types are named from where they stand
 //! (`UserQuerySelect` for `UserQuery.select`). Types that contain themselves
@@ -21,8 +28,8 @@
 
 use super::{Context, SchemaRef, ref_pointer, unescape};
 use crate::error::{Error, Pointer};
-use crate::load::WIDE_INTEGER;
-use crate::model::{Docs, EnumVariant, Field, TypeDef, TypeKind, TypeRef, UnionVariant};
+use crate::load::{TUPLE, WIDE_INTEGER};
+use crate::model::{Content, Docs, EnumVariant, Field, Operation, TypeDef, TypeKind, TypeRef, UnionVariant};
 use crate::naming::{self, Scope};
 use indexmap::IndexMap;
 use openapiv3::{
@@ -49,6 +56,7 @@ impl Registry {
     /// All definitions, recursive ones boxed, sorted by name.
     pub fn finish(self, warnings: &mut crate::error::Warnings) -> Vec<TypeDef> {
         let mut defs = self.defs;
+        place_base64(&mut defs);
         break_alias_cycles(&mut defs, warnings);
         box_cycles(&mut defs);
         defs.sort_by(|a, b| a.name.cmp(&b.name));
@@ -107,10 +115,19 @@ impl Context<'_> {
     /// The Rust type of a schema that stands at `at`; `hint` names it if it
     /// needs a definition of its own.
     pub fn type_of(&mut self, schema: SchemaRef<'_>, hint: &str, at: &Pointer) -> Result<TypeRef, Error> {
-        match schema {
-            SchemaRef::Ref(reference) => self.named_ref(reference, at),
-            SchemaRef::Item(schema) => self.inline(schema, hint, at),
-        }
+        self.nested(at, |cx| match schema {
+            SchemaRef::Ref(reference) => cx.named_ref(reference, at),
+            SchemaRef::Item(schema) => cx.inline(schema, hint, at),
+        })
+    }
+
+    /// The Rust type of a parameter, a body or a response: serialized on
+    /// its own, with no field to carry the base64 adapter, so base64 bytes
+    /// stay text there ([`place_base64`]).
+    pub fn wire_type_of(&mut self, schema: SchemaRef<'_>, hint: &str, at: &Pointer) -> Result<TypeRef, Error> {
+        let mut ty = self.type_of(schema, hint, at)?;
+        base64_as_text(&mut ty);
+        Ok(ty)
     }
 
     /// The type a `$ref` stands for.
@@ -178,10 +195,17 @@ impl Context<'_> {
     }
 
     fn shape(&mut self, schema: &Schema, hint: &str, at: &Pointer) -> Result<Shape, Error> {
+        if !schema.schema_data.extensions.is_empty()
+            && let Some(items) = schema.schema_data.extensions.get(TUPLE)
+        {
+            return Ok(Shape::Ref(self.tuple_type(items, hint, at)?));
+        }
         let shape = match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) => {
                 if s.enumeration.iter().any(Option::is_some) {
                     Shape::Enum
+                } else if matches!(s.format, VariantOrUnknownOrEmpty::Item(StringFormat::Byte)) {
+                    Shape::Ref(TypeRef::Base64)
                 } else {
                     Shape::Ref(TypeRef::String)
                 }
@@ -230,8 +254,11 @@ impl Context<'_> {
                     self.union_shape(&any.one_of, "oneOf", hint, at)?
                 } else if !any.any_of.is_empty() {
                     self.union_shape(&any.any_of, "anyOf", hint, at)?
-                } else if !any.all_of.is_empty() || !any.properties.is_empty() {
+                } else if !any.properties.is_empty() || (!any.all_of.is_empty() && !is_primitive(any.typ.as_deref())) {
                     Shape::Struct
+                } else if let [single] = any.all_of.as_slice() {
+                    // A primitive `type` beside one `allOf` part (an enum, say): that part's type.
+                    Shape::Ref(self.type_of(single.into(), hint, &at.push("allOf").push("0"))?)
                 } else if any.items.is_some() || any.typ.as_deref() == Some("array") {
                     Shape::Ref(self.array_type(any.items.as_ref(), hint, at)?)
                 } else {
@@ -242,6 +269,7 @@ impl Context<'_> {
                         Some("integer") => Shape::Ref(TypeRef::I64),
                         Some("number") => Shape::Ref(TypeRef::F64),
                         Some("boolean") => Shape::Ref(TypeRef::Bool),
+                        Some("null") => Shape::Ref(TypeRef::Unit),
                         None if any.additional_properties.is_some() => {
                             Shape::Ref(self.map_type(any.additional_properties.as_ref(), hint, at)?)
                         }
@@ -286,6 +314,20 @@ impl Context<'_> {
             None => TypeRef::Value,
         };
         Ok(TypeRef::Vec(Box::new(item)))
+    }
+
+    /// A tuple: each item typed from its own schema (the loader's [`TUPLE`]).
+    fn tuple_type(&mut self, items: &serde_json::Value, hint: &str, at: &Pointer) -> Result<TypeRef, Error> {
+        let here = at.push("prefixItems");
+        let list = items.as_array().map(Vec::as_slice).unwrap_or_default();
+        let mut types = Vec::with_capacity(list.len());
+        for (index, item) in list.iter().enumerate() {
+            let place = here.push(index.to_string());
+            let item: ReferenceOr<Schema> =
+                serde::Deserialize::deserialize(item).map_err(|err| Error::invalid(&place, err.to_string()))?;
+            types.push(self.type_of((&item).into(), &format!("{hint}Item{index}"), &place)?);
+        }
+        Ok(TypeRef::Tuple(types))
     }
 
     fn map_type(
@@ -369,6 +411,7 @@ impl Context<'_> {
                 docs,
             });
         }
+        let closed = matches!(parts.additional, Some((AdditionalProperties::Any(false), _)));
         let additional = match parts.additional {
             Some((AdditionalProperties::Schema(schema), here)) => Some(self.type_of(
                 schema.as_ref().into(),
@@ -378,7 +421,14 @@ impl Context<'_> {
             Some((AdditionalProperties::Any(true), _)) => Some(TypeRef::Value),
             _ => None,
         };
-        Ok(TypeKind::Struct { fields, additional })
+        // Whether the type is read from a response is known only once every
+        // operation is lowered: see `keep_unknown_fields_where_read`.
+        let unknown_fields = !closed && additional.is_none();
+        Ok(TypeKind::Struct {
+            fields,
+            additional,
+            unknown_fields,
+        })
     }
 
     /// Gather the properties of an object schema, following `allOf`.
@@ -423,9 +473,9 @@ impl Context<'_> {
                 ReferenceOr::Reference { reference } => {
                     let (target, pointer) = self.resolve_schema(reference, &here)?;
                     let target = target.into_owned();
-                    self.collect_object(&target, &pointer, parts, visited)?;
+                    self.nested(&here, |cx| cx.collect_object(&target, &pointer, parts, visited))?;
                 }
-                ReferenceOr::Item(item) => self.collect_object(item, &here, parts, visited)?,
+                ReferenceOr::Item(item) => self.nested(&here, |cx| cx.collect_object(item, &here, parts, visited))?,
             }
         }
         if let Some(properties) = properties {
@@ -454,8 +504,10 @@ impl Context<'_> {
             _ => unreachable!("union_kind is only called for unions"),
         };
         let discriminator = schema.schema_data.discriminator.as_ref();
+        let tag_values_by_target = discriminator.map(|d| mapping_by_target(&d.mapping)).unwrap_or_default();
         let mut scope = Scope::new();
         let mut variants: Vec<UnionVariant> = Vec::new();
+        let mut types_seen = HashSet::new();
         for (index, alternative) in alternatives.iter().enumerate() {
             if is_null_type(alternative) {
                 continue;
@@ -470,17 +522,12 @@ impl Context<'_> {
             };
             let variant_name = scope.claim(&naming::pascal(&base, "V", "Variant"));
             let ty = self.type_of(alternative.into(), &format!("{name}{variant_name}"), &here)?;
-            if variants.iter().any(|v| v.ty == ty) {
+            if !types_seen.insert(ty.clone()) {
                 continue; // the same Rust type twice adds nothing
             }
             let tag_values = match (discriminator, &target) {
-                (Some(d), Some(target)) => {
-                    let mut values: Vec<String> = d
-                        .mapping
-                        .iter()
-                        .filter(|(_, to)| mapping_target(to) == *target)
-                        .map(|(value, _)| value.clone())
-                        .collect();
+                (Some(_), Some(target)) => {
+                    let mut values = tag_values_by_target.get(target).cloned().unwrap_or_default();
                     if values.is_empty() {
                         values.push(unescape(target.as_str().rsplit('/').next().unwrap_or_default()));
                     }
@@ -537,8 +584,9 @@ fn enum_kind(schema: &Schema) -> TypeKind {
     };
     let mut scope = Scope::new();
     let mut variants = Vec::new();
+    let mut seen = HashSet::new();
     for value in values {
-        if variants.iter().any(|v: &EnumVariant| v.wire == value) {
+        if !seen.insert(value.clone()) {
             continue;
         }
         variants.push(EnumVariant {
@@ -566,6 +614,10 @@ fn integer_type(schema: &Schema, format: &VariantOrUnknownOrEmpty<IntegerFormat>
         VariantOrUnknownOrEmpty::Unknown(f) if f == "uint64" || f == "uint" => TypeRef::U64,
         _ => TypeRef::I64,
     }
+}
+
+fn is_primitive(typ: Option<&str>) -> bool {
+    matches!(typ, Some("string" | "integer" | "number" | "boolean"))
 }
 
 pub(super) fn is_nullable(schema: &Schema) -> bool {
@@ -631,6 +683,9 @@ fn variant_base_name(schema: &Schema, index: usize) -> String {
     }
     let kind = match &schema.schema_kind {
         SchemaKind::Type(Type::String(s)) if s.enumeration.iter().any(Option::is_some) => "Enum",
+        SchemaKind::Type(Type::String(s)) if matches!(s.format, VariantOrUnknownOrEmpty::Item(StringFormat::Byte)) => {
+            "Bytes"
+        }
         SchemaKind::Type(Type::String(_)) => "String",
         SchemaKind::Type(Type::Integer(_)) => "Integer",
         SchemaKind::Type(Type::Number(_)) => "Number",
@@ -650,12 +705,132 @@ fn variant_base_name(schema: &Schema, index: usize) -> String {
     kind.to_owned()
 }
 
+/// The discriminator values of each mapping target, in the mapping's order
+/// (looked up once per alternative, not searched: a wide `oneOf` stays linear).
+fn mapping_by_target(mapping: &IndexMap<String, String>) -> HashMap<Pointer, Vec<String>> {
+    let mut by_target: HashMap<Pointer, Vec<String>> = HashMap::new();
+    for (value, to) in mapping {
+        by_target.entry(mapping_target(to)).or_default().push(value.clone());
+    }
+    by_target
+}
+
+/// Base64 bytes (`format: byte`) are `Vec<u8>` only where a serde attribute
+/// can name the runtime's adapter: a struct field or a union variant, with
+/// `Option`, `Vec` and `BTreeMap` around the bytes in any nesting (one
+/// adapter reads them all). Elsewhere the base64 text is kept as a `String`:
+/// an alias (a `$ref` to it gives a field no sign of the bytes), a tuple's
+/// items, the flattened `additionalProperties` of a struct, and (by
+/// `wire_type_of`) parameters, bodies and responses.
+fn place_base64(defs: &mut [TypeDef]) {
+    for def in defs.iter_mut() {
+        match &mut def.kind {
+            TypeKind::Struct { fields, additional, .. } => {
+                for field in fields.iter_mut() {
+                    if !adaptable(&field.ty) {
+                        base64_as_text(&mut field.ty);
+                    }
+                }
+                if let Some(additional) = additional {
+                    base64_as_text(additional);
+                }
+            }
+            TypeKind::Union { variants, tag, .. } => {
+                // A tagged union decodes its variants from a JSON value, with
+                // no field attributes: text there.
+                let tagged = tag.is_some();
+                for variant in variants.iter_mut() {
+                    if tagged || !adaptable(&variant.ty) {
+                        base64_as_text(&mut variant.ty);
+                    }
+                }
+                // Text that was bytes may now repeat another variant.
+                let mut seen: Vec<TypeRef> = Vec::new();
+                variants.retain(|v| {
+                    let repeat = seen.contains(&v.ty);
+                    seen.push(v.ty.clone());
+                    !repeat
+                });
+            }
+            TypeKind::Alias(target) => base64_as_text(target),
+            TypeKind::Enum { .. } => {}
+        }
+    }
+}
+
+/// Whether the runtime's base64 adapter reads and writes `ty`: the bytes,
+/// or an `Option`, `Vec` or map of such a type.
+fn adaptable(ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Base64 => true,
+        TypeRef::Option(inner) | TypeRef::Vec(inner) | TypeRef::Map(inner) => adaptable(inner),
+        _ => false,
+    }
+}
+
+/// Every base64 value in `ty` kept as its text.
+fn base64_as_text(ty: &mut TypeRef) {
+    match ty {
+        TypeRef::Base64 => *ty = TypeRef::String,
+        TypeRef::Option(inner) | TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Box(inner) => {
+            base64_as_text(inner);
+        }
+        TypeRef::Tuple(items) => items.iter_mut().for_each(base64_as_text),
+        _ => {}
+    }
+}
+
 /// A discriminator mapping value: a `$ref` string or a bare schema name.
 fn mapping_target(to: &str) -> Pointer {
     if to.starts_with('#') {
         Pointer::from_ref(to).unwrap_or_default()
     } else {
         Pointer::root().push("components").push("schemas").push(to)
+    }
+}
+
+/// Only types read from a success response keep unknown fields: a type that
+/// is only ever sent has nothing to keep, and its users need not name the
+/// field when they write one.
+pub(super) fn keep_unknown_fields_where_read(defs: &mut [TypeDef], operations: &[Operation]) {
+    let index: HashMap<&str, usize> = defs.iter().enumerate().map(|(i, d)| (d.name.as_str(), i)).collect();
+    let mut read = vec![false; defs.len()];
+    let mut stack: Vec<&TypeRef> = operations
+        .iter()
+        .flat_map(|op| &op.successes)
+        .filter_map(|success| match &success.content {
+            Content::Json(ty) => Some(ty),
+            _ => None,
+        })
+        .collect();
+    while let Some(ty) = stack.pop() {
+        match ty {
+            TypeRef::Named(name) => {
+                if let Some(&i) = index.get(name.as_str())
+                    && !read[i]
+                {
+                    read[i] = true;
+                    match &defs[i].kind {
+                        TypeKind::Struct { fields, additional, .. } => {
+                            stack.extend(fields.iter().map(|f| &f.ty));
+                            stack.extend(additional);
+                        }
+                        TypeKind::Union { variants, .. } => stack.extend(variants.iter().map(|v| &v.ty)),
+                        TypeKind::Alias(target) => stack.push(target),
+                        TypeKind::Enum { .. } => {}
+                    }
+                }
+            }
+            TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) | TypeRef::Box(inner) => {
+                stack.push(inner)
+            }
+            _ => {}
+        }
+    }
+    for (def, read) in defs.iter_mut().zip(read) {
+        if let TypeKind::Struct { unknown_fields, .. } = &mut def.kind {
+            *unknown_fields &= read;
+        }
     }
 }
 
@@ -687,12 +862,16 @@ fn box_cycles(defs: &mut [TypeDef]) {
         })
         .collect();
     let component = strongly_connected(&edges);
-    let group_size = |c: usize| component.iter().filter(|&&x| x == c).count();
-    let names: Vec<String> = defs.iter().map(|d| d.name.clone()).collect();
+    let mut sizes: HashMap<usize, usize> = HashMap::new();
+    for &c in &component {
+        *sizes.entry(c).or_default() += 1;
+    }
+    let group_size = |c: usize| sizes.get(&c).copied().unwrap_or(0);
+    let index: HashMap<String, usize> = defs.iter().enumerate().map(|(i, d)| (d.name.clone(), i)).collect();
     for (i, def) in defs.iter_mut().enumerate() {
         let recursive = |ty: &TypeRef| -> bool {
             let Some(name) = by_value_name(ty) else { return false };
-            let Some(j) = names.iter().position(|n| n == name) else {
+            let Some(&j) = index.get(name) else {
                 return false;
             };
             component[j] == component[i] && (i == j || group_size(component[i]) > 1)

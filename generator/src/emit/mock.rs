@@ -1,0 +1,550 @@
+//! The `mock` module of a generated crate (its `mock` feature): a mock
+//! server with one typed method per operation, and the table of what the
+//! spec allows, which the runtime's `mock` module checks every request
+//! against. The example of the README's "Testing your code" section is
+//! made here too, and compiled as the module's doctest.
+
+use super::operations::{Arg, arg, query_style, type_text};
+use super::rust_type;
+use super::types::has_default;
+use crate::model::{Api, BodyKind, Content, Operation, ParamLocation, SchemeKind, StatusMatch, TypeKind, TypeRef};
+use crate::naming::{Scope, ident, mock_matcher, status_method};
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+/// The whole module: the server, the route table, one mock per operation.
+pub(super) fn mock_rs(api: &Api, crate_ident: &str) -> TokenStream {
+    let mut text = String::from(
+        "Test doubles for code that uses this client (the `mock` feature): a mock server \
+         with one method per operation, which checks every call against the spec.\n\n\
+         A mock matches the calls of its operation (narrowed by the parameters and body \
+         given to it), answers with typed bodies named after the statuses the spec declares \
+         (`ok`, `created`, `not_found`, ...) or with any [`ResponseTemplate`], in order \
+         (the last answer again and again), and checks the number of calls when its \
+         [`MockGuard`] is dropped. A call the spec does not allow (no operation with its \
+         method and path, a required parameter or body missing, a body that does not \
+         decode into the operation's type, no credential) is answered `400` with a \
+         message naming the operation and what is wrong, and fails the test when the \
+         server is dropped.",
+    );
+    if let Some(example) = example(api, crate_ident) {
+        text.push_str("\n\n# Example\n\n");
+        text.push_str(&example);
+    }
+    // The example is generated, not spec prose: it is kept as a doctest.
+    let docs: Vec<String> = text
+        .lines()
+        .map(|line| format!(" {line}").trim_end().to_owned())
+        .collect();
+    let error_body = match &api.error_body {
+        Some(ty) => rust_type(ty, false),
+        None => quote!(serde_json::Value),
+    };
+    let uses_style = api
+        .operations
+        .iter()
+        .any(|op| op.params.iter().any(|p| p.location == ParamLocation::Query));
+    let style_import = uses_style.then(|| {
+        quote!(
+            use crate::runtime::Style;
+        )
+    });
+    let types_import = mentions_types(api).then(|| {
+        quote!(
+            use crate::types;
+        )
+    });
+    let future_import = (!api.operations.is_empty()).then(|| {
+        quote! {
+            use std::future::{Future, IntoFuture};
+            use std::pin::Pin;
+        }
+    });
+    let routes: Vec<TokenStream> = api.operations.iter().map(|op| route(api, op)).collect();
+    let count = Literal::usize_unsuffixed(routes.len());
+    let methods = api
+        .operations
+        .iter()
+        .enumerate()
+        .map(|(index, op)| server_method(op, index));
+    let mocks = api.operations.iter().map(|op| operation_mock(op, &error_body));
+    // The paths of the token URLs, where the server hands out tokens.
+    let mut token_paths: Vec<String> = Vec::new();
+    for scheme in &api.security_schemes {
+        if let SchemeKind::ClientCredentials { token_url, .. } = &scheme.kind
+            && let Ok(url) = url::Url::parse(token_url)
+            && !token_paths.iter().any(|p| p == url.path())
+        {
+            token_paths.push(url.path().to_owned());
+        }
+    }
+    let token_url = token_paths.first().map(|path| {
+        quote! {
+            /// The token URL to give `client_credentials`: the server hands
+            /// out access tokens there, as the spec's token endpoint would.
+            pub fn token_url(&self) -> String {
+                format!("{}{}", self.inner.url(), #path)
+            }
+        }
+    });
+    quote! {
+        #(#![doc = #docs])*
+
+        use crate::runtime::mock as support;
+        #style_import
+        #types_import
+        #future_import
+
+        pub use support::{MockGuard, ReceivedRequest, ResponseTemplate, Times};
+
+        /// A mock server for this API on a free loopback port: give
+        /// [`url`](Self::url) to `ClientBuilder::base_url`, then mount mocks
+        /// with its methods, one per operation.
+        #[derive(Debug)]
+        pub struct MockServer {
+            inner: support::MockServer,
+        }
+
+        impl MockServer {
+            /// Start a server (in a tokio runtime, as `#[tokio::test]` gives).
+            pub async fn start() -> Self {
+                MockServer { inner: support::MockServer::start(&ROUTES, &[#(#token_paths),*]).await }
+            }
+
+            /// The base URL to give the client.
+            pub fn url(&self) -> String {
+                self.inner.url()
+            }
+
+            /// Every request the server got, in order.
+            pub async fn received_requests(&self) -> Vec<ReceivedRequest> {
+                self.inner.received_requests().await
+            }
+
+            #token_url
+
+            #(#methods)*
+        }
+
+        /// What the spec allows, one entry per operation, in the order of the methods above.
+        static ROUTES: [support::Route; #count] = [#(#routes),*];
+
+        #(#mocks)*
+    }
+}
+
+fn mentions_types(api: &Api) -> bool {
+    fn named(ty: &TypeRef) -> bool {
+        match ty {
+            TypeRef::Named(_) => true,
+            TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) | TypeRef::Box(inner) => named(inner),
+            _ => false,
+        }
+    }
+    api.error_body.as_ref().is_some_and(named)
+        || api.operations.iter().any(|op| {
+            op.params.iter().any(|p| named(&p.ty))
+                || op.body.as_ref().is_some_and(|b| named(&b.ty))
+                || op
+                    .successes
+                    .iter()
+                    .any(|s| matches!(&s.content, Content::Json(ty) if named(ty)))
+        })
+}
+
+fn mock_name(op: &Operation) -> proc_macro2::Ident {
+    ident(&format!("{}Mock", op.builder))
+}
+
+fn server_method(op: &Operation, index: usize) -> TokenStream {
+    let method = ident(&op.method);
+    let mock = mock_name(op);
+    let index = Literal::usize_unsuffixed(index);
+    let text = format!(
+        " A mock of [`Client::{}`](crate::Client::{}) (`{} {}`): set what it matches and answers, then `.await` it to mount it.",
+        op.method, op.method, op.http_method, op.path
+    );
+    quote! {
+        #[doc = #text]
+        pub fn #method(&self) -> #mock<'_> {
+            #mock { mock: self.inner.operation(#index) }
+        }
+    }
+}
+
+/// Whether a query parameter of this type is written as `name=...`, so
+/// that its presence can be checked by name.
+fn is_scalar(api: &Api, ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::String
+        | TypeRef::Bool
+        | TypeRef::I32
+        | TypeRef::I64
+        | TypeRef::U32
+        | TypeRef::U64
+        | TypeRef::I128
+        | TypeRef::F32
+        | TypeRef::F64 => true,
+        TypeRef::Named(name) => match api.types.iter().find(|d| &d.name == name).map(|d| &d.kind) {
+            Some(TypeKind::Enum { .. }) => true,
+            Some(TypeKind::Alias(target)) => is_scalar(api, target),
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+fn route(api: &Api, op: &Operation) -> TokenStream {
+    let operation = &op.method;
+    let method = &op.http_method;
+    let path = &op.path;
+    let required = |location: ParamLocation| -> Vec<String> {
+        op.params
+            .iter()
+            .filter(|p| p.required && p.location == location && is_scalar(api, &p.ty))
+            .map(|p| match location {
+                ParamLocation::Header => p.wire.to_ascii_lowercase(),
+                _ => p.wire.clone(),
+            })
+            .collect()
+    };
+    let query = required(ParamLocation::Query);
+    let headers = required(ParamLocation::Header);
+    let cookies = required(ParamLocation::Cookie);
+    let body = match &op.body {
+        None => quote!(None),
+        Some(body) => {
+            let required = body.required;
+            let check = match (&body.kind, &body.ty) {
+                (BodyKind::Json, TypeRef::Value) => quote!(None),
+                (BodyKind::Json, ty) => {
+                    let ty = rust_type(ty, false);
+                    quote!(Some(support::decodes::<#ty>))
+                }
+                _ => quote!(None),
+            };
+            quote!(Some(support::BodyRule { required: #required, check: #check }))
+        }
+    };
+    // Each alternative of credentials; one naming a scheme the crate does
+    // not know leaves the credentials unchecked.
+    let mut alternatives = Vec::new();
+    let mut known = true;
+    for alternative in &op.security {
+        let mut sent = Vec::new();
+        for key in alternative {
+            match api.security_schemes.iter().find(|s| &s.key == key).map(|s| &s.kind) {
+                Some(SchemeKind::ApiKey { location, name }) => sent.push(match location {
+                    ParamLocation::Query => quote!(support::Sent::Query(#name)),
+                    ParamLocation::Cookie => quote!(support::Sent::Cookie(#name)),
+                    _ => {
+                        let name = name.to_ascii_lowercase();
+                        quote!(support::Sent::Header(#name))
+                    }
+                }),
+                Some(_) => sent.push(quote!(support::Sent::Header("authorization"))),
+                None => known = false,
+            }
+        }
+        alternatives.push(quote!(&[#(#sent),*]));
+    }
+    if !known || op.security.iter().any(Vec::is_empty) {
+        alternatives.clear();
+    }
+    quote! {
+        support::Route {
+            operation: #operation,
+            method: #method,
+            path: #path,
+            required_query: &[#(#query),*],
+            required_headers: &[#(#headers),*],
+            required_cookies: &[#(#cookies),*],
+            body: #body,
+            security: &[#(#alternatives),*],
+        }
+    }
+}
+
+/// A borrowed parameter type that clippy accepts (`&str`, `&[T]`).
+fn borrowed(ty: &TypeRef) -> TokenStream {
+    match ty {
+        TypeRef::String => quote!(&str),
+        TypeRef::Vec(inner) => {
+            let inner = rust_type(inner, false);
+            quote!(&[#inner])
+        }
+        other => {
+            let ty = rust_type(other, false);
+            quote!(&#ty)
+        }
+    }
+}
+
+/// The status a mock answers when a test gives it no answer: the first
+/// success the spec declares by code.
+fn default_status(op: &Operation) -> u16 {
+    op.successes
+        .iter()
+        .find_map(|s| match s.status {
+            StatusMatch::Code(code) => Some(code),
+            _ => None,
+        })
+        .unwrap_or(200)
+}
+
+fn operation_mock(op: &Operation, error_body: &TokenStream) -> TokenStream {
+    let mock = mock_name(op);
+    let method = &op.method;
+    // Answer methods first: they keep their names; a parameter with the
+    // same name gets `with_`.
+    let mut taken = Scope::with_reserved(&["respond", "expect", "body"]);
+    let mut answers = Vec::new();
+    let mut answered: Vec<u16> = Vec::new();
+    for success in &op.successes {
+        let StatusMatch::Code(code) = success.status else {
+            continue;
+        };
+        if answered.contains(&code) {
+            continue;
+        }
+        answered.push(code);
+        let name = status_method(code);
+        taken.claim(&name);
+        let name = ident(&name);
+        let status = Literal::u16_unsuffixed(code);
+        answers.push(match &success.content {
+            Content::Json(ty) => {
+                let input = borrowed(ty);
+                let text = format!(" Answer `{code}` with this body.");
+                quote! {
+                    #[doc = #text]
+                    pub fn #name(mut self, body: #input) -> Self {
+                        self.mock.answer_json(#status, &body);
+                        self
+                    }
+                }
+            }
+            Content::Text => {
+                let text = format!(" Answer `{code}` with this text.");
+                quote! {
+                    #[doc = #text]
+                    pub fn #name(mut self, text: impl Into<String>) -> Self {
+                        self.mock.answer(ResponseTemplate::new(#status).set_body_raw(text.into(), "text/plain; charset=utf-8"));
+                        self
+                    }
+                }
+            }
+            Content::Download { .. } => {
+                let text = format!(" Answer `{code}` with a file: its media type and bytes.");
+                quote! {
+                    #[doc = #text]
+                    pub fn #name(mut self, media_type: &str, data: impl Into<Vec<u8>>) -> Self {
+                        self.mock.answer(ResponseTemplate::new(#status).set_body_raw(data.into(), media_type));
+                        self
+                    }
+                }
+            }
+            Content::Empty => {
+                let text = format!(" Answer `{code}` with no body.");
+                quote! {
+                    #[doc = #text]
+                    pub fn #name(mut self) -> Self {
+                        self.mock.answer(ResponseTemplate::new(#status));
+                        self
+                    }
+                }
+            }
+        });
+    }
+    for &code in &op.error_statuses {
+        if answered.contains(&code) {
+            continue;
+        }
+        answered.push(code);
+        let name = status_method(code);
+        taken.claim(&name);
+        let name = ident(&name);
+        let status = Literal::u16_unsuffixed(code);
+        let text = format!(" Answer `{code}` with this error body.");
+        answers.push(quote! {
+            #[doc = #text]
+            pub fn #name(mut self, body: &#error_body) -> Self {
+                self.mock.answer_json(#status, body);
+                self
+            }
+        });
+    }
+
+    let mut matchers = Vec::new();
+    for param in &op.params {
+        let name = ident(&mock_matcher(&param.name, &taken));
+        let wire = &param.wire;
+        let Arg { input, stored, convert } = arg(&param.ty, &quote!(value));
+        let call = match param.location {
+            ParamLocation::Path => quote!(self.mock.path(#wire, &value);),
+            ParamLocation::Query => {
+                let style = query_style(param.style);
+                let explode = param.explode;
+                quote!(self.mock.query(#wire, &value, #style, #explode);)
+            }
+            ParamLocation::Header => quote!(self.mock.header(#wire, &value);),
+            ParamLocation::Cookie => quote!(self.mock.cookie(#wire, &value);),
+        };
+        let convert = if convert.to_string() == "value" {
+            quote!()
+        } else {
+            quote!(let value: #stored = #convert;)
+        };
+        let text = format!(" Match only calls with this `{}`.", param.wire);
+        matchers.push(quote! {
+            #[doc = #text]
+            pub fn #name(mut self, value: #input) -> Self {
+                #convert
+                #call
+                self
+            }
+        });
+    }
+    if let Some(body) = &op.body {
+        let matcher = match (&body.kind, &body.ty) {
+            (BodyKind::Text, _) | (BodyKind::Bytes, _) => quote! {
+                pub fn body(mut self, body: impl Into<Vec<u8>>) -> Self {
+                    self.mock.bytes(body);
+                    self
+                }
+            },
+            (kind, ty) => {
+                let input = borrowed(ty);
+                let call = match kind {
+                    BodyKind::FormUrlEncoded => quote!(self.mock.form(&body);),
+                    BodyKind::Multipart => quote!(self.mock.multipart(&body);),
+                    _ => quote!(self.mock.json(&body);),
+                };
+                quote! {
+                    pub fn body(mut self, body: #input) -> Self {
+                        #call
+                        self
+                    }
+                }
+            }
+        };
+        matchers.push(quote! {
+            /// Match only calls with this body.
+            #matcher
+        });
+    }
+    let default_status = Literal::u16_unsuffixed(default_status(op));
+    let text = format!(
+        " The mock of [`Client::{method}`](crate::Client::{method}) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer."
+    );
+    let default_doc = format!(" With no answer given, it answers `{}` with no body.", default_status);
+    quote! {
+        #[doc = #text]
+        #[doc = ""]
+        #[doc = #default_doc]
+        #[derive(Debug)]
+        #[must_use = "a mock does nothing until it is awaited (mounted)"]
+        pub struct #mock<'a> {
+            mock: support::OperationMock<'a>,
+        }
+
+        impl #mock<'_> {
+            #(#matchers)*
+            #(#answers)*
+
+            /// Add any answer (status, headers, raw body). Answers are given
+            /// in order, then the last one again and again.
+            pub fn respond(mut self, answer: ResponseTemplate) -> Self {
+                self.mock.answer(answer);
+                self
+            }
+
+            /// How often the operation must be called (`1`, `1..`, `..=3`):
+            /// checked when the [`MockGuard`] is dropped.
+            pub fn expect(mut self, times: impl Into<Times>) -> Self {
+                self.mock.expect(times);
+                self
+            }
+        }
+
+        impl<'a> IntoFuture for #mock<'a> {
+            type Output = MockGuard;
+            type IntoFuture = Pin<Box<dyn Future<Output = MockGuard> + 'a>>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.mock.mount(#default_status))
+            }
+        }
+    }
+}
+
+/// The example of the README's "Testing your code" section: an operation
+/// with no required parameter and no body, mocked, then called. `None`
+/// when the spec has no such operation the example can sign in to.
+pub(crate) fn example(api: &Api, crate_ident: &str) -> Option<String> {
+    let usable = |op: &&Operation| {
+        op.params.iter().all(|p| !p.required)
+            && op.body.is_none()
+            && op.security.first().is_none_or(|alternative| {
+                alternative
+                    .iter()
+                    .all(|key| api.security_schemes.iter().any(|s| &s.key == key))
+            })
+    };
+    let op = api
+        .operations
+        .iter()
+        .find(|op| usable(op) && op.security.is_empty())
+        .or_else(|| api.operations.iter().find(usable))?;
+    let mut lines = String::from("```rust,no_run\n");
+    lines.push_str("# async fn example() -> Result<(), Box<dyn std::error::Error>> {\n");
+    lines.push_str(&format!("use {crate_ident}::mock::MockServer;\n\n"));
+    lines.push_str("let server = MockServer::start().await;\n");
+    let answer = op.successes.iter().find_map(|s| match (&s.status, &s.content) {
+        (StatusMatch::Code(code), Content::Json(ty)) => Some((*code, Some(ty))),
+        (StatusMatch::Code(code), Content::Empty) => Some((*code, None)),
+        _ => None,
+    });
+    let mut mock = format!("let _mock = server\n    .{}()\n", op.method);
+    match answer {
+        Some((code, Some(ty))) => {
+            let value = match ty {
+                TypeRef::Vec(_) => "&[]".to_owned(),
+                ty if has_default(api, ty) => format!("&{}::default()", type_text(ty, crate_ident)),
+                ty => {
+                    lines.push_str(&format!(
+                        "let answer: {} = serde_json::from_str(\"{{}}\")?;\n",
+                        type_text(ty, crate_ident)
+                    ));
+                    "&answer".to_owned()
+                }
+            };
+            mock.push_str(&format!("    .{}({value})\n", status_method(code)));
+        }
+        Some((code, None)) => mock.push_str(&format!("    .{}()\n", status_method(code))),
+        None => {}
+    }
+    mock.push_str("    .expect(1)\n    .await;\n");
+    lines.push_str(&mock);
+    lines.push_str(&format!(
+        "let client = {crate_ident}::Client::builder()\n    .base_url(server.url())\n"
+    ));
+    if let Some(alternative) = op.security.first() {
+        for key in alternative {
+            if let Some(scheme) = api.security_schemes.iter().find(|s| &s.key == key) {
+                let args = match scheme.kind {
+                    SchemeKind::Basic => "\"user\", Some(\"password\")",
+                    // The mock server hands out tokens itself.
+                    SchemeKind::ClientCredentials { .. } => "server.token_url(), \"client-id\", \"client-secret\"",
+                    _ => "\"example\"",
+                };
+                lines.push_str(&format!("    .{}({args})\n", scheme.setter));
+            }
+        }
+    }
+    lines.push_str("    .build()?;\n");
+    lines.push_str(&format!("let response = client.{}().await?;\n", op.method));
+    lines.push_str("println!(\"{response:?}\");\n");
+    lines.push_str("# Ok(())\n# }\n```");
+    Some(lines)
+}
