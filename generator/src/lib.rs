@@ -184,11 +184,11 @@ pub fn generate(spec: &str, options: &Options) -> Result<Generated, Error> {
     }
     let mut warnings = error::Warnings::default();
     let document = load::parse(spec, &limits, &mut warnings)?;
-    let api = lower::lower(&document.api, &document.raw, &limits, &mut warnings)?;
+    let mut api = lower::lower(&document.api, &document.raw, &limits, &mut warnings)?;
     drop(document); // the model holds all emission needs; free the spec first
     // A build script's crate declares no features of ours: never split it.
     let split = match options.layout {
-        Layout::Crate if options.split => lower::split::plan(&api),
+        Layout::Crate if options.split => lower::split::plan(&mut api),
         _ => None,
     };
     let files = emit::emit(&api, split.as_ref(), options)?;

@@ -379,6 +379,9 @@ pub struct Split {
     pub areas: Vec<Area>,
     /// For each of [`Api::types`] (same index), what compiles it.
     pub gates: Vec<Gate>,
+    /// How many fields are held as JSON so that areas stay apart
+    /// (`lower::split::hold_fields`).
+    pub held: usize,
 }
 
 /// One area of the API: a tag, or a first path segment.

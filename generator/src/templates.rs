@@ -315,6 +315,7 @@ pub(crate) fn render(api: &Api, split: Option<&Split>, options: &Options) -> Res
         features => features,
         always_types => always_types,
         full_types => full_types,
+        held_fields => split.map_or(0, |s| s.held),
         sign_in => sign_in,
         base_url_required => base_url_required,
         env_prefix => env_prefix,

@@ -20,20 +20,141 @@ pub(crate) const SPLIT_FROM: usize = 1_000;
 /// Feature names a crate defines besides its areas.
 const RESERVED_FEATURES: &[&str] = &["default", "full", "mock"];
 
+/// In a split crate, a field is held as JSON when its type reaches more
+/// than this many types and it is either a field of the error body's own
+/// objects or a reference that is an id or an object (a union with a
+/// string variant: Stripe's expandable fields). See [`hold_fields`].
+pub(crate) const HOLD_BOUND: usize = 64;
+
 /// The split of a crate of `api`'s size, or `None` for one plain crate.
-pub(crate) fn plan(api: &Api) -> Option<Split> {
-    if api.operations.len() + api.types.len() < SPLIT_FROM {
+/// When it splits, the fields [`hold_fields`] picks become JSON in `api`.
+pub(crate) fn plan(api: &mut Api) -> Option<Split> {
+    if api.operations.len() + api.types.len() < SPLIT_FROM || areas(&api.operations).len() < 2 {
         return None;
     }
-    split(api)
+    let held = hold_fields(api, HOLD_BOUND);
+    split(api).map(|split| Split { held, ..split })
 }
 
-/// The split into areas regardless of size; `None` when there is one area.
-pub(crate) fn split(api: &Api) -> Option<Split> {
-    let areas = areas(&api.operations);
-    if areas.len() < 2 {
-        return None;
+/// Why a field is held as JSON.
+#[derive(Clone, Copy)]
+enum Hold {
+    /// A field of the error body's own types: every build compiles the
+    /// error body, so what it names would be in every area's build.
+    /// (Stripe's names `PaymentIntent`, `PaymentMethod`, `SetupIntent` and
+    /// a payment source: 1,150 types, a fifth of the crate, in every build.)
+    ErrorBody,
+    /// An id or the object it names (a union with a string variant:
+    /// Stripe's expandable fields, `Charge::customer`): an object of
+    /// another area, and the areas it names in turn. Stripe's objects are
+    /// one graph through these: an area that returns a `Customer` compiled
+    /// a quarter of the crate.
+    Reference,
+}
+
+/// Hold as JSON (`serde_json::Value`, read as any type with the field's
+/// `<field>_as` method) each struct field whose type reaches more than
+/// `bound` types (counted in the spec) and that is either
+/// - a field of the error body's own objects (its type and, through an
+///   envelope of one field, the object inside) to another type, or
+/// - a reference that is an id or an object (a union with a string
+///   variant), wherever it is.
+///
+/// The types behind such a field stay in the crate, compiled with the
+/// areas whose operations name them. Returns how many fields it held.
+pub(crate) fn hold_fields(api: &mut Api, bound: usize) -> usize {
+    let held: Vec<(usize, usize, usize, Hold)> = {
+        let (index, edges) = graph(api);
+        // The error body's own objects: its type and, while that is an
+        // envelope (one field, `{"error": {...}}`), the type inside.
+        let mut own = vec![false; api.types.len()];
+        let mut roots = Vec::new();
+        if let Some(ty) = &api.error_body {
+            named(ty, &index, &mut roots);
+        }
+        let mut next = roots.first().copied();
+        while let Some(at) = next.filter(|&at| !own[at]) {
+            own[at] = true;
+            next = match &api.types[at].kind {
+                TypeKind::Struct { fields, .. } if fields.len() == 1 => {
+                    let mut inner = Vec::new();
+                    named(&fields[0].ty, &index, &mut inner);
+                    inner.first().copied()
+                }
+                _ => None,
+            };
+        }
+        // How many types a type reaches, itself included; once per type.
+        let mut sizes: HashMap<usize, usize> = HashMap::new();
+        let mut size = |target: usize| {
+            *sizes.entry(target).or_insert_with(|| {
+                let mut seen = vec![false; api.types.len()];
+                reach(&[target], &edges, &mut seen);
+                seen.iter().filter(|&&s| s).count()
+            })
+        };
+        let mut held = Vec::new();
+        for (at, def) in api.types.iter().enumerate() {
+            let TypeKind::Struct { fields, .. } = &def.kind else {
+                continue;
+            };
+            for (number, field) in fields.iter().enumerate() {
+                let mut targets = Vec::new();
+                named(&field.ty, &index, &mut targets);
+                let Some(&target) = targets.first() else { continue };
+                let why = if own[at] && !own[target] {
+                    Hold::ErrorBody
+                } else if matches!(&api.types[target].kind, TypeKind::Union { variants, .. }
+                    if variants.iter().any(|v| v.ty == TypeRef::String))
+                {
+                    Hold::Reference
+                } else {
+                    continue;
+                };
+                let reached = size(target);
+                if reached > bound {
+                    held.push((at, number, reached, why));
+                }
+            }
+        }
+        held
+    };
+    for &(at, number, reached, why) in &held {
+        let TypeKind::Struct { fields, .. } = &mut api.types[at].kind else {
+            continue;
+        };
+        let field = &mut fields[number];
+        let read = match field.ty.unwrap_option() {
+            TypeRef::Named(name) if field.ty.is_option() => {
+                format!("`{}_as::<Option<types::{name}>>()`", field.name)
+            }
+            TypeRef::Named(name) => format!("`{}_as::<types::{name}>()`", field.name),
+            _ => format!("`{}_as`", field.name),
+        };
+        let because = match why {
+            Hold::ErrorBody => "which every build would compile with the error body",
+            Hold::Reference => {
+                "which every area that uses this type would compile (it is an id, or the object when expanded)"
+            }
+        };
+        let note = format!(
+            "Held as JSON in this crate, which is split by area: its type reaches {reached} types, \
+             {because}. Read it with {read} where a feature that compiles that type is on."
+        );
+        field.docs.description = Some(match field.docs.description.take() {
+            Some(text) => format!("{text}\n\n{note}"),
+            None => note,
+        });
+        field.ty = match field.ty {
+            TypeRef::Option(_) => TypeRef::Option(Box::new(TypeRef::Value)),
+            _ => TypeRef::Value,
+        };
     }
+    held.len()
+}
+
+/// The crate's types by name, and for each type the types it names.
+fn graph(api: &Api) -> (HashMap<&str, usize>, Vec<Vec<usize>>) {
     let index: HashMap<&str, usize> = api
         .types
         .iter()
@@ -65,6 +186,16 @@ pub(crate) fn split(api: &Api) -> Option<Split> {
             out
         })
         .collect();
+    (index, edges)
+}
+
+/// The split into areas regardless of size; `None` when there is one area.
+pub(crate) fn split(api: &Api) -> Option<Split> {
+    let areas = areas(&api.operations);
+    if areas.len() < 2 {
+        return None;
+    }
+    let (index, edges) = graph(api);
     // What the crate root needs whatever is enabled: the error body.
     let mut always = vec![false; api.types.len()];
     let mut roots = Vec::new();
@@ -112,7 +243,7 @@ pub(crate) fn split(api: &Api) -> Option<Split> {
             }
         })
         .collect();
-    Some(Split { areas, gates })
+    Some(Split { areas, gates, held: 0 })
 }
 
 /// The areas as (feature, source, operations), sorted by feature.
@@ -289,9 +420,118 @@ components:
     }
 
     #[test]
+    fn the_error_body_holds_as_json_what_would_bring_many_types_into_every_build() {
+        let spec = SPEC.replace(
+            "Problem: { type: object, properties: { code: { $ref: \"#/components/schemas/Code\" } } }",
+            "Problem: { type: object, properties: { code: { $ref: \"#/components/schemas/Code\" }, \
+             customer: { $ref: \"#/components/schemas/Customer\" }, address: { $ref: \"#/components/schemas/Address\" } } }",
+        );
+        let mut api = lowered(&spec);
+        let unchanged = api.clone();
+        let before = split(&api).expect("areas");
+        let names: Vec<String> = api.types.iter().map(|t| t.name.clone()).collect();
+        let at = |name: &str| names.iter().position(|t| t == name).expect(name);
+        assert_eq!(before.gates[at("Customer")], Gate::Always, "the error body names it");
+        // `Customer` reaches two types, `Address` one: with a bound of one,
+        // only `customer` is held.
+        assert_eq!(hold_fields(&mut api, 1), 1);
+        let TypeKind::Struct { fields, .. } = &api.types[at("Problem")].kind else {
+            panic!("a struct")
+        };
+        let ty = |wire: &str| fields.iter().find(|f| f.wire == wire).expect(wire).ty.clone();
+        assert_eq!(ty("customer"), TypeRef::Option(Box::new(TypeRef::Value)));
+        assert_eq!(
+            ty("address"),
+            TypeRef::Option(Box::new(TypeRef::Named("Address".into())))
+        );
+        assert_eq!(ty("code"), TypeRef::Option(Box::new(TypeRef::Named("Code".into()))));
+        let docs = fields
+            .iter()
+            .find(|f| f.wire == "customer")
+            .and_then(|f| f.docs.description.clone());
+        assert!(
+            docs.is_some_and(|d| d.contains("`customer_as::<Option<types::Customer>>()`")),
+            "the field says how to read it"
+        );
+        let after = split(&api).expect("areas");
+        assert_eq!(
+            after.gates[at("Customer")],
+            Gate::Any(vec![0, 1]),
+            "now only where operations use it"
+        );
+        assert_eq!(
+            after.gates[at("Address")],
+            Gate::Always,
+            "still named by the error body"
+        );
+        assert_eq!(
+            after.areas[2].types, 3,
+            "sigma: the error body, its code and the address"
+        );
+        // Only the error body's own types change; and only in a split crate.
+        for (old, new) in unchanged.types.iter().zip(&api.types) {
+            if new.name != "Problem" {
+                assert_eq!(format!("{old:?}"), format!("{new:?}"));
+            }
+        }
+        let mut small = lowered(&spec);
+        assert_eq!(plan(&mut small), None);
+        assert_eq!(
+            format!("{:?}", small.types),
+            format!("{:?}", unchanged.types),
+            "a small crate is untouched"
+        );
+    }
+
+    #[test]
+    fn an_error_envelope_stays_typed_and_references_to_far_objects_are_held() {
+        let spec = SPEC
+            .replace(
+                "Problem: { type: object, properties: { code: { $ref: \"#/components/schemas/Code\" } } }",
+                "Problem: { type: object, properties: { error: { $ref: \"#/components/schemas/Inner\" } } }\n    \
+                 Inner: { type: object, properties: { message: { type: string }, \
+                 customer: { $ref: \"#/components/schemas/Customer\" } } }",
+            )
+            .replace(
+                "Invoice: { type: object, properties: { customer: { $ref: \"#/components/schemas/Customer\" } } }",
+                "Invoice: { type: object, properties: { customer: { anyOf: [{ type: string }, \
+                 { $ref: \"#/components/schemas/Customer\" }] } } }",
+            );
+        let mut api = lowered(&spec);
+        // `Customer` reaches two types, the union of an id and a `Customer` three.
+        assert_eq!(hold_fields(&mut api, 1), 2);
+        let field = |ty: &str, wire: &str| {
+            let def = api.types.iter().find(|t| t.name == ty).expect(ty);
+            let TypeKind::Struct { fields, .. } = &def.kind else {
+                panic!("{ty}: a struct")
+            };
+            fields.iter().find(|f| f.wire == wire).expect(wire).ty.clone()
+        };
+        let json = TypeRef::Option(Box::new(TypeRef::Value));
+        assert_eq!(
+            field("Problem", "error"),
+            TypeRef::Option(Box::new(TypeRef::Named("Inner".into())))
+        );
+        assert_eq!(field("Inner", "message"), TypeRef::Option(Box::new(TypeRef::String)));
+        assert_eq!(
+            field("Inner", "customer"),
+            json,
+            "the error body's object names another"
+        );
+        assert_eq!(field("Invoice", "customer"), json, "an id or a far object");
+        let split = split(&api).expect("areas");
+        let gate = |name: &str| split.gates[api.types.iter().position(|t| t.name == name).expect(name)].clone();
+        assert_eq!(gate("Inner"), Gate::Always);
+        assert_eq!(gate("Customer"), Gate::Any(vec![0]), "now only the customers' own");
+        // With a bound the types stay under, nothing changes.
+        let mut again = lowered(&spec);
+        assert_eq!(hold_fields(&mut again, 3), 0);
+    }
+
+    #[test]
     fn small_specs_stay_one_crate() {
-        let api = lowered(SPEC);
-        assert_eq!(plan(&api), None, "under the threshold");
+        let mut api = lowered(SPEC);
+        assert_eq!(plan(&mut api), None, "under the threshold");
         let one_area = SPEC
             .replace("/v1/invoices", "/v1/customers/invoices")
             .replace("tags: [Sigma Reports, Other]", "tags: [customers]");
