@@ -124,7 +124,11 @@ pub(crate) fn hold_fields(api: &mut Api, bound: usize) -> usize {
             continue;
         };
         let field = &mut fields[number];
-        let read = match field.ty.unwrap_option() {
+        let inner = match field.ty.unwrap_option() {
+            TypeRef::Box(inner) => inner,
+            other => other,
+        };
+        let read = match inner {
             TypeRef::Named(name) if field.ty.is_option() => {
                 format!("`{}_as::<Option<types::{name}>>()`", field.name)
             }
