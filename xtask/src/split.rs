@@ -97,7 +97,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     ];
     eprintln!("building the dependencies (not timed) ...");
     cargo(&work, &target, &["build"], &one)?;
-    let mut results: Vec<Vec<(Duration, u64)>> = vec![Vec::new(); variants.len()];
+    let mut results: Vec<Vec<Build>> = vec![Vec::new(); variants.len()];
     for round in 0..rounds {
         for (i, (name, package)) in variants.iter().enumerate() {
             eprintln!("cold build, {name}, {}/{rounds} ...", round + 1);
@@ -105,25 +105,30 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
             results[i].push(cargo(&work, &target, &["build"], package)?);
         }
     }
-    println!("\n| build | cold s, median | best | peak RSS MB (largest) | builds |");
-    println!("|---|---:|---:|---:|---:|");
+    println!("\n| build | cold s, median | best | CPU s, median | peak RSS MB (largest) | builds |");
+    println!("|---|---:|---:|---:|---:|---:|");
     let mut medians = Vec::new();
-    for ((name, _), times) in variants.iter().zip(&mut results) {
-        times.sort();
-        let median = times[(times.len() - 1) / 2].0.as_secs_f64();
-        medians.push(median);
-        let peak = times.iter().map(|t| t.1).max().unwrap_or(0);
+    for ((name, _), builds) in variants.iter().zip(&mut results) {
+        builds.sort_by_key(|b| b.wall);
+        let median = builds[(builds.len() - 1) / 2].wall.as_secs_f64();
+        let mut cpu: Vec<f64> = builds.iter().map(|b| b.cpu).collect();
+        cpu.sort_by(f64::total_cmp);
+        let cpu = cpu[(cpu.len() - 1) / 2];
+        medians.push((median, cpu));
+        let peak = builds.iter().map(|b| b.peak_kb).max().unwrap_or(0);
         println!(
-            "| {name} | {median:.1} | {:.1} | {} | {} |",
-            times[0].0.as_secs_f64(),
+            "| {name} | {median:.1} | {:.1} | {cpu:.1} | {} | {} |",
+            builds[0].wall.as_secs_f64(),
             peak / 1024,
-            times.len()
+            builds.len()
         );
     }
     println!(
-        "\n`{area}` alone takes {:.1}% of the full crate's cold build, the split full crate {:.1}% of the unsplit one's (medians).",
-        100.0 * medians[2] / medians[1],
-        100.0 * medians[1] / medians[0]
+        "\n`{area}` alone takes {:.1}% of the full crate's cold build ({:.1}% of its CPU time), the split full crate {:.1}% of the unsplit one's ({:.1}% of its CPU time; medians).",
+        100.0 * medians[2].0 / medians[1].0,
+        100.0 * medians[2].1 / medians[1].1,
+        100.0 * medians[1].0 / medians[0].0,
+        100.0 * medians[1].1 / medians[0].1
     );
     if time_passes {
         for (file, (name, package)) in ["full", "area"].iter().zip(&variants[1..]) {
@@ -146,9 +151,20 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-/// Run cargo under `/usr/bin/time -v`: the wall time, and the peak RSS in KB
-/// of the largest process it waited for (`rustc`).
-fn cargo(work: &Path, target: &Path, args: &[&str], extra: &[&str]) -> Result<(Duration, u64), String> {
+/// One timed build.
+#[derive(Clone, Copy)]
+struct Build {
+    wall: Duration,
+    /// User and system time of cargo and what it ran, in seconds: on a
+    /// shared machine it moves less with the others' load than wall time.
+    cpu: f64,
+    /// Peak RSS of the largest process (`rustc`), in KB.
+    peak_kb: u64,
+}
+
+/// Run cargo under `/usr/bin/time -v`: the wall and CPU time, and the peak
+/// RSS of the largest process it waited for (`rustc`).
+fn cargo(work: &Path, target: &Path, args: &[&str], extra: &[&str]) -> Result<Build, String> {
     let started = Instant::now();
     let output = Command::new("/usr/bin/time")
         .arg("-v")
@@ -164,10 +180,16 @@ fn cargo(work: &Path, target: &Path, args: &[&str], extra: &[&str]) -> Result<(D
     if !output.status.success() {
         return Err(format!("cargo {} failed:\n{stderr}", args.join(" ")));
     }
-    let peak = stderr
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("Maximum resident set size (kbytes):"))
-        .and_then(|kb| kb.trim().parse().ok())
-        .unwrap_or(0);
-    Ok((elapsed, peak))
+    let field = |name: &str| {
+        stderr
+            .lines()
+            .find_map(|l| l.trim().strip_prefix(name))
+            .and_then(|value| value.trim().parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    Ok(Build {
+        wall: elapsed,
+        cpu: field("User time (seconds):") + field("System time (seconds):"),
+        peak_kb: field("Maximum resident set size (kbytes):") as u64,
+    })
 }
