@@ -49,6 +49,10 @@ pub struct Options {
     pub layout: Layout,
     /// The command named in the "Do not edit" headers (`cargo xtask codegen`).
     pub generated_by: String,
+    /// Split a large API's crate into cargo features by area (see
+    /// `ARCHITECTURE.md`); `false` keeps it one plain crate. Small specs
+    /// are never split, and neither is `Layout::BuildScript`.
+    pub split: bool,
     /// The bounds on the work one spec may cause (see [`Limits`]).
     pub limits: Limits,
 }
@@ -66,6 +70,7 @@ impl Options {
             runtime: Runtime::Vendored,
             layout: Layout::Crate,
             generated_by: "openapi-rust-gen".to_owned(),
+            split: true,
             limits: Limits::default(),
         }
     }
@@ -158,6 +163,9 @@ pub struct Generated {
     pub warnings: Vec<Warning>,
     pub operations: usize,
     pub types: usize,
+    /// The cargo features of a crate split by area (see `ARCHITECTURE.md`),
+    /// one per area, sorted; empty for a crate that is not split.
+    pub features: Vec<String>,
 }
 
 /// A spec (YAML or JSON) as the loader reads it: an untyped JSON tree.
@@ -179,13 +187,21 @@ pub fn generate(spec: &str, options: &Options) -> Result<Generated, Error> {
     }
     let mut warnings = error::Warnings::default();
     let document = load::parse(spec, &limits, &mut warnings)?;
-    let api = lower::lower(&document.api, &document.raw, &limits, &mut warnings)?;
+    let mut api = lower::lower(&document.api, &document.raw, &limits, &mut warnings)?;
     drop(document); // the model holds all emission needs; free the spec first
-    let files = emit::emit(&api, options)?;
+    // A build script's crate declares no features of ours: never split it.
+    let split = match options.layout {
+        Layout::Crate if options.split => lower::split::plan(&mut api),
+        _ => None,
+    };
+    let files = emit::emit(&api, split.as_ref(), options)?;
     Ok(Generated {
         files,
         warnings: warnings.into_vec(),
         operations: api.operations.len(),
         types: api.types.len(),
+        features: split
+            .map(|s| s.areas.into_iter().map(|a| a.feature).collect())
+            .unwrap_or_default(),
     })
 }

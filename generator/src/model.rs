@@ -242,6 +242,9 @@ pub struct Operation {
     pub path_parts: Vec<PathPart>,
     pub docs: Docs,
     pub deprecated: bool,
+    /// The spec's `tags`, in order: the first names the operation's area
+    /// when a large crate is split into features ([`Split`]).
+    pub tags: Vec<String>,
     pub params: Vec<Param>,
     pub body: Option<Body>,
     pub successes: Vec<Success>,
@@ -486,4 +489,46 @@ pub enum SchemeKind {
         token_url: String,
         scopes: Vec<String>,
     },
+}
+
+/// How a large crate is split into cargo features, one per area of the API
+/// (`lower/split.rs` decides; `emit/` writes the `#[cfg(feature = ...)]`s,
+/// `templates/Cargo.toml.j2` the feature list).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Split {
+    /// The areas, sorted by feature name.
+    pub areas: Vec<Area>,
+    /// For each of [`Api::types`] (same index), what compiles it.
+    pub gates: Vec<Gate>,
+    /// How many fields are held as JSON so that areas stay apart
+    /// (`lower::split::hold_fields`).
+    pub held: usize,
+}
+
+/// One area of the API: a tag, or a first path segment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Area {
+    /// The cargo feature, also the name of its module of operations.
+    pub feature: String,
+    /// The tag or path segment as the spec writes it.
+    pub source: String,
+    /// Indices into [`Api::operations`], in spec order.
+    pub operations: Vec<usize>,
+    /// How many types a build of this area alone compiles: its own, those
+    /// it shares, and those every build has.
+    pub types: usize,
+}
+
+/// When a type of a split crate is compiled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Gate {
+    /// Always: every area needs it, or the crate root does (the error body).
+    Always,
+    /// When any of these areas (indices into [`Split::areas`], never
+    /// empty) is enabled: one area for a type of its own, several for a
+    /// shared one.
+    Any(Vec<usize>),
+    /// No operation needs it: compiled with the feature `full` (every area,
+    /// and these), so the full crate's API is what it was before the split.
+    Full,
 }

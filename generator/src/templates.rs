@@ -3,7 +3,7 @@
 
 use crate::emit::spec_display;
 use crate::error::Error;
-use crate::model::{Api, BodyKind, Content, Output, SchemeKind, TypeKind, TypeRef};
+use crate::model::{Api, BodyKind, Content, Gate, Output, SchemeKind, Split, TypeKind, TypeRef};
 use crate::{Options, Runtime, vendor};
 use minijinja::{Environment, context};
 use serde::Serialize;
@@ -32,6 +32,17 @@ pub(crate) struct OperationRow {
     pub(crate) method: String,
     pub(crate) http: String,
     pub(crate) summary: String,
+    /// The feature that compiles it, in a split crate.
+    pub(crate) feature: Option<String>,
+}
+
+/// One feature of a split crate.
+#[derive(Serialize)]
+struct FeatureRow {
+    feature: String,
+    source: String,
+    operations: usize,
+    types: usize,
 }
 
 #[derive(Serialize)]
@@ -151,9 +162,9 @@ fn environment() -> Result<Environment<'static>, Error> {
 }
 
 /// The crate's files from `templates/`.
-pub(crate) fn render(api: &Api, options: &Options) -> Result<Vec<(String, String)>, Error> {
+pub(crate) fn render(api: &Api, split: Option<&Split>, options: &Options) -> Result<Vec<(String, String)>, Error> {
     let env = environment()?;
-    let ctx = context(api, options)?;
+    let ctx = context(api, split, options)?;
     let quick_start = env
         .get_template("quick_start.rs.j2")
         .and_then(|t| t.render(&ctx))
@@ -170,9 +181,9 @@ pub(crate) fn render(api: &Api, options: &Options) -> Result<Vec<(String, String
 
 /// The quick start (the code of a `no_run` doctest, with its hidden
 /// `async fn` around it), as the README and the crate's front page show it.
-pub(crate) fn quick_start(api: &Api, options: &Options) -> Result<String, Error> {
+pub(crate) fn quick_start(api: &Api, split: Option<&Split>, options: &Options) -> Result<String, Error> {
     let env = environment()?;
-    let ctx = context(api, options)?;
+    let ctx = context(api, split, options)?;
     env.get_template("quick_start.rs.j2")
         .and_then(|t| t.render(&ctx))
         .map_err(internal)
@@ -180,11 +191,19 @@ pub(crate) fn quick_start(api: &Api, options: &Options) -> Result<String, Error>
 
 /// One row per operation of the operation tables (the README's, the
 /// crate's front page's): its method, HTTP method and path, and summary on
-/// one line.
-pub(crate) fn operation_rows(api: &Api) -> Vec<OperationRow> {
+/// one line; in a split crate, the feature that compiles it.
+pub(crate) fn operation_rows(api: &Api, split: Option<&Split>) -> Vec<OperationRow> {
+    let mut area_of = vec![None; api.operations.len()];
+    for area in split.iter().flat_map(|s| &s.areas) {
+        for &op in &area.operations {
+            area_of[op] = Some(area.feature.clone());
+        }
+    }
     api.operations
         .iter()
-        .map(|op| OperationRow {
+        .zip(area_of)
+        .map(|(op, feature)| OperationRow {
+            feature,
             method: op.method.clone(),
             http: format!("{} {}", op.http_method, op.path),
             summary: one_line(
@@ -198,8 +217,8 @@ pub(crate) fn operation_rows(api: &Api) -> Vec<OperationRow> {
         .collect()
 }
 
-fn context(api: &Api, options: &Options) -> Result<minijinja::Value, Error> {
-    let operations = operation_rows(api);
+fn context(api: &Api, split: Option<&Split>, options: &Options) -> Result<minijinja::Value, Error> {
+    let operations = operation_rows(api, split);
     let schemes: Vec<Scheme> = api
         .security_schemes
         .iter()
@@ -221,6 +240,19 @@ fn context(api: &Api, options: &Options) -> Result<minijinja::Value, Error> {
             },
         })
         .collect();
+    let features: Vec<FeatureRow> = split
+        .iter()
+        .flat_map(|s| &s.areas)
+        .map(|area| FeatureRow {
+            feature: area.feature.clone(),
+            source: one_line(&area.source).replace('`', "'"),
+            operations: area.operations.len(),
+            types: area.types,
+        })
+        .collect();
+    let count = |wanted: fn(&Gate) -> bool| split.map_or(0, |s| s.gates.iter().filter(|g| wanted(g)).count());
+    let always_types = count(|g| *g == Gate::Always);
+    let full_types = count(|g| *g == Gate::Full);
     // The quick start's call: one that needs nothing but the client, and
     // that uses the credentials when the API has any (a GET, if there is one).
     let simple = |op: &&crate::model::Operation| {
@@ -289,9 +321,9 @@ fn context(api: &Api, options: &Options) -> Result<minijinja::Value, Error> {
     // The runtime's features under the same names (its code, vendored,
     // reads them as this crate's): what they turn on in the runtime's own
     // dependencies (vendored), or the runtime's feature of that name.
-    let features = vendor::features();
+    let runtime_features = vendor::features();
     let feature = |name: &str| {
-        features
+        runtime_features
             .iter()
             .find(|(n, _)| n == name)
             .map(|(_, value)| match &options.runtime {
@@ -303,11 +335,22 @@ fn context(api: &Api, options: &Options) -> Result<minijinja::Value, Error> {
                 message: format!("runtime Cargo.toml: no `{name}` feature"),
             })
     };
-    let mock_feature = feature("mock")?;
+    // In a split crate `full` is on by default, and `mock` turns it on too:
+    // the mock server knows every operation.
+    let with_full = |list: String| match (split, list.strip_prefix('[')) {
+        (Some(_), Some(rest)) if rest.trim() == "]" => r#"["full"]"#.to_owned(),
+        (Some(_), Some(rest)) => format!(r#"["full", {rest}"#),
+        _ => list,
+    };
+    let mock_feature = with_full(feature("mock")?);
     let tracing_feature = feature("tracing")?;
     let transport_features = ["default", "native-roots", "webpki-roots", "native-tls", "gzip", "http2"]
         .iter()
-        .map(|name| Ok(format!("{name} = {}", feature(name)?)))
+        .map(|&name| {
+            let value = feature(name)?;
+            let value = if name == "default" { with_full(value) } else { value };
+            Ok(format!("{name} = {value}"))
+        })
         .collect::<Result<Vec<_>, Error>>()?;
     let crate_ident = options.crate_name.replace('-', "_");
     let spec_path = spec_display(&options.spec_path);
@@ -345,6 +388,10 @@ fn context(api: &Api, options: &Options) -> Result<minijinja::Value, Error> {
         operations => operations,
         schemes => schemes,
         example_method => first.map(|op| op.method.clone()),
+        features => features,
+        always_types => always_types,
+        full_types => full_types,
+        held_fields => split.map_or(0, |s| s.held),
         sign_in => sign_in,
         base_url_required => base_url_required,
         env_prefix => env_prefix,

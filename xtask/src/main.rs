@@ -10,12 +10,15 @@
 //! - `cargo xtask bench [--quick]`: generation, build and client benchmarks.
 //! - `cargo xtask stress [--quick] [--shape NAME]`: generation time against size for specs shaped to hurt.
 //! - `cargo xtask fuzz [--seconds N]`: a bounded fuzzing run of `generate` (needs cargo-fuzz).
+//! - `cargo xtask bench-split [SPEC] [AREA] [--rounds N] [--time-passes] [--baseline]`: a split
+//!   crate's cold build in full and with one area, beside the unsplit crate.
 
 mod bench;
 mod codegen;
 mod corpus;
 mod docs;
 mod fuzz;
+mod split;
 mod stress;
 
 use std::path::PathBuf;
@@ -33,6 +36,7 @@ fn main() -> ExitCode {
         Some("corpus") => corpus::run(&args[1..]),
         Some("docs") => docs::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
+        Some("bench-split") => split::run(&args[1..]),
         Some("stress") => stress::run(&args[1..]),
         Some("fuzz") => fuzz::run(&args[1..]),
         // Internal: one spec's generation time and peak memory, in its own process.
@@ -53,9 +57,10 @@ const USAGE: &str = "usage:
   cargo xtask codegen --spec FILE --out DIR [--name CRATE] [--runtime R] [--check]
     R: vendored | path=REL | git=URL[,rev=REV] | version=X (see openapi-rust-gen --help)
     (either form) [--max-spec-bytes N] [--max-depth N] [--max-ref-steps N]: raise the generator's limits
-  cargo xtask corpus [DIR]
+  cargo xtask corpus [DIR] [--every-feature]
   cargo xtask docs
   cargo xtask bench [--quick]
+  cargo xtask bench-split [SPEC] [AREA] [--rounds N] [--time-passes] [--baseline]
   cargo xtask stress [--quick] [--shape NAME]
   cargo xtask fuzz [--seconds N]";
 

@@ -201,16 +201,12 @@ impl AlarmAssetLinkId {
 }
 
 /// `#/components/schemas/AlarmSeverity` in the spec.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AlarmSeverity {
-    #[serde(rename = "LOW")]
     Low,
-    #[serde(rename = "MEDIUM")]
     Medium,
-    #[serde(rename = "HIGH")]
     High,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -232,23 +228,36 @@ impl std::fmt::Display for AlarmSeverity {
     }
 }
 
+impl Serialize for AlarmSeverity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for AlarmSeverity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as Deserialize>::deserialize(deserializer)?;
+        match value.as_str() {
+            "LOW" => Ok(Self::Low),
+            "MEDIUM" => Ok(Self::Medium),
+            "HIGH" => Ok(Self::High),
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
+}
+
 /// `#/components/schemas/AlarmSource` in the spec.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AlarmSource {
-    #[serde(rename = "MANUAL")]
     Manual,
-    #[serde(rename = "CLIENT")]
     Client,
-    #[serde(rename = "GLOBAL_RULESET")]
     GlobalRuleset,
-    #[serde(rename = "REALM_RULESET")]
     RealmRuleset,
-    #[serde(rename = "ASSET_RULESET")]
     AssetRuleset,
-    #[serde(rename = "AGENT")]
     Agent,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -273,21 +282,38 @@ impl std::fmt::Display for AlarmSource {
     }
 }
 
+impl Serialize for AlarmSource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for AlarmSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as Deserialize>::deserialize(deserializer)?;
+        match value.as_str() {
+            "MANUAL" => Ok(Self::Manual),
+            "CLIENT" => Ok(Self::Client),
+            "GLOBAL_RULESET" => Ok(Self::GlobalRuleset),
+            "REALM_RULESET" => Ok(Self::RealmRuleset),
+            "ASSET_RULESET" => Ok(Self::AssetRuleset),
+            "AGENT" => Ok(Self::Agent),
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
+}
+
 /// `#/components/schemas/AlarmStatus` in the spec.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AlarmStatus {
-    #[serde(rename = "OPEN")]
     Open,
-    #[serde(rename = "ACKNOWLEDGED")]
     Acknowledged,
-    #[serde(rename = "IN_PROGRESS")]
     InProgress,
-    #[serde(rename = "RESOLVED")]
     Resolved,
-    #[serde(rename = "CLOSED")]
     Closed,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -308,6 +334,28 @@ impl AlarmStatus {
 impl std::fmt::Display for AlarmStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for AlarmStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for AlarmStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as Deserialize>::deserialize(deserializer)?;
+        match value.as_str() {
+            "OPEN" => Ok(Self::Open),
+            "ACKNOWLEDGED" => Ok(Self::Acknowledged),
+            "IN_PROGRESS" => Ok(Self::InProgress),
+            "RESOLVED" => Ok(Self::Resolved),
+            "CLOSED" => Ok(Self::Closed),
+            _ => Ok(Self::Unknown(value)),
+        }
     }
 }
 
@@ -457,12 +505,10 @@ impl AssetDatapointAllQuery {
 }
 
 /// `#/components/schemas/AssetDatapointAllQuery/properties/type` in the spec.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AssetDatapointAllQueryType {
-    #[serde(rename = "all")]
     All,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -479,6 +525,24 @@ impl AssetDatapointAllQueryType {
 impl std::fmt::Display for AssetDatapointAllQueryType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for AssetDatapointAllQueryType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for AssetDatapointAllQueryType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as Deserialize>::deserialize(deserializer)?;
+        match value.as_str() {
+            "all" => Ok(Self::All),
+            _ => Ok(Self::Unknown(value)),
+        }
     }
 }
 
@@ -546,26 +610,17 @@ impl AssetDatapointIntervalQuery {
 }
 
 /// `#/components/schemas/AssetDatapointIntervalQuery/properties/formula` in the spec.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AssetDatapointIntervalQueryFormula {
-    #[serde(rename = "MIN")]
     Min,
-    #[serde(rename = "AVG")]
     Avg,
-    #[serde(rename = "MAX")]
     Max,
-    #[serde(rename = "DIFFERENCE")]
     Difference,
-    #[serde(rename = "COUNT")]
     Count,
-    #[serde(rename = "SUM")]
     Sum,
-    #[serde(rename = "MODE")]
     Mode,
-    #[serde(rename = "MEDIAN")]
     Median,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -592,13 +647,36 @@ impl std::fmt::Display for AssetDatapointIntervalQueryFormula {
     }
 }
 
+impl Serialize for AssetDatapointIntervalQueryFormula {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for AssetDatapointIntervalQueryFormula {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as Deserialize>::deserialize(deserializer)?;
+        match value.as_str() {
+            "MIN" => Ok(Self::Min),
+            "AVG" => Ok(Self::Avg),
+            "MAX" => Ok(Self::Max),
+            "DIFFERENCE" => Ok(Self::Difference),
+            "COUNT" => Ok(Self::Count),
+            "SUM" => Ok(Self::Sum),
+            "MODE" => Ok(Self::Mode),
+            "MEDIAN" => Ok(Self::Median),
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
+}
+
 /// `#/components/schemas/AssetDatapointIntervalQuery/properties/type` in the spec.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AssetDatapointIntervalQueryType {
-    #[serde(rename = "interval")]
     Interval,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -615,6 +693,24 @@ impl AssetDatapointIntervalQueryType {
 impl std::fmt::Display for AssetDatapointIntervalQueryType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for AssetDatapointIntervalQueryType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for AssetDatapointIntervalQueryType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as Deserialize>::deserialize(deserializer)?;
+        match value.as_str() {
+            "interval" => Ok(Self::Interval),
+            _ => Ok(Self::Unknown(value)),
+        }
     }
 }
 
@@ -662,12 +758,10 @@ impl AssetDatapointLttbQuery {
 }
 
 /// `#/components/schemas/AssetDatapointLTTBQuery/properties/type` in the spec.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AssetDatapointLttbQueryType {
-    #[serde(rename = "lttb")]
     Lttb,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -684,6 +778,24 @@ impl AssetDatapointLttbQueryType {
 impl std::fmt::Display for AssetDatapointLttbQueryType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for AssetDatapointLttbQueryType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for AssetDatapointLttbQueryType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as Deserialize>::deserialize(deserializer)?;
+        match value.as_str() {
+            "lttb" => Ok(Self::Lttb),
+            _ => Ok(Self::Unknown(value)),
+        }
     }
 }
 
@@ -713,12 +825,10 @@ impl AssetDatapointNearestQuery {
 }
 
 /// `#/components/schemas/AssetDatapointNearestQuery/properties/type` in the spec.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AssetDatapointNearestQueryType {
-    #[serde(rename = "nearest")]
     Nearest,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -735,6 +845,24 @@ impl AssetDatapointNearestQueryType {
 impl std::fmt::Display for AssetDatapointNearestQueryType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for AssetDatapointNearestQueryType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for AssetDatapointNearestQueryType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as Deserialize>::deserialize(deserializer)?;
+        match value.as_str() {
+            "nearest" => Ok(Self::Nearest),
+            _ => Ok(Self::Unknown(value)),
+        }
     }
 }
 
@@ -936,16 +1064,12 @@ impl AssetQuery {
 }
 
 /// Access level to query as (`PRIVATE` needs the rights; `PUBLIC` sees public assets only).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AssetQueryAccess {
-    #[serde(rename = "PRIVATE")]
     Private,
-    #[serde(rename = "PROTECTED")]
     Protected,
-    #[serde(rename = "PUBLIC")]
     Public,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -964,6 +1088,26 @@ impl AssetQueryAccess {
 impl std::fmt::Display for AssetQueryAccess {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for AssetQueryAccess {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for AssetQueryAccess {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as Deserialize>::deserialize(deserializer)?;
+        match value.as_str() {
+            "PRIVATE" => Ok(Self::Private),
+            "PROTECTED" => Ok(Self::Protected),
+            "PUBLIC" => Ok(Self::Public),
+            _ => Ok(Self::Unknown(value)),
+        }
     }
 }
 
@@ -1000,20 +1144,14 @@ impl AssetQueryOrderBy {
 }
 
 /// `#/components/schemas/AssetQueryOrderBy/properties/property` in the spec.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AssetQueryOrderByProperty {
-    #[serde(rename = "CREATED_ON")]
     CreatedOn,
-    #[serde(rename = "NAME")]
     Name,
-    #[serde(rename = "ASSET_TYPE")]
     AssetType,
-    #[serde(rename = "PARENT_ID")]
     ParentId,
-    #[serde(rename = "REALM")]
     Realm,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -1034,6 +1172,28 @@ impl AssetQueryOrderByProperty {
 impl std::fmt::Display for AssetQueryOrderByProperty {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for AssetQueryOrderByProperty {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for AssetQueryOrderByProperty {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as Deserialize>::deserialize(deserializer)?;
+        match value.as_str() {
+            "CREATED_ON" => Ok(Self::CreatedOn),
+            "NAME" => Ok(Self::Name),
+            "ASSET_TYPE" => Ok(Self::AssetType),
+            "PARENT_ID" => Ok(Self::ParentId),
+            "REALM" => Ok(Self::Realm),
+            _ => Ok(Self::Unknown(value)),
+        }
     }
 }
 
@@ -1181,7 +1341,7 @@ impl AssetTreeAsset {
 }
 
 /// The type of an asset: the simple name of its class. Custom and newer types arrive as other strings.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AssetType {
     ThingAsset,
     BuildingAsset,
@@ -1215,7 +1375,6 @@ pub enum AssetType {
     WeatherAsset,
     UnknownAsset,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -1262,6 +1421,54 @@ impl AssetType {
 impl std::fmt::Display for AssetType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for AssetType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for AssetType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as Deserialize>::deserialize(deserializer)?;
+        match value.as_str() {
+            "ThingAsset" => Ok(Self::ThingAsset),
+            "BuildingAsset" => Ok(Self::BuildingAsset),
+            "CityAsset" => Ok(Self::CityAsset),
+            "RoomAsset" => Ok(Self::RoomAsset),
+            "GroupAsset" => Ok(Self::GroupAsset),
+            "ConsoleAsset" => Ok(Self::ConsoleAsset),
+            "DoorAsset" => Ok(Self::DoorAsset),
+            "DoorSensorAsset" => Ok(Self::DoorSensorAsset),
+            "ElectricVehicleAsset" => Ok(Self::ElectricVehicleAsset),
+            "ElectricVehicleFleetGroupAsset" => Ok(Self::ElectricVehicleFleetGroupAsset),
+            "ElectricityBatteryAsset" => Ok(Self::ElectricityBatteryAsset),
+            "ElectricityChargerAsset" => Ok(Self::ElectricityChargerAsset),
+            "ElectricityConsumerAsset" => Ok(Self::ElectricityConsumerAsset),
+            "ElectricityProducerSolarAsset" => Ok(Self::ElectricityProducerSolarAsset),
+            "ElectricityProducerWindAsset" => Ok(Self::ElectricityProducerWindAsset),
+            "ElectricitySupplierAsset" => Ok(Self::ElectricitySupplierAsset),
+            "EnergyOptimisationAsset" => Ok(Self::EnergyOptimisationAsset),
+            "EnvironmentSensorAsset" => Ok(Self::EnvironmentSensorAsset),
+            "GatewayAsset" => Ok(Self::GatewayAsset),
+            "GroundwaterSensorAsset" => Ok(Self::GroundwaterSensorAsset),
+            "LightAsset" => Ok(Self::LightAsset),
+            "MicrophoneAsset" => Ok(Self::MicrophoneAsset),
+            "ParkingAsset" => Ok(Self::ParkingAsset),
+            "PeopleCounterAsset" => Ok(Self::PeopleCounterAsset),
+            "PlugAsset" => Ok(Self::PlugAsset),
+            "PresenceSensorAsset" => Ok(Self::PresenceSensorAsset),
+            "ShipAsset" => Ok(Self::ShipAsset),
+            "ThermostatAsset" => Ok(Self::ThermostatAsset),
+            "VentilationAsset" => Ok(Self::VentilationAsset),
+            "WeatherAsset" => Ok(Self::WeatherAsset),
+            "UnknownAsset" => Ok(Self::UnknownAsset),
+            _ => Ok(Self::Unknown(value)),
+        }
     }
 }
 
@@ -1502,12 +1709,10 @@ impl AttributeEvent {
 }
 
 /// Type tag of the event; always `attribute`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AttributeEventEventType {
-    #[serde(rename = "attribute")]
     Attribute,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -1524,6 +1729,24 @@ impl AttributeEventEventType {
 impl std::fmt::Display for AttributeEventEventType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for AttributeEventEventType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for AttributeEventEventType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as Deserialize>::deserialize(deserializer)?;
+        match value.as_str() {
+            "attribute" => Ok(Self::Attribute),
+            _ => Ok(Self::Unknown(value)),
+        }
     }
 }
 
@@ -1692,32 +1915,20 @@ impl AttributeValuePredicate {
 }
 
 /// Why an attribute write failed.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AttributeWriteFailure {
-    #[serde(rename = "ASSET_NOT_FOUND")]
     AssetNotFound,
-    #[serde(rename = "ATTRIBUTE_NOT_FOUND")]
     AttributeNotFound,
-    #[serde(rename = "INSUFFICIENT_ACCESS")]
     InsufficientAccess,
-    #[serde(rename = "INVALID_VALUE")]
     InvalidValue,
-    #[serde(rename = "INTERCEPTOR_FAILURE")]
     InterceptorFailure,
-    #[serde(rename = "STATE_STORAGE_FAILED")]
     StateStorageFailed,
-    #[serde(rename = "CANNOT_PROCESS")]
     CannotProcess,
-    #[serde(rename = "QUEUE_FULL")]
     QueueFull,
-    #[serde(rename = "UNKNOWN")]
     Unknown,
-    #[serde(rename = "ASSET_ID_MISSING")]
     AssetIdMissing,
-    #[serde(rename = "ATTRIBUTE_NAME_MISSING")]
     AttributeNameMissing,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     UnknownValue(String),
 }
 
@@ -1744,6 +1955,34 @@ impl AttributeWriteFailure {
 impl std::fmt::Display for AttributeWriteFailure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for AttributeWriteFailure {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for AttributeWriteFailure {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as Deserialize>::deserialize(deserializer)?;
+        match value.as_str() {
+            "ASSET_NOT_FOUND" => Ok(Self::AssetNotFound),
+            "ATTRIBUTE_NOT_FOUND" => Ok(Self::AttributeNotFound),
+            "INSUFFICIENT_ACCESS" => Ok(Self::InsufficientAccess),
+            "INVALID_VALUE" => Ok(Self::InvalidValue),
+            "INTERCEPTOR_FAILURE" => Ok(Self::InterceptorFailure),
+            "STATE_STORAGE_FAILED" => Ok(Self::StateStorageFailed),
+            "CANNOT_PROCESS" => Ok(Self::CannotProcess),
+            "QUEUE_FULL" => Ok(Self::QueueFull),
+            "UNKNOWN" => Ok(Self::Unknown),
+            "ASSET_ID_MISSING" => Ok(Self::AssetIdMissing),
+            "ATTRIBUTE_NAME_MISSING" => Ok(Self::AttributeNameMissing),
+            _ => Ok(Self::UnknownValue(value)),
+        }
     }
 }
 
@@ -1815,12 +2054,10 @@ impl BooleanPredicate {
 }
 
 /// `#/components/schemas/BooleanPredicate/properties/predicateType` in the spec.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BooleanPredicatePredicateType {
-    #[serde(rename = "boolean")]
     Boolean,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -1840,23 +2077,34 @@ impl std::fmt::Display for BooleanPredicatePredicateType {
     }
 }
 
+impl Serialize for BooleanPredicatePredicateType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for BooleanPredicatePredicateType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as Deserialize>::deserialize(deserializer)?;
+        match value.as_str() {
+            "boolean" => Ok(Self::Boolean),
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
+}
+
 /// How a value is compared (default `EQUALS`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ComparisonOperator {
-    #[serde(rename = "EQUALS")]
     Equals,
-    #[serde(rename = "GREATER_THAN")]
     GreaterThan,
-    #[serde(rename = "GREATER_EQUALS")]
     GreaterEquals,
-    #[serde(rename = "LESS_THAN")]
     LessThan,
-    #[serde(rename = "LESS_EQUALS")]
     LessEquals,
-    #[serde(rename = "BETWEEN")]
     Between,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -1878,6 +2126,29 @@ impl ComparisonOperator {
 impl std::fmt::Display for ComparisonOperator {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for ComparisonOperator {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ComparisonOperator {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as Deserialize>::deserialize(deserializer)?;
+        match value.as_str() {
+            "EQUALS" => Ok(Self::Equals),
+            "GREATER_THAN" => Ok(Self::GreaterThan),
+            "GREATER_EQUALS" => Ok(Self::GreaterEquals),
+            "LESS_THAN" => Ok(Self::LessThan),
+            "LESS_EQUALS" => Ok(Self::LessEquals),
+            "BETWEEN" => Ok(Self::Between),
+            _ => Ok(Self::Unknown(value)),
+        }
     }
 }
 
@@ -2080,16 +2351,12 @@ impl Credential {
 }
 
 /// Layout of a datapoint export.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DatapointExportFormat {
-    #[serde(rename = "CSV")]
     Csv,
-    #[serde(rename = "CSV_CROSSTAB")]
     CsvCrosstab,
-    #[serde(rename = "CSV_CROSSTAB_MINUTE")]
     CsvCrosstabMinute,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -2108,6 +2375,26 @@ impl DatapointExportFormat {
 impl std::fmt::Display for DatapointExportFormat {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for DatapointExportFormat {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for DatapointExportFormat {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as Deserialize>::deserialize(deserializer)?;
+        match value.as_str() {
+            "CSV" => Ok(Self::Csv),
+            "CSV_CROSSTAB" => Ok(Self::CsvCrosstab),
+            "CSV_CROSSTAB_MINUTE" => Ok(Self::CsvCrosstabMinute),
+            _ => Ok(Self::Unknown(value)),
+        }
     }
 }
 
@@ -2230,12 +2517,10 @@ impl DateTimePredicate {
 }
 
 /// `#/components/schemas/DateTimePredicate/properties/predicateType` in the spec.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DateTimePredicatePredicateType {
-    #[serde(rename = "datetime")]
     Datetime,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -2252,6 +2537,24 @@ impl DateTimePredicatePredicateType {
 impl std::fmt::Display for DateTimePredicatePredicateType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for DateTimePredicatePredicateType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for DateTimePredicatePredicateType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as Deserialize>::deserialize(deserializer)?;
+        match value.as_str() {
+            "datetime" => Ok(Self::Datetime),
+            _ => Ok(Self::Unknown(value)),
+        }
     }
 }
 
@@ -2297,14 +2600,11 @@ impl LogicGroupAttributePredicate {
 }
 
 /// `#/components/schemas/LogicGroupAttributePredicate/properties/operator` in the spec.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum LogicGroupAttributePredicateOperator {
-    #[serde(rename = "AND")]
     And,
-    #[serde(rename = "OR")]
     Or,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -2322,6 +2622,25 @@ impl LogicGroupAttributePredicateOperator {
 impl std::fmt::Display for LogicGroupAttributePredicateOperator {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for LogicGroupAttributePredicateOperator {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for LogicGroupAttributePredicateOperator {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as Deserialize>::deserialize(deserializer)?;
+        match value.as_str() {
+            "AND" => Ok(Self::And),
+            "OR" => Ok(Self::Or),
+            _ => Ok(Self::Unknown(value)),
+        }
     }
 }
 
@@ -2420,12 +2739,10 @@ impl NumberPredicate {
 }
 
 /// `#/components/schemas/NumberPredicate/properties/predicateType` in the spec.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum NumberPredicatePredicateType {
-    #[serde(rename = "number")]
     Number,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -2442,6 +2759,24 @@ impl NumberPredicatePredicateType {
 impl std::fmt::Display for NumberPredicatePredicateType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for NumberPredicatePredicateType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for NumberPredicatePredicateType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as Deserialize>::deserialize(deserializer)?;
+        match value.as_str() {
+            "number" => Ok(Self::Number),
+            _ => Ok(Self::Unknown(value)),
+        }
     }
 }
 
@@ -3008,18 +3343,13 @@ impl SentAlarm {
 pub type StatusReport = std::collections::BTreeMap<String, serde_json::Value>;
 
 /// How `value` is compared (default `EXACT`; the server also accepts lower case).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum StringMatch {
-    #[serde(rename = "EXACT")]
     Exact,
-    #[serde(rename = "BEGIN")]
     Begin,
-    #[serde(rename = "END")]
     End,
-    #[serde(rename = "CONTAINS")]
     Contains,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -3039,6 +3369,27 @@ impl StringMatch {
 impl std::fmt::Display for StringMatch {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for StringMatch {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for StringMatch {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as Deserialize>::deserialize(deserializer)?;
+        match value.as_str() {
+            "EXACT" => Ok(Self::Exact),
+            "BEGIN" => Ok(Self::Begin),
+            "END" => Ok(Self::End),
+            "CONTAINS" => Ok(Self::Contains),
+            _ => Ok(Self::Unknown(value)),
+        }
     }
 }
 
@@ -3098,12 +3449,10 @@ impl StringPredicate {
 }
 
 /// Type tag of the predicate; always `string`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum StringPredicatePredicateType {
-    #[serde(rename = "string")]
     String,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -3120,6 +3469,24 @@ impl StringPredicatePredicateType {
 impl std::fmt::Display for StringPredicatePredicateType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for StringPredicatePredicateType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for StringPredicatePredicateType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as Deserialize>::deserialize(deserializer)?;
+        match value.as_str() {
+            "string" => Ok(Self::String),
+            _ => Ok(Self::Unknown(value)),
+        }
     }
 }
 
@@ -3574,20 +3941,14 @@ impl UserQueryOrderBy {
 }
 
 /// User property to sort by (the server also accepts lower case).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum UserQueryOrderByProperty {
-    #[serde(rename = "CREATED_ON")]
     CreatedOn,
-    #[serde(rename = "FIRST_NAME")]
     FirstName,
-    #[serde(rename = "LAST_NAME")]
     LastName,
-    #[serde(rename = "USERNAME")]
     Username,
-    #[serde(rename = "EMAIL")]
     Email,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -3608,6 +3969,28 @@ impl UserQueryOrderByProperty {
 impl std::fmt::Display for UserQueryOrderByProperty {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for UserQueryOrderByProperty {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for UserQueryOrderByProperty {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as Deserialize>::deserialize(deserializer)?;
+        match value.as_str() {
+            "CREATED_ON" => Ok(Self::CreatedOn),
+            "FIRST_NAME" => Ok(Self::FirstName),
+            "LAST_NAME" => Ok(Self::LastName),
+            "USERNAME" => Ok(Self::Username),
+            "EMAIL" => Ok(Self::Email),
+            _ => Ok(Self::Unknown(value)),
+        }
     }
 }
 
@@ -3695,12 +4078,10 @@ impl ValueAnyPredicate {
 }
 
 /// `#/components/schemas/ValueAnyPredicate/properties/predicateType` in the spec.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ValueAnyPredicatePredicateType {
-    #[serde(rename = "value-any")]
     ValueAny,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -3717,6 +4098,24 @@ impl ValueAnyPredicatePredicateType {
 impl std::fmt::Display for ValueAnyPredicatePredicateType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for ValueAnyPredicatePredicateType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ValueAnyPredicatePredicateType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as Deserialize>::deserialize(deserializer)?;
+        match value.as_str() {
+            "value-any" => Ok(Self::ValueAny),
+            _ => Ok(Self::Unknown(value)),
+        }
     }
 }
 
@@ -3784,12 +4183,10 @@ impl ValueEmptyPredicate {
 }
 
 /// `#/components/schemas/ValueEmptyPredicate/properties/predicateType` in the spec.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ValueEmptyPredicatePredicateType {
-    #[serde(rename = "value-empty")]
     ValueEmpty,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -3806,6 +4203,24 @@ impl ValueEmptyPredicatePredicateType {
 impl std::fmt::Display for ValueEmptyPredicatePredicateType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for ValueEmptyPredicatePredicateType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ValueEmptyPredicatePredicateType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as Deserialize>::deserialize(deserializer)?;
+        match value.as_str() {
+            "value-empty" => Ok(Self::ValueEmpty),
+            _ => Ok(Self::Unknown(value)),
+        }
     }
 }
 

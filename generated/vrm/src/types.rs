@@ -1040,16 +1040,12 @@ impl DiagnosticsResponse {
 }
 
 /// The file format of `downloadData`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DownloadDataFormat {
-    #[serde(rename = "csv")]
     Csv,
-    #[serde(rename = "xlsx")]
     Xlsx,
-    #[serde(rename = "html")]
     Html,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -1068,6 +1064,26 @@ impl DownloadDataFormat {
 impl std::fmt::Display for DownloadDataFormat {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for DownloadDataFormat {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for DownloadDataFormat {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as Deserialize>::deserialize(deserializer)?;
+        match value.as_str() {
+            "csv" => Ok(Self::Csv),
+            "xlsx" => Ok(Self::Xlsx),
+            "html" => Ok(Self::Html),
+            _ => Ok(Self::Unknown(value)),
+        }
     }
 }
 
@@ -1534,16 +1550,12 @@ impl ExtendedAttribute {
 }
 
 /// `#/components/schemas/ExtendedAttribute/properties/dataType` in the spec.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ExtendedAttributeDataType {
-    #[serde(rename = "string")]
     String,
-    #[serde(rename = "float")]
     Float,
-    #[serde(rename = "enum")]
     Enum,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -1562,6 +1574,26 @@ impl ExtendedAttributeDataType {
 impl std::fmt::Display for ExtendedAttributeDataType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for ExtendedAttributeDataType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ExtendedAttributeDataType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as Deserialize>::deserialize(deserializer)?;
+        match value.as_str() {
+            "string" => Ok(Self::String),
+            "float" => Ok(Self::Float),
+            "enum" => Ok(Self::Enum),
+            _ => Ok(Self::Unknown(value)),
+        }
     }
 }
 
@@ -2652,18 +2684,13 @@ impl InstallationTag {
 }
 
 /// `#/components/schemas/InstallationTag/properties/source` in the spec.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum InstallationTagSource {
-    #[serde(rename = "predefined")]
     Predefined,
-    #[serde(rename = "user")]
     User,
-    #[serde(rename = "team")]
     Team,
-    #[serde(rename = "group")]
     Group,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -2683,6 +2710,27 @@ impl InstallationTagSource {
 impl std::fmt::Display for InstallationTagSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for InstallationTagSource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for InstallationTagSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as Deserialize>::deserialize(deserializer)?;
+        match value.as_str() {
+            "predefined" => Ok(Self::Predefined),
+            "user" => Ok(Self::User),
+            "team" => Ok(Self::Team),
+            "group" => Ok(Self::Group),
+            _ => Ok(Self::Unknown(value)),
+        }
     }
 }
 
@@ -3610,24 +3658,16 @@ pub enum StateWidgetEnums {
 }
 
 /// Length of one point of a statistics series.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum StatsInterval {
-    #[serde(rename = "15mins")]
     V15mins,
-    #[serde(rename = "hours")]
     Hours,
-    #[serde(rename = "2hours")]
     V2hours,
-    #[serde(rename = "days")]
     Days,
-    #[serde(rename = "weeks")]
     Weeks,
-    #[serde(rename = "months")]
     Months,
-    #[serde(rename = "years")]
     Years,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -3650,6 +3690,30 @@ impl StatsInterval {
 impl std::fmt::Display for StatsInterval {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for StatsInterval {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for StatsInterval {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as Deserialize>::deserialize(deserializer)?;
+        match value.as_str() {
+            "15mins" => Ok(Self::V15mins),
+            "hours" => Ok(Self::Hours),
+            "2hours" => Ok(Self::V2hours),
+            "days" => Ok(Self::Days),
+            "weeks" => Ok(Self::Weeks),
+            "months" => Ok(Self::Months),
+            "years" => Ok(Self::Years),
+            _ => Ok(Self::Unknown(value)),
+        }
     }
 }
 
@@ -3716,28 +3780,18 @@ pub enum StatsSeries {
 }
 
 /// Which statistics `getStats` returns.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum StatsType {
-    #[serde(rename = "venus")]
     Venus,
-    #[serde(rename = "live_feed")]
     LiveFeed,
-    #[serde(rename = "consumption")]
     Consumption,
-    #[serde(rename = "solar_yield")]
     SolarYield,
-    #[serde(rename = "kwh")]
     Kwh,
-    #[serde(rename = "generator")]
     Generator,
-    #[serde(rename = "generator-runtime")]
     GeneratorRuntime,
-    #[serde(rename = "custom")]
     Custom,
-    #[serde(rename = "forecast")]
     Forecast,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -3762,6 +3816,32 @@ impl StatsType {
 impl std::fmt::Display for StatsType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for StatsType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for StatsType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as Deserialize>::deserialize(deserializer)?;
+        match value.as_str() {
+            "venus" => Ok(Self::Venus),
+            "live_feed" => Ok(Self::LiveFeed),
+            "consumption" => Ok(Self::Consumption),
+            "solar_yield" => Ok(Self::SolarYield),
+            "kwh" => Ok(Self::Kwh),
+            "generator" => Ok(Self::Generator),
+            "generator-runtime" => Ok(Self::GeneratorRuntime),
+            "custom" => Ok(Self::Custom),
+            "forecast" => Ok(Self::Forecast),
+            _ => Ok(Self::Unknown(value)),
+        }
     }
 }
 

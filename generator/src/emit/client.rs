@@ -2,15 +2,16 @@
 //! credential setter per security scheme.
 
 use super::{doc, inner_doc, rust_type};
-use crate::model::{Api, ParamLocation, SchemeKind, SecurityScheme, TokenSetterKind};
+use crate::model::{Api, ParamLocation, SchemeKind, SecurityScheme, Split, TokenSetterKind};
 use crate::naming::{self, ident};
 use crate::{Layout, Options, Runtime, templates};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-/// The crate's `lib.rs`; `quick_start` is the README's quick start
-/// (`templates::quick_start`, empty for a build script's module).
-pub(super) fn lib_rs(api: &Api, options: &Options, quick_start: &str) -> TokenStream {
+/// The crate's `lib.rs`; `split`: its areas when it is split into features;
+/// `quick_start`: the README's quick start (`templates::quick_start`, empty
+/// for a build script's module).
+pub(super) fn lib_rs(api: &Api, split: Option<&Split>, options: &Options, quick_start: &str) -> TokenStream {
     let api_name = templates::api_name(&templates::one_line(&api.title));
     let opening = format!(
         "A client for the {api_name} (version {}).\n\n\
@@ -29,7 +30,7 @@ pub(super) fn lib_rs(api: &Api, options: &Options, quick_start: &str) -> TokenSt
     let mut text = String::new();
     if !api.operations.is_empty() {
         text.push_str("# Operations\n\n| method | HTTP request | description |\n|---|---|---|\n");
-        for row in templates::operation_rows(api) {
+        for row in templates::operation_rows(api, split) {
             let method = naming::escape(&row.method);
             text.push_str(&format!(
                 "| [`{}`](Client::{method}) | `{}` | {} |\n",
@@ -46,6 +47,15 @@ pub(super) fn lib_rs(api: &Api, options: &Options, quick_start: &str) -> TokenSt
         super::spec_display(&options.spec_path),
         options.generated_by
     ));
+    if let Some(split) = split {
+        text.push_str(&format!(
+            "\n\nThe API is large, so its operations are split into {} cargo features by area, \
+             each with the types it needs: `full` (the default) is all of them; with \
+             `default-features = false` and the features of the areas you call, only those compile. \
+             The crate's `README.md` lists the features.",
+            split.areas.len()
+        ));
+    }
     // A crate's root documents the crate and allows the lints below for all
     // of it. Included by a build script, it can hold neither inner docs nor
     // inner attributes: the allows go on each module instead.

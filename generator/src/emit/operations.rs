@@ -14,14 +14,23 @@ use quote::{format_ident, quote};
 
 /// The module's docs and imports; each operation's items follow (see
 /// [`operation_items`]).
-pub(super) fn operations_head(api: &Api) -> TokenStream {
-    if api.operations.is_empty() {
+pub(super) fn operations_head(operations: &[&Operation]) -> TokenStream {
+    if operations.is_empty() {
         return quote! {
             //! The request builders, one per operation on [`Client`](crate::Client): the spec has none.
         };
     }
-    let uses_style = api
-        .operations
+    let imports = operations_imports(operations);
+    quote! {
+        //! The request builders: each method of [`Client`] returns one, which takes
+        //! the operation's optional parameters and is sent by `.await` (or `send`).
+        #imports
+    }
+}
+
+/// The imports a module of these operations needs, and no more.
+pub(super) fn operations_imports(operations: &[&Operation]) -> TokenStream {
+    let uses_style = operations
         .iter()
         .any(|op| op.params.iter().any(|p| p.location == ParamLocation::Query));
     let style_import = uses_style.then(|| {
@@ -29,7 +38,7 @@ pub(super) fn operations_head(api: &Api) -> TokenStream {
             use crate::runtime::Style;
         )
     });
-    let types_import = api.operations.iter().any(mentions_types).then(|| {
+    let types_import = operations.iter().any(|op| mentions_types(op)).then(|| {
         quote!(
             use crate::types;
         )
@@ -38,7 +47,7 @@ pub(super) fn operations_head(api: &Api) -> TokenStream {
     let runtime_import = quote!(
         use crate::runtime::{self, Failure, Received, Request};
     );
-    let crate_import = if api.operations.iter().any(answers_file) {
+    let crate_import = if operations.iter().any(|op| answers_file(op)) {
         quote!(
             use crate::{Call, CallWithResponse, Client, Download, Error};
         )
@@ -47,10 +56,8 @@ pub(super) fn operations_head(api: &Api) -> TokenStream {
             use crate::{Call, CallWithResponse, Client, Error};
         )
     };
-    let paging_import = paging_import(api);
+    let paging_import = paging_import(operations);
     quote! {
-        //! The request builders: each method of [`Client`] returns one, which takes
-        //! the operation's optional parameters and is sent by `.await` (or `send`).
         #runtime_import
         #style_import
         #types_import
@@ -749,8 +756,8 @@ pub(super) fn query_style(style: ParamStyle) -> TokenStream {
 }
 
 /// The imports of paged operations' streams, when there are any.
-fn paging_import(api: &Api) -> Option<TokenStream> {
-    let paged = || api.operations.iter().filter_map(|op| op.pagination.as_ref());
+fn paging_import(operations: &[&Operation]) -> Option<TokenStream> {
+    let paged = || operations.iter().filter_map(|op| op.pagination.as_ref());
     paged().next()?;
     let next = paged()
         .any(|p| matches!(p.kind, PageKind::Cursor { .. }))

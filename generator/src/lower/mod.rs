@@ -11,6 +11,7 @@
 mod operations;
 mod pagination;
 mod security;
+pub(crate) mod split;
 mod types;
 
 use crate::Limits;

@@ -164,6 +164,7 @@ fn lower_operation(
                 description: operation.description.clone(),
             },
             deprecated: operation.deprecated,
+            tags: operation.tags.clone(),
             params,
             body,
             successes,
