@@ -50,10 +50,14 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     if !status.success() {
         return Err("cargo doc -D warnings failed".to_owned());
     }
+    // Where `cargo doc` wrote: the target directory the environment names, or the workspace's.
+    let doc = std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| root.join("target"), |dir| root.join(dir))
+        .join("doc");
     let mut problems = Vec::new();
     for name in CRATES {
-        let dir = root.join("target/doc").join(name.replace('-', "_"));
-        scan(&dir, &root.join("target/doc"), &mut problems)?;
+        let dir = doc.join(name.replace('-', "_"));
+        scan(&dir, &doc, &mut problems)?;
     }
     if problems.is_empty() {
         println!("docs: every link resolves ({} crates)", CRATES.len());
