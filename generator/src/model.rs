@@ -136,6 +136,23 @@ pub enum TypeRef {
 }
 
 impl TypeRef {
+    /// The model of the `types` module the type names: itself, or the one
+    /// in its list, map, `Option` or `Box` (each holds one type).
+    pub fn model_name(&self) -> Option<&str> {
+        match self {
+            TypeRef::Named(name) => Some(name),
+            TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) | TypeRef::Box(inner) => {
+                inner.model_name()
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether the type names a model of the `types` module ([`Self::model_name`]).
+    pub fn names_a_model(&self) -> bool {
+        self.model_name().is_some()
+    }
+
     pub fn option(self) -> TypeRef {
         match self {
             TypeRef::Option(_) => self,

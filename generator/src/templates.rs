@@ -329,7 +329,7 @@ fn context(api: &Api, split: Option<&Split>, options: &Options) -> Result<miniji
             .map(|(_, value)| match &options.runtime {
                 Runtime::Vendored => value.clone(),
                 _ if name == "default" => value.clone(),
-                _ => format!("[\"client-runtime/{name}\"]"),
+                _ => vec![format!("client-runtime/{name}")],
             })
             .ok_or_else(|| Error::Internal {
                 message: format!("runtime Cargo.toml: no `{name}` feature"),
@@ -337,19 +337,24 @@ fn context(api: &Api, split: Option<&Split>, options: &Options) -> Result<miniji
     };
     // In a split crate `full` is on by default, and `mock` turns it on too:
     // the mock server knows every operation.
-    let with_full = |list: String| match (split, list.strip_prefix('[')) {
-        (Some(_), Some(rest)) if rest.trim() == "]" => r#"["full"]"#.to_owned(),
-        (Some(_), Some(rest)) => format!(r#"["full", {rest}"#),
-        _ => list,
+    let with_full = |mut items: Vec<String>| {
+        if split.is_some() {
+            items.insert(0, "full".to_owned());
+        }
+        items
     };
-    let mock_feature = with_full(feature("mock")?);
-    let tracing_feature = feature("tracing")?;
+    let toml_list = |items: Vec<String>| {
+        let items: Vec<String> = items.iter().map(|item| toml_string(item)).collect();
+        format!("[{}]", items.join(", "))
+    };
+    let mock_feature = toml_list(with_full(feature("mock")?));
+    let tracing_feature = toml_list(feature("tracing")?);
     let transport_features = ["default", "native-roots", "webpki-roots", "native-tls", "gzip", "http2"]
         .iter()
         .map(|&name| {
             let value = feature(name)?;
             let value = if name == "default" { with_full(value) } else { value };
-            Ok(format!("{name} = {value}"))
+            Ok(format!("{name} = {}", toml_list(value)))
         })
         .collect::<Result<Vec<_>, Error>>()?;
     let crate_ident = options.crate_name.replace('-', "_");

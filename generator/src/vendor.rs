@@ -111,10 +111,10 @@ pub(crate) fn dependencies() -> Result<Vec<(String, String)>, Error> {
     Ok(out)
 }
 
-/// The runtime's `[features]` as `(name, value)` pairs, in order: a crate
+/// The runtime's `[features]` as `(name, items)` pairs, in order: a crate
 /// holding the vendored runtime declares the same features (they name the
 /// optional dependencies it takes from the runtime's `[dependencies]`).
-pub(crate) fn features() -> Vec<(String, String)> {
+pub(crate) fn features() -> Vec<(String, Vec<String>)> {
     let mut in_section = false;
     let mut out = Vec::new();
     for line in MANIFEST.lines().map(str::trim) {
@@ -126,7 +126,14 @@ pub(crate) fn features() -> Vec<(String, String)> {
             continue;
         }
         if let Some((name, value)) = line.split_once('=') {
-            out.push((name.trim().to_owned(), value.trim().to_owned()));
+            let items = value.trim().trim_start_matches('[').trim_end_matches(']');
+            let items = items
+                .split(',')
+                .map(|item| item.trim().trim_matches('"'))
+                .filter(|item| !item.is_empty())
+                .map(str::to_owned)
+                .collect();
+            out.push((name.trim().to_owned(), items));
         }
     }
     out
@@ -246,7 +253,7 @@ mod tests {
         assert!(
             features()
                 .iter()
-                .any(|(name, value)| name == "mock" && value.contains("dep:wiremock")),
+                .any(|(name, value)| name == "mock" && value == &["dep:wiremock"]),
             "{:?}",
             features()
         );

@@ -87,16 +87,8 @@ fn split_top_level(text: &str, at: impl Fn(&str) -> bool) -> Vec<&str> {
     let mut parts = Vec::new();
     let mut start = 0;
     let mut depth = 0usize;
-    let mut in_string = false;
-    let mut escaped = false;
-    for (index, c) in text.char_indices() {
-        if in_string {
-            in_string = c != '"' || escaped;
-            escaped = c == '\\' && !escaped;
-            continue;
-        }
+    for (index, c) in code_chars(text) {
         match c {
-            '"' => in_string = true,
             '(' | '[' | '{' => depth += 1,
             ')' | ']' | '}' => depth = depth.saturating_sub(1),
             _ if depth == 0 && index > start && at(&text[index..]) => {
@@ -112,24 +104,11 @@ fn split_top_level(text: &str, at: impl Fn(&str) -> bool) -> Vec<&str> {
 
 /// Where the bracket that the last character of `text` closes opens.
 fn matching_open(text: &str) -> Option<usize> {
-    let mut depth = 0usize;
-    let mut in_string = false;
-    let mut escaped = false;
     let mut stack = Vec::new();
-    for (index, c) in text.char_indices() {
-        if in_string {
-            in_string = c != '"' || escaped;
-            escaped = c == '\\' && !escaped;
-            continue;
-        }
+    for (index, c) in code_chars(text) {
         match c {
-            '"' => in_string = true,
-            '(' | '[' | '{' => {
-                stack.push(index);
-                depth += 1;
-            }
+            '(' | '[' | '{' => stack.push(index),
             ')' | ']' | '}' => {
-                depth = depth.saturating_sub(1);
                 let open = stack.pop()?;
                 if index + c.len_utf8() == text.len() {
                     return Some(open);
@@ -139,6 +118,22 @@ fn matching_open(text: &str) -> Option<usize> {
         }
     }
     None
+}
+
+/// The characters of `text` (with their byte index) outside its string
+/// literals, quotes included in the literal.
+fn code_chars(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
+    let mut in_string = false;
+    let mut escaped = false;
+    text.char_indices().filter(move |&(_, c)| {
+        if in_string {
+            in_string = c != '"' || escaped;
+            escaped = c == '\\' && !escaped;
+            return false;
+        }
+        in_string = c == '"';
+        !in_string
+    })
 }
 
 struct Writer<'a> {

@@ -130,22 +130,8 @@ pub(super) fn mock_item(api: &Api, op: &Operation) -> TokenStream {
 }
 
 fn mentions_types(api: &Api) -> bool {
-    fn named(ty: &TypeRef) -> bool {
-        match ty {
-            TypeRef::Named(_) => true,
-            TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) | TypeRef::Box(inner) => named(inner),
-            _ => false,
-        }
-    }
-    api.error_body.as_ref().is_some_and(named)
-        || api.operations.iter().any(|op| {
-            op.params.iter().any(|p| named(&p.ty))
-                || op.body.as_ref().is_some_and(|b| named(&b.ty))
-                || op
-                    .successes
-                    .iter()
-                    .any(|s| matches!(&s.content, Content::Json(ty) if named(ty)))
-        })
+    api.error_body.as_ref().is_some_and(TypeRef::names_a_model)
+        || api.operations.iter().any(super::operations::mentions_types)
 }
 
 fn mock_name(op: &Operation) -> proc_macro2::Ident {

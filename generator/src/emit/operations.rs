@@ -92,20 +92,14 @@ fn answers_file(op: &Operation) -> bool {
         .any(|s| matches!(s.content, Content::Download { .. }))
 }
 
-fn mentions_types(op: &Operation) -> bool {
-    fn named(ty: &TypeRef) -> bool {
-        match ty {
-            TypeRef::Named(_) => true,
-            TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) | TypeRef::Box(inner) => named(inner),
-            _ => false,
-        }
-    }
-    op.params.iter().any(|p| named(&p.ty))
-        || op.body.as_ref().is_some_and(|b| named(&b.ty))
+/// Whether the operation's items name a model of `types`.
+pub(super) fn mentions_types(op: &Operation) -> bool {
+    op.params.iter().any(|p| p.ty.names_a_model())
+        || op.body.as_ref().is_some_and(|b| b.ty.names_a_model())
         || op
             .successes
             .iter()
-            .any(|s| matches!(&s.content, Content::Json(ty) if named(ty)))
+            .any(|s| matches!(&s.content, Content::Json(ty) if ty.names_a_model()))
 }
 
 /// How a value is held by the builder and taken by its setter.

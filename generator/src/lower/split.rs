@@ -314,13 +314,7 @@ fn operation_types(op: &Operation, index: &HashMap<&str, usize>, out: &mut Vec<u
 }
 
 fn named(ty: &TypeRef, index: &HashMap<&str, usize>, out: &mut Vec<usize>) {
-    match ty {
-        TypeRef::Named(name) => out.extend(index.get(name.as_str())),
-        TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) | TypeRef::Box(inner) => {
-            named(inner, index, out)
-        }
-        _ => {}
-    }
+    out.extend(ty.model_name().and_then(|name| index.get(name)));
 }
 
 /// Mark everything reachable from `roots`.

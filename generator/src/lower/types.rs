@@ -899,27 +899,16 @@ fn box_cycles(defs: &mut [TypeDef]) {
 /// `type A = Vec<A>` is not Rust: an alias that reaches itself through
 /// other aliases (whatever the wrappers) becomes `serde_json::Value`.
 fn break_alias_cycles(defs: &mut [TypeDef], warnings: &mut crate::error::Warnings) {
-    fn names(ty: &TypeRef, out: &mut Vec<String>) {
-        match ty {
-            TypeRef::Named(name) => out.push(name.clone()),
-            TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) | TypeRef::Box(inner) => {
-                names(inner, out)
-            }
-            _ => {}
-        }
-    }
     let index: HashMap<String, usize> = defs.iter().enumerate().map(|(i, d)| (d.name.clone(), i)).collect();
     let edges: Vec<Vec<usize>> = defs
         .iter()
         .map(|def| match &def.kind {
-            TypeKind::Alias(target) => {
-                let mut out = Vec::new();
-                names(target, &mut out);
-                out.iter()
-                    .filter_map(|n| index.get(n).copied())
-                    .filter(|&j| matches!(defs[j].kind, TypeKind::Alias(_)))
-                    .collect()
-            }
+            TypeKind::Alias(target) => target
+                .model_name()
+                .and_then(|name| index.get(name).copied())
+                .filter(|&j| matches!(defs[j].kind, TypeKind::Alias(_)))
+                .into_iter()
+                .collect(),
             _ => Vec::new(),
         })
         .collect();
