@@ -84,16 +84,8 @@ const MOCK_DECLARATION: &str = "#[cfg(feature = \"mock\")]\n#[doc(hidden)]\npub 
 /// The runtime's `[dependencies]` as `(name, requirement)` pairs, in order:
 /// what a crate holding the vendored runtime must depend on.
 pub(crate) fn dependencies() -> Result<Vec<(String, String)>, Error> {
-    let mut in_section = false;
     let mut out = Vec::new();
-    for line in MANIFEST.lines().map(str::trim) {
-        if line.starts_with('[') {
-            in_section = line == "[dependencies]";
-            continue;
-        }
-        if !in_section || line.is_empty() || line.starts_with('#') {
-            continue;
-        }
+    for line in manifest_section("[dependencies]") {
         let (name, requirement) = line
             .split_once('=')
             .ok_or_else(|| internal(format!("runtime Cargo.toml: cannot read `{line}`")))?;
@@ -115,16 +107,8 @@ pub(crate) fn dependencies() -> Result<Vec<(String, String)>, Error> {
 /// holding the vendored runtime declares the same features (they name the
 /// optional dependencies it takes from the runtime's `[dependencies]`).
 pub(crate) fn features() -> Vec<(String, Vec<String>)> {
-    let mut in_section = false;
     let mut out = Vec::new();
-    for line in MANIFEST.lines().map(str::trim) {
-        if line.starts_with('[') {
-            in_section = line == "[features]";
-            continue;
-        }
-        if !in_section || line.is_empty() || line.starts_with('#') {
-            continue;
-        }
+    for line in manifest_section("[features]") {
         if let Some((name, value)) = line.split_once('=') {
             let items = value.trim().trim_start_matches('[').trim_end_matches(']');
             let items = items
@@ -137,6 +121,19 @@ pub(crate) fn features() -> Vec<(String, Vec<String>)> {
         }
     }
     out
+}
+
+/// The lines of one section of the runtime's `Cargo.toml` (`[features]`),
+/// trimmed, without blank lines and comments.
+fn manifest_section(header: &str) -> impl Iterator<Item = &'static str> + '_ {
+    let mut in_section = false;
+    MANIFEST.lines().map(str::trim).filter(move |line| {
+        if line.starts_with('[') {
+            in_section = *line == header;
+            return false;
+        }
+        in_section && !line.is_empty() && !line.starts_with('#')
+    })
 }
 
 /// The runtime's own version (`[package] version`).

@@ -32,14 +32,7 @@ fn token_url(server: &MockServer) -> String {
 
 async fn setup() -> (MockServer, Client) {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path(TOKEN_PATH))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(json!({"access_token": "token-1", "expires_in": 60, "token_type": "Bearer"})),
-        )
-        .mount(&server)
-        .await;
+    common::grant_tokens(&server, TOKEN_PATH).await;
     let client = Client::builder()
         .base_url(format!("{}/api/building", server.uri()))
         .client_credentials(token_url(&server), CLIENT_ID, CLIENT_SECRET)

@@ -25,14 +25,7 @@ const TOKEN_PATH: &str = "/auth/realms/master/protocol/openid-connect/token";
 /// A loopback Manager with a token endpoint, and a client for it.
 async fn openremote() -> (MockServer, Client) {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path(TOKEN_PATH))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(json!({"access_token": "token-1", "expires_in": 60, "token_type": "Bearer"})),
-        )
-        .mount(&server)
-        .await;
+    common::grant_tokens(&server, TOKEN_PATH).await;
     let client = Client::builder()
         .base_url(format!("{}/api/master", server.uri()))
         .client_credentials(format!("{}{TOKEN_PATH}", server.uri()), "svc", "secret")

@@ -2,7 +2,8 @@
 
 #![allow(dead_code)]
 
-use wiremock::{MockServer, Request};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 /// Every request the server received.
 pub async fn requests(server: &MockServer) -> Vec<Request> {
@@ -37,4 +38,18 @@ pub fn line(request: &Request) -> (String, String, Option<String>) {
         request.url.path().to_owned(),
         request.url.query().map(str::to_owned),
     )
+}
+
+/// An OAuth2 token endpoint at `token_path` that grants every request the
+/// same bearer token, `token-1`, for a minute.
+pub async fn grant_tokens(server: &MockServer, token_path: &str) {
+    Mock::given(method("POST"))
+        .and(path(token_path))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(
+                serde_json::json!({"access_token": "token-1", "expires_in": 60, "token_type": "Bearer"}),
+            ),
+        )
+        .mount(server)
+        .await;
 }
