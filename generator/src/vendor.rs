@@ -31,6 +31,7 @@ pub(crate) const SOURCES: &[(&str, &str)] = &[
     ("base64.rs", include_str!("../runtime/src/base64.rs")),
     ("call.rs", include_str!("../runtime/src/call.rs")),
     ("client.rs", include_str!("../runtime/src/client.rs")),
+    ("de.rs", include_str!("../runtime/src/de.rs")),
     ("decode.rs", include_str!("../runtime/src/decode.rs")),
     ("download.rs", include_str!("../runtime/src/download.rs")),
     ("error.rs", include_str!("../runtime/src/error.rs")),

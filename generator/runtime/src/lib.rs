@@ -11,6 +11,8 @@ mod auth;
 pub mod base64;
 mod call;
 mod client;
+#[doc(hidden)]
+pub mod de;
 mod decode;
 mod download;
 mod error;
@@ -56,9 +58,10 @@ pub use reqwest;
 pub use reqwest::StatusCode;
 /// The headers of an answer (`ApiError::headers`, `Response::headers`).
 pub use reqwest::header::HeaderMap;
-pub use unknown::UnknownFields;
+/// The serde that [`deserialize_struct!`] expands to.
 #[doc(hidden)]
-pub use unknown::{object_or_empty_list, optional_object_or_empty_list};
+pub use serde;
+pub use unknown::UnknownFields;
 
 /// The general settings of a generated crate's `ClientBuilder`, a wrapper
 /// `struct ClientBuilder { runtime: client_runtime::ClientBuilder }` (the
@@ -305,6 +308,69 @@ macro_rules! mock_answers {
 
             fn into_future(self) -> Self::IntoFuture {
                 Box::pin(self.mock.mount($default))
+            }
+        }
+    };
+}
+
+/// `Deserialize` for a generated struct, from its fields and where the
+/// members it does not name go:
+///
+/// ```ignore
+/// deserialize_struct!(Asset { id, created_on = "createdOn", path, data as Base64 } ..unknown_fields);
+/// ```
+///
+/// A field is read from the member of its own name, or of the name after
+/// `=`; `as Base64` reads bytes from base64 text. An absent member is
+/// `None` for an `Option` field and an error for any other; `null` is
+/// `None`; of a repeated member the last wins. Members not named go to
+/// the field after `..` (see [`de::Rest`](crate::de::Rest)), or are
+/// skipped.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! deserialize_struct {
+    ($name:ident { $($field:ident $(= $wire:literal)? $(as $how:ident)?),* $(,)? } $(..$rest:ident)?) => {
+        impl<'de> $crate::serde::Deserialize<'de> for $name {
+            fn deserialize<__D>(deserializer: __D) -> ::std::result::Result<Self, __D::Error>
+            where
+                __D: $crate::serde::Deserializer<'de>,
+            {
+                struct __Visitor;
+
+                impl<'de> $crate::serde::de::Visitor<'de> for __Visitor {
+                    type Value = $name;
+
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(::std::concat!("an object (", ::std::stringify!($name), ")"))
+                    }
+
+                    #[allow(unused_variables, unused_mut)]
+                    fn visit_map<__A>(self, mut map: __A) -> ::std::result::Result<$name, __A::Error>
+                    where
+                        __A: $crate::serde::de::MapAccess<'de>,
+                    {
+                        $(let mut $field = ::std::option::Option::None;)*
+                        $(let mut $rest = ::std::default::Default::default();)?
+                        let rest = &mut $crate::de::Ignore;
+                        $(let rest = &mut $rest;)?
+                        while let ::std::option::Option::Some(key) = map.next_key::<$crate::de::Key<'de>>()? {
+                            match key.as_str() {
+                                $(name if name == [$($wire,)? ::std::stringify!($field)][0] => {
+                                    $field = ::std::option::Option::Some(
+                                        map.next_value_seed($crate::de::Seed::<_ $(, $crate::de::$how)?>::new())?,
+                                    );
+                                })*
+                                _ => $crate::de::Rest::put(&mut *rest, key, &mut map)?,
+                            }
+                        }
+                        ::std::result::Result::Ok($name {
+                            $($field: $crate::de::present_or_absent($field, [$($wire,)? ::std::stringify!($field)][0])?,)*
+                            $($rest,)?
+                        })
+                    }
+                }
+
+                deserializer.deserialize_struct(::std::stringify!($name), &[], __Visitor)
             }
         }
     };

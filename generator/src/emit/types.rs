@@ -15,7 +15,7 @@ pub(super) fn types_head(api: &Api) -> TokenStream {
     }
     quote! {
         //! The request and response types of the API, one per schema.
-        use serde::{Deserialize, Serialize};
+        use serde::Serialize;
     }
 }
 
@@ -62,7 +62,7 @@ pub(super) fn type_item(api: &Api, def: &TypeDef) -> TokenStream {
             });
             quote! {
                 #docs
-                #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+                #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
                 #[serde(untagged)]
                 pub enum #name { #(#variants)* }
             }
@@ -76,12 +76,12 @@ pub(super) fn type_item(api: &Api, def: &TypeDef) -> TokenStream {
 }
 
 /// Whether a field of this type reads `[]` as the type's default: a struct
-/// of optional fields only, which serde would read from a list by itself
-/// but for its flattened `unknown_fields` (see the runtime's
-/// `object_or_empty_list`).
+/// of optional fields only that keeps unknown fields (PHP writes an empty
+/// map as `[]`; see the runtime's `de::ObjectOrEmptyList`). Only in a field: where
+/// a union has a list variant, `[]` stays a list.
 fn reads_empty_list(api: &Api, ty: &TypeRef) -> bool {
     let TypeRef::Named(name) = ty else { return false };
-    api.types.iter().find(|d| &d.name == name).is_some_and(|def| {
+    api.type_def(name).is_some_and(|def| {
         matches!(
             &def.kind,
             TypeKind::Struct {
@@ -146,18 +146,7 @@ fn struct_item(
             serde.push(quote!(rename = #wire));
         }
         if holds_base64(&field.ty) {
-            serde.push(quote!(with = "crate::runtime::base64"));
-        }
-        if field.ty.is_option() {
-            serde.push(quote!(default));
-        }
-        if reads_empty_list(api, field.ty.unwrap_option()) {
-            let with = if field.ty.is_option() {
-                "crate::runtime::optional_object_or_empty_list"
-            } else {
-                "crate::runtime::object_or_empty_list"
-            };
-            serde.push(quote!(deserialize_with = #with));
+            serde.push(quote!(serialize_with = "crate::runtime::base64::serialize"));
         }
         if field.skip_if_none {
             serde.push(quote!(skip_serializing_if = "Option::is_none"));
@@ -217,19 +206,52 @@ fn struct_item(
             }
         }
     });
-    let _ = api;
     let methods = struct_methods(&name, fields, additional_name.as_deref(), unknown_name.as_deref());
+    let deserialize = deserialize_struct(api, &name, fields, additional_name.as_ref().or(unknown_name.as_ref()));
     quote! {
         #docs
-        #[derive(#derive_debug Clone, #default PartialEq, Serialize, Deserialize)]
+        #[derive(#derive_debug Clone, #default PartialEq, Serialize)]
         #[non_exhaustive]
         pub struct #name {
             #(#field_items)*
             #additional_field
             #unknown_field
         }
+        #deserialize
         #debug_impl
         #methods
+    }
+}
+
+/// The struct's `Deserialize`, by the runtime's `deserialize_struct!`
+/// rather than serde's derive: the same behaviour for JSON in a fraction
+/// of the code the compiler must check (see the runtime's `de` module and
+/// BENCHMARKS.md). Each field is named by its wire name where that is not
+/// the field's own; `..rest` takes the members the struct does not name.
+fn deserialize_struct(api: &Api, name: &proc_macro2::Ident, fields: &[Field], rest: Option<&String>) -> TokenStream {
+    let fields = fields.iter().map(|field| {
+        let field_ident = ident(&field.name);
+        let wire = &field.wire;
+        let wire = (field_ident != wire).then(|| quote!(= #wire));
+        let how = if holds_base64(&field.ty) {
+            Some(quote!(as Base64))
+        } else if reads_empty_list(api, field.ty.unwrap_option()) {
+            Some(if field.ty.is_option() {
+                quote!(as OptionalObjectOrEmptyList)
+            } else {
+                quote!(as ObjectOrEmptyList)
+            })
+        } else {
+            None
+        };
+        quote!(#field_ident #wire #how)
+    });
+    let rest = rest.map(|rest| {
+        let rest = ident(rest);
+        quote!(..#rest)
+    });
+    quote! {
+        crate::runtime::deserialize_struct!(#name { #(#fields),* } #rest);
     }
 }
 
@@ -402,9 +424,9 @@ fn enum_item(def: &TypeDef, docs: TokenStream, variants: &[EnumVariant], unknown
             }
         }
 
-        impl<'de> Deserialize<'de> for #name {
+        impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = <String as Deserialize>::deserialize(deserializer)?;
+                let value = <String as serde::Deserialize>::deserialize(deserializer)?;
                 match value.as_str() {
                     #(#from_str)*
                     _ => Ok(Self::#unknown(value)),
@@ -459,9 +481,9 @@ fn tagged_union(def: &TypeDef, docs: TokenStream, variants: &[UnionVariant], tag
             #unknown(serde_json::Value),
         }
 
-        impl<'de> Deserialize<'de> for #name {
+        impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = serde_json::Value::deserialize(deserializer)?;
+                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
                 match value.get(#tag).and_then(serde_json::Value::as_str) {
                     #(#arms)*
                     _ => Ok(Self::#unknown(value)),
