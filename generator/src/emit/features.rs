@@ -3,7 +3,7 @@
 //! area, `src/builders/<area>.rs`, compiled with its feature.
 
 use super::operations::operations_imports;
-use crate::model::{Api, Gate, Operation, Split};
+use crate::model::{Api, Gate, Operation, Split, TypeDef};
 use crate::naming::{escape, ident};
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use quote::quote;
@@ -70,6 +70,45 @@ pub(super) fn operations_root(split: &Split) -> TokenStream {
         //! One method per operation on [`Client`](crate::Client), in one module
         //! per area of the API; each area is a cargo feature (see the README).
         #(#modules)*
+    }
+}
+
+/// The end of `src/types.rs` of a split crate: the module of each area's
+/// own types, behind its feature, its items re-exported (so every type is
+/// `types::Name`, as in a crate that is not split).
+pub(super) fn types_root(split: &Split, own_types: &[Vec<&TypeDef>]) -> TokenStream {
+    let modules = split
+        .areas
+        .iter()
+        .zip(own_types)
+        .filter(|(_, own)| !own.is_empty())
+        .map(|(area, _)| {
+            let feature = &area.feature;
+            let module = ident(feature);
+            let path = format!("types/{}.rs", module_file(feature));
+            let path_attr = (module_file(feature) != feature.as_str()).then(|| quote!(#[path = #path]));
+            quote! {
+                #[cfg(feature = #feature)]
+                #path_attr
+                mod #module;
+                #[cfg(feature = #feature)]
+                pub use #module::*;
+            }
+        });
+    quote! { #(#modules)* }
+}
+
+/// The head of an area's module of types: its docs; the types it names
+/// from other areas are the parent's.
+pub(super) fn area_types_head(split: &Split, index: usize) -> TokenStream {
+    let area = &split.areas[index];
+    let text = format!(
+        " The types only the area `{}` (feature `{}`) needs; re-exported by the parent module.",
+        area.source, area.feature
+    );
+    quote! {
+        #![doc = #text]
+        use super::*;
     }
 }
 

@@ -19,7 +19,7 @@ mod operations;
 mod types;
 
 use crate::error::Error;
-use crate::model::{Api, Operation, Split, TypeRef};
+use crate::model::{Api, Gate, Operation, Split, TypeDef, TypeRef};
 use crate::{Layout, Options, Runtime, templates, vendor};
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
@@ -45,6 +45,17 @@ pub(crate) fn emit(api: &Api, split: Option<&Split>, options: &Options) -> Resul
     let gated: Vec<_> = split
         .map(|split| api.types.iter().zip(&split.gates).collect())
         .unwrap_or_default();
+    // A split crate's types: those of one area alone in that area's module
+    // (`src/types/<area>.rs`, which a build without the area does not even
+    // parse), the rest in `src/types.rs`, each behind its gate.
+    let mut own_types: Vec<Vec<&TypeDef>> = vec![Vec::new(); split.map_or(0, |split| split.areas.len())];
+    let mut shared_types = Vec::new();
+    for &(def, gate) in &gated {
+        match gate {
+            Gate::Any(areas) if areas.len() == 1 => own_types[areas[0]].push(def),
+            _ => shared_types.push((def, gate)),
+        }
+    }
     let areas: Vec<Vec<&Operation>> = split
         .map(|split| {
             let area = |a: &crate::model::Area| a.operations.iter().map(|&i| &api.operations[i]).collect();
@@ -75,10 +86,22 @@ pub(crate) fn emit(api: &Api, split: Option<&Split>, options: &Options) -> Resul
         Some(split) => {
             modules.push(Module::new(
                 "src/types.rs".into(),
-                || types::types_head(api),
-                &gated,
+                || {
+                    let head = types::types_head(api);
+                    let areas = features::types_root(split, &own_types);
+                    quote! { #head #areas }
+                },
+                &shared_types,
                 |(def, gate)| features::gate_items(types::type_item(api, def), features::cfg(split, gate).as_ref()),
             ));
+            for (index, own) in own_types.iter().enumerate().filter(|(_, own)| !own.is_empty()) {
+                modules.push(Module::new(
+                    format!("src/types/{}.rs", features::module_file(&split.areas[index].feature)),
+                    move || features::area_types_head(split, index),
+                    own,
+                    |def| types::type_item(api, def),
+                ));
+            }
             modules.push(Module::whole("src/builders.rs".into(), || {
                 features::operations_root(split)
             }));
