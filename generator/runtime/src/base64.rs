@@ -77,7 +77,7 @@ impl Base64Shape for Vec<u8> {
 impl<T: Base64Shape> Base64Shape for Option<T> {
     fn serialize_base64<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Some(value) => serializer.serialize_some(&Ser(value)),
+            Some(value) => serializer.serialize_some(&Written(value)),
             None => serializer.serialize_none(),
         }
     }
@@ -89,7 +89,7 @@ impl<T: Base64Shape> Base64Shape for Option<T> {
 
 impl<T: Base64Shape> Base64Shape for Vec<T> {
     fn serialize_base64<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.iter().map(Ser))
+        serializer.collect_seq(self.iter().map(Written))
     }
 
     fn deserialize_base64<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -102,7 +102,7 @@ impl<T: Base64Shape> Base64Shape for Vec<T> {
 
 impl<T: Base64Shape> Base64Shape for BTreeMap<String, T> {
     fn serialize_base64<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_map(self.iter().map(|(key, value)| (key, Ser(value))))
+        serializer.collect_map(self.iter().map(|(key, value)| (key, Written(value))))
     }
 
     fn deserialize_base64<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -114,9 +114,10 @@ impl<T: Base64Shape> Base64Shape for BTreeMap<String, T> {
 }
 
 /// A value written through its [`Base64Shape`].
-struct Ser<'a, T>(&'a T);
+#[doc(hidden)]
+pub struct Written<'a, T>(pub &'a T);
 
-impl<T: Base64Shape> Serialize for Ser<'_, T> {
+impl<T: Base64Shape> Serialize for Written<'_, T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.0.serialize_base64(serializer)
     }

@@ -1,5 +1,5 @@
 //! Reading a generated struct from JSON: the pieces behind
-//! [`deserialize_struct!`](crate::deserialize_struct) (in `lib.rs`, with
+//! [`serde_struct!`](crate::serde_struct) (in `lib.rs`, with
 //! the other macros generated code calls).
 //!
 //! Why not `#[derive(Deserialize)]`: for each struct the derive writes an
@@ -227,20 +227,20 @@ mod tests {
         data: Option<Vec<u8>>,
         unknown_fields: UnknownFields,
     }
-    crate::deserialize_struct!(Asset { id, created_on = "createdOn", name, r#type = "type", data as Base64 } ..unknown_fields);
+    crate::serde_struct!(Asset { id, created_on = "createdOn", name, ?r#type = "type", ?data as Base64 } ..unknown_fields);
 
     #[derive(Debug, PartialEq)]
     struct Closed {
         a: Option<u8>,
     }
-    crate::deserialize_struct!(Closed { a });
+    crate::serde_struct!(Closed { ?a });
 
     #[derive(Debug, PartialEq)]
     struct Counts {
         total: Option<u32>,
         additional_properties: BTreeMap<String, u32>,
     }
-    crate::deserialize_struct!(Counts { total }..additional_properties);
+    crate::serde_struct!(Counts { ?total } ..additional_properties);
 
     /// Reads `value` both from a `serde_json::Value` and from its text
     /// (where member names are borrowed), which must agree.
@@ -326,14 +326,14 @@ mod tests {
         a: Option<u8>,
         unknown_fields: UnknownFields,
     }
-    crate::deserialize_struct!(Optional { a }..unknown_fields);
+    crate::serde_struct!(Optional { ?a } ..unknown_fields);
 
     #[derive(Debug, PartialEq)]
     struct Holder {
         one: Optional,
         maybe: Option<Optional>,
     }
-    crate::deserialize_struct!(Holder { one as ObjectOrEmptyList, maybe as OptionalObjectOrEmptyList });
+    crate::serde_struct!(Holder { one as ObjectOrEmptyList, ?maybe as OptionalObjectOrEmptyList });
 
     #[test]
     fn an_empty_list_is_an_empty_object_where_the_field_says_so() {
@@ -376,5 +376,48 @@ mod tests {
             panic!()
         };
         assert_eq!(text, "t");
+    }
+
+    #[test]
+    fn written_in_order_with_wire_names_and_the_rest_last() {
+        let mut asset = Asset {
+            id: "a1".into(),
+            created_on: 7,
+            name: None,
+            r#type: Some("ThingAsset".into()),
+            data: Some(b"hi".to_vec()),
+            unknown_fields: UnknownFields::default(),
+        };
+        asset.unknown_fields.insert("extra".into(), json!([1]));
+        assert_eq!(
+            serde_json::to_string(&asset).unwrap(),
+            r#"{"id":"a1","createdOn":7,"name":null,"type":"ThingAsset","data":"aGk=","extra":[1]}"#
+        );
+        // A `?` field that is `None` is left out; one without `?` is `null`.
+        asset.r#type = None;
+        asset.data = None;
+        asset.unknown_fields.clear();
+        assert_eq!(
+            serde_json::to_string(&asset).unwrap(),
+            r#"{"id":"a1","createdOn":7,"name":null}"#
+        );
+        let counts = Counts {
+            total: Some(2),
+            additional_properties: BTreeMap::from([("b".into(), 1), ("a".into(), 3)]),
+        };
+        assert_eq!(serde_json::to_string(&counts).unwrap(), r#"{"total":2,"a":3,"b":1}"#);
+        assert_eq!(serde_json::to_string(&Closed { a: None }).unwrap(), "{}");
+    }
+
+    #[test]
+    fn what_is_read_is_written_back_unchanged() {
+        let text = r#"{"id":"a1","createdOn":7,"name":"n","type":"T","data":"aGk=","more":{"x":[true,null]}}"#;
+        let asset: Asset = serde_json::from_str(text).unwrap();
+        assert_eq!(serde_json::to_string(&asset).unwrap(), text);
+        let holder: Holder = serde_json::from_str(r#"{"one":[],"maybe":{"a":1,"z":2}}"#).unwrap();
+        assert_eq!(
+            serde_json::to_string(&holder).unwrap(),
+            r#"{"one":{},"maybe":{"a":1,"z":2}}"#
+        );
     }
 }

@@ -313,23 +313,43 @@ macro_rules! mock_answers {
     };
 }
 
-/// `Deserialize` for a generated struct, from its fields and where the
-/// members it does not name go:
+/// `Serialize` and `Deserialize` for a generated struct, from its fields
+/// and where the members it does not name go:
 ///
 /// ```ignore
-/// deserialize_struct!(Asset { id, created_on = "createdOn", path, data as Base64 } ..unknown_fields);
+/// serde_struct!(Asset { id, created_on = "createdOn", ?path, ?data as Base64 } ..unknown_fields);
 /// ```
 ///
-/// A field is read from the member of its own name, or of the name after
-/// `=`; `as Base64` reads bytes from base64 text. An absent member is
-/// `None` for an `Option` field and an error for any other; `null` is
-/// `None`; of a repeated member the last wins. Members not named go to
-/// the field after `..` (see [`de::Rest`](crate::de::Rest)), or are
-/// skipped.
+/// A field is the member of its own name, or of the name after `=`.
+/// `as Base64` writes and reads bytes as base64 text; `as
+/// ObjectOrEmptyList` (or `OptionalObjectOrEmptyList`) also reads `[]`
+/// for a struct of optional fields. Written: each field in order, but a
+/// `?field` is left out when it is `None`; then the members after `..`.
+/// Read: an absent member is `None` for an `Option` field and an error for
+/// any other, `null` is `None`, of a repeated member the last wins, and
+/// members not named go to the field after `..` (see
+/// [`de::Rest`](crate::de::Rest)) or are skipped.
 #[doc(hidden)]
 #[macro_export]
-macro_rules! deserialize_struct {
-    ($name:ident { $($field:ident $(= $wire:literal)? $(as $how:ident)?),* $(,)? } $(..$rest:ident)?) => {
+macro_rules! serde_struct {
+    ($name:ident { $($(? $skip:vis)? $field:ident $(= $wire:literal)? $(as $how:ident)?),* $(,)? } $(..$rest:ident)?) => {
+        impl $crate::serde::Serialize for $name {
+            fn serialize<__S>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error>
+            where
+                __S: $crate::serde::Serializer,
+            {
+                use $crate::serde::ser::SerializeMap as _;
+                let mut map = serializer.serialize_map(::std::option::Option::None)?;
+                $($crate::serde_struct!(
+                    @write map, self.$field, $crate::serde_struct!(@wire $field $($wire)?) $(, $how)? $(; omit_none $skip)?
+                );)*
+                $(for (key, value) in self.$rest.iter() {
+                    map.serialize_entry(key, value)?;
+                })?
+                map.end()
+            }
+        }
+
         impl<'de> $crate::serde::Deserialize<'de> for $name {
             fn deserialize<__D>(deserializer: __D) -> ::std::result::Result<Self, __D::Error>
             where
@@ -355,16 +375,19 @@ macro_rules! deserialize_struct {
                         $(let rest = &mut $rest;)?
                         while let ::std::option::Option::Some(key) = map.next_key::<$crate::de::Key<'de>>()? {
                             match key.as_str() {
-                                $(name if name == [$($wire,)? ::std::stringify!($field)][0] => {
+                                $($crate::serde_struct!(@wire $field $($wire)?) => {
                                     $field = ::std::option::Option::Some(
-                                        map.next_value_seed($crate::de::Seed::<_ $(, $crate::de::$how)?>::new())?,
+                                        $crate::serde_struct!(@read map $($how)?),
                                     );
                                 })*
                                 _ => $crate::de::Rest::put(&mut *rest, key, &mut map)?,
                             }
                         }
                         ::std::result::Result::Ok($name {
-                            $($field: $crate::de::present_or_absent($field, [$($wire,)? ::std::stringify!($field)][0])?,)*
+                            $($field: $crate::de::present_or_absent(
+                                $field,
+                                $crate::serde_struct!(@wire $field $($wire)?),
+                            )?,)*
                             $($rest,)?
                         })
                     }
@@ -373,5 +396,31 @@ macro_rules! deserialize_struct {
                 deserializer.deserialize_struct(::std::stringify!($name), &[], __Visitor)
             }
         }
+    };
+    // A field's member name: given after `=`, else the field's own.
+    (@wire $field:ident) => {
+        ::std::stringify!($field)
+    };
+    (@wire $field:ident $wire:literal) => {
+        $wire
+    };
+    // A field written: left out when `None` if so marked, as base64 if so.
+    (@write $map:ident, $value:expr, $wire:expr $(, $how:ident)?; omit_none $_empty:vis) => {
+        if let ::std::option::Option::Some(value) = &$value {
+            $crate::serde_struct!(@write $map, *value, $wire $(, $how)?);
+        }
+    };
+    (@write $map:ident, $value:expr, $wire:expr, Base64) => {
+        $map.serialize_entry($wire, &$crate::base64::Written(&$value))?
+    };
+    (@write $map:ident, $value:expr, $wire:expr $(, $how:ident)?) => {
+        $map.serialize_entry($wire, &$value)?
+    };
+    // A field's value read, by its type or by the seed `as` names.
+    (@read $map:ident) => {
+        $map.next_value()?
+    };
+    (@read $map:ident $how:ident) => {
+        $map.next_value_seed($crate::de::Seed::<_, $crate::de::$how>::new())?
     };
 }

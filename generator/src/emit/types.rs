@@ -15,7 +15,6 @@ pub(super) fn types_head(api: &Api) -> TokenStream {
     }
     quote! {
         //! The request and response types of the API, one per schema.
-        use serde::Serialize;
     }
 }
 
@@ -62,7 +61,7 @@ pub(super) fn type_item(api: &Api, def: &TypeDef) -> TokenStream {
             });
             quote! {
                 #docs
-                #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+                #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
                 #[serde(untagged)]
                 pub enum #name { #(#variants)* }
             }
@@ -140,19 +139,7 @@ fn struct_item(
         let docs = doc(&text);
         let field_ident = ident(&field.name);
         let ty = rust_type(&field.ty, true);
-        let mut serde = Vec::new();
-        if field.name != field.wire {
-            let wire = &field.wire;
-            serde.push(quote!(rename = #wire));
-        }
-        if holds_base64(&field.ty) {
-            serde.push(quote!(serialize_with = "crate::runtime::base64::serialize"));
-        }
-        if field.skip_if_none {
-            serde.push(quote!(skip_serializing_if = "Option::is_none"));
-        }
-        let serde = (!serde.is_empty()).then(|| quote!(#[serde(#(#serde),*)]));
-        quote! { #docs #serde pub #field_ident: #ty, }
+        quote! { #docs pub #field_ident: #ty, }
     });
     let additional_field = additional.zip(additional_name.as_ref()).map(|(ty, field)| {
         let ty = match ty {
@@ -165,7 +152,6 @@ fn struct_item(
         let field = ident(field);
         quote! {
             /// Properties beyond those named above.
-            #[serde(flatten)]
             pub #field: #ty,
         }
     });
@@ -174,7 +160,6 @@ fn struct_item(
         quote! {
             /// Members the spec does not name, kept as received and sent
             /// back unchanged (so that writing back what was read loses nothing).
-            #[serde(flatten)]
             pub #field: crate::runtime::UnknownFields,
         }
     });
@@ -207,28 +192,29 @@ fn struct_item(
         }
     });
     let methods = struct_methods(&name, fields, additional_name.as_deref(), unknown_name.as_deref());
-    let deserialize = deserialize_struct(api, &name, fields, additional_name.as_ref().or(unknown_name.as_ref()));
+    let serde = serde_struct(api, &name, fields, additional_name.as_ref().or(unknown_name.as_ref()));
     quote! {
         #docs
-        #[derive(#derive_debug Clone, #default PartialEq, Serialize)]
+        #[derive(#derive_debug Clone, #default PartialEq)]
         #[non_exhaustive]
         pub struct #name {
             #(#field_items)*
             #additional_field
             #unknown_field
         }
-        #deserialize
+        #serde
         #debug_impl
         #methods
     }
 }
 
-/// The struct's `Deserialize`, by the runtime's `deserialize_struct!`
-/// rather than serde's derive: the same behaviour for JSON in a fraction
+/// The struct's `Serialize` and `Deserialize`, by the runtime's
+/// `serde_struct!` rather than serde's derives: the same JSON in a fraction
 /// of the code the compiler must check (see the runtime's `de` module and
 /// BENCHMARKS.md). Each field is named by its wire name where that is not
-/// the field's own; `..rest` takes the members the struct does not name.
-fn deserialize_struct(api: &Api, name: &proc_macro2::Ident, fields: &[Field], rest: Option<&String>) -> TokenStream {
+/// the field's own; `?field` is left out when `None`; `..rest` takes the
+/// members the struct does not name.
+fn serde_struct(api: &Api, name: &proc_macro2::Ident, fields: &[Field], rest: Option<&String>) -> TokenStream {
     let fields = fields.iter().map(|field| {
         let field_ident = ident(&field.name);
         let wire = &field.wire;
@@ -244,14 +230,15 @@ fn deserialize_struct(api: &Api, name: &proc_macro2::Ident, fields: &[Field], re
         } else {
             None
         };
-        quote!(#field_ident #wire #how)
+        let omit = field.skip_if_none.then(|| quote!(?));
+        quote!(#omit #field_ident #wire #how)
     });
     let rest = rest.map(|rest| {
         let rest = ident(rest);
         quote!(..#rest)
     });
     quote! {
-        crate::runtime::deserialize_struct!(#name { #(#fields),* } #rest);
+        crate::runtime::serde_struct!(#name { #(#fields),* } #rest);
     }
 }
 
@@ -418,7 +405,7 @@ fn enum_item(def: &TypeDef, docs: TokenStream, variants: &[EnumVariant], unknown
             }
         }
 
-        impl Serialize for #name {
+        impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
             }
@@ -473,7 +460,7 @@ fn tagged_union(def: &TypeDef, docs: TokenStream, variants: &[UnionVariant], tag
     let unknown_doc = format!(" A `{tag}` this version of the client does not know, kept as sent.");
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, Serialize)]
+        #[derive(Debug, Clone, PartialEq, serde::Serialize)]
         #[serde(untagged)]
         pub enum #name {
             #(#items)*
