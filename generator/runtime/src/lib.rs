@@ -58,7 +58,7 @@ pub use reqwest;
 pub use reqwest::StatusCode;
 /// The headers of an answer (`ApiError::headers`, `Response::headers`).
 pub use reqwest::header::HeaderMap;
-/// The serde that [`deserialize_struct!`] expands to.
+/// The serde that [`serde_struct!`] expands to.
 #[doc(hidden)]
 pub use serde;
 pub use unknown::UnknownFields;
