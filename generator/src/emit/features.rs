@@ -3,7 +3,7 @@
 //! area, `src/builders/<area>.rs`, compiled with its feature.
 
 use super::operations::operations_imports;
-use crate::model::{Api, Gate, Operation, Split, TypeDef};
+use crate::model::{Api, Gate, Operation, Split, TypeDef, TypeRef};
 use crate::naming::{escape, ident};
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use quote::quote;
@@ -98,17 +98,28 @@ pub(super) fn types_root(split: &Split, own_types: &[Vec<&TypeDef>]) -> TokenStr
     quote! { #(#modules)* }
 }
 
-/// The head of an area's module of types: its docs; the types it names
-/// from other areas are the parent's.
-pub(super) fn area_types_head(split: &Split, index: usize) -> TokenStream {
+/// The head of an area's module of types: its docs, and the parent's
+/// types when its own name any (shared types stay in the parent).
+pub(super) fn area_types_head(split: &Split, index: usize, own: &[&TypeDef]) -> TokenStream {
     let area = &split.areas[index];
     let text = format!(
         " The types only the area `{}` (feature `{}`) needs; re-exported by the parent module.",
         area.source, area.feature
     );
+    let names: std::collections::HashSet<&str> = own.iter().map(|def| def.name.as_str()).collect();
+    let names_shared = own
+        .iter()
+        .flat_map(|def| def.kind.refs())
+        .filter_map(TypeRef::model_name)
+        .any(|name| !names.contains(name));
+    let import = names_shared.then(|| {
+        quote!(
+            use super::*;
+        )
+    });
     quote! {
         #![doc = #text]
-        use super::*;
+        #import
     }
 }
 

@@ -97,7 +97,7 @@ pub(crate) fn emit(api: &Api, split: Option<&Split>, options: &Options) -> Resul
             for (index, own) in own_types.iter().enumerate().filter(|(_, own)| !own.is_empty()) {
                 modules.push(Module::new(
                     format!("src/types/{}.rs", features::module_file(&split.areas[index].feature)),
-                    move || features::area_types_head(split, index),
+                    move || features::area_types_head(split, index, own),
                     own,
                     |def| types::type_item(api, def),
                 ));

@@ -170,22 +170,8 @@ fn graph(api: &Api) -> (HashMap<&str, usize>, Vec<Vec<usize>>) {
         .iter()
         .map(|def| {
             let mut out = Vec::new();
-            match &def.kind {
-                TypeKind::Struct { fields, additional, .. } => {
-                    for field in fields {
-                        named(&field.ty, &index, &mut out);
-                    }
-                    if let Some(ty) = additional {
-                        named(ty, &index, &mut out);
-                    }
-                }
-                TypeKind::Union { variants, .. } => {
-                    for variant in variants {
-                        named(&variant.ty, &index, &mut out);
-                    }
-                }
-                TypeKind::Alias(target) => named(target, &index, &mut out),
-                TypeKind::Enum { .. } => {}
+            for ty in def.kind.refs() {
+                named(ty, &index, &mut out);
             }
             out
         })

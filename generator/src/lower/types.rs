@@ -810,15 +810,7 @@ pub(super) fn keep_unknown_fields_where_read(defs: &mut [TypeDef], operations: &
                     && !read[i]
                 {
                     read[i] = true;
-                    match &defs[i].kind {
-                        TypeKind::Struct { fields, additional, .. } => {
-                            stack.extend(fields.iter().map(|f| &f.ty));
-                            stack.extend(additional);
-                        }
-                        TypeKind::Union { variants, .. } => stack.extend(variants.iter().map(|v| &v.ty)),
-                        TypeKind::Alias(target) => stack.push(target),
-                        TypeKind::Enum { .. } => {}
-                    }
+                    stack.extend(defs[i].kind.refs());
                 }
             }
             TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) | TypeRef::Box(inner) => {
