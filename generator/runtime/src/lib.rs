@@ -334,6 +334,7 @@ macro_rules! mock_answers {
 macro_rules! serde_struct {
     ($name:ident { $($(? $skip:vis)? $field:ident $(= $wire:literal)? $(as $how:ident)?),* $(,)? } $(..$rest:ident)?) => {
         impl $crate::serde::Serialize for $name {
+            #[allow(unused_mut)]
             fn serialize<__S>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error>
             where
                 __S: $crate::serde::Serializer,
