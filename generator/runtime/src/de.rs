@@ -420,4 +420,14 @@ mod tests {
             r#"{"one":{},"maybe":{"a":1,"z":2}}"#
         );
     }
+
+    #[derive(Debug, PartialEq)]
+    struct Nothing {}
+    crate::serde_struct!(Nothing {});
+
+    #[test]
+    fn a_struct_without_fields() {
+        assert_eq!(read::<Nothing>(json!({"a": 1})).unwrap(), Nothing {});
+        assert_eq!(serde_json::to_string(&Nothing {}).unwrap(), "{}");
+    }
 }
