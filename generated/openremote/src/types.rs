@@ -18,8 +18,8 @@ pub struct Alarm {
 }
 
 crate::runtime::serde_struct!(
-    Alarm { ? title, ? content, ? severity, ? status, ? source, ? source_id = "sourceId",
-    ? realm, ? assignee_id = "assigneeId" }
+    Alarm { ?title, ?content, ?severity, ?status, ?source, ?source_id("sourceId"),
+    ?realm, ?assignee_id("assigneeId") }
 );
 
 impl Alarm {
@@ -101,8 +101,8 @@ pub struct AlarmAssetLink {
 }
 
 crate::runtime::serde_struct!(
-    AlarmAssetLink { ? id as OptionalObjectOrEmptyList, ? created_on = "createdOn", ?
-    asset_name = "assetName", ? parent_asset_name = "parentAssetName" } ..unknown_fields
+    AlarmAssetLink { ?id(as OptionalObjectOrEmptyList), ?created_on("createdOn"),
+    ?asset_name("assetName"), ?parent_asset_name("parentAssetName") } ..unknown_fields
 );
 
 impl AlarmAssetLink {
@@ -155,7 +155,7 @@ pub struct AlarmAssetLinkId {
 }
 
 crate::runtime::serde_struct!(
-    AlarmAssetLinkId { ? realm, ? alarm_id = "alarmId", ? asset_id = "assetId" }
+    AlarmAssetLinkId { ?realm, ?alarm_id("alarmId"), ?asset_id("assetId") }
     ..unknown_fields
 );
 
@@ -375,9 +375,9 @@ pub struct Asset {
 }
 
 crate::runtime::serde_struct!(
-    Asset { ? id, ? version, ? created_on = "createdOn", name, ? access_public_read =
-    "accessPublicRead", ? parent_id = "parentId", ? realm, r#type = "type", ? path, ?
-    attributes } ..additional_properties
+    Asset { ?id, ?version, ?created_on("createdOn"), name,
+    ?access_public_read("accessPublicRead"), ?parent_id("parentId"), ?realm,
+    r#type("type"), ?path, ?attributes } ..additional_properties
 );
 
 impl Asset {
@@ -462,8 +462,8 @@ pub struct AssetDatapointAllQuery {
 }
 
 crate::runtime::serde_struct!(
-    AssetDatapointAllQuery { r#type = "type", ? from_timestamp = "fromTimestamp", ?
-    to_timestamp = "toTimestamp" }
+    AssetDatapointAllQuery { r#type("type"), ?from_timestamp("fromTimestamp"),
+    ?to_timestamp("toTimestamp") }
 );
 
 impl AssetDatapointAllQuery {
@@ -546,8 +546,8 @@ pub struct AssetDatapointIntervalQuery {
 }
 
 crate::runtime::serde_struct!(
-    AssetDatapointIntervalQuery { r#type = "type", ? from_timestamp = "fromTimestamp", ?
-    to_timestamp = "toTimestamp", ? interval, ? gap_fill = "gapFill", ? formula }
+    AssetDatapointIntervalQuery { r#type("type"), ?from_timestamp("fromTimestamp"),
+    ?to_timestamp("toTimestamp"), ?interval, ?gap_fill("gapFill"), ?formula }
 );
 
 impl AssetDatapointIntervalQuery {
@@ -710,8 +710,8 @@ pub struct AssetDatapointLttbQuery {
 }
 
 crate::runtime::serde_struct!(
-    AssetDatapointLttbQuery { r#type = "type", ? from_timestamp = "fromTimestamp", ?
-    to_timestamp = "toTimestamp", ? amount_of_points = "amountOfPoints" }
+    AssetDatapointLttbQuery { r#type("type"), ?from_timestamp("fromTimestamp"),
+    ?to_timestamp("toTimestamp"), ?amount_of_points("amountOfPoints") }
 );
 
 impl AssetDatapointLttbQuery {
@@ -795,7 +795,7 @@ pub struct AssetDatapointNearestQuery {
 }
 
 crate::runtime::serde_struct!(
-    AssetDatapointNearestQuery { r#type = "type", ? from_timestamp = "fromTimestamp" }
+    AssetDatapointNearestQuery { r#type("type"), ?from_timestamp("fromTimestamp") }
 );
 
 impl AssetDatapointNearestQuery {
@@ -936,9 +936,8 @@ pub struct AssetQuery {
 }
 
 crate::runtime::serde_struct!(
-    AssetQuery { ? recursive, ? select, ? access, ? ids, ? names, ? parents, ? paths, ?
-    realm, ? user_ids = "userIds", ? types, ? attributes, ? order_by = "orderBy", ?
-    limit, ? offset }
+    AssetQuery { ?recursive, ?select, ?access, ?ids, ?names, ?parents, ?paths, ?realm,
+    ?user_ids("userIds"), ?types, ?attributes, ?order_by("orderBy"), ?limit, ?offset }
 );
 
 impl AssetQuery {
@@ -1103,7 +1102,7 @@ pub struct AssetQueryOrderBy {
     pub descending: Option<bool>,
 }
 
-crate::runtime::serde_struct!(AssetQueryOrderBy { ? property, ? descending });
+crate::runtime::serde_struct!(AssetQueryOrderBy { ?property, ?descending });
 
 impl AssetQueryOrderBy {
     /// A value with every field empty; set them with the `with_` methods.
@@ -1189,7 +1188,7 @@ pub struct AssetQuerySelect {
     pub attributes: Option<Vec<String>>,
 }
 
-crate::runtime::serde_struct!(AssetQuerySelect { ? attributes });
+crate::runtime::serde_struct!(AssetQuerySelect { ?attributes });
 
 impl AssetQuerySelect {
     /// A value with every field empty; set them with the `with_` methods.
@@ -1217,7 +1216,7 @@ pub struct AssetTree {
 }
 
 crate::runtime::serde_struct!(
-    AssetTree { ? assets, ? has_more = "hasMore" } ..unknown_fields
+    AssetTree { ?assets, ?has_more("hasMore") } ..unknown_fields
 );
 
 impl AssetTree {
@@ -1261,8 +1260,8 @@ pub struct AssetTreeAsset {
 }
 
 crate::runtime::serde_struct!(
-    AssetTreeAsset { ? id, ? name, ? r#type = "type", ? parent_id = "parentId", ? path, ?
-    has_children = "hasChildren", ? created_on = "createdOn" } ..unknown_fields
+    AssetTreeAsset { ?id, ?name, ?r#type("type"), ?parent_id("parentId"), ?path,
+    ?has_children("hasChildren"), ?created_on("createdOn") } ..unknown_fields
 );
 
 impl AssetTreeAsset {
@@ -1475,8 +1474,7 @@ pub struct Attribute {
 }
 
 crate::runtime::serde_struct!(
-    Attribute { ? name, ? r#type = "type", ? value, ? timestamp, ? meta }
-    ..unknown_fields
+    Attribute { ?name, ?r#type("type"), ?value, ?timestamp, ?meta } ..unknown_fields
 );
 
 impl Attribute {
@@ -1562,10 +1560,10 @@ pub struct AttributeEvent {
 }
 
 crate::runtime::serde_struct!(
-    AttributeEvent { event_type = "eventType", r#ref = "ref" as ObjectOrEmptyList, ?
-    value, ? timestamp, ? deleted, ? old_value = "oldValue", ? old_value_timestamp =
-    "oldValueTimestamp", ? realm, ? parent_id = "parentId", ? path, ? asset_name =
-    "assetName", ? asset_type = "assetType", ? created_on = "createdOn", ? meta }
+    AttributeEvent { event_type("eventType"), r#ref("ref" as ObjectOrEmptyList), ?value,
+    ?timestamp, ?deleted, ?old_value("oldValue"),
+    ?old_value_timestamp("oldValueTimestamp"), ?realm, ?parent_id("parentId"), ?path,
+    ?asset_name("assetName"), ?asset_type("assetType"), ?created_on("createdOn"), ?meta }
 );
 
 impl AttributeEvent {
@@ -1733,8 +1731,8 @@ pub struct AttributePredicate {
 }
 
 crate::runtime::serde_struct!(
-    AttributePredicate { ? name, ? negated, ? value, ? previous_value = "previousValue",
-    ? meta }
+    AttributePredicate { ?name, ?negated, ?value, ?previous_value("previousValue"), ?meta
+    }
 );
 
 impl AttributePredicate {
@@ -1793,7 +1791,7 @@ pub struct AttributeRef {
     pub unknown_fields: crate::runtime::UnknownFields,
 }
 
-crate::runtime::serde_struct!(AttributeRef { ? id, ? name } ..unknown_fields);
+crate::runtime::serde_struct!(AttributeRef { ?id, ?name } ..unknown_fields);
 
 impl AttributeRef {
     /// A value with every field empty; set them with the `with_` methods.
@@ -1828,7 +1826,7 @@ pub struct AttributeState {
 }
 
 crate::runtime::serde_struct!(
-    AttributeState { r#ref = "ref" as ObjectOrEmptyList, ? value }
+    AttributeState { r#ref("ref" as ObjectOrEmptyList), ?value }
 );
 
 impl AttributeState {
@@ -1861,7 +1859,7 @@ pub struct AttributeValuePredicate {
     pub value: Option<StringPredicate>,
 }
 
-crate::runtime::serde_struct!(AttributeValuePredicate { ? negated, name, ? value });
+crate::runtime::serde_struct!(AttributeValuePredicate { ?negated, name, ?value });
 
 impl AttributeValuePredicate {
     /// A value of its required fields; the optional ones start empty (set them with the `with_` methods).
@@ -1970,7 +1968,7 @@ pub struct AttributeWriteResult {
 }
 
 crate::runtime::serde_struct!(
-    AttributeWriteResult { ? r#ref = "ref" as OptionalObjectOrEmptyList, ? failure }
+    AttributeWriteResult { ?r#ref("ref" as OptionalObjectOrEmptyList), ?failure }
     ..unknown_fields
 );
 
@@ -2006,7 +2004,7 @@ pub struct BooleanPredicate {
 }
 
 crate::runtime::serde_struct!(
-    BooleanPredicate { predicate_type = "predicateType", ? value }
+    BooleanPredicate { predicate_type("predicateType"), ?value }
 );
 
 impl BooleanPredicate {
@@ -2142,8 +2140,8 @@ pub struct ConsoleProvider {
 }
 
 crate::runtime::serde_struct!(
-    ConsoleProvider { ? version, ? requires_permission = "requiresPermission", ?
-    has_permission = "hasPermission", ? success, ? enabled, ? disabled, ? data }
+    ConsoleProvider { ?version, ?requires_permission("requiresPermission"),
+    ?has_permission("hasPermission"), ?success, ?enabled, ?disabled, ?data }
     ..unknown_fields
 );
 
@@ -2227,7 +2225,7 @@ pub struct ConsoleRegistration {
 }
 
 crate::runtime::serde_struct!(
-    ConsoleRegistration { ? id, name, version, platform, providers, ? model, ? apps }
+    ConsoleRegistration { ?id, name, version, platform, providers, ?model, ?apps }
     ..unknown_fields
 );
 
@@ -2282,7 +2280,7 @@ pub struct Credential {
     pub temporary: Option<bool>,
 }
 
-crate::runtime::serde_struct!(Credential { ? r#type = "type", value, ? temporary });
+crate::runtime::serde_struct!(Credential { ?r#type("type"), value, ?temporary });
 
 impl std::fmt::Debug for Credential {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -2381,8 +2379,8 @@ pub struct DatapointPeriod {
 }
 
 crate::runtime::serde_struct!(
-    DatapointPeriod { ? asset_id = "assetId", ? attribute_name = "attributeName", ?
-    oldest_timestamp = "oldestTimestamp", ? latest_timestamp = "latestTimestamp" }
+    DatapointPeriod { ?asset_id("assetId"), ?attribute_name("attributeName"),
+    ?oldest_timestamp("oldestTimestamp"), ?latest_timestamp("latestTimestamp") }
     ..unknown_fields
 );
 
@@ -2435,8 +2433,8 @@ pub struct DateTimePredicate {
 }
 
 crate::runtime::serde_struct!(
-    DateTimePredicate { predicate_type = "predicateType", ? value, ? range_value =
-    "rangeValue", ? operator, ? negate }
+    DateTimePredicate { predicate_type("predicateType"), ?value,
+    ?range_value("rangeValue"), ?operator, ?negate }
 );
 
 impl DateTimePredicate {
@@ -2528,7 +2526,7 @@ pub struct LogicGroupAttributePredicate {
 }
 
 crate::runtime::serde_struct!(
-    LogicGroupAttributePredicate { ? operator, ? items, ? groups }
+    LogicGroupAttributePredicate { ?operator, ?items, ?groups }
 );
 
 impl LogicGroupAttributePredicate {
@@ -2614,7 +2612,7 @@ pub struct NameValuePredicate {
     pub value: Option<ValuePredicate>,
 }
 
-crate::runtime::serde_struct!(NameValuePredicate { ? name, ? negated, ? value });
+crate::runtime::serde_struct!(NameValuePredicate { ?name, ?negated, ?value });
 
 impl NameValuePredicate {
     /// A value with every field empty; set them with the `with_` methods.
@@ -2657,8 +2655,8 @@ pub struct NumberPredicate {
 }
 
 crate::runtime::serde_struct!(
-    NumberPredicate { predicate_type = "predicateType", ? value, ? range_value =
-    "rangeValue", ? operator, ? negate }
+    NumberPredicate { predicate_type("predicateType"), ?value,
+    ?range_value("rangeValue"), ?operator, ?negate }
 );
 
 impl NumberPredicate {
@@ -2747,7 +2745,7 @@ pub struct ParentPredicate {
     pub id: Option<String>,
 }
 
-crate::runtime::serde_struct!(ParentPredicate { ? id });
+crate::runtime::serde_struct!(ParentPredicate { ?id });
 
 impl ParentPredicate {
     /// A value with every field empty; set them with the `with_` methods.
@@ -2770,7 +2768,7 @@ pub struct PathPredicate {
     pub path: Option<Vec<String>>,
 }
 
-crate::runtime::serde_struct!(PathPredicate { ? path });
+crate::runtime::serde_struct!(PathPredicate { ?path });
 
 impl PathPredicate {
     /// A value with every field empty; set them with the `with_` methods.
@@ -2815,15 +2813,16 @@ pub struct Realm {
 }
 
 crate::runtime::serde_struct!(
-    Realm { ? id, ? name, ? display_name = "displayName", ? enabled, ? not_before =
-    "notBefore", ? password_policy = "passwordPolicy", ? reset_password_allowed =
-    "resetPasswordAllowed", ? duplicate_emails_allowed = "duplicateEmailsAllowed", ?
-    remember_me = "rememberMe", ? registration_allowed = "registrationAllowed", ?
-    registration_email_as_username = "registrationEmailAsUsername", ? verify_email =
-    "verifyEmail", ? login_with_email = "loginWithEmail", ? login_theme = "loginTheme", ?
-    account_theme = "accountTheme", ? admin_theme = "adminTheme", ? email_theme =
-    "emailTheme", ? access_token_lifespan = "accessTokenLifespan", ? realm_roles =
-    "realmRoles" } ..unknown_fields
+    Realm { ?id, ?name, ?display_name("displayName"), ?enabled, ?not_before("notBefore"),
+    ?password_policy("passwordPolicy"), ?reset_password_allowed("resetPasswordAllowed"),
+    ?duplicate_emails_allowed("duplicateEmailsAllowed"), ?remember_me("rememberMe"),
+    ?registration_allowed("registrationAllowed"),
+    ?registration_email_as_username("registrationEmailAsUsername"),
+    ?verify_email("verifyEmail"), ?login_with_email("loginWithEmail"),
+    ?login_theme("loginTheme"), ?account_theme("accountTheme"),
+    ?admin_theme("adminTheme"), ?email_theme("emailTheme"),
+    ?access_token_lifespan("accessTokenLifespan"), ?realm_roles("realmRoles") }
+    ..unknown_fields
 );
 
 impl Realm {
@@ -2976,7 +2975,7 @@ pub struct RealmPredicate {
     pub name: Option<String>,
 }
 
-crate::runtime::serde_struct!(RealmPredicate { ? name });
+crate::runtime::serde_struct!(RealmPredicate { ?name });
 
 impl RealmPredicate {
     /// A value with every field empty; set them with the `with_` methods.
@@ -3002,7 +3001,7 @@ pub struct RealmRole {
     pub unknown_fields: crate::runtime::UnknownFields,
 }
 
-crate::runtime::serde_struct!(RealmRole { ? name, ? description } ..unknown_fields);
+crate::runtime::serde_struct!(RealmRole { ?name, ?description } ..unknown_fields);
 
 impl RealmRole {
     /// A value with every field empty; set them with the `with_` methods.
@@ -3047,8 +3046,8 @@ pub struct Role {
 }
 
 crate::runtime::serde_struct!(
-    Role { ? id, ? name, ? description, ? composite, ? assigned, ? composite_role_ids =
-    "compositeRoleIds" } ..unknown_fields
+    Role { ?id, ?name, ?description, ?composite, ?assigned,
+    ?composite_role_ids("compositeRoleIds") } ..unknown_fields
 );
 
 impl Role {
@@ -3134,10 +3133,10 @@ pub struct SentAlarm {
 }
 
 crate::runtime::serde_struct!(
-    SentAlarm { ? id, ? realm, ? title, ? content, ? severity, ? status, ? source, ?
-    source_id = "sourceId", ? source_username = "sourceUsername", ? created_on =
-    "createdOn", ? acknowledged_on = "acknowledgedOn", ? last_modified = "lastModified",
-    ? assignee_id = "assigneeId", ? assignee_username = "assigneeUsername", ? asset }
+    SentAlarm { ?id, ?realm, ?title, ?content, ?severity, ?status, ?source,
+    ?source_id("sourceId"), ?source_username("sourceUsername"), ?created_on("createdOn"),
+    ?acknowledged_on("acknowledgedOn"), ?last_modified("lastModified"),
+    ?assignee_id("assigneeId"), ?assignee_username("assigneeUsername"), ?asset }
     ..unknown_fields
 );
 
@@ -3323,8 +3322,8 @@ pub struct StringPredicate {
 }
 
 crate::runtime::serde_struct!(
-    StringPredicate { predicate_type = "predicateType", ? r#match = "match", ?
-    case_sensitive = "caseSensitive", ? value, ? negate }
+    StringPredicate { predicate_type("predicateType"), ?r#match("match"),
+    ?case_sensitive("caseSensitive"), ?value, ?negate }
 );
 
 impl StringPredicate {
@@ -3437,9 +3436,9 @@ pub struct User {
 }
 
 crate::runtime::serde_struct!(
-    User { ? realm, ? realm_id = "realmId", ? id, ? username, ? first_name = "firstName",
-    ? last_name = "lastName", ? email, ? enabled, ? created_on = "createdOn", ? secret, ?
-    attributes, ? service_account = "serviceAccount" } ..unknown_fields
+    User { ?realm, ?realm_id("realmId"), ?id, ?username, ?first_name("firstName"),
+    ?last_name("lastName"), ?email, ?enabled, ?created_on("createdOn"), ?secret,
+    ?attributes, ?service_account("serviceAccount") } ..unknown_fields
 );
 
 impl std::fmt::Debug for User {
@@ -3574,9 +3573,9 @@ pub struct UserAssetLink {
 }
 
 crate::runtime::serde_struct!(
-    UserAssetLink { ? id as OptionalObjectOrEmptyList, ? created_on = "createdOn", ?
-    asset_name = "assetName", ? parent_asset_name = "parentAssetName", ? user_full_name =
-    "userFullName" } ..unknown_fields
+    UserAssetLink { ?id(as OptionalObjectOrEmptyList), ?created_on("createdOn"),
+    ?asset_name("assetName"), ?parent_asset_name("parentAssetName"),
+    ?user_full_name("userFullName") } ..unknown_fields
 );
 
 impl UserAssetLink {
@@ -3636,8 +3635,7 @@ pub struct UserAssetLinkId {
 }
 
 crate::runtime::serde_struct!(
-    UserAssetLinkId { ? realm, ? user_id = "userId", ? asset_id = "assetId" }
-    ..unknown_fields
+    UserAssetLinkId { ?realm, ?user_id("userId"), ?asset_id("assetId") } ..unknown_fields
 );
 
 impl UserAssetLinkId {
@@ -3699,10 +3697,10 @@ pub struct UserQuery {
 }
 
 crate::runtime::serde_struct!(
-    UserQuery { ? realm_predicate = "realmPredicate", ? assets, ? path_predicate =
-    "pathPredicate", ? ids, ? select, ? usernames, ? attributes, ? client_roles =
-    "clientRoles", ? realm_roles = "realmRoles", ? service_users = "serviceUsers", ?
-    limit, ? offset, ? order_by = "orderBy" }
+    UserQuery { ?realm_predicate("realmPredicate"), ?assets,
+    ?path_predicate("pathPredicate"), ?ids, ?select, ?usernames, ?attributes,
+    ?client_roles("clientRoles"), ?realm_roles("realmRoles"),
+    ?service_users("serviceUsers"), ?limit, ?offset, ?order_by("orderBy") }
 );
 
 impl UserQuery {
@@ -3812,7 +3810,7 @@ pub struct UserQueryOrderBy {
     pub descending: Option<bool>,
 }
 
-crate::runtime::serde_struct!(UserQueryOrderBy { ? property, ? descending });
+crate::runtime::serde_struct!(UserQueryOrderBy { ?property, ?descending });
 
 impl UserQueryOrderBy {
     /// A value with every field empty; set them with the `with_` methods.
@@ -3898,7 +3896,7 @@ pub struct UserQuerySelect {
     pub basic: Option<bool>,
 }
 
-crate::runtime::serde_struct!(UserQuerySelect { ? basic });
+crate::runtime::serde_struct!(UserQuerySelect { ?basic });
 
 impl UserQuerySelect {
     /// A value with every field empty; set them with the `with_` methods.
@@ -3930,8 +3928,8 @@ pub struct UserSession {
 }
 
 crate::runtime::serde_struct!(
-    UserSession { id = "ID", ? username, start_time_millis = "startTimeMillis", ?
-    remote_address = "remoteAddress" } ..unknown_fields
+    UserSession { id("ID"), ?username, start_time_millis("startTimeMillis"),
+    ?remote_address("remoteAddress") } ..unknown_fields
 );
 
 impl UserSession {
@@ -3966,7 +3964,7 @@ pub struct ValueAnyPredicate {
     pub predicate_type: ValueAnyPredicatePredicateType,
 }
 
-crate::runtime::serde_struct!(ValueAnyPredicate { predicate_type = "predicateType" });
+crate::runtime::serde_struct!(ValueAnyPredicate { predicate_type("predicateType") });
 
 impl ValueAnyPredicate {
     /// A value of its fields.
@@ -4030,7 +4028,7 @@ pub struct ValueDatapoint {
     pub unknown_fields: crate::runtime::UnknownFields,
 }
 
-crate::runtime::serde_struct!(ValueDatapoint { x, ? y } ..unknown_fields);
+crate::runtime::serde_struct!(ValueDatapoint { x, ?y } ..unknown_fields);
 
 impl ValueDatapoint {
     /// A value of its required fields; the optional ones start empty (set them with the `with_` methods).
@@ -4063,7 +4061,7 @@ pub struct ValueEmptyPredicate {
 }
 
 crate::runtime::serde_struct!(
-    ValueEmptyPredicate { predicate_type = "predicateType", ? negate }
+    ValueEmptyPredicate { predicate_type("predicateType"), ?negate }
 );
 
 impl ValueEmptyPredicate {

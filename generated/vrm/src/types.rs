@@ -24,9 +24,9 @@ pub struct AccessToken {
 }
 
 crate::runtime::serde_struct!(
-    AccessToken { name, id_access_token = "idAccessToken", created_on = "createdOn",
-    scope, ? expires, ? last_seen = "lastSeen", ? last_successful_auth =
-    "lastSuccessfulAuth" } ..unknown_fields
+    AccessToken { name, id_access_token("idAccessToken"), created_on("createdOn"), scope,
+    ?expires, ?last_seen("lastSeen"), ?last_successful_auth("lastSuccessfulAuth") }
+    ..unknown_fields
 );
 
 impl AccessToken {
@@ -138,11 +138,10 @@ pub struct Alarm {
 }
 
 crate::runtime::serde_struct!(
-    Alarm { ? id_data_attribute = "idDataAttribute", ? instance, ? low_alarm =
-    "lowAlarm", ? low_alarm_hysteresis = "lowAlarmHysteresis", ? high_alarm =
-    "highAlarm", ? high_alarm_hysteresis = "highAlarmHysteresis", ? alarm_enabled =
-    "AlarmEnabled", ? notify_after_seconds = "NotifyAfterSeconds", ? meta_info }
-    ..unknown_fields
+    Alarm { ?id_data_attribute("idDataAttribute"), ?instance, ?low_alarm("lowAlarm"),
+    ?low_alarm_hysteresis("lowAlarmHysteresis"), ?high_alarm("highAlarm"),
+    ?high_alarm_hysteresis("highAlarmHysteresis"), ?alarm_enabled("AlarmEnabled"),
+    ?notify_after_seconds("NotifyAfterSeconds"), ?meta_info } ..unknown_fields
 );
 
 impl Alarm {
@@ -242,7 +241,7 @@ pub struct AlarmList {
 }
 
 crate::runtime::serde_struct!(
-    AlarmList { success, ? alarms, ? devices, ? users, ? attributes } ..unknown_fields
+    AlarmList { success, ?alarms, ?devices, ?users, ?attributes } ..unknown_fields
 );
 
 impl AlarmList {
@@ -309,10 +308,10 @@ pub struct AlarmRule {
 }
 
 crate::runtime::serde_struct!(
-    AlarmRule { id_data_attribute = "idDataAttribute", instance, alarm_enabled =
-    "AlarmEnabled", notify_after_seconds = "NotifyAfterSeconds", low_alarm = "lowAlarm",
-    low_alarm_hysteresis = "lowAlarmHysteresis", high_alarm = "highAlarm",
-    high_alarm_hysteresis = "highAlarmHysteresis" }
+    AlarmRule { id_data_attribute("idDataAttribute"), instance,
+    alarm_enabled("AlarmEnabled"), notify_after_seconds("NotifyAfterSeconds"),
+    low_alarm("lowAlarm"), low_alarm_hysteresis("lowAlarmHysteresis"),
+    high_alarm("highAlarm"), high_alarm_hysteresis("highAlarmHysteresis") }
 );
 
 impl AlarmRule {
@@ -349,7 +348,7 @@ pub struct AlarmRuleKey {
 }
 
 crate::runtime::serde_struct!(
-    AlarmRuleKey { id_data_attribute = "idDataAttribute", instance }
+    AlarmRuleKey { id_data_attribute("idDataAttribute"), instance }
 );
 
 impl AlarmRuleKey {
@@ -374,8 +373,8 @@ pub struct BatteryMonitorWarningsAndAlarmsWidgetResponse {
 }
 
 crate::runtime::serde_struct!(
-    BatteryMonitorWarningsAndAlarmsWidgetResponse { success, records as ObjectOrEmptyList
-    } ..unknown_fields
+    BatteryMonitorWarningsAndAlarmsWidgetResponse { success, records(as
+    ObjectOrEmptyList) } ..unknown_fields
 );
 
 impl BatteryMonitorWarningsAndAlarmsWidgetResponse {
@@ -401,7 +400,7 @@ pub struct BatterySummaryWidgetResponse {
 }
 
 crate::runtime::serde_struct!(
-    BatterySummaryWidgetResponse { success, records as ObjectOrEmptyList }
+    BatterySummaryWidgetResponse { success, records(as ObjectOrEmptyList) }
     ..unknown_fields
 );
 
@@ -424,7 +423,7 @@ pub struct ClearAlarmRequest {
     pub alarm_id: i64,
 }
 
-crate::runtime::serde_struct!(ClearAlarmRequest { alarm_id = "alarmId" });
+crate::runtime::serde_struct!(ClearAlarmRequest { alarm_id("alarmId") });
 
 impl ClearAlarmRequest {
     /// A value of its fields.
@@ -443,7 +442,7 @@ pub struct CreateAccessTokenRequest {
     pub expiry: Option<i64>,
 }
 
-crate::runtime::serde_struct!(CreateAccessTokenRequest { name, ? expiry });
+crate::runtime::serde_struct!(CreateAccessTokenRequest { name, ?expiry });
 
 impl CreateAccessTokenRequest {
     /// A value of its required fields; the optional ones start empty (set them with the `with_` methods).
@@ -475,7 +474,7 @@ pub struct CreatedAccessToken {
 }
 
 crate::runtime::serde_struct!(
-    CreatedAccessToken { success, ? token, id_access_token = "idAccessToken" }
+    CreatedAccessToken { success, ?token, id_access_token("idAccessToken") }
     ..unknown_fields
 );
 
@@ -522,7 +521,7 @@ pub struct Currency {
 }
 
 crate::runtime::serde_struct!(
-    Currency { ? id_currency = "idCurrency", ? code, ? name, ? sign } ..unknown_fields
+    Currency { ?id_currency("idCurrency"), ?code, ?name, ?sign } ..unknown_fields
 );
 
 impl Currency {
@@ -578,9 +577,9 @@ pub struct DataAttribute {
 }
 
 crate::runtime::serde_struct!(
-    DataAttribute { ? id_data_attribute = "idDataAttribute", ? code, ? description, ?
-    format_with_unit = "formatWithUnit", ? data_type = "dataType", ? id_device_type =
-    "idDeviceType" } ..unknown_fields
+    DataAttribute { ?id_data_attribute("idDataAttribute"), ?code, ?description,
+    ?format_with_unit("formatWithUnit"), ?data_type("dataType"),
+    ?id_device_type("idDeviceType") } ..unknown_fields
 );
 
 impl DataAttribute {
@@ -646,7 +645,7 @@ pub struct DataAttributeEnumValue {
 }
 
 crate::runtime::serde_struct!(
-    DataAttributeEnumValue { ? name_enum = "nameEnum", ? value_enum = "valueEnum" }
+    DataAttributeEnumValue { ?name_enum("nameEnum"), ?value_enum("valueEnum") }
     ..unknown_fields
 );
 
@@ -687,7 +686,7 @@ pub struct DataAttributeList {
 }
 
 crate::runtime::serde_struct!(
-    DataAttributeList { success, ? data, ? pagination } ..unknown_fields
+    DataAttributeList { success, ?data, ?pagination } ..unknown_fields
 );
 
 impl DataAttributeList {
@@ -734,8 +733,8 @@ pub struct DataAttributeSource {
 }
 
 crate::runtime::serde_struct!(
-    DataAttributeSource { ? instance, ? dbus_service_type = "dbusServiceType", ?
-    dbus_path = "dbusPath" } ..unknown_fields
+    DataAttributeSource { ?instance, ?dbus_service_type("dbusServiceType"),
+    ?dbus_path("dbusPath") } ..unknown_fields
 );
 
 impl DataAttributeSource {
@@ -779,7 +778,7 @@ pub struct DemoLoginResponse {
     pub unknown_fields: crate::runtime::UnknownFields,
 }
 
-crate::runtime::serde_struct!(DemoLoginResponse { ? token } ..unknown_fields);
+crate::runtime::serde_struct!(DemoLoginResponse { ?token } ..unknown_fields);
 
 impl std::fmt::Debug for DemoLoginResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -835,11 +834,11 @@ pub struct DiagnosticRecord {
 }
 
 crate::runtime::serde_struct!(
-    DiagnosticRecord { ? id_site = "idSite", ? timestamp, ? device = "Device", ?
-    instance, ? id_data_attribute = "idDataAttribute", ? description, ? format_with_unit
-    = "formatWithUnit", ? dbus_service_type = "dbusServiceType", ? dbus_path =
-    "dbusPath", ? code, ? bitmask, ? formatted_value = "formattedValue", ? raw_value =
-    "rawValue", ? id, ? data_attribute_enum_values = "dataAttributeEnumValues" }
+    DiagnosticRecord { ?id_site("idSite"), ?timestamp, ?device("Device"), ?instance,
+    ?id_data_attribute("idDataAttribute"), ?description,
+    ?format_with_unit("formatWithUnit"), ?dbus_service_type("dbusServiceType"),
+    ?dbus_path("dbusPath"), ?code, ?bitmask, ?formatted_value("formattedValue"),
+    ?raw_value("rawValue"), ?id, ?data_attribute_enum_values("dataAttributeEnumValues") }
     ..unknown_fields
 );
 
@@ -987,7 +986,7 @@ pub struct DiagnosticsResponse {
 }
 
 crate::runtime::serde_struct!(
-    DiagnosticsResponse { success, records, ? num_records } ..unknown_fields
+    DiagnosticsResponse { success, records, ?num_records } ..unknown_fields
 );
 
 impl DiagnosticsResponse {
@@ -1075,12 +1074,12 @@ pub struct DynamicEssSettings {
 }
 
 crate::runtime::serde_struct!(
-    DynamicEssSettings { ? battery_capacity = "batteryCapacity", ? battery_costs =
-    "batteryCosts", ? battery_price = "batteryPrice", ? discharge_limit =
-    "dischargeLimit", ? charge_limit = "chargeLimit", ? grid_import_limit =
-    "gridImportLimit", ? grid_export_limit = "gridExportLimit", ? is_on = "isOn", ?
-    is_green_mode_on = "isGreenModeOn", ? operating_mode = "operatingMode" }
-    ..additional_properties
+    DynamicEssSettings { ?battery_capacity("batteryCapacity"),
+    ?battery_costs("batteryCosts"), ?battery_price("batteryPrice"),
+    ?discharge_limit("dischargeLimit"), ?charge_limit("chargeLimit"),
+    ?grid_import_limit("gridImportLimit"), ?grid_export_limit("gridExportLimit"),
+    ?is_on("isOn"), ?is_green_mode_on("isGreenModeOn"), ?operating_mode("operatingMode")
+    } ..additional_properties
 );
 
 impl DynamicEssSettings {
@@ -1174,7 +1173,7 @@ pub struct DynamicEssSettingsResponse {
 }
 
 crate::runtime::serde_struct!(
-    DynamicEssSettingsResponse { success, ? data } ..unknown_fields
+    DynamicEssSettingsResponse { success, ?data } ..unknown_fields
 );
 
 impl DynamicEssSettingsResponse {
@@ -1227,9 +1226,7 @@ pub struct ErrorResponse {
     pub error_code: Option<String>,
 }
 
-crate::runtime::serde_struct!(
-    ErrorResponse { success, ? errors, ? error, ? error_code }
-);
+crate::runtime::serde_struct!(ErrorResponse { success, ?errors, ?error, ?error_code });
 
 impl ErrorResponse {
     /// A value of its required fields; the optional ones start empty (set them with the `with_` methods).
@@ -1280,7 +1277,7 @@ pub struct EvChargerSummaryWidgetResponse {
 }
 
 crate::runtime::serde_struct!(
-    EvChargerSummaryWidgetResponse { success, records as ObjectOrEmptyList }
+    EvChargerSummaryWidgetResponse { success, records(as ObjectOrEmptyList) }
     ..unknown_fields
 );
 
@@ -1325,13 +1322,14 @@ pub struct ExtendedAttribute {
 }
 
 crate::runtime::serde_struct!(
-    ExtendedAttribute { ? id_data_attribute = "idDataAttribute", ? id_device_type =
-    "idDeviceType", ? code, ? description, ? format_with_unit = "formatWithUnit", ?
-    data_type = "dataType", ? raw_value = "rawValue", ? text_value = "textValue", ?
-    formatted_value = "formattedValue", ? instance, ? instances, ? timestamp, ?
-    dbus_service_type = "dbusServiceType", ? dbus_path = "dbusPath", ?
-    data_attribute_enum_values = "dataAttributeEnumValues", ? consists_of_attribute_codes
-    = "consistsOfAttributeCodes", ? data_attributes = "dataAttributes" } ..unknown_fields
+    ExtendedAttribute { ?id_data_attribute("idDataAttribute"),
+    ?id_device_type("idDeviceType"), ?code, ?description,
+    ?format_with_unit("formatWithUnit"), ?data_type("dataType"), ?raw_value("rawValue"),
+    ?text_value("textValue"), ?formatted_value("formattedValue"), ?instance, ?instances,
+    ?timestamp, ?dbus_service_type("dbusServiceType"), ?dbus_path("dbusPath"),
+    ?data_attribute_enum_values("dataAttributeEnumValues"),
+    ?consists_of_attribute_codes("consistsOfAttributeCodes"),
+    ?data_attributes("dataAttributes") } ..unknown_fields
 );
 
 impl ExtendedAttribute {
@@ -1572,7 +1570,7 @@ pub struct ForecastsResetResponse {
 }
 
 crate::runtime::serde_struct!(
-    ForecastsResetResponse { success, ? data } ..unknown_fields
+    ForecastsResetResponse { success, ?data } ..unknown_fields
 );
 
 impl ForecastsResetResponse {
@@ -1611,7 +1609,7 @@ pub struct GeneratorStateWidgetResponse {
 }
 
 crate::runtime::serde_struct!(
-    GeneratorStateWidgetResponse { success, records as ObjectOrEmptyList }
+    GeneratorStateWidgetResponse { success, records(as ObjectOrEmptyList) }
     ..unknown_fields
 );
 
@@ -1657,7 +1655,7 @@ pub struct GpsWidgetResponse {
 }
 
 crate::runtime::serde_struct!(
-    GpsWidgetResponse { success, records as ObjectOrEmptyList } ..unknown_fields
+    GpsWidgetResponse { success, records(as ObjectOrEmptyList) } ..unknown_fields
 );
 
 impl GpsWidgetResponse {
@@ -1684,9 +1682,7 @@ pub struct GraphWidget {
     pub unknown_fields: crate::runtime::UnknownFields,
 }
 
-crate::runtime::serde_struct!(
-    GraphWidget { ? data, ? meta, ? instance } ..unknown_fields
-);
+crate::runtime::serde_struct!(GraphWidget { ?data, ?meta, ?instance } ..unknown_fields);
 
 impl GraphWidget {
     /// A value with every field empty; set them with the `with_` methods.
@@ -1739,7 +1735,7 @@ pub struct GraphWidgetResponse {
 }
 
 crate::runtime::serde_struct!(
-    GraphWidgetResponse { success, records as ObjectOrEmptyList } ..unknown_fields
+    GraphWidgetResponse { success, records(as ObjectOrEmptyList) } ..unknown_fields
 );
 
 impl GraphWidgetResponse {
@@ -1765,7 +1761,8 @@ pub struct HistoricDataWidgetResponse {
 }
 
 crate::runtime::serde_struct!(
-    HistoricDataWidgetResponse { success, records as ObjectOrEmptyList } ..unknown_fields
+    HistoricDataWidgetResponse { success, records(as ObjectOrEmptyList) }
+    ..unknown_fields
 );
 
 impl HistoricDataWidgetResponse {
@@ -1868,24 +1865,24 @@ pub struct Installation {
 }
 
 crate::runtime::serde_struct!(
-    Installation { id_site = "idSite", access_level = "accessLevel", owner, is_admin,
-    name, identifier, id_user = "idUser", pv_max = "pvMax", timezone, phonenumber, notes,
-    geofence, geofence_enabled = "geofenceEnabled", realtime_updates = "realtimeUpdates",
-    has_mains = "hasMains", has_generator = "hasGenerator", no_data_alarm_timeout =
-    "noDataAlarmTimeout", alarm_monitoring = "alarmMonitoring",
-    invalid_vrm_auth_token_used_in_log_request = "invalidVRMAuthTokenUsedInLogRequest",
-    syscreated, shared, device_icon, ? restrict_node_red = "restrictNodeRed", ? alarm, ?
-    last_timestamp, ? current_time, ? timezone_offset, ? demo_mode, ? mqtt_webhost, ?
-    mqtt_host, ? high_workload, ? current_alarms, ? num_alarms, ? avatar_url, ? tags, ?
-    images, ? view_permissions, ? extended, ? is_paygo = "isPaygo", ? paygo_currency =
-    "paygoCurrency", ? paygo_total_amount = "paygoTotalAmount", ?
-    inverter_charger_control = "inverterChargerControl", ? remote_console_choice =
-    "remoteConsoleChoice", ? favorite, ? is_system = "isSystem", ? new_tags, ?
-    prices_unavailable, ? currency as OptionalObjectOrEmptyList, ? id_currency =
-    "idCurrency", ? currency_code = "currencyCode", ? currency_sign = "currencySign", ?
-    currency_name = "currencyName", ? last_location_timestamp, ? nodered_running, ?
-    premium_features, ? gui_hash = "guiHash", ? gui_v = "GUIv", ? grafana_enabled =
-    "grafanaEnabled" } ..unknown_fields
+    Installation { id_site("idSite"), access_level("accessLevel"), owner, is_admin, name,
+    identifier, id_user("idUser"), pv_max("pvMax"), timezone, phonenumber, notes,
+    geofence, geofence_enabled("geofenceEnabled"), realtime_updates("realtimeUpdates"),
+    has_mains("hasMains"), has_generator("hasGenerator"),
+    no_data_alarm_timeout("noDataAlarmTimeout"), alarm_monitoring("alarmMonitoring"),
+    invalid_vrm_auth_token_used_in_log_request("invalidVRMAuthTokenUsedInLogRequest"),
+    syscreated, shared, device_icon, ?restrict_node_red("restrictNodeRed"), ?alarm,
+    ?last_timestamp, ?current_time, ?timezone_offset, ?demo_mode, ?mqtt_webhost,
+    ?mqtt_host, ?high_workload, ?current_alarms, ?num_alarms, ?avatar_url, ?tags,
+    ?images, ?view_permissions, ?extended, ?is_paygo("isPaygo"),
+    ?paygo_currency("paygoCurrency"), ?paygo_total_amount("paygoTotalAmount"),
+    ?inverter_charger_control("inverterChargerControl"),
+    ?remote_console_choice("remoteConsoleChoice"), ?favorite, ?is_system("isSystem"),
+    ?new_tags, ?prices_unavailable, ?currency(as OptionalObjectOrEmptyList),
+    ?id_currency("idCurrency"), ?currency_code("currencyCode"),
+    ?currency_sign("currencySign"), ?currency_name("currencyName"),
+    ?last_location_timestamp, ?nodered_running, ?premium_features, ?gui_hash("guiHash"),
+    ?gui_v("GUIv"), ?grafana_enabled("grafanaEnabled") } ..unknown_fields
 );
 
 impl Installation {
@@ -2259,7 +2256,7 @@ pub struct InstallationDataAttributesResponse {
 }
 
 crate::runtime::serde_struct!(
-    InstallationDataAttributesResponse { success, ? records, ? attributes, ? pagination }
+    InstallationDataAttributesResponse { success, ?records, ?attributes, ?pagination }
     ..unknown_fields
 );
 
@@ -2311,7 +2308,7 @@ pub struct InstallationImage {
 }
 
 crate::runtime::serde_struct!(
-    InstallationImage { id_site_image = "idSiteImage", image_name = "imageName", url }
+    InstallationImage { id_site_image("idSiteImage"), image_name("imageName"), url }
 );
 
 impl InstallationImage {
@@ -2366,8 +2363,8 @@ pub struct InstallationMatch {
 }
 
 crate::runtime::serde_struct!(
-    InstallationMatch { ? id_site = "idSite", ? description, ? last_timestamp =
-    "lastTimestamp" } ..unknown_fields
+    InstallationMatch { ?id_site("idSite"), ?description,
+    ?last_timestamp("lastTimestamp") } ..unknown_fields
 );
 
 impl InstallationMatch {
@@ -2422,12 +2419,12 @@ pub struct InstallationSettings {
 }
 
 crate::runtime::serde_struct!(
-    InstallationSettings { ? description, ? notes, ? phonenumber, ? no_data_alarm_timeout
-    = "noDataAlarmTimeout", ? alarm_monitoring = "alarmMonitoring", ?
-    invalid_vrm_auth_token_used_in_log_request = "invalidVRMAuthTokenUsedInLogRequest", ?
-    timezone, ? geofence, ? geofence_enabled = "geofenceEnabled", ? realtime_updates =
-    "realtimeUpdates", ? has_mains = "hasMains", ? has_generator = "hasGenerator", ?
-    pv_max = "pvMax" }
+    InstallationSettings { ?description, ?notes, ?phonenumber,
+    ?no_data_alarm_timeout("noDataAlarmTimeout"), ?alarm_monitoring("alarmMonitoring"),
+    ?invalid_vrm_auth_token_used_in_log_request("invalidVRMAuthTokenUsedInLogRequest"),
+    ?timezone, ?geofence, ?geofence_enabled("geofenceEnabled"),
+    ?realtime_updates("realtimeUpdates"), ?has_mains("hasMains"),
+    ?has_generator("hasGenerator"), ?pv_max("pvMax") }
 );
 
 impl InstallationSettings {
@@ -2546,7 +2543,7 @@ pub struct InstallationTag {
 }
 
 crate::runtime::serde_struct!(
-    InstallationTag { id_tag = "idTag", name, automatic, ? source } ..unknown_fields
+    InstallationTag { id_tag("idTag"), name, automatic, ?source } ..unknown_fields
 );
 
 impl InstallationTag {
@@ -2635,8 +2632,8 @@ pub struct InstallationUsers {
 }
 
 crate::runtime::serde_struct!(
-    InstallationUsers { success, ? users, ? invites, ? pending, ? user_groups =
-    "userGroups", ? site_groups = "siteGroups" } ..unknown_fields
+    InstallationUsers { success, ?users, ?invites, ?pending, ?user_groups("userGroups"),
+    ?site_groups("siteGroups") } ..unknown_fields
 );
 
 impl InstallationUsers {
@@ -2704,7 +2701,7 @@ pub struct InverterChargerStateWidgetResponse {
 }
 
 crate::runtime::serde_struct!(
-    InverterChargerStateWidgetResponse { success, records as ObjectOrEmptyList }
+    InverterChargerStateWidgetResponse { success, records(as ObjectOrEmptyList) }
     ..unknown_fields
 );
 
@@ -2734,7 +2731,7 @@ pub struct LoginRequest {
 }
 
 crate::runtime::serde_struct!(
-    LoginRequest { username, password, ? sms_token, ? remember_me }
+    LoginRequest { username, password, ?sms_token, ?remember_me }
 );
 
 impl std::fmt::Debug for LoginRequest {
@@ -2792,8 +2789,8 @@ pub struct LoginResponse {
 }
 
 crate::runtime::serde_struct!(
-    LoginResponse { ? token, id_user = "idUser", verification_mode, verification_sent, ?
-    status } ..unknown_fields
+    LoginResponse { ?token, id_user("idUser"), verification_mode, verification_sent,
+    ?status } ..unknown_fields
 );
 
 impl std::fmt::Debug for LoginResponse {
@@ -2850,7 +2847,7 @@ pub struct LogoutResponse {
     pub unknown_fields: crate::runtime::UnknownFields,
 }
 
-crate::runtime::serde_struct!(LogoutResponse { ? token } ..unknown_fields);
+crate::runtime::serde_struct!(LogoutResponse { ?token } ..unknown_fields);
 
 impl std::fmt::Debug for LogoutResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -2889,7 +2886,7 @@ pub struct MeResponse {
 }
 
 crate::runtime::serde_struct!(
-    MeResponse { ? success, ? user as OptionalObjectOrEmptyList } ..unknown_fields
+    MeResponse { ?success, ?user(as OptionalObjectOrEmptyList) } ..unknown_fields
 );
 
 impl MeResponse {
@@ -2927,7 +2924,7 @@ pub struct MpptStateWidgetResponse {
 }
 
 crate::runtime::serde_struct!(
-    MpptStateWidgetResponse { success, records as ObjectOrEmptyList } ..unknown_fields
+    MpptStateWidgetResponse { success, records(as ObjectOrEmptyList) } ..unknown_fields
 );
 
 impl MpptStateWidgetResponse {
@@ -2960,7 +2957,7 @@ pub struct OverallStatsPeriod {
     pub unknown_fields: crate::runtime::UnknownFields,
 }
 
-crate::runtime::serde_struct!(OverallStatsPeriod { ? totals } ..unknown_fields);
+crate::runtime::serde_struct!(OverallStatsPeriod { ?totals } ..unknown_fields);
 
 impl OverallStatsPeriod {
     /// A value with every field empty; set them with the `with_` methods.
@@ -3033,7 +3030,7 @@ pub struct PvInverterStatusWidgetResponse {
 }
 
 crate::runtime::serde_struct!(
-    PvInverterStatusWidgetResponse { success, records as ObjectOrEmptyList }
+    PvInverterStatusWidgetResponse { success, records(as ObjectOrEmptyList) }
     ..unknown_fields
 );
 
@@ -3138,7 +3135,7 @@ pub struct SearchResponse {
 }
 
 crate::runtime::serde_struct!(
-    SearchResponse { success, ? count, ? results } ..unknown_fields
+    SearchResponse { success, ?count, ?results } ..unknown_fields
 );
 
 impl SearchResponse {
@@ -3189,7 +3186,7 @@ pub struct SearchResult {
 }
 
 crate::runtime::serde_struct!(
-    SearchResult { ? site_id, ? site_identifier, ? site_name, ? avatar_url, ? highlight }
+    SearchResult { ?site_id, ?site_identifier, ?site_name, ?avatar_url, ?highlight }
     ..unknown_fields
 );
 
@@ -3256,7 +3253,7 @@ pub struct SettingsResponse {
     pub unknown_fields: crate::runtime::UnknownFields,
 }
 
-crate::runtime::serde_struct!(SettingsResponse { success, ? data } ..unknown_fields);
+crate::runtime::serde_struct!(SettingsResponse { success, ?data } ..unknown_fields);
 
 impl SettingsResponse {
     /// A value of its required fields; the optional ones start empty (set them with the `with_` methods).
@@ -3292,7 +3289,7 @@ pub struct SiteId {
     pub unknown_fields: crate::runtime::UnknownFields,
 }
 
-crate::runtime::serde_struct!(SiteId { ? site_id } ..unknown_fields);
+crate::runtime::serde_struct!(SiteId { ?site_id } ..unknown_fields);
 
 impl SiteId {
     /// A value with every field empty; set them with the `with_` methods.
@@ -3322,7 +3319,7 @@ pub struct SiteIdResponse {
 }
 
 crate::runtime::serde_struct!(
-    SiteIdResponse { success, records as ObjectOrEmptyList } ..unknown_fields
+    SiteIdResponse { success, records(as ObjectOrEmptyList) } ..unknown_fields
 );
 
 impl SiteIdResponse {
@@ -3362,9 +3359,10 @@ pub struct SiteUser {
 }
 
 crate::runtime::serde_struct!(
-    SiteUser { ? id_user = "idUser", ? name, ? email, ? id_site = "idSite", ?
-    access_level = "accessLevel", ? receives_alarm_notifications =
-    "receivesAlarmNotifications", ? avatar_url, ? created } ..unknown_fields
+    SiteUser { ?id_user("idUser"), ?name, ?email, ?id_site("idSite"),
+    ?access_level("accessLevel"),
+    ?receives_alarm_notifications("receivesAlarmNotifications"), ?avatar_url, ?created }
+    ..unknown_fields
 );
 
 impl SiteUser {
@@ -3444,7 +3442,7 @@ pub struct SolarChargerSummaryWidgetResponse {
 }
 
 crate::runtime::serde_struct!(
-    SolarChargerSummaryWidgetResponse { success, records as ObjectOrEmptyList }
+    SolarChargerSummaryWidgetResponse { success, records(as ObjectOrEmptyList) }
     ..unknown_fields
 );
 
@@ -3478,7 +3476,7 @@ pub struct StateWidget {
 }
 
 crate::runtime::serde_struct!(
-    StateWidget { ? data, ? enums, ? sort, ? meta, ? buckets } ..unknown_fields
+    StateWidget { ?data, ?enums, ?sort, ?meta, ?buckets } ..unknown_fields
 );
 
 impl StateWidget {
@@ -3632,7 +3630,7 @@ pub struct StatsResponse {
 }
 
 crate::runtime::serde_struct!(
-    StatsResponse { success, records, ? totals } ..unknown_fields
+    StatsResponse { success, records, ?totals } ..unknown_fields
 );
 
 impl StatsResponse {
@@ -3756,7 +3754,7 @@ pub struct StatusWidgetResponse {
 }
 
 crate::runtime::serde_struct!(
-    StatusWidgetResponse { success, records as ObjectOrEmptyList } ..unknown_fields
+    StatusWidgetResponse { success, records(as ObjectOrEmptyList) } ..unknown_fields
 );
 
 impl StatusWidgetResponse {
@@ -3782,7 +3780,7 @@ pub struct SuccessResponse {
     pub unknown_fields: crate::runtime::UnknownFields,
 }
 
-crate::runtime::serde_struct!(SuccessResponse { success, ? data } ..unknown_fields);
+crate::runtime::serde_struct!(SuccessResponse { success, ?data } ..unknown_fields);
 
 impl SuccessResponse {
     /// A value of its required fields; the optional ones start empty (set them with the `with_` methods).
@@ -3823,7 +3821,7 @@ pub struct SummaryWidget {
 }
 
 crate::runtime::serde_struct!(
-    SummaryWidget { ? data, ? meta, ? attribute_order = "attributeOrder", ? instance }
+    SummaryWidget { ?data, ?meta, ?attribute_order("attributeOrder"), ?instance }
     ..unknown_fields
 );
 
@@ -3884,7 +3882,7 @@ pub struct SummaryWidgetValues {
 }
 
 crate::runtime::serde_struct!(
-    SummaryWidgetValues { ? has_old_data = "hasOldData", ? seconds_ago = "secondsAgo" }
+    SummaryWidgetValues { ?has_old_data("hasOldData"), ?seconds_ago("secondsAgo") }
     ..additional_properties
 );
 
@@ -3952,13 +3950,13 @@ pub struct SystemDevice {
 }
 
 crate::runtime::serde_struct!(
-    SystemDevice { name, ? custom_name = "customName", ? product_code = "productCode", ?
-    product_name = "productName", ? product_id = "productId", ? id_site = "idSite", ?
-    firmware_version = "firmwareVersion", ? last_connection = "lastConnection", ? class,
-    ? instance, ? id_device_type = "idDeviceType", ? logging_interval =
-    "loggingInterval", ? identifier, ? last_power_up_or_restart = "lastPowerUpOrRestart",
-    ? remote_on_lan = "remoteOnLan", ? auto_update = "autoUpdate", ? update_to =
-    "updateTo", ? vmc, ? vid, ? settings } ..unknown_fields
+    SystemDevice { name, ?custom_name("customName"), ?product_code("productCode"),
+    ?product_name("productName"), ?product_id("productId"), ?id_site("idSite"),
+    ?firmware_version("firmwareVersion"), ?last_connection("lastConnection"), ?class,
+    ?instance, ?id_device_type("idDeviceType"), ?logging_interval("loggingInterval"),
+    ?identifier, ?last_power_up_or_restart("lastPowerUpOrRestart"),
+    ?remote_on_lan("remoteOnLan"), ?auto_update("autoUpdate"), ?update_to("updateTo"),
+    ?vmc, ?vid, ?settings } ..unknown_fields
 );
 
 impl SystemDevice {
@@ -4128,7 +4126,7 @@ pub struct SystemOverview {
     pub unknown_fields: crate::runtime::UnknownFields,
 }
 
-crate::runtime::serde_struct!(SystemOverview { ? devices } ..unknown_fields);
+crate::runtime::serde_struct!(SystemOverview { ?devices } ..unknown_fields);
 
 impl SystemOverview {
     /// A value with every field empty; set them with the `with_` methods.
@@ -4158,7 +4156,7 @@ pub struct SystemOverviewResponse {
 }
 
 crate::runtime::serde_struct!(
-    SystemOverviewResponse { success, records as ObjectOrEmptyList } ..unknown_fields
+    SystemOverviewResponse { success, records(as ObjectOrEmptyList) } ..unknown_fields
 );
 
 impl SystemOverviewResponse {
@@ -4183,7 +4181,7 @@ pub struct TagList {
     pub unknown_fields: crate::runtime::UnknownFields,
 }
 
-crate::runtime::serde_struct!(TagList { success, ? tags } ..unknown_fields);
+crate::runtime::serde_struct!(TagList { success, ?tags } ..unknown_fields);
 
 impl TagList {
     /// A value of its required fields; the optional ones start empty (set them with the `with_` methods).
@@ -4231,7 +4229,7 @@ pub struct TankSummaryWidgetResponse {
 }
 
 crate::runtime::serde_struct!(
-    TankSummaryWidgetResponse { success, records as ObjectOrEmptyList } ..unknown_fields
+    TankSummaryWidgetResponse { success, records(as ObjectOrEmptyList) } ..unknown_fields
 );
 
 impl TankSummaryWidgetResponse {
@@ -4264,8 +4262,8 @@ pub struct User {
 }
 
 crate::runtime::serde_struct!(
-    User { ? id, ? name, ? email, ? country, ? access_level = "accessLevel", ?
-    id_access_token = "idAccessToken" } ..unknown_fields
+    User { ?id, ?name, ?email, ?country, ?access_level("accessLevel"),
+    ?id_access_token("idAccessToken") } ..unknown_fields
 );
 
 impl User {
@@ -4338,7 +4336,7 @@ pub struct VeBusStateWidgetResponse {
 }
 
 crate::runtime::serde_struct!(
-    VeBusStateWidgetResponse { success, records as ObjectOrEmptyList } ..unknown_fields
+    VeBusStateWidgetResponse { success, records(as ObjectOrEmptyList) } ..unknown_fields
 );
 
 impl VeBusStateWidgetResponse {
@@ -4386,11 +4384,11 @@ pub struct ViewPermissions {
 }
 
 crate::runtime::serde_struct!(
-    ViewPermissions { update_settings, settings, diagnostics, share, ? vnc, mqtt_rpc,
-    vebus, twoway, exact_location, nodered, nodered_dash, ? nodered_dash_v2, signalk, ?
-    rc_classic, ? rc_gui_v2, ? rc_gui_v2_extra_arguments, ? readonly_realtime, ? paygo, ?
-    dess_config, ? dess_view, ? can_alter_installation = "canAlterInstallation", ?
-    can_see_group_and_team_members, ? support_concurrent_firmware_updates }
+    ViewPermissions { update_settings, settings, diagnostics, share, ?vnc, mqtt_rpc,
+    vebus, twoway, exact_location, nodered, nodered_dash, ?nodered_dash_v2, signalk,
+    ?rc_classic, ?rc_gui_v2, ?rc_gui_v2_extra_arguments, ?readonly_realtime, ?paygo,
+    ?dess_config, ?dess_view, ?can_alter_installation("canAlterInstallation"),
+    ?can_see_group_and_team_members, ?support_concurrent_firmware_updates }
     ..unknown_fields
 );
 
@@ -4527,8 +4525,8 @@ pub struct WidgetAttributeMeta {
 }
 
 crate::runtime::serde_struct!(
-    WidgetAttributeMeta { ? code, ? description, ? format_value_only = "formatValueOnly",
-    ? format_with_unit = "formatWithUnit", ? axis_group = "axisGroup" } ..unknown_fields
+    WidgetAttributeMeta { ?code, ?description, ?format_value_only("formatValueOnly"),
+    ?format_with_unit("formatWithUnit"), ?axis_group("axisGroup") } ..unknown_fields
 );
 
 impl WidgetAttributeMeta {
@@ -4620,13 +4618,13 @@ pub struct WidgetValue {
 }
 
 crate::runtime::serde_struct!(
-    WidgetValue { ? code, ? id_data_attribute = "idDataAttribute", ? instance, ?
-    description, ? value, ? value_float = "valueFloat", ? value_string = "valueString", ?
-    value_formatted_value_only = "valueFormattedValueOnly", ? value_formatted_with_unit =
-    "valueFormattedWithUnit", ? name_enum = "nameEnum", ? value_enum = "valueEnum", ?
-    data_type = "dataType", ? timestamp, ? seconds_ago = "secondsAgo", ? has_old_data =
-    "hasOldData", ? is_valid = "isValid", ? dbus_service_type = "dbusServiceType", ?
-    dbus_path = "dbusPath" } ..unknown_fields
+    WidgetValue { ?code, ?id_data_attribute("idDataAttribute"), ?instance, ?description,
+    ?value, ?value_float("valueFloat"), ?value_string("valueString"),
+    ?value_formatted_value_only("valueFormattedValueOnly"),
+    ?value_formatted_with_unit("valueFormattedWithUnit"), ?name_enum("nameEnum"),
+    ?value_enum("valueEnum"), ?data_type("dataType"), ?timestamp,
+    ?seconds_ago("secondsAgo"), ?has_old_data("hasOldData"), ?is_valid("isValid"),
+    ?dbus_service_type("dbusServiceType"), ?dbus_path("dbusPath") } ..unknown_fields
 );
 
 impl WidgetValue {

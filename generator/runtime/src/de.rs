@@ -227,7 +227,7 @@ mod tests {
         data: Option<Vec<u8>>,
         unknown_fields: UnknownFields,
     }
-    crate::serde_struct!(Asset { id, created_on = "createdOn", name, ?r#type = "type", ?data as Base64 } ..unknown_fields);
+    crate::serde_struct!(Asset { id, created_on("createdOn"), name, ?r#type("type"), ?data(as Base64) } ..unknown_fields);
 
     #[derive(Debug, PartialEq)]
     struct Closed {
@@ -333,7 +333,7 @@ mod tests {
         one: Optional,
         maybe: Option<Optional>,
     }
-    crate::serde_struct!(Holder { one as ObjectOrEmptyList, ?maybe as OptionalObjectOrEmptyList });
+    crate::serde_struct!(Holder { one(as ObjectOrEmptyList), ?maybe(as OptionalObjectOrEmptyList) });
 
     #[test]
     fn an_empty_list_is_an_empty_object_where_the_field_says_so() {

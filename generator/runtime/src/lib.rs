@@ -317,10 +317,10 @@ macro_rules! mock_answers {
 /// and where the members it does not name go:
 ///
 /// ```ignore
-/// serde_struct!(Asset { id, created_on = "createdOn", ?path, ?data as Base64 } ..unknown_fields);
+/// serde_struct!(Asset { id, created_on("createdOn"), ?path, ?data(as Base64) } ..unknown_fields);
 /// ```
 ///
-/// A field is the member of its own name, or of the name after `=`.
+/// A field is the member of its own name, or of the name in parentheses.
 /// `as Base64` writes and reads bytes as base64 text; `as
 /// ObjectOrEmptyList` (or `OptionalObjectOrEmptyList`) also reads `[]`
 /// for a struct of optional fields. Written: each field in order, but a
@@ -332,7 +332,7 @@ macro_rules! mock_answers {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! serde_struct {
-    ($name:ident { $($(? $skip:vis)? $field:ident $(= $wire:literal)? $(as $how:ident)?),* $(,)? } $(..$rest:ident)?) => {
+    ($name:ident { $($(? $skip:vis)? $field:ident $(($($wire:literal)? $(as $how:ident)?))?),* $(,)? } $(..$rest:ident)?) => {
         impl $crate::serde::Serialize for $name {
             #[allow(unused_mut)]
             fn serialize<__S>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error>
@@ -342,7 +342,7 @@ macro_rules! serde_struct {
                 use $crate::serde::ser::SerializeMap as _;
                 let mut map = serializer.serialize_map(::std::option::Option::None)?;
                 $($crate::serde_struct!(
-                    @write map, self.$field, $crate::serde_struct!(@wire $field $($wire)?) $(, $how)? $(; omit_none $skip)?
+                    @write map, self.$field, $crate::serde_struct!(@wire $field $($($wire)?)?) $($(, $how)?)? $(; omit_none $skip)?
                 );)*
                 $(for (key, value) in self.$rest.iter() {
                     map.serialize_entry(key, value)?;
@@ -376,9 +376,9 @@ macro_rules! serde_struct {
                         $(let rest = &mut $rest;)?
                         while let ::std::option::Option::Some(key) = map.next_key::<$crate::de::Key<'de>>()? {
                             match key.as_str() {
-                                $($crate::serde_struct!(@wire $field $($wire)?) => {
+                                $($crate::serde_struct!(@wire $field $($($wire)?)?) => {
                                     $field = ::std::option::Option::Some(
-                                        $crate::serde_struct!(@read map $($how)?),
+                                        $crate::serde_struct!(@read map $($($how)?)?),
                                     );
                                 })*
                                 _ => $crate::de::Rest::put(&mut *rest, key, &mut map)?,
@@ -387,7 +387,7 @@ macro_rules! serde_struct {
                         ::std::result::Result::Ok($name {
                             $($field: $crate::de::present_or_absent(
                                 $field,
-                                $crate::serde_struct!(@wire $field $($wire)?),
+                                $crate::serde_struct!(@wire $field $($($wire)?)?),
                             )?,)*
                             $($rest,)?
                         })

@@ -211,14 +211,15 @@ fn struct_item(
 /// The struct's `Serialize` and `Deserialize`, by the runtime's
 /// `serde_struct!` rather than serde's derives: the same JSON in a fraction
 /// of the code the compiler must check (see the runtime's `de` module and
-/// BENCHMARKS.md). Each field is named by its wire name where that is not
+/// BENCHMARKS.md). A field's wire name is in parentheses where it is not
 /// the field's own; `?field` is left out when `None`; `..rest` takes the
-/// members the struct does not name.
+/// members the struct does not name. Each field is one unbroken word
+/// (`?created_on("createdOn")`), so the layout breaks only between fields.
 fn serde_struct(api: &Api, name: &proc_macro2::Ident, fields: &[Field], rest: Option<&String>) -> TokenStream {
     let fields = fields.iter().map(|field| {
         let field_ident = ident(&field.name);
         let wire = &field.wire;
-        let wire = (field_ident != wire).then(|| quote!(= #wire));
+        let wire = (field_ident != wire).then(|| quote!(#wire));
         let how = if holds_base64(&field.ty) {
             Some(quote!(as Base64))
         } else if reads_empty_list(api, field.ty.unwrap_option()) {
@@ -230,8 +231,12 @@ fn serde_struct(api: &Api, name: &proc_macro2::Ident, fields: &[Field], rest: Op
         } else {
             None
         };
-        let omit = field.skip_if_none.then(|| quote!(?));
-        quote!(#omit #field_ident #wire #how)
+        let detail = (wire.is_some() || how.is_some()).then(|| quote!((#wire #how)));
+        // Joint, so that it is printed against the name: `?title`.
+        let omit = field
+            .skip_if_none
+            .then(|| proc_macro2::TokenTree::Punct(proc_macro2::Punct::new('?', proc_macro2::Spacing::Joint)));
+        quote!(#omit #field_ident #detail)
     });
     let rest = rest.map(|rest| {
         let rest = ident(rest);
