@@ -13,6 +13,7 @@
 //! faults vendors' specs commonly have are repaired here (`repair.rs`); see
 //! ARCHITECTURE.md for why, and for what of 3.1 is mapped and what skipped.
 
+mod halves;
 mod oas31;
 mod repair;
 
@@ -166,7 +167,10 @@ pub(crate) fn parse_tree(text: &str) -> Result<Value, Error> {
             message: format!("invalid JSON: {err}"),
         })
     } else {
-        serde_yaml::from_str::<Tree>(text).map(|tree| tree.0).map_err(|err| {
+        if let Some(tree) = halves::read(text, read_yaml) {
+            return Ok(tree);
+        }
+        read_yaml(text).map_err(|err| {
             let location = err.location();
             Error::Syntax {
                 line: location.as_ref().map(|l| l.line()),
@@ -175,6 +179,11 @@ pub(crate) fn parse_tree(text: &str) -> Result<Value, Error> {
             }
         })
     }
+}
+
+/// A YAML document as a JSON tree (see [`Tree`]).
+fn read_yaml(text: &str) -> Result<Value, serde_yaml::Error> {
+    serde_yaml::from_str::<Tree>(text).map(|tree| tree.0)
 }
 
 fn check_version(raw: &Value) -> Result<(), Error> {
