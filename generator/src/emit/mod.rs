@@ -250,7 +250,29 @@ fn format(tokens: TokenStream) -> Result<String, Error> {
     let file: syn::File = syn::parse2(tokens).map_err(|err| Error::Internal {
         message: format!("generated code does not parse: {err}"),
     })?;
-    Ok(space_items(&prettyplease::unparse(&file)))
+    Ok(space_items(&tight_macro_types(prettyplease::unparse(&file))))
+}
+
+/// The output type given to `request_call!` as rustfmt writes a type
+/// (`Vec<types::Pet>`): `prettyplease` prints a macro's arguments as loose
+/// tokens (`Vec < types::Pet >`), since it cannot know they are a type.
+fn tight_macro_types(code: String) -> String {
+    const CALL: &str = "runtime::request_call!(";
+    if !code.contains(CALL) {
+        return code;
+    }
+    let mut out = String::with_capacity(code.len());
+    let mut inside = false;
+    for line in code.split_inclusive('\n') {
+        inside = inside || line.trim_start().starts_with(CALL);
+        if inside && line.contains(" <") {
+            out.push_str(&line.replace(" < ", "<").replace(" >", ">"));
+        } else {
+            out.push_str(line);
+        }
+        inside = inside && !line.trim_end().ends_with(");");
+    }
+    out
 }
 
 /// A blank line between items, as rustfmt keeps them in hand-written code
@@ -271,6 +293,7 @@ fn space_items(code: &str) -> String {
         "enum ",
         "async fn ",
         "crate::runtime::",
+        "runtime::",
     ];
     let mut out = String::with_capacity(code.len() + code.len() / 16);
     let mut previous = "";
