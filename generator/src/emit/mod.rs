@@ -100,16 +100,38 @@ pub(crate) fn emit(api: &Api, split: Option<&Split>, options: &Options) -> Resul
             |op| mock::mock_item(api, op),
         ));
     }
+    // The files that are not Rust from tokens (the vendored runtime, the
+    // templates) are made beside the formatting when it runs on several
+    // threads, so that no core waits for them at the end.
+    let others = || -> Result<Vec<(String, String)>, Error> {
+        let mut files = Vec::new();
+        if options.runtime == Runtime::Vendored {
+            files.extend(vendor::files(&options.generated_by, options.layout == Layout::Crate)?);
+        }
+        if options.layout == Layout::Crate {
+            files.extend(templates::render(api, split, options)?);
+        }
+        Ok(files)
+    };
+    let (formatted, others) = if modules.iter().map(|m| m.items).sum::<usize>() < PARALLEL_FROM {
+        (format_modules(&modules), others())
+    } else {
+        std::thread::scope(|scope| {
+            let others = scope.spawn(others);
+            let formatted = format_modules(&modules);
+            let others = others.join().unwrap_or_else(|_| {
+                Err(Error::Internal {
+                    message: "a thread making the crate's other files panicked".into(),
+                })
+            });
+            (formatted, others)
+        })
+    };
     let mut files = BTreeMap::new();
-    for (path, code) in format_modules(&modules)? {
+    for (path, code) in formatted? {
         files.insert(path.to_owned(), format!("{header}{code}"));
     }
-    if options.runtime == Runtime::Vendored {
-        files.extend(vendor::files(&options.generated_by, options.layout == Layout::Crate)?);
-    }
-    if options.layout == Layout::Crate {
-        files.extend(templates::render(api, split, options)?);
-    }
+    files.extend(others?);
     Ok(files)
 }
 
