@@ -44,11 +44,10 @@ pub(crate) fn parse(text: &str, limits: &crate::Limits, warnings: &mut Warnings)
     }
     repair::document(&mut raw, warnings);
     tidy(&mut raw, &Place::ROOT, v31, warnings);
-    // Read without tracking the path first (tracking it costs about a third
-    // of the typed read); only a document that fails is read again for it.
-    let api = match <openapiv3::OpenAPI as serde::Deserialize>::deserialize(&raw) {
-        Ok(api) => api,
-        Err(_) => {
+    // Only a document that fails is read again, tracking the path.
+    let api = match typed(&mut raw) {
+        Some(api) => api,
+        None => {
             let err = serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&raw).err();
             // `openapiv3` flattens maps and uses untagged enums, which hide the
             // position of an error; look for the innermost part that fails.
@@ -60,6 +59,35 @@ pub(crate) fn parse(text: &str, limits: &crate::Limits, warnings: &mut Warnings)
         }
     };
     Ok(Document { api, raw })
+}
+
+/// The typed document, or `None` when it does not deserialize. Read
+/// without tracking the path (tracking it costs about a third of the typed
+/// read); a large document's `components` are read on a second thread
+/// while this one reads the rest (`paths`), and put back after.
+fn typed(raw: &mut Value) -> Option<openapiv3::OpenAPI> {
+    use serde::Deserialize;
+    const SPLIT_FROM: usize = 16;
+    let large = raw
+        .get("components")
+        .and_then(|c| c.get("schemas"))
+        .and_then(Value::as_object)
+        .is_some_and(|schemas| schemas.len() >= SPLIT_FROM);
+    let components = match raw.get_mut("components") {
+        Some(components) if large => std::mem::take(components),
+        _ => return openapiv3::OpenAPI::deserialize(&*raw).ok(),
+    };
+    let (api, typed_components) = std::thread::scope(|scope| {
+        let typed_components = scope.spawn(|| openapiv3::Components::deserialize(&components).ok());
+        let api = openapiv3::OpenAPI::deserialize(&*raw).ok();
+        (api, typed_components.join().ok().flatten())
+    });
+    if let Some(slot) = raw.get_mut("components") {
+        *slot = components;
+    }
+    let mut api = api?;
+    api.components = Some(typed_components?);
+    Some(api)
 }
 
 /// The parts of an OpenAPI document that `locate` knows how to descend.
@@ -553,6 +581,20 @@ mod tests {
         let result = parse(text, &crate::Limits::default(), &mut warnings).map(|doc| doc.api);
         let warnings = warnings.into_vec().iter().map(ToString::to_string).collect();
         (result, warnings)
+    }
+
+    #[test]
+    fn components_read_apart_give_the_same_document() {
+        for spec in [
+            include_str!("../../specs/openremote.yaml"),
+            include_str!("../../specs/vrm.yaml"),
+        ] {
+            let mut raw = parse_tree(spec).expect("our spec reads");
+            let whole = <openapiv3::OpenAPI as serde::Deserialize>::deserialize(&raw).expect("a document");
+            let before = raw.clone();
+            assert_eq!(typed(&mut raw), Some(whole));
+            assert_eq!(raw, before, "the tree is put back as it was");
+        }
     }
 
     #[test]
