@@ -376,10 +376,15 @@ pub(crate) fn doc_literal(line: &str) -> Literal {
             hashes = hashes.max(run + 1);
         }
     }
-    let fence = "#".repeat(hashes);
-    format!("r{fence}\"{line}\"{fence}")
-        .parse()
-        .unwrap_or_else(|_| Literal::string(line))
+    // Written out without `format!`: this runs for every line of docs.
+    let mut text = String::with_capacity(line.len() + 3 + 2 * hashes);
+    text.push('r');
+    text.extend(std::iter::repeat_n('#', hashes));
+    text.push('"');
+    text.push_str(line);
+    text.push('"');
+    text.extend(std::iter::repeat_n('#', hashes));
+    text.parse().unwrap_or_else(|_| Literal::string(line))
 }
 
 pub(crate) fn doc_lines(text: &str) -> Vec<String> {
@@ -387,21 +392,24 @@ pub(crate) fn doc_lines(text: &str) -> Vec<String> {
     let mut in_fence = false;
     for line in text.trim().lines() {
         let trimmed = line.trim_start();
-        let line = if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+        let (content, suffix) = if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
             let fence = &trimmed[..3];
-            if in_fence {
-                in_fence = false;
-                fence.to_owned()
-            } else {
-                in_fence = true;
-                format!("{fence}text")
-            }
+            in_fence = !in_fence;
+            (fence, if in_fence { "text" } else { "" })
         } else if in_fence {
-            line.trim_end().to_owned()
+            (line.trim_end(), "")
         } else {
-            trimmed.trim_end().to_owned()
+            (trimmed.trim_end(), "")
         };
-        lines.push(format!(" {line}").trim_end().to_owned());
+        // ` {content}{suffix}`, or nothing for a blank line.
+        let mut out = String::new();
+        if !content.is_empty() {
+            out.reserve_exact(1 + content.len() + suffix.len());
+            out.push(' ');
+            out.push_str(content);
+            out.push_str(suffix);
+        }
+        lines.push(out);
     }
     if in_fence {
         lines.push(" ```".to_owned());
