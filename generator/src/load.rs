@@ -72,7 +72,8 @@ fn typed(raw: &mut Value) -> Option<openapiv3::OpenAPI> {
         .get("components")
         .and_then(|c| c.get("schemas"))
         .and_then(Value::as_object)
-        .is_some_and(|schemas| schemas.len() >= SPLIT_FROM);
+        .is_some_and(|schemas| schemas.len() >= SPLIT_FROM)
+        && crate::cores() > 1;
     let components = match raw.get_mut("components") {
         Some(components) if large => std::mem::take(components),
         _ => return openapiv3::OpenAPI::deserialize(&*raw).ok(),

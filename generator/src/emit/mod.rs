@@ -215,9 +215,7 @@ fn format_modules<'m>(modules: &'m [Module<'_>]) -> Result<Vec<(&'m str, String)
     let workers = if total < PARALLEL_FROM {
         1
     } else {
-        std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(jobs.len())
+        crate::cores().min(jobs.len())
     };
     let mut parts: Vec<Option<Result<String, Error>>> = (0..jobs.len()).map(|_| None).collect();
     if workers <= 1 {
