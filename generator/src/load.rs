@@ -45,7 +45,7 @@ pub(crate) fn parse(text: &str, limits: &crate::Limits, warnings: &mut Warnings)
     repair::document(&mut raw, warnings);
     tidy(&mut raw, &Place::ROOT, v31, warnings);
     // Only a document that fails is read again, tracking the path.
-    let api = match typed(&mut raw) {
+    let api = match typed(&mut raw, limits) {
         Some(api) => api,
         None => {
             let err = serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&raw).err();
@@ -65,7 +65,11 @@ pub(crate) fn parse(text: &str, limits: &crate::Limits, warnings: &mut Warnings)
 /// without tracking the path (tracking it costs about a third of the typed
 /// read); a large document's `components` are read on a second thread
 /// while this one reads the rest (`paths`), and put back after.
-fn typed(raw: &mut Value) -> Option<openapiv3::OpenAPI> {
+///
+/// The second thread has the standard library's stack (2 MiB), which the
+/// default `max_depth` fits (as a test thread does); a caller who raises
+/// the limit gives its own thread the stack for it, so then all is read here.
+fn typed(raw: &mut Value, limits: &crate::Limits) -> Option<openapiv3::OpenAPI> {
     use serde::Deserialize;
     const SPLIT_FROM: usize = 16;
     let large = raw
@@ -73,7 +77,8 @@ fn typed(raw: &mut Value) -> Option<openapiv3::OpenAPI> {
         .and_then(|c| c.get("schemas"))
         .and_then(Value::as_object)
         .is_some_and(|schemas| schemas.len() >= SPLIT_FROM)
-        && crate::cores() > 1;
+        && crate::cores() > 1
+        && limits.max_depth <= crate::Limits::default().max_depth;
     let components = match raw.get_mut("components") {
         Some(components) if large => std::mem::take(components),
         _ => return openapiv3::OpenAPI::deserialize(&*raw).ok(),
@@ -593,7 +598,7 @@ mod tests {
             let mut raw = parse_tree(spec).expect("our spec reads");
             let whole = <openapiv3::OpenAPI as serde::Deserialize>::deserialize(&raw).expect("a document");
             let before = raw.clone();
-            assert_eq!(typed(&mut raw), Some(whole));
+            assert_eq!(typed(&mut raw, &crate::Limits::default()), Some(whole));
             assert_eq!(raw, before, "the tree is put back as it was");
         }
     }
