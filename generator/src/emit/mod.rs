@@ -319,7 +319,7 @@ fn space_items(code: &str) -> String {
         "enum ",
         "async fn ",
         "crate::runtime::",
-        "runtime::",
+        "runtime::request_",
     ];
     let mut out = String::with_capacity(code.len() + code.len() / 16);
     let mut previous = "";
