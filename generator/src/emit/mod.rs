@@ -465,7 +465,22 @@ pub(crate) fn rust_type(ty: &TypeRef, in_types: bool) -> TokenStream {
 
 #[cfg(test)]
 mod tests {
-    use super::{doc_lines, doc_literal};
+    use super::{doc_lines, doc_literal, tight_macro_types};
+
+    #[test]
+    fn a_request_calls_type_is_written_tight_and_nothing_else_is() {
+        let printed = "fn f() -> bool {\n    a < b && c > d\n}\n\
+                       runtime::request_call!(A, Vec < types::Pet >);\n\
+                       runtime::request_call!(\n    LongName, std::collections::BTreeMap < String, Vec < X > >\n);\n\
+                       let x = a < b;\n";
+        assert_eq!(
+            tight_macro_types(printed.to_owned()),
+            "fn f() -> bool {\n    a < b && c > d\n}\n\
+             runtime::request_call!(A, Vec<types::Pet>);\n\
+             runtime::request_call!(\n    LongName, std::collections::BTreeMap<String, Vec<X>>\n);\n\
+             let x = a < b;\n"
+        );
+    }
 
     #[test]
     fn a_doc_literal_holds_its_line_exactly() {
