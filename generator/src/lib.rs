@@ -168,6 +168,14 @@ pub struct Generated {
     pub features: Vec<String>,
 }
 
+/// How many threads a generation may keep busy: the cores this process
+/// may run on, asked once (the standard library reads the cgroup's files
+/// to answer, at every call).
+pub(crate) fn cores() -> usize {
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
 /// A spec (YAML or JSON) as the loader reads it: an untyped JSON tree.
 /// For tools and tests that look at specs without depending on a YAML crate.
 pub fn parse_tree(spec: &str) -> Result<serde_json::Value, Error> {

@@ -13,6 +13,7 @@
 //! faults vendors' specs commonly have are repaired here (`repair.rs`); see
 //! ARCHITECTURE.md for why, and for what of 3.1 is mapped and what skipped.
 
+mod halves;
 mod oas31;
 mod repair;
 
@@ -43,11 +44,10 @@ pub(crate) fn parse(text: &str, limits: &crate::Limits, warnings: &mut Warnings)
     }
     repair::document(&mut raw, warnings);
     tidy(&mut raw, &Place::ROOT, v31, warnings);
-    // Read without tracking the path first (tracking it costs about a third
-    // of the typed read); only a document that fails is read again for it.
-    let api = match <openapiv3::OpenAPI as serde::Deserialize>::deserialize(&raw) {
-        Ok(api) => api,
-        Err(_) => {
+    // Only a document that fails is read again, tracking the path.
+    let api = match typed(&mut raw, limits) {
+        Some(api) => api,
+        None => {
             let err = serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&raw).err();
             // `openapiv3` flattens maps and uses untagged enums, which hide the
             // position of an error; look for the innermost part that fails.
@@ -59,6 +59,41 @@ pub(crate) fn parse(text: &str, limits: &crate::Limits, warnings: &mut Warnings)
         }
     };
     Ok(Document { api, raw })
+}
+
+/// The typed document, or `None` when it does not deserialize. Read
+/// without tracking the path (tracking it costs about a third of the typed
+/// read); a large document's `components` are read on a second thread
+/// while this one reads the rest (`paths`), and put back after.
+///
+/// The second thread has the standard library's stack (2 MiB), which the
+/// default `max_depth` fits (as a test thread does); a caller who raises
+/// the limit gives its own thread the stack for it, so then all is read here.
+fn typed(raw: &mut Value, limits: &crate::Limits) -> Option<openapiv3::OpenAPI> {
+    use serde::Deserialize;
+    const SPLIT_FROM: usize = 16;
+    let large = raw
+        .get("components")
+        .and_then(|c| c.get("schemas"))
+        .and_then(Value::as_object)
+        .is_some_and(|schemas| schemas.len() >= SPLIT_FROM)
+        && crate::cores() > 1
+        && limits.max_depth <= crate::Limits::default().max_depth;
+    let components = match raw.get_mut("components") {
+        Some(components) if large => std::mem::take(components),
+        _ => return openapiv3::OpenAPI::deserialize(&*raw).ok(),
+    };
+    let (api, typed_components) = std::thread::scope(|scope| {
+        let typed_components = scope.spawn(|| openapiv3::Components::deserialize(&components).ok());
+        let api = openapiv3::OpenAPI::deserialize(&*raw).ok();
+        (api, typed_components.join().ok().flatten())
+    });
+    if let Some(slot) = raw.get_mut("components") {
+        *slot = components;
+    }
+    let mut api = api?;
+    api.components = Some(typed_components?);
+    Some(api)
 }
 
 /// The parts of an OpenAPI document that `locate` knows how to descend.
@@ -166,7 +201,10 @@ pub(crate) fn parse_tree(text: &str) -> Result<Value, Error> {
             message: format!("invalid JSON: {err}"),
         })
     } else {
-        serde_yaml::from_str::<Tree>(text).map(|tree| tree.0).map_err(|err| {
+        if let Some(tree) = halves::read(text, read_yaml) {
+            return Ok(tree);
+        }
+        read_yaml(text).map_err(|err| {
             let location = err.location();
             Error::Syntax {
                 line: location.as_ref().map(|l| l.line()),
@@ -175,6 +213,11 @@ pub(crate) fn parse_tree(text: &str) -> Result<Value, Error> {
             }
         })
     }
+}
+
+/// A YAML document as a JSON tree (see [`Tree`]).
+fn read_yaml(text: &str) -> Result<Value, serde_yaml::Error> {
+    serde_yaml::from_str::<Tree>(text).map(|tree| tree.0)
 }
 
 fn check_version(raw: &Value) -> Result<(), Error> {
@@ -544,6 +587,20 @@ mod tests {
         let result = parse(text, &crate::Limits::default(), &mut warnings).map(|doc| doc.api);
         let warnings = warnings.into_vec().iter().map(ToString::to_string).collect();
         (result, warnings)
+    }
+
+    #[test]
+    fn components_read_apart_give_the_same_document() {
+        for spec in [
+            include_str!("../../specs/openremote.yaml"),
+            include_str!("../../specs/vrm.yaml"),
+        ] {
+            let mut raw = parse_tree(spec).expect("our spec reads");
+            let whole = <openapiv3::OpenAPI as serde::Deserialize>::deserialize(&raw).expect("a document");
+            let before = raw.clone();
+            assert_eq!(typed(&mut raw, &crate::Limits::default()), Some(whole));
+            assert_eq!(raw, before, "the tree is put back as it was");
+        }
     }
 
     #[test]

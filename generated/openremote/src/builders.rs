@@ -9,7 +9,6 @@ use crate::{Call, CallWithResponse, Client, Download, Error};
 use crate::Paged;
 use crate::runtime::{Paging, Place};
 use crate::runtime::reqwest::Method;
-use std::future::IntoFuture;
 
 impl Client {
     /// Retrieve client roles for a realm and client
@@ -73,23 +72,8 @@ impl<'a> GetClientRoles<'a> {
         self.x_forwarded_host = Some(value.into());
         self
     }
+
     runtime::request_options!();
-
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, Vec<types::Role>> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, Vec<types::Role>> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
@@ -117,15 +101,7 @@ impl<'a> GetClientRoles<'a> {
     }
 }
 
-impl<'a> IntoFuture for GetClientRoles<'a> {
-    type Output = Result<Vec<types::Role>, Error>;
-    type IntoFuture = Call<'a, Vec<types::Role>>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(GetClientRoles, Vec<types::Role>);
 
 impl Client {
     /// Update client roles for a realm and client
@@ -203,23 +179,8 @@ impl<'a> UpdateClientRoles<'a> {
         self.x_forwarded_host = Some(value.into());
         self
     }
+
     runtime::request_options!();
-
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, ()> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, ()> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
@@ -248,15 +209,7 @@ impl<'a> UpdateClientRoles<'a> {
     }
 }
 
-impl<'a> IntoFuture for UpdateClientRoles<'a> {
-    type Output = Result<(), Error>;
-    type IntoFuture = Call<'a, ()>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(UpdateClientRoles, ());
 
 impl Client {
     /// Update roles for a realm
@@ -328,23 +281,8 @@ impl<'a> UpdateRoles<'a> {
         self.x_forwarded_host = Some(value.into());
         self
     }
+
     runtime::request_options!();
-
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, ()> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, ()> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
@@ -372,15 +310,7 @@ impl<'a> UpdateRoles<'a> {
     }
 }
 
-impl<'a> IntoFuture for UpdateRoles<'a> {
-    type Output = Result<(), Error>;
-    type IntoFuture = Call<'a, ()>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(UpdateRoles, ());
 
 impl Client {
     /// Query users based on criteria
@@ -466,23 +396,8 @@ impl<'a> QueryUsers<'a> {
         self.x_forwarded_host = Some(value.into());
         self
     }
+
     runtime::request_options!();
-
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, Vec<types::User>> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, Vec<types::User>> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
@@ -509,15 +424,7 @@ impl<'a> QueryUsers<'a> {
     }
 }
 
-impl<'a> IntoFuture for QueryUsers<'a> {
-    type Output = Result<Vec<types::User>, Error>;
-    type IntoFuture = Call<'a, Vec<types::User>>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(QueryUsers, Vec<types::User>);
 
 impl<'a> QueryUsers<'a> {
     const PAGING: Paging = Paging::Offset {
@@ -689,23 +596,8 @@ impl<'a> GetUser<'a> {
         self.x_forwarded_host = Some(value.into());
         self
     }
+
     runtime::request_options!();
-
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, Option<types::User>> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, Option<types::User>> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
@@ -734,15 +626,7 @@ impl<'a> GetUser<'a> {
     }
 }
 
-impl<'a> IntoFuture for GetUser<'a> {
-    type Output = Result<Option<types::User>, Error>;
-    type IntoFuture = Call<'a, Option<types::User>>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(GetUser, Option<types::User>);
 
 impl Client {
     /// Retrieve the currently authenticated user
@@ -796,23 +680,8 @@ impl<'a> GetCurrentUser<'a> {
         self.x_forwarded_host = Some(value.into());
         self
     }
+
     runtime::request_options!();
-
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, types::User> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, types::User> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
@@ -838,15 +707,7 @@ impl<'a> GetCurrentUser<'a> {
     }
 }
 
-impl<'a> IntoFuture for GetCurrentUser<'a> {
-    type Output = Result<types::User, Error>;
-    type IntoFuture = Call<'a, types::User>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(GetCurrentUser, types::User);
 
 impl Client {
     /// Update a user in a realm
@@ -917,23 +778,8 @@ impl<'a> UpdateUser<'a> {
         self.x_forwarded_host = Some(value.into());
         self
     }
+
     runtime::request_options!();
-
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, types::User> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, types::User> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
@@ -961,15 +807,7 @@ impl<'a> UpdateUser<'a> {
     }
 }
 
-impl<'a> IntoFuture for UpdateUser<'a> {
-    type Output = Result<types::User, Error>;
-    type IntoFuture = Call<'a, types::User>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(UpdateUser, types::User);
 
 impl Client {
     /// Create a new user in a realm
@@ -1044,23 +882,8 @@ impl<'a> CreateUser<'a> {
         self.x_forwarded_host = Some(value.into());
         self
     }
+
     runtime::request_options!();
-
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, types::User> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, types::User> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
@@ -1088,15 +911,7 @@ impl<'a> CreateUser<'a> {
     }
 }
 
-impl<'a> IntoFuture for CreateUser<'a> {
-    type Output = Result<types::User, Error>;
-    type IntoFuture = Call<'a, types::User>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(CreateUser, types::User);
 
 impl Client {
     /// Update the currently authenticated user
@@ -1158,23 +973,8 @@ impl<'a> UpdateSelf<'a> {
         self.x_forwarded_host = Some(value.into());
         self
     }
+
     runtime::request_options!();
-
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, types::User> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, types::User> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
@@ -1201,15 +1001,7 @@ impl<'a> UpdateSelf<'a> {
     }
 }
 
-impl<'a> IntoFuture for UpdateSelf<'a> {
-    type Output = Result<types::User, Error>;
-    type IntoFuture = Call<'a, types::User>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(UpdateSelf, types::User);
 
 impl Client {
     /// Delete a user from a realm
@@ -1272,23 +1064,8 @@ impl<'a> DeleteUser<'a> {
         self.x_forwarded_host = Some(value.into());
         self
     }
+
     runtime::request_options!();
-
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, ()> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, ()> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
@@ -1316,15 +1093,7 @@ impl<'a> DeleteUser<'a> {
     }
 }
 
-impl<'a> IntoFuture for DeleteUser<'a> {
-    type Output = Result<(), Error>;
-    type IntoFuture = Call<'a, ()>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(DeleteUser, ());
 
 impl Client {
     /// Request a password reset for a user in a realm
@@ -1387,23 +1156,8 @@ impl<'a> RequestUserPasswordReset<'a> {
         self.x_forwarded_host = Some(value.into());
         self
     }
+
     runtime::request_options!();
-
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, ()> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, ()> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
@@ -1435,15 +1189,7 @@ impl<'a> RequestUserPasswordReset<'a> {
     }
 }
 
-impl<'a> IntoFuture for RequestUserPasswordReset<'a> {
-    type Output = Result<(), Error>;
-    type IntoFuture = Call<'a, ()>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(RequestUserPasswordReset, ());
 
 impl Client {
     /// Request a password reset for the currently authenticated user
@@ -1496,23 +1242,8 @@ impl<'a> RequestPasswordReset<'a> {
         self.x_forwarded_host = Some(value.into());
         self
     }
+
     runtime::request_options!();
-
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, ()> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, ()> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
@@ -1538,15 +1269,7 @@ impl<'a> RequestPasswordReset<'a> {
     }
 }
 
-impl<'a> IntoFuture for RequestPasswordReset<'a> {
-    type Output = Result<(), Error>;
-    type IntoFuture = Call<'a, ()>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(RequestPasswordReset, ());
 
 impl Client {
     /// Update the password for a user in a realm
@@ -1616,23 +1339,8 @@ impl<'a> UpdatePassword<'a> {
         self.x_forwarded_host = Some(value.into());
         self
     }
+
     runtime::request_options!();
-
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, ()> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, ()> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
@@ -1661,15 +1369,7 @@ impl<'a> UpdatePassword<'a> {
     }
 }
 
-impl<'a> IntoFuture for UpdatePassword<'a> {
-    type Output = Result<(), Error>;
-    type IntoFuture = Call<'a, ()>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(UpdatePassword, ());
 
 impl Client {
     /// Update the password for the currently authenticated user
@@ -1731,23 +1431,8 @@ impl<'a> UpdateOwnPassword<'a> {
         self.x_forwarded_host = Some(value.into());
         self
     }
+
     runtime::request_options!();
-
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, ()> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, ()> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
@@ -1774,15 +1459,7 @@ impl<'a> UpdateOwnPassword<'a> {
     }
 }
 
-impl<'a> IntoFuture for UpdateOwnPassword<'a> {
-    type Output = Result<(), Error>;
-    type IntoFuture = Call<'a, ()>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(UpdateOwnPassword, ());
 
 impl Client {
     /// Reset the secret for a user in a realm
@@ -1846,23 +1523,8 @@ impl<'a> ResetSecret<'a> {
         self.x_forwarded_host = Some(value.into());
         self
     }
+
     runtime::request_options!();
-
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, Option<String>> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, Option<String>> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
@@ -1892,15 +1554,7 @@ impl<'a> ResetSecret<'a> {
     }
 }
 
-impl<'a> IntoFuture for ResetSecret<'a> {
-    type Output = Result<Option<String>, Error>;
-    type IntoFuture = Call<'a, Option<String>>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(ResetSecret, Option<String>);
 
 impl Client {
     /// Retrieve client roles for a user using a client ID in a realm
@@ -1968,23 +1622,8 @@ impl<'a> GetUserClientRoles<'a> {
         self.x_forwarded_host = Some(value.into());
         self
     }
+
     runtime::request_options!();
-
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, types::RoleNames> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, types::RoleNames> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
@@ -2016,15 +1655,7 @@ impl<'a> GetUserClientRoles<'a> {
     }
 }
 
-impl<'a> IntoFuture for GetUserClientRoles<'a> {
-    type Output = Result<types::RoleNames, Error>;
-    type IntoFuture = Call<'a, types::RoleNames>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(GetUserClientRoles, types::RoleNames);
 
 impl Client {
     /// Update client roles for a user in a realm using a client ID
@@ -2096,23 +1727,8 @@ impl<'a> UpdateUserClientRoles<'a> {
         self.x_forwarded_host = Some(value.into());
         self
     }
+
     runtime::request_options!();
-
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, ()> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, ()> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
@@ -2145,15 +1761,7 @@ impl<'a> UpdateUserClientRoles<'a> {
     }
 }
 
-impl<'a> IntoFuture for UpdateUserClientRoles<'a> {
-    type Output = Result<(), Error>;
-    type IntoFuture = Call<'a, ()>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(UpdateUserClientRoles, ());
 
 impl Client {
     /// Retrieve realm roles for a user in a realm
@@ -2217,23 +1825,8 @@ impl<'a> GetUserRealmRoles<'a> {
         self.x_forwarded_host = Some(value.into());
         self
     }
+
     runtime::request_options!();
-
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, types::RoleNames> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, types::RoleNames> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
@@ -2261,15 +1854,7 @@ impl<'a> GetUserRealmRoles<'a> {
     }
 }
 
-impl<'a> IntoFuture for GetUserRealmRoles<'a> {
-    type Output = Result<types::RoleNames, Error>;
-    type IntoFuture = Call<'a, types::RoleNames>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(GetUserRealmRoles, types::RoleNames);
 
 impl Client {
     /// Update realm roles for a user in a realm
@@ -2337,23 +1922,8 @@ impl<'a> UpdateUserRealmRoles<'a> {
         self.x_forwarded_host = Some(value.into());
         self
     }
+
     runtime::request_options!();
-
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, ()> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, ()> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
@@ -2382,15 +1952,7 @@ impl<'a> UpdateUserRealmRoles<'a> {
     }
 }
 
-impl<'a> IntoFuture for UpdateUserRealmRoles<'a> {
-    type Output = Result<(), Error>;
-    type IntoFuture = Call<'a, ()>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(UpdateUserRealmRoles, ());
 
 impl Client {
     /// Retrieve client roles for the currently authenticated user using a client ID
@@ -2450,23 +2012,8 @@ impl<'a> GetCurrentUserClientRoles<'a> {
         self.x_forwarded_host = Some(value.into());
         self
     }
+
     runtime::request_options!();
-
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, types::RoleNames> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, types::RoleNames> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
@@ -2493,15 +2040,7 @@ impl<'a> GetCurrentUserClientRoles<'a> {
     }
 }
 
-impl<'a> IntoFuture for GetCurrentUserClientRoles<'a> {
-    type Output = Result<types::RoleNames, Error>;
-    type IntoFuture = Call<'a, types::RoleNames>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(GetCurrentUserClientRoles, types::RoleNames);
 
 impl Client {
     /// Retrieve realm roles for the currently authenticated user
@@ -2555,23 +2094,8 @@ impl<'a> GetCurrentUserRealmRoles<'a> {
         self.x_forwarded_host = Some(value.into());
         self
     }
+
     runtime::request_options!();
-
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, types::RoleNames> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, types::RoleNames> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
@@ -2597,15 +2121,7 @@ impl<'a> GetCurrentUserRealmRoles<'a> {
     }
 }
 
-impl<'a> IntoFuture for GetCurrentUserRealmRoles<'a> {
-    type Output = Result<types::RoleNames, Error>;
-    type IntoFuture = Call<'a, types::RoleNames>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(GetCurrentUserRealmRoles, types::RoleNames);
 
 impl Client {
     /// Update locale for the current user in a realm
@@ -2664,23 +2180,8 @@ impl<'a> UpdateCurrentUserLocale<'a> {
         self.x_forwarded_host = Some(value.into());
         self
     }
+
     runtime::request_options!();
-
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, ()> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, ()> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
@@ -2707,15 +2208,7 @@ impl<'a> UpdateCurrentUserLocale<'a> {
     }
 }
 
-impl<'a> IntoFuture for UpdateCurrentUserLocale<'a> {
-    type Output = Result<(), Error>;
-    type IntoFuture = Call<'a, ()>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(UpdateCurrentUserLocale, ());
 
 impl Client {
     /// Retrieve sessions for a user in a realm
@@ -2779,23 +2272,8 @@ impl<'a> GetUserSessions<'a> {
         self.x_forwarded_host = Some(value.into());
         self
     }
+
     runtime::request_options!();
-
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, Vec<types::UserSession>> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, Vec<types::UserSession>> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
@@ -2823,15 +2301,7 @@ impl<'a> GetUserSessions<'a> {
     }
 }
 
-impl<'a> IntoFuture for GetUserSessions<'a> {
-    type Output = Result<Vec<types::UserSession>, Error>;
-    type IntoFuture = Call<'a, Vec<types::UserSession>>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(GetUserSessions, Vec<types::UserSession>);
 
 impl Client {
     /// Disconnect a user session using a session ID
@@ -2894,23 +2364,8 @@ impl<'a> DisconnectUserSession<'a> {
         self.x_forwarded_host = Some(value.into());
         self
     }
+
     runtime::request_options!();
-
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, ()> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, ()> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
@@ -2939,15 +2394,7 @@ impl<'a> DisconnectUserSession<'a> {
     }
 }
 
-impl<'a> IntoFuture for DisconnectUserSession<'a> {
-    type Output = Result<(), Error>;
-    type IntoFuture = Call<'a, ()>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(DisconnectUserSession, ());
 
 impl Client {
     /// Retrieve assets using a query
@@ -3007,22 +2454,6 @@ pub struct QueryAssets<'a> {
 impl<'a> QueryAssets<'a> {
     runtime::request_options!();
 
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, Vec<types::Asset>> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, Vec<types::Asset>> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
-
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/asset/query";
@@ -3042,15 +2473,7 @@ impl<'a> QueryAssets<'a> {
     }
 }
 
-impl<'a> IntoFuture for QueryAssets<'a> {
-    type Output = Result<Vec<types::Asset>, Error>;
-    type IntoFuture = Call<'a, Vec<types::Asset>>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(QueryAssets, Vec<types::Asset>);
 
 impl<'a> QueryAssets<'a> {
     const PAGING: Paging = Paging::Offset {
@@ -3179,22 +2602,6 @@ pub struct QueryCount<'a> {
 impl<'a> QueryCount<'a> {
     runtime::request_options!();
 
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, i32> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, i32> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
-
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/asset/count";
@@ -3214,15 +2621,7 @@ impl<'a> QueryCount<'a> {
     }
 }
 
-impl<'a> IntoFuture for QueryCount<'a> {
-    type Output = Result<i32, Error>;
-    type IntoFuture = Call<'a, i32>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(QueryCount, i32);
 
 impl Client {
     /// Retrieve part of the asset tree
@@ -3268,22 +2667,6 @@ pub struct QueryAssetTree<'a> {
 impl<'a> QueryAssetTree<'a> {
     runtime::request_options!();
 
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, types::AssetTree> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, types::AssetTree> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
-
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/asset/tree";
@@ -3303,15 +2686,7 @@ impl<'a> QueryAssetTree<'a> {
     }
 }
 
-impl<'a> IntoFuture for QueryAssetTree<'a> {
-    type Output = Result<types::AssetTree, Error>;
-    type IntoFuture = Call<'a, types::AssetTree>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(QueryAssetTree, types::AssetTree);
 
 impl Client {
     /// Retrieve an asset
@@ -3353,22 +2728,6 @@ pub struct GetAsset<'a> {
 impl<'a> GetAsset<'a> {
     runtime::request_options!();
 
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, types::Asset> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, types::Asset> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
-
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let asset_id = runtime::path_segment("assetId", &self.asset_id)?;
@@ -3388,15 +2747,7 @@ impl<'a> GetAsset<'a> {
     }
 }
 
-impl<'a> IntoFuture for GetAsset<'a> {
-    type Output = Result<types::Asset, Error>;
-    type IntoFuture = Call<'a, types::Asset>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(GetAsset, types::Asset);
 
 impl Client {
     /// Update an asset
@@ -3449,22 +2800,6 @@ pub struct UpdateAsset<'a> {
 impl<'a> UpdateAsset<'a> {
     runtime::request_options!();
 
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, types::Asset> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, types::Asset> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
-
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let asset_id = runtime::path_segment("assetId", &self.asset_id)?;
@@ -3485,15 +2820,7 @@ impl<'a> UpdateAsset<'a> {
     }
 }
 
-impl<'a> IntoFuture for UpdateAsset<'a> {
-    type Output = Result<types::Asset, Error>;
-    type IntoFuture = Call<'a, types::Asset>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(UpdateAsset, types::Asset);
 
 impl Client {
     /// Retrieve a partially loaded asset
@@ -3535,22 +2862,6 @@ pub struct GetPartialAsset<'a> {
 impl<'a> GetPartialAsset<'a> {
     runtime::request_options!();
 
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, types::Asset> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, types::Asset> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
-
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let asset_id = runtime::path_segment("assetId", &self.asset_id)?;
@@ -3570,15 +2881,7 @@ impl<'a> GetPartialAsset<'a> {
     }
 }
 
-impl<'a> IntoFuture for GetPartialAsset<'a> {
-    type Output = Result<types::Asset, Error>;
-    type IntoFuture = Call<'a, types::Asset>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(GetPartialAsset, types::Asset);
 
 impl Client {
     /// Create an asset
@@ -3639,22 +2942,6 @@ pub struct CreateAsset<'a> {
 impl<'a> CreateAsset<'a> {
     runtime::request_options!();
 
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, types::Asset> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, types::Asset> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
-
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/asset";
@@ -3674,15 +2961,7 @@ impl<'a> CreateAsset<'a> {
     }
 }
 
-impl<'a> IntoFuture for CreateAsset<'a> {
-    type Output = Result<types::Asset, Error>;
-    type IntoFuture = Call<'a, types::Asset>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(CreateAsset, types::Asset);
 
 impl Client {
     /// Delete assets
@@ -3723,22 +3002,6 @@ pub struct DeleteAsset<'a> {
 impl<'a> DeleteAsset<'a> {
     runtime::request_options!();
 
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, ()> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, ()> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
-
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/asset";
@@ -3759,15 +3022,7 @@ impl<'a> DeleteAsset<'a> {
     }
 }
 
-impl<'a> IntoFuture for DeleteAsset<'a> {
-    type Output = Result<(), Error>;
-    type IntoFuture = Call<'a, ()>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(DeleteAsset, ());
 
 impl Client {
     /// Retrieve the linked assets of the currently authenticated user
@@ -3803,22 +3058,6 @@ pub struct GetCurrentUserAssets<'a> {
 impl<'a> GetCurrentUserAssets<'a> {
     runtime::request_options!();
 
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, Vec<types::Asset>> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, Vec<types::Asset>> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
-
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/asset/user/current";
@@ -3837,15 +3076,7 @@ impl<'a> GetCurrentUserAssets<'a> {
     }
 }
 
-impl<'a> IntoFuture for GetCurrentUserAssets<'a> {
-    type Output = Result<Vec<types::Asset>, Error>;
-    type IntoFuture = Call<'a, Vec<types::Asset>>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(GetCurrentUserAssets, Vec<types::Asset>);
 
 impl Client {
     /// Retrieve links between assets and users
@@ -3905,23 +3136,8 @@ impl<'a> GetUserAssetLinks<'a> {
         self.asset_id = Some(value.into());
         self
     }
+
     runtime::request_options!();
-
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, Vec<types::UserAssetLink>> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, Vec<types::UserAssetLink>> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
@@ -3949,15 +3165,7 @@ impl<'a> GetUserAssetLinks<'a> {
     }
 }
 
-impl<'a> IntoFuture for GetUserAssetLinks<'a> {
-    type Output = Result<Vec<types::UserAssetLink>, Error>;
-    type IntoFuture = Call<'a, Vec<types::UserAssetLink>>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(GetUserAssetLinks, Vec<types::UserAssetLink>);
 
 impl Client {
     /// Create links between users and assets
@@ -4002,22 +3210,6 @@ pub struct CreateUserAssetLinks<'a> {
 impl<'a> CreateUserAssetLinks<'a> {
     runtime::request_options!();
 
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, ()> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, ()> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
-
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/asset/user/link";
@@ -4037,15 +3229,7 @@ impl<'a> CreateUserAssetLinks<'a> {
     }
 }
 
-impl<'a> IntoFuture for CreateUserAssetLinks<'a> {
-    type Output = Result<(), Error>;
-    type IntoFuture = Call<'a, ()>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(CreateUserAssetLinks, ());
 
 impl Client {
     /// Update the parent of assets
@@ -4093,22 +3277,6 @@ pub struct UpdateAssetParent<'a> {
 impl<'a> UpdateAssetParent<'a> {
     runtime::request_options!();
 
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, ()> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, ()> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
-
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let parent_asset_id = runtime::path_segment(
@@ -4133,15 +3301,7 @@ impl<'a> UpdateAssetParent<'a> {
     }
 }
 
-impl<'a> IntoFuture for UpdateAssetParent<'a> {
-    type Output = Result<(), Error>;
-    type IntoFuture = Call<'a, ()>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(UpdateAssetParent, ());
 
 impl Client {
     /// Delete the parent of assets
@@ -4185,22 +3345,6 @@ pub struct DeleteAssetsParent<'a> {
 impl<'a> DeleteAssetsParent<'a> {
     runtime::request_options!();
 
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, ()> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, ()> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
-
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/asset/parent";
@@ -4221,15 +3365,7 @@ impl<'a> DeleteAssetsParent<'a> {
     }
 }
 
-impl<'a> IntoFuture for DeleteAssetsParent<'a> {
-    type Output = Result<(), Error>;
-    type IntoFuture = Call<'a, ()>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(DeleteAssetsParent, ());
 
 impl Client {
     /// Write to a single attribute
@@ -4282,24 +3418,6 @@ pub struct WriteAttributeValue<'a> {
 impl<'a> WriteAttributeValue<'a> {
     runtime::request_options!();
 
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, types::AttributeWriteResult> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> CallWithResponse<'a, types::AttributeWriteResult> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
-
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let asset_id = runtime::path_segment("assetId", &self.asset_id)?;
@@ -4327,15 +3445,7 @@ impl<'a> WriteAttributeValue<'a> {
     }
 }
 
-impl<'a> IntoFuture for WriteAttributeValue<'a> {
-    type Output = Result<types::AttributeWriteResult, Error>;
-    type IntoFuture = Call<'a, types::AttributeWriteResult>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(WriteAttributeValue, types::AttributeWriteResult);
 
 impl Client {
     /// Write to a single attribute with a timestamp
@@ -4392,24 +3502,6 @@ pub struct WriteAttributeValue1<'a> {
 impl<'a> WriteAttributeValue1<'a> {
     runtime::request_options!();
 
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, types::AttributeWriteResult> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> CallWithResponse<'a, types::AttributeWriteResult> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
-
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let asset_id = runtime::path_segment("assetId", &self.asset_id)?;
@@ -4438,15 +3530,7 @@ impl<'a> WriteAttributeValue1<'a> {
     }
 }
 
-impl<'a> IntoFuture for WriteAttributeValue1<'a> {
-    type Output = Result<types::AttributeWriteResult, Error>;
-    type IntoFuture = Call<'a, types::AttributeWriteResult>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(WriteAttributeValue1, types::AttributeWriteResult);
 
 impl Client {
     /// Update attribute values
@@ -4505,24 +3589,6 @@ pub struct WriteAttributeValues<'a> {
 impl<'a> WriteAttributeValues<'a> {
     runtime::request_options!();
 
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, Vec<types::AttributeWriteResult>> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> CallWithResponse<'a, Vec<types::AttributeWriteResult>> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
-
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/asset/attributes";
@@ -4542,15 +3608,7 @@ impl<'a> WriteAttributeValues<'a> {
     }
 }
 
-impl<'a> IntoFuture for WriteAttributeValues<'a> {
-    type Output = Result<Vec<types::AttributeWriteResult>, Error>;
-    type IntoFuture = Call<'a, Vec<types::AttributeWriteResult>>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(WriteAttributeValues, Vec<types::AttributeWriteResult>);
 
 impl Client {
     /// Update attribute values with timestamps
@@ -4596,24 +3654,6 @@ pub struct WriteAttributeEvents<'a> {
 impl<'a> WriteAttributeEvents<'a> {
     runtime::request_options!();
 
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, Vec<types::AttributeWriteResult>> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> CallWithResponse<'a, Vec<types::AttributeWriteResult>> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
-
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/asset/attributes/timestamp";
@@ -4633,15 +3673,7 @@ impl<'a> WriteAttributeEvents<'a> {
     }
 }
 
-impl<'a> IntoFuture for WriteAttributeEvents<'a> {
-    type Output = Result<Vec<types::AttributeWriteResult>, Error>;
-    type IntoFuture = Call<'a, Vec<types::AttributeWriteResult>>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(WriteAttributeEvents, Vec<types::AttributeWriteResult>);
 
 impl Client {
     /// Retrieve the historical datapoints of an asset attribute
@@ -4702,22 +3734,6 @@ pub struct GetDatapoints<'a> {
 impl<'a> GetDatapoints<'a> {
     runtime::request_options!();
 
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, Vec<types::ValueDatapoint>> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, Vec<types::ValueDatapoint>> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
-
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let asset_id = runtime::path_segment("assetId", &self.asset_id)?;
@@ -4742,15 +3758,7 @@ impl<'a> GetDatapoints<'a> {
     }
 }
 
-impl<'a> IntoFuture for GetDatapoints<'a> {
-    type Output = Result<Vec<types::ValueDatapoint>, Error>;
-    type IntoFuture = Call<'a, Vec<types::ValueDatapoint>>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(GetDatapoints, Vec<types::ValueDatapoint>);
 
 impl Client {
     /// Retrieve the datapoint period of an asset attribute
@@ -4799,22 +3807,6 @@ pub struct GetDatapointPeriod<'a> {
 impl<'a> GetDatapointPeriod<'a> {
     runtime::request_options!();
 
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, types::DatapointPeriod> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, types::DatapointPeriod> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
-
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/asset/datapoint/periods";
@@ -4837,15 +3829,7 @@ impl<'a> GetDatapointPeriod<'a> {
     }
 }
 
-impl<'a> IntoFuture for GetDatapointPeriod<'a> {
-    type Output = Result<types::DatapointPeriod, Error>;
-    type IntoFuture = Call<'a, types::DatapointPeriod>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(GetDatapointPeriod, types::DatapointPeriod);
 
 impl Client {
     /// Retrieve a datapoint export of asset attributes
@@ -4906,23 +3890,8 @@ impl<'a> GetDatapointExport<'a> {
         self.format = Some(value);
         self
     }
+
     runtime::request_options!();
-
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, Download> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, Download> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
@@ -4951,15 +3920,7 @@ impl<'a> GetDatapointExport<'a> {
     }
 }
 
-impl<'a> IntoFuture for GetDatapointExport<'a> {
-    type Output = Result<Download, Error>;
-    type IntoFuture = Call<'a, Download>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(GetDatapointExport, Download);
 
 impl Client {
     /// Write the predicted datapoints of an asset attribute
@@ -5017,22 +3978,6 @@ pub struct WritePredictedDatapoints<'a> {
 impl<'a> WritePredictedDatapoints<'a> {
     runtime::request_options!();
 
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, ()> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, ()> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
-
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let asset_id = runtime::path_segment("assetId", &self.asset_id)?;
@@ -5060,15 +4005,7 @@ impl<'a> WritePredictedDatapoints<'a> {
     }
 }
 
-impl<'a> IntoFuture for WritePredictedDatapoints<'a> {
-    type Output = Result<(), Error>;
-    type IntoFuture = Call<'a, ()>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(WritePredictedDatapoints, ());
 
 impl Client {
     /// Retrieve the predicted datapoints of an asset attribute
@@ -5128,22 +4065,6 @@ pub struct GetPredictedDatapoints<'a> {
 impl<'a> GetPredictedDatapoints<'a> {
     runtime::request_options!();
 
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, Vec<types::ValueDatapoint>> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, Vec<types::ValueDatapoint>> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
-
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let asset_id = runtime::path_segment("assetId", &self.asset_id)?;
@@ -5171,15 +4092,7 @@ impl<'a> GetPredictedDatapoints<'a> {
     }
 }
 
-impl<'a> IntoFuture for GetPredictedDatapoints<'a> {
-    type Output = Result<Vec<types::ValueDatapoint>, Error>;
-    type IntoFuture = Call<'a, Vec<types::ValueDatapoint>>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(GetPredictedDatapoints, Vec<types::ValueDatapoint>);
 
 impl Client {
     /// Retrieve all alarms or a subset using filter criteria
@@ -5251,23 +4164,8 @@ impl<'a> GetAlarms<'a> {
         self.assignee_id = Some(value.into());
         self
     }
+
     runtime::request_options!();
-
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, Vec<types::SentAlarm>> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, Vec<types::SentAlarm>> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
@@ -5299,15 +4197,7 @@ impl<'a> GetAlarms<'a> {
     }
 }
 
-impl<'a> IntoFuture for GetAlarms<'a> {
-    type Output = Result<Vec<types::SentAlarm>, Error>;
-    type IntoFuture = Call<'a, Vec<types::SentAlarm>>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(GetAlarms, Vec<types::SentAlarm>);
 
 impl Client {
     /// Create an alarm
@@ -5363,23 +4253,8 @@ impl<'a> CreateAlarm<'a> {
         self.asset_ids = Some(value);
         self
     }
+
     runtime::request_options!();
-
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, types::SentAlarm> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, types::SentAlarm> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
@@ -5403,15 +4278,7 @@ impl<'a> CreateAlarm<'a> {
     }
 }
 
-impl<'a> IntoFuture for CreateAlarm<'a> {
-    type Output = Result<types::SentAlarm, Error>;
-    type IntoFuture = Call<'a, types::SentAlarm>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(CreateAlarm, types::SentAlarm);
 
 impl Client {
     /// Remove alarms
@@ -5453,22 +4320,6 @@ pub struct RemoveAlarms<'a> {
 impl<'a> RemoveAlarms<'a> {
     runtime::request_options!();
 
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, ()> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, ()> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
-
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/alarm";
@@ -5488,15 +4339,7 @@ impl<'a> RemoveAlarms<'a> {
     }
 }
 
-impl<'a> IntoFuture for RemoveAlarms<'a> {
-    type Output = Result<(), Error>;
-    type IntoFuture = Call<'a, ()>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(RemoveAlarms, ());
 
 impl Client {
     /// Retrieve an alarm
@@ -5536,22 +4379,6 @@ pub struct GetAlarm<'a> {
 impl<'a> GetAlarm<'a> {
     runtime::request_options!();
 
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, types::SentAlarm> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, types::SentAlarm> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
-
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let alarm_id = runtime::path_segment("alarmId", &self.alarm_id)?;
@@ -5571,15 +4398,7 @@ impl<'a> GetAlarm<'a> {
     }
 }
 
-impl<'a> IntoFuture for GetAlarm<'a> {
-    type Output = Result<types::SentAlarm, Error>;
-    type IntoFuture = Call<'a, types::SentAlarm>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(GetAlarm, types::SentAlarm);
 
 impl Client {
     /// Update an alarm
@@ -5628,22 +4447,6 @@ pub struct UpdateAlarm<'a> {
 impl<'a> UpdateAlarm<'a> {
     runtime::request_options!();
 
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, ()> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, ()> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
-
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let alarm_id = runtime::path_segment("alarmId", &self.alarm_id)?;
@@ -5664,15 +4467,7 @@ impl<'a> UpdateAlarm<'a> {
     }
 }
 
-impl<'a> IntoFuture for UpdateAlarm<'a> {
-    type Output = Result<(), Error>;
-    type IntoFuture = Call<'a, ()>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(UpdateAlarm, ());
 
 impl Client {
     /// Remove an alarm
@@ -5711,22 +4506,6 @@ pub struct RemoveAlarm<'a> {
 impl<'a> RemoveAlarm<'a> {
     runtime::request_options!();
 
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, ()> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, ()> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
-
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let alarm_id = runtime::path_segment("alarmId", &self.alarm_id)?;
@@ -5746,15 +4525,7 @@ impl<'a> RemoveAlarm<'a> {
     }
 }
 
-impl<'a> IntoFuture for RemoveAlarm<'a> {
-    type Output = Result<(), Error>;
-    type IntoFuture = Call<'a, ()>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(RemoveAlarm, ());
 
 impl Client {
     /// Retrieve the asset links of an alarm
@@ -5800,23 +4571,8 @@ impl<'a> GetAssetLinks<'a> {
         self.realm = Some(value.into());
         self
     }
+
     runtime::request_options!();
-
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, Vec<types::AlarmAssetLink>> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, Vec<types::AlarmAssetLink>> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
@@ -5840,15 +4596,7 @@ impl<'a> GetAssetLinks<'a> {
     }
 }
 
-impl<'a> IntoFuture for GetAssetLinks<'a> {
-    type Output = Result<Vec<types::AlarmAssetLink>, Error>;
-    type IntoFuture = Call<'a, Vec<types::AlarmAssetLink>>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(GetAssetLinks, Vec<types::AlarmAssetLink>);
 
 impl Client {
     /// Set the asset links of an alarm
@@ -5893,22 +4641,6 @@ pub struct SetAssetLinks<'a> {
 impl<'a> SetAssetLinks<'a> {
     runtime::request_options!();
 
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, ()> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, ()> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
-
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/alarm/assets";
@@ -5928,15 +4660,7 @@ impl<'a> SetAssetLinks<'a> {
     }
 }
 
-impl<'a> IntoFuture for SetAssetLinks<'a> {
-    type Output = Result<(), Error>;
-    type IntoFuture = Call<'a, ()>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(SetAssetLinks, ());
 
 impl Client {
     /// Retrieve all realms
@@ -5972,22 +4696,6 @@ pub struct GetAllRealms<'a> {
 impl<'a> GetAllRealms<'a> {
     runtime::request_options!();
 
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, Vec<types::Realm>> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, Vec<types::Realm>> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
-
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/realm";
@@ -6006,15 +4714,7 @@ impl<'a> GetAllRealms<'a> {
     }
 }
 
-impl<'a> IntoFuture for GetAllRealms<'a> {
-    type Output = Result<Vec<types::Realm>, Error>;
-    type IntoFuture = Call<'a, Vec<types::Realm>>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(GetAllRealms, Vec<types::Realm>);
 
 impl Client {
     /// Retrieve accessible realms for the authenticated user
@@ -6050,22 +4750,6 @@ pub struct GetAccessibleRealms<'a> {
 impl<'a> GetAccessibleRealms<'a> {
     runtime::request_options!();
 
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, Vec<types::Realm>> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, Vec<types::Realm>> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
-
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/realm/accessible";
@@ -6084,15 +4768,7 @@ impl<'a> GetAccessibleRealms<'a> {
     }
 }
 
-impl<'a> IntoFuture for GetAccessibleRealms<'a> {
-    type Output = Result<Vec<types::Realm>, Error>;
-    type IntoFuture = Call<'a, Vec<types::Realm>>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(GetAccessibleRealms, Vec<types::Realm>);
 
 impl Client {
     /// Retrieve a realm
@@ -6132,22 +4808,6 @@ pub struct GetRealm<'a> {
 impl<'a> GetRealm<'a> {
     runtime::request_options!();
 
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, types::Realm> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, types::Realm> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
-
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let name = runtime::path_segment("name", &self.name)?;
@@ -6167,15 +4827,7 @@ impl<'a> GetRealm<'a> {
     }
 }
 
-impl<'a> IntoFuture for GetRealm<'a> {
-    type Output = Result<types::Realm, Error>;
-    type IntoFuture = Call<'a, types::Realm>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(GetRealm, types::Realm);
 
 impl Client {
     /// Retrieve the health status of the system
@@ -6211,22 +4863,6 @@ pub struct GetHealthStatus<'a> {
 impl<'a> GetHealthStatus<'a> {
     runtime::request_options!();
 
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, types::StatusReport> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, types::StatusReport> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
-
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/health";
@@ -6245,15 +4881,7 @@ impl<'a> GetHealthStatus<'a> {
     }
 }
 
-impl<'a> IntoFuture for GetHealthStatus<'a> {
-    type Output = Result<types::StatusReport, Error>;
-    type IntoFuture = Call<'a, types::StatusReport>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(GetHealthStatus, types::StatusReport);
 
 impl Client {
     /// Retrieve the system information
@@ -6289,22 +4917,6 @@ pub struct GetInfo<'a> {
 impl<'a> GetInfo<'a> {
     runtime::request_options!();
 
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, types::StatusReport> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, types::StatusReport> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
-
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/info";
@@ -6323,15 +4935,7 @@ impl<'a> GetInfo<'a> {
     }
 }
 
-impl<'a> IntoFuture for GetInfo<'a> {
-    type Output = Result<types::StatusReport, Error>;
-    type IntoFuture = Call<'a, types::StatusReport>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(GetInfo, types::StatusReport);
 
 impl Client {
     /// Create or update the registration for a console
@@ -6379,22 +4983,6 @@ pub struct Register<'a> {
 impl<'a> Register<'a> {
     runtime::request_options!();
 
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, types::ConsoleRegistration> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, types::ConsoleRegistration> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
-
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/console/register";
@@ -6414,12 +5002,4 @@ impl<'a> Register<'a> {
     }
 }
 
-impl<'a> IntoFuture for Register<'a> {
-    type Output = Result<types::ConsoleRegistration, Error>;
-    type IntoFuture = Call<'a, types::ConsoleRegistration>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(Register, types::ConsoleRegistration);

@@ -7,7 +7,6 @@ use crate::runtime::Style;
 use crate::types;
 use crate::{Call, CallWithResponse, Client, Download, Error};
 use crate::runtime::reqwest::Method;
-use std::future::IntoFuture;
 
 impl Client {
     /// Log in with e-mail address and password
@@ -54,22 +53,6 @@ pub struct Login<'a> {
 impl<'a> Login<'a> {
     runtime::request_options!();
 
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, types::LoginResponse> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, types::LoginResponse> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
-
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/auth/login";
@@ -89,15 +72,7 @@ impl<'a> Login<'a> {
     }
 }
 
-impl<'a> IntoFuture for Login<'a> {
-    type Output = Result<types::LoginResponse, Error>;
-    type IntoFuture = Call<'a, types::LoginResponse>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(Login, types::LoginResponse);
 
 impl Client {
     /// Log in as the demo user
@@ -133,22 +108,6 @@ pub struct LoginAsDemo<'a> {
 impl<'a> LoginAsDemo<'a> {
     runtime::request_options!();
 
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, types::DemoLoginResponse> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, types::DemoLoginResponse> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
-
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/auth/loginAsDemo";
@@ -167,15 +126,7 @@ impl<'a> LoginAsDemo<'a> {
     }
 }
 
-impl<'a> IntoFuture for LoginAsDemo<'a> {
-    type Output = Result<types::DemoLoginResponse, Error>;
-    type IntoFuture = Call<'a, types::DemoLoginResponse>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(LoginAsDemo, types::DemoLoginResponse);
 
 impl Client {
     /// Log out
@@ -211,22 +162,6 @@ pub struct Logout<'a> {
 impl<'a> Logout<'a> {
     runtime::request_options!();
 
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, types::LogoutResponse> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, types::LogoutResponse> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
-
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/auth/logout";
@@ -246,15 +181,7 @@ impl<'a> Logout<'a> {
     }
 }
 
-impl<'a> IntoFuture for Logout<'a> {
-    type Output = Result<types::LogoutResponse, Error>;
-    type IntoFuture = Call<'a, types::LogoutResponse>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(Logout, types::LogoutResponse);
 
 impl Client {
     /// Create an access token for a user.
@@ -305,22 +232,6 @@ pub struct CreateAccessToken<'a> {
 impl<'a> CreateAccessToken<'a> {
     runtime::request_options!();
 
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, types::CreatedAccessToken> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, types::CreatedAccessToken> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
-
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let id_user = runtime::path_segment("idUser", &self.id_user)?;
@@ -341,15 +252,7 @@ impl<'a> CreateAccessToken<'a> {
     }
 }
 
-impl<'a> IntoFuture for CreateAccessToken<'a> {
-    type Output = Result<types::CreatedAccessToken, Error>;
-    type IntoFuture = Call<'a, types::CreatedAccessToken>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(CreateAccessToken, types::CreatedAccessToken);
 
 impl Client {
     /// List all access tokens for a user.
@@ -394,22 +297,6 @@ pub struct ListAccessTokens<'a> {
 impl<'a> ListAccessTokens<'a> {
     runtime::request_options!();
 
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, types::AccessTokenList> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, types::AccessTokenList> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
-
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let id_user = runtime::path_segment("idUser", &self.id_user)?;
@@ -429,15 +316,7 @@ impl<'a> ListAccessTokens<'a> {
     }
 }
 
-impl<'a> IntoFuture for ListAccessTokens<'a> {
-    type Output = Result<types::AccessTokenList, Error>;
-    type IntoFuture = Call<'a, types::AccessTokenList>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(ListAccessTokens, types::AccessTokenList);
 
 impl Client {
     /// Revoke an access token for a user.
@@ -486,24 +365,6 @@ pub struct RevokeAccessToken<'a> {
 impl<'a> RevokeAccessToken<'a> {
     runtime::request_options!();
 
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, types::RevokeAccessTokenResponse> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> CallWithResponse<'a, types::RevokeAccessTokenResponse> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
-
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let id_user = runtime::path_segment("idUser", &self.id_user)?;
@@ -531,15 +392,7 @@ impl<'a> RevokeAccessToken<'a> {
     }
 }
 
-impl<'a> IntoFuture for RevokeAccessToken<'a> {
-    type Output = Result<types::RevokeAccessTokenResponse, Error>;
-    type IntoFuture = Call<'a, types::RevokeAccessTokenResponse>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(RevokeAccessToken, types::RevokeAccessTokenResponse);
 
 impl Client {
     /// Adds a new site
@@ -589,22 +442,6 @@ pub struct AddSite<'a> {
 impl<'a> AddSite<'a> {
     runtime::request_options!();
 
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, types::SiteIdResponse> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, types::SiteIdResponse> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
-
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let id_user = runtime::path_segment("idUser", &self.id_user)?;
@@ -625,15 +462,7 @@ impl<'a> AddSite<'a> {
     }
 }
 
-impl<'a> IntoFuture for AddSite<'a> {
-    type Output = Result<types::SiteIdResponse, Error>;
-    type IntoFuture = Call<'a, types::SiteIdResponse>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(AddSite, types::SiteIdResponse);
 
 impl Client {
     /// Returns site id given site identifier
@@ -683,22 +512,6 @@ pub struct GetSiteId<'a> {
 impl<'a> GetSiteId<'a> {
     runtime::request_options!();
 
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, types::SiteIdResponse> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, types::SiteIdResponse> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
-
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let id_user = runtime::path_segment("idUser", &self.id_user)?;
@@ -720,15 +533,7 @@ impl<'a> GetSiteId<'a> {
     }
 }
 
-impl<'a> IntoFuture for GetSiteId<'a> {
-    type Output = Result<types::SiteIdResponse, Error>;
-    type IntoFuture = Call<'a, types::SiteIdResponse>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(GetSiteId, types::SiteIdResponse);
 
 impl Client {
     /// All installations/sites for a given user
@@ -788,23 +593,8 @@ impl<'a> ListInstallations<'a> {
         self.id_site = Some(value);
         self
     }
+
     runtime::request_options!();
-
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, types::InstallationList> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, types::InstallationList> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
@@ -831,15 +621,7 @@ impl<'a> ListInstallations<'a> {
     }
 }
 
-impl<'a> IntoFuture for ListInstallations<'a> {
-    type Output = Result<types::InstallationList, Error>;
-    type IntoFuture = Call<'a, types::InstallationList>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(ListInstallations, types::InstallationList);
 
 impl Client {
     /// Basic information about logged in user
@@ -875,22 +657,6 @@ pub struct GetMe<'a> {
 impl<'a> GetMe<'a> {
     runtime::request_options!();
 
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, types::MeResponse> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, types::MeResponse> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
-
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let path = "/users/me";
@@ -909,15 +675,7 @@ impl<'a> GetMe<'a> {
     }
 }
 
-impl<'a> IntoFuture for GetMe<'a> {
-    type Output = Result<types::MeResponse, Error>;
-    type IntoFuture = Call<'a, types::MeResponse>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(GetMe, types::MeResponse);
 
 impl Client {
     /// Devices connected to a site
@@ -959,24 +717,6 @@ pub struct GetSystemOverview<'a> {
 impl<'a> GetSystemOverview<'a> {
     runtime::request_options!();
 
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, types::SystemOverviewResponse> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> CallWithResponse<'a, types::SystemOverviewResponse> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
-
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
@@ -996,15 +736,7 @@ impl<'a> GetSystemOverview<'a> {
     }
 }
 
-impl<'a> IntoFuture for GetSystemOverview<'a> {
-    type Output = Result<types::SystemOverviewResponse, Error>;
-    type IntoFuture = Call<'a, types::SystemOverviewResponse>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(GetSystemOverview, types::SystemOverviewResponse);
 
 impl Client {
     /// Latest value of every data attribute of a site
@@ -1061,23 +793,8 @@ impl<'a> GetDiagnostics<'a> {
         self.page = Some(value);
         self
     }
+
     runtime::request_options!();
-
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, types::DiagnosticsResponse> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, types::DiagnosticsResponse> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
@@ -1104,15 +821,7 @@ impl<'a> GetDiagnostics<'a> {
     }
 }
 
-impl<'a> IntoFuture for GetDiagnostics<'a> {
-    type Output = Result<types::DiagnosticsResponse, Error>;
-    type IntoFuture = Call<'a, types::DiagnosticsResponse>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(GetDiagnostics, types::DiagnosticsResponse);
 
 impl Client {
     /// Time series of a site
@@ -1205,23 +914,8 @@ impl<'a> GetStats<'a> {
         self.show_instance = Some(value);
         self
     }
+
     runtime::request_options!();
-
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, types::StatsResponse> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, types::StatsResponse> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
@@ -1260,15 +954,7 @@ impl<'a> GetStats<'a> {
     }
 }
 
-impl<'a> IntoFuture for GetStats<'a> {
-    type Output = Result<types::StatsResponse, Error>;
-    type IntoFuture = Call<'a, types::StatsResponse>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(GetStats, types::StatsResponse);
 
 impl Client {
     /// Totals of a site for today, this week, month and year
@@ -1325,25 +1011,8 @@ impl<'a> GetOverallStats<'a> {
         self.attribute_codes = Some(value);
         self
     }
+
     runtime::request_options!();
-
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, types::OverallStatsResponse> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> CallWithResponse<'a, types::OverallStatsResponse> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
@@ -1370,15 +1039,7 @@ impl<'a> GetOverallStats<'a> {
     }
 }
 
-impl<'a> IntoFuture for GetOverallStats<'a> {
-    type Output = Result<types::OverallStatsResponse, Error>;
-    type IntoFuture = Call<'a, types::OverallStatsResponse>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(GetOverallStats, types::OverallStatsResponse);
 
 impl Client {
     /// Alarm rules of a site
@@ -1420,22 +1081,6 @@ pub struct ListAlarms<'a> {
 impl<'a> ListAlarms<'a> {
     runtime::request_options!();
 
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, types::AlarmList> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, types::AlarmList> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
-
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
@@ -1455,15 +1100,7 @@ impl<'a> ListAlarms<'a> {
     }
 }
 
-impl<'a> IntoFuture for ListAlarms<'a> {
-    type Output = Result<types::AlarmList, Error>;
-    type IntoFuture = Call<'a, types::AlarmList>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(ListAlarms, types::AlarmList);
 
 impl Client {
     /// Change an alarm rule
@@ -1513,22 +1150,6 @@ pub struct UpdateAlarm<'a> {
 impl<'a> UpdateAlarm<'a> {
     runtime::request_options!();
 
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, types::SuccessResponse> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, types::SuccessResponse> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
-
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
@@ -1549,15 +1170,7 @@ impl<'a> UpdateAlarm<'a> {
     }
 }
 
-impl<'a> IntoFuture for UpdateAlarm<'a> {
-    type Output = Result<types::SuccessResponse, Error>;
-    type IntoFuture = Call<'a, types::SuccessResponse>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(UpdateAlarm, types::SuccessResponse);
 
 impl Client {
     /// Add an alarm rule
@@ -1607,22 +1220,6 @@ pub struct AddAlarm<'a> {
 impl<'a> AddAlarm<'a> {
     runtime::request_options!();
 
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, types::SuccessResponse> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, types::SuccessResponse> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
-
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
@@ -1643,15 +1240,7 @@ impl<'a> AddAlarm<'a> {
     }
 }
 
-impl<'a> IntoFuture for AddAlarm<'a> {
-    type Output = Result<types::SuccessResponse, Error>;
-    type IntoFuture = Call<'a, types::SuccessResponse>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(AddAlarm, types::SuccessResponse);
 
 impl Client {
     /// Remove an alarm rule
@@ -1701,22 +1290,6 @@ pub struct DeleteAlarm<'a> {
 impl<'a> DeleteAlarm<'a> {
     runtime::request_options!();
 
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, types::SuccessResponse> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, types::SuccessResponse> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
-
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
@@ -1737,15 +1310,7 @@ impl<'a> DeleteAlarm<'a> {
     }
 }
 
-impl<'a> IntoFuture for DeleteAlarm<'a> {
-    type Output = Result<types::SuccessResponse, Error>;
-    type IntoFuture = Call<'a, types::SuccessResponse>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(DeleteAlarm, types::SuccessResponse);
 
 impl Client {
     /// Clear an active alarm
@@ -1795,22 +1360,6 @@ pub struct ClearAlarm<'a> {
 impl<'a> ClearAlarm<'a> {
     runtime::request_options!();
 
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, types::SuccessResponse> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, types::SuccessResponse> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
-
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
@@ -1831,15 +1380,7 @@ impl<'a> ClearAlarm<'a> {
     }
 }
 
-impl<'a> IntoFuture for ClearAlarm<'a> {
-    type Output = Result<types::SuccessResponse, Error>;
-    type IntoFuture = Call<'a, types::SuccessResponse>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(ClearAlarm, types::SuccessResponse);
 
 impl Client {
     /// Tags of a site
@@ -1881,22 +1422,6 @@ pub struct ListTags<'a> {
 impl<'a> ListTags<'a> {
     runtime::request_options!();
 
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, types::TagList> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, types::TagList> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
-
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
@@ -1916,15 +1441,7 @@ impl<'a> ListTags<'a> {
     }
 }
 
-impl<'a> IntoFuture for ListTags<'a> {
-    type Output = Result<types::TagList, Error>;
-    type IntoFuture = Call<'a, types::TagList>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(ListTags, types::TagList);
 
 impl Client {
     /// Add a tag to a site
@@ -1974,22 +1491,6 @@ pub struct AddTag<'a> {
 impl<'a> AddTag<'a> {
     runtime::request_options!();
 
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, types::SuccessResponse> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, types::SuccessResponse> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
-
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
@@ -2010,15 +1511,7 @@ impl<'a> AddTag<'a> {
     }
 }
 
-impl<'a> IntoFuture for AddTag<'a> {
-    type Output = Result<types::SuccessResponse, Error>;
-    type IntoFuture = Call<'a, types::SuccessResponse>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(AddTag, types::SuccessResponse);
 
 impl Client {
     /// Remove a tag from a site
@@ -2068,22 +1561,6 @@ pub struct RemoveTag<'a> {
 impl<'a> RemoveTag<'a> {
     runtime::request_options!();
 
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, types::SuccessResponse> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, types::SuccessResponse> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
-
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
@@ -2104,15 +1581,7 @@ impl<'a> RemoveTag<'a> {
     }
 }
 
-impl<'a> IntoFuture for RemoveTag<'a> {
-    type Output = Result<types::SuccessResponse, Error>;
-    type IntoFuture = Call<'a, types::SuccessResponse>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(RemoveTag, types::SuccessResponse);
 
 impl Client {
     /// Dynamic ESS settings of a site
@@ -2154,24 +1623,6 @@ pub struct GetDynamicEssSettings<'a> {
 impl<'a> GetDynamicEssSettings<'a> {
     runtime::request_options!();
 
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, types::DynamicEssSettingsResponse> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> CallWithResponse<'a, types::DynamicEssSettingsResponse> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
-
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
@@ -2194,15 +1645,7 @@ impl<'a> GetDynamicEssSettings<'a> {
     }
 }
 
-impl<'a> IntoFuture for GetDynamicEssSettings<'a> {
-    type Output = Result<types::DynamicEssSettingsResponse, Error>;
-    type IntoFuture = Call<'a, types::DynamicEssSettingsResponse>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(GetDynamicEssSettings, types::DynamicEssSettingsResponse);
 
 impl Client {
     /// Change the Dynamic ESS settings of a site
@@ -2252,24 +1695,6 @@ pub struct UpdateDynamicEssSettings<'a> {
 impl<'a> UpdateDynamicEssSettings<'a> {
     runtime::request_options!();
 
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, types::DynamicEssSettingsResponse> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> CallWithResponse<'a, types::DynamicEssSettingsResponse> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
-
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
@@ -2293,15 +1718,7 @@ impl<'a> UpdateDynamicEssSettings<'a> {
     }
 }
 
-impl<'a> IntoFuture for UpdateDynamicEssSettings<'a> {
-    type Output = Result<types::DynamicEssSettingsResponse, Error>;
-    type IntoFuture = Call<'a, types::DynamicEssSettingsResponse>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(UpdateDynamicEssSettings, types::DynamicEssSettingsResponse);
 
 impl Client {
     /// When the forecasts were last reset
@@ -2343,24 +1760,6 @@ pub struct GetForecastsLastReset<'a> {
 impl<'a> GetForecastsLastReset<'a> {
     runtime::request_options!();
 
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, types::ForecastsResetResponse> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> CallWithResponse<'a, types::ForecastsResetResponse> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
-
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
@@ -2383,15 +1782,7 @@ impl<'a> GetForecastsLastReset<'a> {
     }
 }
 
-impl<'a> IntoFuture for GetForecastsLastReset<'a> {
-    type Output = Result<types::ForecastsResetResponse, Error>;
-    type IntoFuture = Call<'a, types::ForecastsResetResponse>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(GetForecastsLastReset, types::ForecastsResetResponse);
 
 impl Client {
     /// Reset the forecasts of a site
@@ -2441,24 +1832,6 @@ pub struct ResetForecasts<'a> {
 impl<'a> ResetForecasts<'a> {
     runtime::request_options!();
 
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, types::ForecastsResetResponse> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> CallWithResponse<'a, types::ForecastsResetResponse> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
-
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
@@ -2479,15 +1852,7 @@ impl<'a> ResetForecasts<'a> {
     }
 }
 
-impl<'a> IntoFuture for ResetForecasts<'a> {
-    type Output = Result<types::ForecastsResetResponse, Error>;
-    type IntoFuture = Call<'a, types::ForecastsResetResponse>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(ResetForecasts, types::ForecastsResetResponse);
 
 impl Client {
     /// Change the settings of a site
@@ -2537,22 +1902,6 @@ pub struct UpdateSettings<'a> {
 impl<'a> UpdateSettings<'a> {
     runtime::request_options!();
 
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, types::SettingsResponse> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, types::SettingsResponse> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
-
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
@@ -2573,15 +1922,7 @@ impl<'a> UpdateSettings<'a> {
     }
 }
 
-impl<'a> IntoFuture for UpdateSettings<'a> {
-    type Output = Result<types::SettingsResponse, Error>;
-    type IntoFuture = Call<'a, types::SettingsResponse>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(UpdateSettings, types::SettingsResponse);
 
 impl Client {
     /// Users with access to a site
@@ -2623,22 +1964,6 @@ pub struct ListInstallationUsers<'a> {
 impl<'a> ListInstallationUsers<'a> {
     runtime::request_options!();
 
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, types::InstallationUsers> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, types::InstallationUsers> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
-
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
@@ -2658,15 +1983,7 @@ impl<'a> ListInstallationUsers<'a> {
     }
 }
 
-impl<'a> IntoFuture for ListInstallationUsers<'a> {
-    type Output = Result<types::InstallationUsers, Error>;
-    type IntoFuture = Call<'a, types::InstallationUsers>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(ListInstallationUsers, types::InstallationUsers);
 
 impl Client {
     /// Mark or unmark a site as favourite
@@ -2716,22 +2033,6 @@ pub struct SetFavorite<'a> {
 impl<'a> SetFavorite<'a> {
     runtime::request_options!();
 
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, types::SuccessResponse> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, types::SuccessResponse> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
-
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let id_site = runtime::path_segment("idSite", &self.id_site)?;
@@ -2752,15 +2053,7 @@ impl<'a> SetFavorite<'a> {
     }
 }
 
-impl<'a> IntoFuture for SetFavorite<'a> {
-    type Output = Result<types::SuccessResponse, Error>;
-    type IntoFuture = Call<'a, types::SuccessResponse>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(SetFavorite, types::SuccessResponse);
 
 impl Client {
     /// Search the user's installations
@@ -2809,22 +2102,6 @@ pub struct SearchInstallations<'a> {
 impl<'a> SearchInstallations<'a> {
     runtime::request_options!();
 
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, types::SearchResponse> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, types::SearchResponse> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
-
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
         let id_user = runtime::path_segment("idUser", &self.id_user)?;
@@ -2846,15 +2123,7 @@ impl<'a> SearchInstallations<'a> {
     }
 }
 
-impl<'a> IntoFuture for SearchInstallations<'a> {
-    type Output = Result<types::SearchResponse, Error>;
-    type IntoFuture = Call<'a, types::SearchResponse>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(SearchInstallations, types::SearchResponse);
 
 impl Client {
     /// All data attributes
@@ -2908,23 +2177,8 @@ impl<'a> ListDataAttributes<'a> {
         self.page = Some(value);
         self
     }
+
     runtime::request_options!();
-
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, types::DataAttributeList> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, types::DataAttributeList> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
@@ -2950,15 +2204,7 @@ impl<'a> ListDataAttributes<'a> {
     }
 }
 
-impl<'a> IntoFuture for ListDataAttributes<'a> {
-    type Output = Result<types::DataAttributeList, Error>;
-    type IntoFuture = Call<'a, types::DataAttributeList>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(ListDataAttributes, types::DataAttributeList);
 
 impl Client {
     /// Find installations by their values
@@ -3018,25 +2264,8 @@ impl<'a> FindInstallationsByDataAttributes<'a> {
         self.page = Some(value);
         self
     }
+
     runtime::request_options!();
-
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, types::InstallationDataAttributesResponse> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> CallWithResponse<'a, types::InstallationDataAttributesResponse> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
@@ -3069,15 +2298,9 @@ impl<'a> FindInstallationsByDataAttributes<'a> {
     }
 }
 
-impl<'a> IntoFuture for FindInstallationsByDataAttributes<'a> {
-    type Output = Result<types::InstallationDataAttributesResponse, Error>;
-    type IntoFuture = Call<'a, types::InstallationDataAttributesResponse>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(
+    FindInstallationsByDataAttributes, types::InstallationDataAttributesResponse
+);
 
 impl Client {
     /// Download the logged data of a site
@@ -3172,23 +2395,8 @@ impl<'a> DownloadData<'a> {
         self.r#async = Some(value);
         self
     }
+
     runtime::request_options!();
-
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, Download> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, Download> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
@@ -3227,15 +2435,7 @@ impl<'a> DownloadData<'a> {
     }
 }
 
-impl<'a> IntoFuture for DownloadData<'a> {
-    type Output = Result<Download, Error>;
-    type IntoFuture = Call<'a, Download>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(DownloadData, Download);
 
 impl Client {
     /// Download the GPS track of a site
@@ -3294,23 +2494,8 @@ impl<'a> DownloadGps<'a> {
         self.end = Some(value);
         self
     }
+
     runtime::request_options!();
-
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, Download> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, Download> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
@@ -3337,15 +2522,7 @@ impl<'a> DownloadGps<'a> {
     }
 }
 
-impl<'a> IntoFuture for DownloadGps<'a> {
-    type Output = Result<Download, Error>;
-    type IntoFuture = Call<'a, Download>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(DownloadGps, Download);
 
 impl Client {
     /// The graph widget (chosen attributes over time)
@@ -3456,23 +2633,8 @@ impl<'a> GetGraphWidget<'a> {
         self.use_min_max = Some(value);
         self
     }
+
     runtime::request_options!();
-
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, types::GraphWidgetResponse> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, types::GraphWidgetResponse> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
@@ -3517,15 +2679,7 @@ impl<'a> GetGraphWidget<'a> {
     }
 }
 
-impl<'a> IntoFuture for GetGraphWidget<'a> {
-    type Output = Result<types::GraphWidgetResponse, Error>;
-    type IntoFuture = Call<'a, types::GraphWidgetResponse>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(GetGraphWidget, types::GraphWidgetResponse);
 
 impl Client {
     /// The GPS position widget
@@ -3573,23 +2727,8 @@ impl<'a> GetGpsWidget<'a> {
         self.instance = Some(value);
         self
     }
+
     runtime::request_options!();
-
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, types::GpsWidgetResponse> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(self) -> CallWithResponse<'a, types::GpsWidgetResponse> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
@@ -3613,15 +2752,7 @@ impl<'a> GetGpsWidget<'a> {
     }
 }
 
-impl<'a> IntoFuture for GetGpsWidget<'a> {
-    type Output = Result<types::GpsWidgetResponse, Error>;
-    type IntoFuture = Call<'a, types::GpsWidgetResponse>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(GetGpsWidget, types::GpsWidgetResponse);
 
 impl Client {
     /// The battery summary widget
@@ -3672,25 +2803,8 @@ impl<'a> GetBatterySummaryWidget<'a> {
         self.instance = Some(value);
         self
     }
+
     runtime::request_options!();
-
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, types::BatterySummaryWidgetResponse> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> CallWithResponse<'a, types::BatterySummaryWidgetResponse> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
@@ -3717,15 +2831,7 @@ impl<'a> GetBatterySummaryWidget<'a> {
     }
 }
 
-impl<'a> IntoFuture for GetBatterySummaryWidget<'a> {
-    type Output = Result<types::BatterySummaryWidgetResponse, Error>;
-    type IntoFuture = Call<'a, types::BatterySummaryWidgetResponse>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(GetBatterySummaryWidget, types::BatterySummaryWidgetResponse);
 
 impl Client {
     /// The solar charger summary widget
@@ -3776,25 +2882,8 @@ impl<'a> GetSolarChargerSummaryWidget<'a> {
         self.instance = Some(value);
         self
     }
+
     runtime::request_options!();
-
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, types::SolarChargerSummaryWidgetResponse> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> CallWithResponse<'a, types::SolarChargerSummaryWidgetResponse> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
@@ -3823,15 +2912,9 @@ impl<'a> GetSolarChargerSummaryWidget<'a> {
     }
 }
 
-impl<'a> IntoFuture for GetSolarChargerSummaryWidget<'a> {
-    type Output = Result<types::SolarChargerSummaryWidgetResponse, Error>;
-    type IntoFuture = Call<'a, types::SolarChargerSummaryWidgetResponse>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(
+    GetSolarChargerSummaryWidget, types::SolarChargerSummaryWidgetResponse
+);
 
 impl Client {
     /// The PV inverter status widget
@@ -3882,25 +2965,8 @@ impl<'a> GetPvInverterStatusWidget<'a> {
         self.instance = Some(value);
         self
     }
+
     runtime::request_options!();
-
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, types::PvInverterStatusWidgetResponse> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> CallWithResponse<'a, types::PvInverterStatusWidgetResponse> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
@@ -3929,15 +2995,7 @@ impl<'a> GetPvInverterStatusWidget<'a> {
     }
 }
 
-impl<'a> IntoFuture for GetPvInverterStatusWidget<'a> {
-    type Output = Result<types::PvInverterStatusWidgetResponse, Error>;
-    type IntoFuture = Call<'a, types::PvInverterStatusWidgetResponse>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(GetPvInverterStatusWidget, types::PvInverterStatusWidgetResponse);
 
 impl Client {
     /// The generator state widget
@@ -4006,25 +3064,8 @@ impl<'a> GetGeneratorStateWidget<'a> {
         self.end = Some(value);
         self
     }
+
     runtime::request_options!();
-
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, types::GeneratorStateWidgetResponse> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> CallWithResponse<'a, types::GeneratorStateWidgetResponse> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
@@ -4057,15 +3098,7 @@ impl<'a> GetGeneratorStateWidget<'a> {
     }
 }
 
-impl<'a> IntoFuture for GetGeneratorStateWidget<'a> {
-    type Output = Result<types::GeneratorStateWidgetResponse, Error>;
-    type IntoFuture = Call<'a, types::GeneratorStateWidgetResponse>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(GetGeneratorStateWidget, types::GeneratorStateWidgetResponse);
 
 impl Client {
     /// The VE.Bus state widget
@@ -4131,25 +3164,8 @@ impl<'a> GetVeBusStateWidget<'a> {
         self.end = Some(value);
         self
     }
+
     runtime::request_options!();
-
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, types::VeBusStateWidgetResponse> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> CallWithResponse<'a, types::VeBusStateWidgetResponse> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
@@ -4182,15 +3198,7 @@ impl<'a> GetVeBusStateWidget<'a> {
     }
 }
 
-impl<'a> IntoFuture for GetVeBusStateWidget<'a> {
-    type Output = Result<types::VeBusStateWidgetResponse, Error>;
-    type IntoFuture = Call<'a, types::VeBusStateWidgetResponse>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(GetVeBusStateWidget, types::VeBusStateWidgetResponse);
 
 impl Client {
     /// The inverter/charger state widget
@@ -4259,25 +3267,8 @@ impl<'a> GetInverterChargerStateWidget<'a> {
         self.end = Some(value);
         self
     }
+
     runtime::request_options!();
-
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, types::InverterChargerStateWidgetResponse> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> CallWithResponse<'a, types::InverterChargerStateWidgetResponse> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
@@ -4312,15 +3303,9 @@ impl<'a> GetInverterChargerStateWidget<'a> {
     }
 }
 
-impl<'a> IntoFuture for GetInverterChargerStateWidget<'a> {
-    type Output = Result<types::InverterChargerStateWidgetResponse, Error>;
-    type IntoFuture = Call<'a, types::InverterChargerStateWidgetResponse>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(
+    GetInverterChargerStateWidget, types::InverterChargerStateWidgetResponse
+);
 
 impl Client {
     /// The status of a VE.Bus system widget
@@ -4368,25 +3353,8 @@ impl<'a> GetStatusWidget<'a> {
         self.instance = Some(value);
         self
     }
+
     runtime::request_options!();
-
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, types::StatusWidgetResponse> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> CallWithResponse<'a, types::StatusWidgetResponse> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
@@ -4410,15 +3378,7 @@ impl<'a> GetStatusWidget<'a> {
     }
 }
 
-impl<'a> IntoFuture for GetStatusWidget<'a> {
-    type Output = Result<types::StatusWidgetResponse, Error>;
-    type IntoFuture = Call<'a, types::StatusWidgetResponse>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(GetStatusWidget, types::StatusWidgetResponse);
 
 impl Client {
     /// The tank summary widget
@@ -4466,25 +3426,8 @@ impl<'a> GetTankSummaryWidget<'a> {
         self.instance = Some(value);
         self
     }
+
     runtime::request_options!();
-
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, types::TankSummaryWidgetResponse> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> CallWithResponse<'a, types::TankSummaryWidgetResponse> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
@@ -4511,15 +3454,7 @@ impl<'a> GetTankSummaryWidget<'a> {
     }
 }
 
-impl<'a> IntoFuture for GetTankSummaryWidget<'a> {
-    type Output = Result<types::TankSummaryWidgetResponse, Error>;
-    type IntoFuture = Call<'a, types::TankSummaryWidgetResponse>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(GetTankSummaryWidget, types::TankSummaryWidgetResponse);
 
 impl Client {
     /// The historic data widget
@@ -4567,25 +3502,8 @@ impl<'a> GetHistoricDataWidget<'a> {
         self.instance = Some(value);
         self
     }
+
     runtime::request_options!();
-
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, types::HistoricDataWidgetResponse> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> CallWithResponse<'a, types::HistoricDataWidgetResponse> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
@@ -4612,15 +3530,7 @@ impl<'a> GetHistoricDataWidget<'a> {
     }
 }
 
-impl<'a> IntoFuture for GetHistoricDataWidget<'a> {
-    type Output = Result<types::HistoricDataWidgetResponse, Error>;
-    type IntoFuture = Call<'a, types::HistoricDataWidgetResponse>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(GetHistoricDataWidget, types::HistoricDataWidgetResponse);
 
 impl Client {
     /// The solar charger (MPPT) state widget
@@ -4686,25 +3596,8 @@ impl<'a> GetMpptStateWidget<'a> {
         self.end = Some(value);
         self
     }
+
     runtime::request_options!();
-
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, types::MpptStateWidgetResponse> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> CallWithResponse<'a, types::MpptStateWidgetResponse> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
@@ -4737,15 +3630,7 @@ impl<'a> GetMpptStateWidget<'a> {
     }
 }
 
-impl<'a> IntoFuture for GetMpptStateWidget<'a> {
-    type Output = Result<types::MpptStateWidgetResponse, Error>;
-    type IntoFuture = Call<'a, types::MpptStateWidgetResponse>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(GetMpptStateWidget, types::MpptStateWidgetResponse);
 
 impl Client {
     /// The battery monitor warnings and alarms widget
@@ -4814,25 +3699,8 @@ impl<'a> GetBatteryMonitorWarningsAndAlarmsWidget<'a> {
         self.end = Some(value);
         self
     }
+
     runtime::request_options!();
-
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, types::BatteryMonitorWarningsAndAlarmsWidgetResponse> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> CallWithResponse<'a, types::BatteryMonitorWarningsAndAlarmsWidgetResponse> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
@@ -4869,15 +3737,10 @@ impl<'a> GetBatteryMonitorWarningsAndAlarmsWidget<'a> {
     }
 }
 
-impl<'a> IntoFuture for GetBatteryMonitorWarningsAndAlarmsWidget<'a> {
-    type Output = Result<types::BatteryMonitorWarningsAndAlarmsWidgetResponse, Error>;
-    type IntoFuture = Call<'a, types::BatteryMonitorWarningsAndAlarmsWidgetResponse>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(
+    GetBatteryMonitorWarningsAndAlarmsWidget,
+    types::BatteryMonitorWarningsAndAlarmsWidgetResponse
+);
 
 impl Client {
     /// The EV charger summary widget
@@ -4928,25 +3791,8 @@ impl<'a> GetEvChargerSummaryWidget<'a> {
         self.instance = Some(value);
         self
     }
+
     runtime::request_options!();
-
-    /// The call, a future: `.await` it for the decoded response
-    /// (as `.await` on the request itself does).
-    #[inline]
-    pub fn send(self) -> Call<'a, types::EvChargerSummaryWidgetResponse> {
-        let client = self.client;
-        client.runtime.call(self.into_request(), Self::decode)
-    }
-
-    /// The call, a future: `.await` it for the decoded response
-    /// with the status and headers it came with.
-    #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> CallWithResponse<'a, types::EvChargerSummaryWidgetResponse> {
-        let client = self.client;
-        client.runtime.call_with_response(self.into_request(), Self::decode)
-    }
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
@@ -4975,12 +3821,4 @@ impl<'a> GetEvChargerSummaryWidget<'a> {
     }
 }
 
-impl<'a> IntoFuture for GetEvChargerSummaryWidget<'a> {
-    type Output = Result<types::EvChargerSummaryWidgetResponse, Error>;
-    type IntoFuture = Call<'a, types::EvChargerSummaryWidgetResponse>;
-
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_call!(GetEvChargerSummaryWidget, types::EvChargerSummaryWidgetResponse);

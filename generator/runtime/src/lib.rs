@@ -259,6 +259,51 @@ macro_rules! request_options {
     };
 }
 
+/// What every request builder of a generated crate has beside its
+/// parameters: `send`, `send_with_response` and `.await` (`IntoFuture`),
+/// over the builder's own `into_request` and `decode`. The builder is a
+/// `struct XRequest<'a> { client: &'a Client, .. }` of the generated crate,
+/// whose `Call`, `CallWithResponse` and `Error` are in scope:
+///
+/// ```text
+/// runtime::request_call!(GetUser, types::User);
+/// ```
+#[doc(hidden)]
+#[macro_export]
+macro_rules! request_call {
+    ($builder:ident, $output:ty) => {
+        impl<'a> $builder<'a> {
+            /// The call, a future: `.await` it for the decoded response
+            /// (as `.await` on the request itself does).
+            #[inline]
+            pub fn send(self) -> Call<'a, $output> {
+                let client = self.client;
+                client.runtime.call(self.into_request(), Self::decode)
+            }
+
+            /// The call, a future: `.await` it for the decoded response
+            /// with the status and headers it came with.
+            #[inline]
+            pub fn send_with_response(self) -> CallWithResponse<'a, $output> {
+                let client = self.client;
+                client
+                    .runtime
+                    .call_with_response(self.into_request(), Self::decode)
+            }
+        }
+
+        impl<'a> ::std::future::IntoFuture for $builder<'a> {
+            type Output = Result<$output, Error>;
+            type IntoFuture = Call<'a, $output>;
+
+            #[inline]
+            fn into_future(self) -> Self::IntoFuture {
+                self.send()
+            }
+        }
+    };
+}
+
 /// What every operation's mock in a generated crate's `mock` module has
 /// beside its own matchers and typed answers: an answer with the API's
 /// error body for each error status the operation declares, `respond`,

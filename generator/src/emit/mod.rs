@@ -123,16 +123,38 @@ pub(crate) fn emit(api: &Api, split: Option<&Split>, options: &Options) -> Resul
             |op| mock::mock_item(api, op),
         ));
     }
+    // The files that are not Rust from tokens (the vendored runtime, the
+    // templates) are made beside the formatting when it runs on several
+    // threads, so that no core waits for them at the end.
+    let others = || -> Result<Vec<(String, String)>, Error> {
+        let mut files = Vec::new();
+        if options.runtime == Runtime::Vendored {
+            files.extend(vendor::files(&options.generated_by, options.layout == Layout::Crate)?);
+        }
+        if options.layout == Layout::Crate {
+            files.extend(templates::render(api, split, options)?);
+        }
+        Ok(files)
+    };
+    let (formatted, others) = if modules.iter().map(|m| m.items).sum::<usize>() < PARALLEL_FROM {
+        (format_modules(&modules), others())
+    } else {
+        std::thread::scope(|scope| {
+            let others = scope.spawn(others);
+            let formatted = format_modules(&modules);
+            let others = others.join().unwrap_or_else(|_| {
+                Err(Error::Internal {
+                    message: "a thread making the crate's other files panicked".into(),
+                })
+            });
+            (formatted, others)
+        })
+    };
     let mut files = BTreeMap::new();
-    for (path, code) in format_modules(&modules)? {
+    for (path, code) in formatted? {
         files.insert(path.to_owned(), format!("{header}{code}"));
     }
-    if options.runtime == Runtime::Vendored {
-        files.extend(vendor::files(&options.generated_by, options.layout == Layout::Crate)?);
-    }
-    if options.layout == Layout::Crate {
-        files.extend(templates::render(api, split, options)?);
-    }
+    files.extend(others?);
     Ok(files)
 }
 
@@ -211,20 +233,12 @@ fn format_modules<'m>(modules: &'m [Module<'_>]) -> Result<Vec<(&'m str, String)
         jobs.push((index, None));
         jobs.extend(module.chunks().into_iter().map(|range| (index, Some(range))));
     }
-    let run = |job: &(usize, Option<std::ops::Range<usize>>)| -> Result<String, Error> {
-        let module = &modules[job.0];
-        match &job.1 {
-            None => format((module.head)()),
-            Some(range) => format((module.item)(range.clone())),
-        }
-    };
+    let run = |job: &(usize, Option<std::ops::Range<usize>>)| run_job(modules, job);
     let total: usize = modules.iter().map(|m| m.items).sum();
     let workers = if total < PARALLEL_FROM {
         1
     } else {
-        std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(jobs.len())
+        crate::cores().min(jobs.len())
     };
     let mut parts: Vec<Option<Result<String, Error>>> = (0..jobs.len()).map(|_| None).collect();
     if workers <= 1 {
@@ -268,12 +282,46 @@ fn format_modules<'m>(modules: &'m [Module<'_>]) -> Result<Vec<(&'m str, String)
     Ok(out)
 }
 
+/// Build and format one piece of a module. Never inlined: profiles count
+/// the instructions under it as the work shared by the cores
+/// (BENCHMARKS.md), and the call costs nothing beside the job.
+#[inline(never)]
+fn run_job(modules: &[Module<'_>], job: &(usize, Option<std::ops::Range<usize>>)) -> Result<String, Error> {
+    let module = &modules[job.0];
+    match &job.1 {
+        None => format((module.head)()),
+        Some(range) => format((module.item)(range.clone())),
+    }
+}
+
 /// Format a file's tokens the way rustfmt would.
 fn format(tokens: TokenStream) -> Result<String, Error> {
     let file: syn::File = syn::parse2(tokens).map_err(|err| Error::Internal {
         message: format!("generated code does not parse: {err}"),
     })?;
-    Ok(space_items(&prettyplease::unparse(&file)))
+    Ok(space_items(&tight_macro_types(prettyplease::unparse(&file))))
+}
+
+/// The output type given to `request_call!` as rustfmt writes a type
+/// (`Vec<types::Pet>`): `prettyplease` prints a macro's arguments as loose
+/// tokens (`Vec < types::Pet >`), since it cannot know they are a type.
+fn tight_macro_types(code: String) -> String {
+    const CALL: &str = "runtime::request_call!(";
+    if !code.contains(CALL) {
+        return code;
+    }
+    let mut out = String::with_capacity(code.len());
+    let mut inside = false;
+    for line in code.split_inclusive('\n') {
+        inside = inside || line.trim_start().starts_with(CALL);
+        if inside && line.contains(" <") {
+            out.push_str(&line.replace(" < ", "<").replace(" >", ">"));
+        } else {
+            out.push_str(line);
+        }
+        inside = inside && !line.trim_end().ends_with(");");
+    }
+    out
 }
 
 /// A blank line between items, as rustfmt keeps them in hand-written code
@@ -294,6 +342,7 @@ fn space_items(code: &str) -> String {
         "enum ",
         "async fn ",
         "crate::runtime::",
+        "runtime::request_",
     ];
     let mut out = String::with_capacity(code.len() + code.len() / 16);
     let mut previous = "";
@@ -348,10 +397,15 @@ pub(crate) fn doc_literal(line: &str) -> Literal {
             hashes = hashes.max(run + 1);
         }
     }
-    let fence = "#".repeat(hashes);
-    format!("r{fence}\"{line}\"{fence}")
-        .parse()
-        .unwrap_or_else(|_| Literal::string(line))
+    // Written out without `format!`: this runs for every line of docs.
+    let mut text = String::with_capacity(line.len() + 3 + 2 * hashes);
+    text.push('r');
+    text.extend(std::iter::repeat_n('#', hashes));
+    text.push('"');
+    text.push_str(line);
+    text.push('"');
+    text.extend(std::iter::repeat_n('#', hashes));
+    text.parse().unwrap_or_else(|_| Literal::string(line))
 }
 
 pub(crate) fn doc_lines(text: &str) -> Vec<String> {
@@ -359,21 +413,24 @@ pub(crate) fn doc_lines(text: &str) -> Vec<String> {
     let mut in_fence = false;
     for line in text.trim().lines() {
         let trimmed = line.trim_start();
-        let line = if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+        let (content, suffix) = if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
             let fence = &trimmed[..3];
-            if in_fence {
-                in_fence = false;
-                fence.to_owned()
-            } else {
-                in_fence = true;
-                format!("{fence}text")
-            }
+            in_fence = !in_fence;
+            (fence, if in_fence { "text" } else { "" })
         } else if in_fence {
-            line.trim_end().to_owned()
+            (line.trim_end(), "")
         } else {
-            trimmed.trim_end().to_owned()
+            (trimmed.trim_end(), "")
         };
-        lines.push(format!(" {line}").trim_end().to_owned());
+        // ` {content}{suffix}`, or nothing for a blank line.
+        let mut out = String::new();
+        if !content.is_empty() {
+            out.reserve_exact(1 + content.len() + suffix.len());
+            out.push(' ');
+            out.push_str(content);
+            out.push_str(suffix);
+        }
+        lines.push(out);
     }
     if in_fence {
         lines.push(" ```".to_owned());
@@ -431,7 +488,22 @@ pub(crate) fn rust_type(ty: &TypeRef, in_types: bool) -> TokenStream {
 
 #[cfg(test)]
 mod tests {
-    use super::{doc_lines, doc_literal};
+    use super::{doc_lines, doc_literal, tight_macro_types};
+
+    #[test]
+    fn a_request_calls_type_is_written_tight_and_nothing_else_is() {
+        let printed = "fn f() -> bool {\n    a < b && c > d\n}\n\
+                       runtime::request_call!(A, Vec < types::Pet >);\n\
+                       runtime::request_call!(\n    LongName, std::collections::BTreeMap < String, Vec < X > >\n);\n\
+                       let x = a < b;\n";
+        assert_eq!(
+            tight_macro_types(printed.to_owned()),
+            "fn f() -> bool {\n    a < b && c > d\n}\n\
+             runtime::request_call!(A, Vec<types::Pet>);\n\
+             runtime::request_call!(\n    LongName, std::collections::BTreeMap<String, Vec<X>>\n);\n\
+             let x = a < b;\n"
+        );
+    }
 
     #[test]
     fn a_doc_literal_holds_its_line_exactly() {

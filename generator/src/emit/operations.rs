@@ -64,7 +64,6 @@ pub(super) fn operations_imports(operations: &[&Operation]) -> TokenStream {
         #crate_import
         #paging_import
         use crate::runtime::reqwest::Method;
-        use std::future::IntoFuture;
     }
 }
 
@@ -489,22 +488,6 @@ fn builder(op: &Operation) -> TokenStream {
 
             runtime::request_options!();
 
-            /// The call, a future: `.await` it for the decoded response
-            /// (as `.await` on the request itself does).
-            #[inline]
-            pub fn send(self) -> Call<'a, #output> {
-                let client = self.client;
-                client.runtime.call(self.into_request(), Self::decode)
-            }
-
-            /// The call, a future: `.await` it for the decoded response
-            /// with the status and headers it came with.
-            #[inline]
-            pub fn send_with_response(self) -> CallWithResponse<'a, #output> {
-                let client = self.client;
-                client.runtime.call_with_response(self.into_request(), Self::decode)
-            }
-
             #[inline]
             fn into_request(self) -> Result<Request, Failure> {
                 #request_body
@@ -519,15 +502,7 @@ fn builder(op: &Operation) -> TokenStream {
             }
         }
 
-        impl<'a> IntoFuture for #builder<'a> {
-            type Output = Result<#output, Error>;
-            type IntoFuture = Call<'a, #output>;
-
-            #[inline]
-            fn into_future(self) -> Self::IntoFuture {
-                self.send()
-            }
-        }
+        runtime::request_call!(#builder, #output);
     }
 }
 
