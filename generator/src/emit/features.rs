@@ -3,7 +3,7 @@
 //! area, `src/builders/<area>.rs`, compiled with its feature.
 
 use super::operations::operations_imports;
-use crate::model::{Api, Gate, Operation, Split, TypeDef, TypeRef};
+use crate::model::{Api, Area, Gate, Operation, Split, TypeDef, TypeRef};
 use crate::naming::{escape, ident};
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use quote::quote;
@@ -50,22 +50,25 @@ pub(super) fn module_file(feature: &str) -> String {
     escape(feature).trim_start_matches("r#").to_owned()
 }
 
-/// `src/builders.rs` of a split crate: one module per area, each behind
-/// its feature, its items re-exported.
+/// An area's module in the folder `dir` (`builders` or `types`), behind
+/// the area's feature, its items re-exported.
+fn area_module(dir: &str, area: &Area) -> TokenStream {
+    let feature = &area.feature;
+    let module = ident(feature);
+    let path = format!("{dir}/{}.rs", module_file(feature));
+    let path_attr = (module_file(feature) != feature.as_str()).then(|| quote!(#[path = #path]));
+    quote! {
+        #[cfg(feature = #feature)]
+        #path_attr
+        mod #module;
+        #[cfg(feature = #feature)]
+        pub use #module::*;
+    }
+}
+
+/// `src/builders.rs` of a split crate: one module per area.
 pub(super) fn operations_root(split: &Split) -> TokenStream {
-    let modules = split.areas.iter().map(|area| {
-        let feature = &area.feature;
-        let module = ident(feature);
-        let path = format!("builders/{}.rs", module_file(feature));
-        let path_attr = (module_file(feature) != feature.as_str()).then(|| quote!(#[path = #path]));
-        quote! {
-            #[cfg(feature = #feature)]
-            #path_attr
-            mod #module;
-            #[cfg(feature = #feature)]
-            pub use #module::*;
-        }
-    });
+    let modules = split.areas.iter().map(|area| area_module("builders", area));
     quote! {
         //! One method per operation on [`Client`](crate::Client), in one module
         //! per area of the API; each area is a cargo feature (see the README).
@@ -74,27 +77,15 @@ pub(super) fn operations_root(split: &Split) -> TokenStream {
 }
 
 /// The end of `src/types.rs` of a split crate: the module of each area's
-/// own types, behind its feature, its items re-exported (so every type is
-/// `types::Name`, as in a crate that is not split).
+/// own types (so every type is `types::Name`, as in a crate that is not
+/// split).
 pub(super) fn types_root(split: &Split, own_types: &[Vec<&TypeDef>]) -> TokenStream {
     let modules = split
         .areas
         .iter()
         .zip(own_types)
         .filter(|(_, own)| !own.is_empty())
-        .map(|(area, _)| {
-            let feature = &area.feature;
-            let module = ident(feature);
-            let path = format!("types/{}.rs", module_file(feature));
-            let path_attr = (module_file(feature) != feature.as_str()).then(|| quote!(#[path = #path]));
-            quote! {
-                #[cfg(feature = #feature)]
-                #path_attr
-                mod #module;
-                #[cfg(feature = #feature)]
-                pub use #module::*;
-            }
-        });
+        .map(|(area, _)| area_module("types", area));
     quote! { #(#modules)* }
 }
 
