@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::header;
+use common::{TOKEN_PATH, header, token_url};
 use openremote_client::hooks::{Attempt, Hook, Outcome, Purpose};
 use openremote_client::{AccessToken, Client, Error, PasswordGrant, TokenRequest};
 use serde_json::json;
@@ -19,13 +19,8 @@ use std::time::Duration;
 use wiremock::matchers::{header as has_header, method, path};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
-const TOKEN_PATH: &str = "/auth/realms/master/protocol/openid-connect/token";
 const USER: &str = "alice";
 const PASSWORD: &str = "Pa55-w0rd-of-alice";
-
-fn token_url(server: &MockServer) -> String {
-    format!("{}{TOKEN_PATH}", server.uri())
-}
 
 fn base_url(server: &MockServer) -> String {
     format!("{}/api/master", server.uri())
@@ -65,11 +60,7 @@ impl Keycloak {
     }
 
     async fn mount(&self, server: &MockServer) {
-        Mock::given(method("POST"))
-            .and(path(TOKEN_PATH))
-            .respond_with(self.clone())
-            .mount(server)
-            .await;
+        common::serve_tokens(server, self.clone()).await;
     }
 }
 

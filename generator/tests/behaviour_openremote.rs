@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{header, json_body, line};
+use common::{TOKEN_PATH, header, json_body, line, token_url};
 use openremote_client::types::{self, StringMatch, StringPredicate, StringPredicatePredicateType};
 use openremote_client::{Client, Error};
 use serde_json::json;
@@ -18,7 +18,6 @@ use std::time::{Duration, Instant};
 use wiremock::matchers::{method, path, path_regex};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
-const TOKEN_PATH: &str = "/auth/realms/master/protocol/openid-connect/token";
 const CLIENT_ID: &str = "svc-reporting";
 const CLIENT_SECRET: &str = "Zx9-client-SECRET-value";
 const ERROR_TEXT: &str = "Request failed with HTTP error status: 403 Forbidden";
@@ -45,11 +44,7 @@ impl TokenEndpoint {
     }
 
     async fn mount(&self, server: &MockServer) {
-        Mock::given(method("POST"))
-            .and(path(TOKEN_PATH))
-            .respond_with(self.clone())
-            .mount(server)
-            .await;
+        common::serve_tokens(server, self.clone()).await;
     }
 }
 
@@ -67,10 +62,6 @@ impl Respond for TokenEndpoint {
             }))
             .set_delay(self.delay)
     }
-}
-
-fn token_url(server: &MockServer) -> String {
-    format!("{}{TOKEN_PATH}", server.uri())
 }
 
 fn client(server: &MockServer) -> Client {

@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{header, json_body, line};
+use common::{header, json_body, line, token_url};
 use openremote_client::types::{
     self, AlarmSeverity, AlarmStatus, AssetDatapointQuery, AssetQuery, AssetType, AttributeRef, AttributeWriteFailure,
     ValuePredicate,
@@ -19,20 +19,15 @@ use std::time::Duration;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
-const TOKEN_PATH: &str = "/auth/realms/master/protocol/openid-connect/token";
 const CLIENT_ID: &str = "svc-automation";
 const CLIENT_SECRET: &str = "Qv7-client-SECRET-value";
 const LIGHT: &str = "4cXQmF2Jv9dQ1a7Hs8RkLb";
 const ROOM: &str = "2bT4rE8uYq1WcZ9dLk3MnP";
 const HEAT_PUMP: &str = "7Bt8M3cXEP6BHPh8r47DYf";
 
-fn token_url(server: &MockServer) -> String {
-    format!("{}{TOKEN_PATH}", server.uri())
-}
-
 async fn setup() -> (MockServer, Client) {
     let server = MockServer::start().await;
-    common::grant_tokens(&server, TOKEN_PATH).await;
+    common::grant_tokens(&server).await;
     let client = Client::builder()
         .base_url(format!("{}/api/building", server.uri()))
         .client_credentials(token_url(&server), CLIENT_ID, CLIENT_SECRET)

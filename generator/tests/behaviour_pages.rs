@@ -11,7 +11,7 @@ mod common;
 
 use client_runtime::reqwest::Method;
 use client_runtime::{NextCursor, Paging, Place, Received, Request, Style};
-use common::{header, json_body};
+use common::{header, json_body, token_url};
 use openremote_client::types::{self, AssetQuery};
 use openremote_client::{Client, Error};
 use serde_json::{Value, json};
@@ -20,15 +20,13 @@ use std::time::Duration;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request as Incoming, ResponseTemplate};
 
-const TOKEN_PATH: &str = "/auth/realms/master/protocol/openid-connect/token";
-
 /// A loopback Manager with a token endpoint, and a client for it.
 async fn openremote() -> (MockServer, Client) {
     let server = MockServer::start().await;
-    common::grant_tokens(&server, TOKEN_PATH).await;
+    common::grant_tokens(&server).await;
     let client = Client::builder()
         .base_url(format!("{}/api/master", server.uri()))
-        .client_credentials(format!("{}{TOKEN_PATH}", server.uri()), "svc", "secret")
+        .client_credentials(token_url(&server), "svc", "secret")
         .timeout(Duration::from_secs(5))
         .max_retries(0)
         .build()
@@ -69,6 +67,15 @@ async fn api_bodies(server: &MockServer) -> Vec<Value> {
         .filter(|r| r.url.path().starts_with("/api/"))
         .inspect(|r| assert_eq!(header(r, "authorization"), Some("Bearer token-1")))
         .map(json_body)
+        .collect()
+}
+
+/// The query string of each request the server received, in order.
+async fn queries(server: &MockServer) -> Vec<Option<String>> {
+    common::requests(server)
+        .await
+        .iter()
+        .map(|r| r.url.query().map(str::to_owned))
         .collect()
 }
 
@@ -221,13 +228,8 @@ async fn an_offset_in_the_query_moves_on_page_by_page() {
         seen.push(item.as_u64().unwrap());
     }
     assert_eq!(seen, [0, 1, 2, 3, 4, 5, 6]);
-    let queries: Vec<Option<String>> = common::requests(&server)
-        .await
-        .iter()
-        .map(|r| r.url.query().map(str::to_owned))
-        .collect();
     assert_eq!(
-        queries,
+        queries(&server).await,
         [
             Some("limit=3&genus=ficus&offset=0".to_owned()),
             Some("limit=3&genus=ficus&offset=3".to_owned()),
@@ -277,13 +279,8 @@ async fn a_cursor_in_the_answer_is_sent_back_until_there_is_none() {
         );
     }
     assert_eq!(ids, [1, 2, 3, 4, 5]);
-    let queries: Vec<Option<String>> = common::requests(&server)
-        .await
-        .iter()
-        .map(|r| r.url.query().map(str::to_owned))
-        .collect();
     assert_eq!(
-        queries,
+        queries(&server).await,
         [
             Some("per_page=2".to_owned()),
             Some("per_page=2&after=c2".to_owned()),

@@ -3,7 +3,7 @@
 #![allow(dead_code)]
 
 use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 /// Every request the server received.
 pub async fn requests(server: &MockServer) -> Vec<Request> {
@@ -40,16 +40,31 @@ pub fn line(request: &Request) -> (String, String, Option<String>) {
     )
 }
 
-/// An OAuth2 token endpoint at `token_path` that grants every request the
-/// same bearer token, `token-1`, for a minute.
-pub async fn grant_tokens(server: &MockServer, token_path: &str) {
+/// The token endpoint of the OpenRemote Manager's Keycloak (its `master`
+/// realm), where the tests' fake token servers listen.
+pub const TOKEN_PATH: &str = "/auth/realms/master/protocol/openid-connect/token";
+
+/// The URL of [`TOKEN_PATH`] on `server`.
+pub fn token_url(server: &MockServer) -> String {
+    format!("{}{TOKEN_PATH}", server.uri())
+}
+
+/// `responder` answers every request to [`TOKEN_PATH`] on `server`.
+pub async fn serve_tokens(server: &MockServer, responder: impl Respond + 'static) {
     Mock::given(method("POST"))
-        .and(path(token_path))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(
-                serde_json::json!({"access_token": "token-1", "expires_in": 60, "token_type": "Bearer"}),
-            ),
-        )
+        .and(path(TOKEN_PATH))
+        .respond_with(responder)
         .mount(server)
         .await;
+}
+
+/// A token endpoint at [`TOKEN_PATH`] that grants every request the same
+/// bearer token, `token-1`, for a minute.
+pub async fn grant_tokens(server: &MockServer) {
+    serve_tokens(
+        server,
+        ResponseTemplate::new(200)
+            .set_body_json(serde_json::json!({"access_token": "token-1", "expires_in": 60, "token_type": "Bearer"})),
+    )
+    .await;
 }
