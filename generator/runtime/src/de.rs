@@ -1,16 +1,16 @@
-//! Reading a generated struct from JSON: the pieces behind
-//! [`serde_struct!`](crate::serde_struct) (in `lib.rs`, with
-//! the other macros generated code calls).
+//! Writing and reading a generated struct as JSON: the pieces behind
+//! [`serde_struct!`](crate::serde_struct) (in `lib.rs`, with the other
+//! macros generated code calls).
 //!
-//! Why not `#[derive(Deserialize)]`: for each struct the derive writes an
-//! enum of its fields with three visitor functions, a `visit_seq` for a
-//! form JSON never uses, and, with a flattened field (every struct that
-//! keeps [`UnknownFields`]), a buffer of every unknown member as serde's
-//! `Content` that is then read a second time. For a big API that is most of
-//! the crate's build (Stripe: borrow checking the derived impls was nearly
-//! half of it, and held the peak memory). The macro writes one `visit_map`
-//! with one `match` on the member's name, which is what the derive does for
-//! JSON, in a fraction of the code.
+//! Why not serde's derives: for each struct `Deserialize` writes an enum of
+//! its fields with three visitor functions, a `visit_seq` for a form JSON
+//! never uses, and, with a flattened field (every struct that keeps
+//! [`UnknownFields`]), a buffer of every unknown member as serde's
+//! `Content` that is then read a second time; `Serialize` counts the
+//! members it will write. For a big API that was most of the crate's build
+//! and its peak memory (Stripe; BENCHMARKS.md, issue 16). The macro writes
+//! one `serialize_map` and one `visit_map` with one `match` on the member's
+//! name, which is what the derives do for JSON, in a fraction of the code.
 
 use crate::UnknownFields;
 use serde::de::{self, Deserialize, DeserializeOwned, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
@@ -75,8 +75,8 @@ impl Rest for Ignore {
 
 impl Rest for UnknownFields {
     fn put<'de, A: MapAccess<'de>>(&mut self, key: Key<'de>, map: &mut A) -> Result<(), A::Error> {
-        self.insert(key.0.into_owned(), map.next_value()?);
-        Ok(())
+        // Its map's.
+        Rest::put(&mut **self, key, map)
     }
 }
 

@@ -76,8 +76,8 @@ pub(super) fn type_item(api: &Api, def: &TypeDef) -> TokenStream {
 
 /// Whether a field of this type reads `[]` as the type's default: a struct
 /// of optional fields only that keeps unknown fields (PHP writes an empty
-/// map as `[]`; see the runtime's `de::ObjectOrEmptyList`). Only in a field: where
-/// a union has a list variant, `[]` stays a list.
+/// map as `[]`; see the runtime's `de::ObjectOrEmptyList`). Only in a
+/// field: where a union has a list variant, `[]` stays a list.
 fn reads_empty_list(api: &Api, ty: &TypeRef) -> bool {
     let TypeRef::Named(name) = ty else { return false };
     api.type_def(name).is_some_and(|def| {
