@@ -13,7 +13,7 @@
 //! | `object` + `additionalProperties: T`     | `BTreeMap<String, T>` (flattened in structs)|
 //! | `object` alone, `{}`                     | `serde_json::Map` / `serde_json::Value`     |
 //! | `allOf`                                  | one struct with the parts' properties merged|
-//! | `oneOf`/`anyOf`                          | enum: tagged by the discriminator, else untagged |
+//! | `oneOf`/`anyOf`                          | enum: tagged by the discriminator (or a property each alternative fixes), else untagged |
 //! | `nullable: true`                         | `Option<T>`                                 |
 //! | `type: "null"` (3.1)                     | `()`                                        |
 //! | `prefixItems`, fixed length (3.1)        | a tuple `(A, B)`                            |
@@ -56,6 +56,7 @@ impl Registry {
     /// All definitions, recursive ones boxed, sorted by name.
     pub fn finish(self, warnings: &mut crate::error::Warnings) -> Vec<TypeDef> {
         let mut defs = self.defs;
+        infer_tags(&mut defs);
         place_base64(&mut defs);
         break_alias_cycles(&mut defs, warnings);
         box_cycles(&mut defs);
@@ -715,6 +716,95 @@ fn mapping_by_target(mapping: &IndexMap<String, String>) -> HashMap<Pointer, Vec
     by_target
 }
 
+/// A union the spec gives no discriminator, whose alternatives are objects
+/// that each require a property of one fixed string value, the same
+/// property in all and a different value in each (Stripe's `object`:
+/// `"card"`, `"bank_account"`, ...), is tagged by that property, as if the
+/// spec named it the discriminator. Untagged, such a union read every
+/// object as its first alternative whose required fields it had: a string
+/// enum keeps values it does not know, so a card was read as an account.
+/// The property chosen is the first such one of the first alternative.
+fn infer_tags(defs: &mut [TypeDef]) {
+    let index: HashMap<&str, usize> = defs.iter().enumerate().map(|(i, d)| (d.name.as_str(), i)).collect();
+    // The definition a type names, through aliases (a few steps: an alias
+    // chain that long is not worth following).
+    let definition = |ty: &TypeRef| -> Option<&TypeKind> {
+        let mut ty = match ty {
+            TypeRef::Box(inner) => &**inner,
+            other => other,
+        };
+        for _ in 0..4 {
+            let TypeRef::Named(name) = ty else { return None };
+            match &defs[*index.get(name.as_str())?].kind {
+                TypeKind::Alias(target) => ty = target,
+                kind => return Some(kind),
+            }
+        }
+        None
+    };
+    // The required properties of one fixed string value of an object.
+    let fixed = |ty: &TypeRef| -> Option<Vec<(&str, &str)>> {
+        let Some(TypeKind::Struct { fields, .. }) = definition(ty) else {
+            return None;
+        };
+        Some(
+            fields
+                .iter()
+                .filter_map(|field| match definition(&field.ty) {
+                    Some(TypeKind::Enum { variants, .. }) if variants.len() == 1 => {
+                        Some((field.wire.as_str(), variants[0].wire.as_str()))
+                    }
+                    _ => None,
+                })
+                .collect(),
+        )
+    };
+    let mut tags: Vec<(usize, String, Vec<String>)> = Vec::new();
+    for (at, def) in defs.iter().enumerate() {
+        let TypeKind::Union {
+            variants, tag: None, ..
+        } = &def.kind
+        else {
+            continue;
+        };
+        if variants.len() < 2 {
+            continue;
+        }
+        let Some(each) = variants.iter().map(|v| fixed(&v.ty)).collect::<Option<Vec<_>>>() else {
+            continue;
+        };
+        let tag = each[0].iter().map(|&(wire, _)| wire).find(|&wire| {
+            let mut values = HashSet::new();
+            each.iter().all(|props| {
+                props
+                    .iter()
+                    .find(|(w, _)| *w == wire)
+                    .is_some_and(|&(_, value)| values.insert(value))
+            })
+        });
+        if let Some(tag) = tag {
+            let values = each
+                .iter()
+                .map(|props| {
+                    props
+                        .iter()
+                        .find(|(w, _)| *w == tag)
+                        .map_or_else(String::new, |(_, v)| (*v).to_owned())
+                })
+                .collect();
+            tags.push((at, tag.to_owned(), values));
+        }
+    }
+    for (at, property, values) in tags {
+        if let TypeKind::Union { variants, tag, .. } = &mut defs[at].kind {
+            *tag = Some(property);
+            for (variant, value) in variants.iter_mut().zip(values) {
+                variant.tag_values = vec![value];
+            }
+        }
+    }
+}
+
 /// Base64 bytes (`format: byte`) are `Vec<u8>` only where a serde attribute
 /// can name the runtime's adapter: a struct field or a union variant, with
 /// `Option`, `Vec` and `BTreeMap` around the bytes in any nesting (one
@@ -986,6 +1076,78 @@ fn strongly_connected(edges: &[Vec<usize>]) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::strongly_connected;
+    use crate::model::{Api, TypeKind};
+
+    fn lowered(spec: &str) -> Api {
+        let mut warnings = crate::error::Warnings::default();
+        let limits = crate::Limits::default();
+        let document = crate::load::parse(spec, &limits, &mut warnings).expect("the spec parses");
+        crate::lower::lower(&document.api, &document.raw, &limits, &mut warnings).expect("the spec lowers")
+    }
+
+    /// The union's tag property and each variant's values.
+    fn tag_of(api: &Api, name: &str) -> (Option<String>, Vec<Vec<String>>) {
+        let def = api.types.iter().find(|d| d.name == name).expect("the union");
+        let TypeKind::Union { variants, tag, .. } = &def.kind else {
+            panic!("{name} is not a union")
+        };
+        (tag.clone(), variants.iter().map(|v| v.tag_values.clone()).collect())
+    }
+
+    #[test]
+    fn a_union_of_objects_each_fixing_one_property_is_tagged_by_it() {
+        let api = lowered(
+            r##"
+openapi: 3.0.3
+info: { title: T, version: "1" }
+paths: {}
+components:
+  schemas:
+    Source: { anyOf: [{ $ref: "#/components/schemas/Card" }, { $ref: "#/components/schemas/Bank" }, { $ref: "#/components/schemas/Named" }] }
+    Card:
+      type: object
+      required: [kind, object]
+      properties: { kind: { type: string, enum: [x] }, object: { type: string, enum: [card] } }
+    Bank:
+      type: object
+      required: [object, kind]
+      properties: { object: { type: string, enum: [bank_account] }, kind: { type: string, enum: [x] } }
+    Named: { $ref: "#/components/schemas/Account" }
+    Account:
+      type: object
+      required: [object, kind]
+      properties: { object: { $ref: "#/components/schemas/AccountObject" }, kind: { type: string, enum: [x] } }
+    AccountObject: { type: string, enum: [account] }
+    SameValue: { oneOf: [{ $ref: "#/components/schemas/Card" }, { $ref: "#/components/schemas/Card2" }] }
+    Card2:
+      type: object
+      required: [object]
+      properties: { object: { type: string, enum: [card] }, deleted: { type: boolean } }
+    Optional: { oneOf: [{ $ref: "#/components/schemas/Card" }, { $ref: "#/components/schemas/Loose" }] }
+    Loose:
+      type: object
+      properties: { object: { type: string, enum: [loose] } }
+    WithString: { anyOf: [{ type: string }, { $ref: "#/components/schemas/Card" }, { $ref: "#/components/schemas/Bank" }] }
+    Declared:
+      oneOf: [{ $ref: "#/components/schemas/Card" }, { $ref: "#/components/schemas/Bank" }]
+      discriminator: { propertyName: kind }
+"##,
+        );
+        // `kind` has one value in all three, so `object` it is; through a
+        // `$ref` to a `$ref`, and to a named enum of one value.
+        let values = |v: &[&str]| v.iter().map(|s| vec![(*s).to_owned()]).collect::<Vec<_>>();
+        assert_eq!(
+            tag_of(&api, "Source"),
+            (Some("object".into()), values(&["card", "bank_account", "account"]))
+        );
+        // The same value twice, an optional property, a variant that is not
+        // an object: untagged, as before.
+        for name in ["SameValue", "Optional", "WithString"] {
+            assert_eq!(tag_of(&api, name).0, None, "{name}");
+        }
+        // The spec's own discriminator is kept.
+        assert_eq!(tag_of(&api, "Declared").0.as_deref(), Some("kind"));
+    }
 
     #[test]
     fn tarjan_finds_cycles_and_self_loops() {
