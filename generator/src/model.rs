@@ -253,6 +253,9 @@ pub struct UnionVariant {
     pub ty: TypeRef,
     /// For a tagged union: the discriminator values that select this variant.
     pub tag_values: Vec<String>,
+    /// Why the variant is JSON where the spec names a type (a split crate
+    /// holds a variant that reaches far: `lower::split::hold_variants`).
+    pub note: Option<String>,
 }
 
 /// One operation: one method on `Client` and its request builder.
@@ -533,6 +536,8 @@ pub struct Split {
     /// How many fields are held as JSON so that areas stay apart
     /// (`lower::split::hold_fields`).
     pub held: usize,
+    /// How many variants of tagged unions are (`lower::split::hold_variants`).
+    pub held_variants: usize,
 }
 
 /// One area of the API: a tag, or a first path segment.

@@ -397,6 +397,7 @@ fn context(api: &Api, split: Option<&Split>, options: &Options) -> Result<miniji
         always_types => always_types,
         full_types => full_types,
         held_fields => split.map_or(0, |s| s.held),
+        held_variants => split.map_or(0, |s| s.held_variants),
         sign_in => sign_in,
         base_url_required => base_url_required,
         env_prefix => env_prefix,

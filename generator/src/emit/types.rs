@@ -442,9 +442,19 @@ fn tagged_union(def: &TypeDef, docs: TokenStream, variants: &[UnionVariant], tag
             .map(|value| format!("`{value}`"))
             .collect::<Vec<_>>()
             .join(", ");
-        let text = format!(" `{tag}`: {values}");
-        let text = if v.tag_values.is_empty() { String::new() } else { text };
-        let docs = (!text.is_empty()).then(|| quote!(#[doc = #text]));
+        let mut text = if v.tag_values.is_empty() {
+            String::new()
+        } else {
+            format!("`{tag}`: {values}")
+        };
+        if let Some(note) = &v.note {
+            text = if text.is_empty() {
+                note.clone()
+            } else {
+                format!("{text}\n\n{note}")
+            };
+        }
+        let docs = (!text.is_empty()).then(|| doc(&text));
         quote! { #docs #variant(#ty), }
     });
     let mut seen = std::collections::HashSet::new();

@@ -23,7 +23,8 @@ const RESERVED_FEATURES: &[&str] = &["default", "full", "mock"];
 /// In a split crate, a field is held as JSON when its type reaches more
 /// than this many types and it is either a field of the error body's own
 /// objects or a reference that is an id or an object (a union with a
-/// string variant: Stripe's expandable fields). See [`hold_fields`].
+/// string variant: Stripe's expandable fields). See [`hold_fields`]; a
+/// variant of a tagged union likewise ([`hold_variants`]).
 pub(crate) const HOLD_BOUND: usize = 64;
 
 /// The split of a crate of `api`'s size, or `None` for one plain crate.
@@ -33,7 +34,12 @@ pub(crate) fn plan(api: &mut Api) -> Option<Split> {
         return None;
     }
     let held = hold_fields(api, HOLD_BOUND);
-    split(api).map(|split| Split { held, ..split })
+    let held_variants = hold_variants(api, HOLD_BOUND);
+    split(api).map(|split| Split {
+        held,
+        held_variants,
+        ..split
+    })
 }
 
 /// Why a field is held as JSON.
@@ -157,6 +163,57 @@ pub(crate) fn hold_fields(api: &mut Api, bound: usize) -> usize {
     held.len()
 }
 
+/// Hold as JSON each variant of a tagged union whose type reaches more than
+/// `bound` types once the fields are held (Stripe's one: `PaymentSource`'s
+/// `Account`, 105 types, which the `customers` area's sources endpoints
+/// would compile for the accounts a source may rarely be). The tag still
+/// picks the variant, which keeps the object whole: the caller who meets
+/// one reads it as its type (`serde_json::from_value`) where a feature that
+/// compiles the type is on. Returns how many variants it held.
+pub(crate) fn hold_variants(api: &mut Api, bound: usize) -> usize {
+    let held: Vec<(usize, usize, usize)> = {
+        let (index, edges) = graph(api);
+        let mut held = Vec::new();
+        for (at, def) in api.types.iter().enumerate() {
+            let TypeKind::Union {
+                variants, tag: Some(_), ..
+            } = &def.kind
+            else {
+                continue;
+            };
+            for (number, variant) in variants.iter().enumerate() {
+                let mut targets = Vec::new();
+                named(&variant.ty, &index, &mut targets);
+                let Some(&target) = targets.first() else { continue };
+                let mut seen = vec![false; api.types.len()];
+                reach(&[target], &edges, &mut seen);
+                let reached = seen.iter().filter(|&&s| s).count();
+                if reached > bound {
+                    held.push((at, number, reached));
+                }
+            }
+        }
+        held
+    };
+    for &(at, number, reached) in &held {
+        let TypeKind::Union { variants, .. } = &mut api.types[at].kind else {
+            continue;
+        };
+        let variant = &mut variants[number];
+        let read = match variant.ty.model_name() {
+            Some(name) => format!("`serde_json::from_value::<types::{name}>(value)`"),
+            None => "`serde_json::from_value`".to_owned(),
+        };
+        variant.note = Some(format!(
+            "Held as JSON in this crate, which is split by area: its type reaches {reached} types, which \
+             every area that uses this union would compile. Read it with {read} where a feature that \
+             compiles that type is on."
+        ));
+        variant.ty = TypeRef::Value;
+    }
+    held.len()
+}
+
 /// The crate's types by name, and for each type the types it names.
 fn graph(api: &Api) -> (HashMap<&str, usize>, Vec<Vec<usize>>) {
     let index: HashMap<&str, usize> = api
@@ -233,7 +290,12 @@ pub(crate) fn split(api: &Api) -> Option<Split> {
             }
         })
         .collect();
-    Some(Split { areas, gates, held: 0 })
+    Some(Split {
+        areas,
+        gates,
+        held: 0,
+        held_variants: 0,
+    })
 }
 
 /// The areas as (feature, source, operations), sorted by feature.
@@ -510,6 +572,66 @@ components:
         // With a bound the types stay under, nothing changes.
         let mut again = lowered(&spec);
         assert_eq!(hold_fields(&mut again, 3), 0);
+    }
+
+    #[test]
+    fn a_far_variant_of_a_tagged_union_is_held_and_the_rest_stay_typed() {
+        let spec = SPEC
+            .replace(
+                "items: { $ref: \"#/components/schemas/Invoice\" }",
+                "items: { $ref: \"#/components/schemas/Source\" }",
+            )
+            .replace(
+                "Unused: { type: object, properties: { x: { type: string } } }",
+                "Source: { anyOf: [{ $ref: \"#/components/schemas/Card\" }, { $ref: \"#/components/schemas/Account\" }] }\n    \
+                 Card: { type: object, required: [object], properties: { object: { type: string, enum: [card] } } }\n    \
+                 Account: { type: object, required: [object], properties: { object: { type: string, enum: [account] }, \
+                 customer: { $ref: \"#/components/schemas/Customer\" } } }\n    \
+                 Either: { oneOf: [{ $ref: \"#/components/schemas/Account\" }, { $ref: \"#/components/schemas/Customer\" }] }",
+            );
+        let mut api = lowered(&spec);
+        let variants = |api: &Api, name: &str| {
+            let def = api.types.iter().find(|t| t.name == name).expect(name);
+            let TypeKind::Union { variants, .. } = &def.kind else {
+                panic!("{name}: a union")
+            };
+            variants.clone()
+        };
+        let before = split(&api).expect("areas");
+        let names: Vec<String> = api.types.iter().map(|t| t.name.clone()).collect();
+        let gate = |split: &Split, name: &str| split.gates[names.iter().position(|t| t == name).expect(name)].clone();
+        assert_eq!(
+            gate(&before, "Customer"),
+            Gate::Any(vec![0, 1]),
+            "customers, and invoices through the account"
+        );
+        // `Account` reaches four types (its tag's enum, `Customer`, `Address`),
+        // `Card` two: with a bound of three, only the account is held.
+        assert_eq!(hold_variants(&mut api, 3), 1);
+        let source = variants(&api, "Source");
+        assert_eq!(source[0].ty, TypeRef::Named("Card".into()));
+        assert_eq!(source[0].note, None);
+        assert_eq!(source[1].ty, TypeRef::Value);
+        assert_eq!(source[1].tag_values, ["account"], "the tag still picks it");
+        assert!(
+            source[1]
+                .note
+                .as_ref()
+                .is_some_and(|n| n.contains("reaches 4 types")
+                    && n.contains("`serde_json::from_value::<types::Account>(value)`")),
+            "the variant says why and how to read it"
+        );
+        // An untagged union cannot tell which alternative an object is: kept.
+        assert_eq!(variants(&api, "Either")[0].ty, TypeRef::Named("Account".into()));
+        let after = split(&api).expect("areas");
+        assert_eq!(
+            gate(&after, "Customer"),
+            Gate::Any(vec![0]),
+            "now only the customers' own"
+        );
+        // With a bound the types stay under, nothing changes.
+        let mut again = lowered(&spec);
+        assert_eq!(hold_variants(&mut again, 4), 0);
     }
 
     #[test]

@@ -540,6 +540,7 @@ impl Context<'_> {
                 name: variant_name,
                 ty,
                 tag_values,
+                note: None,
             });
         }
         let unknown = scope.claim("Unknown");
