@@ -181,6 +181,37 @@ impl<'de, T: Deserialize<'de> + Default> Visitor<'de> for ObjectOrEmptyListVisit
     }
 }
 
+/// A member's value read into its field's slot (the last of a repeated
+/// member wins), by the type's own `Deserialize` or by the seed `How` names.
+pub fn fill<'de, T, How, A>(slot: &mut Option<T>, map: &mut A) -> Result<(), A::Error>
+where
+    A: MapAccess<'de>,
+    Seed<T, How>: DeserializeSeed<'de, Value = T>,
+{
+    *slot = Some(map.next_value_seed(Seed::<T, How>::new())?);
+    Ok(())
+}
+
+/// A member's value read into a field that is itself an `Option` and is
+/// `None` when the member is absent (`null` reads as `None` too).
+pub fn fill_field<'de, T, How, A>(field: &mut T, map: &mut A) -> Result<(), A::Error>
+where
+    A: MapAccess<'de>,
+    Seed<T, How>: DeserializeSeed<'de, Value = T>,
+{
+    *field = map.next_value_seed(Seed::<T, How>::new())?;
+    Ok(())
+}
+
+/// The first of the errors of a struct's fields (there is one: this is
+/// only called when a field failed).
+pub fn first_error<E: de::Error>(errors: &mut [Option<E>]) -> E {
+    errors
+        .iter_mut()
+        .find_map(Option::take)
+        .unwrap_or_else(|| E::custom("a field failed to read"))
+}
+
 /// A field's value, or what an absent member means for its type: `None`
 /// for an `Option`, else the error "missing field" (as with the derive).
 pub fn present_or_absent<'de, T: Deserialize<'de>, E: de::Error>(value: Option<T>, name: &'static str) -> Result<T, E> {
@@ -279,6 +310,9 @@ mod tests {
         let err = read::<Asset>(json!({"id": "a1"})).unwrap_err();
         assert!(err.contains("missing field `createdOn`"), "{err}");
         let err = read::<Asset>(json!({"createdOn": 1})).unwrap_err();
+        assert!(err.contains("missing field `id`"), "{err}");
+        // Several missing: the first in the struct's order is named.
+        let err = read::<Asset>(json!({"name": "n"})).unwrap_err();
         assert!(err.contains("missing field `id`"), "{err}");
     }
 

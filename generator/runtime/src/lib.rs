@@ -410,7 +410,12 @@ macro_rules! serde_struct {
                         f.write_str(::std::concat!("an object (", ::std::stringify!($name), ")"))
                     }
 
-                    #[allow(unused_variables, unused_mut)]
+                    // One way out on an error for the whole loop, and one for
+                    // the fields at the end, rather than a `?` per field: every
+                    // way out drops every field read so far, and a `?` per
+                    // field made the function's MIR (and its borrow check)
+                    // grow with the square of the fields.
+                    #[allow(unused_variables, unused_mut, unreachable_patterns)]
                     fn visit_map<__A>(self, mut map: __A) -> ::std::result::Result<$name, __A::Error>
                     where
                         __A: $crate::serde::de::MapAccess<'de>,
@@ -420,22 +425,25 @@ macro_rules! serde_struct {
                         let rest = &mut $crate::de::Ignore;
                         $(let rest = &mut $rest;)?
                         while let ::std::option::Option::Some(key) = map.next_key::<$crate::de::Key<'de>>()? {
-                            match key.as_str() {
+                            let read = match key.as_str() {
                                 $($crate::serde_struct!(@wire $field $($($wire)?)?) => {
-                                    $field = ::std::option::Option::Some(
-                                        $crate::serde_struct!(@read map $($($how)?)?),
-                                    );
+                                    $crate::serde_struct!(@read map, $field $($(, $how)?)?)
                                 })*
-                                _ => $crate::de::Rest::put(&mut *rest, key, &mut map)?,
-                            }
+                                _ => $crate::de::Rest::put(&mut *rest, key, &mut map),
+                            };
+                            read?;
                         }
-                        ::std::result::Result::Ok($name {
-                            $($field: $crate::de::present_or_absent(
-                                $field,
-                                $crate::serde_struct!(@wire $field $($($wire)?)?),
-                            )?,)*
-                            $($rest,)?
-                        })
+                        match ($($crate::serde_struct!(
+                            @take $field, $crate::serde_struct!(@wire $field $($($wire)?)?), __A::Error
+                        ),)*) {
+                            ($(::std::result::Result::Ok($field),)*) => ::std::result::Result::Ok($name {
+                                $($field,)*
+                                $($rest,)?
+                            }),
+                            ($($field,)*) => ::std::result::Result::Err($crate::de::first_error::<__A::Error>(&mut [
+                                $($field.err(),)*
+                            ])),
+                        }
                     }
                 }
 
@@ -462,11 +470,27 @@ macro_rules! serde_struct {
     (@write $map:ident, $value:expr, $wire:expr $(, $how:ident)?) => {
         $map.serialize_entry($wire, &$value)?
     };
-    // A field's value read, by its type or by the seed `as` names.
-    (@read $map:ident) => {
-        $map.next_value()?
+    // A field's value read into its slot, by its type or by the seed `as`
+    // names. The slot of a field left out when `None` is the field itself
+    // (`None` until read), else an `Option` of it (`None`: absent).
+    (@read $map:ident, $slot:ident $(, $how:ident)?; omit_none $_empty:vis) => {
+        $crate::de::fill_field::<_, $crate::serde_struct!(@how $($how)?), _>(&mut $slot, &mut $map)
     };
-    (@read $map:ident $how:ident) => {
-        $map.next_value_seed($crate::de::Seed::<_, $crate::de::$how>::new())?
+    (@read $map:ident, $slot:ident $(, $how:ident)?) => {
+        $crate::de::fill::<_, $crate::serde_struct!(@how $($how)?), _>(&mut $slot, &mut $map)
+    };
+    (@how) => {
+        $crate::de::Plain
+    };
+    (@how $how:ident) => {
+        $crate::de::$how
+    };
+    // A field's value at the end: what was read, or what absent means for
+    // its type.
+    (@take $slot:ident, $wire:expr, $error:ty; omit_none $_empty:vis) => {
+        ::std::result::Result::<_, $error>::Ok($slot)
+    };
+    (@take $slot:ident, $wire:expr, $error:ty) => {
+        $crate::de::present_or_absent::<_, $error>($slot, $wire)
     };
 }
