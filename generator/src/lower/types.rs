@@ -729,70 +729,75 @@ fn infer_tags(defs: &mut [TypeDef]) {
     let index: HashMap<&str, usize> = defs.iter().enumerate().map(|(i, d)| (d.name.as_str(), i)).collect();
     // The definition a type names, through aliases (a few steps: an alias
     // chain that long is not worth following).
-    let definition = |ty: &TypeRef| -> Option<&TypeKind> {
+    let definition = |ty: &TypeRef| -> Option<usize> {
         let mut ty = match ty {
             TypeRef::Box(inner) => &**inner,
             other => other,
         };
         for _ in 0..4 {
             let TypeRef::Named(name) = ty else { return None };
-            match &defs[*index.get(name.as_str())?].kind {
+            let at = *index.get(name.as_str())?;
+            match &defs[at].kind {
                 TypeKind::Alias(target) => ty = target,
-                kind => return Some(kind),
+                _ => return Some(at),
             }
         }
         None
     };
-    // The required properties of one fixed string value of an object.
-    let fixed = |ty: &TypeRef| -> Option<Vec<(&str, &str)>> {
-        let Some(TypeKind::Struct { fields, .. }) = definition(ty) else {
+    // Each object's required properties of one fixed string value, in
+    // order and by name; once per object, however many unions name it.
+    type Fixed<'d> = (Vec<(&'d str, &'d str)>, HashMap<&'d str, &'d str>);
+    let fixed_of = |at: usize| -> Option<Fixed<'_>> {
+        let TypeKind::Struct { fields, .. } = &defs[at].kind else {
             return None;
         };
-        Some(
-            fields
-                .iter()
-                .filter_map(|field| match definition(&field.ty) {
-                    Some(TypeKind::Enum { variants, .. }) if variants.len() == 1 => {
-                        Some((field.wire.as_str(), variants[0].wire.as_str()))
-                    }
-                    _ => None,
-                })
-                .collect(),
-        )
+        let list: Vec<(&str, &str)> = fields
+            .iter()
+            .filter_map(|field| match definition(&field.ty).map(|at| &defs[at].kind) {
+                Some(TypeKind::Enum { variants, .. }) if variants.len() == 1 => {
+                    Some((field.wire.as_str(), variants[0].wire.as_str()))
+                }
+                _ => None,
+            })
+            .collect();
+        let by_name = list.iter().copied().collect();
+        Some((list, by_name))
     };
+    fn untagged(def: &TypeDef) -> Option<&[UnionVariant]> {
+        match &def.kind {
+            TypeKind::Union {
+                variants, tag: None, ..
+            } if variants.len() >= 2 => Some(variants),
+            _ => None,
+        }
+    }
+    let mut fixed: HashMap<usize, Option<Fixed<'_>>> = HashMap::new();
+    for variants in defs.iter().filter_map(untagged) {
+        for at in variants.iter().filter_map(|v| definition(&v.ty)) {
+            fixed.entry(at).or_insert_with(|| fixed_of(at));
+        }
+    }
     let mut tags: Vec<(usize, String, Vec<String>)> = Vec::new();
     for (at, def) in defs.iter().enumerate() {
-        let TypeKind::Union {
-            variants, tag: None, ..
-        } = &def.kind
+        let Some(variants) = untagged(def) else {
+            continue;
+        };
+        let Some(each) = variants
+            .iter()
+            .map(|v| fixed.get(&definition(&v.ty)?)?.as_ref())
+            .collect::<Option<Vec<&Fixed<'_>>>>()
         else {
             continue;
         };
-        if variants.len() < 2 {
-            continue;
-        }
-        let Some(each) = variants.iter().map(|v| fixed(&v.ty)).collect::<Option<Vec<_>>>() else {
-            continue;
-        };
-        let tag = each[0].iter().map(|&(wire, _)| wire).find(|&wire| {
+        // The first property of the first alternative that every
+        // alternative fixes, to a value of its own.
+        let tag = each[0].0.iter().map(|&(wire, _)| wire).find(|&wire| {
             let mut values = HashSet::new();
-            each.iter().all(|props| {
-                props
-                    .iter()
-                    .find(|(w, _)| *w == wire)
-                    .is_some_and(|&(_, value)| values.insert(value))
-            })
+            each.iter()
+                .all(|(_, by_name)| by_name.get(wire).is_some_and(|value| values.insert(*value)))
         });
         if let Some(tag) = tag {
-            let values = each
-                .iter()
-                .map(|props| {
-                    props
-                        .iter()
-                        .find(|(w, _)| *w == tag)
-                        .map_or_else(String::new, |(_, v)| (*v).to_owned())
-                })
-                .collect();
+            let values = each.iter().map(|(_, by_name)| by_name[tag].to_owned()).collect();
             tags.push((at, tag.to_owned(), values));
         }
     }
