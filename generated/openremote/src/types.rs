@@ -868,7 +868,7 @@ pub enum AssetDatapointQuery {
     AssetDatapointLttbQuery(AssetDatapointLttbQuery),
     /// `type`: `nearest`
     AssetDatapointNearestQuery(AssetDatapointNearestQuery),
-    /// A `type` this version of the client does not know, kept as sent.
+    /// An object whose `type` this version of the client does not know, kept as sent.
     Unknown(serde_json::Value),
 }
 
@@ -4138,7 +4138,7 @@ pub enum ValuePredicate {
     ValueEmptyPredicate(ValueEmptyPredicate),
     /// `predicateType`: `value-any`
     ValueAnyPredicate(ValueAnyPredicate),
-    /// A `predicateType` this version of the client does not know, kept as sent.
+    /// An object whose `predicateType` this version of the client does not know, kept as sent.
     Unknown(serde_json::Value),
 }
 

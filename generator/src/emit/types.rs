@@ -472,7 +472,7 @@ fn tagged_union(def: &TypeDef, docs: TokenStream, variants: &[UnionVariant], tag
             #(Some(#values))|* => serde_json::from_value(value).map(Self::#variant).map_err(serde::de::Error::custom),
         })
     });
-    let unknown_doc = format!(" A `{tag}` this version of the client does not know, kept as sent.");
+    let unknown_doc = format!(" An object whose `{tag}` this version of the client does not know, kept as sent.");
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, serde::Serialize)]
