@@ -717,14 +717,23 @@ fn mapping_by_target(mapping: &IndexMap<String, String>) -> HashMap<Pointer, Vec
     by_target
 }
 
-/// A union the spec gives no discriminator, whose alternatives are objects
-/// that each require a property of one fixed string value, the same
-/// property in all and a different value in each (Stripe's `object`:
-/// `"card"`, `"bank_account"`, ...), is tagged by that property, as if the
-/// spec named it the discriminator. Untagged, such a union read every
-/// object as its first alternative whose required fields it had: a string
-/// enum keeps values it does not know, so a card was read as an account.
-/// The property chosen is the first such one of the first alternative.
+/// Tags from what the alternatives' objects say of themselves.
+///
+/// - A union the spec gives no discriminator, whose alternatives are
+///   objects that each require a property of one fixed string value, the
+///   same property in all and a different value in each (Stripe's `object`:
+///   `"card"`, `"bank_account"`, ...), is tagged by that property, as if the
+///   spec named it the discriminator. Untagged, such a union read every
+///   object as its first alternative whose required fields it had: a string
+///   enum keeps values it does not know, so a card was read as an account.
+///   The property chosen is the first such one of the first alternative.
+/// - A union with a discriminator also takes, for each alternative whose
+///   object fixes the discriminator's property to a value no alternative
+///   is mapped from, that value (first: it is what the server sends).
+///   OpenAI names `role` the discriminator of its chat messages with no
+///   mapping, so by the letter of OpenAPI the values are the schemas' names
+///   (`ChatCompletionRequestUserMessage`), while each message says
+///   `"role": "user"`, the one value its object allows.
 fn infer_tags(defs: &mut [TypeDef]) {
     let index: HashMap<&str, usize> = defs.iter().enumerate().map(|(i, d)| (d.name.as_str(), i)).collect();
     // The definition a type names, through aliases (a few steps: an alias
@@ -763,42 +772,60 @@ fn infer_tags(defs: &mut [TypeDef]) {
         let by_name = list.iter().copied().collect();
         Some((list, by_name))
     };
-    fn untagged(def: &TypeDef) -> Option<&[UnionVariant]> {
+    fn union(def: &TypeDef) -> Option<(&[UnionVariant], Option<&str>)> {
         match &def.kind {
-            TypeKind::Union {
-                variants, tag: None, ..
-            } if variants.len() >= 2 => Some(variants),
+            TypeKind::Union { variants, tag, .. } => Some((variants, tag.as_deref())),
             _ => None,
         }
     }
     let mut fixed: HashMap<usize, Option<Fixed<'_>>> = HashMap::new();
-    for variants in defs.iter().filter_map(untagged) {
+    for (variants, _) in defs.iter().filter_map(union) {
         for at in variants.iter().filter_map(|v| definition(&v.ty)) {
             fixed.entry(at).or_insert_with(|| fixed_of(at));
         }
     }
+    let fixed_of_variant = |v: &UnionVariant| fixed.get(&definition(&v.ty)?)?.as_ref();
+    // (union, its property, each variant's values), and (union, variant, a
+    // value it also takes).
     let mut tags: Vec<(usize, String, Vec<String>)> = Vec::new();
+    let mut more: Vec<(usize, usize, String)> = Vec::new();
     for (at, def) in defs.iter().enumerate() {
-        let Some(variants) = untagged(def) else {
-            continue;
-        };
-        let Some(each) = variants
-            .iter()
-            .map(|v| fixed.get(&definition(&v.ty)?)?.as_ref())
-            .collect::<Option<Vec<&Fixed<'_>>>>()
-        else {
-            continue;
-        };
-        // The first property of the first alternative that every
-        // alternative fixes, to a value of its own.
-        let tag = each[0].0.iter().map(|&(wire, _)| wire).find(|&wire| {
-            let mut values = HashSet::new();
-            each.iter()
-                .all(|(_, by_name)| by_name.get(wire).is_some_and(|value| values.insert(*value)))
-        });
-        if let Some(tag) = tag {
-            let values = each.iter().map(|(_, by_name)| by_name[tag].to_owned()).collect();
-            tags.push((at, tag.to_owned(), values));
+        match union(def) {
+            Some((variants, Some(tag))) => {
+                let mut taken: HashSet<&str> = variants
+                    .iter()
+                    .flat_map(|v| &v.tag_values)
+                    .map(String::as_str)
+                    .collect();
+                for (number, variant) in variants.iter().enumerate() {
+                    if let Some(&value) = fixed_of_variant(variant).and_then(|(_, by_name)| by_name.get(tag))
+                        && taken.insert(value)
+                    {
+                        more.push((at, number, value.to_owned()));
+                    }
+                }
+            }
+            Some((variants, None)) if variants.len() >= 2 => {
+                let Some(each) = variants
+                    .iter()
+                    .map(fixed_of_variant)
+                    .collect::<Option<Vec<&Fixed<'_>>>>()
+                else {
+                    continue;
+                };
+                // The first property of the first alternative that every
+                // alternative fixes, to a value of its own.
+                let tag = each[0].0.iter().map(|&(wire, _)| wire).find(|&wire| {
+                    let mut values = HashSet::new();
+                    each.iter()
+                        .all(|(_, by_name)| by_name.get(wire).is_some_and(|value| values.insert(*value)))
+                });
+                if let Some(tag) = tag {
+                    let values = each.iter().map(|(_, by_name)| by_name[tag].to_owned()).collect();
+                    tags.push((at, tag.to_owned(), values));
+                }
+            }
+            _ => {}
         }
     }
     for (at, property, values) in tags {
@@ -807,6 +834,11 @@ fn infer_tags(defs: &mut [TypeDef]) {
             for (variant, value) in variants.iter_mut().zip(values) {
                 variant.tag_values = vec![value];
             }
+        }
+    }
+    for (at, number, value) in more {
+        if let TypeKind::Union { variants, .. } = &mut defs[at].kind {
+            variants[number].tag_values.insert(0, value);
         }
     }
 }
@@ -1101,7 +1133,7 @@ mod tests {
     }
 
     #[test]
-    fn a_union_of_objects_each_fixing_one_property_is_tagged_by_it() {
+    fn tags_come_from_the_property_each_object_fixes() {
         let api = lowered(
             r##"
 openapi: 3.0.3
@@ -1137,6 +1169,17 @@ components:
     Declared:
       oneOf: [{ $ref: "#/components/schemas/Card" }, { $ref: "#/components/schemas/Bank" }]
       discriminator: { propertyName: kind }
+    Message:
+      oneOf: [{ $ref: "#/components/schemas/User" }, { $ref: "#/components/schemas/System" }, { $ref: "#/components/schemas/Loose" }]
+      discriminator: { propertyName: role, mapping: { sys: "#/components/schemas/System" } }
+    User:
+      type: object
+      required: [role]
+      properties: { role: { type: string, enum: [user] }, content: { type: string } }
+    System:
+      type: object
+      required: [role]
+      properties: { role: { type: string, enum: [system] } }
 "##,
         );
         // `kind` has one value in all three, so `object` it is; through a
@@ -1151,8 +1194,28 @@ components:
         for name in ["SameValue", "Optional", "WithString"] {
             assert_eq!(tag_of(&api, name).0, None, "{name}");
         }
-        // The spec's own discriminator is kept.
-        assert_eq!(tag_of(&api, "Declared").0.as_deref(), Some("kind"));
+        // The spec's own discriminator is kept; each alternative also takes
+        // the value its object fixes the property to, first, where no
+        // alternative is mapped from it (`x` went to the first).
+        let kind = |values: &[&[&str]]| {
+            values
+                .iter()
+                .map(|v| v.iter().map(|s| (*s).to_owned()).collect())
+                .collect::<Vec<Vec<String>>>()
+        };
+        assert_eq!(
+            tag_of(&api, "Declared"),
+            (Some("kind".into()), kind(&[&["x", "Card"], &["Bank"]]))
+        );
+        // Without a mapping the value was the schema's name; the mapping's
+        // values stay; an object that does not fix it keeps its name only.
+        assert_eq!(
+            tag_of(&api, "Message"),
+            (
+                Some("role".into()),
+                kind(&[&["user", "User"], &["system", "sys"], &["Loose"]])
+            )
+        );
     }
 
     #[test]
