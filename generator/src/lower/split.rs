@@ -163,16 +163,32 @@ pub(crate) fn hold_fields(api: &mut Api, bound: usize) -> usize {
     held.len()
 }
 
-/// Hold as JSON each variant of a tagged union whose type reaches more than
-/// `bound` types once the fields are held (Stripe's one: `PaymentSource`'s
-/// `Account`, 105 types, which the `customers` area's sources endpoints
-/// would compile for the accounts a source may rarely be). The tag still
-/// picks the variant, which keeps the object whole: the caller who meets
-/// one reads it as its type (`serde_json::from_value`) where a feature that
-/// compiles the type is on. Returns how many variants it held.
+/// Hold as JSON each variant of a tagged union that is an object some
+/// operation returns on its own (a resource with its own endpoints) and
+/// whose type reaches more than `bound` types once the fields are held.
+/// Stripe's one: `PaymentSource`'s `Account` (105 types), which the
+/// `customers` area's sources endpoints would compile for the Connect
+/// account a source may rarely be, while the `accounts` area returns it.
+/// The tag still picks the variant, which keeps the object whole: the
+/// caller who meets one reads it as its type (`serde_json::from_value`)
+/// where a feature that compiles the type is on. A variant no operation
+/// returns (OpenAI's stream events, output items) is what its union's own
+/// operations return, and stays typed. Returns how many variants it held.
 pub(crate) fn hold_variants(api: &mut Api, bound: usize) -> usize {
     let held: Vec<(usize, usize, usize)> = {
         let (index, edges) = graph(api);
+        let mut returned = vec![false; api.types.len()];
+        for op in &api.operations {
+            for success in &op.successes {
+                if let Content::Json(ty) = &success.content
+                    && let Some(&at) = ty.model_name().and_then(|name| index.get(name))
+                {
+                    returned[at] = true;
+                }
+            }
+        }
+        // How many types a type reaches, itself included; once per type.
+        let mut sizes: HashMap<usize, usize> = HashMap::new();
         let mut held = Vec::new();
         for (at, def) in api.types.iter().enumerate() {
             let TypeKind::Union {
@@ -184,10 +200,14 @@ pub(crate) fn hold_variants(api: &mut Api, bound: usize) -> usize {
             for (number, variant) in variants.iter().enumerate() {
                 let mut targets = Vec::new();
                 named(&variant.ty, &index, &mut targets);
-                let Some(&target) = targets.first() else { continue };
-                let mut seen = vec![false; api.types.len()];
-                reach(&[target], &edges, &mut seen);
-                let reached = seen.iter().filter(|&&s| s).count();
+                let Some(&target) = targets.first().filter(|&&t| returned[t]) else {
+                    continue;
+                };
+                let reached = *sizes.entry(target).or_insert_with(|| {
+                    let mut seen = vec![false; api.types.len()];
+                    reach(&[target], &edges, &mut seen);
+                    seen.iter().filter(|&&s| s).count()
+                });
                 if reached > bound {
                     held.push((at, number, reached));
                 }
@@ -587,8 +607,18 @@ components:
                  Card: { type: object, required: [object], properties: { object: { type: string, enum: [card] } } }\n    \
                  Account: { type: object, required: [object], properties: { object: { type: string, enum: [account] }, \
                  customer: { $ref: \"#/components/schemas/Customer\" } } }\n    \
-                 Either: { oneOf: [{ $ref: \"#/components/schemas/Account\" }, { $ref: \"#/components/schemas/Customer\" }] }",
+                 Either: { oneOf: [{ $ref: \"#/components/schemas/Account\" }, { $ref: \"#/components/schemas/Customer\" }] }\n    \
+                 Wrapped: { anyOf: [{ $ref: \"#/components/schemas/Card\" }, { $ref: \"#/components/schemas/Envelope\" }] }\n    \
+                 Envelope: { type: object, required: [object], properties: { object: { type: string, enum: [envelope] }, \
+                 customer: { $ref: \"#/components/schemas/Customer\" } } }",
+            )
+            // The sigma area returns accounts: an account is a resource of its own.
+            .replace(
+                "tags: [Sigma Reports, Other]\n      responses: { \"204\": { description: ok } }",
+                "tags: [Sigma Reports, Other]\n      responses: { \"200\": { description: ok, content: { application/json: \
+                 { schema: { $ref: \"#/components/schemas/Account\" } } } } }",
             );
+        assert!(spec.contains("Envelope") && spec.contains("schemas/Account\" } } } } }"));
         let mut api = lowered(&spec);
         let variants = |api: &Api, name: &str| {
             let def = api.types.iter().find(|t| t.name == name).expect(name);
@@ -602,12 +632,14 @@ components:
         let gate = |split: &Split, name: &str| split.gates[names.iter().position(|t| t == name).expect(name)].clone();
         assert_eq!(
             gate(&before, "Customer"),
-            Gate::Any(vec![0, 1]),
-            "customers, and invoices through the account"
+            Gate::Always,
+            "every area: customers, invoices and sigma through the account"
         );
         // `Account` reaches four types (its tag's enum, `Customer`, `Address`),
-        // `Card` two: with a bound of three, only the account is held.
+        // `Card` two: with a bound of three, only the account is held. The
+        // envelope reaches as far, but no operation returns it: kept.
         assert_eq!(hold_variants(&mut api, 3), 1);
+        assert_eq!(variants(&api, "Wrapped")[1].ty, TypeRef::Named("Envelope".into()));
         let source = variants(&api, "Source");
         assert_eq!(source[0].ty, TypeRef::Named("Card".into()));
         assert_eq!(source[0].note, None);
@@ -626,8 +658,8 @@ components:
         let after = split(&api).expect("areas");
         assert_eq!(
             gate(&after, "Customer"),
-            Gate::Any(vec![0]),
-            "now only the customers' own"
+            Gate::Any(vec![0, 2]),
+            "now the customers' own and the accounts' area, not invoices"
         );
         // With a bound the types stay under, nothing changes.
         let mut again = lowered(&spec);
