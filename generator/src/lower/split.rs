@@ -90,15 +90,8 @@ pub(crate) fn hold_fields(api: &mut Api, bound: usize) -> usize {
                 _ => None,
             };
         }
-        // How many types a type reaches, itself included; once per type.
-        let mut sizes: HashMap<usize, usize> = HashMap::new();
-        let mut size = |target: usize| {
-            *sizes.entry(target).or_insert_with(|| {
-                let mut seen = vec![false; api.types.len()];
-                reach(&[target], &edges, &mut seen);
-                seen.iter().filter(|&&s| s).count()
-            })
-        };
+        let mut sizes = HashMap::new();
+        let mut size = |target: usize| reach_count(target, &edges, &mut sizes);
         let mut held = Vec::new();
         for (at, def) in api.types.iter().enumerate() {
             let TypeKind::Struct { fields, .. } = &def.kind else {
@@ -147,10 +140,7 @@ pub(crate) fn hold_fields(api: &mut Api, bound: usize) -> usize {
                 "which every area that uses this type would compile (it is an id, or the object when expanded)"
             }
         };
-        let note = format!(
-            "Held as JSON in this crate, which is split by area: its type reaches {reached} types, \
-             {because}. Read it with {read} where a feature that compiles that type is on."
-        );
+        let note = held_note(reached, because, &read);
         field.docs.description = Some(match field.docs.description.take() {
             Some(text) => format!("{text}\n\n{note}"),
             None => note,
@@ -187,8 +177,7 @@ pub(crate) fn hold_variants(api: &mut Api, bound: usize) -> usize {
                 }
             }
         }
-        // How many types a type reaches, itself included; once per type.
-        let mut sizes: HashMap<usize, usize> = HashMap::new();
+        let mut sizes = HashMap::new();
         let mut held = Vec::new();
         for (at, def) in api.types.iter().enumerate() {
             let TypeKind::Union {
@@ -203,11 +192,7 @@ pub(crate) fn hold_variants(api: &mut Api, bound: usize) -> usize {
                 let Some(&target) = targets.first().filter(|&&t| returned[t]) else {
                     continue;
                 };
-                let reached = *sizes.entry(target).or_insert_with(|| {
-                    let mut seen = vec![false; api.types.len()];
-                    reach(&[target], &edges, &mut seen);
-                    seen.iter().filter(|&&s| s).count()
-                });
+                let reached = reach_count(target, &edges, &mut sizes);
                 if reached > bound {
                     held.push((at, number, reached));
                 }
@@ -224,14 +209,33 @@ pub(crate) fn hold_variants(api: &mut Api, bound: usize) -> usize {
             Some(name) => format!("`serde_json::from_value::<types::{name}>(value)`"),
             None => "`serde_json::from_value`".to_owned(),
         };
-        variant.note = Some(format!(
-            "Held as JSON in this crate, which is split by area: its type reaches {reached} types, which \
-             every area that uses this union would compile. Read it with {read} where a feature that \
-             compiles that type is on."
+        variant.note = Some(held_note(
+            reached,
+            "which every area that uses this union would compile",
+            &read,
         ));
         variant.ty = TypeRef::Value;
     }
     held.len()
+}
+
+/// The doc of a field or variant held as JSON: how far its type reaches,
+/// why that matters, how to read it.
+fn held_note(reached: usize, because: &str, read: &str) -> String {
+    format!(
+        "Held as JSON in this crate, which is split by area: its type reaches {reached} types, \
+         {because}. Read it with {read} where a feature that compiles that type is on."
+    )
+}
+
+/// How many types `target` reaches, itself included; counted once per
+/// type in `sizes`.
+fn reach_count(target: usize, edges: &[Vec<usize>], sizes: &mut HashMap<usize, usize>) -> usize {
+    *sizes.entry(target).or_insert_with(|| {
+        let mut seen = vec![false; edges.len()];
+        reach(&[target], edges, &mut seen);
+        seen.iter().filter(|&&s| s).count()
+    })
 }
 
 /// The crate's types by name, and for each type the types it names.
