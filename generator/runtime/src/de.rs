@@ -192,17 +192,6 @@ where
     Ok(())
 }
 
-/// A member's value read into a field that is itself an `Option` and is
-/// `None` when the member is absent (`null` reads as `None` too).
-pub fn fill_field<'de, T, How, A>(field: &mut T, map: &mut A) -> Result<(), A::Error>
-where
-    A: MapAccess<'de>,
-    Seed<T, How>: DeserializeSeed<'de, Value = T>,
-{
-    *field = map.next_value_seed(Seed::<T, How>::new())?;
-    Ok(())
-}
-
 /// The first of the errors of a struct's fields (there is one: this is
 /// only called when a field failed).
 pub fn first_error<E: de::Error>(errors: &mut [Option<E>]) -> E {

@@ -433,8 +433,9 @@ macro_rules! serde_struct {
                             };
                             read?;
                         }
-                        match ($($crate::serde_struct!(
-                            @take $field, $crate::serde_struct!(@wire $field $($($wire)?)?), __A::Error
+                        match ($($crate::de::present_or_absent::<_, __A::Error>(
+                            $field,
+                            $crate::serde_struct!(@wire $field $($($wire)?)?),
                         ),)*) {
                             ($(::std::result::Result::Ok($field),)*) => ::std::result::Result::Ok($name {
                                 $($field,)*
@@ -470,12 +471,8 @@ macro_rules! serde_struct {
     (@write $map:ident, $value:expr, $wire:expr $(, $how:ident)?) => {
         $map.serialize_entry($wire, &$value)?
     };
-    // A field's value read into its slot, by its type or by the seed `as`
-    // names. The slot of a field left out when `None` is the field itself
-    // (`None` until read), else an `Option` of it (`None`: absent).
-    (@read $map:ident, $slot:ident $(, $how:ident)?; omit_none $_empty:vis) => {
-        $crate::de::fill_field::<_, $crate::serde_struct!(@how $($how)?), _>(&mut $slot, &mut $map)
-    };
+    // A field's value read into its slot (`None` until read), by its type
+    // or by the seed `as` names.
     (@read $map:ident, $slot:ident $(, $how:ident)?) => {
         $crate::de::fill::<_, $crate::serde_struct!(@how $($how)?), _>(&mut $slot, &mut $map)
     };
@@ -484,13 +481,5 @@ macro_rules! serde_struct {
     };
     (@how $how:ident) => {
         $crate::de::$how
-    };
-    // A field's value at the end: what was read, or what absent means for
-    // its type.
-    (@take $slot:ident, $wire:expr, $error:ty; omit_none $_empty:vis) => {
-        ::std::result::Result::<_, $error>::Ok($slot)
-    };
-    (@take $slot:ident, $wire:expr, $error:ty) => {
-        $crate::de::present_or_absent::<_, $error>($slot, $wire)
     };
 }
