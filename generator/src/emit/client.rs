@@ -1,7 +1,7 @@
 //! The crate root (`lib.rs`) and `client.rs`: the default server and one
 //! credential setter per security scheme.
 
-use super::{doc, inner_doc, rust_type};
+use super::{doc, doc_lines, inner_docs, rust_type};
 use crate::model::{Api, ParamLocation, SchemeKind, SecurityScheme, Split, TokenSetterKind};
 use crate::naming::{self, ident};
 use crate::{Layout, Options, Runtime, templates};
@@ -68,9 +68,10 @@ pub(super) fn lib_rs(api: &Api, split: Option<&Split>, options: &Options, quick_
     let (docs, crate_allow, module_allow) = match options.layout {
         Layout::Crate => (
             {
-                let opening = inner_doc(&opening);
-                let rest = inner_doc(&text);
-                quote!(#opening #(#![doc = #quick_start])* #rest)
+                let mut lines = doc_lines(&opening);
+                lines.extend(quick_start);
+                lines.extend(doc_lines(&text));
+                inner_docs(&lines)
             },
             quote! {
                 // Spec prose becomes doc comments as written; rustdoc and clippy

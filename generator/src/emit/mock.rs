@@ -6,7 +6,7 @@
 
 use super::operations::{Arg, arg, query_style, type_text};
 use super::types::has_default;
-use super::{doc_literal, rust_type};
+use super::{doc_literal, inner_docs, rust_type};
 use crate::model::{Api, BodyKind, Content, Operation, ParamLocation, SchemeKind, StatusMatch, TypeKind, TypeRef};
 use crate::naming::{Scope, ident, mock_matcher, status_method};
 use proc_macro2::{Literal, TokenStream};
@@ -33,10 +33,11 @@ pub(super) fn mock_head(api: &Api, crate_ident: &str) -> TokenStream {
         text.push_str(&example);
     }
     // The example is generated, not spec prose: it is kept as a doctest.
-    let docs: Vec<Literal> = text
+    let docs: Vec<String> = text
         .lines()
-        .map(|line| doc_literal(format!(" {line}").trim_end()))
+        .map(|line| format!(" {line}").trim_end().to_owned())
         .collect();
+    let docs = inner_docs(&docs);
     let uses_style = api
         .operations
         .iter()
@@ -78,7 +79,7 @@ pub(super) fn mock_head(api: &Api, crate_ident: &str) -> TokenStream {
         }
     });
     quote! {
-        #(#![doc = #docs])*
+        #docs
 
         use crate::runtime::mock as support;
         #style_import

@@ -299,7 +299,9 @@ fn format(tokens: TokenStream) -> Result<String, Error> {
     let file: syn::File = syn::parse2(tokens).map_err(|err| Error::Internal {
         message: format!("generated code does not parse: {err}"),
     })?;
-    Ok(space_items(&tight_macro_types(prettyplease::unparse(&file))))
+    Ok(space_items(&split_doc_blocks(tight_macro_types(
+        prettyplease::unparse(&file),
+    ))))
 }
 
 /// The output type given to `request_call!` as rustfmt writes a type
@@ -320,6 +322,30 @@ fn tight_macro_types(code: String) -> String {
             out.push_str(line);
         }
         inside = inside && !line.trim_end().ends_with(");");
+    }
+    out
+}
+
+/// The doc blocks printed as one line each (`outer_docs`) cut back into
+/// their lines: `    /// a\u{1f} b` is `    /// a` and `    /// b`.
+fn split_doc_blocks(code: String) -> String {
+    if !code.contains(DOC_LINE_BREAK) {
+        return code;
+    }
+    let mut out = String::with_capacity(code.len() + code.len() / 8);
+    for line in code.split_inclusive('\n') {
+        let Some((first, rest)) = line.split_once(DOC_LINE_BREAK) else {
+            out.push_str(line);
+            continue;
+        };
+        // The comment's start (indentation and `///` or `//!`) begins every line.
+        let start = first.find("//").map_or(0, |at| at + 3).min(first.len());
+        let prefix = &first[..start];
+        for piece in std::iter::once(&first[start..]).chain(rest.trim_end_matches('\n').split(DOC_LINE_BREAK)) {
+            out.push_str(prefix);
+            out.push_str(piece.trim_end_matches(' '));
+            out.push('\n');
+        }
     }
     out
 }
@@ -370,14 +396,63 @@ fn space_items(code: &str) -> String {
 /// marked `text` and indented blocks are un-indented, so that nothing in a
 /// description becomes a doctest.
 pub(crate) fn doc(text: &str) -> TokenStream {
-    let lines = doc_lines(text).into_iter().map(|line| doc_literal(&line));
-    quote! { #(#[doc = #lines])* }
+    outer_docs(&doc_lines(text))
 }
 
-/// `#![doc]` attributes (module or crate documentation).
-pub(crate) fn inner_doc(text: &str) -> TokenStream {
-    let lines = doc_lines(text).into_iter().map(|line| doc_literal(&line));
-    quote! { #(#![doc = #lines])* }
+/// Doc lines (each empty or starting with its space, as `doc_lines` gives
+/// them) as `///` comments on the next item.
+///
+/// A block of lines goes to the formatter as one attribute, its lines joined
+/// by `DOC_LINE_BREAK`, and `format` cuts the printed comment back into lines:
+/// the output is the same bytes as one `#[doc]` per line, but `quote`, `syn`
+/// and `prettyplease` handle one attribute per block rather than per line
+/// (BENCHMARKS.md). A block that cannot travel joined (a line holding the
+/// separator itself, or a first line `prettyplease` would not print as `///`)
+/// goes line by line.
+pub(crate) fn outer_docs<S: AsRef<str>>(lines: &[S]) -> TokenStream {
+    match joined_docs(lines) {
+        Some(block) => quote!(#[doc = #block]),
+        None => {
+            let lines = lines.iter().map(|line| doc_literal(line.as_ref()));
+            quote!(#(#[doc = #lines])*)
+        }
+    }
+}
+
+/// Doc lines as `//!` comments (module or crate documentation): see
+/// `outer_docs`.
+pub(crate) fn inner_docs<S: AsRef<str>>(lines: &[S]) -> TokenStream {
+    match joined_docs(lines) {
+        Some(block) => quote!(#![doc = #block]),
+        None => {
+            let lines = lines.iter().map(|line| doc_literal(line.as_ref()));
+            quote!(#(#![doc = #lines])*)
+        }
+    }
+}
+
+/// Between two doc lines of a block on their way through the formatter
+/// (ASCII's unit separator: no line of prose or code holds it).
+const DOC_LINE_BREAK: char = '\u{1f}';
+
+/// The lines of a doc block as one literal, or `None` when it cannot be one.
+fn joined_docs<S: AsRef<str>>(lines: &[S]) -> Option<Literal> {
+    let first = lines.first()?.as_ref();
+    if lines.len() == 1 || first.starts_with('/') {
+        return None;
+    }
+    let mut block = String::with_capacity(lines.iter().map(|line| line.as_ref().len() + 1).sum());
+    for (index, line) in lines.iter().enumerate() {
+        let line = line.as_ref();
+        if line.contains(DOC_LINE_BREAK) {
+            return None;
+        }
+        if index > 0 {
+            block.push(DOC_LINE_BREAK);
+        }
+        block.push_str(line);
+    }
+    Some(doc_literal(&block))
 }
 
 /// A line of docs as a string literal: raw (`r"..."`) where it can be one.
@@ -488,7 +563,48 @@ pub(crate) fn rust_type(ty: &TypeRef, in_types: bool) -> TokenStream {
 
 #[cfg(test)]
 mod tests {
-    use super::{doc_lines, doc_literal, tight_macro_types};
+    use super::{doc_lines, doc_literal, format, inner_docs, outer_docs, tight_macro_types};
+    use quote::quote;
+
+    #[test]
+    fn a_doc_block_is_printed_as_its_lines_are_one_by_one() {
+        let lines = [
+            " Summary with a \"quote\" and a trailing space ",
+            "",
+            " - a list item",
+            "   indented on",
+            "",
+            " ```no_run",
+            r##" let s = r#"x"#;"##,
+            " ```",
+        ];
+        let one_by_one = lines.iter().map(|line| doc_literal(line));
+        let inner_one_by_one = one_by_one.clone();
+        let by_line = format(quote! {
+            #(#![doc = #inner_one_by_one])*
+            impl A {
+                #(#[doc = #one_by_one])*
+                pub fn f() {}
+            }
+        })
+        .expect("formats");
+        let (inner, outer) = (inner_docs(&lines), outer_docs(&lines));
+        let by_block = format(quote! {
+            #inner
+            impl A {
+                #outer
+                pub fn f() {}
+            }
+        })
+        .expect("formats");
+        assert_eq!(by_block, by_line);
+        assert!(by_line.contains("    /// Summary with a \"quote\" and a trailing space\n    ///\n    /// - a list"));
+        // One attribute for the block, not one per line.
+        assert_eq!(outer.to_string().matches("doc").count(), 1);
+        // A block that holds the separator itself goes line by line.
+        let odd = [" a", " b \u{1f} c"];
+        assert_eq!(outer_docs(&odd).to_string().matches("doc").count(), 2);
+    }
 
     #[test]
     fn a_request_calls_type_is_written_tight_and_nothing_else_is() {

@@ -3,7 +3,7 @@
 //! a request builder that takes the optional ones and is sent by `.await`
 //! (or `.send()`). The builders live in that module, not at the crate root.
 
-use super::{doc, doc_literal, examples, rust_type};
+use super::{doc, doc_lines, examples, outer_docs, rust_type};
 use crate::model::{
     Api, Body, BodyKind, Content, NextCursor, Operation, Output, PageIn, PageKind, PagePlace, Param, ParamLocation,
     ParamStyle, PathPart, StatusMatch, TypeRef,
@@ -237,9 +237,9 @@ fn client_method(api: &Api, op: &Operation, crate_ident: &str) -> TokenStream {
         None => {}
     }
     let (prose, example) = method_docs(api, op, crate_ident);
-    let prose = doc(&prose);
-    let example = example.lines().map(|line| doc_literal(format!(" {line}").trim_end()));
-    let docs = quote!(#prose #(#[doc = #example])*);
+    let mut lines = doc_lines(&prose);
+    lines.extend(example.lines().map(|line| format!(" {line}").trim_end().to_owned()));
+    let docs = outer_docs(&lines);
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     quote! {
         #docs
@@ -842,16 +842,13 @@ fn paging_methods(api: &Api, op: &Operation, crate_ident: &str) -> Option<TokenS
 
 /// A stream method's docs: prose, and an example (a `no_run` doctest).
 fn paging_docs(prose: &str, example: &str, crate_ident: &str) -> TokenStream {
-    let prose = doc(prose);
-    let mut lines = vec![
-        String::new(),
-        "# Example".to_owned(),
-        String::new(),
-        "```no_run".to_owned(),
-        format!("# async fn example(client: {crate_ident}::Client) -> Result<(), Box<dyn std::error::Error>> {{"),
-    ];
-    lines.extend(example.lines().map(str::to_owned));
-    lines.extend(["# Ok(())".to_owned(), "# }".to_owned(), "```".to_owned()]);
-    let lines = lines.iter().map(|line| format!(" {line}").trim_end().to_owned());
-    quote!(#prose #(#[doc = #lines])*)
+    let mut lines = doc_lines(prose);
+    let head =
+        format!("# async fn example(client: {crate_ident}::Client) -> Result<(), Box<dyn std::error::Error>> {{");
+    let code = ["", "# Example", "", "```no_run", &head]
+        .into_iter()
+        .chain(example.lines())
+        .chain(["# Ok(())", "# }", "```"]);
+    lines.extend(code.map(|line| format!(" {line}").trim_end().to_owned()));
+    outer_docs(&lines)
 }
