@@ -25,65 +25,17 @@ crate::runtime::serde_struct!(
 impl Alarm {
     /// A value with every field empty; set them with the `with_` methods.
     pub fn new() -> Self {
-        Self {
-            title: None,
-            content: None,
-            severity: None,
-            status: None,
-            source: None,
-            source_id: None,
-            realm: None,
-            assignee_id: None,
-        }
+        Self::default()
     }
 
-    /// Sets `title`.
-    pub fn with_title(mut self, value: impl Into<String>) -> Self {
-        self.title = Some(value.into());
-        self
-    }
-
-    /// Sets `content`.
-    pub fn with_content(mut self, value: impl Into<String>) -> Self {
-        self.content = Some(value.into());
-        self
-    }
-
-    /// Sets `severity`.
-    pub fn with_severity(mut self, value: AlarmSeverity) -> Self {
-        self.severity = Some(value);
-        self
-    }
-
-    /// Sets `status`.
-    pub fn with_status(mut self, value: AlarmStatus) -> Self {
-        self.status = Some(value);
-        self
-    }
-
-    /// Sets `source`.
-    pub fn with_source(mut self, value: AlarmSource) -> Self {
-        self.source = Some(value);
-        self
-    }
-
-    /// Sets `source_id` (`sourceId` in JSON).
-    pub fn with_source_id(mut self, value: impl Into<String>) -> Self {
-        self.source_id = Some(value.into());
-        self
-    }
-
-    /// Sets `realm`.
-    pub fn with_realm(mut self, value: impl Into<String>) -> Self {
-        self.realm = Some(value.into());
-        self
-    }
-
-    /// Sets `assignee_id` (`assigneeId` in JSON).
-    pub fn with_assignee_id(mut self, value: impl Into<String>) -> Self {
-        self.assignee_id = Some(value.into());
-        self
-    }
+    crate::runtime::setter!(with_title(title: impl Into<String>));
+    crate::runtime::setter!(with_content(content: impl Into<String>));
+    crate::runtime::setter!(with_severity(severity: AlarmSeverity));
+    crate::runtime::setter!(with_status(status: AlarmStatus));
+    crate::runtime::setter!(with_source(source: AlarmSource));
+    crate::runtime::setter!(with_source_id(source_id: impl Into<String>) = "sourceId");
+    crate::runtime::setter!(with_realm(realm: impl Into<String>));
+    crate::runtime::setter!(with_assignee_id(assignee_id: impl Into<String>) = "assigneeId");
 }
 
 /// A link between an alarm and an asset.
@@ -108,38 +60,15 @@ crate::runtime::serde_struct!(
 impl AlarmAssetLink {
     /// A value with every field empty; set them with the `with_` methods.
     pub fn new() -> Self {
-        Self {
-            id: None,
-            created_on: None,
-            asset_name: None,
-            parent_asset_name: None,
-            unknown_fields: Default::default(),
-        }
+        Self::default()
     }
 
-    /// Sets `id`.
-    pub fn with_id(mut self, value: AlarmAssetLinkId) -> Self {
-        self.id = Some(value);
-        self
-    }
-
-    /// Sets `created_on` (`createdOn` in JSON).
-    pub fn with_created_on(mut self, value: i64) -> Self {
-        self.created_on = Some(value);
-        self
-    }
-
-    /// Sets `asset_name` (`assetName` in JSON).
-    pub fn with_asset_name(mut self, value: impl Into<String>) -> Self {
-        self.asset_name = Some(value.into());
-        self
-    }
-
-    /// Sets `parent_asset_name` (`parentAssetName` in JSON).
-    pub fn with_parent_asset_name(mut self, value: impl Into<String>) -> Self {
-        self.parent_asset_name = Some(value.into());
-        self
-    }
+    crate::runtime::setter!(with_id(id: AlarmAssetLinkId));
+    crate::runtime::setter!(with_created_on(created_on: i64) = "createdOn");
+    crate::runtime::setter!(with_asset_name(asset_name: impl Into<String>) = "assetName");
+    crate::runtime::setter!(
+        with_parent_asset_name(parent_asset_name: impl Into<String>) = "parentAssetName"
+    );
 }
 
 /// The realm, alarm and asset a link joins.
@@ -162,31 +91,12 @@ crate::runtime::serde_struct!(
 impl AlarmAssetLinkId {
     /// A value with every field empty; set them with the `with_` methods.
     pub fn new() -> Self {
-        Self {
-            realm: None,
-            alarm_id: None,
-            asset_id: None,
-            unknown_fields: Default::default(),
-        }
+        Self::default()
     }
 
-    /// Sets `realm`.
-    pub fn with_realm(mut self, value: impl Into<String>) -> Self {
-        self.realm = Some(value.into());
-        self
-    }
-
-    /// Sets `alarm_id` (`alarmId` in JSON).
-    pub fn with_alarm_id(mut self, value: i64) -> Self {
-        self.alarm_id = Some(value);
-        self
-    }
-
-    /// Sets `asset_id` (`assetId` in JSON).
-    pub fn with_asset_id(mut self, value: impl Into<String>) -> Self {
-        self.asset_id = Some(value.into());
-        self
-    }
+    crate::runtime::setter!(with_realm(realm: impl Into<String>));
+    crate::runtime::setter!(with_alarm_id(alarm_id: i64) = "alarmId");
+    crate::runtime::setter!(with_asset_id(asset_id: impl Into<String>) = "assetId");
 }
 
 /// `#/components/schemas/AlarmSeverity` in the spec.
@@ -199,43 +109,9 @@ pub enum AlarmSeverity {
     Unknown(String),
 }
 
-impl AlarmSeverity {
-    /// The value as it is written in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Low => "LOW",
-            Self::Medium => "MEDIUM",
-            Self::High => "HIGH",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for AlarmSeverity {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for AlarmSeverity {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AlarmSeverity {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        match value.as_str() {
-            "LOW" => Ok(Self::Low),
-            "MEDIUM" => Ok(Self::Medium),
-            "HIGH" => Ok(Self::High),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+crate::runtime::string_enum!(
+    AlarmSeverity { Low("LOW"), Medium("MEDIUM"), High("HIGH") } Unknown
+);
 
 /// `#/components/schemas/AlarmSource` in the spec.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -250,49 +126,11 @@ pub enum AlarmSource {
     Unknown(String),
 }
 
-impl AlarmSource {
-    /// The value as it is written in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Manual => "MANUAL",
-            Self::Client => "CLIENT",
-            Self::GlobalRuleset => "GLOBAL_RULESET",
-            Self::RealmRuleset => "REALM_RULESET",
-            Self::AssetRuleset => "ASSET_RULESET",
-            Self::Agent => "AGENT",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for AlarmSource {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for AlarmSource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AlarmSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        match value.as_str() {
-            "MANUAL" => Ok(Self::Manual),
-            "CLIENT" => Ok(Self::Client),
-            "GLOBAL_RULESET" => Ok(Self::GlobalRuleset),
-            "REALM_RULESET" => Ok(Self::RealmRuleset),
-            "ASSET_RULESET" => Ok(Self::AssetRuleset),
-            "AGENT" => Ok(Self::Agent),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+crate::runtime::string_enum!(
+    AlarmSource { Manual("MANUAL"), Client("CLIENT"), GlobalRuleset("GLOBAL_RULESET"),
+    RealmRuleset("REALM_RULESET"), AssetRuleset("ASSET_RULESET"), Agent("AGENT") }
+    Unknown
+);
 
 /// `#/components/schemas/AlarmStatus` in the spec.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -306,47 +144,10 @@ pub enum AlarmStatus {
     Unknown(String),
 }
 
-impl AlarmStatus {
-    /// The value as it is written in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Open => "OPEN",
-            Self::Acknowledged => "ACKNOWLEDGED",
-            Self::InProgress => "IN_PROGRESS",
-            Self::Resolved => "RESOLVED",
-            Self::Closed => "CLOSED",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for AlarmStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for AlarmStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AlarmStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        match value.as_str() {
-            "OPEN" => Ok(Self::Open),
-            "ACKNOWLEDGED" => Ok(Self::Acknowledged),
-            "IN_PROGRESS" => Ok(Self::InProgress),
-            "RESOLVED" => Ok(Self::Resolved),
-            "CLOSED" => Ok(Self::Closed),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+crate::runtime::string_enum!(
+    AlarmStatus { Open("OPEN"), Acknowledged("ACKNOWLEDGED"), InProgress("IN_PROGRESS"),
+    Resolved("RESOLVED"), Closed("CLOSED") } Unknown
+);
 
 /// An asset: a thing, place or group the Manager knows, with its attributes. Its `type` says which kind of asset it is (`ThingAsset`, `BuildingAsset`, ...); every type has the same JSON shape, the type only decides which attributes are expected. A type this spec does not list decodes as `Unknown`, and properties this spec does not name are kept, so an asset goes back to the server as it came.
 #[derive(Debug, Clone, PartialEq)]
@@ -398,56 +199,16 @@ impl Asset {
         }
     }
 
-    /// Sets `id`.
-    pub fn with_id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-
-    /// Sets `version`.
-    pub fn with_version(mut self, value: i64) -> Self {
-        self.version = Some(value);
-        self
-    }
-
-    /// Sets `created_on` (`createdOn` in JSON).
-    pub fn with_created_on(mut self, value: i64) -> Self {
-        self.created_on = Some(value);
-        self
-    }
-
-    /// Sets `access_public_read` (`accessPublicRead` in JSON).
-    pub fn with_access_public_read(mut self, value: bool) -> Self {
-        self.access_public_read = Some(value);
-        self
-    }
-
-    /// Sets `parent_id` (`parentId` in JSON).
-    pub fn with_parent_id(mut self, value: impl Into<String>) -> Self {
-        self.parent_id = Some(value.into());
-        self
-    }
-
-    /// Sets `realm`.
-    pub fn with_realm(mut self, value: impl Into<String>) -> Self {
-        self.realm = Some(value.into());
-        self
-    }
-
-    /// Sets `path`.
-    pub fn with_path(mut self, value: Vec<String>) -> Self {
-        self.path = Some(value);
-        self
-    }
-
-    /// Sets `attributes`.
-    pub fn with_attributes(
-        mut self,
-        value: std::collections::BTreeMap<String, Attribute>,
-    ) -> Self {
-        self.attributes = Some(value);
-        self
-    }
+    crate::runtime::setter!(with_id(id: impl Into<String>));
+    crate::runtime::setter!(with_version(version: i64));
+    crate::runtime::setter!(with_created_on(created_on: i64) = "createdOn");
+    crate::runtime::setter!(with_access_public_read(access_public_read: bool) = "accessPublicRead");
+    crate::runtime::setter!(with_parent_id(parent_id: impl Into<String>) = "parentId");
+    crate::runtime::setter!(with_realm(realm: impl Into<String>));
+    crate::runtime::setter!(with_path(path: Vec<String>));
+    crate::runtime::setter!(
+        with_attributes(attributes: std::collections::BTreeMap<String, Attribute>)
+    );
 }
 
 /// Every datapoint in the range.
@@ -476,17 +237,8 @@ impl AssetDatapointAllQuery {
         }
     }
 
-    /// Sets `from_timestamp` (`fromTimestamp` in JSON).
-    pub fn with_from_timestamp(mut self, value: i64) -> Self {
-        self.from_timestamp = Some(value);
-        self
-    }
-
-    /// Sets `to_timestamp` (`toTimestamp` in JSON).
-    pub fn with_to_timestamp(mut self, value: i64) -> Self {
-        self.to_timestamp = Some(value);
-        self
-    }
+    crate::runtime::setter!(with_from_timestamp(from_timestamp: i64) = "fromTimestamp");
+    crate::runtime::setter!(with_to_timestamp(to_timestamp: i64) = "toTimestamp");
 }
 
 /// `#/components/schemas/AssetDatapointAllQuery/properties/type` in the spec.
@@ -497,39 +249,7 @@ pub enum AssetDatapointAllQueryType {
     Unknown(String),
 }
 
-impl AssetDatapointAllQueryType {
-    /// The value as it is written in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::All => "all",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for AssetDatapointAllQueryType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for AssetDatapointAllQueryType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AssetDatapointAllQueryType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        match value.as_str() {
-            "all" => Ok(Self::All),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+crate::runtime::string_enum!(AssetDatapointAllQueryType { All("all") } Unknown);
 
 /// One datapoint per interval in the range, computed by `formula`.
 #[derive(Debug, Clone, PartialEq)]
@@ -563,35 +283,11 @@ impl AssetDatapointIntervalQuery {
         }
     }
 
-    /// Sets `from_timestamp` (`fromTimestamp` in JSON).
-    pub fn with_from_timestamp(mut self, value: i64) -> Self {
-        self.from_timestamp = Some(value);
-        self
-    }
-
-    /// Sets `to_timestamp` (`toTimestamp` in JSON).
-    pub fn with_to_timestamp(mut self, value: i64) -> Self {
-        self.to_timestamp = Some(value);
-        self
-    }
-
-    /// Sets `interval`.
-    pub fn with_interval(mut self, value: impl Into<String>) -> Self {
-        self.interval = Some(value.into());
-        self
-    }
-
-    /// Sets `gap_fill` (`gapFill` in JSON).
-    pub fn with_gap_fill(mut self, value: bool) -> Self {
-        self.gap_fill = Some(value);
-        self
-    }
-
-    /// Sets `formula`.
-    pub fn with_formula(mut self, value: AssetDatapointIntervalQueryFormula) -> Self {
-        self.formula = Some(value);
-        self
-    }
+    crate::runtime::setter!(with_from_timestamp(from_timestamp: i64) = "fromTimestamp");
+    crate::runtime::setter!(with_to_timestamp(to_timestamp: i64) = "toTimestamp");
+    crate::runtime::setter!(with_interval(interval: impl Into<String>));
+    crate::runtime::setter!(with_gap_fill(gap_fill: bool) = "gapFill");
+    crate::runtime::setter!(with_formula(formula: AssetDatapointIntervalQueryFormula));
 }
 
 /// `#/components/schemas/AssetDatapointIntervalQuery/properties/formula` in the spec.
@@ -609,53 +305,11 @@ pub enum AssetDatapointIntervalQueryFormula {
     Unknown(String),
 }
 
-impl AssetDatapointIntervalQueryFormula {
-    /// The value as it is written in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Min => "MIN",
-            Self::Avg => "AVG",
-            Self::Max => "MAX",
-            Self::Difference => "DIFFERENCE",
-            Self::Count => "COUNT",
-            Self::Sum => "SUM",
-            Self::Mode => "MODE",
-            Self::Median => "MEDIAN",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for AssetDatapointIntervalQueryFormula {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for AssetDatapointIntervalQueryFormula {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AssetDatapointIntervalQueryFormula {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        match value.as_str() {
-            "MIN" => Ok(Self::Min),
-            "AVG" => Ok(Self::Avg),
-            "MAX" => Ok(Self::Max),
-            "DIFFERENCE" => Ok(Self::Difference),
-            "COUNT" => Ok(Self::Count),
-            "SUM" => Ok(Self::Sum),
-            "MODE" => Ok(Self::Mode),
-            "MEDIAN" => Ok(Self::Median),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+crate::runtime::string_enum!(
+    AssetDatapointIntervalQueryFormula { Min("MIN"), Avg("AVG"), Max("MAX"),
+    Difference("DIFFERENCE"), Count("COUNT"), Sum("SUM"), Mode("MODE"), Median("MEDIAN")
+    } Unknown
+);
 
 /// `#/components/schemas/AssetDatapointIntervalQuery/properties/type` in the spec.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -665,39 +319,9 @@ pub enum AssetDatapointIntervalQueryType {
     Unknown(String),
 }
 
-impl AssetDatapointIntervalQueryType {
-    /// The value as it is written in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Interval => "interval",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for AssetDatapointIntervalQueryType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for AssetDatapointIntervalQueryType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AssetDatapointIntervalQueryType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        match value.as_str() {
-            "interval" => Ok(Self::Interval),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+crate::runtime::string_enum!(
+    AssetDatapointIntervalQueryType { Interval("interval") } Unknown
+);
 
 /// At most `amountOfPoints` datapoints chosen by the largest-triangle-three-buckets algorithm, which keeps the shape of a chart.
 #[derive(Debug, Clone, PartialEq)]
@@ -725,23 +349,9 @@ impl AssetDatapointLttbQuery {
         }
     }
 
-    /// Sets `from_timestamp` (`fromTimestamp` in JSON).
-    pub fn with_from_timestamp(mut self, value: i64) -> Self {
-        self.from_timestamp = Some(value);
-        self
-    }
-
-    /// Sets `to_timestamp` (`toTimestamp` in JSON).
-    pub fn with_to_timestamp(mut self, value: i64) -> Self {
-        self.to_timestamp = Some(value);
-        self
-    }
-
-    /// Sets `amount_of_points` (`amountOfPoints` in JSON).
-    pub fn with_amount_of_points(mut self, value: i32) -> Self {
-        self.amount_of_points = Some(value);
-        self
-    }
+    crate::runtime::setter!(with_from_timestamp(from_timestamp: i64) = "fromTimestamp");
+    crate::runtime::setter!(with_to_timestamp(to_timestamp: i64) = "toTimestamp");
+    crate::runtime::setter!(with_amount_of_points(amount_of_points: i32) = "amountOfPoints");
 }
 
 /// `#/components/schemas/AssetDatapointLTTBQuery/properties/type` in the spec.
@@ -752,39 +362,7 @@ pub enum AssetDatapointLttbQueryType {
     Unknown(String),
 }
 
-impl AssetDatapointLttbQueryType {
-    /// The value as it is written in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Lttb => "lttb",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for AssetDatapointLttbQueryType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for AssetDatapointLttbQueryType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AssetDatapointLttbQueryType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        match value.as_str() {
-            "lttb" => Ok(Self::Lttb),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+crate::runtime::string_enum!(AssetDatapointLttbQueryType { Lttb("lttb") } Unknown);
 
 /// The datapoint nearest to `fromTimestamp`.
 #[derive(Debug, Clone, PartialEq)]
@@ -807,11 +385,7 @@ impl AssetDatapointNearestQuery {
         }
     }
 
-    /// Sets `from_timestamp` (`fromTimestamp` in JSON).
-    pub fn with_from_timestamp(mut self, value: i64) -> Self {
-        self.from_timestamp = Some(value);
-        self
-    }
+    crate::runtime::setter!(with_from_timestamp(from_timestamp: i64) = "fromTimestamp");
 }
 
 /// `#/components/schemas/AssetDatapointNearestQuery/properties/type` in the spec.
@@ -822,39 +396,9 @@ pub enum AssetDatapointNearestQueryType {
     Unknown(String),
 }
 
-impl AssetDatapointNearestQueryType {
-    /// The value as it is written in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Nearest => "nearest",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for AssetDatapointNearestQueryType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for AssetDatapointNearestQueryType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AssetDatapointNearestQueryType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        match value.as_str() {
-            "nearest" => Ok(Self::Nearest),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+crate::runtime::string_enum!(
+    AssetDatapointNearestQueryType { Nearest("nearest") } Unknown
+);
 
 /// Which datapoints to return, by `type`: `all` in the range, one per `interval` aggregated by `formula`, a chart-friendly subset of `amountOfPoints` (`lttb`), or the one `nearest` to `fromTimestamp`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -943,107 +487,23 @@ crate::runtime::serde_struct!(
 impl AssetQuery {
     /// A value with every field empty; set them with the `with_` methods.
     pub fn new() -> Self {
-        Self {
-            recursive: None,
-            select: None,
-            access: None,
-            ids: None,
-            names: None,
-            parents: None,
-            paths: None,
-            realm: None,
-            user_ids: None,
-            types: None,
-            attributes: None,
-            order_by: None,
-            limit: None,
-            offset: None,
-        }
+        Self::default()
     }
 
-    /// Sets `recursive`.
-    pub fn with_recursive(mut self, value: bool) -> Self {
-        self.recursive = Some(value);
-        self
-    }
-
-    /// Sets `select`.
-    pub fn with_select(mut self, value: AssetQuerySelect) -> Self {
-        self.select = Some(value);
-        self
-    }
-
-    /// Sets `access`.
-    pub fn with_access(mut self, value: AssetQueryAccess) -> Self {
-        self.access = Some(value);
-        self
-    }
-
-    /// Sets `ids`.
-    pub fn with_ids(mut self, value: Vec<String>) -> Self {
-        self.ids = Some(value);
-        self
-    }
-
-    /// Sets `names`.
-    pub fn with_names(mut self, value: Vec<StringPredicate>) -> Self {
-        self.names = Some(value);
-        self
-    }
-
-    /// Sets `parents`.
-    pub fn with_parents(mut self, value: Vec<ParentPredicate>) -> Self {
-        self.parents = Some(value);
-        self
-    }
-
-    /// Sets `paths`.
-    pub fn with_paths(mut self, value: Vec<PathPredicate>) -> Self {
-        self.paths = Some(value);
-        self
-    }
-
-    /// Sets `realm`.
-    pub fn with_realm(mut self, value: RealmPredicate) -> Self {
-        self.realm = Some(value);
-        self
-    }
-
-    /// Sets `user_ids` (`userIds` in JSON).
-    pub fn with_user_ids(mut self, value: Vec<String>) -> Self {
-        self.user_ids = Some(value);
-        self
-    }
-
-    /// Sets `types`.
-    pub fn with_types(mut self, value: Vec<String>) -> Self {
-        self.types = Some(value);
-        self
-    }
-
-    /// Sets `attributes`.
-    pub fn with_attributes(mut self, value: LogicGroupAttributePredicate) -> Self {
-        self.attributes = Some(value);
-        self
-    }
-
-    /// Sets `order_by` (`orderBy` in JSON).
-    pub fn with_order_by(mut self, value: AssetQueryOrderBy) -> Self {
-        self.order_by = Some(value);
-        self
-    }
-
-    /// Sets `limit`.
-    pub fn with_limit(mut self, value: i32) -> Self {
-        self.limit = Some(value);
-        self
-    }
-
-    /// Sets `offset`.
-    pub fn with_offset(mut self, value: i32) -> Self {
-        self.offset = Some(value);
-        self
-    }
+    crate::runtime::setter!(with_recursive(recursive: bool));
+    crate::runtime::setter!(with_select(select: AssetQuerySelect));
+    crate::runtime::setter!(with_access(access: AssetQueryAccess));
+    crate::runtime::setter!(with_ids(ids: Vec<String>));
+    crate::runtime::setter!(with_names(names: Vec<StringPredicate>));
+    crate::runtime::setter!(with_parents(parents: Vec<ParentPredicate>));
+    crate::runtime::setter!(with_paths(paths: Vec<PathPredicate>));
+    crate::runtime::setter!(with_realm(realm: RealmPredicate));
+    crate::runtime::setter!(with_user_ids(user_ids: Vec<String>) = "userIds");
+    crate::runtime::setter!(with_types(types: Vec<String>));
+    crate::runtime::setter!(with_attributes(attributes: LogicGroupAttributePredicate));
+    crate::runtime::setter!(with_order_by(order_by: AssetQueryOrderBy) = "orderBy");
+    crate::runtime::setter!(with_limit(limit: i32));
+    crate::runtime::setter!(with_offset(offset: i32));
 }
 
 /// Access level to query as (`PRIVATE` needs the rights; `PUBLIC` sees public assets only).
@@ -1056,43 +516,10 @@ pub enum AssetQueryAccess {
     Unknown(String),
 }
 
-impl AssetQueryAccess {
-    /// The value as it is written in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Private => "PRIVATE",
-            Self::Protected => "PROTECTED",
-            Self::Public => "PUBLIC",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for AssetQueryAccess {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for AssetQueryAccess {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AssetQueryAccess {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        match value.as_str() {
-            "PRIVATE" => Ok(Self::Private),
-            "PROTECTED" => Ok(Self::Protected),
-            "PUBLIC" => Ok(Self::Public),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+crate::runtime::string_enum!(
+    AssetQueryAccess { Private("PRIVATE"), Protected("PROTECTED"), Public("PUBLIC") }
+    Unknown
+);
 
 /// Sort order of the result.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1107,23 +534,11 @@ crate::runtime::serde_struct!(AssetQueryOrderBy { ?property, ?descending });
 impl AssetQueryOrderBy {
     /// A value with every field empty; set them with the `with_` methods.
     pub fn new() -> Self {
-        Self {
-            property: None,
-            descending: None,
-        }
+        Self::default()
     }
 
-    /// Sets `property`.
-    pub fn with_property(mut self, value: AssetQueryOrderByProperty) -> Self {
-        self.property = Some(value);
-        self
-    }
-
-    /// Sets `descending`.
-    pub fn with_descending(mut self, value: bool) -> Self {
-        self.descending = Some(value);
-        self
-    }
+    crate::runtime::setter!(with_property(property: AssetQueryOrderByProperty));
+    crate::runtime::setter!(with_descending(descending: bool));
 }
 
 /// `#/components/schemas/AssetQueryOrderBy/properties/property` in the spec.
@@ -1138,47 +553,10 @@ pub enum AssetQueryOrderByProperty {
     Unknown(String),
 }
 
-impl AssetQueryOrderByProperty {
-    /// The value as it is written in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CreatedOn => "CREATED_ON",
-            Self::Name => "NAME",
-            Self::AssetType => "ASSET_TYPE",
-            Self::ParentId => "PARENT_ID",
-            Self::Realm => "REALM",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for AssetQueryOrderByProperty {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for AssetQueryOrderByProperty {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AssetQueryOrderByProperty {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        match value.as_str() {
-            "CREATED_ON" => Ok(Self::CreatedOn),
-            "NAME" => Ok(Self::Name),
-            "ASSET_TYPE" => Ok(Self::AssetType),
-            "PARENT_ID" => Ok(Self::ParentId),
-            "REALM" => Ok(Self::Realm),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+crate::runtime::string_enum!(
+    AssetQueryOrderByProperty { CreatedOn("CREATED_ON"), Name("NAME"),
+    AssetType("ASSET_TYPE"), ParentId("PARENT_ID"), Realm("REALM") } Unknown
+);
 
 /// Which attributes of each asset to return.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1193,14 +571,10 @@ crate::runtime::serde_struct!(AssetQuerySelect { ?attributes });
 impl AssetQuerySelect {
     /// A value with every field empty; set them with the `with_` methods.
     pub fn new() -> Self {
-        Self { attributes: None }
+        Self::default()
     }
 
-    /// Sets `attributes`.
-    pub fn with_attributes(mut self, value: Vec<String>) -> Self {
-        self.attributes = Some(value);
-        self
-    }
+    crate::runtime::setter!(with_attributes(attributes: Vec<String>));
 }
 
 /// Nodes of the asset tree for display.
@@ -1222,24 +596,11 @@ crate::runtime::serde_struct!(
 impl AssetTree {
     /// A value with every field empty; set them with the `with_` methods.
     pub fn new() -> Self {
-        Self {
-            assets: None,
-            has_more: None,
-            unknown_fields: Default::default(),
-        }
+        Self::default()
     }
 
-    /// Sets `assets`.
-    pub fn with_assets(mut self, value: Vec<AssetTreeAsset>) -> Self {
-        self.assets = Some(value);
-        self
-    }
-
-    /// Sets `has_more` (`hasMore` in JSON).
-    pub fn with_has_more(mut self, value: bool) -> Self {
-        self.has_more = Some(value);
-        self
-    }
+    crate::runtime::setter!(with_assets(assets: Vec<AssetTreeAsset>));
+    crate::runtime::setter!(with_has_more(has_more: bool) = "hasMore");
 }
 
 /// An asset as a node of the tree (no attributes).
@@ -1267,59 +628,16 @@ crate::runtime::serde_struct!(
 impl AssetTreeAsset {
     /// A value with every field empty; set them with the `with_` methods.
     pub fn new() -> Self {
-        Self {
-            id: None,
-            name: None,
-            r#type: None,
-            parent_id: None,
-            path: None,
-            has_children: None,
-            created_on: None,
-            unknown_fields: Default::default(),
-        }
+        Self::default()
     }
 
-    /// Sets `id`.
-    pub fn with_id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-
-    /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-
-    /// Sets `type`.
-    pub fn with_type(mut self, value: AssetType) -> Self {
-        self.r#type = Some(value);
-        self
-    }
-
-    /// Sets `parent_id` (`parentId` in JSON).
-    pub fn with_parent_id(mut self, value: impl Into<String>) -> Self {
-        self.parent_id = Some(value.into());
-        self
-    }
-
-    /// Sets `path`.
-    pub fn with_path(mut self, value: Vec<String>) -> Self {
-        self.path = Some(value);
-        self
-    }
-
-    /// Sets `has_children` (`hasChildren` in JSON).
-    pub fn with_has_children(mut self, value: bool) -> Self {
-        self.has_children = Some(value);
-        self
-    }
-
-    /// Sets `created_on` (`createdOn` in JSON).
-    pub fn with_created_on(mut self, value: i64) -> Self {
-        self.created_on = Some(value);
-        self
-    }
+    crate::runtime::setter!(with_id(id: impl Into<String>));
+    crate::runtime::setter!(with_name(name: impl Into<String>));
+    crate::runtime::setter!(with_type(r#type: AssetType));
+    crate::runtime::setter!(with_parent_id(parent_id: impl Into<String>) = "parentId");
+    crate::runtime::setter!(with_path(path: Vec<String>));
+    crate::runtime::setter!(with_has_children(has_children: bool) = "hasChildren");
+    crate::runtime::setter!(with_created_on(created_on: i64) = "createdOn");
 }
 
 /// The type of an asset: the simple name of its class. Custom and newer types arrive as other strings.
@@ -1360,99 +678,27 @@ pub enum AssetType {
     Unknown(String),
 }
 
-impl AssetType {
-    /// The value as it is written in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ThingAsset => "ThingAsset",
-            Self::BuildingAsset => "BuildingAsset",
-            Self::CityAsset => "CityAsset",
-            Self::RoomAsset => "RoomAsset",
-            Self::GroupAsset => "GroupAsset",
-            Self::ConsoleAsset => "ConsoleAsset",
-            Self::DoorAsset => "DoorAsset",
-            Self::DoorSensorAsset => "DoorSensorAsset",
-            Self::ElectricVehicleAsset => "ElectricVehicleAsset",
-            Self::ElectricVehicleFleetGroupAsset => "ElectricVehicleFleetGroupAsset",
-            Self::ElectricityBatteryAsset => "ElectricityBatteryAsset",
-            Self::ElectricityChargerAsset => "ElectricityChargerAsset",
-            Self::ElectricityConsumerAsset => "ElectricityConsumerAsset",
-            Self::ElectricityProducerSolarAsset => "ElectricityProducerSolarAsset",
-            Self::ElectricityProducerWindAsset => "ElectricityProducerWindAsset",
-            Self::ElectricitySupplierAsset => "ElectricitySupplierAsset",
-            Self::EnergyOptimisationAsset => "EnergyOptimisationAsset",
-            Self::EnvironmentSensorAsset => "EnvironmentSensorAsset",
-            Self::GatewayAsset => "GatewayAsset",
-            Self::GroundwaterSensorAsset => "GroundwaterSensorAsset",
-            Self::LightAsset => "LightAsset",
-            Self::MicrophoneAsset => "MicrophoneAsset",
-            Self::ParkingAsset => "ParkingAsset",
-            Self::PeopleCounterAsset => "PeopleCounterAsset",
-            Self::PlugAsset => "PlugAsset",
-            Self::PresenceSensorAsset => "PresenceSensorAsset",
-            Self::ShipAsset => "ShipAsset",
-            Self::ThermostatAsset => "ThermostatAsset",
-            Self::VentilationAsset => "VentilationAsset",
-            Self::WeatherAsset => "WeatherAsset",
-            Self::UnknownAsset => "UnknownAsset",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for AssetType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for AssetType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AssetType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        match value.as_str() {
-            "ThingAsset" => Ok(Self::ThingAsset),
-            "BuildingAsset" => Ok(Self::BuildingAsset),
-            "CityAsset" => Ok(Self::CityAsset),
-            "RoomAsset" => Ok(Self::RoomAsset),
-            "GroupAsset" => Ok(Self::GroupAsset),
-            "ConsoleAsset" => Ok(Self::ConsoleAsset),
-            "DoorAsset" => Ok(Self::DoorAsset),
-            "DoorSensorAsset" => Ok(Self::DoorSensorAsset),
-            "ElectricVehicleAsset" => Ok(Self::ElectricVehicleAsset),
-            "ElectricVehicleFleetGroupAsset" => Ok(Self::ElectricVehicleFleetGroupAsset),
-            "ElectricityBatteryAsset" => Ok(Self::ElectricityBatteryAsset),
-            "ElectricityChargerAsset" => Ok(Self::ElectricityChargerAsset),
-            "ElectricityConsumerAsset" => Ok(Self::ElectricityConsumerAsset),
-            "ElectricityProducerSolarAsset" => Ok(Self::ElectricityProducerSolarAsset),
-            "ElectricityProducerWindAsset" => Ok(Self::ElectricityProducerWindAsset),
-            "ElectricitySupplierAsset" => Ok(Self::ElectricitySupplierAsset),
-            "EnergyOptimisationAsset" => Ok(Self::EnergyOptimisationAsset),
-            "EnvironmentSensorAsset" => Ok(Self::EnvironmentSensorAsset),
-            "GatewayAsset" => Ok(Self::GatewayAsset),
-            "GroundwaterSensorAsset" => Ok(Self::GroundwaterSensorAsset),
-            "LightAsset" => Ok(Self::LightAsset),
-            "MicrophoneAsset" => Ok(Self::MicrophoneAsset),
-            "ParkingAsset" => Ok(Self::ParkingAsset),
-            "PeopleCounterAsset" => Ok(Self::PeopleCounterAsset),
-            "PlugAsset" => Ok(Self::PlugAsset),
-            "PresenceSensorAsset" => Ok(Self::PresenceSensorAsset),
-            "ShipAsset" => Ok(Self::ShipAsset),
-            "ThermostatAsset" => Ok(Self::ThermostatAsset),
-            "VentilationAsset" => Ok(Self::VentilationAsset),
-            "WeatherAsset" => Ok(Self::WeatherAsset),
-            "UnknownAsset" => Ok(Self::UnknownAsset),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+crate::runtime::string_enum!(
+    AssetType { ThingAsset("ThingAsset"), BuildingAsset("BuildingAsset"),
+    CityAsset("CityAsset"), RoomAsset("RoomAsset"), GroupAsset("GroupAsset"),
+    ConsoleAsset("ConsoleAsset"), DoorAsset("DoorAsset"),
+    DoorSensorAsset("DoorSensorAsset"), ElectricVehicleAsset("ElectricVehicleAsset"),
+    ElectricVehicleFleetGroupAsset("ElectricVehicleFleetGroupAsset"),
+    ElectricityBatteryAsset("ElectricityBatteryAsset"),
+    ElectricityChargerAsset("ElectricityChargerAsset"),
+    ElectricityConsumerAsset("ElectricityConsumerAsset"),
+    ElectricityProducerSolarAsset("ElectricityProducerSolarAsset"),
+    ElectricityProducerWindAsset("ElectricityProducerWindAsset"),
+    ElectricitySupplierAsset("ElectricitySupplierAsset"),
+    EnergyOptimisationAsset("EnergyOptimisationAsset"),
+    EnvironmentSensorAsset("EnvironmentSensorAsset"), GatewayAsset("GatewayAsset"),
+    GroundwaterSensorAsset("GroundwaterSensorAsset"), LightAsset("LightAsset"),
+    MicrophoneAsset("MicrophoneAsset"), ParkingAsset("ParkingAsset"),
+    PeopleCounterAsset("PeopleCounterAsset"), PlugAsset("PlugAsset"),
+    PresenceSensorAsset("PresenceSensorAsset"), ShipAsset("ShipAsset"),
+    ThermostatAsset("ThermostatAsset"), VentilationAsset("VentilationAsset"),
+    WeatherAsset("WeatherAsset"), UnknownAsset("UnknownAsset") } Unknown
+);
 
 /// A named, typed value of an asset, with the time it was set and its meta items. The map key in `Asset.attributes` repeats `name`.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1480,48 +726,14 @@ crate::runtime::serde_struct!(
 impl Attribute {
     /// A value with every field empty; set them with the `with_` methods.
     pub fn new() -> Self {
-        Self {
-            name: None,
-            r#type: None,
-            value: None,
-            timestamp: None,
-            meta: None,
-            unknown_fields: Default::default(),
-        }
+        Self::default()
     }
 
-    /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-
-    /// Sets `type`.
-    pub fn with_type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-
-    /// Sets `value`.
-    pub fn with_value(mut self, value: serde_json::Value) -> Self {
-        self.value = Some(value);
-        self
-    }
-
-    /// Sets `timestamp`.
-    pub fn with_timestamp(mut self, value: i64) -> Self {
-        self.timestamp = Some(value);
-        self
-    }
-
-    /// Sets `meta`.
-    pub fn with_meta(
-        mut self,
-        value: std::collections::BTreeMap<String, serde_json::Value>,
-    ) -> Self {
-        self.meta = Some(value);
-        self
-    }
+    crate::runtime::setter!(with_name(name: impl Into<String>));
+    crate::runtime::setter!(with_type(r#type: impl Into<String>));
+    crate::runtime::setter!(with_value(value: serde_json::Value));
+    crate::runtime::setter!(with_timestamp(timestamp: i64));
+    crate::runtime::setter!(with_meta(meta: std::collections::BTreeMap<String, serde_json::Value>));
 
     /// `value` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
     pub fn value_as<T: serde::de::DeserializeOwned>(
@@ -1587,80 +799,20 @@ impl AttributeEvent {
         }
     }
 
-    /// Sets `value`.
-    pub fn with_value(mut self, value: serde_json::Value) -> Self {
-        self.value = Some(value);
-        self
-    }
-
-    /// Sets `timestamp`.
-    pub fn with_timestamp(mut self, value: i64) -> Self {
-        self.timestamp = Some(value);
-        self
-    }
-
-    /// Sets `deleted`.
-    pub fn with_deleted(mut self, value: bool) -> Self {
-        self.deleted = Some(value);
-        self
-    }
-
-    /// Sets `old_value` (`oldValue` in JSON).
-    pub fn with_old_value(mut self, value: serde_json::Value) -> Self {
-        self.old_value = Some(value);
-        self
-    }
-
-    /// Sets `old_value_timestamp` (`oldValueTimestamp` in JSON).
-    pub fn with_old_value_timestamp(mut self, value: i64) -> Self {
-        self.old_value_timestamp = Some(value);
-        self
-    }
-
-    /// Sets `realm`.
-    pub fn with_realm(mut self, value: impl Into<String>) -> Self {
-        self.realm = Some(value.into());
-        self
-    }
-
-    /// Sets `parent_id` (`parentId` in JSON).
-    pub fn with_parent_id(mut self, value: impl Into<String>) -> Self {
-        self.parent_id = Some(value.into());
-        self
-    }
-
-    /// Sets `path`.
-    pub fn with_path(mut self, value: Vec<String>) -> Self {
-        self.path = Some(value);
-        self
-    }
-
-    /// Sets `asset_name` (`assetName` in JSON).
-    pub fn with_asset_name(mut self, value: impl Into<String>) -> Self {
-        self.asset_name = Some(value.into());
-        self
-    }
-
-    /// Sets `asset_type` (`assetType` in JSON).
-    pub fn with_asset_type(mut self, value: impl Into<String>) -> Self {
-        self.asset_type = Some(value.into());
-        self
-    }
-
-    /// Sets `created_on` (`createdOn` in JSON).
-    pub fn with_created_on(mut self, value: i64) -> Self {
-        self.created_on = Some(value);
-        self
-    }
-
-    /// Sets `meta`.
-    pub fn with_meta(
-        mut self,
-        value: std::collections::BTreeMap<String, serde_json::Value>,
-    ) -> Self {
-        self.meta = Some(value);
-        self
-    }
+    crate::runtime::setter!(with_value(value: serde_json::Value));
+    crate::runtime::setter!(with_timestamp(timestamp: i64));
+    crate::runtime::setter!(with_deleted(deleted: bool));
+    crate::runtime::setter!(with_old_value(old_value: serde_json::Value) = "oldValue");
+    crate::runtime::setter!(
+        with_old_value_timestamp(old_value_timestamp: i64) = "oldValueTimestamp"
+    );
+    crate::runtime::setter!(with_realm(realm: impl Into<String>));
+    crate::runtime::setter!(with_parent_id(parent_id: impl Into<String>) = "parentId");
+    crate::runtime::setter!(with_path(path: Vec<String>));
+    crate::runtime::setter!(with_asset_name(asset_name: impl Into<String>) = "assetName");
+    crate::runtime::setter!(with_asset_type(asset_type: impl Into<String>) = "assetType");
+    crate::runtime::setter!(with_created_on(created_on: i64) = "createdOn");
+    crate::runtime::setter!(with_meta(meta: std::collections::BTreeMap<String, serde_json::Value>));
 
     /// `value` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
     pub fn value_as<T: serde::de::DeserializeOwned>(
@@ -1685,39 +837,7 @@ pub enum AttributeEventEventType {
     Unknown(String),
 }
 
-impl AttributeEventEventType {
-    /// The value as it is written in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Attribute => "attribute",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for AttributeEventEventType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for AttributeEventEventType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AttributeEventEventType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        match value.as_str() {
-            "attribute" => Ok(Self::Attribute),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+crate::runtime::string_enum!(AttributeEventEventType { Attribute("attribute") } Unknown);
 
 /// Matches an attribute by name, value and meta items.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1738,44 +858,14 @@ crate::runtime::serde_struct!(
 impl AttributePredicate {
     /// A value with every field empty; set them with the `with_` methods.
     pub fn new() -> Self {
-        Self {
-            name: None,
-            negated: None,
-            value: None,
-            previous_value: None,
-            meta: None,
-        }
+        Self::default()
     }
 
-    /// Sets `name`.
-    pub fn with_name(mut self, value: StringPredicate) -> Self {
-        self.name = Some(value);
-        self
-    }
-
-    /// Sets `negated`.
-    pub fn with_negated(mut self, value: bool) -> Self {
-        self.negated = Some(value);
-        self
-    }
-
-    /// Sets `value`.
-    pub fn with_value(mut self, value: ValuePredicate) -> Self {
-        self.value = Some(value);
-        self
-    }
-
-    /// Sets `previous_value` (`previousValue` in JSON).
-    pub fn with_previous_value(mut self, value: ValuePredicate) -> Self {
-        self.previous_value = Some(value);
-        self
-    }
-
-    /// Sets `meta`.
-    pub fn with_meta(mut self, value: Vec<NameValuePredicate>) -> Self {
-        self.meta = Some(value);
-        self
-    }
+    crate::runtime::setter!(with_name(name: StringPredicate));
+    crate::runtime::setter!(with_negated(negated: bool));
+    crate::runtime::setter!(with_value(value: ValuePredicate));
+    crate::runtime::setter!(with_previous_value(previous_value: ValuePredicate) = "previousValue");
+    crate::runtime::setter!(with_meta(meta: Vec<NameValuePredicate>));
 }
 
 /// Names an attribute of an asset.
@@ -1796,24 +886,11 @@ crate::runtime::serde_struct!(AttributeRef { ?id, ?name } ..unknown_fields);
 impl AttributeRef {
     /// A value with every field empty; set them with the `with_` methods.
     pub fn new() -> Self {
-        Self {
-            id: None,
-            name: None,
-            unknown_fields: Default::default(),
-        }
+        Self::default()
     }
 
-    /// Sets `id`.
-    pub fn with_id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-
-    /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
+    crate::runtime::setter!(with_id(id: impl Into<String>));
+    crate::runtime::setter!(with_name(name: impl Into<String>));
 }
 
 /// A value to write to an attribute.
@@ -1835,11 +912,7 @@ impl AttributeState {
         Self { r#ref, value: None }
     }
 
-    /// Sets `value`.
-    pub fn with_value(mut self, value: serde_json::Value) -> Self {
-        self.value = Some(value);
-        self
-    }
+    crate::runtime::setter!(with_value(value: serde_json::Value));
 
     /// `value` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
     pub fn value_as<T: serde::de::DeserializeOwned>(
@@ -1871,17 +944,8 @@ impl AttributeValuePredicate {
         }
     }
 
-    /// Sets `negated`.
-    pub fn with_negated(mut self, value: bool) -> Self {
-        self.negated = Some(value);
-        self
-    }
-
-    /// Sets `value`.
-    pub fn with_value(mut self, value: StringPredicate) -> Self {
-        self.value = Some(value);
-        self
-    }
+    crate::runtime::setter!(with_negated(negated: bool));
+    crate::runtime::setter!(with_value(value: StringPredicate));
 }
 
 /// Why an attribute write failed.
@@ -1902,59 +966,14 @@ pub enum AttributeWriteFailure {
     UnknownValue(String),
 }
 
-impl AttributeWriteFailure {
-    /// The value as it is written in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AssetNotFound => "ASSET_NOT_FOUND",
-            Self::AttributeNotFound => "ATTRIBUTE_NOT_FOUND",
-            Self::InsufficientAccess => "INSUFFICIENT_ACCESS",
-            Self::InvalidValue => "INVALID_VALUE",
-            Self::InterceptorFailure => "INTERCEPTOR_FAILURE",
-            Self::StateStorageFailed => "STATE_STORAGE_FAILED",
-            Self::CannotProcess => "CANNOT_PROCESS",
-            Self::QueueFull => "QUEUE_FULL",
-            Self::Unknown => "UNKNOWN",
-            Self::AssetIdMissing => "ASSET_ID_MISSING",
-            Self::AttributeNameMissing => "ATTRIBUTE_NAME_MISSING",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for AttributeWriteFailure {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for AttributeWriteFailure {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AttributeWriteFailure {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        match value.as_str() {
-            "ASSET_NOT_FOUND" => Ok(Self::AssetNotFound),
-            "ATTRIBUTE_NOT_FOUND" => Ok(Self::AttributeNotFound),
-            "INSUFFICIENT_ACCESS" => Ok(Self::InsufficientAccess),
-            "INVALID_VALUE" => Ok(Self::InvalidValue),
-            "INTERCEPTOR_FAILURE" => Ok(Self::InterceptorFailure),
-            "STATE_STORAGE_FAILED" => Ok(Self::StateStorageFailed),
-            "CANNOT_PROCESS" => Ok(Self::CannotProcess),
-            "QUEUE_FULL" => Ok(Self::QueueFull),
-            "UNKNOWN" => Ok(Self::Unknown),
-            "ASSET_ID_MISSING" => Ok(Self::AssetIdMissing),
-            "ATTRIBUTE_NAME_MISSING" => Ok(Self::AttributeNameMissing),
-            _ => Ok(Self::UnknownValue(value)),
-        }
-    }
-}
+crate::runtime::string_enum!(
+    AttributeWriteFailure { AssetNotFound("ASSET_NOT_FOUND"),
+    AttributeNotFound("ATTRIBUTE_NOT_FOUND"), InsufficientAccess("INSUFFICIENT_ACCESS"),
+    InvalidValue("INVALID_VALUE"), InterceptorFailure("INTERCEPTOR_FAILURE"),
+    StateStorageFailed("STATE_STORAGE_FAILED"), CannotProcess("CANNOT_PROCESS"),
+    QueueFull("QUEUE_FULL"), Unknown("UNKNOWN"), AssetIdMissing("ASSET_ID_MISSING"),
+    AttributeNameMissing("ATTRIBUTE_NAME_MISSING") } UnknownValue
+);
 
 /// The outcome of one attribute write; without `failure` the write succeeded.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1975,24 +994,11 @@ crate::runtime::serde_struct!(
 impl AttributeWriteResult {
     /// A value with every field empty; set them with the `with_` methods.
     pub fn new() -> Self {
-        Self {
-            r#ref: None,
-            failure: None,
-            unknown_fields: Default::default(),
-        }
+        Self::default()
     }
 
-    /// Sets `ref`.
-    pub fn with_ref(mut self, value: AttributeRef) -> Self {
-        self.r#ref = Some(value);
-        self
-    }
-
-    /// Sets `failure`.
-    pub fn with_failure(mut self, value: AttributeWriteFailure) -> Self {
-        self.failure = Some(value);
-        self
-    }
+    crate::runtime::setter!(with_ref(r#ref: AttributeRef));
+    crate::runtime::setter!(with_failure(failure: AttributeWriteFailure));
 }
 
 /// Matches a boolean value.
@@ -2016,11 +1022,7 @@ impl BooleanPredicate {
         }
     }
 
-    /// Sets `value`.
-    pub fn with_value(mut self, value: bool) -> Self {
-        self.value = Some(value);
-        self
-    }
+    crate::runtime::setter!(with_value(value: bool));
 }
 
 /// `#/components/schemas/BooleanPredicate/properties/predicateType` in the spec.
@@ -2031,39 +1033,9 @@ pub enum BooleanPredicatePredicateType {
     Unknown(String),
 }
 
-impl BooleanPredicatePredicateType {
-    /// The value as it is written in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Boolean => "boolean",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for BooleanPredicatePredicateType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for BooleanPredicatePredicateType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for BooleanPredicatePredicateType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        match value.as_str() {
-            "boolean" => Ok(Self::Boolean),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+crate::runtime::string_enum!(
+    BooleanPredicatePredicateType { Boolean("boolean") } Unknown
+);
 
 /// How a value is compared (default `EQUALS`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -2078,49 +1050,11 @@ pub enum ComparisonOperator {
     Unknown(String),
 }
 
-impl ComparisonOperator {
-    /// The value as it is written in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Equals => "EQUALS",
-            Self::GreaterThan => "GREATER_THAN",
-            Self::GreaterEquals => "GREATER_EQUALS",
-            Self::LessThan => "LESS_THAN",
-            Self::LessEquals => "LESS_EQUALS",
-            Self::Between => "BETWEEN",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for ComparisonOperator {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ComparisonOperator {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ComparisonOperator {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        match value.as_str() {
-            "EQUALS" => Ok(Self::Equals),
-            "GREATER_THAN" => Ok(Self::GreaterThan),
-            "GREATER_EQUALS" => Ok(Self::GreaterEquals),
-            "LESS_THAN" => Ok(Self::LessThan),
-            "LESS_EQUALS" => Ok(Self::LessEquals),
-            "BETWEEN" => Ok(Self::Between),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+crate::runtime::string_enum!(
+    ComparisonOperator { Equals("EQUALS"), GreaterThan("GREATER_THAN"),
+    GreaterEquals("GREATER_EQUALS"), LessThan("LESS_THAN"), LessEquals("LESS_EQUALS"),
+    Between("BETWEEN") } Unknown
+);
 
 /// A capability of a console.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -2148,62 +1082,18 @@ crate::runtime::serde_struct!(
 impl ConsoleProvider {
     /// A value with every field empty; set them with the `with_` methods.
     pub fn new() -> Self {
-        Self {
-            version: None,
-            requires_permission: None,
-            has_permission: None,
-            success: None,
-            enabled: None,
-            disabled: None,
-            data: None,
-            unknown_fields: Default::default(),
-        }
+        Self::default()
     }
 
-    /// Sets `version`.
-    pub fn with_version(mut self, value: impl Into<String>) -> Self {
-        self.version = Some(value.into());
-        self
-    }
-
-    /// Sets `requires_permission` (`requiresPermission` in JSON).
-    pub fn with_requires_permission(mut self, value: bool) -> Self {
-        self.requires_permission = Some(value);
-        self
-    }
-
-    /// Sets `has_permission` (`hasPermission` in JSON).
-    pub fn with_has_permission(mut self, value: bool) -> Self {
-        self.has_permission = Some(value);
-        self
-    }
-
-    /// Sets `success`.
-    pub fn with_success(mut self, value: bool) -> Self {
-        self.success = Some(value);
-        self
-    }
-
-    /// Sets `enabled`.
-    pub fn with_enabled(mut self, value: bool) -> Self {
-        self.enabled = Some(value);
-        self
-    }
-
-    /// Sets `disabled`.
-    pub fn with_disabled(mut self, value: bool) -> Self {
-        self.disabled = Some(value);
-        self
-    }
-
-    /// Sets `data`.
-    pub fn with_data(
-        mut self,
-        value: std::collections::BTreeMap<String, serde_json::Value>,
-    ) -> Self {
-        self.data = Some(value);
-        self
-    }
+    crate::runtime::setter!(with_version(version: impl Into<String>));
+    crate::runtime::setter!(
+        with_requires_permission(requires_permission: bool) = "requiresPermission"
+    );
+    crate::runtime::setter!(with_has_permission(has_permission: bool) = "hasPermission");
+    crate::runtime::setter!(with_success(success: bool));
+    crate::runtime::setter!(with_enabled(enabled: bool));
+    crate::runtime::setter!(with_disabled(disabled: bool));
+    crate::runtime::setter!(with_data(data: std::collections::BTreeMap<String, serde_json::Value>));
 }
 
 /// A console (an app or browser) as registered with the Manager.
@@ -2249,23 +1139,9 @@ impl ConsoleRegistration {
         }
     }
 
-    /// Sets `id`.
-    pub fn with_id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-
-    /// Sets `model`.
-    pub fn with_model(mut self, value: impl Into<String>) -> Self {
-        self.model = Some(value.into());
-        self
-    }
-
-    /// Sets `apps`.
-    pub fn with_apps(mut self, value: Vec<String>) -> Self {
-        self.apps = Some(value);
-        self
-    }
+    crate::runtime::setter!(with_id(id: impl Into<String>));
+    crate::runtime::setter!(with_model(model: impl Into<String>));
+    crate::runtime::setter!(with_apps(apps: Vec<String>));
 }
 
 /// A new password.
@@ -2302,17 +1178,8 @@ impl Credential {
         }
     }
 
-    /// Sets `type`.
-    pub fn with_type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-
-    /// Sets `temporary`.
-    pub fn with_temporary(mut self, value: bool) -> Self {
-        self.temporary = Some(value);
-        self
-    }
+    crate::runtime::setter!(with_type(r#type: impl Into<String>));
+    crate::runtime::setter!(with_temporary(temporary: bool));
 }
 
 /// Layout of a datapoint export.
@@ -2325,43 +1192,10 @@ pub enum DatapointExportFormat {
     Unknown(String),
 }
 
-impl DatapointExportFormat {
-    /// The value as it is written in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Csv => "CSV",
-            Self::CsvCrosstab => "CSV_CROSSTAB",
-            Self::CsvCrosstabMinute => "CSV_CROSSTAB_MINUTE",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for DatapointExportFormat {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for DatapointExportFormat {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DatapointExportFormat {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        match value.as_str() {
-            "CSV" => Ok(Self::Csv),
-            "CSV_CROSSTAB" => Ok(Self::CsvCrosstab),
-            "CSV_CROSSTAB_MINUTE" => Ok(Self::CsvCrosstabMinute),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+crate::runtime::string_enum!(
+    DatapointExportFormat { Csv("CSV"), CsvCrosstab("CSV_CROSSTAB"),
+    CsvCrosstabMinute("CSV_CROSSTAB_MINUTE") } Unknown
+);
 
 /// The time span of the stored datapoints of an attribute.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -2387,38 +1221,15 @@ crate::runtime::serde_struct!(
 impl DatapointPeriod {
     /// A value with every field empty; set them with the `with_` methods.
     pub fn new() -> Self {
-        Self {
-            asset_id: None,
-            attribute_name: None,
-            oldest_timestamp: None,
-            latest_timestamp: None,
-            unknown_fields: Default::default(),
-        }
+        Self::default()
     }
 
-    /// Sets `asset_id` (`assetId` in JSON).
-    pub fn with_asset_id(mut self, value: impl Into<String>) -> Self {
-        self.asset_id = Some(value.into());
-        self
-    }
-
-    /// Sets `attribute_name` (`attributeName` in JSON).
-    pub fn with_attribute_name(mut self, value: impl Into<String>) -> Self {
-        self.attribute_name = Some(value.into());
-        self
-    }
-
-    /// Sets `oldest_timestamp` (`oldestTimestamp` in JSON).
-    pub fn with_oldest_timestamp(mut self, value: i64) -> Self {
-        self.oldest_timestamp = Some(value);
-        self
-    }
-
-    /// Sets `latest_timestamp` (`latestTimestamp` in JSON).
-    pub fn with_latest_timestamp(mut self, value: i64) -> Self {
-        self.latest_timestamp = Some(value);
-        self
-    }
+    crate::runtime::setter!(with_asset_id(asset_id: impl Into<String>) = "assetId");
+    crate::runtime::setter!(
+        with_attribute_name(attribute_name: impl Into<String>) = "attributeName"
+    );
+    crate::runtime::setter!(with_oldest_timestamp(oldest_timestamp: i64) = "oldestTimestamp");
+    crate::runtime::setter!(with_latest_timestamp(latest_timestamp: i64) = "latestTimestamp");
 }
 
 /// Compares a time, written as ISO 8601 text; `BETWEEN` uses `value` and `rangeValue`.
@@ -2449,29 +1260,10 @@ impl DateTimePredicate {
         }
     }
 
-    /// Sets `value`.
-    pub fn with_value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-
-    /// Sets `range_value` (`rangeValue` in JSON).
-    pub fn with_range_value(mut self, value: impl Into<String>) -> Self {
-        self.range_value = Some(value.into());
-        self
-    }
-
-    /// Sets `operator`.
-    pub fn with_operator(mut self, value: ComparisonOperator) -> Self {
-        self.operator = Some(value);
-        self
-    }
-
-    /// Sets `negate`.
-    pub fn with_negate(mut self, value: bool) -> Self {
-        self.negate = Some(value);
-        self
-    }
+    crate::runtime::setter!(with_value(value: impl Into<String>));
+    crate::runtime::setter!(with_range_value(range_value: impl Into<String>) = "rangeValue");
+    crate::runtime::setter!(with_operator(operator: ComparisonOperator));
+    crate::runtime::setter!(with_negate(negate: bool));
 }
 
 /// `#/components/schemas/DateTimePredicate/properties/predicateType` in the spec.
@@ -2482,39 +1274,9 @@ pub enum DateTimePredicatePredicateType {
     Unknown(String),
 }
 
-impl DateTimePredicatePredicateType {
-    /// The value as it is written in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Datetime => "datetime",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for DateTimePredicatePredicateType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for DateTimePredicatePredicateType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DateTimePredicatePredicateType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        match value.as_str() {
-            "datetime" => Ok(Self::Datetime),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+crate::runtime::string_enum!(
+    DateTimePredicatePredicateType { Datetime("datetime") } Unknown
+);
 
 /// Attribute predicates combined with `operator` (default `AND`), and nested groups.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -2532,30 +1294,12 @@ crate::runtime::serde_struct!(
 impl LogicGroupAttributePredicate {
     /// A value with every field empty; set them with the `with_` methods.
     pub fn new() -> Self {
-        Self {
-            operator: None,
-            items: None,
-            groups: None,
-        }
+        Self::default()
     }
 
-    /// Sets `operator`.
-    pub fn with_operator(mut self, value: LogicGroupAttributePredicateOperator) -> Self {
-        self.operator = Some(value);
-        self
-    }
-
-    /// Sets `items`.
-    pub fn with_items(mut self, value: Vec<AttributePredicate>) -> Self {
-        self.items = Some(value);
-        self
-    }
-
-    /// Sets `groups`.
-    pub fn with_groups(mut self, value: Vec<LogicGroupAttributePredicate>) -> Self {
-        self.groups = Some(value);
-        self
-    }
+    crate::runtime::setter!(with_operator(operator: LogicGroupAttributePredicateOperator));
+    crate::runtime::setter!(with_items(items: Vec<AttributePredicate>));
+    crate::runtime::setter!(with_groups(groups: Vec<LogicGroupAttributePredicate>));
 }
 
 /// `#/components/schemas/LogicGroupAttributePredicate/properties/operator` in the spec.
@@ -2567,41 +1311,9 @@ pub enum LogicGroupAttributePredicateOperator {
     Unknown(String),
 }
 
-impl LogicGroupAttributePredicateOperator {
-    /// The value as it is written in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::And => "AND",
-            Self::Or => "OR",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for LogicGroupAttributePredicateOperator {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for LogicGroupAttributePredicateOperator {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for LogicGroupAttributePredicateOperator {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        match value.as_str() {
-            "AND" => Ok(Self::And),
-            "OR" => Ok(Self::Or),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+crate::runtime::string_enum!(
+    LogicGroupAttributePredicateOperator { And("AND"), Or("OR") } Unknown
+);
 
 /// Matches a meta item by name and value.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -2617,30 +1329,12 @@ crate::runtime::serde_struct!(NameValuePredicate { ?name, ?negated, ?value });
 impl NameValuePredicate {
     /// A value with every field empty; set them with the `with_` methods.
     pub fn new() -> Self {
-        Self {
-            name: None,
-            negated: None,
-            value: None,
-        }
+        Self::default()
     }
 
-    /// Sets `name`.
-    pub fn with_name(mut self, value: StringPredicate) -> Self {
-        self.name = Some(value);
-        self
-    }
-
-    /// Sets `negated`.
-    pub fn with_negated(mut self, value: bool) -> Self {
-        self.negated = Some(value);
-        self
-    }
-
-    /// Sets `value`.
-    pub fn with_value(mut self, value: ValuePredicate) -> Self {
-        self.value = Some(value);
-        self
-    }
+    crate::runtime::setter!(with_name(name: StringPredicate));
+    crate::runtime::setter!(with_negated(negated: bool));
+    crate::runtime::setter!(with_value(value: ValuePredicate));
 }
 
 /// Compares a number; `BETWEEN` uses `value` and `rangeValue`.
@@ -2671,29 +1365,10 @@ impl NumberPredicate {
         }
     }
 
-    /// Sets `value`.
-    pub fn with_value(mut self, value: f64) -> Self {
-        self.value = Some(value);
-        self
-    }
-
-    /// Sets `range_value` (`rangeValue` in JSON).
-    pub fn with_range_value(mut self, value: f64) -> Self {
-        self.range_value = Some(value);
-        self
-    }
-
-    /// Sets `operator`.
-    pub fn with_operator(mut self, value: ComparisonOperator) -> Self {
-        self.operator = Some(value);
-        self
-    }
-
-    /// Sets `negate`.
-    pub fn with_negate(mut self, value: bool) -> Self {
-        self.negate = Some(value);
-        self
-    }
+    crate::runtime::setter!(with_value(value: f64));
+    crate::runtime::setter!(with_range_value(range_value: f64) = "rangeValue");
+    crate::runtime::setter!(with_operator(operator: ComparisonOperator));
+    crate::runtime::setter!(with_negate(negate: bool));
 }
 
 /// `#/components/schemas/NumberPredicate/properties/predicateType` in the spec.
@@ -2704,39 +1379,7 @@ pub enum NumberPredicatePredicateType {
     Unknown(String),
 }
 
-impl NumberPredicatePredicateType {
-    /// The value as it is written in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Number => "number",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for NumberPredicatePredicateType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for NumberPredicatePredicateType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NumberPredicatePredicateType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        match value.as_str() {
-            "number" => Ok(Self::Number),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+crate::runtime::string_enum!(NumberPredicatePredicateType { Number("number") } Unknown);
 
 /// Children of the asset `id` (root assets when `id` is absent).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -2750,14 +1393,10 @@ crate::runtime::serde_struct!(ParentPredicate { ?id });
 impl ParentPredicate {
     /// A value with every field empty; set them with the `with_` methods.
     pub fn new() -> Self {
-        Self { id: None }
+        Self::default()
     }
 
-    /// Sets `id`.
-    pub fn with_id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
+    crate::runtime::setter!(with_id(id: impl Into<String>));
 }
 
 /// Restricts a query to assets below this asset path (in a user query: to users linked to such assets).
@@ -2773,14 +1412,10 @@ crate::runtime::serde_struct!(PathPredicate { ?path });
 impl PathPredicate {
     /// A value with every field empty; set them with the `with_` methods.
     pub fn new() -> Self {
-        Self { path: None }
+        Self::default()
     }
 
-    /// Sets `path`.
-    pub fn with_path(mut self, value: Vec<String>) -> Self {
-        self.path = Some(value);
-        self
-    }
+    crate::runtime::setter!(with_path(path: Vec<String>));
 }
 
 /// A realm (a tenant of the Manager), as Keycloak configures it.
@@ -2828,143 +1463,39 @@ crate::runtime::serde_struct!(
 impl Realm {
     /// A value with every field empty; set them with the `with_` methods.
     pub fn new() -> Self {
-        Self {
-            id: None,
-            name: None,
-            display_name: None,
-            enabled: None,
-            not_before: None,
-            password_policy: None,
-            reset_password_allowed: None,
-            duplicate_emails_allowed: None,
-            remember_me: None,
-            registration_allowed: None,
-            registration_email_as_username: None,
-            verify_email: None,
-            login_with_email: None,
-            login_theme: None,
-            account_theme: None,
-            admin_theme: None,
-            email_theme: None,
-            access_token_lifespan: None,
-            realm_roles: None,
-            unknown_fields: Default::default(),
-        }
+        Self::default()
     }
 
-    /// Sets `id`.
-    pub fn with_id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-
-    /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-
-    /// Sets `display_name` (`displayName` in JSON).
-    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
-        self.display_name = Some(value.into());
-        self
-    }
-
-    /// Sets `enabled`.
-    pub fn with_enabled(mut self, value: bool) -> Self {
-        self.enabled = Some(value);
-        self
-    }
-
-    /// Sets `not_before` (`notBefore` in JSON).
-    pub fn with_not_before(mut self, value: f64) -> Self {
-        self.not_before = Some(value);
-        self
-    }
-
-    /// Sets `password_policy` (`passwordPolicy` in JSON).
-    pub fn with_password_policy(mut self, value: Vec<String>) -> Self {
-        self.password_policy = Some(value);
-        self
-    }
-
-    /// Sets `reset_password_allowed` (`resetPasswordAllowed` in JSON).
-    pub fn with_reset_password_allowed(mut self, value: bool) -> Self {
-        self.reset_password_allowed = Some(value);
-        self
-    }
-
-    /// Sets `duplicate_emails_allowed` (`duplicateEmailsAllowed` in JSON).
-    pub fn with_duplicate_emails_allowed(mut self, value: bool) -> Self {
-        self.duplicate_emails_allowed = Some(value);
-        self
-    }
-
-    /// Sets `remember_me` (`rememberMe` in JSON).
-    pub fn with_remember_me(mut self, value: bool) -> Self {
-        self.remember_me = Some(value);
-        self
-    }
-
-    /// Sets `registration_allowed` (`registrationAllowed` in JSON).
-    pub fn with_registration_allowed(mut self, value: bool) -> Self {
-        self.registration_allowed = Some(value);
-        self
-    }
-
-    /// Sets `registration_email_as_username` (`registrationEmailAsUsername` in JSON).
-    pub fn with_registration_email_as_username(mut self, value: bool) -> Self {
-        self.registration_email_as_username = Some(value);
-        self
-    }
-
-    /// Sets `verify_email` (`verifyEmail` in JSON).
-    pub fn with_verify_email(mut self, value: bool) -> Self {
-        self.verify_email = Some(value);
-        self
-    }
-
-    /// Sets `login_with_email` (`loginWithEmail` in JSON).
-    pub fn with_login_with_email(mut self, value: bool) -> Self {
-        self.login_with_email = Some(value);
-        self
-    }
-
-    /// Sets `login_theme` (`loginTheme` in JSON).
-    pub fn with_login_theme(mut self, value: impl Into<String>) -> Self {
-        self.login_theme = Some(value.into());
-        self
-    }
-
-    /// Sets `account_theme` (`accountTheme` in JSON).
-    pub fn with_account_theme(mut self, value: impl Into<String>) -> Self {
-        self.account_theme = Some(value.into());
-        self
-    }
-
-    /// Sets `admin_theme` (`adminTheme` in JSON).
-    pub fn with_admin_theme(mut self, value: impl Into<String>) -> Self {
-        self.admin_theme = Some(value.into());
-        self
-    }
-
-    /// Sets `email_theme` (`emailTheme` in JSON).
-    pub fn with_email_theme(mut self, value: impl Into<String>) -> Self {
-        self.email_theme = Some(value.into());
-        self
-    }
-
-    /// Sets `access_token_lifespan` (`accessTokenLifespan` in JSON).
-    pub fn with_access_token_lifespan(mut self, value: i32) -> Self {
-        self.access_token_lifespan = Some(value);
-        self
-    }
-
-    /// Sets `realm_roles` (`realmRoles` in JSON).
-    pub fn with_realm_roles(mut self, value: Vec<RealmRole>) -> Self {
-        self.realm_roles = Some(value);
-        self
-    }
+    crate::runtime::setter!(with_id(id: impl Into<String>));
+    crate::runtime::setter!(with_name(name: impl Into<String>));
+    crate::runtime::setter!(with_display_name(display_name: impl Into<String>) = "displayName");
+    crate::runtime::setter!(with_enabled(enabled: bool));
+    crate::runtime::setter!(with_not_before(not_before: f64) = "notBefore");
+    crate::runtime::setter!(with_password_policy(password_policy: Vec<String>) = "passwordPolicy");
+    crate::runtime::setter!(
+        with_reset_password_allowed(reset_password_allowed: bool) = "resetPasswordAllowed"
+    );
+    crate::runtime::setter!(
+        with_duplicate_emails_allowed(duplicate_emails_allowed: bool) = "duplicateEmailsAllowed"
+    );
+    crate::runtime::setter!(with_remember_me(remember_me: bool) = "rememberMe");
+    crate::runtime::setter!(
+        with_registration_allowed(registration_allowed: bool) = "registrationAllowed"
+    );
+    crate::runtime::setter!(
+        with_registration_email_as_username(registration_email_as_username: bool) =
+        "registrationEmailAsUsername"
+    );
+    crate::runtime::setter!(with_verify_email(verify_email: bool) = "verifyEmail");
+    crate::runtime::setter!(with_login_with_email(login_with_email: bool) = "loginWithEmail");
+    crate::runtime::setter!(with_login_theme(login_theme: impl Into<String>) = "loginTheme");
+    crate::runtime::setter!(with_account_theme(account_theme: impl Into<String>) = "accountTheme");
+    crate::runtime::setter!(with_admin_theme(admin_theme: impl Into<String>) = "adminTheme");
+    crate::runtime::setter!(with_email_theme(email_theme: impl Into<String>) = "emailTheme");
+    crate::runtime::setter!(
+        with_access_token_lifespan(access_token_lifespan: i32) = "accessTokenLifespan"
+    );
+    crate::runtime::setter!(with_realm_roles(realm_roles: Vec<RealmRole>) = "realmRoles");
 }
 
 /// Restricts a query to one realm.
@@ -2980,14 +1511,10 @@ crate::runtime::serde_struct!(RealmPredicate { ?name });
 impl RealmPredicate {
     /// A value with every field empty; set them with the `with_` methods.
     pub fn new() -> Self {
-        Self { name: None }
+        Self::default()
     }
 
-    /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
+    crate::runtime::setter!(with_name(name: impl Into<String>));
 }
 
 /// `#/components/schemas/RealmRole` in the spec.
@@ -3006,24 +1533,11 @@ crate::runtime::serde_struct!(RealmRole { ?name, ?description } ..unknown_fields
 impl RealmRole {
     /// A value with every field empty; set them with the `with_` methods.
     pub fn new() -> Self {
-        Self {
-            name: None,
-            description: None,
-            unknown_fields: Default::default(),
-        }
+        Self::default()
     }
 
-    /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-
-    /// Sets `description`.
-    pub fn with_description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
+    crate::runtime::setter!(with_name(name: impl Into<String>));
+    crate::runtime::setter!(with_description(description: impl Into<String>));
 }
 
 /// A Keycloak role.
@@ -3053,52 +1567,17 @@ crate::runtime::serde_struct!(
 impl Role {
     /// A value with every field empty; set them with the `with_` methods.
     pub fn new() -> Self {
-        Self {
-            id: None,
-            name: None,
-            description: None,
-            composite: None,
-            assigned: None,
-            composite_role_ids: None,
-            unknown_fields: Default::default(),
-        }
+        Self::default()
     }
 
-    /// Sets `id`.
-    pub fn with_id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-
-    /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-
-    /// Sets `description`.
-    pub fn with_description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-
-    /// Sets `composite`.
-    pub fn with_composite(mut self, value: bool) -> Self {
-        self.composite = Some(value);
-        self
-    }
-
-    /// Sets `assigned`.
-    pub fn with_assigned(mut self, value: bool) -> Self {
-        self.assigned = Some(value);
-        self
-    }
-
-    /// Sets `composite_role_ids` (`compositeRoleIds` in JSON).
-    pub fn with_composite_role_ids(mut self, value: Vec<String>) -> Self {
-        self.composite_role_ids = Some(value);
-        self
-    }
+    crate::runtime::setter!(with_id(id: impl Into<String>));
+    crate::runtime::setter!(with_name(name: impl Into<String>));
+    crate::runtime::setter!(with_description(description: impl Into<String>));
+    crate::runtime::setter!(with_composite(composite: bool));
+    crate::runtime::setter!(with_assigned(assigned: bool));
+    crate::runtime::setter!(
+        with_composite_role_ids(composite_role_ids: Vec<String>) = "compositeRoleIds"
+    );
 }
 
 /// A list of role names.
@@ -3143,115 +1622,28 @@ crate::runtime::serde_struct!(
 impl SentAlarm {
     /// A value with every field empty; set them with the `with_` methods.
     pub fn new() -> Self {
-        Self {
-            id: None,
-            realm: None,
-            title: None,
-            content: None,
-            severity: None,
-            status: None,
-            source: None,
-            source_id: None,
-            source_username: None,
-            created_on: None,
-            acknowledged_on: None,
-            last_modified: None,
-            assignee_id: None,
-            assignee_username: None,
-            asset: None,
-            unknown_fields: Default::default(),
-        }
+        Self::default()
     }
 
-    /// Sets `id`.
-    pub fn with_id(mut self, value: i64) -> Self {
-        self.id = Some(value);
-        self
-    }
-
-    /// Sets `realm`.
-    pub fn with_realm(mut self, value: impl Into<String>) -> Self {
-        self.realm = Some(value.into());
-        self
-    }
-
-    /// Sets `title`.
-    pub fn with_title(mut self, value: impl Into<String>) -> Self {
-        self.title = Some(value.into());
-        self
-    }
-
-    /// Sets `content`.
-    pub fn with_content(mut self, value: impl Into<String>) -> Self {
-        self.content = Some(value.into());
-        self
-    }
-
-    /// Sets `severity`.
-    pub fn with_severity(mut self, value: AlarmSeverity) -> Self {
-        self.severity = Some(value);
-        self
-    }
-
-    /// Sets `status`.
-    pub fn with_status(mut self, value: AlarmStatus) -> Self {
-        self.status = Some(value);
-        self
-    }
-
-    /// Sets `source`.
-    pub fn with_source(mut self, value: AlarmSource) -> Self {
-        self.source = Some(value);
-        self
-    }
-
-    /// Sets `source_id` (`sourceId` in JSON).
-    pub fn with_source_id(mut self, value: impl Into<String>) -> Self {
-        self.source_id = Some(value.into());
-        self
-    }
-
-    /// Sets `source_username` (`sourceUsername` in JSON).
-    pub fn with_source_username(mut self, value: impl Into<String>) -> Self {
-        self.source_username = Some(value.into());
-        self
-    }
-
-    /// Sets `created_on` (`createdOn` in JSON).
-    pub fn with_created_on(mut self, value: i64) -> Self {
-        self.created_on = Some(value);
-        self
-    }
-
-    /// Sets `acknowledged_on` (`acknowledgedOn` in JSON).
-    pub fn with_acknowledged_on(mut self, value: i64) -> Self {
-        self.acknowledged_on = Some(value);
-        self
-    }
-
-    /// Sets `last_modified` (`lastModified` in JSON).
-    pub fn with_last_modified(mut self, value: i64) -> Self {
-        self.last_modified = Some(value);
-        self
-    }
-
-    /// Sets `assignee_id` (`assigneeId` in JSON).
-    pub fn with_assignee_id(mut self, value: impl Into<String>) -> Self {
-        self.assignee_id = Some(value.into());
-        self
-    }
-
-    /// Sets `assignee_username` (`assigneeUsername` in JSON).
-    pub fn with_assignee_username(mut self, value: impl Into<String>) -> Self {
-        self.assignee_username = Some(value.into());
-        self
-    }
-
-    /// Sets `asset`.
-    pub fn with_asset(mut self, value: Vec<Asset>) -> Self {
-        self.asset = Some(value);
-        self
-    }
+    crate::runtime::setter!(with_id(id: i64));
+    crate::runtime::setter!(with_realm(realm: impl Into<String>));
+    crate::runtime::setter!(with_title(title: impl Into<String>));
+    crate::runtime::setter!(with_content(content: impl Into<String>));
+    crate::runtime::setter!(with_severity(severity: AlarmSeverity));
+    crate::runtime::setter!(with_status(status: AlarmStatus));
+    crate::runtime::setter!(with_source(source: AlarmSource));
+    crate::runtime::setter!(with_source_id(source_id: impl Into<String>) = "sourceId");
+    crate::runtime::setter!(
+        with_source_username(source_username: impl Into<String>) = "sourceUsername"
+    );
+    crate::runtime::setter!(with_created_on(created_on: i64) = "createdOn");
+    crate::runtime::setter!(with_acknowledged_on(acknowledged_on: i64) = "acknowledgedOn");
+    crate::runtime::setter!(with_last_modified(last_modified: i64) = "lastModified");
+    crate::runtime::setter!(with_assignee_id(assignee_id: impl Into<String>) = "assigneeId");
+    crate::runtime::setter!(
+        with_assignee_username(assignee_username: impl Into<String>) = "assigneeUsername"
+    );
+    crate::runtime::setter!(with_asset(asset: Vec<Asset>));
 }
 
 /// Named figures, each any JSON.
@@ -3268,45 +1660,10 @@ pub enum StringMatch {
     Unknown(String),
 }
 
-impl StringMatch {
-    /// The value as it is written in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Exact => "EXACT",
-            Self::Begin => "BEGIN",
-            Self::End => "END",
-            Self::Contains => "CONTAINS",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for StringMatch {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for StringMatch {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for StringMatch {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        match value.as_str() {
-            "EXACT" => Ok(Self::Exact),
-            "BEGIN" => Ok(Self::Begin),
-            "END" => Ok(Self::End),
-            "CONTAINS" => Ok(Self::Contains),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+crate::runtime::string_enum!(
+    StringMatch { Exact("EXACT"), Begin("BEGIN"), End("END"), Contains("CONTAINS") }
+    Unknown
+);
 
 /// Matches a string value. `predicateType` must be sent (always `string`); the server rejects a predicate without it.
 #[derive(Debug, Clone, PartialEq)]
@@ -3338,29 +1695,10 @@ impl StringPredicate {
         }
     }
 
-    /// Sets `match`.
-    pub fn with_match(mut self, value: StringMatch) -> Self {
-        self.r#match = Some(value);
-        self
-    }
-
-    /// Sets `case_sensitive` (`caseSensitive` in JSON).
-    pub fn with_case_sensitive(mut self, value: bool) -> Self {
-        self.case_sensitive = Some(value);
-        self
-    }
-
-    /// Sets `value`.
-    pub fn with_value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-
-    /// Sets `negate`.
-    pub fn with_negate(mut self, value: bool) -> Self {
-        self.negate = Some(value);
-        self
-    }
+    crate::runtime::setter!(with_match(r#match: StringMatch));
+    crate::runtime::setter!(with_case_sensitive(case_sensitive: bool) = "caseSensitive");
+    crate::runtime::setter!(with_value(value: impl Into<String>));
+    crate::runtime::setter!(with_negate(negate: bool));
 }
 
 /// Type tag of the predicate; always `string`.
@@ -3371,39 +1709,7 @@ pub enum StringPredicatePredicateType {
     Unknown(String),
 }
 
-impl StringPredicatePredicateType {
-    /// The value as it is written in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::String => "string",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for StringPredicatePredicateType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for StringPredicatePredicateType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for StringPredicatePredicateType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        match value.as_str() {
-            "string" => Ok(Self::String),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+crate::runtime::string_enum!(StringPredicatePredicateType { String("string") } Unknown);
 
 /// A user of a realm: a person, or a service user (a Keycloak client with a service account, used by machines). The server leaves out properties that are null, so none is guaranteed to be present.
 #[derive(Clone, Default, PartialEq)]
@@ -3464,97 +1770,23 @@ impl std::fmt::Debug for User {
 impl User {
     /// A value with every field empty; set them with the `with_` methods.
     pub fn new() -> Self {
-        Self {
-            realm: None,
-            realm_id: None,
-            id: None,
-            username: None,
-            first_name: None,
-            last_name: None,
-            email: None,
-            enabled: None,
-            created_on: None,
-            secret: None,
-            attributes: None,
-            service_account: None,
-            unknown_fields: Default::default(),
-        }
+        Self::default()
     }
 
-    /// Sets `realm`.
-    pub fn with_realm(mut self, value: impl Into<String>) -> Self {
-        self.realm = Some(value.into());
-        self
-    }
-
-    /// Sets `realm_id` (`realmId` in JSON).
-    pub fn with_realm_id(mut self, value: impl Into<String>) -> Self {
-        self.realm_id = Some(value.into());
-        self
-    }
-
-    /// Sets `id`.
-    pub fn with_id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-
-    /// Sets `username`.
-    pub fn with_username(mut self, value: impl Into<String>) -> Self {
-        self.username = Some(value.into());
-        self
-    }
-
-    /// Sets `first_name` (`firstName` in JSON).
-    pub fn with_first_name(mut self, value: impl Into<String>) -> Self {
-        self.first_name = Some(value.into());
-        self
-    }
-
-    /// Sets `last_name` (`lastName` in JSON).
-    pub fn with_last_name(mut self, value: impl Into<String>) -> Self {
-        self.last_name = Some(value.into());
-        self
-    }
-
-    /// Sets `email`.
-    pub fn with_email(mut self, value: impl Into<String>) -> Self {
-        self.email = Some(value.into());
-        self
-    }
-
-    /// Sets `enabled`.
-    pub fn with_enabled(mut self, value: bool) -> Self {
-        self.enabled = Some(value);
-        self
-    }
-
-    /// Sets `created_on` (`createdOn` in JSON).
-    pub fn with_created_on(mut self, value: i64) -> Self {
-        self.created_on = Some(value);
-        self
-    }
-
-    /// Sets `secret`.
-    pub fn with_secret(mut self, value: impl Into<String>) -> Self {
-        self.secret = Some(value.into());
-        self
-    }
-
-    /// Sets `attributes`.
-    pub fn with_attributes(
-        mut self,
-        value: std::collections::BTreeMap<String, Vec<String>>,
-    ) -> Self {
-        self.attributes = Some(value);
-        self
-    }
-
-    /// Sets `service_account` (`serviceAccount` in JSON).
-    pub fn with_service_account(mut self, value: bool) -> Self {
-        self.service_account = Some(value);
-        self
-    }
+    crate::runtime::setter!(with_realm(realm: impl Into<String>));
+    crate::runtime::setter!(with_realm_id(realm_id: impl Into<String>) = "realmId");
+    crate::runtime::setter!(with_id(id: impl Into<String>));
+    crate::runtime::setter!(with_username(username: impl Into<String>));
+    crate::runtime::setter!(with_first_name(first_name: impl Into<String>) = "firstName");
+    crate::runtime::setter!(with_last_name(last_name: impl Into<String>) = "lastName");
+    crate::runtime::setter!(with_email(email: impl Into<String>));
+    crate::runtime::setter!(with_enabled(enabled: bool));
+    crate::runtime::setter!(with_created_on(created_on: i64) = "createdOn");
+    crate::runtime::setter!(with_secret(secret: impl Into<String>));
+    crate::runtime::setter!(
+        with_attributes(attributes: std::collections::BTreeMap<String, Vec<String> >)
+    );
+    crate::runtime::setter!(with_service_account(service_account: bool) = "serviceAccount");
 }
 
 /// A link between a user and an asset.
@@ -3581,45 +1813,18 @@ crate::runtime::serde_struct!(
 impl UserAssetLink {
     /// A value with every field empty; set them with the `with_` methods.
     pub fn new() -> Self {
-        Self {
-            id: None,
-            created_on: None,
-            asset_name: None,
-            parent_asset_name: None,
-            user_full_name: None,
-            unknown_fields: Default::default(),
-        }
+        Self::default()
     }
 
-    /// Sets `id`.
-    pub fn with_id(mut self, value: UserAssetLinkId) -> Self {
-        self.id = Some(value);
-        self
-    }
-
-    /// Sets `created_on` (`createdOn` in JSON).
-    pub fn with_created_on(mut self, value: i64) -> Self {
-        self.created_on = Some(value);
-        self
-    }
-
-    /// Sets `asset_name` (`assetName` in JSON).
-    pub fn with_asset_name(mut self, value: impl Into<String>) -> Self {
-        self.asset_name = Some(value.into());
-        self
-    }
-
-    /// Sets `parent_asset_name` (`parentAssetName` in JSON).
-    pub fn with_parent_asset_name(mut self, value: impl Into<String>) -> Self {
-        self.parent_asset_name = Some(value.into());
-        self
-    }
-
-    /// Sets `user_full_name` (`userFullName` in JSON).
-    pub fn with_user_full_name(mut self, value: impl Into<String>) -> Self {
-        self.user_full_name = Some(value.into());
-        self
-    }
+    crate::runtime::setter!(with_id(id: UserAssetLinkId));
+    crate::runtime::setter!(with_created_on(created_on: i64) = "createdOn");
+    crate::runtime::setter!(with_asset_name(asset_name: impl Into<String>) = "assetName");
+    crate::runtime::setter!(
+        with_parent_asset_name(parent_asset_name: impl Into<String>) = "parentAssetName"
+    );
+    crate::runtime::setter!(
+        with_user_full_name(user_full_name: impl Into<String>) = "userFullName"
+    );
 }
 
 /// The realm, user and asset a link joins.
@@ -3641,31 +1846,12 @@ crate::runtime::serde_struct!(
 impl UserAssetLinkId {
     /// A value with every field empty; set them with the `with_` methods.
     pub fn new() -> Self {
-        Self {
-            realm: None,
-            user_id: None,
-            asset_id: None,
-            unknown_fields: Default::default(),
-        }
+        Self::default()
     }
 
-    /// Sets `realm`.
-    pub fn with_realm(mut self, value: impl Into<String>) -> Self {
-        self.realm = Some(value.into());
-        self
-    }
-
-    /// Sets `user_id` (`userId` in JSON).
-    pub fn with_user_id(mut self, value: impl Into<String>) -> Self {
-        self.user_id = Some(value.into());
-        self
-    }
-
-    /// Sets `asset_id` (`assetId` in JSON).
-    pub fn with_asset_id(mut self, value: impl Into<String>) -> Self {
-        self.asset_id = Some(value.into());
-        self
-    }
+    crate::runtime::setter!(with_realm(realm: impl Into<String>));
+    crate::runtime::setter!(with_user_id(user_id: impl Into<String>) = "userId");
+    crate::runtime::setter!(with_asset_id(asset_id: impl Into<String>) = "assetId");
 }
 
 /// Criteria for `queryUsers`. All criteria are optional and combined with AND; within a list of role predicates any match suffices.
@@ -3706,100 +1892,24 @@ crate::runtime::serde_struct!(
 impl UserQuery {
     /// A value with every field empty; set them with the `with_` methods.
     pub fn new() -> Self {
-        Self {
-            realm_predicate: None,
-            assets: None,
-            path_predicate: None,
-            ids: None,
-            select: None,
-            usernames: None,
-            attributes: None,
-            client_roles: None,
-            realm_roles: None,
-            service_users: None,
-            limit: None,
-            offset: None,
-            order_by: None,
-        }
+        Self::default()
     }
 
-    /// Sets `realm_predicate` (`realmPredicate` in JSON).
-    pub fn with_realm_predicate(mut self, value: RealmPredicate) -> Self {
-        self.realm_predicate = Some(value);
-        self
-    }
-
-    /// Sets `assets`.
-    pub fn with_assets(mut self, value: Vec<String>) -> Self {
-        self.assets = Some(value);
-        self
-    }
-
-    /// Sets `path_predicate` (`pathPredicate` in JSON).
-    pub fn with_path_predicate(mut self, value: PathPredicate) -> Self {
-        self.path_predicate = Some(value);
-        self
-    }
-
-    /// Sets `ids`.
-    pub fn with_ids(mut self, value: Vec<String>) -> Self {
-        self.ids = Some(value);
-        self
-    }
-
-    /// Sets `select`.
-    pub fn with_select(mut self, value: UserQuerySelect) -> Self {
-        self.select = Some(value);
-        self
-    }
-
-    /// Sets `usernames`.
-    pub fn with_usernames(mut self, value: Vec<StringPredicate>) -> Self {
-        self.usernames = Some(value);
-        self
-    }
-
-    /// Sets `attributes`.
-    pub fn with_attributes(mut self, value: Vec<AttributeValuePredicate>) -> Self {
-        self.attributes = Some(value);
-        self
-    }
-
-    /// Sets `client_roles` (`clientRoles` in JSON).
-    pub fn with_client_roles(mut self, value: Vec<StringPredicate>) -> Self {
-        self.client_roles = Some(value);
-        self
-    }
-
-    /// Sets `realm_roles` (`realmRoles` in JSON).
-    pub fn with_realm_roles(mut self, value: Vec<StringPredicate>) -> Self {
-        self.realm_roles = Some(value);
-        self
-    }
-
-    /// Sets `service_users` (`serviceUsers` in JSON).
-    pub fn with_service_users(mut self, value: bool) -> Self {
-        self.service_users = Some(value);
-        self
-    }
-
-    /// Sets `limit`.
-    pub fn with_limit(mut self, value: i32) -> Self {
-        self.limit = Some(value);
-        self
-    }
-
-    /// Sets `offset`.
-    pub fn with_offset(mut self, value: i32) -> Self {
-        self.offset = Some(value);
-        self
-    }
-
-    /// Sets `order_by` (`orderBy` in JSON).
-    pub fn with_order_by(mut self, value: UserQueryOrderBy) -> Self {
-        self.order_by = Some(value);
-        self
-    }
+    crate::runtime::setter!(
+        with_realm_predicate(realm_predicate: RealmPredicate) = "realmPredicate"
+    );
+    crate::runtime::setter!(with_assets(assets: Vec<String>));
+    crate::runtime::setter!(with_path_predicate(path_predicate: PathPredicate) = "pathPredicate");
+    crate::runtime::setter!(with_ids(ids: Vec<String>));
+    crate::runtime::setter!(with_select(select: UserQuerySelect));
+    crate::runtime::setter!(with_usernames(usernames: Vec<StringPredicate>));
+    crate::runtime::setter!(with_attributes(attributes: Vec<AttributeValuePredicate>));
+    crate::runtime::setter!(with_client_roles(client_roles: Vec<StringPredicate>) = "clientRoles");
+    crate::runtime::setter!(with_realm_roles(realm_roles: Vec<StringPredicate>) = "realmRoles");
+    crate::runtime::setter!(with_service_users(service_users: bool) = "serviceUsers");
+    crate::runtime::setter!(with_limit(limit: i32));
+    crate::runtime::setter!(with_offset(offset: i32));
+    crate::runtime::setter!(with_order_by(order_by: UserQueryOrderBy) = "orderBy");
 }
 
 /// Sort order of the result.
@@ -3815,23 +1925,11 @@ crate::runtime::serde_struct!(UserQueryOrderBy { ?property, ?descending });
 impl UserQueryOrderBy {
     /// A value with every field empty; set them with the `with_` methods.
     pub fn new() -> Self {
-        Self {
-            property: None,
-            descending: None,
-        }
+        Self::default()
     }
 
-    /// Sets `property`.
-    pub fn with_property(mut self, value: UserQueryOrderByProperty) -> Self {
-        self.property = Some(value);
-        self
-    }
-
-    /// Sets `descending`.
-    pub fn with_descending(mut self, value: bool) -> Self {
-        self.descending = Some(value);
-        self
-    }
+    crate::runtime::setter!(with_property(property: UserQueryOrderByProperty));
+    crate::runtime::setter!(with_descending(descending: bool));
 }
 
 /// User property to sort by (the server also accepts lower case).
@@ -3846,47 +1944,10 @@ pub enum UserQueryOrderByProperty {
     Unknown(String),
 }
 
-impl UserQueryOrderByProperty {
-    /// The value as it is written in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CreatedOn => "CREATED_ON",
-            Self::FirstName => "FIRST_NAME",
-            Self::LastName => "LAST_NAME",
-            Self::Username => "USERNAME",
-            Self::Email => "EMAIL",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for UserQueryOrderByProperty {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for UserQueryOrderByProperty {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UserQueryOrderByProperty {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        match value.as_str() {
-            "CREATED_ON" => Ok(Self::CreatedOn),
-            "FIRST_NAME" => Ok(Self::FirstName),
-            "LAST_NAME" => Ok(Self::LastName),
-            "USERNAME" => Ok(Self::Username),
-            "EMAIL" => Ok(Self::Email),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+crate::runtime::string_enum!(
+    UserQueryOrderByProperty { CreatedOn("CREATED_ON"), FirstName("FIRST_NAME"),
+    LastName("LAST_NAME"), Username("USERNAME"), Email("EMAIL") } Unknown
+);
 
 /// Which parts of each user to return.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -3901,14 +1962,10 @@ crate::runtime::serde_struct!(UserQuerySelect { ?basic });
 impl UserQuerySelect {
     /// A value with every field empty; set them with the `with_` methods.
     pub fn new() -> Self {
-        Self { basic: None }
+        Self::default()
     }
 
-    /// Sets `basic`.
-    pub fn with_basic(mut self, value: bool) -> Self {
-        self.basic = Some(value);
-        self
-    }
+    crate::runtime::setter!(with_basic(basic: bool));
 }
 
 /// A live client session (MQTT connection) of a user.
@@ -3944,17 +2001,10 @@ impl UserSession {
         }
     }
 
-    /// Sets `username`.
-    pub fn with_username(mut self, value: impl Into<String>) -> Self {
-        self.username = Some(value.into());
-        self
-    }
-
-    /// Sets `remote_address` (`remoteAddress` in JSON).
-    pub fn with_remote_address(mut self, value: impl Into<String>) -> Self {
-        self.remote_address = Some(value.into());
-        self
-    }
+    crate::runtime::setter!(with_username(username: impl Into<String>));
+    crate::runtime::setter!(
+        with_remote_address(remote_address: impl Into<String>) = "remoteAddress"
+    );
 }
 
 /// Matches any value.
@@ -3981,39 +2031,9 @@ pub enum ValueAnyPredicatePredicateType {
     Unknown(String),
 }
 
-impl ValueAnyPredicatePredicateType {
-    /// The value as it is written in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ValueAny => "value-any",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for ValueAnyPredicatePredicateType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ValueAnyPredicatePredicateType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ValueAnyPredicatePredicateType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        match value.as_str() {
-            "value-any" => Ok(Self::ValueAny),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+crate::runtime::string_enum!(
+    ValueAnyPredicatePredicateType { ValueAny("value-any") } Unknown
+);
 
 /// One stored value of an attribute, `x` its time and `y` the value.
 #[derive(Debug, Clone, PartialEq)]
@@ -4040,11 +2060,7 @@ impl ValueDatapoint {
         }
     }
 
-    /// Sets `y`.
-    pub fn with_y(mut self, value: serde_json::Value) -> Self {
-        self.y = Some(value);
-        self
-    }
+    crate::runtime::setter!(with_y(y: serde_json::Value));
 
     /// `y` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
     pub fn y_as<T: serde::de::DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
@@ -4073,11 +2089,7 @@ impl ValueEmptyPredicate {
         }
     }
 
-    /// Sets `negate`.
-    pub fn with_negate(mut self, value: bool) -> Self {
-        self.negate = Some(value);
-        self
-    }
+    crate::runtime::setter!(with_negate(negate: bool));
 }
 
 /// `#/components/schemas/ValueEmptyPredicate/properties/predicateType` in the spec.
@@ -4088,39 +2100,9 @@ pub enum ValueEmptyPredicatePredicateType {
     Unknown(String),
 }
 
-impl ValueEmptyPredicatePredicateType {
-    /// The value as it is written in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ValueEmpty => "value-empty",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for ValueEmptyPredicatePredicateType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ValueEmptyPredicatePredicateType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ValueEmptyPredicatePredicateType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        match value.as_str() {
-            "value-empty" => Ok(Self::ValueEmpty),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+crate::runtime::string_enum!(
+    ValueEmptyPredicatePredicateType { ValueEmpty("value-empty") } Unknown
+);
 
 /// A condition on a value, chosen by `predicateType`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]

@@ -2912,9 +2912,7 @@ impl<'a> GetSolarChargerSummaryWidget<'a> {
     }
 }
 
-runtime::request_call!(
-    GetSolarChargerSummaryWidget, types::SolarChargerSummaryWidgetResponse
-);
+runtime::request_call!(GetSolarChargerSummaryWidget, types::SolarChargerSummaryWidgetResponse);
 
 impl Client {
     /// The PV inverter status widget
@@ -3303,9 +3301,7 @@ impl<'a> GetInverterChargerStateWidget<'a> {
     }
 }
 
-runtime::request_call!(
-    GetInverterChargerStateWidget, types::InverterChargerStateWidgetResponse
-);
+runtime::request_call!(GetInverterChargerStateWidget, types::InverterChargerStateWidgetResponse);
 
 impl Client {
     /// The status of a VE.Bus system widget
@@ -3738,8 +3734,7 @@ impl<'a> GetBatteryMonitorWarningsAndAlarmsWidget<'a> {
 }
 
 runtime::request_call!(
-    GetBatteryMonitorWarningsAndAlarmsWidget,
-    types::BatteryMonitorWarningsAndAlarmsWidgetResponse
+    GetBatteryMonitorWarningsAndAlarmsWidget, types::BatteryMonitorWarningsAndAlarmsWidgetResponse
 );
 
 impl Client {

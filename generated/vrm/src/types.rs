@@ -49,23 +49,11 @@ impl AccessToken {
         }
     }
 
-    /// Sets `expires`.
-    pub fn with_expires(mut self, value: serde_json::Value) -> Self {
-        self.expires = Some(value);
-        self
-    }
-
-    /// Sets `last_seen` (`lastSeen` in JSON).
-    pub fn with_last_seen(mut self, value: i64) -> Self {
-        self.last_seen = Some(value);
-        self
-    }
-
-    /// Sets `last_successful_auth` (`lastSuccessfulAuth` in JSON).
-    pub fn with_last_successful_auth(mut self, value: i64) -> Self {
-        self.last_successful_auth = Some(value);
-        self
-    }
+    crate::runtime::setter!(with_expires(expires: serde_json::Value));
+    crate::runtime::setter!(with_last_seen(last_seen: i64) = "lastSeen");
+    crate::runtime::setter!(
+        with_last_successful_auth(last_successful_auth: i64) = "lastSuccessfulAuth"
+    );
 
     /// `expires` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
     pub fn expires_as<T: serde::de::DeserializeOwned>(
@@ -147,73 +135,26 @@ crate::runtime::serde_struct!(
 impl Alarm {
     /// A value with every field empty; set them with the `with_` methods.
     pub fn new() -> Self {
-        Self {
-            id_data_attribute: None,
-            instance: None,
-            low_alarm: None,
-            low_alarm_hysteresis: None,
-            high_alarm: None,
-            high_alarm_hysteresis: None,
-            alarm_enabled: None,
-            notify_after_seconds: None,
-            meta_info: None,
-            unknown_fields: Default::default(),
-        }
+        Self::default()
     }
 
-    /// Sets `id_data_attribute` (`idDataAttribute` in JSON).
-    pub fn with_id_data_attribute(mut self, value: IntegerOrString) -> Self {
-        self.id_data_attribute = Some(value);
-        self
-    }
-
-    /// Sets `instance`.
-    pub fn with_instance(mut self, value: IntegerOrString) -> Self {
-        self.instance = Some(value);
-        self
-    }
-
-    /// Sets `low_alarm` (`lowAlarm` in JSON).
-    pub fn with_low_alarm(mut self, value: NumberOrString) -> Self {
-        self.low_alarm = Some(value);
-        self
-    }
-
-    /// Sets `low_alarm_hysteresis` (`lowAlarmHysteresis` in JSON).
-    pub fn with_low_alarm_hysteresis(mut self, value: NumberOrString) -> Self {
-        self.low_alarm_hysteresis = Some(value);
-        self
-    }
-
-    /// Sets `high_alarm` (`highAlarm` in JSON).
-    pub fn with_high_alarm(mut self, value: NumberOrString) -> Self {
-        self.high_alarm = Some(value);
-        self
-    }
-
-    /// Sets `high_alarm_hysteresis` (`highAlarmHysteresis` in JSON).
-    pub fn with_high_alarm_hysteresis(mut self, value: NumberOrString) -> Self {
-        self.high_alarm_hysteresis = Some(value);
-        self
-    }
-
-    /// Sets `alarm_enabled` (`AlarmEnabled` in JSON).
-    pub fn with_alarm_enabled(mut self, value: Flag) -> Self {
-        self.alarm_enabled = Some(value);
-        self
-    }
-
-    /// Sets `notify_after_seconds` (`NotifyAfterSeconds` in JSON).
-    pub fn with_notify_after_seconds(mut self, value: IntegerOrString) -> Self {
-        self.notify_after_seconds = Some(value);
-        self
-    }
-
-    /// Sets `meta_info`.
-    pub fn with_meta_info(mut self, value: serde_json::Value) -> Self {
-        self.meta_info = Some(value);
-        self
-    }
+    crate::runtime::setter!(
+        with_id_data_attribute(id_data_attribute: IntegerOrString) = "idDataAttribute"
+    );
+    crate::runtime::setter!(with_instance(instance: IntegerOrString));
+    crate::runtime::setter!(with_low_alarm(low_alarm: NumberOrString) = "lowAlarm");
+    crate::runtime::setter!(
+        with_low_alarm_hysteresis(low_alarm_hysteresis: NumberOrString) = "lowAlarmHysteresis"
+    );
+    crate::runtime::setter!(with_high_alarm(high_alarm: NumberOrString) = "highAlarm");
+    crate::runtime::setter!(
+        with_high_alarm_hysteresis(high_alarm_hysteresis: NumberOrString) = "highAlarmHysteresis"
+    );
+    crate::runtime::setter!(with_alarm_enabled(alarm_enabled: Flag) = "AlarmEnabled");
+    crate::runtime::setter!(
+        with_notify_after_seconds(notify_after_seconds: IntegerOrString) = "NotifyAfterSeconds"
+    );
+    crate::runtime::setter!(with_meta_info(meta_info: serde_json::Value));
 
     /// `meta_info` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
     pub fn meta_info_as<T: serde::de::DeserializeOwned>(
@@ -257,38 +198,12 @@ impl AlarmList {
         }
     }
 
-    /// Sets `alarms`.
-    pub fn with_alarms(mut self, value: Vec<Alarm>) -> Self {
-        self.alarms = Some(value);
-        self
-    }
-
-    /// Sets `devices`.
-    pub fn with_devices(
-        mut self,
-        value: Vec<serde_json::Map<String, serde_json::Value>>,
-    ) -> Self {
-        self.devices = Some(value);
-        self
-    }
-
-    /// Sets `users`.
-    pub fn with_users(
-        mut self,
-        value: Vec<serde_json::Map<String, serde_json::Value>>,
-    ) -> Self {
-        self.users = Some(value);
-        self
-    }
-
-    /// Sets `attributes`.
-    pub fn with_attributes(
-        mut self,
-        value: Vec<serde_json::Map<String, serde_json::Value>>,
-    ) -> Self {
-        self.attributes = Some(value);
-        self
-    }
+    crate::runtime::setter!(with_alarms(alarms: Vec<Alarm>));
+    crate::runtime::setter!(with_devices(devices: Vec<serde_json::Map<String, serde_json::Value>>));
+    crate::runtime::setter!(with_users(users: Vec<serde_json::Map<String, serde_json::Value>>));
+    crate::runtime::setter!(
+        with_attributes(attributes: Vec<serde_json::Map<String, serde_json::Value> >)
+    );
 }
 
 /// An alarm rule to add or change.
@@ -453,11 +368,7 @@ impl CreateAccessTokenRequest {
         }
     }
 
-    /// Sets `expiry`.
-    pub fn with_expiry(mut self, value: i64) -> Self {
-        self.expiry = Some(value);
-        self
-    }
+    crate::runtime::setter!(with_expiry(expiry: i64));
 }
 
 /// Answer of `createAccessToken`.
@@ -500,11 +411,7 @@ impl CreatedAccessToken {
         }
     }
 
-    /// Sets `token`.
-    pub fn with_token(mut self, value: impl Into<String>) -> Self {
-        self.token = Some(value.into());
-        self
-    }
+    crate::runtime::setter!(with_token(token: impl Into<String>));
 }
 
 /// The currency of a site's energy prices.
@@ -527,38 +434,13 @@ crate::runtime::serde_struct!(
 impl Currency {
     /// A value with every field empty; set them with the `with_` methods.
     pub fn new() -> Self {
-        Self {
-            id_currency: None,
-            code: None,
-            name: None,
-            sign: None,
-            unknown_fields: Default::default(),
-        }
+        Self::default()
     }
 
-    /// Sets `id_currency` (`idCurrency` in JSON).
-    pub fn with_id_currency(mut self, value: i64) -> Self {
-        self.id_currency = Some(value);
-        self
-    }
-
-    /// Sets `code`.
-    pub fn with_code(mut self, value: impl Into<String>) -> Self {
-        self.code = Some(value.into());
-        self
-    }
-
-    /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-
-    /// Sets `sign`.
-    pub fn with_sign(mut self, value: impl Into<String>) -> Self {
-        self.sign = Some(value.into());
-        self
-    }
+    crate::runtime::setter!(with_id_currency(id_currency: i64) = "idCurrency");
+    crate::runtime::setter!(with_code(code: impl Into<String>));
+    crate::runtime::setter!(with_name(name: impl Into<String>));
+    crate::runtime::setter!(with_sign(sign: impl Into<String>));
 }
 
 /// A kind of value a device logs.
@@ -585,52 +467,19 @@ crate::runtime::serde_struct!(
 impl DataAttribute {
     /// A value with every field empty; set them with the `with_` methods.
     pub fn new() -> Self {
-        Self {
-            id_data_attribute: None,
-            code: None,
-            description: None,
-            format_with_unit: None,
-            data_type: None,
-            id_device_type: None,
-            unknown_fields: Default::default(),
-        }
+        Self::default()
     }
 
-    /// Sets `id_data_attribute` (`idDataAttribute` in JSON).
-    pub fn with_id_data_attribute(mut self, value: IntegerOrString) -> Self {
-        self.id_data_attribute = Some(value);
-        self
-    }
-
-    /// Sets `code`.
-    pub fn with_code(mut self, value: impl Into<String>) -> Self {
-        self.code = Some(value.into());
-        self
-    }
-
-    /// Sets `description`.
-    pub fn with_description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-
-    /// Sets `format_with_unit` (`formatWithUnit` in JSON).
-    pub fn with_format_with_unit(mut self, value: impl Into<String>) -> Self {
-        self.format_with_unit = Some(value.into());
-        self
-    }
-
-    /// Sets `data_type` (`dataType` in JSON).
-    pub fn with_data_type(mut self, value: impl Into<String>) -> Self {
-        self.data_type = Some(value.into());
-        self
-    }
-
-    /// Sets `id_device_type` (`idDeviceType` in JSON).
-    pub fn with_id_device_type(mut self, value: IntegerOrString) -> Self {
-        self.id_device_type = Some(value);
-        self
-    }
+    crate::runtime::setter!(
+        with_id_data_attribute(id_data_attribute: IntegerOrString) = "idDataAttribute"
+    );
+    crate::runtime::setter!(with_code(code: impl Into<String>));
+    crate::runtime::setter!(with_description(description: impl Into<String>));
+    crate::runtime::setter!(
+        with_format_with_unit(format_with_unit: impl Into<String>) = "formatWithUnit"
+    );
+    crate::runtime::setter!(with_data_type(data_type: impl Into<String>) = "dataType");
+    crate::runtime::setter!(with_id_device_type(id_device_type: IntegerOrString) = "idDeviceType");
 }
 
 /// One named value of an enum attribute.
@@ -652,24 +501,11 @@ crate::runtime::serde_struct!(
 impl DataAttributeEnumValue {
     /// A value with every field empty; set them with the `with_` methods.
     pub fn new() -> Self {
-        Self {
-            name_enum: None,
-            value_enum: None,
-            unknown_fields: Default::default(),
-        }
+        Self::default()
     }
 
-    /// Sets `name_enum` (`nameEnum` in JSON).
-    pub fn with_name_enum(mut self, value: ScalarValue) -> Self {
-        self.name_enum = Some(value);
-        self
-    }
-
-    /// Sets `value_enum` (`valueEnum` in JSON).
-    pub fn with_value_enum(mut self, value: IntegerOrString) -> Self {
-        self.value_enum = Some(value);
-        self
-    }
+    crate::runtime::setter!(with_name_enum(name_enum: ScalarValue) = "nameEnum");
+    crate::runtime::setter!(with_value_enum(value_enum: IntegerOrString) = "valueEnum");
 }
 
 /// Answer of `listDataAttributes`.
@@ -700,17 +536,8 @@ impl DataAttributeList {
         }
     }
 
-    /// Sets `data`.
-    pub fn with_data(mut self, value: Vec<DataAttribute>) -> Self {
-        self.data = Some(value);
-        self
-    }
-
-    /// Sets `pagination`.
-    pub fn with_pagination(mut self, value: serde_json::Value) -> Self {
-        self.pagination = Some(value);
-        self
-    }
+    crate::runtime::setter!(with_data(data: Vec<DataAttribute>));
+    crate::runtime::setter!(with_pagination(pagination: serde_json::Value));
 
     /// `pagination` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
     pub fn pagination_as<T: serde::de::DeserializeOwned>(
@@ -740,31 +567,14 @@ crate::runtime::serde_struct!(
 impl DataAttributeSource {
     /// A value with every field empty; set them with the `with_` methods.
     pub fn new() -> Self {
-        Self {
-            instance: None,
-            dbus_service_type: None,
-            dbus_path: None,
-            unknown_fields: Default::default(),
-        }
+        Self::default()
     }
 
-    /// Sets `instance`.
-    pub fn with_instance(mut self, value: IntegerOrString) -> Self {
-        self.instance = Some(value);
-        self
-    }
-
-    /// Sets `dbus_service_type` (`dbusServiceType` in JSON).
-    pub fn with_dbus_service_type(mut self, value: impl Into<String>) -> Self {
-        self.dbus_service_type = Some(value.into());
-        self
-    }
-
-    /// Sets `dbus_path` (`dbusPath` in JSON).
-    pub fn with_dbus_path(mut self, value: impl Into<String>) -> Self {
-        self.dbus_path = Some(value.into());
-        self
-    }
+    crate::runtime::setter!(with_instance(instance: IntegerOrString));
+    crate::runtime::setter!(
+        with_dbus_service_type(dbus_service_type: impl Into<String>) = "dbusServiceType"
+    );
+    crate::runtime::setter!(with_dbus_path(dbus_path: impl Into<String>) = "dbusPath");
 }
 
 /// Answer of `loginAsDemo`.
@@ -792,17 +602,10 @@ impl std::fmt::Debug for DemoLoginResponse {
 impl DemoLoginResponse {
     /// A value with every field empty; set them with the `with_` methods.
     pub fn new() -> Self {
-        Self {
-            token: None,
-            unknown_fields: Default::default(),
-        }
+        Self::default()
     }
 
-    /// Sets `token`.
-    pub fn with_token(mut self, value: impl Into<String>) -> Self {
-        self.token = Some(value.into());
-        self
-    }
+    crate::runtime::setter!(with_token(token: impl Into<String>));
 }
 
 /// The latest value of one data attribute of one device.
@@ -845,118 +648,33 @@ crate::runtime::serde_struct!(
 impl DiagnosticRecord {
     /// A value with every field empty; set them with the `with_` methods.
     pub fn new() -> Self {
-        Self {
-            id_site: None,
-            timestamp: None,
-            device: None,
-            instance: None,
-            id_data_attribute: None,
-            description: None,
-            format_with_unit: None,
-            dbus_service_type: None,
-            dbus_path: None,
-            code: None,
-            bitmask: None,
-            formatted_value: None,
-            raw_value: None,
-            id: None,
-            data_attribute_enum_values: None,
-            unknown_fields: Default::default(),
-        }
+        Self::default()
     }
 
-    /// Sets `id_site` (`idSite` in JSON).
-    pub fn with_id_site(mut self, value: i64) -> Self {
-        self.id_site = Some(value);
-        self
-    }
-
-    /// Sets `timestamp`.
-    pub fn with_timestamp(mut self, value: i64) -> Self {
-        self.timestamp = Some(value);
-        self
-    }
-
-    /// Sets `device` (`Device` in JSON).
-    pub fn with_device(mut self, value: impl Into<String>) -> Self {
-        self.device = Some(value.into());
-        self
-    }
-
-    /// Sets `instance`.
-    pub fn with_instance(mut self, value: IntegerOrString) -> Self {
-        self.instance = Some(value);
-        self
-    }
-
-    /// Sets `id_data_attribute` (`idDataAttribute` in JSON).
-    pub fn with_id_data_attribute(mut self, value: i64) -> Self {
-        self.id_data_attribute = Some(value);
-        self
-    }
-
-    /// Sets `description`.
-    pub fn with_description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-
-    /// Sets `format_with_unit` (`formatWithUnit` in JSON).
-    pub fn with_format_with_unit(mut self, value: impl Into<String>) -> Self {
-        self.format_with_unit = Some(value.into());
-        self
-    }
-
-    /// Sets `dbus_service_type` (`dbusServiceType` in JSON).
-    pub fn with_dbus_service_type(mut self, value: impl Into<String>) -> Self {
-        self.dbus_service_type = Some(value.into());
-        self
-    }
-
-    /// Sets `dbus_path` (`dbusPath` in JSON).
-    pub fn with_dbus_path(mut self, value: impl Into<String>) -> Self {
-        self.dbus_path = Some(value.into());
-        self
-    }
-
-    /// Sets `code`.
-    pub fn with_code(mut self, value: impl Into<String>) -> Self {
-        self.code = Some(value.into());
-        self
-    }
-
-    /// Sets `bitmask`.
-    pub fn with_bitmask(mut self, value: Flag) -> Self {
-        self.bitmask = Some(value);
-        self
-    }
-
-    /// Sets `formatted_value` (`formattedValue` in JSON).
-    pub fn with_formatted_value(mut self, value: serde_json::Value) -> Self {
-        self.formatted_value = Some(value);
-        self
-    }
-
-    /// Sets `raw_value` (`rawValue` in JSON).
-    pub fn with_raw_value(mut self, value: serde_json::Value) -> Self {
-        self.raw_value = Some(value);
-        self
-    }
-
-    /// Sets `id`.
-    pub fn with_id(mut self, value: i64) -> Self {
-        self.id = Some(value);
-        self
-    }
-
-    /// Sets `data_attribute_enum_values` (`dataAttributeEnumValues` in JSON).
-    pub fn with_data_attribute_enum_values(
-        mut self,
-        value: Vec<DataAttributeEnumValue>,
-    ) -> Self {
-        self.data_attribute_enum_values = Some(value);
-        self
-    }
+    crate::runtime::setter!(with_id_site(id_site: i64) = "idSite");
+    crate::runtime::setter!(with_timestamp(timestamp: i64));
+    crate::runtime::setter!(with_device(device: impl Into<String>) = "Device");
+    crate::runtime::setter!(with_instance(instance: IntegerOrString));
+    crate::runtime::setter!(with_id_data_attribute(id_data_attribute: i64) = "idDataAttribute");
+    crate::runtime::setter!(with_description(description: impl Into<String>));
+    crate::runtime::setter!(
+        with_format_with_unit(format_with_unit: impl Into<String>) = "formatWithUnit"
+    );
+    crate::runtime::setter!(
+        with_dbus_service_type(dbus_service_type: impl Into<String>) = "dbusServiceType"
+    );
+    crate::runtime::setter!(with_dbus_path(dbus_path: impl Into<String>) = "dbusPath");
+    crate::runtime::setter!(with_code(code: impl Into<String>));
+    crate::runtime::setter!(with_bitmask(bitmask: Flag));
+    crate::runtime::setter!(
+        with_formatted_value(formatted_value: serde_json::Value) = "formattedValue"
+    );
+    crate::runtime::setter!(with_raw_value(raw_value: serde_json::Value) = "rawValue");
+    crate::runtime::setter!(with_id(id: i64));
+    crate::runtime::setter!(
+        with_data_attribute_enum_values(data_attribute_enum_values: Vec<
+        DataAttributeEnumValue >) = "dataAttributeEnumValues"
+    );
 
     /// `formattedValue` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
     pub fn formatted_value_as<T: serde::de::DeserializeOwned>(
@@ -1000,11 +718,7 @@ impl DiagnosticsResponse {
         }
     }
 
-    /// Sets `num_records`.
-    pub fn with_num_records(mut self, value: i64) -> Self {
-        self.num_records = Some(value);
-        self
-    }
+    crate::runtime::setter!(with_num_records(num_records: i64));
 }
 
 /// The file format of `downloadData`.
@@ -1017,43 +731,9 @@ pub enum DownloadDataFormat {
     Unknown(String),
 }
 
-impl DownloadDataFormat {
-    /// The value as it is written in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Csv => "csv",
-            Self::Xlsx => "xlsx",
-            Self::Html => "html",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for DownloadDataFormat {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for DownloadDataFormat {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DownloadDataFormat {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        match value.as_str() {
-            "csv" => Ok(Self::Csv),
-            "xlsx" => Ok(Self::Xlsx),
-            "html" => Ok(Self::Html),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+crate::runtime::string_enum!(
+    DownloadDataFormat { Csv("csv"), Xlsx("xlsx"), Html("html") } Unknown
+);
 
 /// Dynamic ESS settings. Victron documents many fields and adds more; the known ones are typed here and every other one is kept.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1085,80 +765,27 @@ crate::runtime::serde_struct!(
 impl DynamicEssSettings {
     /// A value with every field empty; set them with the `with_` methods.
     pub fn new() -> Self {
-        Self {
-            battery_capacity: None,
-            battery_costs: None,
-            battery_price: None,
-            discharge_limit: None,
-            charge_limit: None,
-            grid_import_limit: None,
-            grid_export_limit: None,
-            is_on: None,
-            is_green_mode_on: None,
-            operating_mode: None,
-            additional_properties: Default::default(),
-        }
+        Self::default()
     }
 
-    /// Sets `battery_capacity` (`batteryCapacity` in JSON).
-    pub fn with_battery_capacity(mut self, value: NumberOrString) -> Self {
-        self.battery_capacity = Some(value);
-        self
-    }
-
-    /// Sets `battery_costs` (`batteryCosts` in JSON).
-    pub fn with_battery_costs(mut self, value: NumberOrString) -> Self {
-        self.battery_costs = Some(value);
-        self
-    }
-
-    /// Sets `battery_price` (`batteryPrice` in JSON).
-    pub fn with_battery_price(mut self, value: NumberOrString) -> Self {
-        self.battery_price = Some(value);
-        self
-    }
-
-    /// Sets `discharge_limit` (`dischargeLimit` in JSON).
-    pub fn with_discharge_limit(mut self, value: NumberOrString) -> Self {
-        self.discharge_limit = Some(value);
-        self
-    }
-
-    /// Sets `charge_limit` (`chargeLimit` in JSON).
-    pub fn with_charge_limit(mut self, value: NumberOrString) -> Self {
-        self.charge_limit = Some(value);
-        self
-    }
-
-    /// Sets `grid_import_limit` (`gridImportLimit` in JSON).
-    pub fn with_grid_import_limit(mut self, value: NumberOrString) -> Self {
-        self.grid_import_limit = Some(value);
-        self
-    }
-
-    /// Sets `grid_export_limit` (`gridExportLimit` in JSON).
-    pub fn with_grid_export_limit(mut self, value: NumberOrString) -> Self {
-        self.grid_export_limit = Some(value);
-        self
-    }
-
-    /// Sets `is_on` (`isOn` in JSON).
-    pub fn with_is_on(mut self, value: Flag) -> Self {
-        self.is_on = Some(value);
-        self
-    }
-
-    /// Sets `is_green_mode_on` (`isGreenModeOn` in JSON).
-    pub fn with_is_green_mode_on(mut self, value: Flag) -> Self {
-        self.is_green_mode_on = Some(value);
-        self
-    }
-
-    /// Sets `operating_mode` (`operatingMode` in JSON).
-    pub fn with_operating_mode(mut self, value: IntegerOrString) -> Self {
-        self.operating_mode = Some(value);
-        self
-    }
+    crate::runtime::setter!(
+        with_battery_capacity(battery_capacity: NumberOrString) = "batteryCapacity"
+    );
+    crate::runtime::setter!(with_battery_costs(battery_costs: NumberOrString) = "batteryCosts");
+    crate::runtime::setter!(with_battery_price(battery_price: NumberOrString) = "batteryPrice");
+    crate::runtime::setter!(
+        with_discharge_limit(discharge_limit: NumberOrString) = "dischargeLimit"
+    );
+    crate::runtime::setter!(with_charge_limit(charge_limit: NumberOrString) = "chargeLimit");
+    crate::runtime::setter!(
+        with_grid_import_limit(grid_import_limit: NumberOrString) = "gridImportLimit"
+    );
+    crate::runtime::setter!(
+        with_grid_export_limit(grid_export_limit: NumberOrString) = "gridExportLimit"
+    );
+    crate::runtime::setter!(with_is_on(is_on: Flag) = "isOn");
+    crate::runtime::setter!(with_is_green_mode_on(is_green_mode_on: Flag) = "isGreenModeOn");
+    crate::runtime::setter!(with_operating_mode(operating_mode: IntegerOrString) = "operatingMode");
 }
 
 /// Answer of `getDynamicEssSettings` and `updateDynamicEssSettings`.
@@ -1186,11 +813,7 @@ impl DynamicEssSettingsResponse {
         }
     }
 
-    /// Sets `data`.
-    pub fn with_data(mut self, value: DynamicEssSettings) -> Self {
-        self.data = Some(value);
-        self
-    }
+    crate::runtime::setter!(with_data(data: DynamicEssSettings));
 }
 
 /// What the server (written in PHP) sends for an empty map: an empty JSON list `[]`.
@@ -1239,23 +862,9 @@ impl ErrorResponse {
         }
     }
 
-    /// Sets `errors`.
-    pub fn with_errors(mut self, value: ErrorMessages) -> Self {
-        self.errors = Some(value);
-        self
-    }
-
-    /// Sets `error`.
-    pub fn with_error(mut self, value: serde_json::Value) -> Self {
-        self.error = Some(value);
-        self
-    }
-
-    /// Sets `error_code`.
-    pub fn with_error_code(mut self, value: impl Into<String>) -> Self {
-        self.error_code = Some(value.into());
-        self
-    }
+    crate::runtime::setter!(with_errors(errors: ErrorMessages));
+    crate::runtime::setter!(with_error(error: serde_json::Value));
+    crate::runtime::setter!(with_error_code(error_code: impl Into<String>));
 
     /// `error` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
     pub fn error_as<T: serde::de::DeserializeOwned>(
@@ -1335,132 +944,40 @@ crate::runtime::serde_struct!(
 impl ExtendedAttribute {
     /// A value with every field empty; set them with the `with_` methods.
     pub fn new() -> Self {
-        Self {
-            id_data_attribute: None,
-            id_device_type: None,
-            code: None,
-            description: None,
-            format_with_unit: None,
-            data_type: None,
-            raw_value: None,
-            text_value: None,
-            formatted_value: None,
-            instance: None,
-            instances: None,
-            timestamp: None,
-            dbus_service_type: None,
-            dbus_path: None,
-            data_attribute_enum_values: None,
-            consists_of_attribute_codes: None,
-            data_attributes: None,
-            unknown_fields: Default::default(),
-        }
+        Self::default()
     }
 
-    /// Sets `id_data_attribute` (`idDataAttribute` in JSON).
-    pub fn with_id_data_attribute(mut self, value: i64) -> Self {
-        self.id_data_attribute = Some(value);
-        self
-    }
-
-    /// Sets `id_device_type` (`idDeviceType` in JSON).
-    pub fn with_id_device_type(mut self, value: i64) -> Self {
-        self.id_device_type = Some(value);
-        self
-    }
-
-    /// Sets `code`.
-    pub fn with_code(mut self, value: impl Into<String>) -> Self {
-        self.code = Some(value.into());
-        self
-    }
-
-    /// Sets `description`.
-    pub fn with_description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-
-    /// Sets `format_with_unit` (`formatWithUnit` in JSON).
-    pub fn with_format_with_unit(mut self, value: impl Into<String>) -> Self {
-        self.format_with_unit = Some(value.into());
-        self
-    }
-
-    /// Sets `data_type` (`dataType` in JSON).
-    pub fn with_data_type(mut self, value: ExtendedAttributeDataType) -> Self {
-        self.data_type = Some(value);
-        self
-    }
-
-    /// Sets `raw_value` (`rawValue` in JSON).
-    pub fn with_raw_value(mut self, value: serde_json::Value) -> Self {
-        self.raw_value = Some(value);
-        self
-    }
-
-    /// Sets `text_value` (`textValue` in JSON).
-    pub fn with_text_value(mut self, value: impl Into<String>) -> Self {
-        self.text_value = Some(value.into());
-        self
-    }
-
-    /// Sets `formatted_value` (`formattedValue` in JSON).
-    pub fn with_formatted_value(mut self, value: impl Into<String>) -> Self {
-        self.formatted_value = Some(value.into());
-        self
-    }
-
-    /// Sets `instance`.
-    pub fn with_instance(mut self, value: IntegerOrString) -> Self {
-        self.instance = Some(value);
-        self
-    }
-
-    /// Sets `instances`.
-    pub fn with_instances(mut self, value: serde_json::Value) -> Self {
-        self.instances = Some(value);
-        self
-    }
-
-    /// Sets `timestamp`.
-    pub fn with_timestamp(mut self, value: serde_json::Value) -> Self {
-        self.timestamp = Some(value);
-        self
-    }
-
-    /// Sets `dbus_service_type` (`dbusServiceType` in JSON).
-    pub fn with_dbus_service_type(mut self, value: impl Into<String>) -> Self {
-        self.dbus_service_type = Some(value.into());
-        self
-    }
-
-    /// Sets `dbus_path` (`dbusPath` in JSON).
-    pub fn with_dbus_path(mut self, value: impl Into<String>) -> Self {
-        self.dbus_path = Some(value.into());
-        self
-    }
-
-    /// Sets `data_attribute_enum_values` (`dataAttributeEnumValues` in JSON).
-    pub fn with_data_attribute_enum_values(
-        mut self,
-        value: Vec<DataAttributeEnumValue>,
-    ) -> Self {
-        self.data_attribute_enum_values = Some(value);
-        self
-    }
-
-    /// Sets `consists_of_attribute_codes` (`consistsOfAttributeCodes` in JSON).
-    pub fn with_consists_of_attribute_codes(mut self, value: Vec<String>) -> Self {
-        self.consists_of_attribute_codes = Some(value);
-        self
-    }
-
-    /// Sets `data_attributes` (`dataAttributes` in JSON).
-    pub fn with_data_attributes(mut self, value: Vec<DataAttributeSource>) -> Self {
-        self.data_attributes = Some(value);
-        self
-    }
+    crate::runtime::setter!(with_id_data_attribute(id_data_attribute: i64) = "idDataAttribute");
+    crate::runtime::setter!(with_id_device_type(id_device_type: i64) = "idDeviceType");
+    crate::runtime::setter!(with_code(code: impl Into<String>));
+    crate::runtime::setter!(with_description(description: impl Into<String>));
+    crate::runtime::setter!(
+        with_format_with_unit(format_with_unit: impl Into<String>) = "formatWithUnit"
+    );
+    crate::runtime::setter!(with_data_type(data_type: ExtendedAttributeDataType) = "dataType");
+    crate::runtime::setter!(with_raw_value(raw_value: serde_json::Value) = "rawValue");
+    crate::runtime::setter!(with_text_value(text_value: impl Into<String>) = "textValue");
+    crate::runtime::setter!(
+        with_formatted_value(formatted_value: impl Into<String>) = "formattedValue"
+    );
+    crate::runtime::setter!(with_instance(instance: IntegerOrString));
+    crate::runtime::setter!(with_instances(instances: serde_json::Value));
+    crate::runtime::setter!(with_timestamp(timestamp: serde_json::Value));
+    crate::runtime::setter!(
+        with_dbus_service_type(dbus_service_type: impl Into<String>) = "dbusServiceType"
+    );
+    crate::runtime::setter!(with_dbus_path(dbus_path: impl Into<String>) = "dbusPath");
+    crate::runtime::setter!(
+        with_data_attribute_enum_values(data_attribute_enum_values: Vec<
+        DataAttributeEnumValue >) = "dataAttributeEnumValues"
+    );
+    crate::runtime::setter!(
+        with_consists_of_attribute_codes(consists_of_attribute_codes: Vec<String>) =
+        "consistsOfAttributeCodes"
+    );
+    crate::runtime::setter!(
+        with_data_attributes(data_attributes: Vec<DataAttributeSource>) = "dataAttributes"
+    );
 
     /// `rawValue` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
     pub fn raw_value_as<T: serde::de::DeserializeOwned>(
@@ -1494,43 +1011,9 @@ pub enum ExtendedAttributeDataType {
     Unknown(String),
 }
 
-impl ExtendedAttributeDataType {
-    /// The value as it is written in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::String => "string",
-            Self::Float => "float",
-            Self::Enum => "enum",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for ExtendedAttributeDataType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ExtendedAttributeDataType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ExtendedAttributeDataType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        match value.as_str() {
-            "string" => Ok(Self::String),
-            "float" => Ok(Self::Float),
-            "enum" => Ok(Self::Enum),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+crate::runtime::string_enum!(
+    ExtendedAttributeDataType { String("string"), Float("float"), Enum("enum") } Unknown
+);
 
 /// The favourite mark `setFavorite` sets.
 #[derive(Debug, Clone, PartialEq)]
@@ -1583,11 +1066,7 @@ impl ForecastsResetResponse {
         }
     }
 
-    /// Sets `data`.
-    pub fn with_data(mut self, value: serde_json::Value) -> Self {
-        self.data = Some(value);
-        self
-    }
+    crate::runtime::setter!(with_data(data: serde_json::Value));
 
     /// `data` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
     pub fn data_as<T: serde::de::DeserializeOwned>(
@@ -1687,31 +1166,12 @@ crate::runtime::serde_struct!(GraphWidget { ?data, ?meta, ?instance } ..unknown_
 impl GraphWidget {
     /// A value with every field empty; set them with the `with_` methods.
     pub fn new() -> Self {
-        Self {
-            data: None,
-            meta: None,
-            instance: None,
-            unknown_fields: Default::default(),
-        }
+        Self::default()
     }
 
-    /// Sets `data`.
-    pub fn with_data(mut self, value: GraphWidgetData) -> Self {
-        self.data = Some(value);
-        self
-    }
-
-    /// Sets `meta`.
-    pub fn with_meta(mut self, value: WidgetMeta) -> Self {
-        self.meta = Some(value);
-        self
-    }
-
-    /// Sets `instance`.
-    pub fn with_instance(mut self, value: IntegerOrString) -> Self {
-        self.instance = Some(value);
-        self
-    }
+    crate::runtime::setter!(with_data(data: GraphWidgetData));
+    crate::runtime::setter!(with_meta(meta: WidgetMeta));
+    crate::runtime::setter!(with_instance(instance: IntegerOrString));
 }
 
 /// The points per attribute id, or `[]` when there are none; anything else the server may send is kept as JSON.
@@ -1971,239 +1431,55 @@ impl Installation {
         }
     }
 
-    /// Sets `notes`.
-    pub fn with_notes(mut self, value: impl Into<String>) -> Self {
-        self.notes = Some(value.into());
-        self
-    }
-
-    /// Sets `geofence`.
-    pub fn with_geofence(mut self, value: impl Into<String>) -> Self {
-        self.geofence = Some(value.into());
-        self
-    }
-
-    /// Sets `no_data_alarm_timeout` (`noDataAlarmTimeout` in JSON).
-    pub fn with_no_data_alarm_timeout(mut self, value: i64) -> Self {
-        self.no_data_alarm_timeout = Some(value);
-        self
-    }
-
-    /// Sets `restrict_node_red` (`restrictNodeRed` in JSON).
-    pub fn with_restrict_node_red(mut self, value: bool) -> Self {
-        self.restrict_node_red = Some(value);
-        self
-    }
-
-    /// Sets `alarm`.
-    pub fn with_alarm(mut self, value: bool) -> Self {
-        self.alarm = Some(value);
-        self
-    }
-
-    /// Sets `last_timestamp`.
-    pub fn with_last_timestamp(mut self, value: i64) -> Self {
-        self.last_timestamp = Some(value);
-        self
-    }
-
-    /// Sets `current_time`.
-    pub fn with_current_time(mut self, value: impl Into<String>) -> Self {
-        self.current_time = Some(value.into());
-        self
-    }
-
-    /// Sets `timezone_offset`.
-    pub fn with_timezone_offset(mut self, value: i32) -> Self {
-        self.timezone_offset = Some(value);
-        self
-    }
-
-    /// Sets `demo_mode`.
-    pub fn with_demo_mode(mut self, value: bool) -> Self {
-        self.demo_mode = Some(value);
-        self
-    }
-
-    /// Sets `mqtt_webhost`.
-    pub fn with_mqtt_webhost(mut self, value: impl Into<String>) -> Self {
-        self.mqtt_webhost = Some(value.into());
-        self
-    }
-
-    /// Sets `mqtt_host`.
-    pub fn with_mqtt_host(mut self, value: impl Into<String>) -> Self {
-        self.mqtt_host = Some(value.into());
-        self
-    }
-
-    /// Sets `high_workload`.
-    pub fn with_high_workload(mut self, value: bool) -> Self {
-        self.high_workload = Some(value);
-        self
-    }
-
-    /// Sets `current_alarms`.
-    pub fn with_current_alarms(mut self, value: serde_json::Value) -> Self {
-        self.current_alarms = Some(value);
-        self
-    }
-
-    /// Sets `num_alarms`.
-    pub fn with_num_alarms(mut self, value: i32) -> Self {
-        self.num_alarms = Some(value);
-        self
-    }
-
-    /// Sets `avatar_url`.
-    pub fn with_avatar_url(mut self, value: impl Into<String>) -> Self {
-        self.avatar_url = Some(value.into());
-        self
-    }
-
-    /// Sets `tags`.
-    pub fn with_tags(mut self, value: Vec<InstallationTag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-
-    /// Sets `images`.
-    pub fn with_images(mut self, value: serde_json::Value) -> Self {
-        self.images = Some(value);
-        self
-    }
-
-    /// Sets `view_permissions`.
-    pub fn with_view_permissions(mut self, value: ViewPermissions) -> Self {
-        self.view_permissions = Some(value);
-        self
-    }
-
-    /// Sets `extended`.
-    pub fn with_extended(mut self, value: Vec<ExtendedAttribute>) -> Self {
-        self.extended = Some(value);
-        self
-    }
-
-    /// Sets `is_paygo` (`isPaygo` in JSON).
-    pub fn with_is_paygo(mut self, value: i32) -> Self {
-        self.is_paygo = Some(value);
-        self
-    }
-
-    /// Sets `paygo_currency` (`paygoCurrency` in JSON).
-    pub fn with_paygo_currency(mut self, value: serde_json::Value) -> Self {
-        self.paygo_currency = Some(value);
-        self
-    }
-
-    /// Sets `paygo_total_amount` (`paygoTotalAmount` in JSON).
-    pub fn with_paygo_total_amount(mut self, value: f64) -> Self {
-        self.paygo_total_amount = Some(value);
-        self
-    }
-
-    /// Sets `inverter_charger_control` (`inverterChargerControl` in JSON).
-    pub fn with_inverter_charger_control(mut self, value: i32) -> Self {
-        self.inverter_charger_control = Some(value);
-        self
-    }
-
-    /// Sets `remote_console_choice` (`remoteConsoleChoice` in JSON).
-    pub fn with_remote_console_choice(mut self, value: impl Into<String>) -> Self {
-        self.remote_console_choice = Some(value.into());
-        self
-    }
-
-    /// Sets `favorite`.
-    pub fn with_favorite(mut self, value: i32) -> Self {
-        self.favorite = Some(value);
-        self
-    }
-
-    /// Sets `is_system` (`isSystem` in JSON).
-    pub fn with_is_system(mut self, value: i32) -> Self {
-        self.is_system = Some(value);
-        self
-    }
-
-    /// Sets `new_tags`.
-    pub fn with_new_tags(mut self, value: bool) -> Self {
-        self.new_tags = Some(value);
-        self
-    }
-
-    /// Sets `prices_unavailable`.
-    pub fn with_prices_unavailable(mut self, value: bool) -> Self {
-        self.prices_unavailable = Some(value);
-        self
-    }
-
-    /// Sets `currency`.
-    pub fn with_currency(mut self, value: Currency) -> Self {
-        self.currency = Some(value);
-        self
-    }
-
-    /// Sets `id_currency` (`idCurrency` in JSON).
-    pub fn with_id_currency(mut self, value: i64) -> Self {
-        self.id_currency = Some(value);
-        self
-    }
-
-    /// Sets `currency_code` (`currencyCode` in JSON).
-    pub fn with_currency_code(mut self, value: impl Into<String>) -> Self {
-        self.currency_code = Some(value.into());
-        self
-    }
-
-    /// Sets `currency_sign` (`currencySign` in JSON).
-    pub fn with_currency_sign(mut self, value: impl Into<String>) -> Self {
-        self.currency_sign = Some(value.into());
-        self
-    }
-
-    /// Sets `currency_name` (`currencyName` in JSON).
-    pub fn with_currency_name(mut self, value: impl Into<String>) -> Self {
-        self.currency_name = Some(value.into());
-        self
-    }
-
-    /// Sets `last_location_timestamp`.
-    pub fn with_last_location_timestamp(mut self, value: serde_json::Value) -> Self {
-        self.last_location_timestamp = Some(value);
-        self
-    }
-
-    /// Sets `nodered_running`.
-    pub fn with_nodered_running(mut self, value: bool) -> Self {
-        self.nodered_running = Some(value);
-        self
-    }
-
-    /// Sets `premium_features`.
-    pub fn with_premium_features(mut self, value: Vec<serde_json::Value>) -> Self {
-        self.premium_features = Some(value);
-        self
-    }
-
-    /// Sets `gui_hash` (`guiHash` in JSON).
-    pub fn with_gui_hash(mut self, value: impl Into<String>) -> Self {
-        self.gui_hash = Some(value.into());
-        self
-    }
-
-    /// Sets `gui_v` (`GUIv` in JSON).
-    pub fn with_gui_v(mut self, value: i32) -> Self {
-        self.gui_v = Some(value);
-        self
-    }
-
-    /// Sets `grafana_enabled` (`grafanaEnabled` in JSON).
-    pub fn with_grafana_enabled(mut self, value: i32) -> Self {
-        self.grafana_enabled = Some(value);
-        self
-    }
+    crate::runtime::setter!(with_notes(notes: impl Into<String>));
+    crate::runtime::setter!(with_geofence(geofence: impl Into<String>));
+    crate::runtime::setter!(
+        with_no_data_alarm_timeout(no_data_alarm_timeout: i64) = "noDataAlarmTimeout"
+    );
+    crate::runtime::setter!(with_restrict_node_red(restrict_node_red: bool) = "restrictNodeRed");
+    crate::runtime::setter!(with_alarm(alarm: bool));
+    crate::runtime::setter!(with_last_timestamp(last_timestamp: i64));
+    crate::runtime::setter!(with_current_time(current_time: impl Into<String>));
+    crate::runtime::setter!(with_timezone_offset(timezone_offset: i32));
+    crate::runtime::setter!(with_demo_mode(demo_mode: bool));
+    crate::runtime::setter!(with_mqtt_webhost(mqtt_webhost: impl Into<String>));
+    crate::runtime::setter!(with_mqtt_host(mqtt_host: impl Into<String>));
+    crate::runtime::setter!(with_high_workload(high_workload: bool));
+    crate::runtime::setter!(with_current_alarms(current_alarms: serde_json::Value));
+    crate::runtime::setter!(with_num_alarms(num_alarms: i32));
+    crate::runtime::setter!(with_avatar_url(avatar_url: impl Into<String>));
+    crate::runtime::setter!(with_tags(tags: Vec<InstallationTag>));
+    crate::runtime::setter!(with_images(images: serde_json::Value));
+    crate::runtime::setter!(with_view_permissions(view_permissions: ViewPermissions));
+    crate::runtime::setter!(with_extended(extended: Vec<ExtendedAttribute>));
+    crate::runtime::setter!(with_is_paygo(is_paygo: i32) = "isPaygo");
+    crate::runtime::setter!(
+        with_paygo_currency(paygo_currency: serde_json::Value) = "paygoCurrency"
+    );
+    crate::runtime::setter!(with_paygo_total_amount(paygo_total_amount: f64) = "paygoTotalAmount");
+    crate::runtime::setter!(
+        with_inverter_charger_control(inverter_charger_control: i32) = "inverterChargerControl"
+    );
+    crate::runtime::setter!(
+        with_remote_console_choice(remote_console_choice: impl Into<String>) = "remoteConsoleChoice"
+    );
+    crate::runtime::setter!(with_favorite(favorite: i32));
+    crate::runtime::setter!(with_is_system(is_system: i32) = "isSystem");
+    crate::runtime::setter!(with_new_tags(new_tags: bool));
+    crate::runtime::setter!(with_prices_unavailable(prices_unavailable: bool));
+    crate::runtime::setter!(with_currency(currency: Currency));
+    crate::runtime::setter!(with_id_currency(id_currency: i64) = "idCurrency");
+    crate::runtime::setter!(with_currency_code(currency_code: impl Into<String>) = "currencyCode");
+    crate::runtime::setter!(with_currency_sign(currency_sign: impl Into<String>) = "currencySign");
+    crate::runtime::setter!(with_currency_name(currency_name: impl Into<String>) = "currencyName");
+    crate::runtime::setter!(
+        with_last_location_timestamp(last_location_timestamp: serde_json::Value)
+    );
+    crate::runtime::setter!(with_nodered_running(nodered_running: bool));
+    crate::runtime::setter!(with_premium_features(premium_features: Vec<serde_json::Value>));
+    crate::runtime::setter!(with_gui_hash(gui_hash: impl Into<String>) = "guiHash");
+    crate::runtime::setter!(with_gui_v(gui_v: i32) = "GUIv");
+    crate::runtime::setter!(with_grafana_enabled(grafana_enabled: i32) = "grafanaEnabled");
 
     /// `phonenumber` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
     pub fn phonenumber_as<T: serde::de::DeserializeOwned>(
@@ -2272,23 +1548,9 @@ impl InstallationDataAttributesResponse {
         }
     }
 
-    /// Sets `records`.
-    pub fn with_records(mut self, value: Vec<InstallationMatch>) -> Self {
-        self.records = Some(value);
-        self
-    }
-
-    /// Sets `attributes`.
-    pub fn with_attributes(mut self, value: Vec<DataAttribute>) -> Self {
-        self.attributes = Some(value);
-        self
-    }
-
-    /// Sets `pagination`.
-    pub fn with_pagination(mut self, value: serde_json::Value) -> Self {
-        self.pagination = Some(value);
-        self
-    }
+    crate::runtime::setter!(with_records(records: Vec<InstallationMatch>));
+    crate::runtime::setter!(with_attributes(attributes: Vec<DataAttribute>));
+    crate::runtime::setter!(with_pagination(pagination: serde_json::Value));
 
     /// `pagination` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
     pub fn pagination_as<T: serde::de::DeserializeOwned>(
@@ -2370,31 +1632,12 @@ crate::runtime::serde_struct!(
 impl InstallationMatch {
     /// A value with every field empty; set them with the `with_` methods.
     pub fn new() -> Self {
-        Self {
-            id_site: None,
-            description: None,
-            last_timestamp: None,
-            unknown_fields: Default::default(),
-        }
+        Self::default()
     }
 
-    /// Sets `id_site` (`idSite` in JSON).
-    pub fn with_id_site(mut self, value: IntegerOrString) -> Self {
-        self.id_site = Some(value);
-        self
-    }
-
-    /// Sets `description`.
-    pub fn with_description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-
-    /// Sets `last_timestamp` (`lastTimestamp` in JSON).
-    pub fn with_last_timestamp(mut self, value: i64) -> Self {
-        self.last_timestamp = Some(value);
-        self
-    }
+    crate::runtime::setter!(with_id_site(id_site: IntegerOrString) = "idSite");
+    crate::runtime::setter!(with_description(description: impl Into<String>));
+    crate::runtime::setter!(with_last_timestamp(last_timestamp: i64) = "lastTimestamp");
 }
 
 /// Settings of a site to change; fields left out stay as they are.
@@ -2430,103 +1673,27 @@ crate::runtime::serde_struct!(
 impl InstallationSettings {
     /// A value with every field empty; set them with the `with_` methods.
     pub fn new() -> Self {
-        Self {
-            description: None,
-            notes: None,
-            phonenumber: None,
-            no_data_alarm_timeout: None,
-            alarm_monitoring: None,
-            invalid_vrm_auth_token_used_in_log_request: None,
-            timezone: None,
-            geofence: None,
-            geofence_enabled: None,
-            realtime_updates: None,
-            has_mains: None,
-            has_generator: None,
-            pv_max: None,
-        }
+        Self::default()
     }
 
-    /// Sets `description`.
-    pub fn with_description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-
-    /// Sets `notes`.
-    pub fn with_notes(mut self, value: impl Into<String>) -> Self {
-        self.notes = Some(value.into());
-        self
-    }
-
-    /// Sets `phonenumber`.
-    pub fn with_phonenumber(mut self, value: impl Into<String>) -> Self {
-        self.phonenumber = Some(value.into());
-        self
-    }
-
-    /// Sets `no_data_alarm_timeout` (`noDataAlarmTimeout` in JSON).
-    pub fn with_no_data_alarm_timeout(mut self, value: i64) -> Self {
-        self.no_data_alarm_timeout = Some(value);
-        self
-    }
-
-    /// Sets `alarm_monitoring` (`alarmMonitoring` in JSON).
-    pub fn with_alarm_monitoring(mut self, value: i32) -> Self {
-        self.alarm_monitoring = Some(value);
-        self
-    }
-
-    /// Sets `invalid_vrm_auth_token_used_in_log_request` (`invalidVRMAuthTokenUsedInLogRequest` in JSON).
-    pub fn with_invalid_vrm_auth_token_used_in_log_request(
-        mut self,
-        value: i32,
-    ) -> Self {
-        self.invalid_vrm_auth_token_used_in_log_request = Some(value);
-        self
-    }
-
-    /// Sets `timezone`.
-    pub fn with_timezone(mut self, value: impl Into<String>) -> Self {
-        self.timezone = Some(value.into());
-        self
-    }
-
-    /// Sets `geofence`.
-    pub fn with_geofence(mut self, value: impl Into<String>) -> Self {
-        self.geofence = Some(value.into());
-        self
-    }
-
-    /// Sets `geofence_enabled` (`geofenceEnabled` in JSON).
-    pub fn with_geofence_enabled(mut self, value: bool) -> Self {
-        self.geofence_enabled = Some(value);
-        self
-    }
-
-    /// Sets `realtime_updates` (`realtimeUpdates` in JSON).
-    pub fn with_realtime_updates(mut self, value: bool) -> Self {
-        self.realtime_updates = Some(value);
-        self
-    }
-
-    /// Sets `has_mains` (`hasMains` in JSON).
-    pub fn with_has_mains(mut self, value: i32) -> Self {
-        self.has_mains = Some(value);
-        self
-    }
-
-    /// Sets `has_generator` (`hasGenerator` in JSON).
-    pub fn with_has_generator(mut self, value: i32) -> Self {
-        self.has_generator = Some(value);
-        self
-    }
-
-    /// Sets `pv_max` (`pvMax` in JSON).
-    pub fn with_pv_max(mut self, value: f64) -> Self {
-        self.pv_max = Some(value);
-        self
-    }
+    crate::runtime::setter!(with_description(description: impl Into<String>));
+    crate::runtime::setter!(with_notes(notes: impl Into<String>));
+    crate::runtime::setter!(with_phonenumber(phonenumber: impl Into<String>));
+    crate::runtime::setter!(
+        with_no_data_alarm_timeout(no_data_alarm_timeout: i64) = "noDataAlarmTimeout"
+    );
+    crate::runtime::setter!(with_alarm_monitoring(alarm_monitoring: i32) = "alarmMonitoring");
+    crate::runtime::setter!(
+        with_invalid_vrm_auth_token_used_in_log_request(invalid_vrm_auth_token_used_in_log_request
+       : i32) = "invalidVRMAuthTokenUsedInLogRequest"
+    );
+    crate::runtime::setter!(with_timezone(timezone: impl Into<String>));
+    crate::runtime::setter!(with_geofence(geofence: impl Into<String>));
+    crate::runtime::setter!(with_geofence_enabled(geofence_enabled: bool) = "geofenceEnabled");
+    crate::runtime::setter!(with_realtime_updates(realtime_updates: bool) = "realtimeUpdates");
+    crate::runtime::setter!(with_has_mains(has_mains: i32) = "hasMains");
+    crate::runtime::setter!(with_has_generator(has_generator: i32) = "hasGenerator");
+    crate::runtime::setter!(with_pv_max(pv_max: f64) = "pvMax");
 }
 
 /// A tag of a site.
@@ -2558,11 +1725,7 @@ impl InstallationTag {
         }
     }
 
-    /// Sets `source`.
-    pub fn with_source(mut self, value: InstallationTagSource) -> Self {
-        self.source = Some(value);
-        self
-    }
+    crate::runtime::setter!(with_source(source: InstallationTagSource));
 }
 
 /// `#/components/schemas/InstallationTag/properties/source` in the spec.
@@ -2576,45 +1739,10 @@ pub enum InstallationTagSource {
     Unknown(String),
 }
 
-impl InstallationTagSource {
-    /// The value as it is written in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Predefined => "predefined",
-            Self::User => "user",
-            Self::Team => "team",
-            Self::Group => "group",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for InstallationTagSource {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for InstallationTagSource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for InstallationTagSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        match value.as_str() {
-            "predefined" => Ok(Self::Predefined),
-            "user" => Ok(Self::User),
-            "team" => Ok(Self::Team),
-            "group" => Ok(Self::Group),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+crate::runtime::string_enum!(
+    InstallationTagSource { Predefined("predefined"), User("user"), Team("team"),
+    Group("group") } Unknown
+);
 
 /// Answer of `listInstallationUsers`.
 #[derive(Debug, Clone, PartialEq)]
@@ -2650,35 +1778,11 @@ impl InstallationUsers {
         }
     }
 
-    /// Sets `users`.
-    pub fn with_users(mut self, value: Vec<SiteUser>) -> Self {
-        self.users = Some(value);
-        self
-    }
-
-    /// Sets `invites`.
-    pub fn with_invites(mut self, value: Vec<SiteUser>) -> Self {
-        self.invites = Some(value);
-        self
-    }
-
-    /// Sets `pending`.
-    pub fn with_pending(mut self, value: Vec<serde_json::Value>) -> Self {
-        self.pending = Some(value);
-        self
-    }
-
-    /// Sets `user_groups` (`userGroups` in JSON).
-    pub fn with_user_groups(mut self, value: Vec<serde_json::Value>) -> Self {
-        self.user_groups = Some(value);
-        self
-    }
-
-    /// Sets `site_groups` (`siteGroups` in JSON).
-    pub fn with_site_groups(mut self, value: Vec<serde_json::Value>) -> Self {
-        self.site_groups = Some(value);
-        self
-    }
+    crate::runtime::setter!(with_users(users: Vec<SiteUser>));
+    crate::runtime::setter!(with_invites(invites: Vec<SiteUser>));
+    crate::runtime::setter!(with_pending(pending: Vec<serde_json::Value>));
+    crate::runtime::setter!(with_user_groups(user_groups: Vec<serde_json::Value>) = "userGroups");
+    crate::runtime::setter!(with_site_groups(site_groups: Vec<serde_json::Value>) = "siteGroups");
 }
 
 /// A number that the server sends either as a JSON integer or as a string of digits, depending on the endpoint and its version.
@@ -2756,17 +1860,8 @@ impl LoginRequest {
         }
     }
 
-    /// Sets `sms_token`.
-    pub fn with_sms_token(mut self, value: impl Into<String>) -> Self {
-        self.sms_token = Some(value.into());
-        self
-    }
-
-    /// Sets `remember_me`.
-    pub fn with_remember_me(mut self, value: bool) -> Self {
-        self.remember_me = Some(value);
-        self
-    }
+    crate::runtime::setter!(with_sms_token(sms_token: impl Into<String>));
+    crate::runtime::setter!(with_remember_me(remember_me: bool));
 }
 
 /// Answer of `login`.
@@ -2823,17 +1918,8 @@ impl LoginResponse {
         }
     }
 
-    /// Sets `token`.
-    pub fn with_token(mut self, value: impl Into<String>) -> Self {
-        self.token = Some(value.into());
-        self
-    }
-
-    /// Sets `status`.
-    pub fn with_status(mut self, value: impl Into<String>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
+    crate::runtime::setter!(with_token(token: impl Into<String>));
+    crate::runtime::setter!(with_status(status: impl Into<String>));
 }
 
 /// Answer of `logout`.
@@ -2861,17 +1947,10 @@ impl std::fmt::Debug for LogoutResponse {
 impl LogoutResponse {
     /// A value with every field empty; set them with the `with_` methods.
     pub fn new() -> Self {
-        Self {
-            token: None,
-            unknown_fields: Default::default(),
-        }
+        Self::default()
     }
 
-    /// Sets `token`.
-    pub fn with_token(mut self, value: impl Into<String>) -> Self {
-        self.token = Some(value.into());
-        self
-    }
+    crate::runtime::setter!(with_token(token: impl Into<String>));
 }
 
 /// Answer of `getMe`.
@@ -2892,24 +1971,11 @@ crate::runtime::serde_struct!(
 impl MeResponse {
     /// A value with every field empty; set them with the `with_` methods.
     pub fn new() -> Self {
-        Self {
-            success: None,
-            user: None,
-            unknown_fields: Default::default(),
-        }
+        Self::default()
     }
 
-    /// Sets `success`.
-    pub fn with_success(mut self, value: bool) -> Self {
-        self.success = Some(value);
-        self
-    }
-
-    /// Sets `user`.
-    pub fn with_user(mut self, value: User) -> Self {
-        self.user = Some(value);
-        self
-    }
+    crate::runtime::setter!(with_success(success: bool));
+    crate::runtime::setter!(with_user(user: User));
 }
 
 /// Answer of `getMpptStateWidget`.
@@ -2962,17 +2028,10 @@ crate::runtime::serde_struct!(OverallStatsPeriod { ?totals } ..unknown_fields);
 impl OverallStatsPeriod {
     /// A value with every field empty; set them with the `with_` methods.
     pub fn new() -> Self {
-        Self {
-            totals: None,
-            unknown_fields: Default::default(),
-        }
+        Self::default()
     }
 
-    /// Sets `totals`.
-    pub fn with_totals(mut self, value: OverallStatsPeriodTotals) -> Self {
-        self.totals = Some(value);
-        self
-    }
+    crate::runtime::setter!(with_totals(totals: OverallStatsPeriodTotals));
 }
 
 /// The total of each code over the period (`false` for a code without data), or `[]`.
@@ -3149,17 +2208,8 @@ impl SearchResponse {
         }
     }
 
-    /// Sets `count`.
-    pub fn with_count(mut self, value: i64) -> Self {
-        self.count = Some(value);
-        self
-    }
-
-    /// Sets `results`.
-    pub fn with_results(mut self, value: SearchResponseResults) -> Self {
-        self.results = Some(value);
-        self
-    }
+    crate::runtime::setter!(with_count(count: i64));
+    crate::runtime::setter!(with_results(results: SearchResponseResults));
 }
 
 /// The matches; a list (what the server sends), or an object keyed by site (as documented).
@@ -3193,45 +2243,14 @@ crate::runtime::serde_struct!(
 impl SearchResult {
     /// A value with every field empty; set them with the `with_` methods.
     pub fn new() -> Self {
-        Self {
-            site_id: None,
-            site_identifier: None,
-            site_name: None,
-            avatar_url: None,
-            highlight: None,
-            unknown_fields: Default::default(),
-        }
+        Self::default()
     }
 
-    /// Sets `site_id`.
-    pub fn with_site_id(mut self, value: IntegerOrString) -> Self {
-        self.site_id = Some(value);
-        self
-    }
-
-    /// Sets `site_identifier`.
-    pub fn with_site_identifier(mut self, value: impl Into<String>) -> Self {
-        self.site_identifier = Some(value.into());
-        self
-    }
-
-    /// Sets `site_name`.
-    pub fn with_site_name(mut self, value: impl Into<String>) -> Self {
-        self.site_name = Some(value.into());
-        self
-    }
-
-    /// Sets `avatar_url`.
-    pub fn with_avatar_url(mut self, value: impl Into<String>) -> Self {
-        self.avatar_url = Some(value.into());
-        self
-    }
-
-    /// Sets `highlight`.
-    pub fn with_highlight(mut self, value: serde_json::Value) -> Self {
-        self.highlight = Some(value);
-        self
-    }
+    crate::runtime::setter!(with_site_id(site_id: IntegerOrString));
+    crate::runtime::setter!(with_site_identifier(site_identifier: impl Into<String>));
+    crate::runtime::setter!(with_site_name(site_name: impl Into<String>));
+    crate::runtime::setter!(with_avatar_url(avatar_url: impl Into<String>));
+    crate::runtime::setter!(with_highlight(highlight: serde_json::Value));
 
     /// `highlight` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
     pub fn highlight_as<T: serde::de::DeserializeOwned>(
@@ -3265,11 +2284,7 @@ impl SettingsResponse {
         }
     }
 
-    /// Sets `data`.
-    pub fn with_data(mut self, value: serde_json::Value) -> Self {
-        self.data = Some(value);
-        self
-    }
+    crate::runtime::setter!(with_data(data: serde_json::Value));
 
     /// `data` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
     pub fn data_as<T: serde::de::DeserializeOwned>(
@@ -3294,17 +2309,10 @@ crate::runtime::serde_struct!(SiteId { ?site_id } ..unknown_fields);
 impl SiteId {
     /// A value with every field empty; set them with the `with_` methods.
     pub fn new() -> Self {
-        Self {
-            site_id: None,
-            unknown_fields: Default::default(),
-        }
+        Self::default()
     }
 
-    /// Sets `site_id`.
-    pub fn with_site_id(mut self, value: IntegerOrString) -> Self {
-        self.site_id = Some(value);
-        self
-    }
+    crate::runtime::setter!(with_site_id(site_id: IntegerOrString));
 }
 
 /// Answer of `addSite` and `getSiteId`.
@@ -3368,66 +2376,20 @@ crate::runtime::serde_struct!(
 impl SiteUser {
     /// A value with every field empty; set them with the `with_` methods.
     pub fn new() -> Self {
-        Self {
-            id_user: None,
-            name: None,
-            email: None,
-            id_site: None,
-            access_level: None,
-            receives_alarm_notifications: None,
-            avatar_url: None,
-            created: None,
-            unknown_fields: Default::default(),
-        }
+        Self::default()
     }
 
-    /// Sets `id_user` (`idUser` in JSON).
-    pub fn with_id_user(mut self, value: IntegerOrString) -> Self {
-        self.id_user = Some(value);
-        self
-    }
-
-    /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-
-    /// Sets `email`.
-    pub fn with_email(mut self, value: impl Into<String>) -> Self {
-        self.email = Some(value.into());
-        self
-    }
-
-    /// Sets `id_site` (`idSite` in JSON).
-    pub fn with_id_site(mut self, value: IntegerOrString) -> Self {
-        self.id_site = Some(value);
-        self
-    }
-
-    /// Sets `access_level` (`accessLevel` in JSON).
-    pub fn with_access_level(mut self, value: IntegerOrString) -> Self {
-        self.access_level = Some(value);
-        self
-    }
-
-    /// Sets `receives_alarm_notifications` (`receivesAlarmNotifications` in JSON).
-    pub fn with_receives_alarm_notifications(mut self, value: Flag) -> Self {
-        self.receives_alarm_notifications = Some(value);
-        self
-    }
-
-    /// Sets `avatar_url`.
-    pub fn with_avatar_url(mut self, value: impl Into<String>) -> Self {
-        self.avatar_url = Some(value.into());
-        self
-    }
-
-    /// Sets `created`.
-    pub fn with_created(mut self, value: i64) -> Self {
-        self.created = Some(value);
-        self
-    }
+    crate::runtime::setter!(with_id_user(id_user: IntegerOrString) = "idUser");
+    crate::runtime::setter!(with_name(name: impl Into<String>));
+    crate::runtime::setter!(with_email(email: impl Into<String>));
+    crate::runtime::setter!(with_id_site(id_site: IntegerOrString) = "idSite");
+    crate::runtime::setter!(with_access_level(access_level: IntegerOrString) = "accessLevel");
+    crate::runtime::setter!(
+        with_receives_alarm_notifications(receives_alarm_notifications: Flag) =
+        "receivesAlarmNotifications"
+    );
+    crate::runtime::setter!(with_avatar_url(avatar_url: impl Into<String>));
+    crate::runtime::setter!(with_created(created: i64));
 }
 
 /// Answer of `getSolarChargerSummaryWidget`.
@@ -3482,45 +2444,14 @@ crate::runtime::serde_struct!(
 impl StateWidget {
     /// A value with every field empty; set them with the `with_` methods.
     pub fn new() -> Self {
-        Self {
-            data: None,
-            enums: None,
-            sort: None,
-            meta: None,
-            buckets: None,
-            unknown_fields: Default::default(),
-        }
+        Self::default()
     }
 
-    /// Sets `data`.
-    pub fn with_data(mut self, value: serde_json::Value) -> Self {
-        self.data = Some(value);
-        self
-    }
-
-    /// Sets `enums`.
-    pub fn with_enums(mut self, value: StateWidgetEnums) -> Self {
-        self.enums = Some(value);
-        self
-    }
-
-    /// Sets `sort`.
-    pub fn with_sort(mut self, value: serde_json::Value) -> Self {
-        self.sort = Some(value);
-        self
-    }
-
-    /// Sets `meta`.
-    pub fn with_meta(mut self, value: WidgetMeta) -> Self {
-        self.meta = Some(value);
-        self
-    }
-
-    /// Sets `buckets`.
-    pub fn with_buckets(mut self, value: serde_json::Value) -> Self {
-        self.buckets = Some(value);
-        self
-    }
+    crate::runtime::setter!(with_data(data: serde_json::Value));
+    crate::runtime::setter!(with_enums(enums: StateWidgetEnums));
+    crate::runtime::setter!(with_sort(sort: serde_json::Value));
+    crate::runtime::setter!(with_meta(meta: WidgetMeta));
+    crate::runtime::setter!(with_buckets(buckets: serde_json::Value));
 
     /// `data` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
     pub fn data_as<T: serde::de::DeserializeOwned>(
@@ -3566,51 +2497,10 @@ pub enum StatsInterval {
     Unknown(String),
 }
 
-impl StatsInterval {
-    /// The value as it is written in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::V15mins => "15mins",
-            Self::Hours => "hours",
-            Self::V2hours => "2hours",
-            Self::Days => "days",
-            Self::Weeks => "weeks",
-            Self::Months => "months",
-            Self::Years => "years",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for StatsInterval {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for StatsInterval {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for StatsInterval {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        match value.as_str() {
-            "15mins" => Ok(Self::V15mins),
-            "hours" => Ok(Self::Hours),
-            "2hours" => Ok(Self::V2hours),
-            "days" => Ok(Self::Days),
-            "weeks" => Ok(Self::Weeks),
-            "months" => Ok(Self::Months),
-            "years" => Ok(Self::Years),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+crate::runtime::string_enum!(
+    StatsInterval { V15mins("15mins"), Hours("hours"), V2hours("2hours"), Days("days"),
+    Weeks("weeks"), Months("months"), Years("years") } Unknown
+);
 
 /// One point: `[timestamp, value]` or, for averaged series, `[timestamp, mean, min, max]`. The timestamp is in milliseconds; a value can be null.
 pub type StatsPoint = Vec<Option<f64>>;
@@ -3644,11 +2534,7 @@ impl StatsResponse {
         }
     }
 
-    /// Sets `totals`.
-    pub fn with_totals(mut self, value: StatsResponseTotals) -> Self {
-        self.totals = Some(value);
-        self
-    }
+    crate::runtime::setter!(with_totals(totals: StatsResponseTotals));
 }
 
 /// One series per attribute code (`bs`, `Pc`, `total_solar_yield`, ...), or `[]` when there is no code at all.
@@ -3692,55 +2578,12 @@ pub enum StatsType {
     Unknown(String),
 }
 
-impl StatsType {
-    /// The value as it is written in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Venus => "venus",
-            Self::LiveFeed => "live_feed",
-            Self::Consumption => "consumption",
-            Self::SolarYield => "solar_yield",
-            Self::Kwh => "kwh",
-            Self::Generator => "generator",
-            Self::GeneratorRuntime => "generator-runtime",
-            Self::Custom => "custom",
-            Self::Forecast => "forecast",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for StatsType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for StatsType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for StatsType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        match value.as_str() {
-            "venus" => Ok(Self::Venus),
-            "live_feed" => Ok(Self::LiveFeed),
-            "consumption" => Ok(Self::Consumption),
-            "solar_yield" => Ok(Self::SolarYield),
-            "kwh" => Ok(Self::Kwh),
-            "generator" => Ok(Self::Generator),
-            "generator-runtime" => Ok(Self::GeneratorRuntime),
-            "custom" => Ok(Self::Custom),
-            "forecast" => Ok(Self::Forecast),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+crate::runtime::string_enum!(
+    StatsType { Venus("venus"), LiveFeed("live_feed"), Consumption("consumption"),
+    SolarYield("solar_yield"), Kwh("kwh"), Generator("generator"),
+    GeneratorRuntime("generator-runtime"), Custom("custom"), Forecast("forecast") }
+    Unknown
+);
 
 /// Answer of `getStatusWidget`.
 #[derive(Debug, Clone, PartialEq)]
@@ -3792,11 +2635,7 @@ impl SuccessResponse {
         }
     }
 
-    /// Sets `data`.
-    pub fn with_data(mut self, value: serde_json::Value) -> Self {
-        self.data = Some(value);
-        self
-    }
+    crate::runtime::setter!(with_data(data: serde_json::Value));
 
     /// `data` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
     pub fn data_as<T: serde::de::DeserializeOwned>(
@@ -3828,38 +2667,15 @@ crate::runtime::serde_struct!(
 impl SummaryWidget {
     /// A value with every field empty; set them with the `with_` methods.
     pub fn new() -> Self {
-        Self {
-            data: None,
-            meta: None,
-            attribute_order: None,
-            instance: None,
-            unknown_fields: Default::default(),
-        }
+        Self::default()
     }
 
-    /// Sets `data`.
-    pub fn with_data(mut self, value: SummaryWidgetData) -> Self {
-        self.data = Some(value);
-        self
-    }
-
-    /// Sets `meta`.
-    pub fn with_meta(mut self, value: WidgetMeta) -> Self {
-        self.meta = Some(value);
-        self
-    }
-
-    /// Sets `attribute_order` (`attributeOrder` in JSON).
-    pub fn with_attribute_order(mut self, value: Vec<IntegerOrString>) -> Self {
-        self.attribute_order = Some(value);
-        self
-    }
-
-    /// Sets `instance`.
-    pub fn with_instance(mut self, value: IntegerOrString) -> Self {
-        self.instance = Some(value);
-        self
-    }
+    crate::runtime::setter!(with_data(data: SummaryWidgetData));
+    crate::runtime::setter!(with_meta(meta: WidgetMeta));
+    crate::runtime::setter!(
+        with_attribute_order(attribute_order: Vec<IntegerOrString>) = "attributeOrder"
+    );
+    crate::runtime::setter!(with_instance(instance: IntegerOrString));
 }
 
 /// The latest values keyed by attribute id (`"51"` for the state of charge), beside `hasOldData` and `secondsAgo`; or `[]` when the site has no such device.
@@ -3889,24 +2705,11 @@ crate::runtime::serde_struct!(
 impl SummaryWidgetValues {
     /// A value with every field empty; set them with the `with_` methods.
     pub fn new() -> Self {
-        Self {
-            has_old_data: None,
-            seconds_ago: None,
-            additional_properties: Default::default(),
-        }
+        Self::default()
     }
 
-    /// Sets `has_old_data` (`hasOldData` in JSON).
-    pub fn with_has_old_data(mut self, value: Flag) -> Self {
-        self.has_old_data = Some(value);
-        self
-    }
-
-    /// Sets `seconds_ago` (`secondsAgo` in JSON).
-    pub fn with_seconds_ago(mut self, value: serde_json::Value) -> Self {
-        self.seconds_ago = Some(value);
-        self
-    }
+    crate::runtime::setter!(with_has_old_data(has_old_data: Flag) = "hasOldData");
+    crate::runtime::setter!(with_seconds_ago(seconds_ago: serde_json::Value) = "secondsAgo");
 
     /// `secondsAgo` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
     pub fn seconds_ago_as<T: serde::de::DeserializeOwned>(
@@ -3987,119 +2790,31 @@ impl SystemDevice {
         }
     }
 
-    /// Sets `custom_name` (`customName` in JSON).
-    pub fn with_custom_name(mut self, value: impl Into<String>) -> Self {
-        self.custom_name = Some(value.into());
-        self
-    }
-
-    /// Sets `product_code` (`productCode` in JSON).
-    pub fn with_product_code(mut self, value: impl Into<String>) -> Self {
-        self.product_code = Some(value.into());
-        self
-    }
-
-    /// Sets `product_name` (`productName` in JSON).
-    pub fn with_product_name(mut self, value: impl Into<String>) -> Self {
-        self.product_name = Some(value.into());
-        self
-    }
-
-    /// Sets `product_id` (`productId` in JSON).
-    pub fn with_product_id(mut self, value: impl Into<String>) -> Self {
-        self.product_id = Some(value.into());
-        self
-    }
-
-    /// Sets `id_site` (`idSite` in JSON).
-    pub fn with_id_site(mut self, value: i64) -> Self {
-        self.id_site = Some(value);
-        self
-    }
-
-    /// Sets `firmware_version` (`firmwareVersion` in JSON).
-    pub fn with_firmware_version(mut self, value: impl Into<String>) -> Self {
-        self.firmware_version = Some(value.into());
-        self
-    }
-
-    /// Sets `last_connection` (`lastConnection` in JSON).
-    pub fn with_last_connection(mut self, value: IntegerOrString) -> Self {
-        self.last_connection = Some(value);
-        self
-    }
-
-    /// Sets `class`.
-    pub fn with_class(mut self, value: impl Into<String>) -> Self {
-        self.class = Some(value.into());
-        self
-    }
-
-    /// Sets `instance`.
-    pub fn with_instance(mut self, value: IntegerOrString) -> Self {
-        self.instance = Some(value);
-        self
-    }
-
-    /// Sets `id_device_type` (`idDeviceType` in JSON).
-    pub fn with_id_device_type(mut self, value: i64) -> Self {
-        self.id_device_type = Some(value);
-        self
-    }
-
-    /// Sets `logging_interval` (`loggingInterval` in JSON).
-    pub fn with_logging_interval(mut self, value: i64) -> Self {
-        self.logging_interval = Some(value);
-        self
-    }
-
-    /// Sets `identifier`.
-    pub fn with_identifier(mut self, value: impl Into<String>) -> Self {
-        self.identifier = Some(value.into());
-        self
-    }
-
-    /// Sets `last_power_up_or_restart` (`lastPowerUpOrRestart` in JSON).
-    pub fn with_last_power_up_or_restart(mut self, value: i64) -> Self {
-        self.last_power_up_or_restart = Some(value);
-        self
-    }
-
-    /// Sets `remote_on_lan` (`remoteOnLan` in JSON).
-    pub fn with_remote_on_lan(mut self, value: impl Into<String>) -> Self {
-        self.remote_on_lan = Some(value.into());
-        self
-    }
-
-    /// Sets `auto_update` (`autoUpdate` in JSON).
-    pub fn with_auto_update(mut self, value: impl Into<String>) -> Self {
-        self.auto_update = Some(value.into());
-        self
-    }
-
-    /// Sets `update_to` (`updateTo` in JSON).
-    pub fn with_update_to(mut self, value: impl Into<String>) -> Self {
-        self.update_to = Some(value.into());
-        self
-    }
-
-    /// Sets `vmc`.
-    pub fn with_vmc(mut self, value: impl Into<String>) -> Self {
-        self.vmc = Some(value.into());
-        self
-    }
-
-    /// Sets `vid`.
-    pub fn with_vid(mut self, value: serde_json::Value) -> Self {
-        self.vid = Some(value);
-        self
-    }
-
-    /// Sets `settings`.
-    pub fn with_settings(mut self, value: serde_json::Value) -> Self {
-        self.settings = Some(value);
-        self
-    }
+    crate::runtime::setter!(with_custom_name(custom_name: impl Into<String>) = "customName");
+    crate::runtime::setter!(with_product_code(product_code: impl Into<String>) = "productCode");
+    crate::runtime::setter!(with_product_name(product_name: impl Into<String>) = "productName");
+    crate::runtime::setter!(with_product_id(product_id: impl Into<String>) = "productId");
+    crate::runtime::setter!(with_id_site(id_site: i64) = "idSite");
+    crate::runtime::setter!(
+        with_firmware_version(firmware_version: impl Into<String>) = "firmwareVersion"
+    );
+    crate::runtime::setter!(
+        with_last_connection(last_connection: IntegerOrString) = "lastConnection"
+    );
+    crate::runtime::setter!(with_class(class: impl Into<String>));
+    crate::runtime::setter!(with_instance(instance: IntegerOrString));
+    crate::runtime::setter!(with_id_device_type(id_device_type: i64) = "idDeviceType");
+    crate::runtime::setter!(with_logging_interval(logging_interval: i64) = "loggingInterval");
+    crate::runtime::setter!(with_identifier(identifier: impl Into<String>));
+    crate::runtime::setter!(
+        with_last_power_up_or_restart(last_power_up_or_restart: i64) = "lastPowerUpOrRestart"
+    );
+    crate::runtime::setter!(with_remote_on_lan(remote_on_lan: impl Into<String>) = "remoteOnLan");
+    crate::runtime::setter!(with_auto_update(auto_update: impl Into<String>) = "autoUpdate");
+    crate::runtime::setter!(with_update_to(update_to: impl Into<String>) = "updateTo");
+    crate::runtime::setter!(with_vmc(vmc: impl Into<String>));
+    crate::runtime::setter!(with_vid(vid: serde_json::Value));
+    crate::runtime::setter!(with_settings(settings: serde_json::Value));
 
     /// `vid` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
     pub fn vid_as<T: serde::de::DeserializeOwned>(
@@ -4131,17 +2846,10 @@ crate::runtime::serde_struct!(SystemOverview { ?devices } ..unknown_fields);
 impl SystemOverview {
     /// A value with every field empty; set them with the `with_` methods.
     pub fn new() -> Self {
-        Self {
-            devices: None,
-            unknown_fields: Default::default(),
-        }
+        Self::default()
     }
 
-    /// Sets `devices`.
-    pub fn with_devices(mut self, value: Vec<SystemDevice>) -> Self {
-        self.devices = Some(value);
-        self
-    }
+    crate::runtime::setter!(with_devices(devices: Vec<SystemDevice>));
 }
 
 /// Answer of `getSystemOverview`.
@@ -4193,11 +2901,7 @@ impl TagList {
         }
     }
 
-    /// Sets `tags`.
-    pub fn with_tags(mut self, value: Vec<SiteTag>) -> Self {
-        self.tags = Some(value);
-        self
-    }
+    crate::runtime::setter!(with_tags(tags: Vec<SiteTag>));
 }
 
 /// The tag `addTag` adds or `removeTag` removes.
@@ -4269,52 +2973,17 @@ crate::runtime::serde_struct!(
 impl User {
     /// A value with every field empty; set them with the `with_` methods.
     pub fn new() -> Self {
-        Self {
-            id: None,
-            name: None,
-            email: None,
-            country: None,
-            access_level: None,
-            id_access_token: None,
-            unknown_fields: Default::default(),
-        }
+        Self::default()
     }
 
-    /// Sets `id`.
-    pub fn with_id(mut self, value: i64) -> Self {
-        self.id = Some(value);
-        self
-    }
-
-    /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-
-    /// Sets `email`.
-    pub fn with_email(mut self, value: impl Into<String>) -> Self {
-        self.email = Some(value.into());
-        self
-    }
-
-    /// Sets `country`.
-    pub fn with_country(mut self, value: impl Into<String>) -> Self {
-        self.country = Some(value.into());
-        self
-    }
-
-    /// Sets `access_level` (`accessLevel` in JSON).
-    pub fn with_access_level(mut self, value: i32) -> Self {
-        self.access_level = Some(value);
-        self
-    }
-
-    /// Sets `id_access_token` (`idAccessToken` in JSON).
-    pub fn with_id_access_token(mut self, value: serde_json::Value) -> Self {
-        self.id_access_token = Some(value);
-        self
-    }
+    crate::runtime::setter!(with_id(id: i64));
+    crate::runtime::setter!(with_name(name: impl Into<String>));
+    crate::runtime::setter!(with_email(email: impl Into<String>));
+    crate::runtime::setter!(with_country(country: impl Into<String>));
+    crate::runtime::setter!(with_access_level(access_level: i32) = "accessLevel");
+    crate::runtime::setter!(
+        with_id_access_token(id_access_token: serde_json::Value) = "idAccessToken"
+    );
 
     /// `idAccessToken` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
     pub fn id_access_token_as<T: serde::de::DeserializeOwned>(
@@ -4435,77 +3104,24 @@ impl ViewPermissions {
         }
     }
 
-    /// Sets `vnc`.
-    pub fn with_vnc(mut self, value: bool) -> Self {
-        self.vnc = Some(value);
-        self
-    }
-
-    /// Sets `nodered_dash_v2`.
-    pub fn with_nodered_dash_v2(mut self, value: bool) -> Self {
-        self.nodered_dash_v2 = Some(value);
-        self
-    }
-
-    /// Sets `rc_classic`.
-    pub fn with_rc_classic(mut self, value: bool) -> Self {
-        self.rc_classic = Some(value);
-        self
-    }
-
-    /// Sets `rc_gui_v2`.
-    pub fn with_rc_gui_v2(mut self, value: bool) -> Self {
-        self.rc_gui_v2 = Some(value);
-        self
-    }
-
-    /// Sets `rc_gui_v2_extra_arguments`.
-    pub fn with_rc_gui_v2_extra_arguments(mut self, value: bool) -> Self {
-        self.rc_gui_v2_extra_arguments = Some(value);
-        self
-    }
-
-    /// Sets `readonly_realtime`.
-    pub fn with_readonly_realtime(mut self, value: bool) -> Self {
-        self.readonly_realtime = Some(value);
-        self
-    }
-
-    /// Sets `paygo`.
-    pub fn with_paygo(mut self, value: bool) -> Self {
-        self.paygo = Some(value);
-        self
-    }
-
-    /// Sets `dess_config`.
-    pub fn with_dess_config(mut self, value: bool) -> Self {
-        self.dess_config = Some(value);
-        self
-    }
-
-    /// Sets `dess_view`.
-    pub fn with_dess_view(mut self, value: bool) -> Self {
-        self.dess_view = Some(value);
-        self
-    }
-
-    /// Sets `can_alter_installation` (`canAlterInstallation` in JSON).
-    pub fn with_can_alter_installation(mut self, value: bool) -> Self {
-        self.can_alter_installation = Some(value);
-        self
-    }
-
-    /// Sets `can_see_group_and_team_members`.
-    pub fn with_can_see_group_and_team_members(mut self, value: bool) -> Self {
-        self.can_see_group_and_team_members = Some(value);
-        self
-    }
-
-    /// Sets `support_concurrent_firmware_updates`.
-    pub fn with_support_concurrent_firmware_updates(mut self, value: bool) -> Self {
-        self.support_concurrent_firmware_updates = Some(value);
-        self
-    }
+    crate::runtime::setter!(with_vnc(vnc: bool));
+    crate::runtime::setter!(with_nodered_dash_v2(nodered_dash_v2: bool));
+    crate::runtime::setter!(with_rc_classic(rc_classic: bool));
+    crate::runtime::setter!(with_rc_gui_v2(rc_gui_v2: bool));
+    crate::runtime::setter!(with_rc_gui_v2_extra_arguments(rc_gui_v2_extra_arguments: bool));
+    crate::runtime::setter!(with_readonly_realtime(readonly_realtime: bool));
+    crate::runtime::setter!(with_paygo(paygo: bool));
+    crate::runtime::setter!(with_dess_config(dess_config: bool));
+    crate::runtime::setter!(with_dess_view(dess_view: bool));
+    crate::runtime::setter!(
+        with_can_alter_installation(can_alter_installation: bool) = "canAlterInstallation"
+    );
+    crate::runtime::setter!(
+        with_can_see_group_and_team_members(can_see_group_and_team_members: bool)
+    );
+    crate::runtime::setter!(
+        with_support_concurrent_firmware_updates(support_concurrent_firmware_updates: bool)
+    );
 }
 
 /// How to show one attribute of a widget.
@@ -4532,45 +3148,18 @@ crate::runtime::serde_struct!(
 impl WidgetAttributeMeta {
     /// A value with every field empty; set them with the `with_` methods.
     pub fn new() -> Self {
-        Self {
-            code: None,
-            description: None,
-            format_value_only: None,
-            format_with_unit: None,
-            axis_group: None,
-            unknown_fields: Default::default(),
-        }
+        Self::default()
     }
 
-    /// Sets `code`.
-    pub fn with_code(mut self, value: impl Into<String>) -> Self {
-        self.code = Some(value.into());
-        self
-    }
-
-    /// Sets `description`.
-    pub fn with_description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-
-    /// Sets `format_value_only` (`formatValueOnly` in JSON).
-    pub fn with_format_value_only(mut self, value: impl Into<String>) -> Self {
-        self.format_value_only = Some(value.into());
-        self
-    }
-
-    /// Sets `format_with_unit` (`formatWithUnit` in JSON).
-    pub fn with_format_with_unit(mut self, value: impl Into<String>) -> Self {
-        self.format_with_unit = Some(value.into());
-        self
-    }
-
-    /// Sets `axis_group` (`axisGroup` in JSON).
-    pub fn with_axis_group(mut self, value: impl Into<String>) -> Self {
-        self.axis_group = Some(value.into());
-        self
-    }
+    crate::runtime::setter!(with_code(code: impl Into<String>));
+    crate::runtime::setter!(with_description(description: impl Into<String>));
+    crate::runtime::setter!(
+        with_format_value_only(format_value_only: impl Into<String>) = "formatValueOnly"
+    );
+    crate::runtime::setter!(
+        with_format_with_unit(format_with_unit: impl Into<String>) = "formatWithUnit"
+    );
+    crate::runtime::setter!(with_axis_group(axis_group: impl Into<String>) = "axisGroup");
 }
 
 /// One member of a summary widget's `data`; a value object, or anything else kept as JSON.
@@ -4630,136 +3219,37 @@ crate::runtime::serde_struct!(
 impl WidgetValue {
     /// A value with every field empty; set them with the `with_` methods.
     pub fn new() -> Self {
-        Self {
-            code: None,
-            id_data_attribute: None,
-            instance: None,
-            description: None,
-            value: None,
-            value_float: None,
-            value_string: None,
-            value_formatted_value_only: None,
-            value_formatted_with_unit: None,
-            name_enum: None,
-            value_enum: None,
-            data_type: None,
-            timestamp: None,
-            seconds_ago: None,
-            has_old_data: None,
-            is_valid: None,
-            dbus_service_type: None,
-            dbus_path: None,
-            unknown_fields: Default::default(),
-        }
+        Self::default()
     }
 
-    /// Sets `code`.
-    pub fn with_code(mut self, value: impl Into<String>) -> Self {
-        self.code = Some(value.into());
-        self
-    }
-
-    /// Sets `id_data_attribute` (`idDataAttribute` in JSON).
-    pub fn with_id_data_attribute(mut self, value: IntegerOrString) -> Self {
-        self.id_data_attribute = Some(value);
-        self
-    }
-
-    /// Sets `instance`.
-    pub fn with_instance(mut self, value: IntegerOrString) -> Self {
-        self.instance = Some(value);
-        self
-    }
-
-    /// Sets `description`.
-    pub fn with_description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-
-    /// Sets `value`.
-    pub fn with_value(mut self, value: ScalarValue) -> Self {
-        self.value = Some(value);
-        self
-    }
-
-    /// Sets `value_float` (`valueFloat` in JSON).
-    pub fn with_value_float(mut self, value: NumberOrString) -> Self {
-        self.value_float = Some(value);
-        self
-    }
-
-    /// Sets `value_string` (`valueString` in JSON).
-    pub fn with_value_string(mut self, value: impl Into<String>) -> Self {
-        self.value_string = Some(value.into());
-        self
-    }
-
-    /// Sets `value_formatted_value_only` (`valueFormattedValueOnly` in JSON).
-    pub fn with_value_formatted_value_only(mut self, value: impl Into<String>) -> Self {
-        self.value_formatted_value_only = Some(value.into());
-        self
-    }
-
-    /// Sets `value_formatted_with_unit` (`valueFormattedWithUnit` in JSON).
-    pub fn with_value_formatted_with_unit(mut self, value: impl Into<String>) -> Self {
-        self.value_formatted_with_unit = Some(value.into());
-        self
-    }
-
-    /// Sets `name_enum` (`nameEnum` in JSON).
-    pub fn with_name_enum(mut self, value: ScalarValue) -> Self {
-        self.name_enum = Some(value);
-        self
-    }
-
-    /// Sets `value_enum` (`valueEnum` in JSON).
-    pub fn with_value_enum(mut self, value: IntegerOrString) -> Self {
-        self.value_enum = Some(value);
-        self
-    }
-
-    /// Sets `data_type` (`dataType` in JSON).
-    pub fn with_data_type(mut self, value: impl Into<String>) -> Self {
-        self.data_type = Some(value.into());
-        self
-    }
-
-    /// Sets `timestamp`.
-    pub fn with_timestamp(mut self, value: IntegerOrString) -> Self {
-        self.timestamp = Some(value);
-        self
-    }
-
-    /// Sets `seconds_ago` (`secondsAgo` in JSON).
-    pub fn with_seconds_ago(mut self, value: serde_json::Value) -> Self {
-        self.seconds_ago = Some(value);
-        self
-    }
-
-    /// Sets `has_old_data` (`hasOldData` in JSON).
-    pub fn with_has_old_data(mut self, value: Flag) -> Self {
-        self.has_old_data = Some(value);
-        self
-    }
-
-    /// Sets `is_valid` (`isValid` in JSON).
-    pub fn with_is_valid(mut self, value: Flag) -> Self {
-        self.is_valid = Some(value);
-        self
-    }
-
-    /// Sets `dbus_service_type` (`dbusServiceType` in JSON).
-    pub fn with_dbus_service_type(mut self, value: impl Into<String>) -> Self {
-        self.dbus_service_type = Some(value.into());
-        self
-    }
-
-    /// Sets `dbus_path` (`dbusPath` in JSON).
-    pub fn with_dbus_path(mut self, value: impl Into<String>) -> Self {
-        self.dbus_path = Some(value.into());
-        self
-    }
+    crate::runtime::setter!(with_code(code: impl Into<String>));
+    crate::runtime::setter!(
+        with_id_data_attribute(id_data_attribute: IntegerOrString) = "idDataAttribute"
+    );
+    crate::runtime::setter!(with_instance(instance: IntegerOrString));
+    crate::runtime::setter!(with_description(description: impl Into<String>));
+    crate::runtime::setter!(with_value(value: ScalarValue));
+    crate::runtime::setter!(with_value_float(value_float: NumberOrString) = "valueFloat");
+    crate::runtime::setter!(with_value_string(value_string: impl Into<String>) = "valueString");
+    crate::runtime::setter!(
+        with_value_formatted_value_only(value_formatted_value_only: impl Into<String
+        >) = "valueFormattedValueOnly"
+    );
+    crate::runtime::setter!(
+        with_value_formatted_with_unit(value_formatted_with_unit: impl Into<String>)
+        = "valueFormattedWithUnit"
+    );
+    crate::runtime::setter!(with_name_enum(name_enum: ScalarValue) = "nameEnum");
+    crate::runtime::setter!(with_value_enum(value_enum: IntegerOrString) = "valueEnum");
+    crate::runtime::setter!(with_data_type(data_type: impl Into<String>) = "dataType");
+    crate::runtime::setter!(with_timestamp(timestamp: IntegerOrString));
+    crate::runtime::setter!(with_seconds_ago(seconds_ago: serde_json::Value) = "secondsAgo");
+    crate::runtime::setter!(with_has_old_data(has_old_data: Flag) = "hasOldData");
+    crate::runtime::setter!(with_is_valid(is_valid: Flag) = "isValid");
+    crate::runtime::setter!(
+        with_dbus_service_type(dbus_service_type: impl Into<String>) = "dbusServiceType"
+    );
+    crate::runtime::setter!(with_dbus_path(dbus_path: impl Into<String>) = "dbusPath");
 
     /// `secondsAgo` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
     pub fn seconds_ago_as<T: serde::de::DeserializeOwned>(

@@ -358,6 +358,106 @@ macro_rules! mock_answers {
     };
 }
 
+/// The `with_` setter of a generated struct's optional field, written as
+/// its signature: it takes the value and stores `Some` of it.
+///
+/// ```ignore
+/// impl Alarm {
+///     setter!(with_title(title: impl Into<String>));
+///     setter!(with_source_id(source_id: impl Into<String>) = "sourceId");
+///     setter!(with_severity(severity: Severity));
+/// }
+/// ```
+///
+/// The JSON name after `=` is the member's where it is not the field's own,
+/// and goes into the setter's docs. (Unused in a crate whose structs have no
+/// optional field, where the runtime is vendored as a module.)
+#[doc(hidden)]
+#[allow(unused_macros)]
+#[macro_export]
+macro_rules! setter {
+    (@doc $field:ident) => {
+        ::std::concat!("Sets `", ::std::stringify!($field), "`.")
+    };
+    (@doc $field:ident, $wire:literal) => {
+        ::std::concat!("Sets `", ::std::stringify!($field), "` (`", $wire, "` in JSON).")
+    };
+    ($setter:ident($field:ident: impl Into<$ty:ty>) $(= $wire:literal)?) => {
+        #[doc = $crate::setter!(@doc $field $(, $wire)?)]
+        pub fn $setter(mut self, value: impl ::std::convert::Into<$ty>) -> Self {
+            self.$field = ::std::option::Option::Some(value.into());
+            self
+        }
+    };
+    ($setter:ident($field:ident: $ty:ty) $(= $wire:literal)?) => {
+        #[doc = $crate::setter!(@doc $field $(, $wire)?)]
+        pub fn $setter(mut self, value: $ty) -> Self {
+            self.$field = ::std::option::Option::Some(value);
+            self
+        }
+    };
+}
+
+/// `as_str`, `Display`, `Serialize` and `Deserialize` for a generated string
+/// enum, from its variants' values and the variant that keeps any other
+/// string:
+///
+/// ```ignore
+/// string_enum!(Severity { Low("LOW"), Medium("MEDIUM"), High("HIGH") } Unknown);
+/// ```
+///
+/// Written: the variant's value, or the kept string. Read: a listed value is
+/// the first variant that has it (one `match`, not serde's derive, which for
+/// an enum with a fallback buffers each value and tries the variants in
+/// turn), any other string is `Unknown(value)`. (Unused in a crate without
+/// string enums, where the runtime is vendored as a module.)
+#[doc(hidden)]
+#[allow(unused_macros)]
+#[macro_export]
+macro_rules! string_enum {
+    ($name:ident { $($variant:ident($wire:literal)),* $(,)? } $unknown:ident) => {
+        impl $name {
+            /// The value as it is written in JSON.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$variant => $wire,)*
+                    Self::$unknown(value) => value,
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl $crate::serde::Serialize for $name {
+            fn serialize<__S>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error>
+            where
+                __S: $crate::serde::Serializer,
+            {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> $crate::serde::Deserialize<'de> for $name {
+            // A value listed twice is the first variant's.
+            #[allow(unreachable_patterns)]
+            fn deserialize<__D>(deserializer: __D) -> ::std::result::Result<Self, __D::Error>
+            where
+                __D: $crate::serde::Deserializer<'de>,
+            {
+                let value = <::std::string::String as $crate::serde::Deserialize>::deserialize(deserializer)?;
+                match value.as_str() {
+                    $($wire => ::std::result::Result::Ok(Self::$variant),)*
+                    _ => ::std::result::Result::Ok(Self::$unknown(value)),
+                }
+            }
+        }
+    };
+}
+
 /// `Serialize` and `Deserialize` for a generated struct, from its fields
 /// and where the members it does not name go:
 ///

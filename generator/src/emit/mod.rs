@@ -304,26 +304,97 @@ fn format(tokens: TokenStream) -> Result<String, Error> {
     ))))
 }
 
-/// The output type given to `request_call!` as rustfmt writes a type
-/// (`Vec<types::Pet>`): `prettyplease` prints a macro's arguments as loose
-/// tokens (`Vec < types::Pet >`), since it cannot know they are a type.
+/// The types given to the runtime's `request_call!` and `setter!` as
+/// rustfmt writes them (`Vec<types::Pet>`, `title: impl Into<String>`):
+/// `prettyplease` prints a macro's arguments as loose tokens (`Vec <
+/// types::Pet >`, `title : impl`), since it cannot know they are types.
 fn tight_macro_types(code: String) -> String {
-    const CALL: &str = "runtime::request_call!(";
-    if !code.contains(CALL) {
+    const CALLS: [&str; 2] = ["runtime::request_call!(", "crate::runtime::setter!("];
+    // rustfmt's `max_width`.
+    const WIDTH: usize = 100;
+    if !CALLS.iter().any(|call| code.contains(call)) {
         return code;
     }
     let mut out = String::with_capacity(code.len());
     let mut inside = false;
-    for line in code.split_inclusive('\n') {
-        inside = inside || line.trim_start().starts_with(CALL);
-        if inside && line.contains(" <") {
-            out.push_str(&line.replace(" < ", "<").replace(" >", ">"));
+    let mut lines = code.split_inclusive('\n').peekable();
+    while let Some(line) = lines.next() {
+        let opens = CALLS.iter().any(|call| line.trim_start().starts_with(call));
+        // A call that prettyplease broke by the width of its loose tokens:
+        // laid out again as rustfmt would, on one line where that fits its
+        // width, else with the arguments on one line of their own.
+        if opens && line.trim_end().ends_with('(') {
+            let mut ahead = lines.clone();
+            let mut arguments = String::new();
+            let closed = ahead.by_ref().take(4).any(|next| {
+                let next = next.trim();
+                if next == ");" {
+                    return true;
+                }
+                if !arguments.is_empty() {
+                    arguments.push(' ');
+                }
+                tighten(next, &mut arguments);
+                false
+            });
+            if closed {
+                let indent = line.len() - line.trim_start().len();
+                let head = line.trim_end();
+                if head.chars().count() + arguments.chars().count() + 2 <= WIDTH {
+                    out.extend([head, &arguments, ");\n"]);
+                    lines = ahead;
+                    continue;
+                }
+                if indent + 4 + arguments.chars().count() <= WIDTH {
+                    let pad = " ".repeat(indent);
+                    out.extend([head, "\n", &pad, "    ", &arguments, "\n", &pad, ");\n"]);
+                    lines = ahead;
+                    continue;
+                }
+            }
+        }
+        inside = inside || opens;
+        if inside && (line.contains(" <") || line.contains(" :")) {
+            tighten(line, &mut out);
         } else {
             out.push_str(line);
         }
         inside = inside && !line.trim_end().ends_with(");");
     }
     out
+}
+
+/// A line of loose type tokens written tight (` < ` → `<`, ` >` → `>`,
+/// ` : ` → `: `), string literals left as they are.
+fn tighten(line: &str, out: &mut String) {
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        if in_string {
+            in_string = escaped || c != '"';
+            escaped = !escaped && c == '\\';
+            out.push(c);
+            continue;
+        }
+        match c {
+            '"' => in_string = true,
+            ' ' if matches!(chars.peek(), Some('<' | '>' | ':')) => {
+                let next = chars.next().unwrap_or(' ');
+                // `::` is printed tight already; only a lone `:` is loose.
+                if next == ':' && chars.peek() == Some(&':') {
+                    out.push(' ');
+                }
+                out.push(next);
+                if next == '<' && chars.peek() == Some(&' ') {
+                    chars.next();
+                }
+                continue;
+            }
+            _ => {}
+        }
+        out.push(c);
+    }
 }
 
 /// The doc blocks printed as one line each (`outer_docs`) cut back into
@@ -354,6 +425,8 @@ fn split_doc_blocks(code: String) -> String {
 /// (`prettyplease` prints items back to back). Fields, variants and
 /// statements stay together; so do runs of `use` and `mod` lines.
 fn space_items(code: &str) -> String {
+    // A struct's setters are one list.
+    const SETTER: &str = "crate::runtime::setter!(";
     const STARTS: &[&str] = &[
         "///",
         "#[",
@@ -376,9 +449,10 @@ fn space_items(code: &str) -> String {
         let current = line.trim_start();
         let starts_item = STARTS.iter().any(|s| current.starts_with(s));
         let after_item = previous == "}" || previous.ends_with(';') || previous.starts_with("#![");
-        let same_run = ["use ", "mod ", "pub use ", "pub mod ", "type "]
+        let same_run = ["use ", "mod ", "pub use ", "pub mod ", "type ", SETTER]
             .iter()
-            .any(|k| previous.starts_with(k) && current.starts_with(k));
+            .any(|k| previous.starts_with(k) && current.starts_with(k))
+            || (current.starts_with(SETTER) && previous == ");");
         let in_comment = previous.starts_with("//");
         if starts_item && after_item && !same_run && !in_comment && !previous.is_empty() {
             out.push('\n');
@@ -607,16 +681,23 @@ mod tests {
     }
 
     #[test]
-    fn a_request_calls_type_is_written_tight_and_nothing_else_is() {
-        let printed = "fn f() -> bool {\n    a < b && c > d\n}\n\
-                       runtime::request_call!(A, Vec < types::Pet >);\n\
-                       runtime::request_call!(\n    LongName, std::collections::BTreeMap < String, Vec < X > >\n);\n\
-                       let x = a < b;\n";
+    fn the_types_in_macro_calls_are_written_tight_and_laid_out_as_rustfmt_would() {
+        let long = "VeryLongOperationNameThatTakesUpRoom, std::collections::BTreeMap < String, Vec < types::X > >";
+        let printed = format!(
+            "fn f() -> bool {{\n    a < b && c > d\n}}\n\
+             runtime::request_call!(A, Vec < types::Pet >);\n\
+             runtime::request_call!(\n    LongName, std::collections::BTreeMap < String, Vec < X > >\n);\n\
+             runtime::request_call!(\n    {long}\n);\n\
+             impl A {{\n    crate::runtime::setter!(\n        with_b(b : impl Into < String >) =\n        \"a < b : c\"\n    );\n}}\n\
+             let x = a < b;\n"
+        );
         assert_eq!(
-            tight_macro_types(printed.to_owned()),
+            tight_macro_types(printed),
             "fn f() -> bool {\n    a < b && c > d\n}\n\
              runtime::request_call!(A, Vec<types::Pet>);\n\
-             runtime::request_call!(\n    LongName, std::collections::BTreeMap<String, Vec<X>>\n);\n\
+             runtime::request_call!(LongName, std::collections::BTreeMap<String, Vec<X>>);\n\
+             runtime::request_call!(\n    VeryLongOperationNameThatTakesUpRoom, std::collections::BTreeMap<String, Vec<types::X>>\n);\n\
+             impl A {\n    crate::runtime::setter!(with_b(b: impl Into<String>) = \"a < b : c\");\n}\n\
              let x = a < b;\n"
         );
     }

@@ -247,22 +247,47 @@ fn serde_struct(api: &Api, name: &proc_macro2::Ident, fields: &[Field], rest: Op
     }
 }
 
-/// A constructor argument or setter parameter for a value of type `ty`
-/// (what the caller passes), and the expression that stores it.
-fn setter_arg(ty: &TypeRef, value: &proc_macro2::Ident) -> (TokenStream, TokenStream) {
+/// A constructor argument for a value of type `ty` (what the caller
+/// passes), and the expression that stores it.
+fn constructor_arg(ty: &TypeRef, value: &proc_macro2::Ident) -> (TokenStream, TokenStream) {
     match ty {
         TypeRef::String => (quote!(impl Into<String>), quote!(#value.into())),
         TypeRef::Box(inner) => {
-            let (input, convert) = setter_arg(inner, value);
+            let (input, convert) = constructor_arg(inner, value);
             (input, quote!(Box::new(#convert)))
         }
         other => (rust_type(other, true), quote!(#value)),
     }
 }
 
+/// An optional field's setter, by the runtime's `setter!`, written as its
+/// signature: `with_title(title: impl Into<String>)`, the JSON name after
+/// `=` where it differs. A boxed value is taken as `impl Into<Box<T>>`, so a
+/// plain `T` does.
+fn setter(setter: &str, field: &Field, inner: &TypeRef) -> TokenStream {
+    let setter = ident(setter);
+    let field_ident = ident(&field.name);
+    let input = match inner {
+        TypeRef::String => quote!(impl Into<String>),
+        TypeRef::Box(_) => {
+            let ty = rust_type(inner, true);
+            quote!(impl Into<#ty>)
+        }
+        other => rust_type(other, true),
+    };
+    let wire = (field.name != field.wire).then(|| {
+        let wire = &field.wire;
+        quote!(= #wire)
+    });
+    quote! {
+        crate::runtime::setter!(#setter(#field_ident: #input) #wire);
+    }
+}
+
 /// A struct's methods: `new` with the fields that have no `None` (the
-/// required ones), a `with_` setter for each optional field, and for each
-/// field whose schema is any JSON a method that reads it as a Rust type.
+/// required ones), a `with_` setter for each optional field (the runtime's
+/// `setter!`), and for each field whose schema is any JSON a method that
+/// reads it as a Rust type.
 ///
 /// The struct is `#[non_exhaustive]`: outside the crate, values are built
 /// with these methods, so a field the spec adds later breaks no caller.
@@ -280,23 +305,9 @@ fn struct_methods(
         let field_ident = ident(&field.name);
         if let TypeRef::Option(inner) = &field.ty {
             inits.push(quote!(#field_ident: None,));
-            let setter = ident(&scope.claim(&naming::setter(&field.name)));
-            let value = quote::format_ident!("value");
-            let (input, convert) = setter_arg(inner, &value);
-            let text = if field.name == field.wire {
-                format!(" Sets `{}`.", field.wire)
-            } else {
-                format!(" Sets `{}` (`{}` in JSON).", naming::escape(&field.name), field.wire)
-            };
-            setters.push(quote! {
-                #[doc = #text]
-                pub fn #setter(mut self, value: #input) -> Self {
-                    self.#field_ident = Some(#convert);
-                    self
-                }
-            });
+            setters.push(setter(&scope.claim(&naming::setter(&field.name)), field, inner));
         } else {
-            let (input, convert) = setter_arg(&field.ty, &field_ident);
+            let (input, convert) = constructor_arg(&field.ty, &field_ident);
             params.push(quote!(#field_ident: #input));
             inits.push(if field_ident == convert.to_string() {
                 quote!(#field_ident,)
@@ -318,12 +329,18 @@ fn struct_methods(
     } else {
         " A value of its required fields; the optional ones start empty (set them with the `with_` methods).".to_owned()
     };
+    // With no required field the struct derives `Default`, which is that value.
+    let body = if params.is_empty() {
+        quote!(Self::default())
+    } else {
+        quote!(Self { #(#inits)* })
+    };
     let accessors = value_accessors(fields, &mut scope);
     quote! {
         impl #name {
             #[doc = #new_doc]
             pub fn new(#(#params),*) -> Self {
-                Self { #(#inits)* }
+                #body
             }
 
             #(#setters)*
@@ -361,70 +378,29 @@ fn value_accessors(fields: &[Field], scope: &mut Scope) -> Vec<TokenStream> {
         .collect()
 }
 
-/// A string enum. Serde's derive for an enum with an untagged fallback
-/// variant buffers each value and tries the variants in turn, a lot of code
-/// per enum (Stripe has 2,270 of them); written out here it is one `match`
-/// each way, with the same behaviour: a listed value is its variant, any
-/// other string is kept in `unknown`.
+/// A string enum: its variants here, its methods and serde impls from the
+/// runtime's `string_enum!` (a listed value is its variant, any other
+/// string is kept in `unknown`). Each variant is one unbroken word
+/// (`Low("LOW")`), so the layout breaks only between variants.
 fn enum_item(def: &TypeDef, docs: TokenStream, variants: &[EnumVariant], unknown: &str) -> TokenStream {
     let name = ident(&def.name);
     let unknown = ident(unknown);
-    let items = variants.iter().map(|v| {
-        let variant = ident(&v.name);
-        quote! { #variant, }
-    });
-    let as_str = variants.iter().map(|v| {
+    let items = variants.iter().map(|v| ident(&v.name));
+    let values = variants.iter().map(|v| {
         let variant = ident(&v.name);
         let wire = &v.wire;
-        quote! { Self::#variant => #wire, }
-    });
-    // The first variant of a wire value wins, as with the derive.
-    let mut seen = std::collections::HashSet::new();
-    let from_str = variants.iter().filter(|v| seen.insert(v.wire.as_str())).map(|v| {
-        let variant = ident(&v.name);
-        let wire = &v.wire;
-        quote! { #wire => Ok(Self::#variant), }
+        quote!(#variant(#wire))
     });
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         pub enum #name {
-            #(#items)*
+            #(#items,)*
             /// A value this version of the client does not know, kept as sent.
             #unknown(String),
         }
 
-        impl #name {
-            /// The value as it is written in JSON.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #(#as_str)*
-                    Self::#unknown(value) => value,
-                }
-            }
-        }
-
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-                match value.as_str() {
-                    #(#from_str)*
-                    _ => Ok(Self::#unknown(value)),
-                }
-            }
-        }
+        crate::runtime::string_enum!(#name { #(#values),* } #unknown);
     }
 }
 
