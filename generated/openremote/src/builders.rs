@@ -82,12 +82,8 @@ impl<'a> GetClientRoles<'a> {
         let path = format!("/user/{realm}/{client_id}/roles");
         let mut request = Request::new(Method::GET, path, &[&["openid"]])
             .operation("getClientRoles", "/user/{realm}/{clientId}/roles");
-        if let Some(value) = &self.x_forwarded_proto {
-            request.header("X-Forwarded-Proto", value)?;
-        }
-        if let Some(value) = &self.x_forwarded_host {
-            request.header("X-Forwarded-Host", value)?;
-        }
+        request.header("X-Forwarded-Proto", &self.x_forwarded_proto)?;
+        request.header("X-Forwarded-Host", &self.x_forwarded_host)?;
         request.options(self.options)?;
         Ok(request)
     }
@@ -189,12 +185,8 @@ impl<'a> UpdateClientRoles<'a> {
         let path = format!("/user/{realm}/{client_id}/roles");
         let mut request = Request::new(Method::PUT, path, &[&["openid"]])
             .operation("updateClientRoles", "/user/{realm}/{clientId}/roles");
-        if let Some(value) = &self.x_forwarded_proto {
-            request.header("X-Forwarded-Proto", value)?;
-        }
-        if let Some(value) = &self.x_forwarded_host {
-            request.header("X-Forwarded-Host", value)?;
-        }
+        request.header("X-Forwarded-Proto", &self.x_forwarded_proto)?;
+        request.header("X-Forwarded-Host", &self.x_forwarded_host)?;
         request.json("application/json", self.body)?;
         request.options(self.options)?;
         Ok(request)
@@ -290,12 +282,8 @@ impl<'a> UpdateRoles<'a> {
         let path = format!("/user/{realm}/roles");
         let mut request = Request::new(Method::PUT, path, &[&["openid"]])
             .operation("updateRoles", "/user/{realm}/roles");
-        if let Some(value) = &self.x_forwarded_proto {
-            request.header("X-Forwarded-Proto", value)?;
-        }
-        if let Some(value) = &self.x_forwarded_host {
-            request.header("X-Forwarded-Host", value)?;
-        }
+        request.header("X-Forwarded-Proto", &self.x_forwarded_proto)?;
+        request.header("X-Forwarded-Host", &self.x_forwarded_host)?;
         request.json("application/json", self.body)?;
         request.options(self.options)?;
         Ok(request)
@@ -404,12 +392,8 @@ impl<'a> QueryUsers<'a> {
         let path = "/user/query";
         let mut request = Request::new(Method::POST, path, &[&["openid"]])
             .operation("queryUsers", "/user/query");
-        if let Some(value) = &self.x_forwarded_proto {
-            request.header("X-Forwarded-Proto", value)?;
-        }
-        if let Some(value) = &self.x_forwarded_host {
-            request.header("X-Forwarded-Host", value)?;
-        }
+        request.header("X-Forwarded-Proto", &self.x_forwarded_proto)?;
+        request.header("X-Forwarded-Host", &self.x_forwarded_host)?;
         request.json("application/json", self.body)?;
         request.options(self.options)?;
         Ok(request)
@@ -606,12 +590,8 @@ impl<'a> GetUser<'a> {
         let path = format!("/user/{realm}/{user_id}");
         let mut request = Request::new(Method::GET, path, &[&["openid"]])
             .operation("getUser", "/user/{realm}/{userId}");
-        if let Some(value) = &self.x_forwarded_proto {
-            request.header("X-Forwarded-Proto", value)?;
-        }
-        if let Some(value) = &self.x_forwarded_host {
-            request.header("X-Forwarded-Host", value)?;
-        }
+        request.header("X-Forwarded-Proto", &self.x_forwarded_proto)?;
+        request.header("X-Forwarded-Host", &self.x_forwarded_host)?;
         request.options(self.options)?;
         Ok(request)
     }
@@ -688,12 +668,8 @@ impl<'a> GetCurrentUser<'a> {
         let path = "/user/user";
         let mut request = Request::new(Method::GET, path, &[&["openid"]])
             .operation("getCurrentUser", "/user/user");
-        if let Some(value) = &self.x_forwarded_proto {
-            request.header("X-Forwarded-Proto", value)?;
-        }
-        if let Some(value) = &self.x_forwarded_host {
-            request.header("X-Forwarded-Host", value)?;
-        }
+        request.header("X-Forwarded-Proto", &self.x_forwarded_proto)?;
+        request.header("X-Forwarded-Host", &self.x_forwarded_host)?;
         request.options(self.options)?;
         Ok(request)
     }
@@ -787,12 +763,8 @@ impl<'a> UpdateUser<'a> {
         let path = format!("/user/{realm}/users");
         let mut request = Request::new(Method::PUT, path, &[&["openid"]])
             .operation("updateUser", "/user/{realm}/users");
-        if let Some(value) = &self.x_forwarded_proto {
-            request.header("X-Forwarded-Proto", value)?;
-        }
-        if let Some(value) = &self.x_forwarded_host {
-            request.header("X-Forwarded-Host", value)?;
-        }
+        request.header("X-Forwarded-Proto", &self.x_forwarded_proto)?;
+        request.header("X-Forwarded-Host", &self.x_forwarded_host)?;
         request.json("application/json", self.body)?;
         request.options(self.options)?;
         Ok(request)
@@ -891,12 +863,8 @@ impl<'a> CreateUser<'a> {
         let path = format!("/user/{realm}/users");
         let mut request = Request::new(Method::POST, path, &[&["openid"]])
             .operation("createUser", "/user/{realm}/users");
-        if let Some(value) = &self.x_forwarded_proto {
-            request.header("X-Forwarded-Proto", value)?;
-        }
-        if let Some(value) = &self.x_forwarded_host {
-            request.header("X-Forwarded-Host", value)?;
-        }
+        request.header("X-Forwarded-Proto", &self.x_forwarded_proto)?;
+        request.header("X-Forwarded-Host", &self.x_forwarded_host)?;
         request.json("application/json", self.body)?;
         request.options(self.options)?;
         Ok(request)
@@ -981,12 +949,8 @@ impl<'a> UpdateSelf<'a> {
         let path = "/user/update";
         let mut request = Request::new(Method::PUT, path, &[&["openid"]])
             .operation("updateSelf", "/user/update");
-        if let Some(value) = &self.x_forwarded_proto {
-            request.header("X-Forwarded-Proto", value)?;
-        }
-        if let Some(value) = &self.x_forwarded_host {
-            request.header("X-Forwarded-Host", value)?;
-        }
+        request.header("X-Forwarded-Proto", &self.x_forwarded_proto)?;
+        request.header("X-Forwarded-Host", &self.x_forwarded_host)?;
         request.json("application/json", self.body)?;
         request.options(self.options)?;
         Ok(request)
@@ -1074,12 +1038,8 @@ impl<'a> DeleteUser<'a> {
         let path = format!("/user/{realm}/users/{user_id}");
         let mut request = Request::new(Method::DELETE, path, &[&["openid"]])
             .operation("deleteUser", "/user/{realm}/users/{userId}");
-        if let Some(value) = &self.x_forwarded_proto {
-            request.header("X-Forwarded-Proto", value)?;
-        }
-        if let Some(value) = &self.x_forwarded_host {
-            request.header("X-Forwarded-Host", value)?;
-        }
+        request.header("X-Forwarded-Proto", &self.x_forwarded_proto)?;
+        request.header("X-Forwarded-Host", &self.x_forwarded_host)?;
         request.options(self.options)?;
         Ok(request)
     }
@@ -1169,12 +1129,8 @@ impl<'a> RequestUserPasswordReset<'a> {
                 "requestUserPasswordReset",
                 "/user/{realm}/request-password-reset/{userId}",
             );
-        if let Some(value) = &self.x_forwarded_proto {
-            request.header("X-Forwarded-Proto", value)?;
-        }
-        if let Some(value) = &self.x_forwarded_host {
-            request.header("X-Forwarded-Host", value)?;
-        }
+        request.header("X-Forwarded-Proto", &self.x_forwarded_proto)?;
+        request.header("X-Forwarded-Host", &self.x_forwarded_host)?;
         request.idempotent(false);
         request.options(self.options)?;
         Ok(request)
@@ -1250,12 +1206,8 @@ impl<'a> RequestPasswordReset<'a> {
         let path = "/user/request-password-reset";
         let mut request = Request::new(Method::PUT, path, &[&["openid"]])
             .operation("requestPasswordReset", "/user/request-password-reset");
-        if let Some(value) = &self.x_forwarded_proto {
-            request.header("X-Forwarded-Proto", value)?;
-        }
-        if let Some(value) = &self.x_forwarded_host {
-            request.header("X-Forwarded-Host", value)?;
-        }
+        request.header("X-Forwarded-Proto", &self.x_forwarded_proto)?;
+        request.header("X-Forwarded-Host", &self.x_forwarded_host)?;
         request.options(self.options)?;
         Ok(request)
     }
@@ -1349,12 +1301,8 @@ impl<'a> UpdatePassword<'a> {
         let path = format!("/user/{realm}/reset-password/{user_id}");
         let mut request = Request::new(Method::PUT, path, &[&["openid"]])
             .operation("updatePassword", "/user/{realm}/reset-password/{userId}");
-        if let Some(value) = &self.x_forwarded_proto {
-            request.header("X-Forwarded-Proto", value)?;
-        }
-        if let Some(value) = &self.x_forwarded_host {
-            request.header("X-Forwarded-Host", value)?;
-        }
+        request.header("X-Forwarded-Proto", &self.x_forwarded_proto)?;
+        request.header("X-Forwarded-Host", &self.x_forwarded_host)?;
         request.json("application/json", self.body)?;
         request.options(self.options)?;
         Ok(request)
@@ -1439,12 +1387,8 @@ impl<'a> UpdateOwnPassword<'a> {
         let path = "/user/reset-password";
         let mut request = Request::new(Method::PUT, path, &[&["openid"]])
             .operation("updateOwnPassword", "/user/reset-password");
-        if let Some(value) = &self.x_forwarded_proto {
-            request.header("X-Forwarded-Proto", value)?;
-        }
-        if let Some(value) = &self.x_forwarded_host {
-            request.header("X-Forwarded-Host", value)?;
-        }
+        request.header("X-Forwarded-Proto", &self.x_forwarded_proto)?;
+        request.header("X-Forwarded-Host", &self.x_forwarded_host)?;
         request.json("application/json", self.body)?;
         request.options(self.options)?;
         Ok(request)
@@ -1533,12 +1477,8 @@ impl<'a> ResetSecret<'a> {
         let path = format!("/user/{realm}/reset-secret/{user_id}");
         let mut request = Request::new(Method::GET, path, &[&["openid"]])
             .operation("resetSecret", "/user/{realm}/reset-secret/{userId}");
-        if let Some(value) = &self.x_forwarded_proto {
-            request.header("X-Forwarded-Proto", value)?;
-        }
-        if let Some(value) = &self.x_forwarded_host {
-            request.header("X-Forwarded-Host", value)?;
-        }
+        request.header("X-Forwarded-Proto", &self.x_forwarded_proto)?;
+        request.header("X-Forwarded-Host", &self.x_forwarded_host)?;
         request.idempotent(false);
         request.options(self.options)?;
         Ok(request)
@@ -1636,12 +1576,8 @@ impl<'a> GetUserClientRoles<'a> {
                 "getUserClientRoles",
                 "/user/{realm}/userRoles/{userId}/{clientId}",
             );
-        if let Some(value) = &self.x_forwarded_proto {
-            request.header("X-Forwarded-Proto", value)?;
-        }
-        if let Some(value) = &self.x_forwarded_host {
-            request.header("X-Forwarded-Host", value)?;
-        }
+        request.header("X-Forwarded-Proto", &self.x_forwarded_proto)?;
+        request.header("X-Forwarded-Host", &self.x_forwarded_host)?;
         request.options(self.options)?;
         Ok(request)
     }
@@ -1741,12 +1677,8 @@ impl<'a> UpdateUserClientRoles<'a> {
                 "updateUserClientRoles",
                 "/user/{realm}/userRoles/{userId}/{clientId}",
             );
-        if let Some(value) = &self.x_forwarded_proto {
-            request.header("X-Forwarded-Proto", value)?;
-        }
-        if let Some(value) = &self.x_forwarded_host {
-            request.header("X-Forwarded-Host", value)?;
-        }
+        request.header("X-Forwarded-Proto", &self.x_forwarded_proto)?;
+        request.header("X-Forwarded-Host", &self.x_forwarded_host)?;
         request.json("application/json", self.body)?;
         request.options(self.options)?;
         Ok(request)
@@ -1835,12 +1767,8 @@ impl<'a> GetUserRealmRoles<'a> {
         let path = format!("/user/{realm}/userRealmRoles/{user_id}");
         let mut request = Request::new(Method::GET, path, &[&["openid"]])
             .operation("getUserRealmRoles", "/user/{realm}/userRealmRoles/{userId}");
-        if let Some(value) = &self.x_forwarded_proto {
-            request.header("X-Forwarded-Proto", value)?;
-        }
-        if let Some(value) = &self.x_forwarded_host {
-            request.header("X-Forwarded-Host", value)?;
-        }
+        request.header("X-Forwarded-Proto", &self.x_forwarded_proto)?;
+        request.header("X-Forwarded-Host", &self.x_forwarded_host)?;
         request.options(self.options)?;
         Ok(request)
     }
@@ -1932,12 +1860,8 @@ impl<'a> UpdateUserRealmRoles<'a> {
         let path = format!("/user/{realm}/userRealmRoles/{user_id}");
         let mut request = Request::new(Method::PUT, path, &[&["openid"]])
             .operation("updateUserRealmRoles", "/user/{realm}/userRealmRoles/{userId}");
-        if let Some(value) = &self.x_forwarded_proto {
-            request.header("X-Forwarded-Proto", value)?;
-        }
-        if let Some(value) = &self.x_forwarded_host {
-            request.header("X-Forwarded-Host", value)?;
-        }
+        request.header("X-Forwarded-Proto", &self.x_forwarded_proto)?;
+        request.header("X-Forwarded-Host", &self.x_forwarded_host)?;
         request.json("application/json", self.body)?;
         request.options(self.options)?;
         Ok(request)
@@ -2021,12 +1945,8 @@ impl<'a> GetCurrentUserClientRoles<'a> {
         let path = format!("/user/userRoles/{client_id}");
         let mut request = Request::new(Method::GET, path, &[&["openid"]])
             .operation("getCurrentUserClientRoles", "/user/userRoles/{clientId}");
-        if let Some(value) = &self.x_forwarded_proto {
-            request.header("X-Forwarded-Proto", value)?;
-        }
-        if let Some(value) = &self.x_forwarded_host {
-            request.header("X-Forwarded-Host", value)?;
-        }
+        request.header("X-Forwarded-Proto", &self.x_forwarded_proto)?;
+        request.header("X-Forwarded-Host", &self.x_forwarded_host)?;
         request.options(self.options)?;
         Ok(request)
     }
@@ -2102,12 +2022,8 @@ impl<'a> GetCurrentUserRealmRoles<'a> {
         let path = "/user/userRealmRoles";
         let mut request = Request::new(Method::GET, path, &[&["openid"]])
             .operation("getCurrentUserRealmRoles", "/user/userRealmRoles");
-        if let Some(value) = &self.x_forwarded_proto {
-            request.header("X-Forwarded-Proto", value)?;
-        }
-        if let Some(value) = &self.x_forwarded_host {
-            request.header("X-Forwarded-Host", value)?;
-        }
+        request.header("X-Forwarded-Proto", &self.x_forwarded_proto)?;
+        request.header("X-Forwarded-Host", &self.x_forwarded_host)?;
         request.options(self.options)?;
         Ok(request)
     }
@@ -2188,12 +2104,8 @@ impl<'a> UpdateCurrentUserLocale<'a> {
         let path = "/user/locale";
         let mut request = Request::new(Method::PUT, path, &[&["openid"]])
             .operation("updateCurrentUserLocale", "/user/locale");
-        if let Some(value) = &self.x_forwarded_proto {
-            request.header("X-Forwarded-Proto", value)?;
-        }
-        if let Some(value) = &self.x_forwarded_host {
-            request.header("X-Forwarded-Host", value)?;
-        }
+        request.header("X-Forwarded-Proto", &self.x_forwarded_proto)?;
+        request.header("X-Forwarded-Host", &self.x_forwarded_host)?;
         request.json("application/json", &self.body)?;
         request.options(self.options)?;
         Ok(request)
@@ -2282,12 +2194,8 @@ impl<'a> GetUserSessions<'a> {
         let path = format!("/user/{realm}/userSessions/{user_id}");
         let mut request = Request::new(Method::GET, path, &[&["openid"]])
             .operation("getUserSessions", "/user/{realm}/userSessions/{userId}");
-        if let Some(value) = &self.x_forwarded_proto {
-            request.header("X-Forwarded-Proto", value)?;
-        }
-        if let Some(value) = &self.x_forwarded_host {
-            request.header("X-Forwarded-Host", value)?;
-        }
+        request.header("X-Forwarded-Proto", &self.x_forwarded_proto)?;
+        request.header("X-Forwarded-Host", &self.x_forwarded_host)?;
         request.options(self.options)?;
         Ok(request)
     }
@@ -2374,12 +2282,8 @@ impl<'a> DisconnectUserSession<'a> {
         let path = format!("/user/{realm}/disconnect/{session_id}");
         let mut request = Request::new(Method::GET, path, &[&["openid"]])
             .operation("disconnectUserSession", "/user/{realm}/disconnect/{sessionID}");
-        if let Some(value) = &self.x_forwarded_proto {
-            request.header("X-Forwarded-Proto", value)?;
-        }
-        if let Some(value) = &self.x_forwarded_host {
-            request.header("X-Forwarded-Host", value)?;
-        }
+        request.header("X-Forwarded-Proto", &self.x_forwarded_proto)?;
+        request.header("X-Forwarded-Host", &self.x_forwarded_host)?;
         request.idempotent(false);
         request.options(self.options)?;
         Ok(request)
@@ -3007,8 +2911,7 @@ impl<'a> DeleteAsset<'a> {
         let path = "/asset";
         let mut request = Request::new(Method::DELETE, path, &[&["openid"]])
             .operation("deleteAsset", "/asset");
-        let value = &self.asset_id;
-        request.query("assetId", value, Style::Form, true)?;
+        request.query("assetId", &self.asset_id, Style::Form, true)?;
         request.options(self.options)?;
         Ok(request)
     }
@@ -3144,14 +3047,9 @@ impl<'a> GetUserAssetLinks<'a> {
         let path = "/asset/user/link";
         let mut request = Request::new(Method::GET, path, &[&["openid"]])
             .operation("getUserAssetLinks", "/asset/user/link");
-        let value = &self.realm;
-        request.query("realm", value, Style::Form, true)?;
-        if let Some(value) = &self.user_id {
-            request.query("userId", value, Style::Form, true)?;
-        }
-        if let Some(value) = &self.asset_id {
-            request.query("assetId", value, Style::Form, true)?;
-        }
+        request.query("realm", &self.realm, Style::Form, true)?;
+        request.query("userId", &self.user_id, Style::Form, true)?;
+        request.query("assetId", &self.asset_id, Style::Form, true)?;
         request.options(self.options)?;
         Ok(request)
     }
@@ -3286,8 +3184,7 @@ impl<'a> UpdateAssetParent<'a> {
         let path = format!("/asset/{parent_asset_id}/child");
         let mut request = Request::new(Method::PUT, path, &[&["openid"]])
             .operation("updateAssetParent", "/asset/{parentAssetId}/child");
-        let value = &self.asset_ids;
-        request.query("assetIds", value, Style::Form, true)?;
+        request.query("assetIds", &self.asset_ids, Style::Form, true)?;
         request.options(self.options)?;
         Ok(request)
     }
@@ -3350,8 +3247,7 @@ impl<'a> DeleteAssetsParent<'a> {
         let path = "/asset/parent";
         let mut request = Request::new(Method::DELETE, path, &[&["openid"]])
             .operation("deleteAssetsParent", "/asset/parent");
-        let value = &self.asset_ids;
-        request.query("assetIds", value, Style::Form, true)?;
+        request.query("assetIds", &self.asset_ids, Style::Form, true)?;
         request.options(self.options)?;
         Ok(request)
     }
@@ -3812,10 +3708,8 @@ impl<'a> GetDatapointPeriod<'a> {
         let path = "/asset/datapoint/periods";
         let mut request = Request::new(Method::GET, path, &[&["openid"]])
             .operation("getDatapointPeriod", "/asset/datapoint/periods");
-        let value = &self.asset_id;
-        request.query("assetId", value, Style::Form, true)?;
-        let value = &self.attribute_name;
-        request.query("attributeName", value, Style::Form, true)?;
+        request.query("assetId", &self.asset_id, Style::Form, true)?;
+        request.query("attributeName", &self.attribute_name, Style::Form, true)?;
         request.options(self.options)?;
         Ok(request)
     }
@@ -3898,15 +3792,10 @@ impl<'a> GetDatapointExport<'a> {
         let path = "/asset/datapoint/export";
         let mut request = Request::new(Method::GET, path, &[&["openid"]])
             .operation("getDatapointExport", "/asset/datapoint/export");
-        let value = &self.attribute_refs;
-        request.query("attributeRefs", value, Style::Form, true)?;
-        let value = &self.from_timestamp;
-        request.query("fromTimestamp", value, Style::Form, true)?;
-        let value = &self.to_timestamp;
-        request.query("toTimestamp", value, Style::Form, true)?;
-        if let Some(value) = &self.format {
-            request.query("format", value, Style::Form, true)?;
-        }
+        request.query("attributeRefs", &self.attribute_refs, Style::Form, true)?;
+        request.query("fromTimestamp", &self.from_timestamp, Style::Form, true)?;
+        request.query("toTimestamp", &self.to_timestamp, Style::Form, true)?;
+        request.query("format", &self.format, Style::Form, true)?;
         request.options(self.options)?;
         Ok(request)
     }
@@ -4172,18 +4061,10 @@ impl<'a> GetAlarms<'a> {
         let path = "/alarm";
         let mut request = Request::new(Method::GET, path, &[&["openid"]])
             .operation("getAlarms", "/alarm");
-        if let Some(value) = &self.realm {
-            request.query("realm", value, Style::Form, true)?;
-        }
-        if let Some(value) = &self.status {
-            request.query("status", value, Style::Form, true)?;
-        }
-        if let Some(value) = &self.asset_id {
-            request.query("assetId", value, Style::Form, true)?;
-        }
-        if let Some(value) = &self.assignee_id {
-            request.query("assigneeId", value, Style::Form, true)?;
-        }
+        request.query("realm", &self.realm, Style::Form, true)?;
+        request.query("status", &self.status, Style::Form, true)?;
+        request.query("assetId", &self.asset_id, Style::Form, true)?;
+        request.query("assigneeId", &self.assignee_id, Style::Form, true)?;
         request.options(self.options)?;
         Ok(request)
     }
@@ -4261,9 +4142,7 @@ impl<'a> CreateAlarm<'a> {
         let path = "/alarm";
         let mut request = Request::new(Method::POST, path, &[&["openid"]])
             .operation("createAlarm", "/alarm");
-        if let Some(value) = &self.asset_ids {
-            request.query("assetIds", value, Style::Form, true)?;
-        }
+        request.query("assetIds", &self.asset_ids, Style::Form, true)?;
         request.json("application/json", self.body)?;
         request.options(self.options)?;
         Ok(request)
@@ -4580,9 +4459,7 @@ impl<'a> GetAssetLinks<'a> {
         let path = format!("/alarm/{alarm_id}/assets");
         let mut request = Request::new(Method::GET, path, &[&["openid"]])
             .operation("getAssetLinks", "/alarm/{alarmId}/assets");
-        if let Some(value) = &self.realm {
-            request.query("realm", value, Style::Form, true)?;
-        }
+        request.query("realm", &self.realm, Style::Form, true)?;
         request.options(self.options)?;
         Ok(request)
     }

@@ -602,12 +602,8 @@ impl<'a> ListInstallations<'a> {
         let path = format!("/users/{id_user}/installations");
         let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
             .operation("listInstallations", "/users/{idUser}/installations");
-        if let Some(value) = &self.extended {
-            request.query("extended", value, Style::Form, true)?;
-        }
-        if let Some(value) = &self.id_site {
-            request.query("idSite", value, Style::Form, true)?;
-        }
+        request.query("extended", &self.extended, Style::Form, true)?;
+        request.query("idSite", &self.id_site, Style::Form, true)?;
         request.options(self.options)?;
         Ok(request)
     }
@@ -802,12 +798,8 @@ impl<'a> GetDiagnostics<'a> {
         let path = format!("/installations/{id_site}/diagnostics");
         let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
             .operation("getDiagnostics", "/installations/{idSite}/diagnostics");
-        if let Some(value) = &self.count {
-            request.query("count", value, Style::Form, true)?;
-        }
-        if let Some(value) = &self.page {
-            request.query("page", value, Style::Form, true)?;
-        }
+        request.query("count", &self.count, Style::Form, true)?;
+        request.query("page", &self.page, Style::Form, true)?;
         request.options(self.options)?;
         Ok(request)
     }
@@ -923,24 +915,12 @@ impl<'a> GetStats<'a> {
         let path = format!("/installations/{id_site}/stats");
         let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
             .operation("getStats", "/installations/{idSite}/stats");
-        if let Some(value) = &self.r#type {
-            request.query("type", value, Style::Form, true)?;
-        }
-        if let Some(value) = &self.interval {
-            request.query("interval", value, Style::Form, true)?;
-        }
-        if let Some(value) = &self.start {
-            request.query("start", value, Style::Form, true)?;
-        }
-        if let Some(value) = &self.end {
-            request.query("end", value, Style::Form, true)?;
-        }
-        if let Some(value) = &self.attribute_codes {
-            request.query("attributeCodes[]", value, Style::Form, true)?;
-        }
-        if let Some(value) = &self.show_instance {
-            request.query("show_instance", value, Style::Form, true)?;
-        }
+        request.query("type", &self.r#type, Style::Form, true)?;
+        request.query("interval", &self.interval, Style::Form, true)?;
+        request.query("start", &self.start, Style::Form, true)?;
+        request.query("end", &self.end, Style::Form, true)?;
+        request.query("attributeCodes[]", &self.attribute_codes, Style::Form, true)?;
+        request.query("show_instance", &self.show_instance, Style::Form, true)?;
         request.options(self.options)?;
         Ok(request)
     }
@@ -1020,12 +1000,8 @@ impl<'a> GetOverallStats<'a> {
         let path = format!("/installations/{id_site}/overallstats");
         let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
             .operation("getOverallStats", "/installations/{idSite}/overallstats");
-        if let Some(value) = &self.r#type {
-            request.query("type", value, Style::Form, true)?;
-        }
-        if let Some(value) = &self.attribute_codes {
-            request.query("attributeCodes[]", value, Style::Form, true)?;
-        }
+        request.query("type", &self.r#type, Style::Form, true)?;
+        request.query("attributeCodes[]", &self.attribute_codes, Style::Form, true)?;
         request.options(self.options)?;
         Ok(request)
     }
@@ -2108,8 +2084,7 @@ impl<'a> SearchInstallations<'a> {
         let path = format!("/users/{id_user}/search");
         let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
             .operation("searchInstallations", "/users/{idUser}/search");
-        let value = &self.query;
-        request.query("query", value, Style::Form, true)?;
+        request.query("query", &self.query, Style::Form, true)?;
         request.options(self.options)?;
         Ok(request)
     }
@@ -2185,12 +2160,8 @@ impl<'a> ListDataAttributes<'a> {
         let path = "/data-attributes";
         let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
             .operation("listDataAttributes", "/data-attributes");
-        if let Some(value) = &self.count {
-            request.query("count", value, Style::Form, true)?;
-        }
-        if let Some(value) = &self.page {
-            request.query("page", value, Style::Form, true)?;
-        }
+        request.query("count", &self.count, Style::Form, true)?;
+        request.query("page", &self.page, Style::Form, true)?;
         request.options(self.options)?;
         Ok(request)
     }
@@ -2275,14 +2246,9 @@ impl<'a> FindInstallationsByDataAttributes<'a> {
                 "findInstallationsByDataAttributes",
                 "/installation-data-attributes",
             );
-        let value = &self.query;
-        request.query("query", value, Style::Form, true)?;
-        if let Some(value) = &self.count {
-            request.query("count", value, Style::Form, true)?;
-        }
-        if let Some(value) = &self.page {
-            request.query("page", value, Style::Form, true)?;
-        }
+        request.query("query", &self.query, Style::Form, true)?;
+        request.query("count", &self.count, Style::Form, true)?;
+        request.query("page", &self.page, Style::Form, true)?;
         request.options(self.options)?;
         Ok(request)
     }
@@ -2404,24 +2370,12 @@ impl<'a> DownloadData<'a> {
         let path = format!("/installations/{id_site}/data-download");
         let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
             .operation("downloadData", "/installations/{idSite}/data-download");
-        if let Some(value) = &self.start {
-            request.query("start", value, Style::Form, true)?;
-        }
-        if let Some(value) = &self.end {
-            request.query("end", value, Style::Form, true)?;
-        }
-        if let Some(value) = &self.datatype {
-            request.query("datatype", value, Style::Form, true)?;
-        }
-        if let Some(value) = &self.format {
-            request.query("format", value, Style::Form, true)?;
-        }
-        if let Some(value) = &self.debug {
-            request.query("debug", value, Style::Form, true)?;
-        }
-        if let Some(value) = &self.r#async {
-            request.query("async", value, Style::Form, true)?;
-        }
+        request.query("start", &self.start, Style::Form, true)?;
+        request.query("end", &self.end, Style::Form, true)?;
+        request.query("datatype", &self.datatype, Style::Form, true)?;
+        request.query("format", &self.format, Style::Form, true)?;
+        request.query("debug", &self.debug, Style::Form, true)?;
+        request.query("async", &self.r#async, Style::Form, true)?;
         request.options(self.options)?;
         Ok(request)
     }
@@ -2503,12 +2457,8 @@ impl<'a> DownloadGps<'a> {
         let path = format!("/installations/{id_site}/gps-download");
         let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
             .operation("downloadGps", "/installations/{idSite}/gps-download");
-        if let Some(value) = &self.start {
-            request.query("start", value, Style::Form, true)?;
-        }
-        if let Some(value) = &self.end {
-            request.query("end", value, Style::Form, true)?;
-        }
+        request.query("start", &self.start, Style::Form, true)?;
+        request.query("end", &self.end, Style::Form, true)?;
         request.options(self.options)?;
         Ok(request)
     }
@@ -2642,30 +2592,14 @@ impl<'a> GetGraphWidget<'a> {
         let path = format!("/installations/{id_site}/widgets/Graph");
         let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
             .operation("getGraphWidget", "/installations/{idSite}/widgets/Graph");
-        if let Some(value) = &self.attribute_codes {
-            request.query("attributeCodes[]", value, Style::Form, true)?;
-        }
-        if let Some(value) = &self.attribute_ids {
-            request.query("attributeIds[]", value, Style::Form, true)?;
-        }
-        if let Some(value) = &self.instance {
-            request.query("instance", value, Style::Form, true)?;
-        }
-        if let Some(value) = &self.start {
-            request.query("start", value, Style::Form, true)?;
-        }
-        if let Some(value) = &self.end {
-            request.query("end", value, Style::Form, true)?;
-        }
-        if let Some(value) = &self.width {
-            request.query("width", value, Style::Form, true)?;
-        }
-        if let Some(value) = &self.points_per_pixel {
-            request.query("pointsPerPixel", value, Style::Form, true)?;
-        }
-        if let Some(value) = &self.use_min_max {
-            request.query("useMinMax", value, Style::Form, true)?;
-        }
+        request.query("attributeCodes[]", &self.attribute_codes, Style::Form, true)?;
+        request.query("attributeIds[]", &self.attribute_ids, Style::Form, true)?;
+        request.query("instance", &self.instance, Style::Form, true)?;
+        request.query("start", &self.start, Style::Form, true)?;
+        request.query("end", &self.end, Style::Form, true)?;
+        request.query("width", &self.width, Style::Form, true)?;
+        request.query("pointsPerPixel", &self.points_per_pixel, Style::Form, true)?;
+        request.query("useMinMax", &self.use_min_max, Style::Form, true)?;
         request.options(self.options)?;
         Ok(request)
     }
@@ -2736,9 +2670,7 @@ impl<'a> GetGpsWidget<'a> {
         let path = format!("/installations/{id_site}/widgets/GPS");
         let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
             .operation("getGpsWidget", "/installations/{idSite}/widgets/GPS");
-        if let Some(value) = &self.instance {
-            request.query("instance", value, Style::Form, true)?;
-        }
+        request.query("instance", &self.instance, Style::Form, true)?;
         request.options(self.options)?;
         Ok(request)
     }
@@ -2815,9 +2747,7 @@ impl<'a> GetBatterySummaryWidget<'a> {
                 "getBatterySummaryWidget",
                 "/installations/{idSite}/widgets/BatterySummary",
             );
-        if let Some(value) = &self.instance {
-            request.query("instance", value, Style::Form, true)?;
-        }
+        request.query("instance", &self.instance, Style::Form, true)?;
         request.options(self.options)?;
         Ok(request)
     }
@@ -2894,9 +2824,7 @@ impl<'a> GetSolarChargerSummaryWidget<'a> {
                 "getSolarChargerSummaryWidget",
                 "/installations/{idSite}/widgets/SolarChargerSummary",
             );
-        if let Some(value) = &self.instance {
-            request.query("instance", value, Style::Form, true)?;
-        }
+        request.query("instance", &self.instance, Style::Form, true)?;
         request.options(self.options)?;
         Ok(request)
     }
@@ -2975,9 +2903,7 @@ impl<'a> GetPvInverterStatusWidget<'a> {
                 "getPvInverterStatusWidget",
                 "/installations/{idSite}/widgets/PVInverterStatus",
             );
-        if let Some(value) = &self.instance {
-            request.query("instance", value, Style::Form, true)?;
-        }
+        request.query("instance", &self.instance, Style::Form, true)?;
         request.options(self.options)?;
         Ok(request)
     }
@@ -3074,15 +3000,9 @@ impl<'a> GetGeneratorStateWidget<'a> {
                 "getGeneratorStateWidget",
                 "/installations/{idSite}/widgets/GeneratorState",
             );
-        if let Some(value) = &self.instance {
-            request.query("instance", value, Style::Form, true)?;
-        }
-        if let Some(value) = &self.start {
-            request.query("start", value, Style::Form, true)?;
-        }
-        if let Some(value) = &self.end {
-            request.query("end", value, Style::Form, true)?;
-        }
+        request.query("instance", &self.instance, Style::Form, true)?;
+        request.query("start", &self.start, Style::Form, true)?;
+        request.query("end", &self.end, Style::Form, true)?;
         request.options(self.options)?;
         Ok(request)
     }
@@ -3174,15 +3094,9 @@ impl<'a> GetVeBusStateWidget<'a> {
                 "getVeBusStateWidget",
                 "/installations/{idSite}/widgets/VeBusState",
             );
-        if let Some(value) = &self.instance {
-            request.query("instance", value, Style::Form, true)?;
-        }
-        if let Some(value) = &self.start {
-            request.query("start", value, Style::Form, true)?;
-        }
-        if let Some(value) = &self.end {
-            request.query("end", value, Style::Form, true)?;
-        }
+        request.query("instance", &self.instance, Style::Form, true)?;
+        request.query("start", &self.start, Style::Form, true)?;
+        request.query("end", &self.end, Style::Form, true)?;
         request.options(self.options)?;
         Ok(request)
     }
@@ -3277,15 +3191,9 @@ impl<'a> GetInverterChargerStateWidget<'a> {
                 "getInverterChargerStateWidget",
                 "/installations/{idSite}/widgets/InverterChargerState",
             );
-        if let Some(value) = &self.instance {
-            request.query("instance", value, Style::Form, true)?;
-        }
-        if let Some(value) = &self.start {
-            request.query("start", value, Style::Form, true)?;
-        }
-        if let Some(value) = &self.end {
-            request.query("end", value, Style::Form, true)?;
-        }
+        request.query("instance", &self.instance, Style::Form, true)?;
+        request.query("start", &self.start, Style::Form, true)?;
+        request.query("end", &self.end, Style::Form, true)?;
         request.options(self.options)?;
         Ok(request)
     }
@@ -3358,9 +3266,7 @@ impl<'a> GetStatusWidget<'a> {
         let path = format!("/installations/{id_site}/widgets/Status");
         let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
             .operation("getStatusWidget", "/installations/{idSite}/widgets/Status");
-        if let Some(value) = &self.instance {
-            request.query("instance", value, Style::Form, true)?;
-        }
+        request.query("instance", &self.instance, Style::Form, true)?;
         request.options(self.options)?;
         Ok(request)
     }
@@ -3434,9 +3340,7 @@ impl<'a> GetTankSummaryWidget<'a> {
                 "getTankSummaryWidget",
                 "/installations/{idSite}/widgets/TankSummary",
             );
-        if let Some(value) = &self.instance {
-            request.query("instance", value, Style::Form, true)?;
-        }
+        request.query("instance", &self.instance, Style::Form, true)?;
         request.options(self.options)?;
         Ok(request)
     }
@@ -3510,9 +3414,7 @@ impl<'a> GetHistoricDataWidget<'a> {
                 "getHistoricDataWidget",
                 "/installations/{idSite}/widgets/HistoricData",
             );
-        if let Some(value) = &self.instance {
-            request.query("instance", value, Style::Form, true)?;
-        }
+        request.query("instance", &self.instance, Style::Form, true)?;
         request.options(self.options)?;
         Ok(request)
     }
@@ -3604,15 +3506,9 @@ impl<'a> GetMpptStateWidget<'a> {
                 "getMpptStateWidget",
                 "/installations/{idSite}/widgets/MPPTState",
             );
-        if let Some(value) = &self.instance {
-            request.query("instance", value, Style::Form, true)?;
-        }
-        if let Some(value) = &self.start {
-            request.query("start", value, Style::Form, true)?;
-        }
-        if let Some(value) = &self.end {
-            request.query("end", value, Style::Form, true)?;
-        }
+        request.query("instance", &self.instance, Style::Form, true)?;
+        request.query("start", &self.start, Style::Form, true)?;
+        request.query("end", &self.end, Style::Form, true)?;
         request.options(self.options)?;
         Ok(request)
     }
@@ -3709,15 +3605,9 @@ impl<'a> GetBatteryMonitorWarningsAndAlarmsWidget<'a> {
                 "getBatteryMonitorWarningsAndAlarmsWidget",
                 "/installations/{idSite}/widgets/BatteryMonitorWarningsAndAlarms",
             );
-        if let Some(value) = &self.instance {
-            request.query("instance", value, Style::Form, true)?;
-        }
-        if let Some(value) = &self.start {
-            request.query("start", value, Style::Form, true)?;
-        }
-        if let Some(value) = &self.end {
-            request.query("end", value, Style::Form, true)?;
-        }
+        request.query("instance", &self.instance, Style::Form, true)?;
+        request.query("start", &self.start, Style::Form, true)?;
+        request.query("end", &self.end, Style::Form, true)?;
         request.options(self.options)?;
         Ok(request)
     }
@@ -3798,9 +3688,7 @@ impl<'a> GetEvChargerSummaryWidget<'a> {
                 "getEvChargerSummaryWidget",
                 "/installations/{idSite}/widgets/EvChargerSummary",
             );
-        if let Some(value) = &self.instance {
-            request.query("instance", value, Style::Form, true)?;
-        }
+        request.query("instance", &self.instance, Style::Form, true)?;
         request.options(self.options)?;
         Ok(request)
     }

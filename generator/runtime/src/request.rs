@@ -120,7 +120,8 @@ impl Request {
         Ok(url)
     }
 
-    /// Add a query parameter, written as its `style` and `explode` say.
+    /// Add a query parameter, written as its `style` and `explode` say. An
+    /// absent value (`None`, or JSON `null`) adds nothing.
     pub fn query(&mut self, name: &str, value: &impl Serialize, style: Style, explode: bool) -> Result<(), Failure> {
         let value = to_json(name, value)?;
         match value {
@@ -160,17 +161,24 @@ impl Request {
     }
 
     /// Add a header parameter (`simple` style). A value that cannot be sent
-    /// in a header (a newline, say) is refused, and nothing is sent.
+    /// in a header (a newline, say) is refused, and nothing is sent. An
+    /// absent value (`None`, or JSON `null`) adds nothing.
     pub fn header(&mut self, name: &'static str, value: &impl Serialize) -> Result<(), Failure> {
-        let value = simple_text(&to_json(name, value)?);
-        self.headers.insert(header_name(name)?, header_value(name, &value)?);
+        let value = to_json(name, value)?;
+        if !value.is_null() {
+            self.headers
+                .insert(header_name(name)?, header_value(name, &simple_text(&value))?);
+        }
         Ok(())
     }
 
-    /// Add a cookie parameter.
+    /// Add a cookie parameter. An absent value (`None`, or JSON `null`) adds
+    /// nothing.
     pub fn cookie(&mut self, name: &str, value: &impl Serialize) -> Result<(), Failure> {
-        let value = simple_text(&to_json(name, value)?);
-        self.cookies.push((name.to_owned(), value));
+        let value = to_json(name, value)?;
+        if !value.is_null() {
+            self.cookies.push((name.to_owned(), simple_text(&value)));
+        }
         Ok(())
     }
 
@@ -361,6 +369,18 @@ mod tests {
             // deepObject names keep their brackets, as the OpenAPI spec writes them.
             Some("a=x&a=y&b=x%2Cy&c=x%7Cy&d=x+y&e[k]=v&e[n][m]=1")
         );
+    }
+
+    #[test]
+    fn absent_headers_and_cookies_are_not_sent() {
+        let mut request = Request::new(Method::GET, "/", &[]);
+        request.header("X-None", &Option::<String>::None).unwrap();
+        request.header("X-Some", &Some("a")).unwrap();
+        request.cookie("none", &Option::<u8>::None).unwrap();
+        request.cookie("some", &Some(1)).unwrap();
+        assert_eq!(request.headers.len(), 1);
+        assert_eq!(request.headers["x-some"], "a");
+        assert_eq!(request.cookies, [("some".to_owned(), "1".to_owned())]);
     }
 
     #[test]

@@ -552,24 +552,20 @@ fn request_body(op: &Operation) -> TokenStream {
 
     let (operation_id, path_template) = (&op.operation_id, &op.path);
 
+    // A parameter that is `None` is not sent (the runtime skips it).
     let mut steps = Vec::new();
     for param in op.params.iter().filter(|p| p.location != ParamLocation::Path) {
         let name = ident(&param.name);
         let wire = &param.wire;
-        let call = match param.location {
+        steps.push(match param.location {
             ParamLocation::Query => {
                 let style = query_style(param.style);
                 let explode = param.explode;
-                quote!(request.query(#wire, value, #style, #explode)?;)
+                quote!(request.query(#wire, &self.#name, #style, #explode)?;)
             }
-            ParamLocation::Header => quote!(request.header(#wire, value)?;),
-            ParamLocation::Cookie => quote!(request.cookie(#wire, value)?;),
+            ParamLocation::Header => quote!(request.header(#wire, &self.#name)?;),
+            ParamLocation::Cookie => quote!(request.cookie(#wire, &self.#name)?;),
             ParamLocation::Path => unreachable!("filtered out above"),
-        };
-        steps.push(if param.required {
-            quote! { let value = &self.#name; #call }
-        } else {
-            quote! { if let Some(value) = &self.#name { #call } }
         });
     }
     if let Some(body) = op.body.as_ref().filter(|b| is_any_json(b)) {
