@@ -25,7 +25,6 @@
 //! # }
 //! ```
 use crate::runtime::mock as support;
-use crate::runtime::Style;
 use crate::types;
 
 pub use support::{MockGuard, ReceivedRequest, ResponseTemplate, Times};
@@ -709,39 +708,15 @@ pub struct GetClientRolesMock<'a> {
 }
 
 impl GetClientRolesMock<'_> {
-    /// Match only calls with this `realm`.
-    pub fn realm(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.path("realm", &value);
-        self
-    }
-
-    /// Match only calls with this `clientId`.
-    pub fn client_id(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.path("clientId", &value);
-        self
-    }
-
-    /// Match only calls with this `X-Forwarded-Proto`.
-    pub fn x_forwarded_proto(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.header("X-Forwarded-Proto", &value);
-        self
-    }
-
-    /// Match only calls with this `X-Forwarded-Host`.
-    pub fn x_forwarded_host(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.header("X-Forwarded-Host", &value);
-        self
-    }
-
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &[types::Role]) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_matcher!(realm(value: impl Into<String>), path "realm");
+    crate::runtime::mock_matcher!(client_id(value: impl Into<String>), path "clientId");
+    crate::runtime::mock_matcher!(
+        x_forwarded_proto(value: impl Into<String>), header "X-Forwarded-Proto"
+    );
+    crate::runtime::mock_matcher!(
+        x_forwarded_host(value: impl Into<String>), header "X-Forwarded-Host"
+    );
+    crate::runtime::mock_answer!(ok(body: &[types::Role]), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -759,45 +734,16 @@ pub struct UpdateClientRolesMock<'a> {
 }
 
 impl UpdateClientRolesMock<'_> {
-    /// Match only calls with this `realm`.
-    pub fn realm(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.path("realm", &value);
-        self
-    }
-
-    /// Match only calls with this `clientId`.
-    pub fn client_id(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.path("clientId", &value);
-        self
-    }
-
-    /// Match only calls with this `X-Forwarded-Proto`.
-    pub fn x_forwarded_proto(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.header("X-Forwarded-Proto", &value);
-        self
-    }
-
-    /// Match only calls with this `X-Forwarded-Host`.
-    pub fn x_forwarded_host(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.header("X-Forwarded-Host", &value);
-        self
-    }
-
-    /// Match only calls with this body.
-    pub fn body(mut self, body: &[types::Role]) -> Self {
-        self.mock.json(&body);
-        self
-    }
-
-    /// Answer `204` with no body.
-    pub fn no_content(mut self) -> Self {
-        self.mock.answer(ResponseTemplate::new(204));
-        self
-    }
+    crate::runtime::mock_matcher!(realm(value: impl Into<String>), path "realm");
+    crate::runtime::mock_matcher!(client_id(value: impl Into<String>), path "clientId");
+    crate::runtime::mock_matcher!(
+        x_forwarded_proto(value: impl Into<String>), header "X-Forwarded-Proto"
+    );
+    crate::runtime::mock_matcher!(
+        x_forwarded_host(value: impl Into<String>), header "X-Forwarded-Host"
+    );
+    crate::runtime::mock_matcher!(body(body: &[types::Role]), json);
+    crate::runtime::mock_answer!(no_content(), 204);
 }
 
 crate::runtime::mock_answers!(
@@ -815,38 +761,15 @@ pub struct UpdateRolesMock<'a> {
 }
 
 impl UpdateRolesMock<'_> {
-    /// Match only calls with this `realm`.
-    pub fn realm(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.path("realm", &value);
-        self
-    }
-
-    /// Match only calls with this `X-Forwarded-Proto`.
-    pub fn x_forwarded_proto(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.header("X-Forwarded-Proto", &value);
-        self
-    }
-
-    /// Match only calls with this `X-Forwarded-Host`.
-    pub fn x_forwarded_host(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.header("X-Forwarded-Host", &value);
-        self
-    }
-
-    /// Match only calls with this body.
-    pub fn body(mut self, body: &[types::Role]) -> Self {
-        self.mock.json(&body);
-        self
-    }
-
-    /// Answer `204` with no body.
-    pub fn no_content(mut self) -> Self {
-        self.mock.answer(ResponseTemplate::new(204));
-        self
-    }
+    crate::runtime::mock_matcher!(realm(value: impl Into<String>), path "realm");
+    crate::runtime::mock_matcher!(
+        x_forwarded_proto(value: impl Into<String>), header "X-Forwarded-Proto"
+    );
+    crate::runtime::mock_matcher!(
+        x_forwarded_host(value: impl Into<String>), header "X-Forwarded-Host"
+    );
+    crate::runtime::mock_matcher!(body(body: &[types::Role]), json);
+    crate::runtime::mock_answer!(no_content(), 204);
 }
 
 crate::runtime::mock_answers!(
@@ -864,31 +787,14 @@ pub struct QueryUsersMock<'a> {
 }
 
 impl QueryUsersMock<'_> {
-    /// Match only calls with this `X-Forwarded-Proto`.
-    pub fn x_forwarded_proto(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.header("X-Forwarded-Proto", &value);
-        self
-    }
-
-    /// Match only calls with this `X-Forwarded-Host`.
-    pub fn x_forwarded_host(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.header("X-Forwarded-Host", &value);
-        self
-    }
-
-    /// Match only calls with this body.
-    pub fn body(mut self, body: &types::UserQuery) -> Self {
-        self.mock.json(&body);
-        self
-    }
-
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &[types::User]) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_matcher!(
+        x_forwarded_proto(value: impl Into<String>), header "X-Forwarded-Proto"
+    );
+    crate::runtime::mock_matcher!(
+        x_forwarded_host(value: impl Into<String>), header "X-Forwarded-Host"
+    );
+    crate::runtime::mock_matcher!(body(body: &types::UserQuery), json);
+    crate::runtime::mock_answer!(ok(body: &[types::User]), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -906,45 +812,16 @@ pub struct GetUserMock<'a> {
 }
 
 impl GetUserMock<'_> {
-    /// Match only calls with this `realm`.
-    pub fn realm(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.path("realm", &value);
-        self
-    }
-
-    /// Match only calls with this `userId`.
-    pub fn user_id(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.path("userId", &value);
-        self
-    }
-
-    /// Match only calls with this `X-Forwarded-Proto`.
-    pub fn x_forwarded_proto(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.header("X-Forwarded-Proto", &value);
-        self
-    }
-
-    /// Match only calls with this `X-Forwarded-Host`.
-    pub fn x_forwarded_host(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.header("X-Forwarded-Host", &value);
-        self
-    }
-
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &types::User) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
-
-    /// Answer `204` with no body.
-    pub fn no_content(mut self) -> Self {
-        self.mock.answer(ResponseTemplate::new(204));
-        self
-    }
+    crate::runtime::mock_matcher!(realm(value: impl Into<String>), path "realm");
+    crate::runtime::mock_matcher!(user_id(value: impl Into<String>), path "userId");
+    crate::runtime::mock_matcher!(
+        x_forwarded_proto(value: impl Into<String>), header "X-Forwarded-Proto"
+    );
+    crate::runtime::mock_matcher!(
+        x_forwarded_host(value: impl Into<String>), header "X-Forwarded-Host"
+    );
+    crate::runtime::mock_answer!(ok(body: &types::User), 200);
+    crate::runtime::mock_answer!(no_content(), 204);
 }
 
 crate::runtime::mock_answers!(
@@ -962,25 +839,13 @@ pub struct GetCurrentUserMock<'a> {
 }
 
 impl GetCurrentUserMock<'_> {
-    /// Match only calls with this `X-Forwarded-Proto`.
-    pub fn x_forwarded_proto(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.header("X-Forwarded-Proto", &value);
-        self
-    }
-
-    /// Match only calls with this `X-Forwarded-Host`.
-    pub fn x_forwarded_host(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.header("X-Forwarded-Host", &value);
-        self
-    }
-
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &types::User) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_matcher!(
+        x_forwarded_proto(value: impl Into<String>), header "X-Forwarded-Proto"
+    );
+    crate::runtime::mock_matcher!(
+        x_forwarded_host(value: impl Into<String>), header "X-Forwarded-Host"
+    );
+    crate::runtime::mock_answer!(ok(body: &types::User), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -998,38 +863,15 @@ pub struct UpdateUserMock<'a> {
 }
 
 impl UpdateUserMock<'_> {
-    /// Match only calls with this `realm`.
-    pub fn realm(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.path("realm", &value);
-        self
-    }
-
-    /// Match only calls with this `X-Forwarded-Proto`.
-    pub fn x_forwarded_proto(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.header("X-Forwarded-Proto", &value);
-        self
-    }
-
-    /// Match only calls with this `X-Forwarded-Host`.
-    pub fn x_forwarded_host(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.header("X-Forwarded-Host", &value);
-        self
-    }
-
-    /// Match only calls with this body.
-    pub fn body(mut self, body: &types::User) -> Self {
-        self.mock.json(&body);
-        self
-    }
-
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &types::User) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_matcher!(realm(value: impl Into<String>), path "realm");
+    crate::runtime::mock_matcher!(
+        x_forwarded_proto(value: impl Into<String>), header "X-Forwarded-Proto"
+    );
+    crate::runtime::mock_matcher!(
+        x_forwarded_host(value: impl Into<String>), header "X-Forwarded-Host"
+    );
+    crate::runtime::mock_matcher!(body(body: &types::User), json);
+    crate::runtime::mock_answer!(ok(body: &types::User), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -1047,38 +889,15 @@ pub struct CreateUserMock<'a> {
 }
 
 impl CreateUserMock<'_> {
-    /// Match only calls with this `realm`.
-    pub fn realm(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.path("realm", &value);
-        self
-    }
-
-    /// Match only calls with this `X-Forwarded-Proto`.
-    pub fn x_forwarded_proto(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.header("X-Forwarded-Proto", &value);
-        self
-    }
-
-    /// Match only calls with this `X-Forwarded-Host`.
-    pub fn x_forwarded_host(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.header("X-Forwarded-Host", &value);
-        self
-    }
-
-    /// Match only calls with this body.
-    pub fn body(mut self, body: &types::User) -> Self {
-        self.mock.json(&body);
-        self
-    }
-
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &types::User) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_matcher!(realm(value: impl Into<String>), path "realm");
+    crate::runtime::mock_matcher!(
+        x_forwarded_proto(value: impl Into<String>), header "X-Forwarded-Proto"
+    );
+    crate::runtime::mock_matcher!(
+        x_forwarded_host(value: impl Into<String>), header "X-Forwarded-Host"
+    );
+    crate::runtime::mock_matcher!(body(body: &types::User), json);
+    crate::runtime::mock_answer!(ok(body: &types::User), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -1096,31 +915,14 @@ pub struct UpdateSelfMock<'a> {
 }
 
 impl UpdateSelfMock<'_> {
-    /// Match only calls with this `X-Forwarded-Proto`.
-    pub fn x_forwarded_proto(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.header("X-Forwarded-Proto", &value);
-        self
-    }
-
-    /// Match only calls with this `X-Forwarded-Host`.
-    pub fn x_forwarded_host(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.header("X-Forwarded-Host", &value);
-        self
-    }
-
-    /// Match only calls with this body.
-    pub fn body(mut self, body: &types::User) -> Self {
-        self.mock.json(&body);
-        self
-    }
-
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &types::User) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_matcher!(
+        x_forwarded_proto(value: impl Into<String>), header "X-Forwarded-Proto"
+    );
+    crate::runtime::mock_matcher!(
+        x_forwarded_host(value: impl Into<String>), header "X-Forwarded-Host"
+    );
+    crate::runtime::mock_matcher!(body(body: &types::User), json);
+    crate::runtime::mock_answer!(ok(body: &types::User), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -1138,39 +940,15 @@ pub struct DeleteUserMock<'a> {
 }
 
 impl DeleteUserMock<'_> {
-    /// Match only calls with this `realm`.
-    pub fn realm(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.path("realm", &value);
-        self
-    }
-
-    /// Match only calls with this `userId`.
-    pub fn user_id(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.path("userId", &value);
-        self
-    }
-
-    /// Match only calls with this `X-Forwarded-Proto`.
-    pub fn x_forwarded_proto(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.header("X-Forwarded-Proto", &value);
-        self
-    }
-
-    /// Match only calls with this `X-Forwarded-Host`.
-    pub fn x_forwarded_host(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.header("X-Forwarded-Host", &value);
-        self
-    }
-
-    /// Answer `204` with no body.
-    pub fn no_content(mut self) -> Self {
-        self.mock.answer(ResponseTemplate::new(204));
-        self
-    }
+    crate::runtime::mock_matcher!(realm(value: impl Into<String>), path "realm");
+    crate::runtime::mock_matcher!(user_id(value: impl Into<String>), path "userId");
+    crate::runtime::mock_matcher!(
+        x_forwarded_proto(value: impl Into<String>), header "X-Forwarded-Proto"
+    );
+    crate::runtime::mock_matcher!(
+        x_forwarded_host(value: impl Into<String>), header "X-Forwarded-Host"
+    );
+    crate::runtime::mock_answer!(no_content(), 204);
 }
 
 crate::runtime::mock_answers!(
@@ -1188,39 +966,15 @@ pub struct RequestUserPasswordResetMock<'a> {
 }
 
 impl RequestUserPasswordResetMock<'_> {
-    /// Match only calls with this `realm`.
-    pub fn realm(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.path("realm", &value);
-        self
-    }
-
-    /// Match only calls with this `userId`.
-    pub fn user_id(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.path("userId", &value);
-        self
-    }
-
-    /// Match only calls with this `X-Forwarded-Proto`.
-    pub fn x_forwarded_proto(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.header("X-Forwarded-Proto", &value);
-        self
-    }
-
-    /// Match only calls with this `X-Forwarded-Host`.
-    pub fn x_forwarded_host(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.header("X-Forwarded-Host", &value);
-        self
-    }
-
-    /// Answer `204` with no body.
-    pub fn no_content(mut self) -> Self {
-        self.mock.answer(ResponseTemplate::new(204));
-        self
-    }
+    crate::runtime::mock_matcher!(realm(value: impl Into<String>), path "realm");
+    crate::runtime::mock_matcher!(user_id(value: impl Into<String>), path "userId");
+    crate::runtime::mock_matcher!(
+        x_forwarded_proto(value: impl Into<String>), header "X-Forwarded-Proto"
+    );
+    crate::runtime::mock_matcher!(
+        x_forwarded_host(value: impl Into<String>), header "X-Forwarded-Host"
+    );
+    crate::runtime::mock_answer!(no_content(), 204);
 }
 
 crate::runtime::mock_answers!(
@@ -1239,25 +993,13 @@ pub struct RequestPasswordResetMock<'a> {
 }
 
 impl RequestPasswordResetMock<'_> {
-    /// Match only calls with this `X-Forwarded-Proto`.
-    pub fn x_forwarded_proto(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.header("X-Forwarded-Proto", &value);
-        self
-    }
-
-    /// Match only calls with this `X-Forwarded-Host`.
-    pub fn x_forwarded_host(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.header("X-Forwarded-Host", &value);
-        self
-    }
-
-    /// Answer `204` with no body.
-    pub fn no_content(mut self) -> Self {
-        self.mock.answer(ResponseTemplate::new(204));
-        self
-    }
+    crate::runtime::mock_matcher!(
+        x_forwarded_proto(value: impl Into<String>), header "X-Forwarded-Proto"
+    );
+    crate::runtime::mock_matcher!(
+        x_forwarded_host(value: impl Into<String>), header "X-Forwarded-Host"
+    );
+    crate::runtime::mock_answer!(no_content(), 204);
 }
 
 crate::runtime::mock_answers!(
@@ -1275,45 +1017,16 @@ pub struct UpdatePasswordMock<'a> {
 }
 
 impl UpdatePasswordMock<'_> {
-    /// Match only calls with this `realm`.
-    pub fn realm(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.path("realm", &value);
-        self
-    }
-
-    /// Match only calls with this `userId`.
-    pub fn user_id(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.path("userId", &value);
-        self
-    }
-
-    /// Match only calls with this `X-Forwarded-Proto`.
-    pub fn x_forwarded_proto(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.header("X-Forwarded-Proto", &value);
-        self
-    }
-
-    /// Match only calls with this `X-Forwarded-Host`.
-    pub fn x_forwarded_host(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.header("X-Forwarded-Host", &value);
-        self
-    }
-
-    /// Match only calls with this body.
-    pub fn body(mut self, body: &types::Credential) -> Self {
-        self.mock.json(&body);
-        self
-    }
-
-    /// Answer `204` with no body.
-    pub fn no_content(mut self) -> Self {
-        self.mock.answer(ResponseTemplate::new(204));
-        self
-    }
+    crate::runtime::mock_matcher!(realm(value: impl Into<String>), path "realm");
+    crate::runtime::mock_matcher!(user_id(value: impl Into<String>), path "userId");
+    crate::runtime::mock_matcher!(
+        x_forwarded_proto(value: impl Into<String>), header "X-Forwarded-Proto"
+    );
+    crate::runtime::mock_matcher!(
+        x_forwarded_host(value: impl Into<String>), header "X-Forwarded-Host"
+    );
+    crate::runtime::mock_matcher!(body(body: &types::Credential), json);
+    crate::runtime::mock_answer!(no_content(), 204);
 }
 
 crate::runtime::mock_answers!(
@@ -1331,31 +1044,14 @@ pub struct UpdateOwnPasswordMock<'a> {
 }
 
 impl UpdateOwnPasswordMock<'_> {
-    /// Match only calls with this `X-Forwarded-Proto`.
-    pub fn x_forwarded_proto(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.header("X-Forwarded-Proto", &value);
-        self
-    }
-
-    /// Match only calls with this `X-Forwarded-Host`.
-    pub fn x_forwarded_host(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.header("X-Forwarded-Host", &value);
-        self
-    }
-
-    /// Match only calls with this body.
-    pub fn body(mut self, body: &types::Credential) -> Self {
-        self.mock.json(&body);
-        self
-    }
-
-    /// Answer `204` with no body.
-    pub fn no_content(mut self) -> Self {
-        self.mock.answer(ResponseTemplate::new(204));
-        self
-    }
+    crate::runtime::mock_matcher!(
+        x_forwarded_proto(value: impl Into<String>), header "X-Forwarded-Proto"
+    );
+    crate::runtime::mock_matcher!(
+        x_forwarded_host(value: impl Into<String>), header "X-Forwarded-Host"
+    );
+    crate::runtime::mock_matcher!(body(body: &types::Credential), json);
+    crate::runtime::mock_answer!(no_content(), 204);
 }
 
 crate::runtime::mock_answers!(
@@ -1373,49 +1069,16 @@ pub struct ResetSecretMock<'a> {
 }
 
 impl ResetSecretMock<'_> {
-    /// Match only calls with this `realm`.
-    pub fn realm(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.path("realm", &value);
-        self
-    }
-
-    /// Match only calls with this `userId`.
-    pub fn user_id(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.path("userId", &value);
-        self
-    }
-
-    /// Match only calls with this `X-Forwarded-Proto`.
-    pub fn x_forwarded_proto(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.header("X-Forwarded-Proto", &value);
-        self
-    }
-
-    /// Match only calls with this `X-Forwarded-Host`.
-    pub fn x_forwarded_host(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.header("X-Forwarded-Host", &value);
-        self
-    }
-
-    /// Answer `200` with this text.
-    pub fn ok(mut self, text: impl Into<String>) -> Self {
-        self.mock
-            .answer(
-                ResponseTemplate::new(200)
-                    .set_body_raw(text.into(), "text/plain; charset=utf-8"),
-            );
-        self
-    }
-
-    /// Answer `204` with no body.
-    pub fn no_content(mut self) -> Self {
-        self.mock.answer(ResponseTemplate::new(204));
-        self
-    }
+    crate::runtime::mock_matcher!(realm(value: impl Into<String>), path "realm");
+    crate::runtime::mock_matcher!(user_id(value: impl Into<String>), path "userId");
+    crate::runtime::mock_matcher!(
+        x_forwarded_proto(value: impl Into<String>), header "X-Forwarded-Proto"
+    );
+    crate::runtime::mock_matcher!(
+        x_forwarded_host(value: impl Into<String>), header "X-Forwarded-Host"
+    );
+    crate::runtime::mock_answer!(ok(text: impl Into<String>), 200);
+    crate::runtime::mock_answer!(no_content(), 204);
 }
 
 crate::runtime::mock_answers!(
@@ -1433,46 +1096,16 @@ pub struct GetUserClientRolesMock<'a> {
 }
 
 impl GetUserClientRolesMock<'_> {
-    /// Match only calls with this `realm`.
-    pub fn realm(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.path("realm", &value);
-        self
-    }
-
-    /// Match only calls with this `userId`.
-    pub fn user_id(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.path("userId", &value);
-        self
-    }
-
-    /// Match only calls with this `clientId`.
-    pub fn client_id(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.path("clientId", &value);
-        self
-    }
-
-    /// Match only calls with this `X-Forwarded-Proto`.
-    pub fn x_forwarded_proto(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.header("X-Forwarded-Proto", &value);
-        self
-    }
-
-    /// Match only calls with this `X-Forwarded-Host`.
-    pub fn x_forwarded_host(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.header("X-Forwarded-Host", &value);
-        self
-    }
-
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &types::RoleNames) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_matcher!(realm(value: impl Into<String>), path "realm");
+    crate::runtime::mock_matcher!(user_id(value: impl Into<String>), path "userId");
+    crate::runtime::mock_matcher!(client_id(value: impl Into<String>), path "clientId");
+    crate::runtime::mock_matcher!(
+        x_forwarded_proto(value: impl Into<String>), header "X-Forwarded-Proto"
+    );
+    crate::runtime::mock_matcher!(
+        x_forwarded_host(value: impl Into<String>), header "X-Forwarded-Host"
+    );
+    crate::runtime::mock_answer!(ok(body: &types::RoleNames), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -1490,52 +1123,17 @@ pub struct UpdateUserClientRolesMock<'a> {
 }
 
 impl UpdateUserClientRolesMock<'_> {
-    /// Match only calls with this `realm`.
-    pub fn realm(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.path("realm", &value);
-        self
-    }
-
-    /// Match only calls with this `userId`.
-    pub fn user_id(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.path("userId", &value);
-        self
-    }
-
-    /// Match only calls with this `clientId`.
-    pub fn client_id(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.path("clientId", &value);
-        self
-    }
-
-    /// Match only calls with this `X-Forwarded-Proto`.
-    pub fn x_forwarded_proto(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.header("X-Forwarded-Proto", &value);
-        self
-    }
-
-    /// Match only calls with this `X-Forwarded-Host`.
-    pub fn x_forwarded_host(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.header("X-Forwarded-Host", &value);
-        self
-    }
-
-    /// Match only calls with this body.
-    pub fn body(mut self, body: &types::RoleNames) -> Self {
-        self.mock.json(&body);
-        self
-    }
-
-    /// Answer `204` with no body.
-    pub fn no_content(mut self) -> Self {
-        self.mock.answer(ResponseTemplate::new(204));
-        self
-    }
+    crate::runtime::mock_matcher!(realm(value: impl Into<String>), path "realm");
+    crate::runtime::mock_matcher!(user_id(value: impl Into<String>), path "userId");
+    crate::runtime::mock_matcher!(client_id(value: impl Into<String>), path "clientId");
+    crate::runtime::mock_matcher!(
+        x_forwarded_proto(value: impl Into<String>), header "X-Forwarded-Proto"
+    );
+    crate::runtime::mock_matcher!(
+        x_forwarded_host(value: impl Into<String>), header "X-Forwarded-Host"
+    );
+    crate::runtime::mock_matcher!(body(body: &types::RoleNames), json);
+    crate::runtime::mock_answer!(no_content(), 204);
 }
 
 crate::runtime::mock_answers!(
@@ -1554,39 +1152,15 @@ pub struct GetUserRealmRolesMock<'a> {
 }
 
 impl GetUserRealmRolesMock<'_> {
-    /// Match only calls with this `realm`.
-    pub fn realm(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.path("realm", &value);
-        self
-    }
-
-    /// Match only calls with this `userId`.
-    pub fn user_id(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.path("userId", &value);
-        self
-    }
-
-    /// Match only calls with this `X-Forwarded-Proto`.
-    pub fn x_forwarded_proto(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.header("X-Forwarded-Proto", &value);
-        self
-    }
-
-    /// Match only calls with this `X-Forwarded-Host`.
-    pub fn x_forwarded_host(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.header("X-Forwarded-Host", &value);
-        self
-    }
-
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &types::RoleNames) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_matcher!(realm(value: impl Into<String>), path "realm");
+    crate::runtime::mock_matcher!(user_id(value: impl Into<String>), path "userId");
+    crate::runtime::mock_matcher!(
+        x_forwarded_proto(value: impl Into<String>), header "X-Forwarded-Proto"
+    );
+    crate::runtime::mock_matcher!(
+        x_forwarded_host(value: impl Into<String>), header "X-Forwarded-Host"
+    );
+    crate::runtime::mock_answer!(ok(body: &types::RoleNames), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -1604,45 +1178,16 @@ pub struct UpdateUserRealmRolesMock<'a> {
 }
 
 impl UpdateUserRealmRolesMock<'_> {
-    /// Match only calls with this `realm`.
-    pub fn realm(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.path("realm", &value);
-        self
-    }
-
-    /// Match only calls with this `userId`.
-    pub fn user_id(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.path("userId", &value);
-        self
-    }
-
-    /// Match only calls with this `X-Forwarded-Proto`.
-    pub fn x_forwarded_proto(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.header("X-Forwarded-Proto", &value);
-        self
-    }
-
-    /// Match only calls with this `X-Forwarded-Host`.
-    pub fn x_forwarded_host(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.header("X-Forwarded-Host", &value);
-        self
-    }
-
-    /// Match only calls with this body.
-    pub fn body(mut self, body: &types::RoleNames) -> Self {
-        self.mock.json(&body);
-        self
-    }
-
-    /// Answer `204` with no body.
-    pub fn no_content(mut self) -> Self {
-        self.mock.answer(ResponseTemplate::new(204));
-        self
-    }
+    crate::runtime::mock_matcher!(realm(value: impl Into<String>), path "realm");
+    crate::runtime::mock_matcher!(user_id(value: impl Into<String>), path "userId");
+    crate::runtime::mock_matcher!(
+        x_forwarded_proto(value: impl Into<String>), header "X-Forwarded-Proto"
+    );
+    crate::runtime::mock_matcher!(
+        x_forwarded_host(value: impl Into<String>), header "X-Forwarded-Host"
+    );
+    crate::runtime::mock_matcher!(body(body: &types::RoleNames), json);
+    crate::runtime::mock_answer!(no_content(), 204);
 }
 
 crate::runtime::mock_answers!(
@@ -1661,32 +1206,14 @@ pub struct GetCurrentUserClientRolesMock<'a> {
 }
 
 impl GetCurrentUserClientRolesMock<'_> {
-    /// Match only calls with this `clientId`.
-    pub fn client_id(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.path("clientId", &value);
-        self
-    }
-
-    /// Match only calls with this `X-Forwarded-Proto`.
-    pub fn x_forwarded_proto(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.header("X-Forwarded-Proto", &value);
-        self
-    }
-
-    /// Match only calls with this `X-Forwarded-Host`.
-    pub fn x_forwarded_host(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.header("X-Forwarded-Host", &value);
-        self
-    }
-
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &types::RoleNames) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_matcher!(client_id(value: impl Into<String>), path "clientId");
+    crate::runtime::mock_matcher!(
+        x_forwarded_proto(value: impl Into<String>), header "X-Forwarded-Proto"
+    );
+    crate::runtime::mock_matcher!(
+        x_forwarded_host(value: impl Into<String>), header "X-Forwarded-Host"
+    );
+    crate::runtime::mock_answer!(ok(body: &types::RoleNames), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -1704,25 +1231,13 @@ pub struct GetCurrentUserRealmRolesMock<'a> {
 }
 
 impl GetCurrentUserRealmRolesMock<'_> {
-    /// Match only calls with this `X-Forwarded-Proto`.
-    pub fn x_forwarded_proto(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.header("X-Forwarded-Proto", &value);
-        self
-    }
-
-    /// Match only calls with this `X-Forwarded-Host`.
-    pub fn x_forwarded_host(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.header("X-Forwarded-Host", &value);
-        self
-    }
-
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &types::RoleNames) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_matcher!(
+        x_forwarded_proto(value: impl Into<String>), header "X-Forwarded-Proto"
+    );
+    crate::runtime::mock_matcher!(
+        x_forwarded_host(value: impl Into<String>), header "X-Forwarded-Host"
+    );
+    crate::runtime::mock_answer!(ok(body: &types::RoleNames), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -1740,31 +1255,14 @@ pub struct UpdateCurrentUserLocaleMock<'a> {
 }
 
 impl UpdateCurrentUserLocaleMock<'_> {
-    /// Match only calls with this `X-Forwarded-Proto`.
-    pub fn x_forwarded_proto(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.header("X-Forwarded-Proto", &value);
-        self
-    }
-
-    /// Match only calls with this `X-Forwarded-Host`.
-    pub fn x_forwarded_host(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.header("X-Forwarded-Host", &value);
-        self
-    }
-
-    /// Match only calls with this body.
-    pub fn body(mut self, body: &str) -> Self {
-        self.mock.json(&body);
-        self
-    }
-
-    /// Answer `204` with no body.
-    pub fn no_content(mut self) -> Self {
-        self.mock.answer(ResponseTemplate::new(204));
-        self
-    }
+    crate::runtime::mock_matcher!(
+        x_forwarded_proto(value: impl Into<String>), header "X-Forwarded-Proto"
+    );
+    crate::runtime::mock_matcher!(
+        x_forwarded_host(value: impl Into<String>), header "X-Forwarded-Host"
+    );
+    crate::runtime::mock_matcher!(body(body: &str), json);
+    crate::runtime::mock_answer!(no_content(), 204);
 }
 
 crate::runtime::mock_answers!(
@@ -1782,39 +1280,15 @@ pub struct GetUserSessionsMock<'a> {
 }
 
 impl GetUserSessionsMock<'_> {
-    /// Match only calls with this `realm`.
-    pub fn realm(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.path("realm", &value);
-        self
-    }
-
-    /// Match only calls with this `userId`.
-    pub fn user_id(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.path("userId", &value);
-        self
-    }
-
-    /// Match only calls with this `X-Forwarded-Proto`.
-    pub fn x_forwarded_proto(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.header("X-Forwarded-Proto", &value);
-        self
-    }
-
-    /// Match only calls with this `X-Forwarded-Host`.
-    pub fn x_forwarded_host(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.header("X-Forwarded-Host", &value);
-        self
-    }
-
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &[types::UserSession]) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_matcher!(realm(value: impl Into<String>), path "realm");
+    crate::runtime::mock_matcher!(user_id(value: impl Into<String>), path "userId");
+    crate::runtime::mock_matcher!(
+        x_forwarded_proto(value: impl Into<String>), header "X-Forwarded-Proto"
+    );
+    crate::runtime::mock_matcher!(
+        x_forwarded_host(value: impl Into<String>), header "X-Forwarded-Host"
+    );
+    crate::runtime::mock_answer!(ok(body: &[types::UserSession]), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -1832,39 +1306,15 @@ pub struct DisconnectUserSessionMock<'a> {
 }
 
 impl DisconnectUserSessionMock<'_> {
-    /// Match only calls with this `realm`.
-    pub fn realm(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.path("realm", &value);
-        self
-    }
-
-    /// Match only calls with this `sessionID`.
-    pub fn session_id(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.path("sessionID", &value);
-        self
-    }
-
-    /// Match only calls with this `X-Forwarded-Proto`.
-    pub fn x_forwarded_proto(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.header("X-Forwarded-Proto", &value);
-        self
-    }
-
-    /// Match only calls with this `X-Forwarded-Host`.
-    pub fn x_forwarded_host(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.header("X-Forwarded-Host", &value);
-        self
-    }
-
-    /// Answer `204` with no body.
-    pub fn no_content(mut self) -> Self {
-        self.mock.answer(ResponseTemplate::new(204));
-        self
-    }
+    crate::runtime::mock_matcher!(realm(value: impl Into<String>), path "realm");
+    crate::runtime::mock_matcher!(session_id(value: impl Into<String>), path "sessionID");
+    crate::runtime::mock_matcher!(
+        x_forwarded_proto(value: impl Into<String>), header "X-Forwarded-Proto"
+    );
+    crate::runtime::mock_matcher!(
+        x_forwarded_host(value: impl Into<String>), header "X-Forwarded-Host"
+    );
+    crate::runtime::mock_answer!(no_content(), 204);
 }
 
 crate::runtime::mock_answers!(
@@ -1882,17 +1332,8 @@ pub struct QueryAssetsMock<'a> {
 }
 
 impl QueryAssetsMock<'_> {
-    /// Match only calls with this body.
-    pub fn body(mut self, body: &types::AssetQuery) -> Self {
-        self.mock.json(&body);
-        self
-    }
-
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &[types::Asset]) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_matcher!(body(body: &types::AssetQuery), json);
+    crate::runtime::mock_answer!(ok(body: &[types::Asset]), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -1910,17 +1351,8 @@ pub struct QueryCountMock<'a> {
 }
 
 impl QueryCountMock<'_> {
-    /// Match only calls with this body.
-    pub fn body(mut self, body: &types::AssetQuery) -> Self {
-        self.mock.json(&body);
-        self
-    }
-
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &i32) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_matcher!(body(body: &types::AssetQuery), json);
+    crate::runtime::mock_answer!(ok(body: &i32), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -1938,17 +1370,8 @@ pub struct QueryAssetTreeMock<'a> {
 }
 
 impl QueryAssetTreeMock<'_> {
-    /// Match only calls with this body.
-    pub fn body(mut self, body: &types::AssetQuery) -> Self {
-        self.mock.json(&body);
-        self
-    }
-
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &types::AssetTree) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_matcher!(body(body: &types::AssetQuery), json);
+    crate::runtime::mock_answer!(ok(body: &types::AssetTree), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -1966,18 +1389,8 @@ pub struct GetAssetMock<'a> {
 }
 
 impl GetAssetMock<'_> {
-    /// Match only calls with this `assetId`.
-    pub fn asset_id(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.path("assetId", &value);
-        self
-    }
-
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &types::Asset) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_matcher!(asset_id(value: impl Into<String>), path "assetId");
+    crate::runtime::mock_answer!(ok(body: &types::Asset), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -1995,24 +1408,9 @@ pub struct UpdateAssetMock<'a> {
 }
 
 impl UpdateAssetMock<'_> {
-    /// Match only calls with this `assetId`.
-    pub fn asset_id(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.path("assetId", &value);
-        self
-    }
-
-    /// Match only calls with this body.
-    pub fn body(mut self, body: &types::Asset) -> Self {
-        self.mock.json(&body);
-        self
-    }
-
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &types::Asset) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_matcher!(asset_id(value: impl Into<String>), path "assetId");
+    crate::runtime::mock_matcher!(body(body: &types::Asset), json);
+    crate::runtime::mock_answer!(ok(body: &types::Asset), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -2030,18 +1428,8 @@ pub struct GetPartialAssetMock<'a> {
 }
 
 impl GetPartialAssetMock<'_> {
-    /// Match only calls with this `assetId`.
-    pub fn asset_id(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.path("assetId", &value);
-        self
-    }
-
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &types::Asset) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_matcher!(asset_id(value: impl Into<String>), path "assetId");
+    crate::runtime::mock_answer!(ok(body: &types::Asset), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -2059,17 +1447,8 @@ pub struct CreateAssetMock<'a> {
 }
 
 impl CreateAssetMock<'_> {
-    /// Match only calls with this body.
-    pub fn body(mut self, body: &types::Asset) -> Self {
-        self.mock.json(&body);
-        self
-    }
-
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &types::Asset) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_matcher!(body(body: &types::Asset), json);
+    crate::runtime::mock_answer!(ok(body: &types::Asset), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -2087,17 +1466,8 @@ pub struct DeleteAssetMock<'a> {
 }
 
 impl DeleteAssetMock<'_> {
-    /// Match only calls with this `assetId`.
-    pub fn asset_id(mut self, value: Vec<String>) -> Self {
-        self.mock.query("assetId", &value, Style::Form, true);
-        self
-    }
-
-    /// Answer `204` with no body.
-    pub fn no_content(mut self) -> Self {
-        self.mock.answer(ResponseTemplate::new(204));
-        self
-    }
+    crate::runtime::mock_matcher!(asset_id(value: Vec<String>), query "assetId", Form, true);
+    crate::runtime::mock_answer!(no_content(), 204);
 }
 
 crate::runtime::mock_answers!(
@@ -2115,11 +1485,7 @@ pub struct GetCurrentUserAssetsMock<'a> {
 }
 
 impl GetCurrentUserAssetsMock<'_> {
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &[types::Asset]) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_answer!(ok(body: &[types::Asset]), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -2136,32 +1502,10 @@ pub struct GetUserAssetLinksMock<'a> {
 }
 
 impl GetUserAssetLinksMock<'_> {
-    /// Match only calls with this `realm`.
-    pub fn realm(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.query("realm", &value, Style::Form, true);
-        self
-    }
-
-    /// Match only calls with this `userId`.
-    pub fn user_id(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.query("userId", &value, Style::Form, true);
-        self
-    }
-
-    /// Match only calls with this `assetId`.
-    pub fn asset_id(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.query("assetId", &value, Style::Form, true);
-        self
-    }
-
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &[types::UserAssetLink]) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_matcher!(realm(value: impl Into<String>), query "realm", Form, true);
+    crate::runtime::mock_matcher!(user_id(value: impl Into<String>), query "userId", Form, true);
+    crate::runtime::mock_matcher!(asset_id(value: impl Into<String>), query "assetId", Form, true);
+    crate::runtime::mock_answer!(ok(body: &[types::UserAssetLink]), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -2179,17 +1523,8 @@ pub struct CreateUserAssetLinksMock<'a> {
 }
 
 impl CreateUserAssetLinksMock<'_> {
-    /// Match only calls with this body.
-    pub fn body(mut self, body: &[types::UserAssetLink]) -> Self {
-        self.mock.json(&body);
-        self
-    }
-
-    /// Answer `204` with no body.
-    pub fn no_content(mut self) -> Self {
-        self.mock.answer(ResponseTemplate::new(204));
-        self
-    }
+    crate::runtime::mock_matcher!(body(body: &[types::UserAssetLink]), json);
+    crate::runtime::mock_answer!(no_content(), 204);
 }
 
 crate::runtime::mock_answers!(
@@ -2207,24 +1542,9 @@ pub struct UpdateAssetParentMock<'a> {
 }
 
 impl UpdateAssetParentMock<'_> {
-    /// Match only calls with this `parentAssetId`.
-    pub fn parent_asset_id(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.path("parentAssetId", &value);
-        self
-    }
-
-    /// Match only calls with this `assetIds`.
-    pub fn asset_ids(mut self, value: Vec<String>) -> Self {
-        self.mock.query("assetIds", &value, Style::Form, true);
-        self
-    }
-
-    /// Answer `204` with no body.
-    pub fn no_content(mut self) -> Self {
-        self.mock.answer(ResponseTemplate::new(204));
-        self
-    }
+    crate::runtime::mock_matcher!(parent_asset_id(value: impl Into<String>), path "parentAssetId");
+    crate::runtime::mock_matcher!(asset_ids(value: Vec<String>), query "assetIds", Form, true);
+    crate::runtime::mock_answer!(no_content(), 204);
 }
 
 crate::runtime::mock_answers!(
@@ -2242,17 +1562,8 @@ pub struct DeleteAssetsParentMock<'a> {
 }
 
 impl DeleteAssetsParentMock<'_> {
-    /// Match only calls with this `assetIds`.
-    pub fn asset_ids(mut self, value: Vec<String>) -> Self {
-        self.mock.query("assetIds", &value, Style::Form, true);
-        self
-    }
-
-    /// Answer `204` with no body.
-    pub fn no_content(mut self) -> Self {
-        self.mock.answer(ResponseTemplate::new(204));
-        self
-    }
+    crate::runtime::mock_matcher!(asset_ids(value: Vec<String>), query "assetIds", Form, true);
+    crate::runtime::mock_answer!(no_content(), 204);
 }
 
 crate::runtime::mock_answers!(
@@ -2270,31 +1581,10 @@ pub struct WriteAttributeValueMock<'a> {
 }
 
 impl WriteAttributeValueMock<'_> {
-    /// Match only calls with this `assetId`.
-    pub fn asset_id(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.path("assetId", &value);
-        self
-    }
-
-    /// Match only calls with this `attributeName`.
-    pub fn attribute_name(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.path("attributeName", &value);
-        self
-    }
-
-    /// Match only calls with this body.
-    pub fn body(mut self, body: &serde_json::Value) -> Self {
-        self.mock.json(&body);
-        self
-    }
-
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &types::AttributeWriteResult) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_matcher!(asset_id(value: impl Into<String>), path "assetId");
+    crate::runtime::mock_matcher!(attribute_name(value: impl Into<String>), path "attributeName");
+    crate::runtime::mock_matcher!(body(body: &serde_json::Value), json);
+    crate::runtime::mock_answer!(ok(body: &types::AttributeWriteResult), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -2312,37 +1602,11 @@ pub struct WriteAttributeValue1Mock<'a> {
 }
 
 impl WriteAttributeValue1Mock<'_> {
-    /// Match only calls with this `assetId`.
-    pub fn asset_id(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.path("assetId", &value);
-        self
-    }
-
-    /// Match only calls with this `attributeName`.
-    pub fn attribute_name(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.path("attributeName", &value);
-        self
-    }
-
-    /// Match only calls with this `timestamp`.
-    pub fn timestamp(mut self, value: i64) -> Self {
-        self.mock.path("timestamp", &value);
-        self
-    }
-
-    /// Match only calls with this body.
-    pub fn body(mut self, body: &serde_json::Value) -> Self {
-        self.mock.json(&body);
-        self
-    }
-
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &types::AttributeWriteResult) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_matcher!(asset_id(value: impl Into<String>), path "assetId");
+    crate::runtime::mock_matcher!(attribute_name(value: impl Into<String>), path "attributeName");
+    crate::runtime::mock_matcher!(timestamp(value: i64), path "timestamp");
+    crate::runtime::mock_matcher!(body(body: &serde_json::Value), json);
+    crate::runtime::mock_answer!(ok(body: &types::AttributeWriteResult), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -2360,17 +1624,8 @@ pub struct WriteAttributeValuesMock<'a> {
 }
 
 impl WriteAttributeValuesMock<'_> {
-    /// Match only calls with this body.
-    pub fn body(mut self, body: &[types::AttributeState]) -> Self {
-        self.mock.json(&body);
-        self
-    }
-
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &[types::AttributeWriteResult]) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_matcher!(body(body: &[types::AttributeState]), json);
+    crate::runtime::mock_answer!(ok(body: &[types::AttributeWriteResult]), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -2388,17 +1643,8 @@ pub struct WriteAttributeEventsMock<'a> {
 }
 
 impl WriteAttributeEventsMock<'_> {
-    /// Match only calls with this body.
-    pub fn body(mut self, body: &[types::AttributeEvent]) -> Self {
-        self.mock.json(&body);
-        self
-    }
-
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &[types::AttributeWriteResult]) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_matcher!(body(body: &[types::AttributeEvent]), json);
+    crate::runtime::mock_answer!(ok(body: &[types::AttributeWriteResult]), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -2416,31 +1662,10 @@ pub struct GetDatapointsMock<'a> {
 }
 
 impl GetDatapointsMock<'_> {
-    /// Match only calls with this `assetId`.
-    pub fn asset_id(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.path("assetId", &value);
-        self
-    }
-
-    /// Match only calls with this `attributeName`.
-    pub fn attribute_name(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.path("attributeName", &value);
-        self
-    }
-
-    /// Match only calls with this body.
-    pub fn body(mut self, body: &types::AssetDatapointQuery) -> Self {
-        self.mock.json(&body);
-        self
-    }
-
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &[types::ValueDatapoint]) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_matcher!(asset_id(value: impl Into<String>), path "assetId");
+    crate::runtime::mock_matcher!(attribute_name(value: impl Into<String>), path "attributeName");
+    crate::runtime::mock_matcher!(body(body: &types::AssetDatapointQuery), json);
+    crate::runtime::mock_answer!(ok(body: &[types::ValueDatapoint]), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -2458,25 +1683,11 @@ pub struct GetDatapointPeriodMock<'a> {
 }
 
 impl GetDatapointPeriodMock<'_> {
-    /// Match only calls with this `assetId`.
-    pub fn asset_id(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.query("assetId", &value, Style::Form, true);
-        self
-    }
-
-    /// Match only calls with this `attributeName`.
-    pub fn attribute_name(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.query("attributeName", &value, Style::Form, true);
-        self
-    }
-
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &types::DatapointPeriod) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_matcher!(asset_id(value: impl Into<String>), query "assetId", Form, true);
+    crate::runtime::mock_matcher!(
+        attribute_name(value: impl Into<String>), query "attributeName", Form, true
+    );
+    crate::runtime::mock_answer!(ok(body: &types::DatapointPeriod), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -2494,37 +1705,15 @@ pub struct GetDatapointExportMock<'a> {
 }
 
 impl GetDatapointExportMock<'_> {
-    /// Match only calls with this `attributeRefs`.
-    pub fn attribute_refs(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.query("attributeRefs", &value, Style::Form, true);
-        self
-    }
-
-    /// Match only calls with this `fromTimestamp`.
-    pub fn from_timestamp(mut self, value: i64) -> Self {
-        self.mock.query("fromTimestamp", &value, Style::Form, true);
-        self
-    }
-
-    /// Match only calls with this `toTimestamp`.
-    pub fn to_timestamp(mut self, value: i64) -> Self {
-        self.mock.query("toTimestamp", &value, Style::Form, true);
-        self
-    }
-
-    /// Match only calls with this `format`.
-    pub fn format(mut self, value: types::DatapointExportFormat) -> Self {
-        self.mock.query("format", &value, Style::Form, true);
-        self
-    }
-
-    /// Answer `200` with a file: its media type and bytes.
-    pub fn ok(mut self, media_type: &str, data: impl Into<Vec<u8>>) -> Self {
-        self.mock
-            .answer(ResponseTemplate::new(200).set_body_raw(data.into(), media_type));
-        self
-    }
+    crate::runtime::mock_matcher!(
+        attribute_refs(value: impl Into<String>), query "attributeRefs", Form, true
+    );
+    crate::runtime::mock_matcher!(from_timestamp(value: i64), query "fromTimestamp", Form, true);
+    crate::runtime::mock_matcher!(to_timestamp(value: i64), query "toTimestamp", Form, true);
+    crate::runtime::mock_matcher!(
+        format(value: types::DatapointExportFormat), query "format", Form, true
+    );
+    crate::runtime::mock_answer!(ok(media_type: &str, data: impl Into<Vec<u8>>), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -2542,31 +1731,10 @@ pub struct WritePredictedDatapointsMock<'a> {
 }
 
 impl WritePredictedDatapointsMock<'_> {
-    /// Match only calls with this `assetId`.
-    pub fn asset_id(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.path("assetId", &value);
-        self
-    }
-
-    /// Match only calls with this `attributeName`.
-    pub fn attribute_name(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.path("attributeName", &value);
-        self
-    }
-
-    /// Match only calls with this body.
-    pub fn body(mut self, body: &[types::ValueDatapoint]) -> Self {
-        self.mock.json(&body);
-        self
-    }
-
-    /// Answer `204` with no body.
-    pub fn no_content(mut self) -> Self {
-        self.mock.answer(ResponseTemplate::new(204));
-        self
-    }
+    crate::runtime::mock_matcher!(asset_id(value: impl Into<String>), path "assetId");
+    crate::runtime::mock_matcher!(attribute_name(value: impl Into<String>), path "attributeName");
+    crate::runtime::mock_matcher!(body(body: &[types::ValueDatapoint]), json);
+    crate::runtime::mock_answer!(no_content(), 204);
 }
 
 crate::runtime::mock_answers!(
@@ -2584,31 +1752,10 @@ pub struct GetPredictedDatapointsMock<'a> {
 }
 
 impl GetPredictedDatapointsMock<'_> {
-    /// Match only calls with this `assetId`.
-    pub fn asset_id(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.path("assetId", &value);
-        self
-    }
-
-    /// Match only calls with this `attributeName`.
-    pub fn attribute_name(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.path("attributeName", &value);
-        self
-    }
-
-    /// Match only calls with this body.
-    pub fn body(mut self, body: &types::AssetDatapointQuery) -> Self {
-        self.mock.json(&body);
-        self
-    }
-
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &[types::ValueDatapoint]) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_matcher!(asset_id(value: impl Into<String>), path "assetId");
+    crate::runtime::mock_matcher!(attribute_name(value: impl Into<String>), path "attributeName");
+    crate::runtime::mock_matcher!(body(body: &types::AssetDatapointQuery), json);
+    crate::runtime::mock_answer!(ok(body: &[types::ValueDatapoint]), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -2626,38 +1773,13 @@ pub struct GetAlarmsMock<'a> {
 }
 
 impl GetAlarmsMock<'_> {
-    /// Match only calls with this `realm`.
-    pub fn realm(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.query("realm", &value, Style::Form, true);
-        self
-    }
-
-    /// Match only calls with this `status`.
-    pub fn status(mut self, value: types::AlarmStatus) -> Self {
-        self.mock.query("status", &value, Style::Form, true);
-        self
-    }
-
-    /// Match only calls with this `assetId`.
-    pub fn asset_id(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.query("assetId", &value, Style::Form, true);
-        self
-    }
-
-    /// Match only calls with this `assigneeId`.
-    pub fn assignee_id(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.query("assigneeId", &value, Style::Form, true);
-        self
-    }
-
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &[types::SentAlarm]) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_matcher!(realm(value: impl Into<String>), query "realm", Form, true);
+    crate::runtime::mock_matcher!(status(value: types::AlarmStatus), query "status", Form, true);
+    crate::runtime::mock_matcher!(asset_id(value: impl Into<String>), query "assetId", Form, true);
+    crate::runtime::mock_matcher!(
+        assignee_id(value: impl Into<String>), query "assigneeId", Form, true
+    );
+    crate::runtime::mock_answer!(ok(body: &[types::SentAlarm]), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -2674,23 +1796,9 @@ pub struct CreateAlarmMock<'a> {
 }
 
 impl CreateAlarmMock<'_> {
-    /// Match only calls with this `assetIds`.
-    pub fn asset_ids(mut self, value: Vec<String>) -> Self {
-        self.mock.query("assetIds", &value, Style::Form, true);
-        self
-    }
-
-    /// Match only calls with this body.
-    pub fn body(mut self, body: &types::Alarm) -> Self {
-        self.mock.json(&body);
-        self
-    }
-
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &types::SentAlarm) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_matcher!(asset_ids(value: Vec<String>), query "assetIds", Form, true);
+    crate::runtime::mock_matcher!(body(body: &types::Alarm), json);
+    crate::runtime::mock_answer!(ok(body: &types::SentAlarm), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -2708,17 +1816,8 @@ pub struct RemoveAlarmsMock<'a> {
 }
 
 impl RemoveAlarmsMock<'_> {
-    /// Match only calls with this body.
-    pub fn body(mut self, body: &[i64]) -> Self {
-        self.mock.json(&body);
-        self
-    }
-
-    /// Answer `204` with no body.
-    pub fn no_content(mut self) -> Self {
-        self.mock.answer(ResponseTemplate::new(204));
-        self
-    }
+    crate::runtime::mock_matcher!(body(body: &[i64]), json);
+    crate::runtime::mock_answer!(no_content(), 204);
 }
 
 crate::runtime::mock_answers!(
@@ -2736,17 +1835,8 @@ pub struct GetAlarmMock<'a> {
 }
 
 impl GetAlarmMock<'_> {
-    /// Match only calls with this `alarmId`.
-    pub fn alarm_id(mut self, value: i64) -> Self {
-        self.mock.path("alarmId", &value);
-        self
-    }
-
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &types::SentAlarm) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_matcher!(alarm_id(value: i64), path "alarmId");
+    crate::runtime::mock_answer!(ok(body: &types::SentAlarm), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -2764,23 +1854,9 @@ pub struct UpdateAlarmMock<'a> {
 }
 
 impl UpdateAlarmMock<'_> {
-    /// Match only calls with this `alarmId`.
-    pub fn alarm_id(mut self, value: i64) -> Self {
-        self.mock.path("alarmId", &value);
-        self
-    }
-
-    /// Match only calls with this body.
-    pub fn body(mut self, body: &types::SentAlarm) -> Self {
-        self.mock.json(&body);
-        self
-    }
-
-    /// Answer `204` with no body.
-    pub fn no_content(mut self) -> Self {
-        self.mock.answer(ResponseTemplate::new(204));
-        self
-    }
+    crate::runtime::mock_matcher!(alarm_id(value: i64), path "alarmId");
+    crate::runtime::mock_matcher!(body(body: &types::SentAlarm), json);
+    crate::runtime::mock_answer!(no_content(), 204);
 }
 
 crate::runtime::mock_answers!(
@@ -2798,17 +1874,8 @@ pub struct RemoveAlarmMock<'a> {
 }
 
 impl RemoveAlarmMock<'_> {
-    /// Match only calls with this `alarmId`.
-    pub fn alarm_id(mut self, value: i64) -> Self {
-        self.mock.path("alarmId", &value);
-        self
-    }
-
-    /// Answer `204` with no body.
-    pub fn no_content(mut self) -> Self {
-        self.mock.answer(ResponseTemplate::new(204));
-        self
-    }
+    crate::runtime::mock_matcher!(alarm_id(value: i64), path "alarmId");
+    crate::runtime::mock_answer!(no_content(), 204);
 }
 
 crate::runtime::mock_answers!(
@@ -2826,24 +1893,9 @@ pub struct GetAssetLinksMock<'a> {
 }
 
 impl GetAssetLinksMock<'_> {
-    /// Match only calls with this `alarmId`.
-    pub fn alarm_id(mut self, value: i64) -> Self {
-        self.mock.path("alarmId", &value);
-        self
-    }
-
-    /// Match only calls with this `realm`.
-    pub fn realm(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.query("realm", &value, Style::Form, true);
-        self
-    }
-
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &[types::AlarmAssetLink]) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_matcher!(alarm_id(value: i64), path "alarmId");
+    crate::runtime::mock_matcher!(realm(value: impl Into<String>), query "realm", Form, true);
+    crate::runtime::mock_answer!(ok(body: &[types::AlarmAssetLink]), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -2861,17 +1913,8 @@ pub struct SetAssetLinksMock<'a> {
 }
 
 impl SetAssetLinksMock<'_> {
-    /// Match only calls with this body.
-    pub fn body(mut self, body: &[types::AlarmAssetLink]) -> Self {
-        self.mock.json(&body);
-        self
-    }
-
-    /// Answer `204` with no body.
-    pub fn no_content(mut self) -> Self {
-        self.mock.answer(ResponseTemplate::new(204));
-        self
-    }
+    crate::runtime::mock_matcher!(body(body: &[types::AlarmAssetLink]), json);
+    crate::runtime::mock_answer!(no_content(), 204);
 }
 
 crate::runtime::mock_answers!(
@@ -2889,11 +1932,7 @@ pub struct GetAllRealmsMock<'a> {
 }
 
 impl GetAllRealmsMock<'_> {
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &[types::Realm]) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_answer!(ok(body: &[types::Realm]), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -2910,11 +1949,7 @@ pub struct GetAccessibleRealmsMock<'a> {
 }
 
 impl GetAccessibleRealmsMock<'_> {
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &[types::Realm]) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_answer!(ok(body: &[types::Realm]), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -2931,18 +1966,8 @@ pub struct GetRealmMock<'a> {
 }
 
 impl GetRealmMock<'_> {
-    /// Match only calls with this `name`.
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.path("name", &value);
-        self
-    }
-
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &types::Realm) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_matcher!(name(value: impl Into<String>), path "name");
+    crate::runtime::mock_answer!(ok(body: &types::Realm), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -2960,11 +1985,7 @@ pub struct GetHealthStatusMock<'a> {
 }
 
 impl GetHealthStatusMock<'_> {
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &types::StatusReport) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_answer!(ok(body: &types::StatusReport), 200);
 }
 
 crate::runtime::mock_answers!(GetHealthStatusMock, 200, serde_json::Value);
@@ -2979,11 +2000,7 @@ pub struct GetInfoMock<'a> {
 }
 
 impl GetInfoMock<'_> {
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &types::StatusReport) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_answer!(ok(body: &types::StatusReport), 200);
 }
 
 crate::runtime::mock_answers!(GetInfoMock, 200, serde_json::Value);
@@ -2998,17 +2015,8 @@ pub struct RegisterMock<'a> {
 }
 
 impl RegisterMock<'_> {
-    /// Match only calls with this body.
-    pub fn body(mut self, body: &types::ConsoleRegistration) -> Self {
-        self.mock.json(&body);
-        self
-    }
-
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &types::ConsoleRegistration) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_matcher!(body(body: &types::ConsoleRegistration), json);
+    crate::runtime::mock_answer!(ok(body: &types::ConsoleRegistration), 200);
 }
 
 crate::runtime::mock_answers!(

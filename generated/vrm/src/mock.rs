@@ -25,7 +25,6 @@
 //! # }
 //! ```
 use crate::runtime::mock as support;
-use crate::runtime::Style;
 use crate::types;
 
 pub use support::{MockGuard, ReceivedRequest, ResponseTemplate, Times};
@@ -617,17 +616,8 @@ pub struct LoginMock<'a> {
 }
 
 impl LoginMock<'_> {
-    /// Match only calls with this body.
-    pub fn body(mut self, body: &types::LoginRequest) -> Self {
-        self.mock.json(&body);
-        self
-    }
-
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &types::LoginResponse) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_matcher!(body(body: &types::LoginRequest), json);
+    crate::runtime::mock_answer!(ok(body: &types::LoginResponse), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -645,11 +635,7 @@ pub struct LoginAsDemoMock<'a> {
 }
 
 impl LoginAsDemoMock<'_> {
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &types::DemoLoginResponse) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_answer!(ok(body: &types::DemoLoginResponse), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -666,11 +652,7 @@ pub struct LogoutMock<'a> {
 }
 
 impl LogoutMock<'_> {
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &types::LogoutResponse) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_answer!(ok(body: &types::LogoutResponse), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -687,24 +669,9 @@ pub struct CreateAccessTokenMock<'a> {
 }
 
 impl CreateAccessTokenMock<'_> {
-    /// Match only calls with this `idUser`.
-    pub fn id_user(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.path("idUser", &value);
-        self
-    }
-
-    /// Match only calls with this body.
-    pub fn body(mut self, body: &types::CreateAccessTokenRequest) -> Self {
-        self.mock.json(&body);
-        self
-    }
-
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &types::CreatedAccessToken) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_matcher!(id_user(value: impl Into<String>), path "idUser");
+    crate::runtime::mock_matcher!(body(body: &types::CreateAccessTokenRequest), json);
+    crate::runtime::mock_answer!(ok(body: &types::CreatedAccessToken), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -722,18 +689,8 @@ pub struct ListAccessTokensMock<'a> {
 }
 
 impl ListAccessTokensMock<'_> {
-    /// Match only calls with this `idUser`.
-    pub fn id_user(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.path("idUser", &value);
-        self
-    }
-
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &types::AccessTokenList) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_matcher!(id_user(value: impl Into<String>), path "idUser");
+    crate::runtime::mock_answer!(ok(body: &types::AccessTokenList), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -751,25 +708,9 @@ pub struct RevokeAccessTokenMock<'a> {
 }
 
 impl RevokeAccessTokenMock<'_> {
-    /// Match only calls with this `idUser`.
-    pub fn id_user(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.path("idUser", &value);
-        self
-    }
-
-    /// Match only calls with this `idAccessToken`.
-    pub fn id_access_token(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.path("idAccessToken", &value);
-        self
-    }
-
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &types::RevokeAccessTokenResponse) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_matcher!(id_user(value: impl Into<String>), path "idUser");
+    crate::runtime::mock_matcher!(id_access_token(value: impl Into<String>), path "idAccessToken");
+    crate::runtime::mock_answer!(ok(body: &types::RevokeAccessTokenResponse), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -787,24 +728,9 @@ pub struct AddSiteMock<'a> {
 }
 
 impl AddSiteMock<'_> {
-    /// Match only calls with this `idUser`.
-    pub fn id_user(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.path("idUser", &value);
-        self
-    }
-
-    /// Match only calls with this body.
-    pub fn body(mut self, body: &types::AddSiteRequest) -> Self {
-        self.mock.json(&body);
-        self
-    }
-
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &types::SiteIdResponse) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_matcher!(id_user(value: impl Into<String>), path "idUser");
+    crate::runtime::mock_matcher!(body(body: &types::AddSiteRequest), json);
+    crate::runtime::mock_answer!(ok(body: &types::SiteIdResponse), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -822,24 +748,9 @@ pub struct GetSiteIdMock<'a> {
 }
 
 impl GetSiteIdMock<'_> {
-    /// Match only calls with this `idUser`.
-    pub fn id_user(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.path("idUser", &value);
-        self
-    }
-
-    /// Match only calls with this body.
-    pub fn body(mut self, body: &types::GetSiteIdRequest) -> Self {
-        self.mock.json(&body);
-        self
-    }
-
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &types::SiteIdResponse) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_matcher!(id_user(value: impl Into<String>), path "idUser");
+    crate::runtime::mock_matcher!(body(body: &types::GetSiteIdRequest), json);
+    crate::runtime::mock_answer!(ok(body: &types::SiteIdResponse), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -857,30 +768,10 @@ pub struct ListInstallationsMock<'a> {
 }
 
 impl ListInstallationsMock<'_> {
-    /// Match only calls with this `idUser`.
-    pub fn id_user(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.path("idUser", &value);
-        self
-    }
-
-    /// Match only calls with this `extended`.
-    pub fn extended(mut self, value: i32) -> Self {
-        self.mock.query("extended", &value, Style::Form, true);
-        self
-    }
-
-    /// Match only calls with this `idSite`.
-    pub fn id_site(mut self, value: i64) -> Self {
-        self.mock.query("idSite", &value, Style::Form, true);
-        self
-    }
-
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &types::InstallationList) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_matcher!(id_user(value: impl Into<String>), path "idUser");
+    crate::runtime::mock_matcher!(extended(value: i32), query "extended", Form, true);
+    crate::runtime::mock_matcher!(id_site(value: i64), query "idSite", Form, true);
+    crate::runtime::mock_answer!(ok(body: &types::InstallationList), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -898,11 +789,7 @@ pub struct GetMeMock<'a> {
 }
 
 impl GetMeMock<'_> {
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &types::MeResponse) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_answer!(ok(body: &types::MeResponse), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -920,17 +807,8 @@ pub struct GetSystemOverviewMock<'a> {
 }
 
 impl GetSystemOverviewMock<'_> {
-    /// Match only calls with this `idSite`.
-    pub fn id_site(mut self, value: i64) -> Self {
-        self.mock.path("idSite", &value);
-        self
-    }
-
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &types::SystemOverviewResponse) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
+    crate::runtime::mock_answer!(ok(body: &types::SystemOverviewResponse), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -948,29 +826,10 @@ pub struct GetDiagnosticsMock<'a> {
 }
 
 impl GetDiagnosticsMock<'_> {
-    /// Match only calls with this `idSite`.
-    pub fn id_site(mut self, value: i64) -> Self {
-        self.mock.path("idSite", &value);
-        self
-    }
-
-    /// Match only calls with this `count`.
-    pub fn count(mut self, value: i32) -> Self {
-        self.mock.query("count", &value, Style::Form, true);
-        self
-    }
-
-    /// Match only calls with this `page`.
-    pub fn page(mut self, value: i32) -> Self {
-        self.mock.query("page", &value, Style::Form, true);
-        self
-    }
-
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &types::DiagnosticsResponse) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
+    crate::runtime::mock_matcher!(count(value: i32), query "count", Form, true);
+    crate::runtime::mock_matcher!(page(value: i32), query "page", Form, true);
+    crate::runtime::mock_answer!(ok(body: &types::DiagnosticsResponse), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -988,53 +847,18 @@ pub struct GetStatsMock<'a> {
 }
 
 impl GetStatsMock<'_> {
-    /// Match only calls with this `idSite`.
-    pub fn id_site(mut self, value: i64) -> Self {
-        self.mock.path("idSite", &value);
-        self
-    }
-
-    /// Match only calls with this `type`.
-    pub fn r#type(mut self, value: types::StatsType) -> Self {
-        self.mock.query("type", &value, Style::Form, true);
-        self
-    }
-
-    /// Match only calls with this `interval`.
-    pub fn interval(mut self, value: types::StatsInterval) -> Self {
-        self.mock.query("interval", &value, Style::Form, true);
-        self
-    }
-
-    /// Match only calls with this `start`.
-    pub fn start(mut self, value: i64) -> Self {
-        self.mock.query("start", &value, Style::Form, true);
-        self
-    }
-
-    /// Match only calls with this `end`.
-    pub fn end(mut self, value: i64) -> Self {
-        self.mock.query("end", &value, Style::Form, true);
-        self
-    }
-
-    /// Match only calls with this `attributeCodes[]`.
-    pub fn attribute_codes(mut self, value: Vec<String>) -> Self {
-        self.mock.query("attributeCodes[]", &value, Style::Form, true);
-        self
-    }
-
-    /// Match only calls with this `show_instance`.
-    pub fn show_instance(mut self, value: bool) -> Self {
-        self.mock.query("show_instance", &value, Style::Form, true);
-        self
-    }
-
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &types::StatsResponse) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
+    crate::runtime::mock_matcher!(r#type(value: types::StatsType), query "type", Form, true);
+    crate::runtime::mock_matcher!(
+        interval(value: types::StatsInterval), query "interval", Form, true
+    );
+    crate::runtime::mock_matcher!(start(value: i64), query "start", Form, true);
+    crate::runtime::mock_matcher!(end(value: i64), query "end", Form, true);
+    crate::runtime::mock_matcher!(
+        attribute_codes(value: Vec<String>), query "attributeCodes[]", Form, true
+    );
+    crate::runtime::mock_matcher!(show_instance(value: bool), query "show_instance", Form, true);
+    crate::runtime::mock_answer!(ok(body: &types::StatsResponse), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -1052,30 +876,12 @@ pub struct GetOverallStatsMock<'a> {
 }
 
 impl GetOverallStatsMock<'_> {
-    /// Match only calls with this `idSite`.
-    pub fn id_site(mut self, value: i64) -> Self {
-        self.mock.path("idSite", &value);
-        self
-    }
-
-    /// Match only calls with this `type`.
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.query("type", &value, Style::Form, true);
-        self
-    }
-
-    /// Match only calls with this `attributeCodes[]`.
-    pub fn attribute_codes(mut self, value: Vec<String>) -> Self {
-        self.mock.query("attributeCodes[]", &value, Style::Form, true);
-        self
-    }
-
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &types::OverallStatsResponse) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
+    crate::runtime::mock_matcher!(r#type(value: impl Into<String>), query "type", Form, true);
+    crate::runtime::mock_matcher!(
+        attribute_codes(value: Vec<String>), query "attributeCodes[]", Form, true
+    );
+    crate::runtime::mock_answer!(ok(body: &types::OverallStatsResponse), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -1093,17 +899,8 @@ pub struct ListAlarmsMock<'a> {
 }
 
 impl ListAlarmsMock<'_> {
-    /// Match only calls with this `idSite`.
-    pub fn id_site(mut self, value: i64) -> Self {
-        self.mock.path("idSite", &value);
-        self
-    }
-
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &types::AlarmList) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
+    crate::runtime::mock_answer!(ok(body: &types::AlarmList), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -1121,23 +918,9 @@ pub struct UpdateAlarmMock<'a> {
 }
 
 impl UpdateAlarmMock<'_> {
-    /// Match only calls with this `idSite`.
-    pub fn id_site(mut self, value: i64) -> Self {
-        self.mock.path("idSite", &value);
-        self
-    }
-
-    /// Match only calls with this body.
-    pub fn body(mut self, body: &types::AlarmRule) -> Self {
-        self.mock.json(&body);
-        self
-    }
-
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &types::SuccessResponse) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
+    crate::runtime::mock_matcher!(body(body: &types::AlarmRule), json);
+    crate::runtime::mock_answer!(ok(body: &types::SuccessResponse), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -1155,23 +938,9 @@ pub struct AddAlarmMock<'a> {
 }
 
 impl AddAlarmMock<'_> {
-    /// Match only calls with this `idSite`.
-    pub fn id_site(mut self, value: i64) -> Self {
-        self.mock.path("idSite", &value);
-        self
-    }
-
-    /// Match only calls with this body.
-    pub fn body(mut self, body: &types::AlarmRule) -> Self {
-        self.mock.json(&body);
-        self
-    }
-
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &types::SuccessResponse) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
+    crate::runtime::mock_matcher!(body(body: &types::AlarmRule), json);
+    crate::runtime::mock_answer!(ok(body: &types::SuccessResponse), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -1189,23 +958,9 @@ pub struct DeleteAlarmMock<'a> {
 }
 
 impl DeleteAlarmMock<'_> {
-    /// Match only calls with this `idSite`.
-    pub fn id_site(mut self, value: i64) -> Self {
-        self.mock.path("idSite", &value);
-        self
-    }
-
-    /// Match only calls with this body.
-    pub fn body(mut self, body: &types::AlarmRuleKey) -> Self {
-        self.mock.json(&body);
-        self
-    }
-
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &types::SuccessResponse) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
+    crate::runtime::mock_matcher!(body(body: &types::AlarmRuleKey), json);
+    crate::runtime::mock_answer!(ok(body: &types::SuccessResponse), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -1223,23 +978,9 @@ pub struct ClearAlarmMock<'a> {
 }
 
 impl ClearAlarmMock<'_> {
-    /// Match only calls with this `idSite`.
-    pub fn id_site(mut self, value: i64) -> Self {
-        self.mock.path("idSite", &value);
-        self
-    }
-
-    /// Match only calls with this body.
-    pub fn body(mut self, body: &types::ClearAlarmRequest) -> Self {
-        self.mock.json(&body);
-        self
-    }
-
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &types::SuccessResponse) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
+    crate::runtime::mock_matcher!(body(body: &types::ClearAlarmRequest), json);
+    crate::runtime::mock_answer!(ok(body: &types::SuccessResponse), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -1257,17 +998,8 @@ pub struct ListTagsMock<'a> {
 }
 
 impl ListTagsMock<'_> {
-    /// Match only calls with this `idSite`.
-    pub fn id_site(mut self, value: i64) -> Self {
-        self.mock.path("idSite", &value);
-        self
-    }
-
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &types::TagList) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
+    crate::runtime::mock_answer!(ok(body: &types::TagList), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -1285,23 +1017,9 @@ pub struct AddTagMock<'a> {
 }
 
 impl AddTagMock<'_> {
-    /// Match only calls with this `idSite`.
-    pub fn id_site(mut self, value: i64) -> Self {
-        self.mock.path("idSite", &value);
-        self
-    }
-
-    /// Match only calls with this body.
-    pub fn body(mut self, body: &types::TagRequest) -> Self {
-        self.mock.json(&body);
-        self
-    }
-
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &types::SuccessResponse) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
+    crate::runtime::mock_matcher!(body(body: &types::TagRequest), json);
+    crate::runtime::mock_answer!(ok(body: &types::SuccessResponse), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -1319,23 +1037,9 @@ pub struct RemoveTagMock<'a> {
 }
 
 impl RemoveTagMock<'_> {
-    /// Match only calls with this `idSite`.
-    pub fn id_site(mut self, value: i64) -> Self {
-        self.mock.path("idSite", &value);
-        self
-    }
-
-    /// Match only calls with this body.
-    pub fn body(mut self, body: &types::TagRequest) -> Self {
-        self.mock.json(&body);
-        self
-    }
-
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &types::SuccessResponse) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
+    crate::runtime::mock_matcher!(body(body: &types::TagRequest), json);
+    crate::runtime::mock_answer!(ok(body: &types::SuccessResponse), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -1353,17 +1057,8 @@ pub struct GetDynamicEssSettingsMock<'a> {
 }
 
 impl GetDynamicEssSettingsMock<'_> {
-    /// Match only calls with this `idSite`.
-    pub fn id_site(mut self, value: i64) -> Self {
-        self.mock.path("idSite", &value);
-        self
-    }
-
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &types::DynamicEssSettingsResponse) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
+    crate::runtime::mock_answer!(ok(body: &types::DynamicEssSettingsResponse), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -1381,23 +1076,9 @@ pub struct UpdateDynamicEssSettingsMock<'a> {
 }
 
 impl UpdateDynamicEssSettingsMock<'_> {
-    /// Match only calls with this `idSite`.
-    pub fn id_site(mut self, value: i64) -> Self {
-        self.mock.path("idSite", &value);
-        self
-    }
-
-    /// Match only calls with this body.
-    pub fn body(mut self, body: &types::DynamicEssSettings) -> Self {
-        self.mock.json(&body);
-        self
-    }
-
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &types::DynamicEssSettingsResponse) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
+    crate::runtime::mock_matcher!(body(body: &types::DynamicEssSettings), json);
+    crate::runtime::mock_answer!(ok(body: &types::DynamicEssSettingsResponse), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -1415,17 +1096,8 @@ pub struct GetForecastsLastResetMock<'a> {
 }
 
 impl GetForecastsLastResetMock<'_> {
-    /// Match only calls with this `idSite`.
-    pub fn id_site(mut self, value: i64) -> Self {
-        self.mock.path("idSite", &value);
-        self
-    }
-
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &types::ForecastsResetResponse) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
+    crate::runtime::mock_answer!(ok(body: &types::ForecastsResetResponse), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -1443,23 +1115,9 @@ pub struct ResetForecastsMock<'a> {
 }
 
 impl ResetForecastsMock<'_> {
-    /// Match only calls with this `idSite`.
-    pub fn id_site(mut self, value: i64) -> Self {
-        self.mock.path("idSite", &value);
-        self
-    }
-
-    /// Match only calls with this body.
-    pub fn body(mut self, body: &types::ResetForecastsRequest) -> Self {
-        self.mock.json(&body);
-        self
-    }
-
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &types::ForecastsResetResponse) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
+    crate::runtime::mock_matcher!(body(body: &types::ResetForecastsRequest), json);
+    crate::runtime::mock_answer!(ok(body: &types::ForecastsResetResponse), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -1477,23 +1135,9 @@ pub struct UpdateSettingsMock<'a> {
 }
 
 impl UpdateSettingsMock<'_> {
-    /// Match only calls with this `idSite`.
-    pub fn id_site(mut self, value: i64) -> Self {
-        self.mock.path("idSite", &value);
-        self
-    }
-
-    /// Match only calls with this body.
-    pub fn body(mut self, body: &types::InstallationSettings) -> Self {
-        self.mock.json(&body);
-        self
-    }
-
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &types::SettingsResponse) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
+    crate::runtime::mock_matcher!(body(body: &types::InstallationSettings), json);
+    crate::runtime::mock_answer!(ok(body: &types::SettingsResponse), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -1511,17 +1155,8 @@ pub struct ListInstallationUsersMock<'a> {
 }
 
 impl ListInstallationUsersMock<'_> {
-    /// Match only calls with this `idSite`.
-    pub fn id_site(mut self, value: i64) -> Self {
-        self.mock.path("idSite", &value);
-        self
-    }
-
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &types::InstallationUsers) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
+    crate::runtime::mock_answer!(ok(body: &types::InstallationUsers), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -1539,23 +1174,9 @@ pub struct SetFavoriteMock<'a> {
 }
 
 impl SetFavoriteMock<'_> {
-    /// Match only calls with this `idSite`.
-    pub fn id_site(mut self, value: i64) -> Self {
-        self.mock.path("idSite", &value);
-        self
-    }
-
-    /// Match only calls with this body.
-    pub fn body(mut self, body: &types::FavoriteRequest) -> Self {
-        self.mock.json(&body);
-        self
-    }
-
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &types::SuccessResponse) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
+    crate::runtime::mock_matcher!(body(body: &types::FavoriteRequest), json);
+    crate::runtime::mock_answer!(ok(body: &types::SuccessResponse), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -1573,25 +1194,9 @@ pub struct SearchInstallationsMock<'a> {
 }
 
 impl SearchInstallationsMock<'_> {
-    /// Match only calls with this `idUser`.
-    pub fn id_user(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.path("idUser", &value);
-        self
-    }
-
-    /// Match only calls with this `query`.
-    pub fn query(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.query("query", &value, Style::Form, true);
-        self
-    }
-
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &types::SearchResponse) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_matcher!(id_user(value: impl Into<String>), path "idUser");
+    crate::runtime::mock_matcher!(query(value: impl Into<String>), query "query", Form, true);
+    crate::runtime::mock_answer!(ok(body: &types::SearchResponse), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -1609,23 +1214,9 @@ pub struct ListDataAttributesMock<'a> {
 }
 
 impl ListDataAttributesMock<'_> {
-    /// Match only calls with this `count`.
-    pub fn count(mut self, value: i32) -> Self {
-        self.mock.query("count", &value, Style::Form, true);
-        self
-    }
-
-    /// Match only calls with this `page`.
-    pub fn page(mut self, value: i32) -> Self {
-        self.mock.query("page", &value, Style::Form, true);
-        self
-    }
-
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &types::DataAttributeList) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_matcher!(count(value: i32), query "count", Form, true);
+    crate::runtime::mock_matcher!(page(value: i32), query "page", Form, true);
+    crate::runtime::mock_answer!(ok(body: &types::DataAttributeList), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -1643,30 +1234,10 @@ pub struct FindInstallationsByDataAttributesMock<'a> {
 }
 
 impl FindInstallationsByDataAttributesMock<'_> {
-    /// Match only calls with this `query`.
-    pub fn query(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.query("query", &value, Style::Form, true);
-        self
-    }
-
-    /// Match only calls with this `count`.
-    pub fn count(mut self, value: i32) -> Self {
-        self.mock.query("count", &value, Style::Form, true);
-        self
-    }
-
-    /// Match only calls with this `page`.
-    pub fn page(mut self, value: i32) -> Self {
-        self.mock.query("page", &value, Style::Form, true);
-        self
-    }
-
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &types::InstallationDataAttributesResponse) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_matcher!(query(value: impl Into<String>), query "query", Form, true);
+    crate::runtime::mock_matcher!(count(value: i32), query "count", Form, true);
+    crate::runtime::mock_matcher!(page(value: i32), query "page", Form, true);
+    crate::runtime::mock_answer!(ok(body: &types::InstallationDataAttributesResponse), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -1684,55 +1255,16 @@ pub struct DownloadDataMock<'a> {
 }
 
 impl DownloadDataMock<'_> {
-    /// Match only calls with this `idSite`.
-    pub fn id_site(mut self, value: i64) -> Self {
-        self.mock.path("idSite", &value);
-        self
-    }
-
-    /// Match only calls with this `start`.
-    pub fn start(mut self, value: i64) -> Self {
-        self.mock.query("start", &value, Style::Form, true);
-        self
-    }
-
-    /// Match only calls with this `end`.
-    pub fn end(mut self, value: i64) -> Self {
-        self.mock.query("end", &value, Style::Form, true);
-        self
-    }
-
-    /// Match only calls with this `datatype`.
-    pub fn datatype(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.mock.query("datatype", &value, Style::Form, true);
-        self
-    }
-
-    /// Match only calls with this `format`.
-    pub fn format(mut self, value: types::DownloadDataFormat) -> Self {
-        self.mock.query("format", &value, Style::Form, true);
-        self
-    }
-
-    /// Match only calls with this `debug`.
-    pub fn debug(mut self, value: bool) -> Self {
-        self.mock.query("debug", &value, Style::Form, true);
-        self
-    }
-
-    /// Match only calls with this `async`.
-    pub fn r#async(mut self, value: bool) -> Self {
-        self.mock.query("async", &value, Style::Form, true);
-        self
-    }
-
-    /// Answer `200` with a file: its media type and bytes.
-    pub fn ok(mut self, media_type: &str, data: impl Into<Vec<u8>>) -> Self {
-        self.mock
-            .answer(ResponseTemplate::new(200).set_body_raw(data.into(), media_type));
-        self
-    }
+    crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
+    crate::runtime::mock_matcher!(start(value: i64), query "start", Form, true);
+    crate::runtime::mock_matcher!(end(value: i64), query "end", Form, true);
+    crate::runtime::mock_matcher!(datatype(value: impl Into<String>), query "datatype", Form, true);
+    crate::runtime::mock_matcher!(
+        format(value: types::DownloadDataFormat), query "format", Form, true
+    );
+    crate::runtime::mock_matcher!(debug(value: bool), query "debug", Form, true);
+    crate::runtime::mock_matcher!(r#async(value: bool), query "async", Form, true);
+    crate::runtime::mock_answer!(ok(media_type: &str, data: impl Into<Vec<u8>>), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -1750,30 +1282,10 @@ pub struct DownloadGpsMock<'a> {
 }
 
 impl DownloadGpsMock<'_> {
-    /// Match only calls with this `idSite`.
-    pub fn id_site(mut self, value: i64) -> Self {
-        self.mock.path("idSite", &value);
-        self
-    }
-
-    /// Match only calls with this `start`.
-    pub fn start(mut self, value: i64) -> Self {
-        self.mock.query("start", &value, Style::Form, true);
-        self
-    }
-
-    /// Match only calls with this `end`.
-    pub fn end(mut self, value: i64) -> Self {
-        self.mock.query("end", &value, Style::Form, true);
-        self
-    }
-
-    /// Answer `200` with a file: its media type and bytes.
-    pub fn ok(mut self, media_type: &str, data: impl Into<Vec<u8>>) -> Self {
-        self.mock
-            .answer(ResponseTemplate::new(200).set_body_raw(data.into(), media_type));
-        self
-    }
+    crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
+    crate::runtime::mock_matcher!(start(value: i64), query "start", Form, true);
+    crate::runtime::mock_matcher!(end(value: i64), query "end", Form, true);
+    crate::runtime::mock_answer!(ok(media_type: &str, data: impl Into<Vec<u8>>), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -1791,65 +1303,20 @@ pub struct GetGraphWidgetMock<'a> {
 }
 
 impl GetGraphWidgetMock<'_> {
-    /// Match only calls with this `idSite`.
-    pub fn id_site(mut self, value: i64) -> Self {
-        self.mock.path("idSite", &value);
-        self
-    }
-
-    /// Match only calls with this `attributeCodes[]`.
-    pub fn attribute_codes(mut self, value: Vec<String>) -> Self {
-        self.mock.query("attributeCodes[]", &value, Style::Form, true);
-        self
-    }
-
-    /// Match only calls with this `attributeIds[]`.
-    pub fn attribute_ids(mut self, value: Vec<i64>) -> Self {
-        self.mock.query("attributeIds[]", &value, Style::Form, true);
-        self
-    }
-
-    /// Match only calls with this `instance`.
-    pub fn instance(mut self, value: i32) -> Self {
-        self.mock.query("instance", &value, Style::Form, true);
-        self
-    }
-
-    /// Match only calls with this `start`.
-    pub fn start(mut self, value: i64) -> Self {
-        self.mock.query("start", &value, Style::Form, true);
-        self
-    }
-
-    /// Match only calls with this `end`.
-    pub fn end(mut self, value: i64) -> Self {
-        self.mock.query("end", &value, Style::Form, true);
-        self
-    }
-
-    /// Match only calls with this `width`.
-    pub fn width(mut self, value: i32) -> Self {
-        self.mock.query("width", &value, Style::Form, true);
-        self
-    }
-
-    /// Match only calls with this `pointsPerPixel`.
-    pub fn points_per_pixel(mut self, value: f64) -> Self {
-        self.mock.query("pointsPerPixel", &value, Style::Form, true);
-        self
-    }
-
-    /// Match only calls with this `useMinMax`.
-    pub fn use_min_max(mut self, value: bool) -> Self {
-        self.mock.query("useMinMax", &value, Style::Form, true);
-        self
-    }
-
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &types::GraphWidgetResponse) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
+    crate::runtime::mock_matcher!(
+        attribute_codes(value: Vec<String>), query "attributeCodes[]", Form, true
+    );
+    crate::runtime::mock_matcher!(
+        attribute_ids(value: Vec<i64>), query "attributeIds[]", Form, true
+    );
+    crate::runtime::mock_matcher!(instance(value: i32), query "instance", Form, true);
+    crate::runtime::mock_matcher!(start(value: i64), query "start", Form, true);
+    crate::runtime::mock_matcher!(end(value: i64), query "end", Form, true);
+    crate::runtime::mock_matcher!(width(value: i32), query "width", Form, true);
+    crate::runtime::mock_matcher!(points_per_pixel(value: f64), query "pointsPerPixel", Form, true);
+    crate::runtime::mock_matcher!(use_min_max(value: bool), query "useMinMax", Form, true);
+    crate::runtime::mock_answer!(ok(body: &types::GraphWidgetResponse), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -1867,23 +1334,9 @@ pub struct GetGpsWidgetMock<'a> {
 }
 
 impl GetGpsWidgetMock<'_> {
-    /// Match only calls with this `idSite`.
-    pub fn id_site(mut self, value: i64) -> Self {
-        self.mock.path("idSite", &value);
-        self
-    }
-
-    /// Match only calls with this `instance`.
-    pub fn instance(mut self, value: i32) -> Self {
-        self.mock.query("instance", &value, Style::Form, true);
-        self
-    }
-
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &types::GpsWidgetResponse) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
+    crate::runtime::mock_matcher!(instance(value: i32), query "instance", Form, true);
+    crate::runtime::mock_answer!(ok(body: &types::GpsWidgetResponse), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -1901,23 +1354,9 @@ pub struct GetBatterySummaryWidgetMock<'a> {
 }
 
 impl GetBatterySummaryWidgetMock<'_> {
-    /// Match only calls with this `idSite`.
-    pub fn id_site(mut self, value: i64) -> Self {
-        self.mock.path("idSite", &value);
-        self
-    }
-
-    /// Match only calls with this `instance`.
-    pub fn instance(mut self, value: i32) -> Self {
-        self.mock.query("instance", &value, Style::Form, true);
-        self
-    }
-
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &types::BatterySummaryWidgetResponse) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
+    crate::runtime::mock_matcher!(instance(value: i32), query "instance", Form, true);
+    crate::runtime::mock_answer!(ok(body: &types::BatterySummaryWidgetResponse), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -1935,23 +1374,9 @@ pub struct GetSolarChargerSummaryWidgetMock<'a> {
 }
 
 impl GetSolarChargerSummaryWidgetMock<'_> {
-    /// Match only calls with this `idSite`.
-    pub fn id_site(mut self, value: i64) -> Self {
-        self.mock.path("idSite", &value);
-        self
-    }
-
-    /// Match only calls with this `instance`.
-    pub fn instance(mut self, value: i32) -> Self {
-        self.mock.query("instance", &value, Style::Form, true);
-        self
-    }
-
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &types::SolarChargerSummaryWidgetResponse) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
+    crate::runtime::mock_matcher!(instance(value: i32), query "instance", Form, true);
+    crate::runtime::mock_answer!(ok(body: &types::SolarChargerSummaryWidgetResponse), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -1969,23 +1394,9 @@ pub struct GetPvInverterStatusWidgetMock<'a> {
 }
 
 impl GetPvInverterStatusWidgetMock<'_> {
-    /// Match only calls with this `idSite`.
-    pub fn id_site(mut self, value: i64) -> Self {
-        self.mock.path("idSite", &value);
-        self
-    }
-
-    /// Match only calls with this `instance`.
-    pub fn instance(mut self, value: i32) -> Self {
-        self.mock.query("instance", &value, Style::Form, true);
-        self
-    }
-
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &types::PvInverterStatusWidgetResponse) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
+    crate::runtime::mock_matcher!(instance(value: i32), query "instance", Form, true);
+    crate::runtime::mock_answer!(ok(body: &types::PvInverterStatusWidgetResponse), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -2003,35 +1414,11 @@ pub struct GetGeneratorStateWidgetMock<'a> {
 }
 
 impl GetGeneratorStateWidgetMock<'_> {
-    /// Match only calls with this `idSite`.
-    pub fn id_site(mut self, value: i64) -> Self {
-        self.mock.path("idSite", &value);
-        self
-    }
-
-    /// Match only calls with this `instance`.
-    pub fn instance(mut self, value: i32) -> Self {
-        self.mock.query("instance", &value, Style::Form, true);
-        self
-    }
-
-    /// Match only calls with this `start`.
-    pub fn start(mut self, value: i64) -> Self {
-        self.mock.query("start", &value, Style::Form, true);
-        self
-    }
-
-    /// Match only calls with this `end`.
-    pub fn end(mut self, value: i64) -> Self {
-        self.mock.query("end", &value, Style::Form, true);
-        self
-    }
-
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &types::GeneratorStateWidgetResponse) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
+    crate::runtime::mock_matcher!(instance(value: i32), query "instance", Form, true);
+    crate::runtime::mock_matcher!(start(value: i64), query "start", Form, true);
+    crate::runtime::mock_matcher!(end(value: i64), query "end", Form, true);
+    crate::runtime::mock_answer!(ok(body: &types::GeneratorStateWidgetResponse), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -2049,35 +1436,11 @@ pub struct GetVeBusStateWidgetMock<'a> {
 }
 
 impl GetVeBusStateWidgetMock<'_> {
-    /// Match only calls with this `idSite`.
-    pub fn id_site(mut self, value: i64) -> Self {
-        self.mock.path("idSite", &value);
-        self
-    }
-
-    /// Match only calls with this `instance`.
-    pub fn instance(mut self, value: i32) -> Self {
-        self.mock.query("instance", &value, Style::Form, true);
-        self
-    }
-
-    /// Match only calls with this `start`.
-    pub fn start(mut self, value: i64) -> Self {
-        self.mock.query("start", &value, Style::Form, true);
-        self
-    }
-
-    /// Match only calls with this `end`.
-    pub fn end(mut self, value: i64) -> Self {
-        self.mock.query("end", &value, Style::Form, true);
-        self
-    }
-
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &types::VeBusStateWidgetResponse) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
+    crate::runtime::mock_matcher!(instance(value: i32), query "instance", Form, true);
+    crate::runtime::mock_matcher!(start(value: i64), query "start", Form, true);
+    crate::runtime::mock_matcher!(end(value: i64), query "end", Form, true);
+    crate::runtime::mock_answer!(ok(body: &types::VeBusStateWidgetResponse), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -2095,35 +1458,11 @@ pub struct GetInverterChargerStateWidgetMock<'a> {
 }
 
 impl GetInverterChargerStateWidgetMock<'_> {
-    /// Match only calls with this `idSite`.
-    pub fn id_site(mut self, value: i64) -> Self {
-        self.mock.path("idSite", &value);
-        self
-    }
-
-    /// Match only calls with this `instance`.
-    pub fn instance(mut self, value: i32) -> Self {
-        self.mock.query("instance", &value, Style::Form, true);
-        self
-    }
-
-    /// Match only calls with this `start`.
-    pub fn start(mut self, value: i64) -> Self {
-        self.mock.query("start", &value, Style::Form, true);
-        self
-    }
-
-    /// Match only calls with this `end`.
-    pub fn end(mut self, value: i64) -> Self {
-        self.mock.query("end", &value, Style::Form, true);
-        self
-    }
-
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &types::InverterChargerStateWidgetResponse) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
+    crate::runtime::mock_matcher!(instance(value: i32), query "instance", Form, true);
+    crate::runtime::mock_matcher!(start(value: i64), query "start", Form, true);
+    crate::runtime::mock_matcher!(end(value: i64), query "end", Form, true);
+    crate::runtime::mock_answer!(ok(body: &types::InverterChargerStateWidgetResponse), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -2141,23 +1480,9 @@ pub struct GetStatusWidgetMock<'a> {
 }
 
 impl GetStatusWidgetMock<'_> {
-    /// Match only calls with this `idSite`.
-    pub fn id_site(mut self, value: i64) -> Self {
-        self.mock.path("idSite", &value);
-        self
-    }
-
-    /// Match only calls with this `instance`.
-    pub fn instance(mut self, value: i32) -> Self {
-        self.mock.query("instance", &value, Style::Form, true);
-        self
-    }
-
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &types::StatusWidgetResponse) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
+    crate::runtime::mock_matcher!(instance(value: i32), query "instance", Form, true);
+    crate::runtime::mock_answer!(ok(body: &types::StatusWidgetResponse), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -2175,23 +1500,9 @@ pub struct GetTankSummaryWidgetMock<'a> {
 }
 
 impl GetTankSummaryWidgetMock<'_> {
-    /// Match only calls with this `idSite`.
-    pub fn id_site(mut self, value: i64) -> Self {
-        self.mock.path("idSite", &value);
-        self
-    }
-
-    /// Match only calls with this `instance`.
-    pub fn instance(mut self, value: i32) -> Self {
-        self.mock.query("instance", &value, Style::Form, true);
-        self
-    }
-
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &types::TankSummaryWidgetResponse) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
+    crate::runtime::mock_matcher!(instance(value: i32), query "instance", Form, true);
+    crate::runtime::mock_answer!(ok(body: &types::TankSummaryWidgetResponse), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -2209,23 +1520,9 @@ pub struct GetHistoricDataWidgetMock<'a> {
 }
 
 impl GetHistoricDataWidgetMock<'_> {
-    /// Match only calls with this `idSite`.
-    pub fn id_site(mut self, value: i64) -> Self {
-        self.mock.path("idSite", &value);
-        self
-    }
-
-    /// Match only calls with this `instance`.
-    pub fn instance(mut self, value: i32) -> Self {
-        self.mock.query("instance", &value, Style::Form, true);
-        self
-    }
-
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &types::HistoricDataWidgetResponse) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
+    crate::runtime::mock_matcher!(instance(value: i32), query "instance", Form, true);
+    crate::runtime::mock_answer!(ok(body: &types::HistoricDataWidgetResponse), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -2243,35 +1540,11 @@ pub struct GetMpptStateWidgetMock<'a> {
 }
 
 impl GetMpptStateWidgetMock<'_> {
-    /// Match only calls with this `idSite`.
-    pub fn id_site(mut self, value: i64) -> Self {
-        self.mock.path("idSite", &value);
-        self
-    }
-
-    /// Match only calls with this `instance`.
-    pub fn instance(mut self, value: i32) -> Self {
-        self.mock.query("instance", &value, Style::Form, true);
-        self
-    }
-
-    /// Match only calls with this `start`.
-    pub fn start(mut self, value: i64) -> Self {
-        self.mock.query("start", &value, Style::Form, true);
-        self
-    }
-
-    /// Match only calls with this `end`.
-    pub fn end(mut self, value: i64) -> Self {
-        self.mock.query("end", &value, Style::Form, true);
-        self
-    }
-
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &types::MpptStateWidgetResponse) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
+    crate::runtime::mock_matcher!(instance(value: i32), query "instance", Form, true);
+    crate::runtime::mock_matcher!(start(value: i64), query "start", Form, true);
+    crate::runtime::mock_matcher!(end(value: i64), query "end", Form, true);
+    crate::runtime::mock_answer!(ok(body: &types::MpptStateWidgetResponse), 200);
 }
 
 crate::runtime::mock_answers!(
@@ -2289,38 +1562,13 @@ pub struct GetBatteryMonitorWarningsAndAlarmsWidgetMock<'a> {
 }
 
 impl GetBatteryMonitorWarningsAndAlarmsWidgetMock<'_> {
-    /// Match only calls with this `idSite`.
-    pub fn id_site(mut self, value: i64) -> Self {
-        self.mock.path("idSite", &value);
-        self
-    }
-
-    /// Match only calls with this `instance`.
-    pub fn instance(mut self, value: i32) -> Self {
-        self.mock.query("instance", &value, Style::Form, true);
-        self
-    }
-
-    /// Match only calls with this `start`.
-    pub fn start(mut self, value: i64) -> Self {
-        self.mock.query("start", &value, Style::Form, true);
-        self
-    }
-
-    /// Match only calls with this `end`.
-    pub fn end(mut self, value: i64) -> Self {
-        self.mock.query("end", &value, Style::Form, true);
-        self
-    }
-
-    /// Answer `200` with this body.
-    pub fn ok(
-        mut self,
-        body: &types::BatteryMonitorWarningsAndAlarmsWidgetResponse,
-    ) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
+    crate::runtime::mock_matcher!(instance(value: i32), query "instance", Form, true);
+    crate::runtime::mock_matcher!(start(value: i64), query "start", Form, true);
+    crate::runtime::mock_matcher!(end(value: i64), query "end", Form, true);
+    crate::runtime::mock_answer!(
+        ok(body: &types::BatteryMonitorWarningsAndAlarmsWidgetResponse), 200
+    );
 }
 
 crate::runtime::mock_answers!(
@@ -2339,23 +1587,9 @@ pub struct GetEvChargerSummaryWidgetMock<'a> {
 }
 
 impl GetEvChargerSummaryWidgetMock<'_> {
-    /// Match only calls with this `idSite`.
-    pub fn id_site(mut self, value: i64) -> Self {
-        self.mock.path("idSite", &value);
-        self
-    }
-
-    /// Match only calls with this `instance`.
-    pub fn instance(mut self, value: i32) -> Self {
-        self.mock.query("instance", &value, Style::Form, true);
-        self
-    }
-
-    /// Answer `200` with this body.
-    pub fn ok(mut self, body: &types::EvChargerSummaryWidgetResponse) -> Self {
-        self.mock.answer_json(200, &body);
-        self
-    }
+    crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
+    crate::runtime::mock_matcher!(instance(value: i32), query "instance", Form, true);
+    crate::runtime::mock_answer!(ok(body: &types::EvChargerSummaryWidgetResponse), 200);
 }
 
 crate::runtime::mock_answers!(

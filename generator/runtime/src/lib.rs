@@ -458,6 +458,115 @@ macro_rules! string_enum {
     };
 }
 
+/// A matcher of an operation's mock in a generated crate's `mock` module,
+/// written as its signature and what it matches: the mock then answers only
+/// calls with this parameter or body.
+///
+/// ```text
+/// impl XMock<'_> {
+///     runtime::mock_matcher!(asset_id(value: impl Into<String>), path "assetId");
+///     runtime::mock_matcher!(status(value: types::Status), query "status", Form, true);
+///     runtime::mock_matcher!(trace(value: impl Into<String>), header "X-Trace");
+///     runtime::mock_matcher!(body(body: &types::Query), json);
+/// }
+/// ```
+///
+/// A parameter is matched at `path`, `query` (with its style and explode),
+/// `header` or `cookie`; a body as `json`, `form`, `multipart` or `bytes`.
+/// (Unused in a crate built without its `mock` feature, where the runtime
+/// is vendored as a module.)
+#[doc(hidden)]
+#[allow(unused_macros)]
+#[macro_export]
+macro_rules! mock_matcher {
+    ($name:ident(value: impl Into<String>), $at:ident $wire:literal $(, $style:ident, $explode:literal)?) => {
+        #[doc = ::std::concat!("Match only calls with this `", $wire, "`.")]
+        pub fn $name(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+            let value: ::std::string::String = value.into();
+            $crate::mock_matcher!(@at self, $at, $wire, value $(, $style, $explode)?);
+            self
+        }
+    };
+    ($name:ident(value: $ty:ty), $at:ident $wire:literal $(, $style:ident, $explode:literal)?) => {
+        #[doc = ::std::concat!("Match only calls with this `", $wire, "`.")]
+        pub fn $name(mut self, value: $ty) -> Self {
+            $crate::mock_matcher!(@at self, $at, $wire, value $(, $style, $explode)?);
+            self
+        }
+    };
+    ($name:ident(body: impl Into<Vec<u8>>), bytes) => {
+        /// Match only calls with this body.
+        pub fn $name(mut self, body: impl ::std::convert::Into<::std::vec::Vec<u8>>) -> Self {
+            self.mock.bytes(body);
+            self
+        }
+    };
+    ($name:ident(body: $ty:ty), $how:ident) => {
+        /// Match only calls with this body.
+        pub fn $name(mut self, body: $ty) -> Self {
+            self.mock.$how(&body);
+            self
+        }
+    };
+    (@at $self:ident, query, $wire:literal, $value:ident, $style:ident, $explode:literal) => {
+        $self.mock.query($wire, &$value, $crate::Style::$style, $explode)
+    };
+    (@at $self:ident, $at:ident, $wire:literal, $value:ident) => {
+        $self.mock.$at($wire, &$value)
+    };
+}
+
+/// A typed answer of an operation's mock in a generated crate's `mock`
+/// module, written as its signature and the status it answers:
+///
+/// ```text
+/// impl XMock<'_> {
+///     runtime::mock_answer!(ok(body: &[types::Pet]), 200);
+///     runtime::mock_answer!(ok(text: impl Into<String>), 200);
+///     runtime::mock_answer!(ok(media_type: &str, data: impl Into<Vec<u8>>), 200);
+///     runtime::mock_answer!(no_content(), 204);
+/// }
+/// ```
+///
+/// (Unused in a crate built without its `mock` feature, where the runtime
+/// is vendored as a module.)
+#[doc(hidden)]
+#[allow(unused_macros)]
+#[macro_export]
+macro_rules! mock_answer {
+    ($name:ident(), $status:literal) => {
+        #[doc = ::std::concat!("Answer `", $status, "` with no body.")]
+        pub fn $name(mut self) -> Self {
+            self.mock.answer($crate::mock::ResponseTemplate::new($status));
+            self
+        }
+    };
+    ($name:ident(text: impl Into<String>), $status:literal) => {
+        #[doc = ::std::concat!("Answer `", $status, "` with this text.")]
+        pub fn $name(mut self, text: impl ::std::convert::Into<::std::string::String>) -> Self {
+            self.mock.answer(
+                $crate::mock::ResponseTemplate::new($status).set_body_raw(text.into(), "text/plain; charset=utf-8"),
+            );
+            self
+        }
+    };
+    ($name:ident(media_type: &str, data: impl Into<Vec<u8>>), $status:literal) => {
+        #[doc = ::std::concat!("Answer `", $status, "` with a file: its media type and bytes.")]
+        pub fn $name(mut self, media_type: &str, data: impl ::std::convert::Into<::std::vec::Vec<u8>>) -> Self {
+            self.mock
+                .answer($crate::mock::ResponseTemplate::new($status).set_body_raw(data.into(), media_type));
+            self
+        }
+    };
+    ($name:ident(body: $ty:ty), $status:literal) => {
+        #[doc = ::std::concat!("Answer `", $status, "` with this body.")]
+        pub fn $name(mut self, body: $ty) -> Self {
+            self.mock.answer_json($status, &body);
+            self
+        }
+    };
+}
+
 /// `Serialize` and `Deserialize` for a generated struct, from its fields
 /// and where the members it does not name go:
 ///

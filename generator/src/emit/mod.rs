@@ -309,7 +309,12 @@ fn format(tokens: TokenStream) -> Result<String, Error> {
 /// `prettyplease` prints a macro's arguments as loose tokens (`Vec <
 /// types::Pet >`, `title : impl`), since it cannot know they are types.
 fn tight_macro_types(code: String) -> String {
-    const CALLS: [&str; 2] = ["runtime::request_call!(", "crate::runtime::setter!("];
+    const CALLS: [&str; 4] = [
+        "runtime::request_call!(",
+        "crate::runtime::setter!(",
+        "crate::runtime::mock_matcher!(",
+        "crate::runtime::mock_answer!(",
+    ];
     // rustfmt's `max_width`.
     const WIDTH: usize = 100;
     if !CALLS.iter().any(|call| code.contains(call)) {
@@ -365,7 +370,7 @@ fn tight_macro_types(code: String) -> String {
 }
 
 /// A line of loose type tokens written tight (` < ` → `<`, ` >` → `>`,
-/// ` : ` → `: `), string literals left as they are.
+/// ` : ` → `: `, `: & T` → `: &T`), string literals left as they are.
 fn tighten(line: &str, out: &mut String) {
     let mut in_string = false;
     let mut escaped = false;
@@ -379,6 +384,10 @@ fn tighten(line: &str, out: &mut String) {
         }
         match c {
             '"' => in_string = true,
+            // A reference type: `& [T]` → `&[T]`.
+            '&' if matches!(out.chars().next_back(), Some(' ' | '(')) && chars.peek() == Some(&' ') => {
+                chars.next();
+            }
             ' ' if matches!(chars.peek(), Some('<' | '>' | ':')) => {
                 let next = chars.next().unwrap_or(' ');
                 // `::` is printed tight already; only a lone `:` is loose.
@@ -425,8 +434,12 @@ fn split_doc_blocks(code: String) -> String {
 /// (`prettyplease` prints items back to back). Fields, variants and
 /// statements stay together; so do runs of `use` and `mod` lines.
 fn space_items(code: &str) -> String {
-    // A struct's setters are one list.
-    const SETTER: &str = "crate::runtime::setter!(";
+    // A struct's setters are one list, and so are a mock's matchers and answers.
+    const LISTS: [&str; 3] = [
+        "crate::runtime::setter!(",
+        "crate::runtime::mock_matcher!(",
+        "crate::runtime::mock_answer!(",
+    ];
     const STARTS: &[&str] = &[
         "///",
         "#[",
@@ -449,10 +462,11 @@ fn space_items(code: &str) -> String {
         let current = line.trim_start();
         let starts_item = STARTS.iter().any(|s| current.starts_with(s));
         let after_item = previous == "}" || previous.ends_with(';') || previous.starts_with("#![");
-        let same_run = ["use ", "mod ", "pub use ", "pub mod ", "type ", SETTER]
+        let in_list = |line: &str| LISTS.iter().any(|k| line.starts_with(k));
+        let same_run = ["use ", "mod ", "pub use ", "pub mod ", "type "]
             .iter()
             .any(|k| previous.starts_with(k) && current.starts_with(k))
-            || (current.starts_with(SETTER) && previous == ");");
+            || (in_list(current) && (in_list(previous) || previous == ");"));
         let in_comment = previous.starts_with("//");
         if starts_item && after_item && !same_run && !in_comment && !previous.is_empty() {
             out.push('\n');

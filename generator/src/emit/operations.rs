@@ -712,12 +712,19 @@ fn output_enum(op: &Operation) -> Option<TokenStream> {
 
 /// How the runtime writes a query parameter of this `style` (`Style::Form`, ...).
 pub(super) fn query_style(style: ParamStyle) -> TokenStream {
-    match style {
-        ParamStyle::Form | ParamStyle::Simple => quote!(Style::Form),
-        ParamStyle::SpaceDelimited => quote!(Style::SpaceDelimited),
-        ParamStyle::PipeDelimited => quote!(Style::PipeDelimited),
-        ParamStyle::DeepObject => quote!(Style::DeepObject),
-    }
+    let name = query_style_name(style);
+    quote!(Style::#name)
+}
+
+/// The runtime's `Style` variant for a query parameter's `style`.
+pub(super) fn query_style_name(style: ParamStyle) -> proc_macro2::Ident {
+    let name = match style {
+        ParamStyle::Form | ParamStyle::Simple => "Form",
+        ParamStyle::SpaceDelimited => "SpaceDelimited",
+        ParamStyle::PipeDelimited => "PipeDelimited",
+        ParamStyle::DeepObject => "DeepObject",
+    };
+    proc_macro2::Ident::new(name, proc_macro2::Span::call_site())
 }
 
 /// The imports of paged operations' streams, when there are any.
