@@ -87,17 +87,9 @@ impl<'a> GetClientRoles<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<Vec<types::Role>, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(GetClientRoles, Vec<types::Role>);
+runtime::request_call!(GetClientRoles, Vec<types::Role>, json);
 
 impl Client {
     /// Update client roles for a realm and client
@@ -191,17 +183,9 @@ impl<'a> UpdateClientRoles<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<(), Error> {
-        match response.status() {
-            200..=299 => Ok(()),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(UpdateClientRoles, ());
+runtime::request_call!(UpdateClientRoles, (), empty);
 
 impl Client {
     /// Update roles for a realm
@@ -288,17 +272,9 @@ impl<'a> UpdateRoles<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<(), Error> {
-        match response.status() {
-            200..=299 => Ok(()),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(UpdateRoles, ());
+runtime::request_call!(UpdateRoles, (), empty);
 
 impl Client {
     /// Query users based on criteria
@@ -398,17 +374,9 @@ impl<'a> QueryUsers<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<Vec<types::User>, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(QueryUsers, Vec<types::User>);
+runtime::request_call!(QueryUsers, Vec<types::User>, json);
 
 impl<'a> QueryUsers<'a> {
     const PAGING: Paging = Paging::Offset {
@@ -673,17 +641,9 @@ impl<'a> GetCurrentUser<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<types::User, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(GetCurrentUser, types::User);
+runtime::request_call!(GetCurrentUser, types::User, json);
 
 impl Client {
     /// Update a user in a realm
@@ -769,17 +729,9 @@ impl<'a> UpdateUser<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<types::User, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(UpdateUser, types::User);
+runtime::request_call!(UpdateUser, types::User, json);
 
 impl Client {
     /// Create a new user in a realm
@@ -869,17 +821,9 @@ impl<'a> CreateUser<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<types::User, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(CreateUser, types::User);
+runtime::request_call!(CreateUser, types::User, json);
 
 impl Client {
     /// Update the currently authenticated user
@@ -955,17 +899,9 @@ impl<'a> UpdateSelf<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<types::User, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(UpdateSelf, types::User);
+runtime::request_call!(UpdateSelf, types::User, json);
 
 impl Client {
     /// Delete a user from a realm
@@ -1043,17 +979,9 @@ impl<'a> DeleteUser<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<(), Error> {
-        match response.status() {
-            200..=299 => Ok(()),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(DeleteUser, ());
+runtime::request_call!(DeleteUser, (), empty);
 
 impl Client {
     /// Request a password reset for a user in a realm
@@ -1135,17 +1063,9 @@ impl<'a> RequestUserPasswordReset<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<(), Error> {
-        match response.status() {
-            200..=299 => Ok(()),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(RequestUserPasswordReset, ());
+runtime::request_call!(RequestUserPasswordReset, (), empty);
 
 impl Client {
     /// Request a password reset for the currently authenticated user
@@ -1211,17 +1131,9 @@ impl<'a> RequestPasswordReset<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<(), Error> {
-        match response.status() {
-            200..=299 => Ok(()),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(RequestPasswordReset, ());
+runtime::request_call!(RequestPasswordReset, (), empty);
 
 impl Client {
     /// Update the password for a user in a realm
@@ -1307,17 +1219,9 @@ impl<'a> UpdatePassword<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<(), Error> {
-        match response.status() {
-            200..=299 => Ok(()),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(UpdatePassword, ());
+runtime::request_call!(UpdatePassword, (), empty);
 
 impl Client {
     /// Update the password for the currently authenticated user
@@ -1393,17 +1297,9 @@ impl<'a> UpdateOwnPassword<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<(), Error> {
-        match response.status() {
-            200..=299 => Ok(()),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(UpdateOwnPassword, ());
+runtime::request_call!(UpdateOwnPassword, (), empty);
 
 impl Client {
     /// Reset the secret for a user in a realm
@@ -1581,17 +1477,9 @@ impl<'a> GetUserClientRoles<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<types::RoleNames, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(GetUserClientRoles, types::RoleNames);
+runtime::request_call!(GetUserClientRoles, types::RoleNames, json);
 
 impl Client {
     /// Update client roles for a user in a realm using a client ID
@@ -1683,17 +1571,9 @@ impl<'a> UpdateUserClientRoles<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<(), Error> {
-        match response.status() {
-            200..=299 => Ok(()),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(UpdateUserClientRoles, ());
+runtime::request_call!(UpdateUserClientRoles, (), empty);
 
 impl Client {
     /// Retrieve realm roles for a user in a realm
@@ -1772,17 +1652,9 @@ impl<'a> GetUserRealmRoles<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<types::RoleNames, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(GetUserRealmRoles, types::RoleNames);
+runtime::request_call!(GetUserRealmRoles, types::RoleNames, json);
 
 impl Client {
     /// Update realm roles for a user in a realm
@@ -1866,17 +1738,9 @@ impl<'a> UpdateUserRealmRoles<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<(), Error> {
-        match response.status() {
-            200..=299 => Ok(()),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(UpdateUserRealmRoles, ());
+runtime::request_call!(UpdateUserRealmRoles, (), empty);
 
 impl Client {
     /// Retrieve client roles for the currently authenticated user using a client ID
@@ -1950,17 +1814,9 @@ impl<'a> GetCurrentUserClientRoles<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<types::RoleNames, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(GetCurrentUserClientRoles, types::RoleNames);
+runtime::request_call!(GetCurrentUserClientRoles, types::RoleNames, json);
 
 impl Client {
     /// Retrieve realm roles for the currently authenticated user
@@ -2027,17 +1883,9 @@ impl<'a> GetCurrentUserRealmRoles<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<types::RoleNames, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(GetCurrentUserRealmRoles, types::RoleNames);
+runtime::request_call!(GetCurrentUserRealmRoles, types::RoleNames, json);
 
 impl Client {
     /// Update locale for the current user in a realm
@@ -2110,17 +1958,9 @@ impl<'a> UpdateCurrentUserLocale<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<(), Error> {
-        match response.status() {
-            200..=299 => Ok(()),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(UpdateCurrentUserLocale, ());
+runtime::request_call!(UpdateCurrentUserLocale, (), empty);
 
 impl Client {
     /// Retrieve sessions for a user in a realm
@@ -2199,17 +2039,9 @@ impl<'a> GetUserSessions<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<Vec<types::UserSession>, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(GetUserSessions, Vec<types::UserSession>);
+runtime::request_call!(GetUserSessions, Vec<types::UserSession>, json);
 
 impl Client {
     /// Disconnect a user session using a session ID
@@ -2288,17 +2120,9 @@ impl<'a> DisconnectUserSession<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<(), Error> {
-        match response.status() {
-            200..=299 => Ok(()),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(DisconnectUserSession, ());
+runtime::request_call!(DisconnectUserSession, (), empty);
 
 impl Client {
     /// Retrieve assets using a query
@@ -2367,17 +2191,9 @@ impl<'a> QueryAssets<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<Vec<types::Asset>, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(QueryAssets, Vec<types::Asset>);
+runtime::request_call!(QueryAssets, Vec<types::Asset>, json);
 
 impl<'a> QueryAssets<'a> {
     const PAGING: Paging = Paging::Offset {
@@ -2515,17 +2331,9 @@ impl<'a> QueryCount<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<i32, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(QueryCount, i32);
+runtime::request_call!(QueryCount, i32, json);
 
 impl Client {
     /// Retrieve part of the asset tree
@@ -2580,17 +2388,9 @@ impl<'a> QueryAssetTree<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<types::AssetTree, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(QueryAssetTree, types::AssetTree);
+runtime::request_call!(QueryAssetTree, types::AssetTree, json);
 
 impl Client {
     /// Retrieve an asset
@@ -2641,17 +2441,9 @@ impl<'a> GetAsset<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<types::Asset, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(GetAsset, types::Asset);
+runtime::request_call!(GetAsset, types::Asset, json);
 
 impl Client {
     /// Update an asset
@@ -2714,17 +2506,9 @@ impl<'a> UpdateAsset<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<types::Asset, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(UpdateAsset, types::Asset);
+runtime::request_call!(UpdateAsset, types::Asset, json);
 
 impl Client {
     /// Retrieve a partially loaded asset
@@ -2775,17 +2559,9 @@ impl<'a> GetPartialAsset<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<types::Asset, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(GetPartialAsset, types::Asset);
+runtime::request_call!(GetPartialAsset, types::Asset, json);
 
 impl Client {
     /// Create an asset
@@ -2855,17 +2631,9 @@ impl<'a> CreateAsset<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<types::Asset, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(CreateAsset, types::Asset);
+runtime::request_call!(CreateAsset, types::Asset, json);
 
 impl Client {
     /// Delete assets
@@ -2915,17 +2683,9 @@ impl<'a> DeleteAsset<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<(), Error> {
-        match response.status() {
-            200..=299 => Ok(()),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(DeleteAsset, ());
+runtime::request_call!(DeleteAsset, (), empty);
 
 impl Client {
     /// Retrieve the linked assets of the currently authenticated user
@@ -2969,17 +2729,9 @@ impl<'a> GetCurrentUserAssets<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<Vec<types::Asset>, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(GetCurrentUserAssets, Vec<types::Asset>);
+runtime::request_call!(GetCurrentUserAssets, Vec<types::Asset>, json);
 
 impl Client {
     /// Retrieve links between assets and users
@@ -3053,17 +2805,9 @@ impl<'a> GetUserAssetLinks<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<Vec<types::UserAssetLink>, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(GetUserAssetLinks, Vec<types::UserAssetLink>);
+runtime::request_call!(GetUserAssetLinks, Vec<types::UserAssetLink>, json);
 
 impl Client {
     /// Create links between users and assets
@@ -3117,17 +2861,9 @@ impl<'a> CreateUserAssetLinks<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<(), Error> {
-        match response.status() {
-            200..=299 => Ok(()),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(CreateUserAssetLinks, ());
+runtime::request_call!(CreateUserAssetLinks, (), empty);
 
 impl Client {
     /// Update the parent of assets
@@ -3188,17 +2924,9 @@ impl<'a> UpdateAssetParent<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<(), Error> {
-        match response.status() {
-            200..=299 => Ok(()),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(UpdateAssetParent, ());
+runtime::request_call!(UpdateAssetParent, (), empty);
 
 impl Client {
     /// Delete the parent of assets
@@ -3251,17 +2979,9 @@ impl<'a> DeleteAssetsParent<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<(), Error> {
-        match response.status() {
-            200..=299 => Ok(()),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(DeleteAssetsParent, ());
+runtime::request_call!(DeleteAssetsParent, (), empty);
 
 impl Client {
     /// Write to a single attribute
@@ -3331,17 +3051,9 @@ impl<'a> WriteAttributeValue<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<types::AttributeWriteResult, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(WriteAttributeValue, types::AttributeWriteResult);
+runtime::request_call!(WriteAttributeValue, types::AttributeWriteResult, json);
 
 impl Client {
     /// Write to a single attribute with a timestamp
@@ -3416,17 +3128,9 @@ impl<'a> WriteAttributeValue1<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<types::AttributeWriteResult, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(WriteAttributeValue1, types::AttributeWriteResult);
+runtime::request_call!(WriteAttributeValue1, types::AttributeWriteResult, json);
 
 impl Client {
     /// Update attribute values
@@ -3494,17 +3198,9 @@ impl<'a> WriteAttributeValues<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<Vec<types::AttributeWriteResult>, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(WriteAttributeValues, Vec<types::AttributeWriteResult>);
+runtime::request_call!(WriteAttributeValues, Vec<types::AttributeWriteResult>, json);
 
 impl Client {
     /// Update attribute values with timestamps
@@ -3559,17 +3255,9 @@ impl<'a> WriteAttributeEvents<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<Vec<types::AttributeWriteResult>, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(WriteAttributeEvents, Vec<types::AttributeWriteResult>);
+runtime::request_call!(WriteAttributeEvents, Vec<types::AttributeWriteResult>, json);
 
 impl Client {
     /// Retrieve the historical datapoints of an asset attribute
@@ -3644,17 +3332,9 @@ impl<'a> GetDatapoints<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<Vec<types::ValueDatapoint>, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(GetDatapoints, Vec<types::ValueDatapoint>);
+runtime::request_call!(GetDatapoints, Vec<types::ValueDatapoint>, json);
 
 impl Client {
     /// Retrieve the datapoint period of an asset attribute
@@ -3713,17 +3393,9 @@ impl<'a> GetDatapointPeriod<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<types::DatapointPeriod, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(GetDatapointPeriod, types::DatapointPeriod);
+runtime::request_call!(GetDatapointPeriod, types::DatapointPeriod, json);
 
 impl Client {
     /// Retrieve a datapoint export of asset attributes
@@ -3799,17 +3471,9 @@ impl<'a> GetDatapointExport<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<Download, Error> {
-        match response.status() {
-            200..=299 => Ok(response.download()),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(GetDatapointExport, Download);
+runtime::request_call!(GetDatapointExport, Download, download);
 
 impl Client {
     /// Write the predicted datapoints of an asset attribute
@@ -3884,17 +3548,9 @@ impl<'a> WritePredictedDatapoints<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<(), Error> {
-        match response.status() {
-            200..=299 => Ok(()),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(WritePredictedDatapoints, ());
+runtime::request_call!(WritePredictedDatapoints, (), empty);
 
 impl Client {
     /// Retrieve the predicted datapoints of an asset attribute
@@ -3971,17 +3627,9 @@ impl<'a> GetPredictedDatapoints<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<Vec<types::ValueDatapoint>, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(GetPredictedDatapoints, Vec<types::ValueDatapoint>);
+runtime::request_call!(GetPredictedDatapoints, Vec<types::ValueDatapoint>, json);
 
 impl Client {
     /// Retrieve all alarms or a subset using filter criteria
@@ -4068,17 +3716,9 @@ impl<'a> GetAlarms<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<Vec<types::SentAlarm>, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(GetAlarms, Vec<types::SentAlarm>);
+runtime::request_call!(GetAlarms, Vec<types::SentAlarm>, json);
 
 impl Client {
     /// Create an alarm
@@ -4147,17 +3787,9 @@ impl<'a> CreateAlarm<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<types::SentAlarm, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(CreateAlarm, types::SentAlarm);
+runtime::request_call!(CreateAlarm, types::SentAlarm, json);
 
 impl Client {
     /// Remove alarms
@@ -4208,17 +3840,9 @@ impl<'a> RemoveAlarms<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<(), Error> {
-        match response.status() {
-            200..=299 => Ok(()),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(RemoveAlarms, ());
+runtime::request_call!(RemoveAlarms, (), empty);
 
 impl Client {
     /// Retrieve an alarm
@@ -4267,17 +3891,9 @@ impl<'a> GetAlarm<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<types::SentAlarm, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(GetAlarm, types::SentAlarm);
+runtime::request_call!(GetAlarm, types::SentAlarm, json);
 
 impl Client {
     /// Update an alarm
@@ -4336,17 +3952,9 @@ impl<'a> UpdateAlarm<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<(), Error> {
-        match response.status() {
-            200..=299 => Ok(()),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(UpdateAlarm, ());
+runtime::request_call!(UpdateAlarm, (), empty);
 
 impl Client {
     /// Remove an alarm
@@ -4394,17 +4002,9 @@ impl<'a> RemoveAlarm<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<(), Error> {
-        match response.status() {
-            200..=299 => Ok(()),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(RemoveAlarm, ());
+runtime::request_call!(RemoveAlarm, (), empty);
 
 impl Client {
     /// Retrieve the asset links of an alarm
@@ -4463,17 +4063,9 @@ impl<'a> GetAssetLinks<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<Vec<types::AlarmAssetLink>, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(GetAssetLinks, Vec<types::AlarmAssetLink>);
+runtime::request_call!(GetAssetLinks, Vec<types::AlarmAssetLink>, json);
 
 impl Client {
     /// Set the asset links of an alarm
@@ -4527,17 +4119,9 @@ impl<'a> SetAssetLinks<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<(), Error> {
-        match response.status() {
-            200..=299 => Ok(()),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(SetAssetLinks, ());
+runtime::request_call!(SetAssetLinks, (), empty);
 
 impl Client {
     /// Retrieve all realms
@@ -4581,17 +4165,9 @@ impl<'a> GetAllRealms<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<Vec<types::Realm>, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(GetAllRealms, Vec<types::Realm>);
+runtime::request_call!(GetAllRealms, Vec<types::Realm>, json);
 
 impl Client {
     /// Retrieve accessible realms for the authenticated user
@@ -4635,17 +4211,9 @@ impl<'a> GetAccessibleRealms<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<Vec<types::Realm>, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(GetAccessibleRealms, Vec<types::Realm>);
+runtime::request_call!(GetAccessibleRealms, Vec<types::Realm>, json);
 
 impl Client {
     /// Retrieve a realm
@@ -4694,17 +4262,9 @@ impl<'a> GetRealm<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<types::Realm, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(GetRealm, types::Realm);
+runtime::request_call!(GetRealm, types::Realm, json);
 
 impl Client {
     /// Retrieve the health status of the system
@@ -4748,17 +4308,9 @@ impl<'a> GetHealthStatus<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<types::StatusReport, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(GetHealthStatus, types::StatusReport);
+runtime::request_call!(GetHealthStatus, types::StatusReport, json);
 
 impl Client {
     /// Retrieve the system information
@@ -4802,17 +4354,9 @@ impl<'a> GetInfo<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<types::StatusReport, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(GetInfo, types::StatusReport);
+runtime::request_call!(GetInfo, types::StatusReport, json);
 
 impl Client {
     /// Create or update the registration for a console
@@ -4869,14 +4413,6 @@ impl<'a> Register<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<types::ConsoleRegistration, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(Register, types::ConsoleRegistration);
+runtime::request_call!(Register, types::ConsoleRegistration, json);

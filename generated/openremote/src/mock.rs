@@ -67,425 +67,145 @@ impl MockServer {
         )
     }
 
-    /// A mock of [`Client::get_client_roles`](crate::Client::get_client_roles) (`GET /user/{realm}/{clientId}/roles`): set what it matches and answers, then `.await` it to mount it.
-    pub fn get_client_roles(&self) -> GetClientRolesMock<'_> {
-        GetClientRolesMock {
-            mock: self.inner.operation(0),
-        }
-    }
-
-    /// A mock of [`Client::update_client_roles`](crate::Client::update_client_roles) (`PUT /user/{realm}/{clientId}/roles`): set what it matches and answers, then `.await` it to mount it.
-    pub fn update_client_roles(&self) -> UpdateClientRolesMock<'_> {
-        UpdateClientRolesMock {
-            mock: self.inner.operation(1),
-        }
-    }
-
-    /// A mock of [`Client::update_roles`](crate::Client::update_roles) (`PUT /user/{realm}/roles`): set what it matches and answers, then `.await` it to mount it.
-    pub fn update_roles(&self) -> UpdateRolesMock<'_> {
-        UpdateRolesMock {
-            mock: self.inner.operation(2),
-        }
-    }
-
-    /// A mock of [`Client::query_users`](crate::Client::query_users) (`POST /user/query`): set what it matches and answers, then `.await` it to mount it.
-    pub fn query_users(&self) -> QueryUsersMock<'_> {
-        QueryUsersMock {
-            mock: self.inner.operation(3),
-        }
-    }
-
-    /// A mock of [`Client::get_user`](crate::Client::get_user) (`GET /user/{realm}/{userId}`): set what it matches and answers, then `.await` it to mount it.
-    pub fn get_user(&self) -> GetUserMock<'_> {
-        GetUserMock {
-            mock: self.inner.operation(4),
-        }
-    }
-
-    /// A mock of [`Client::get_current_user`](crate::Client::get_current_user) (`GET /user/user`): set what it matches and answers, then `.await` it to mount it.
-    pub fn get_current_user(&self) -> GetCurrentUserMock<'_> {
-        GetCurrentUserMock {
-            mock: self.inner.operation(5),
-        }
-    }
-
-    /// A mock of [`Client::update_user`](crate::Client::update_user) (`PUT /user/{realm}/users`): set what it matches and answers, then `.await` it to mount it.
-    pub fn update_user(&self) -> UpdateUserMock<'_> {
-        UpdateUserMock {
-            mock: self.inner.operation(6),
-        }
-    }
-
-    /// A mock of [`Client::create_user`](crate::Client::create_user) (`POST /user/{realm}/users`): set what it matches and answers, then `.await` it to mount it.
-    pub fn create_user(&self) -> CreateUserMock<'_> {
-        CreateUserMock {
-            mock: self.inner.operation(7),
-        }
-    }
-
-    /// A mock of [`Client::update_self`](crate::Client::update_self) (`PUT /user/update`): set what it matches and answers, then `.await` it to mount it.
-    pub fn update_self(&self) -> UpdateSelfMock<'_> {
-        UpdateSelfMock {
-            mock: self.inner.operation(8),
-        }
-    }
-
-    /// A mock of [`Client::delete_user`](crate::Client::delete_user) (`DELETE /user/{realm}/users/{userId}`): set what it matches and answers, then `.await` it to mount it.
-    pub fn delete_user(&self) -> DeleteUserMock<'_> {
-        DeleteUserMock {
-            mock: self.inner.operation(9),
-        }
-    }
-
-    /// A mock of [`Client::request_user_password_reset`](crate::Client::request_user_password_reset) (`PUT /user/{realm}/request-password-reset/{userId}`): set what it matches and answers, then `.await` it to mount it.
-    pub fn request_user_password_reset(&self) -> RequestUserPasswordResetMock<'_> {
-        RequestUserPasswordResetMock {
-            mock: self.inner.operation(10),
-        }
-    }
-
-    /// A mock of [`Client::request_password_reset`](crate::Client::request_password_reset) (`PUT /user/request-password-reset`): set what it matches and answers, then `.await` it to mount it.
-    pub fn request_password_reset(&self) -> RequestPasswordResetMock<'_> {
-        RequestPasswordResetMock {
-            mock: self.inner.operation(11),
-        }
-    }
-
-    /// A mock of [`Client::update_password`](crate::Client::update_password) (`PUT /user/{realm}/reset-password/{userId}`): set what it matches and answers, then `.await` it to mount it.
-    pub fn update_password(&self) -> UpdatePasswordMock<'_> {
-        UpdatePasswordMock {
-            mock: self.inner.operation(12),
-        }
-    }
-
-    /// A mock of [`Client::update_own_password`](crate::Client::update_own_password) (`PUT /user/reset-password`): set what it matches and answers, then `.await` it to mount it.
-    pub fn update_own_password(&self) -> UpdateOwnPasswordMock<'_> {
-        UpdateOwnPasswordMock {
-            mock: self.inner.operation(13),
-        }
-    }
-
-    /// A mock of [`Client::reset_secret`](crate::Client::reset_secret) (`GET /user/{realm}/reset-secret/{userId}`): set what it matches and answers, then `.await` it to mount it.
-    pub fn reset_secret(&self) -> ResetSecretMock<'_> {
-        ResetSecretMock {
-            mock: self.inner.operation(14),
-        }
-    }
-
-    /// A mock of [`Client::get_user_client_roles`](crate::Client::get_user_client_roles) (`GET /user/{realm}/userRoles/{userId}/{clientId}`): set what it matches and answers, then `.await` it to mount it.
-    pub fn get_user_client_roles(&self) -> GetUserClientRolesMock<'_> {
-        GetUserClientRolesMock {
-            mock: self.inner.operation(15),
-        }
-    }
-
-    /// A mock of [`Client::update_user_client_roles`](crate::Client::update_user_client_roles) (`PUT /user/{realm}/userRoles/{userId}/{clientId}`): set what it matches and answers, then `.await` it to mount it.
-    pub fn update_user_client_roles(&self) -> UpdateUserClientRolesMock<'_> {
-        UpdateUserClientRolesMock {
-            mock: self.inner.operation(16),
-        }
-    }
-
-    /// A mock of [`Client::get_user_realm_roles`](crate::Client::get_user_realm_roles) (`GET /user/{realm}/userRealmRoles/{userId}`): set what it matches and answers, then `.await` it to mount it.
-    pub fn get_user_realm_roles(&self) -> GetUserRealmRolesMock<'_> {
-        GetUserRealmRolesMock {
-            mock: self.inner.operation(17),
-        }
-    }
-
-    /// A mock of [`Client::update_user_realm_roles`](crate::Client::update_user_realm_roles) (`PUT /user/{realm}/userRealmRoles/{userId}`): set what it matches and answers, then `.await` it to mount it.
-    pub fn update_user_realm_roles(&self) -> UpdateUserRealmRolesMock<'_> {
-        UpdateUserRealmRolesMock {
-            mock: self.inner.operation(18),
-        }
-    }
-
-    /// A mock of [`Client::get_current_user_client_roles`](crate::Client::get_current_user_client_roles) (`GET /user/userRoles/{clientId}`): set what it matches and answers, then `.await` it to mount it.
-    pub fn get_current_user_client_roles(&self) -> GetCurrentUserClientRolesMock<'_> {
-        GetCurrentUserClientRolesMock {
-            mock: self.inner.operation(19),
-        }
-    }
-
-    /// A mock of [`Client::get_current_user_realm_roles`](crate::Client::get_current_user_realm_roles) (`GET /user/userRealmRoles`): set what it matches and answers, then `.await` it to mount it.
-    pub fn get_current_user_realm_roles(&self) -> GetCurrentUserRealmRolesMock<'_> {
-        GetCurrentUserRealmRolesMock {
-            mock: self.inner.operation(20),
-        }
-    }
-
-    /// A mock of [`Client::update_current_user_locale`](crate::Client::update_current_user_locale) (`PUT /user/locale`): set what it matches and answers, then `.await` it to mount it.
-    pub fn update_current_user_locale(&self) -> UpdateCurrentUserLocaleMock<'_> {
-        UpdateCurrentUserLocaleMock {
-            mock: self.inner.operation(21),
-        }
-    }
-
-    /// A mock of [`Client::get_user_sessions`](crate::Client::get_user_sessions) (`GET /user/{realm}/userSessions/{userId}`): set what it matches and answers, then `.await` it to mount it.
-    pub fn get_user_sessions(&self) -> GetUserSessionsMock<'_> {
-        GetUserSessionsMock {
-            mock: self.inner.operation(22),
-        }
-    }
-
-    /// A mock of [`Client::disconnect_user_session`](crate::Client::disconnect_user_session) (`GET /user/{realm}/disconnect/{sessionID}`): set what it matches and answers, then `.await` it to mount it.
-    pub fn disconnect_user_session(&self) -> DisconnectUserSessionMock<'_> {
-        DisconnectUserSessionMock {
-            mock: self.inner.operation(23),
-        }
-    }
-
-    /// A mock of [`Client::query_assets`](crate::Client::query_assets) (`POST /asset/query`): set what it matches and answers, then `.await` it to mount it.
-    pub fn query_assets(&self) -> QueryAssetsMock<'_> {
-        QueryAssetsMock {
-            mock: self.inner.operation(24),
-        }
-    }
-
-    /// A mock of [`Client::query_count`](crate::Client::query_count) (`POST /asset/count`): set what it matches and answers, then `.await` it to mount it.
-    pub fn query_count(&self) -> QueryCountMock<'_> {
-        QueryCountMock {
-            mock: self.inner.operation(25),
-        }
-    }
-
-    /// A mock of [`Client::query_asset_tree`](crate::Client::query_asset_tree) (`POST /asset/tree`): set what it matches and answers, then `.await` it to mount it.
-    pub fn query_asset_tree(&self) -> QueryAssetTreeMock<'_> {
-        QueryAssetTreeMock {
-            mock: self.inner.operation(26),
-        }
-    }
-
-    /// A mock of [`Client::get_asset`](crate::Client::get_asset) (`GET /asset/{assetId}`): set what it matches and answers, then `.await` it to mount it.
-    pub fn get_asset(&self) -> GetAssetMock<'_> {
-        GetAssetMock {
-            mock: self.inner.operation(27),
-        }
-    }
-
-    /// A mock of [`Client::update_asset`](crate::Client::update_asset) (`PUT /asset/{assetId}`): set what it matches and answers, then `.await` it to mount it.
-    pub fn update_asset(&self) -> UpdateAssetMock<'_> {
-        UpdateAssetMock {
-            mock: self.inner.operation(28),
-        }
-    }
-
-    /// A mock of [`Client::get_partial_asset`](crate::Client::get_partial_asset) (`GET /asset/partial/{assetId}`): set what it matches and answers, then `.await` it to mount it.
-    pub fn get_partial_asset(&self) -> GetPartialAssetMock<'_> {
-        GetPartialAssetMock {
-            mock: self.inner.operation(29),
-        }
-    }
-
-    /// A mock of [`Client::create_asset`](crate::Client::create_asset) (`POST /asset`): set what it matches and answers, then `.await` it to mount it.
-    pub fn create_asset(&self) -> CreateAssetMock<'_> {
-        CreateAssetMock {
-            mock: self.inner.operation(30),
-        }
-    }
-
-    /// A mock of [`Client::delete_asset`](crate::Client::delete_asset) (`DELETE /asset`): set what it matches and answers, then `.await` it to mount it.
-    pub fn delete_asset(&self) -> DeleteAssetMock<'_> {
-        DeleteAssetMock {
-            mock: self.inner.operation(31),
-        }
-    }
-
-    /// A mock of [`Client::get_current_user_assets`](crate::Client::get_current_user_assets) (`GET /asset/user/current`): set what it matches and answers, then `.await` it to mount it.
-    pub fn get_current_user_assets(&self) -> GetCurrentUserAssetsMock<'_> {
-        GetCurrentUserAssetsMock {
-            mock: self.inner.operation(32),
-        }
-    }
-
-    /// A mock of [`Client::get_user_asset_links`](crate::Client::get_user_asset_links) (`GET /asset/user/link`): set what it matches and answers, then `.await` it to mount it.
-    pub fn get_user_asset_links(&self) -> GetUserAssetLinksMock<'_> {
-        GetUserAssetLinksMock {
-            mock: self.inner.operation(33),
-        }
-    }
-
-    /// A mock of [`Client::create_user_asset_links`](crate::Client::create_user_asset_links) (`POST /asset/user/link`): set what it matches and answers, then `.await` it to mount it.
-    pub fn create_user_asset_links(&self) -> CreateUserAssetLinksMock<'_> {
-        CreateUserAssetLinksMock {
-            mock: self.inner.operation(34),
-        }
-    }
-
-    /// A mock of [`Client::update_asset_parent`](crate::Client::update_asset_parent) (`PUT /asset/{parentAssetId}/child`): set what it matches and answers, then `.await` it to mount it.
-    pub fn update_asset_parent(&self) -> UpdateAssetParentMock<'_> {
-        UpdateAssetParentMock {
-            mock: self.inner.operation(35),
-        }
-    }
-
-    /// A mock of [`Client::delete_assets_parent`](crate::Client::delete_assets_parent) (`DELETE /asset/parent`): set what it matches and answers, then `.await` it to mount it.
-    pub fn delete_assets_parent(&self) -> DeleteAssetsParentMock<'_> {
-        DeleteAssetsParentMock {
-            mock: self.inner.operation(36),
-        }
-    }
-
-    /// A mock of [`Client::write_attribute_value`](crate::Client::write_attribute_value) (`PUT /asset/{assetId}/attribute/{attributeName}`): set what it matches and answers, then `.await` it to mount it.
-    pub fn write_attribute_value(&self) -> WriteAttributeValueMock<'_> {
-        WriteAttributeValueMock {
-            mock: self.inner.operation(37),
-        }
-    }
-
-    /// A mock of [`Client::write_attribute_value_1`](crate::Client::write_attribute_value_1) (`PUT /asset/{assetId}/attribute/{attributeName}/{timestamp}`): set what it matches and answers, then `.await` it to mount it.
-    pub fn write_attribute_value_1(&self) -> WriteAttributeValue1Mock<'_> {
-        WriteAttributeValue1Mock {
-            mock: self.inner.operation(38),
-        }
-    }
-
-    /// A mock of [`Client::write_attribute_values`](crate::Client::write_attribute_values) (`PUT /asset/attributes`): set what it matches and answers, then `.await` it to mount it.
-    pub fn write_attribute_values(&self) -> WriteAttributeValuesMock<'_> {
-        WriteAttributeValuesMock {
-            mock: self.inner.operation(39),
-        }
-    }
-
-    /// A mock of [`Client::write_attribute_events`](crate::Client::write_attribute_events) (`PUT /asset/attributes/timestamp`): set what it matches and answers, then `.await` it to mount it.
-    pub fn write_attribute_events(&self) -> WriteAttributeEventsMock<'_> {
-        WriteAttributeEventsMock {
-            mock: self.inner.operation(40),
-        }
-    }
-
-    /// A mock of [`Client::get_datapoints`](crate::Client::get_datapoints) (`POST /asset/datapoint/{assetId}/{attributeName}`): set what it matches and answers, then `.await` it to mount it.
-    pub fn get_datapoints(&self) -> GetDatapointsMock<'_> {
-        GetDatapointsMock {
-            mock: self.inner.operation(41),
-        }
-    }
-
-    /// A mock of [`Client::get_datapoint_period`](crate::Client::get_datapoint_period) (`GET /asset/datapoint/periods`): set what it matches and answers, then `.await` it to mount it.
-    pub fn get_datapoint_period(&self) -> GetDatapointPeriodMock<'_> {
-        GetDatapointPeriodMock {
-            mock: self.inner.operation(42),
-        }
-    }
-
-    /// A mock of [`Client::get_datapoint_export`](crate::Client::get_datapoint_export) (`GET /asset/datapoint/export`): set what it matches and answers, then `.await` it to mount it.
-    pub fn get_datapoint_export(&self) -> GetDatapointExportMock<'_> {
-        GetDatapointExportMock {
-            mock: self.inner.operation(43),
-        }
-    }
-
-    /// A mock of [`Client::write_predicted_datapoints`](crate::Client::write_predicted_datapoints) (`PUT /asset/predicted/{assetId}/{attributeName}`): set what it matches and answers, then `.await` it to mount it.
-    pub fn write_predicted_datapoints(&self) -> WritePredictedDatapointsMock<'_> {
-        WritePredictedDatapointsMock {
-            mock: self.inner.operation(44),
-        }
-    }
-
-    /// A mock of [`Client::get_predicted_datapoints`](crate::Client::get_predicted_datapoints) (`POST /asset/predicted/{assetId}/{attributeName}`): set what it matches and answers, then `.await` it to mount it.
-    pub fn get_predicted_datapoints(&self) -> GetPredictedDatapointsMock<'_> {
-        GetPredictedDatapointsMock {
-            mock: self.inner.operation(45),
-        }
-    }
-
-    /// A mock of [`Client::get_alarms`](crate::Client::get_alarms) (`GET /alarm`): set what it matches and answers, then `.await` it to mount it.
-    pub fn get_alarms(&self) -> GetAlarmsMock<'_> {
-        GetAlarmsMock {
-            mock: self.inner.operation(46),
-        }
-    }
-
-    /// A mock of [`Client::create_alarm`](crate::Client::create_alarm) (`POST /alarm`): set what it matches and answers, then `.await` it to mount it.
-    pub fn create_alarm(&self) -> CreateAlarmMock<'_> {
-        CreateAlarmMock {
-            mock: self.inner.operation(47),
-        }
-    }
-
-    /// A mock of [`Client::remove_alarms`](crate::Client::remove_alarms) (`DELETE /alarm`): set what it matches and answers, then `.await` it to mount it.
-    pub fn remove_alarms(&self) -> RemoveAlarmsMock<'_> {
-        RemoveAlarmsMock {
-            mock: self.inner.operation(48),
-        }
-    }
-
-    /// A mock of [`Client::get_alarm`](crate::Client::get_alarm) (`GET /alarm/{alarmId}`): set what it matches and answers, then `.await` it to mount it.
-    pub fn get_alarm(&self) -> GetAlarmMock<'_> {
-        GetAlarmMock {
-            mock: self.inner.operation(49),
-        }
-    }
-
-    /// A mock of [`Client::update_alarm`](crate::Client::update_alarm) (`PUT /alarm/{alarmId}`): set what it matches and answers, then `.await` it to mount it.
-    pub fn update_alarm(&self) -> UpdateAlarmMock<'_> {
-        UpdateAlarmMock {
-            mock: self.inner.operation(50),
-        }
-    }
-
-    /// A mock of [`Client::remove_alarm`](crate::Client::remove_alarm) (`DELETE /alarm/{alarmId}`): set what it matches and answers, then `.await` it to mount it.
-    pub fn remove_alarm(&self) -> RemoveAlarmMock<'_> {
-        RemoveAlarmMock {
-            mock: self.inner.operation(51),
-        }
-    }
-
-    /// A mock of [`Client::get_asset_links`](crate::Client::get_asset_links) (`GET /alarm/{alarmId}/assets`): set what it matches and answers, then `.await` it to mount it.
-    pub fn get_asset_links(&self) -> GetAssetLinksMock<'_> {
-        GetAssetLinksMock {
-            mock: self.inner.operation(52),
-        }
-    }
-
-    /// A mock of [`Client::set_asset_links`](crate::Client::set_asset_links) (`PUT /alarm/assets`): set what it matches and answers, then `.await` it to mount it.
-    pub fn set_asset_links(&self) -> SetAssetLinksMock<'_> {
-        SetAssetLinksMock {
-            mock: self.inner.operation(53),
-        }
-    }
-
-    /// A mock of [`Client::get_all_realms`](crate::Client::get_all_realms) (`GET /realm`): set what it matches and answers, then `.await` it to mount it.
-    pub fn get_all_realms(&self) -> GetAllRealmsMock<'_> {
-        GetAllRealmsMock {
-            mock: self.inner.operation(54),
-        }
-    }
-
-    /// A mock of [`Client::get_accessible_realms`](crate::Client::get_accessible_realms) (`GET /realm/accessible`): set what it matches and answers, then `.await` it to mount it.
-    pub fn get_accessible_realms(&self) -> GetAccessibleRealmsMock<'_> {
-        GetAccessibleRealmsMock {
-            mock: self.inner.operation(55),
-        }
-    }
-
-    /// A mock of [`Client::get_realm`](crate::Client::get_realm) (`GET /realm/{name}`): set what it matches and answers, then `.await` it to mount it.
-    pub fn get_realm(&self) -> GetRealmMock<'_> {
-        GetRealmMock {
-            mock: self.inner.operation(56),
-        }
-    }
-
-    /// A mock of [`Client::get_health_status`](crate::Client::get_health_status) (`GET /health`): set what it matches and answers, then `.await` it to mount it.
-    pub fn get_health_status(&self) -> GetHealthStatusMock<'_> {
-        GetHealthStatusMock {
-            mock: self.inner.operation(57),
-        }
-    }
-
-    /// A mock of [`Client::get_info`](crate::Client::get_info) (`GET /info`): set what it matches and answers, then `.await` it to mount it.
-    pub fn get_info(&self) -> GetInfoMock<'_> {
-        GetInfoMock {
-            mock: self.inner.operation(58),
-        }
-    }
-
-    /// A mock of [`Client::register`](crate::Client::register) (`POST /console/register`): set what it matches and answers, then `.await` it to mount it.
-    pub fn register(&self) -> RegisterMock<'_> {
-        RegisterMock {
-            mock: self.inner.operation(59),
-        }
-    }
+    crate::runtime::mock_method!(
+        get_client_roles -> GetClientRolesMock, 0, "GET /user/{realm}/{clientId}/roles"
+    );
+    crate::runtime::mock_method!(
+        update_client_roles -> UpdateClientRolesMock, 1, "PUT /user/{realm}/{clientId}/roles"
+    );
+    crate::runtime::mock_method!(update_roles -> UpdateRolesMock, 2, "PUT /user/{realm}/roles");
+    crate::runtime::mock_method!(query_users -> QueryUsersMock, 3, "POST /user/query");
+    crate::runtime::mock_method!(get_user -> GetUserMock, 4, "GET /user/{realm}/{userId}");
+    crate::runtime::mock_method!(get_current_user -> GetCurrentUserMock, 5, "GET /user/user");
+    crate::runtime::mock_method!(update_user -> UpdateUserMock, 6, "PUT /user/{realm}/users");
+    crate::runtime::mock_method!(create_user -> CreateUserMock, 7, "POST /user/{realm}/users");
+    crate::runtime::mock_method!(update_self -> UpdateSelfMock, 8, "PUT /user/update");
+    crate::runtime::mock_method!(
+        delete_user -> DeleteUserMock, 9, "DELETE /user/{realm}/users/{userId}"
+    );
+    crate::runtime::mock_method!(
+        request_user_password_reset -> RequestUserPasswordResetMock, 10,
+        "PUT /user/{realm}/request-password-reset/{userId}"
+    );
+    crate::runtime::mock_method!(
+        request_password_reset -> RequestPasswordResetMock, 11, "PUT /user/request-password-reset"
+    );
+    crate::runtime::mock_method!(
+        update_password -> UpdatePasswordMock, 12, "PUT /user/{realm}/reset-password/{userId}"
+    );
+    crate::runtime::mock_method!(
+        update_own_password -> UpdateOwnPasswordMock, 13, "PUT /user/reset-password"
+    );
+    crate::runtime::mock_method!(
+        reset_secret -> ResetSecretMock, 14, "GET /user/{realm}/reset-secret/{userId}"
+    );
+    crate::runtime::mock_method!(
+        get_user_client_roles -> GetUserClientRolesMock, 15,
+        "GET /user/{realm}/userRoles/{userId}/{clientId}"
+    );
+    crate::runtime::mock_method!(
+        update_user_client_roles -> UpdateUserClientRolesMock, 16,
+        "PUT /user/{realm}/userRoles/{userId}/{clientId}"
+    );
+    crate::runtime::mock_method!(
+        get_user_realm_roles -> GetUserRealmRolesMock, 17,
+        "GET /user/{realm}/userRealmRoles/{userId}"
+    );
+    crate::runtime::mock_method!(
+        update_user_realm_roles -> UpdateUserRealmRolesMock, 18,
+        "PUT /user/{realm}/userRealmRoles/{userId}"
+    );
+    crate::runtime::mock_method!(
+        get_current_user_client_roles -> GetCurrentUserClientRolesMock, 19,
+        "GET /user/userRoles/{clientId}"
+    );
+    crate::runtime::mock_method!(
+        get_current_user_realm_roles -> GetCurrentUserRealmRolesMock, 20, "GET /user/userRealmRoles"
+    );
+    crate::runtime::mock_method!(
+        update_current_user_locale -> UpdateCurrentUserLocaleMock, 21, "PUT /user/locale"
+    );
+    crate::runtime::mock_method!(
+        get_user_sessions -> GetUserSessionsMock, 22, "GET /user/{realm}/userSessions/{userId}"
+    );
+    crate::runtime::mock_method!(
+        disconnect_user_session -> DisconnectUserSessionMock, 23,
+        "GET /user/{realm}/disconnect/{sessionID}"
+    );
+    crate::runtime::mock_method!(query_assets -> QueryAssetsMock, 24, "POST /asset/query");
+    crate::runtime::mock_method!(query_count -> QueryCountMock, 25, "POST /asset/count");
+    crate::runtime::mock_method!(query_asset_tree -> QueryAssetTreeMock, 26, "POST /asset/tree");
+    crate::runtime::mock_method!(get_asset -> GetAssetMock, 27, "GET /asset/{assetId}");
+    crate::runtime::mock_method!(update_asset -> UpdateAssetMock, 28, "PUT /asset/{assetId}");
+    crate::runtime::mock_method!(
+        get_partial_asset -> GetPartialAssetMock, 29, "GET /asset/partial/{assetId}"
+    );
+    crate::runtime::mock_method!(create_asset -> CreateAssetMock, 30, "POST /asset");
+    crate::runtime::mock_method!(delete_asset -> DeleteAssetMock, 31, "DELETE /asset");
+    crate::runtime::mock_method!(
+        get_current_user_assets -> GetCurrentUserAssetsMock, 32, "GET /asset/user/current"
+    );
+    crate::runtime::mock_method!(
+        get_user_asset_links -> GetUserAssetLinksMock, 33, "GET /asset/user/link"
+    );
+    crate::runtime::mock_method!(
+        create_user_asset_links -> CreateUserAssetLinksMock, 34, "POST /asset/user/link"
+    );
+    crate::runtime::mock_method!(
+        update_asset_parent -> UpdateAssetParentMock, 35, "PUT /asset/{parentAssetId}/child"
+    );
+    crate::runtime::mock_method!(
+        delete_assets_parent -> DeleteAssetsParentMock, 36, "DELETE /asset/parent"
+    );
+    crate::runtime::mock_method!(
+        write_attribute_value -> WriteAttributeValueMock, 37,
+        "PUT /asset/{assetId}/attribute/{attributeName}"
+    );
+    crate::runtime::mock_method!(
+        write_attribute_value_1 -> WriteAttributeValue1Mock, 38,
+        "PUT /asset/{assetId}/attribute/{attributeName}/{timestamp}"
+    );
+    crate::runtime::mock_method!(
+        write_attribute_values -> WriteAttributeValuesMock, 39, "PUT /asset/attributes"
+    );
+    crate::runtime::mock_method!(
+        write_attribute_events -> WriteAttributeEventsMock, 40, "PUT /asset/attributes/timestamp"
+    );
+    crate::runtime::mock_method!(
+        get_datapoints -> GetDatapointsMock, 41, "POST /asset/datapoint/{assetId}/{attributeName}"
+    );
+    crate::runtime::mock_method!(
+        get_datapoint_period -> GetDatapointPeriodMock, 42, "GET /asset/datapoint/periods"
+    );
+    crate::runtime::mock_method!(
+        get_datapoint_export -> GetDatapointExportMock, 43, "GET /asset/datapoint/export"
+    );
+    crate::runtime::mock_method!(
+        write_predicted_datapoints -> WritePredictedDatapointsMock, 44,
+        "PUT /asset/predicted/{assetId}/{attributeName}"
+    );
+    crate::runtime::mock_method!(
+        get_predicted_datapoints -> GetPredictedDatapointsMock, 45,
+        "POST /asset/predicted/{assetId}/{attributeName}"
+    );
+    crate::runtime::mock_method!(get_alarms -> GetAlarmsMock, 46, "GET /alarm");
+    crate::runtime::mock_method!(create_alarm -> CreateAlarmMock, 47, "POST /alarm");
+    crate::runtime::mock_method!(remove_alarms -> RemoveAlarmsMock, 48, "DELETE /alarm");
+    crate::runtime::mock_method!(get_alarm -> GetAlarmMock, 49, "GET /alarm/{alarmId}");
+    crate::runtime::mock_method!(update_alarm -> UpdateAlarmMock, 50, "PUT /alarm/{alarmId}");
+    crate::runtime::mock_method!(remove_alarm -> RemoveAlarmMock, 51, "DELETE /alarm/{alarmId}");
+    crate::runtime::mock_method!(
+        get_asset_links -> GetAssetLinksMock, 52, "GET /alarm/{alarmId}/assets"
+    );
+    crate::runtime::mock_method!(set_asset_links -> SetAssetLinksMock, 53, "PUT /alarm/assets");
+    crate::runtime::mock_method!(get_all_realms -> GetAllRealmsMock, 54, "GET /realm");
+    crate::runtime::mock_method!(
+        get_accessible_realms -> GetAccessibleRealmsMock, 55, "GET /realm/accessible"
+    );
+    crate::runtime::mock_method!(get_realm -> GetRealmMock, 56, "GET /realm/{name}");
+    crate::runtime::mock_method!(get_health_status -> GetHealthStatusMock, 57, "GET /health");
+    crate::runtime::mock_method!(get_info -> GetInfoMock, 58, "GET /info");
+    crate::runtime::mock_method!(register -> RegisterMock, 59, "POST /console/register");
 }
 
 /// What the spec allows, one entry per operation, in the order of the methods above.

@@ -62,17 +62,9 @@ impl<'a> Login<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<types::LoginResponse, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(Login, types::LoginResponse);
+runtime::request_call!(Login, types::LoginResponse, json);
 
 impl Client {
     /// Log in as the demo user
@@ -116,17 +108,9 @@ impl<'a> LoginAsDemo<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<types::DemoLoginResponse, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(LoginAsDemo, types::DemoLoginResponse);
+runtime::request_call!(LoginAsDemo, types::DemoLoginResponse, json);
 
 impl Client {
     /// Log out
@@ -171,17 +155,9 @@ impl<'a> Logout<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<types::LogoutResponse, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(Logout, types::LogoutResponse);
+runtime::request_call!(Logout, types::LogoutResponse, json);
 
 impl Client {
     /// Create an access token for a user.
@@ -242,17 +218,9 @@ impl<'a> CreateAccessToken<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<types::CreatedAccessToken, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(CreateAccessToken, types::CreatedAccessToken);
+runtime::request_call!(CreateAccessToken, types::CreatedAccessToken, json);
 
 impl Client {
     /// List all access tokens for a user.
@@ -306,17 +274,9 @@ impl<'a> ListAccessTokens<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<types::AccessTokenList, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(ListAccessTokens, types::AccessTokenList);
+runtime::request_call!(ListAccessTokens, types::AccessTokenList, json);
 
 impl Client {
     /// Revoke an access token for a user.
@@ -382,17 +342,9 @@ impl<'a> RevokeAccessToken<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<types::RevokeAccessTokenResponse, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(RevokeAccessToken, types::RevokeAccessTokenResponse);
+runtime::request_call!(RevokeAccessToken, types::RevokeAccessTokenResponse, json);
 
 impl Client {
     /// Adds a new site
@@ -452,17 +404,9 @@ impl<'a> AddSite<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<types::SiteIdResponse, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(AddSite, types::SiteIdResponse);
+runtime::request_call!(AddSite, types::SiteIdResponse, json);
 
 impl Client {
     /// Returns site id given site identifier
@@ -523,17 +467,9 @@ impl<'a> GetSiteId<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<types::SiteIdResponse, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(GetSiteId, types::SiteIdResponse);
+runtime::request_call!(GetSiteId, types::SiteIdResponse, json);
 
 impl Client {
     /// All installations/sites for a given user
@@ -607,17 +543,9 @@ impl<'a> ListInstallations<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<types::InstallationList, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(ListInstallations, types::InstallationList);
+runtime::request_call!(ListInstallations, types::InstallationList, json);
 
 impl Client {
     /// Basic information about logged in user
@@ -661,17 +589,9 @@ impl<'a> GetMe<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<types::MeResponse, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(GetMe, types::MeResponse);
+runtime::request_call!(GetMe, types::MeResponse, json);
 
 impl Client {
     /// Devices connected to a site
@@ -722,17 +642,9 @@ impl<'a> GetSystemOverview<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<types::SystemOverviewResponse, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(GetSystemOverview, types::SystemOverviewResponse);
+runtime::request_call!(GetSystemOverview, types::SystemOverviewResponse, json);
 
 impl Client {
     /// Latest value of every data attribute of a site
@@ -803,17 +715,9 @@ impl<'a> GetDiagnostics<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<types::DiagnosticsResponse, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(GetDiagnostics, types::DiagnosticsResponse);
+runtime::request_call!(GetDiagnostics, types::DiagnosticsResponse, json);
 
 impl Client {
     /// Time series of a site
@@ -924,17 +828,9 @@ impl<'a> GetStats<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<types::StatsResponse, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(GetStats, types::StatsResponse);
+runtime::request_call!(GetStats, types::StatsResponse, json);
 
 impl Client {
     /// Totals of a site for today, this week, month and year
@@ -1005,17 +901,9 @@ impl<'a> GetOverallStats<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<types::OverallStatsResponse, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(GetOverallStats, types::OverallStatsResponse);
+runtime::request_call!(GetOverallStats, types::OverallStatsResponse, json);
 
 impl Client {
     /// Alarm rules of a site
@@ -1066,17 +954,9 @@ impl<'a> ListAlarms<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<types::AlarmList, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(ListAlarms, types::AlarmList);
+runtime::request_call!(ListAlarms, types::AlarmList, json);
 
 impl Client {
     /// Change an alarm rule
@@ -1136,17 +1016,9 @@ impl<'a> UpdateAlarm<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<types::SuccessResponse, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(UpdateAlarm, types::SuccessResponse);
+runtime::request_call!(UpdateAlarm, types::SuccessResponse, json);
 
 impl Client {
     /// Add an alarm rule
@@ -1206,17 +1078,9 @@ impl<'a> AddAlarm<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<types::SuccessResponse, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(AddAlarm, types::SuccessResponse);
+runtime::request_call!(AddAlarm, types::SuccessResponse, json);
 
 impl Client {
     /// Remove an alarm rule
@@ -1276,17 +1140,9 @@ impl<'a> DeleteAlarm<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<types::SuccessResponse, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(DeleteAlarm, types::SuccessResponse);
+runtime::request_call!(DeleteAlarm, types::SuccessResponse, json);
 
 impl Client {
     /// Clear an active alarm
@@ -1346,17 +1202,9 @@ impl<'a> ClearAlarm<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<types::SuccessResponse, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(ClearAlarm, types::SuccessResponse);
+runtime::request_call!(ClearAlarm, types::SuccessResponse, json);
 
 impl Client {
     /// Tags of a site
@@ -1407,17 +1255,9 @@ impl<'a> ListTags<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<types::TagList, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(ListTags, types::TagList);
+runtime::request_call!(ListTags, types::TagList, json);
 
 impl Client {
     /// Add a tag to a site
@@ -1477,17 +1317,9 @@ impl<'a> AddTag<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<types::SuccessResponse, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(AddTag, types::SuccessResponse);
+runtime::request_call!(AddTag, types::SuccessResponse, json);
 
 impl Client {
     /// Remove a tag from a site
@@ -1547,17 +1379,9 @@ impl<'a> RemoveTag<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<types::SuccessResponse, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(RemoveTag, types::SuccessResponse);
+runtime::request_call!(RemoveTag, types::SuccessResponse, json);
 
 impl Client {
     /// Dynamic ESS settings of a site
@@ -1611,17 +1435,9 @@ impl<'a> GetDynamicEssSettings<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<types::DynamicEssSettingsResponse, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(GetDynamicEssSettings, types::DynamicEssSettingsResponse);
+runtime::request_call!(GetDynamicEssSettings, types::DynamicEssSettingsResponse, json);
 
 impl Client {
     /// Change the Dynamic ESS settings of a site
@@ -1684,17 +1500,9 @@ impl<'a> UpdateDynamicEssSettings<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<types::DynamicEssSettingsResponse, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(UpdateDynamicEssSettings, types::DynamicEssSettingsResponse);
+runtime::request_call!(UpdateDynamicEssSettings, types::DynamicEssSettingsResponse, json);
 
 impl Client {
     /// When the forecasts were last reset
@@ -1748,17 +1556,9 @@ impl<'a> GetForecastsLastReset<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<types::ForecastsResetResponse, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(GetForecastsLastReset, types::ForecastsResetResponse);
+runtime::request_call!(GetForecastsLastReset, types::ForecastsResetResponse, json);
 
 impl Client {
     /// Reset the forecasts of a site
@@ -1818,17 +1618,9 @@ impl<'a> ResetForecasts<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<types::ForecastsResetResponse, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(ResetForecasts, types::ForecastsResetResponse);
+runtime::request_call!(ResetForecasts, types::ForecastsResetResponse, json);
 
 impl Client {
     /// Change the settings of a site
@@ -1888,17 +1680,9 @@ impl<'a> UpdateSettings<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<types::SettingsResponse, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(UpdateSettings, types::SettingsResponse);
+runtime::request_call!(UpdateSettings, types::SettingsResponse, json);
 
 impl Client {
     /// Users with access to a site
@@ -1949,17 +1733,9 @@ impl<'a> ListInstallationUsers<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<types::InstallationUsers, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(ListInstallationUsers, types::InstallationUsers);
+runtime::request_call!(ListInstallationUsers, types::InstallationUsers, json);
 
 impl Client {
     /// Mark or unmark a site as favourite
@@ -2019,17 +1795,9 @@ impl<'a> SetFavorite<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<types::SuccessResponse, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(SetFavorite, types::SuccessResponse);
+runtime::request_call!(SetFavorite, types::SuccessResponse, json);
 
 impl Client {
     /// Search the user's installations
@@ -2088,17 +1856,9 @@ impl<'a> SearchInstallations<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<types::SearchResponse, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(SearchInstallations, types::SearchResponse);
+runtime::request_call!(SearchInstallations, types::SearchResponse, json);
 
 impl Client {
     /// All data attributes
@@ -2165,17 +1925,9 @@ impl<'a> ListDataAttributes<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<types::DataAttributeList, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(ListDataAttributes, types::DataAttributeList);
+runtime::request_call!(ListDataAttributes, types::DataAttributeList, json);
 
 impl Client {
     /// Find installations by their values
@@ -2252,20 +2004,10 @@ impl<'a> FindInstallationsByDataAttributes<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(
-        response: Received,
-    ) -> Result<types::InstallationDataAttributesResponse, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
 runtime::request_call!(
-    FindInstallationsByDataAttributes, types::InstallationDataAttributesResponse
+    FindInstallationsByDataAttributes, types::InstallationDataAttributesResponse, json
 );
 
 impl Client {
@@ -2379,17 +2121,9 @@ impl<'a> DownloadData<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<Download, Error> {
-        match response.status() {
-            200..=299 => Ok(response.download()),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(DownloadData, Download);
+runtime::request_call!(DownloadData, Download, download);
 
 impl Client {
     /// Download the GPS track of a site
@@ -2462,17 +2196,9 @@ impl<'a> DownloadGps<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<Download, Error> {
-        match response.status() {
-            200..=299 => Ok(response.download()),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(DownloadGps, Download);
+runtime::request_call!(DownloadGps, Download, download);
 
 impl Client {
     /// The graph widget (chosen attributes over time)
@@ -2603,17 +2329,9 @@ impl<'a> GetGraphWidget<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<types::GraphWidgetResponse, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(GetGraphWidget, types::GraphWidgetResponse);
+runtime::request_call!(GetGraphWidget, types::GraphWidgetResponse, json);
 
 impl Client {
     /// The GPS position widget
@@ -2674,17 +2392,9 @@ impl<'a> GetGpsWidget<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<types::GpsWidgetResponse, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(GetGpsWidget, types::GpsWidgetResponse);
+runtime::request_call!(GetGpsWidget, types::GpsWidgetResponse, json);
 
 impl Client {
     /// The battery summary widget
@@ -2751,17 +2461,9 @@ impl<'a> GetBatterySummaryWidget<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<types::BatterySummaryWidgetResponse, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(GetBatterySummaryWidget, types::BatterySummaryWidgetResponse);
+runtime::request_call!(GetBatterySummaryWidget, types::BatterySummaryWidgetResponse, json);
 
 impl Client {
     /// The solar charger summary widget
@@ -2828,19 +2530,11 @@ impl<'a> GetSolarChargerSummaryWidget<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(
-        response: Received,
-    ) -> Result<types::SolarChargerSummaryWidgetResponse, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(GetSolarChargerSummaryWidget, types::SolarChargerSummaryWidgetResponse);
+runtime::request_call!(
+    GetSolarChargerSummaryWidget, types::SolarChargerSummaryWidgetResponse, json
+);
 
 impl Client {
     /// The PV inverter status widget
@@ -2907,19 +2601,9 @@ impl<'a> GetPvInverterStatusWidget<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(
-        response: Received,
-    ) -> Result<types::PvInverterStatusWidgetResponse, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(GetPvInverterStatusWidget, types::PvInverterStatusWidgetResponse);
+runtime::request_call!(GetPvInverterStatusWidget, types::PvInverterStatusWidgetResponse, json);
 
 impl Client {
     /// The generator state widget
@@ -3006,17 +2690,9 @@ impl<'a> GetGeneratorStateWidget<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<types::GeneratorStateWidgetResponse, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(GetGeneratorStateWidget, types::GeneratorStateWidgetResponse);
+runtime::request_call!(GetGeneratorStateWidget, types::GeneratorStateWidgetResponse, json);
 
 impl Client {
     /// The VE.Bus state widget
@@ -3100,17 +2776,9 @@ impl<'a> GetVeBusStateWidget<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<types::VeBusStateWidgetResponse, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(GetVeBusStateWidget, types::VeBusStateWidgetResponse);
+runtime::request_call!(GetVeBusStateWidget, types::VeBusStateWidgetResponse, json);
 
 impl Client {
     /// The inverter/charger state widget
@@ -3197,19 +2865,11 @@ impl<'a> GetInverterChargerStateWidget<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(
-        response: Received,
-    ) -> Result<types::InverterChargerStateWidgetResponse, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(GetInverterChargerStateWidget, types::InverterChargerStateWidgetResponse);
+runtime::request_call!(
+    GetInverterChargerStateWidget, types::InverterChargerStateWidgetResponse, json
+);
 
 impl Client {
     /// The status of a VE.Bus system widget
@@ -3270,17 +2930,9 @@ impl<'a> GetStatusWidget<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<types::StatusWidgetResponse, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(GetStatusWidget, types::StatusWidgetResponse);
+runtime::request_call!(GetStatusWidget, types::StatusWidgetResponse, json);
 
 impl Client {
     /// The tank summary widget
@@ -3344,17 +2996,9 @@ impl<'a> GetTankSummaryWidget<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<types::TankSummaryWidgetResponse, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(GetTankSummaryWidget, types::TankSummaryWidgetResponse);
+runtime::request_call!(GetTankSummaryWidget, types::TankSummaryWidgetResponse, json);
 
 impl Client {
     /// The historic data widget
@@ -3418,17 +3062,9 @@ impl<'a> GetHistoricDataWidget<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<types::HistoricDataWidgetResponse, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(GetHistoricDataWidget, types::HistoricDataWidgetResponse);
+runtime::request_call!(GetHistoricDataWidget, types::HistoricDataWidgetResponse, json);
 
 impl Client {
     /// The solar charger (MPPT) state widget
@@ -3512,17 +3148,9 @@ impl<'a> GetMpptStateWidget<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(response: Received) -> Result<types::MpptStateWidgetResponse, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(GetMpptStateWidget, types::MpptStateWidgetResponse);
+runtime::request_call!(GetMpptStateWidget, types::MpptStateWidgetResponse, json);
 
 impl Client {
     /// The battery monitor warnings and alarms widget
@@ -3611,20 +3239,11 @@ impl<'a> GetBatteryMonitorWarningsAndAlarmsWidget<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(
-        response: Received,
-    ) -> Result<types::BatteryMonitorWarningsAndAlarmsWidgetResponse, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
 runtime::request_call!(
-    GetBatteryMonitorWarningsAndAlarmsWidget, types::BatteryMonitorWarningsAndAlarmsWidgetResponse
+    GetBatteryMonitorWarningsAndAlarmsWidget,
+    types::BatteryMonitorWarningsAndAlarmsWidgetResponse, json
 );
 
 impl Client {
@@ -3692,16 +3311,6 @@ impl<'a> GetEvChargerSummaryWidget<'a> {
         request.options(self.options)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode(
-        response: Received,
-    ) -> Result<types::EvChargerSummaryWidgetResponse, Error> {
-        match response.status() {
-            200..=299 => Ok(response.json()?),
-            _ => Err(response.into_error()),
-        }
-    }
 }
 
-runtime::request_call!(GetEvChargerSummaryWidget, types::EvChargerSummaryWidgetResponse);
+runtime::request_call!(GetEvChargerSummaryWidget, types::EvChargerSummaryWidgetResponse, json);

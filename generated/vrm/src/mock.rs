@@ -55,349 +55,155 @@ impl MockServer {
         self.inner.received_requests().await
     }
 
-    /// A mock of [`Client::login`](crate::Client::login) (`POST /auth/login`): set what it matches and answers, then `.await` it to mount it.
-    pub fn login(&self) -> LoginMock<'_> {
-        LoginMock {
-            mock: self.inner.operation(0),
-        }
-    }
-
-    /// A mock of [`Client::login_as_demo`](crate::Client::login_as_demo) (`GET /auth/loginAsDemo`): set what it matches and answers, then `.await` it to mount it.
-    pub fn login_as_demo(&self) -> LoginAsDemoMock<'_> {
-        LoginAsDemoMock {
-            mock: self.inner.operation(1),
-        }
-    }
-
-    /// A mock of [`Client::logout`](crate::Client::logout) (`GET /auth/logout`): set what it matches and answers, then `.await` it to mount it.
-    pub fn logout(&self) -> LogoutMock<'_> {
-        LogoutMock {
-            mock: self.inner.operation(2),
-        }
-    }
-
-    /// A mock of [`Client::create_access_token`](crate::Client::create_access_token) (`POST /users/{idUser}/accesstokens/create`): set what it matches and answers, then `.await` it to mount it.
-    pub fn create_access_token(&self) -> CreateAccessTokenMock<'_> {
-        CreateAccessTokenMock {
-            mock: self.inner.operation(3),
-        }
-    }
-
-    /// A mock of [`Client::list_access_tokens`](crate::Client::list_access_tokens) (`GET /users/{idUser}/accesstokens/list`): set what it matches and answers, then `.await` it to mount it.
-    pub fn list_access_tokens(&self) -> ListAccessTokensMock<'_> {
-        ListAccessTokensMock {
-            mock: self.inner.operation(4),
-        }
-    }
-
-    /// A mock of [`Client::revoke_access_token`](crate::Client::revoke_access_token) (`GET /users/{idUser}/accesstokens/{idAccessToken}/revoke`): set what it matches and answers, then `.await` it to mount it.
-    pub fn revoke_access_token(&self) -> RevokeAccessTokenMock<'_> {
-        RevokeAccessTokenMock {
-            mock: self.inner.operation(5),
-        }
-    }
-
-    /// A mock of [`Client::add_site`](crate::Client::add_site) (`POST /users/{idUser}/addsite`): set what it matches and answers, then `.await` it to mount it.
-    pub fn add_site(&self) -> AddSiteMock<'_> {
-        AddSiteMock {
-            mock: self.inner.operation(6),
-        }
-    }
-
-    /// A mock of [`Client::get_site_id`](crate::Client::get_site_id) (`POST /users/{idUser}/get-site-id`): set what it matches and answers, then `.await` it to mount it.
-    pub fn get_site_id(&self) -> GetSiteIdMock<'_> {
-        GetSiteIdMock {
-            mock: self.inner.operation(7),
-        }
-    }
-
-    /// A mock of [`Client::list_installations`](crate::Client::list_installations) (`GET /users/{idUser}/installations`): set what it matches and answers, then `.await` it to mount it.
-    pub fn list_installations(&self) -> ListInstallationsMock<'_> {
-        ListInstallationsMock {
-            mock: self.inner.operation(8),
-        }
-    }
-
-    /// A mock of [`Client::get_me`](crate::Client::get_me) (`GET /users/me`): set what it matches and answers, then `.await` it to mount it.
-    pub fn get_me(&self) -> GetMeMock<'_> {
-        GetMeMock {
-            mock: self.inner.operation(9),
-        }
-    }
-
-    /// A mock of [`Client::get_system_overview`](crate::Client::get_system_overview) (`GET /installations/{idSite}/system-overview`): set what it matches and answers, then `.await` it to mount it.
-    pub fn get_system_overview(&self) -> GetSystemOverviewMock<'_> {
-        GetSystemOverviewMock {
-            mock: self.inner.operation(10),
-        }
-    }
-
-    /// A mock of [`Client::get_diagnostics`](crate::Client::get_diagnostics) (`GET /installations/{idSite}/diagnostics`): set what it matches and answers, then `.await` it to mount it.
-    pub fn get_diagnostics(&self) -> GetDiagnosticsMock<'_> {
-        GetDiagnosticsMock {
-            mock: self.inner.operation(11),
-        }
-    }
-
-    /// A mock of [`Client::get_stats`](crate::Client::get_stats) (`GET /installations/{idSite}/stats`): set what it matches and answers, then `.await` it to mount it.
-    pub fn get_stats(&self) -> GetStatsMock<'_> {
-        GetStatsMock {
-            mock: self.inner.operation(12),
-        }
-    }
-
-    /// A mock of [`Client::get_overall_stats`](crate::Client::get_overall_stats) (`GET /installations/{idSite}/overallstats`): set what it matches and answers, then `.await` it to mount it.
-    pub fn get_overall_stats(&self) -> GetOverallStatsMock<'_> {
-        GetOverallStatsMock {
-            mock: self.inner.operation(13),
-        }
-    }
-
-    /// A mock of [`Client::list_alarms`](crate::Client::list_alarms) (`GET /installations/{idSite}/alarms`): set what it matches and answers, then `.await` it to mount it.
-    pub fn list_alarms(&self) -> ListAlarmsMock<'_> {
-        ListAlarmsMock {
-            mock: self.inner.operation(14),
-        }
-    }
-
-    /// A mock of [`Client::update_alarm`](crate::Client::update_alarm) (`PUT /installations/{idSite}/alarms`): set what it matches and answers, then `.await` it to mount it.
-    pub fn update_alarm(&self) -> UpdateAlarmMock<'_> {
-        UpdateAlarmMock {
-            mock: self.inner.operation(15),
-        }
-    }
-
-    /// A mock of [`Client::add_alarm`](crate::Client::add_alarm) (`POST /installations/{idSite}/alarms`): set what it matches and answers, then `.await` it to mount it.
-    pub fn add_alarm(&self) -> AddAlarmMock<'_> {
-        AddAlarmMock {
-            mock: self.inner.operation(16),
-        }
-    }
-
-    /// A mock of [`Client::delete_alarm`](crate::Client::delete_alarm) (`DELETE /installations/{idSite}/alarms`): set what it matches and answers, then `.await` it to mount it.
-    pub fn delete_alarm(&self) -> DeleteAlarmMock<'_> {
-        DeleteAlarmMock {
-            mock: self.inner.operation(17),
-        }
-    }
-
-    /// A mock of [`Client::clear_alarm`](crate::Client::clear_alarm) (`POST /installations/{idSite}/clear-alarm`): set what it matches and answers, then `.await` it to mount it.
-    pub fn clear_alarm(&self) -> ClearAlarmMock<'_> {
-        ClearAlarmMock {
-            mock: self.inner.operation(18),
-        }
-    }
-
-    /// A mock of [`Client::list_tags`](crate::Client::list_tags) (`GET /installations/{idSite}/tags`): set what it matches and answers, then `.await` it to mount it.
-    pub fn list_tags(&self) -> ListTagsMock<'_> {
-        ListTagsMock {
-            mock: self.inner.operation(19),
-        }
-    }
-
-    /// A mock of [`Client::add_tag`](crate::Client::add_tag) (`PUT /installations/{idSite}/tags`): set what it matches and answers, then `.await` it to mount it.
-    pub fn add_tag(&self) -> AddTagMock<'_> {
-        AddTagMock {
-            mock: self.inner.operation(20),
-        }
-    }
-
-    /// A mock of [`Client::remove_tag`](crate::Client::remove_tag) (`DELETE /installations/{idSite}/tags`): set what it matches and answers, then `.await` it to mount it.
-    pub fn remove_tag(&self) -> RemoveTagMock<'_> {
-        RemoveTagMock {
-            mock: self.inner.operation(21),
-        }
-    }
-
-    /// A mock of [`Client::get_dynamic_ess_settings`](crate::Client::get_dynamic_ess_settings) (`GET /installations/{idSite}/dynamic-ess-settings`): set what it matches and answers, then `.await` it to mount it.
-    pub fn get_dynamic_ess_settings(&self) -> GetDynamicEssSettingsMock<'_> {
-        GetDynamicEssSettingsMock {
-            mock: self.inner.operation(22),
-        }
-    }
-
-    /// A mock of [`Client::update_dynamic_ess_settings`](crate::Client::update_dynamic_ess_settings) (`POST /installations/{idSite}/dynamic-ess-settings`): set what it matches and answers, then `.await` it to mount it.
-    pub fn update_dynamic_ess_settings(&self) -> UpdateDynamicEssSettingsMock<'_> {
-        UpdateDynamicEssSettingsMock {
-            mock: self.inner.operation(23),
-        }
-    }
-
-    /// A mock of [`Client::get_forecasts_last_reset`](crate::Client::get_forecasts_last_reset) (`GET /installations/{idSite}/reset-forecasts`): set what it matches and answers, then `.await` it to mount it.
-    pub fn get_forecasts_last_reset(&self) -> GetForecastsLastResetMock<'_> {
-        GetForecastsLastResetMock {
-            mock: self.inner.operation(24),
-        }
-    }
-
-    /// A mock of [`Client::reset_forecasts`](crate::Client::reset_forecasts) (`POST /installations/{idSite}/reset-forecasts`): set what it matches and answers, then `.await` it to mount it.
-    pub fn reset_forecasts(&self) -> ResetForecastsMock<'_> {
-        ResetForecastsMock {
-            mock: self.inner.operation(25),
-        }
-    }
-
-    /// A mock of [`Client::update_settings`](crate::Client::update_settings) (`POST /installations/{idSite}/settings`): set what it matches and answers, then `.await` it to mount it.
-    pub fn update_settings(&self) -> UpdateSettingsMock<'_> {
-        UpdateSettingsMock {
-            mock: self.inner.operation(26),
-        }
-    }
-
-    /// A mock of [`Client::list_installation_users`](crate::Client::list_installation_users) (`GET /installations/{idSite}/users`): set what it matches and answers, then `.await` it to mount it.
-    pub fn list_installation_users(&self) -> ListInstallationUsersMock<'_> {
-        ListInstallationUsersMock {
-            mock: self.inner.operation(27),
-        }
-    }
-
-    /// A mock of [`Client::set_favorite`](crate::Client::set_favorite) (`POST /installations/{idSite}/favorite`): set what it matches and answers, then `.await` it to mount it.
-    pub fn set_favorite(&self) -> SetFavoriteMock<'_> {
-        SetFavoriteMock {
-            mock: self.inner.operation(28),
-        }
-    }
-
-    /// A mock of [`Client::search_installations`](crate::Client::search_installations) (`GET /users/{idUser}/search`): set what it matches and answers, then `.await` it to mount it.
-    pub fn search_installations(&self) -> SearchInstallationsMock<'_> {
-        SearchInstallationsMock {
-            mock: self.inner.operation(29),
-        }
-    }
-
-    /// A mock of [`Client::list_data_attributes`](crate::Client::list_data_attributes) (`GET /data-attributes`): set what it matches and answers, then `.await` it to mount it.
-    pub fn list_data_attributes(&self) -> ListDataAttributesMock<'_> {
-        ListDataAttributesMock {
-            mock: self.inner.operation(30),
-        }
-    }
-
-    /// A mock of [`Client::find_installations_by_data_attributes`](crate::Client::find_installations_by_data_attributes) (`GET /installation-data-attributes`): set what it matches and answers, then `.await` it to mount it.
-    pub fn find_installations_by_data_attributes(
-        &self,
-    ) -> FindInstallationsByDataAttributesMock<'_> {
-        FindInstallationsByDataAttributesMock {
-            mock: self.inner.operation(31),
-        }
-    }
-
-    /// A mock of [`Client::download_data`](crate::Client::download_data) (`GET /installations/{idSite}/data-download`): set what it matches and answers, then `.await` it to mount it.
-    pub fn download_data(&self) -> DownloadDataMock<'_> {
-        DownloadDataMock {
-            mock: self.inner.operation(32),
-        }
-    }
-
-    /// A mock of [`Client::download_gps`](crate::Client::download_gps) (`GET /installations/{idSite}/gps-download`): set what it matches and answers, then `.await` it to mount it.
-    pub fn download_gps(&self) -> DownloadGpsMock<'_> {
-        DownloadGpsMock {
-            mock: self.inner.operation(33),
-        }
-    }
-
-    /// A mock of [`Client::get_graph_widget`](crate::Client::get_graph_widget) (`GET /installations/{idSite}/widgets/Graph`): set what it matches and answers, then `.await` it to mount it.
-    pub fn get_graph_widget(&self) -> GetGraphWidgetMock<'_> {
-        GetGraphWidgetMock {
-            mock: self.inner.operation(34),
-        }
-    }
-
-    /// A mock of [`Client::get_gps_widget`](crate::Client::get_gps_widget) (`GET /installations/{idSite}/widgets/GPS`): set what it matches and answers, then `.await` it to mount it.
-    pub fn get_gps_widget(&self) -> GetGpsWidgetMock<'_> {
-        GetGpsWidgetMock {
-            mock: self.inner.operation(35),
-        }
-    }
-
-    /// A mock of [`Client::get_battery_summary_widget`](crate::Client::get_battery_summary_widget) (`GET /installations/{idSite}/widgets/BatterySummary`): set what it matches and answers, then `.await` it to mount it.
-    pub fn get_battery_summary_widget(&self) -> GetBatterySummaryWidgetMock<'_> {
-        GetBatterySummaryWidgetMock {
-            mock: self.inner.operation(36),
-        }
-    }
-
-    /// A mock of [`Client::get_solar_charger_summary_widget`](crate::Client::get_solar_charger_summary_widget) (`GET /installations/{idSite}/widgets/SolarChargerSummary`): set what it matches and answers, then `.await` it to mount it.
-    pub fn get_solar_charger_summary_widget(
-        &self,
-    ) -> GetSolarChargerSummaryWidgetMock<'_> {
-        GetSolarChargerSummaryWidgetMock {
-            mock: self.inner.operation(37),
-        }
-    }
-
-    /// A mock of [`Client::get_pv_inverter_status_widget`](crate::Client::get_pv_inverter_status_widget) (`GET /installations/{idSite}/widgets/PVInverterStatus`): set what it matches and answers, then `.await` it to mount it.
-    pub fn get_pv_inverter_status_widget(&self) -> GetPvInverterStatusWidgetMock<'_> {
-        GetPvInverterStatusWidgetMock {
-            mock: self.inner.operation(38),
-        }
-    }
-
-    /// A mock of [`Client::get_generator_state_widget`](crate::Client::get_generator_state_widget) (`GET /installations/{idSite}/widgets/GeneratorState`): set what it matches and answers, then `.await` it to mount it.
-    pub fn get_generator_state_widget(&self) -> GetGeneratorStateWidgetMock<'_> {
-        GetGeneratorStateWidgetMock {
-            mock: self.inner.operation(39),
-        }
-    }
-
-    /// A mock of [`Client::get_ve_bus_state_widget`](crate::Client::get_ve_bus_state_widget) (`GET /installations/{idSite}/widgets/VeBusState`): set what it matches and answers, then `.await` it to mount it.
-    pub fn get_ve_bus_state_widget(&self) -> GetVeBusStateWidgetMock<'_> {
-        GetVeBusStateWidgetMock {
-            mock: self.inner.operation(40),
-        }
-    }
-
-    /// A mock of [`Client::get_inverter_charger_state_widget`](crate::Client::get_inverter_charger_state_widget) (`GET /installations/{idSite}/widgets/InverterChargerState`): set what it matches and answers, then `.await` it to mount it.
-    pub fn get_inverter_charger_state_widget(
-        &self,
-    ) -> GetInverterChargerStateWidgetMock<'_> {
-        GetInverterChargerStateWidgetMock {
-            mock: self.inner.operation(41),
-        }
-    }
-
-    /// A mock of [`Client::get_status_widget`](crate::Client::get_status_widget) (`GET /installations/{idSite}/widgets/Status`): set what it matches and answers, then `.await` it to mount it.
-    pub fn get_status_widget(&self) -> GetStatusWidgetMock<'_> {
-        GetStatusWidgetMock {
-            mock: self.inner.operation(42),
-        }
-    }
-
-    /// A mock of [`Client::get_tank_summary_widget`](crate::Client::get_tank_summary_widget) (`GET /installations/{idSite}/widgets/TankSummary`): set what it matches and answers, then `.await` it to mount it.
-    pub fn get_tank_summary_widget(&self) -> GetTankSummaryWidgetMock<'_> {
-        GetTankSummaryWidgetMock {
-            mock: self.inner.operation(43),
-        }
-    }
-
-    /// A mock of [`Client::get_historic_data_widget`](crate::Client::get_historic_data_widget) (`GET /installations/{idSite}/widgets/HistoricData`): set what it matches and answers, then `.await` it to mount it.
-    pub fn get_historic_data_widget(&self) -> GetHistoricDataWidgetMock<'_> {
-        GetHistoricDataWidgetMock {
-            mock: self.inner.operation(44),
-        }
-    }
-
-    /// A mock of [`Client::get_mppt_state_widget`](crate::Client::get_mppt_state_widget) (`GET /installations/{idSite}/widgets/MPPTState`): set what it matches and answers, then `.await` it to mount it.
-    pub fn get_mppt_state_widget(&self) -> GetMpptStateWidgetMock<'_> {
-        GetMpptStateWidgetMock {
-            mock: self.inner.operation(45),
-        }
-    }
-
-    /// A mock of [`Client::get_battery_monitor_warnings_and_alarms_widget`](crate::Client::get_battery_monitor_warnings_and_alarms_widget) (`GET /installations/{idSite}/widgets/BatteryMonitorWarningsAndAlarms`): set what it matches and answers, then `.await` it to mount it.
-    pub fn get_battery_monitor_warnings_and_alarms_widget(
-        &self,
-    ) -> GetBatteryMonitorWarningsAndAlarmsWidgetMock<'_> {
-        GetBatteryMonitorWarningsAndAlarmsWidgetMock {
-            mock: self.inner.operation(46),
-        }
-    }
-
-    /// A mock of [`Client::get_ev_charger_summary_widget`](crate::Client::get_ev_charger_summary_widget) (`GET /installations/{idSite}/widgets/EvChargerSummary`): set what it matches and answers, then `.await` it to mount it.
-    pub fn get_ev_charger_summary_widget(&self) -> GetEvChargerSummaryWidgetMock<'_> {
-        GetEvChargerSummaryWidgetMock {
-            mock: self.inner.operation(47),
-        }
-    }
+    crate::runtime::mock_method!(login -> LoginMock, 0, "POST /auth/login");
+    crate::runtime::mock_method!(login_as_demo -> LoginAsDemoMock, 1, "GET /auth/loginAsDemo");
+    crate::runtime::mock_method!(logout -> LogoutMock, 2, "GET /auth/logout");
+    crate::runtime::mock_method!(
+        create_access_token -> CreateAccessTokenMock, 3, "POST /users/{idUser}/accesstokens/create"
+    );
+    crate::runtime::mock_method!(
+        list_access_tokens -> ListAccessTokensMock, 4, "GET /users/{idUser}/accesstokens/list"
+    );
+    crate::runtime::mock_method!(
+        revoke_access_token -> RevokeAccessTokenMock, 5,
+        "GET /users/{idUser}/accesstokens/{idAccessToken}/revoke"
+    );
+    crate::runtime::mock_method!(add_site -> AddSiteMock, 6, "POST /users/{idUser}/addsite");
+    crate::runtime::mock_method!(
+        get_site_id -> GetSiteIdMock, 7, "POST /users/{idUser}/get-site-id"
+    );
+    crate::runtime::mock_method!(
+        list_installations -> ListInstallationsMock, 8, "GET /users/{idUser}/installations"
+    );
+    crate::runtime::mock_method!(get_me -> GetMeMock, 9, "GET /users/me");
+    crate::runtime::mock_method!(
+        get_system_overview -> GetSystemOverviewMock, 10,
+        "GET /installations/{idSite}/system-overview"
+    );
+    crate::runtime::mock_method!(
+        get_diagnostics -> GetDiagnosticsMock, 11, "GET /installations/{idSite}/diagnostics"
+    );
+    crate::runtime::mock_method!(
+        get_stats -> GetStatsMock, 12, "GET /installations/{idSite}/stats"
+    );
+    crate::runtime::mock_method!(
+        get_overall_stats -> GetOverallStatsMock, 13, "GET /installations/{idSite}/overallstats"
+    );
+    crate::runtime::mock_method!(
+        list_alarms -> ListAlarmsMock, 14, "GET /installations/{idSite}/alarms"
+    );
+    crate::runtime::mock_method!(
+        update_alarm -> UpdateAlarmMock, 15, "PUT /installations/{idSite}/alarms"
+    );
+    crate::runtime::mock_method!(
+        add_alarm -> AddAlarmMock, 16, "POST /installations/{idSite}/alarms"
+    );
+    crate::runtime::mock_method!(
+        delete_alarm -> DeleteAlarmMock, 17, "DELETE /installations/{idSite}/alarms"
+    );
+    crate::runtime::mock_method!(
+        clear_alarm -> ClearAlarmMock, 18, "POST /installations/{idSite}/clear-alarm"
+    );
+    crate::runtime::mock_method!(list_tags -> ListTagsMock, 19, "GET /installations/{idSite}/tags");
+    crate::runtime::mock_method!(add_tag -> AddTagMock, 20, "PUT /installations/{idSite}/tags");
+    crate::runtime::mock_method!(
+        remove_tag -> RemoveTagMock, 21, "DELETE /installations/{idSite}/tags"
+    );
+    crate::runtime::mock_method!(
+        get_dynamic_ess_settings -> GetDynamicEssSettingsMock, 22,
+        "GET /installations/{idSite}/dynamic-ess-settings"
+    );
+    crate::runtime::mock_method!(
+        update_dynamic_ess_settings -> UpdateDynamicEssSettingsMock, 23,
+        "POST /installations/{idSite}/dynamic-ess-settings"
+    );
+    crate::runtime::mock_method!(
+        get_forecasts_last_reset -> GetForecastsLastResetMock, 24,
+        "GET /installations/{idSite}/reset-forecasts"
+    );
+    crate::runtime::mock_method!(
+        reset_forecasts -> ResetForecastsMock, 25, "POST /installations/{idSite}/reset-forecasts"
+    );
+    crate::runtime::mock_method!(
+        update_settings -> UpdateSettingsMock, 26, "POST /installations/{idSite}/settings"
+    );
+    crate::runtime::mock_method!(
+        list_installation_users -> ListInstallationUsersMock, 27,
+        "GET /installations/{idSite}/users"
+    );
+    crate::runtime::mock_method!(
+        set_favorite -> SetFavoriteMock, 28, "POST /installations/{idSite}/favorite"
+    );
+    crate::runtime::mock_method!(
+        search_installations -> SearchInstallationsMock, 29, "GET /users/{idUser}/search"
+    );
+    crate::runtime::mock_method!(
+        list_data_attributes -> ListDataAttributesMock, 30, "GET /data-attributes"
+    );
+    crate::runtime::mock_method!(
+        find_installations_by_data_attributes -> FindInstallationsByDataAttributesMock,
+        31, "GET /installation-data-attributes"
+    );
+    crate::runtime::mock_method!(
+        download_data -> DownloadDataMock, 32, "GET /installations/{idSite}/data-download"
+    );
+    crate::runtime::mock_method!(
+        download_gps -> DownloadGpsMock, 33, "GET /installations/{idSite}/gps-download"
+    );
+    crate::runtime::mock_method!(
+        get_graph_widget -> GetGraphWidgetMock, 34, "GET /installations/{idSite}/widgets/Graph"
+    );
+    crate::runtime::mock_method!(
+        get_gps_widget -> GetGpsWidgetMock, 35, "GET /installations/{idSite}/widgets/GPS"
+    );
+    crate::runtime::mock_method!(
+        get_battery_summary_widget -> GetBatterySummaryWidgetMock, 36,
+        "GET /installations/{idSite}/widgets/BatterySummary"
+    );
+    crate::runtime::mock_method!(
+        get_solar_charger_summary_widget -> GetSolarChargerSummaryWidgetMock, 37,
+        "GET /installations/{idSite}/widgets/SolarChargerSummary"
+    );
+    crate::runtime::mock_method!(
+        get_pv_inverter_status_widget -> GetPvInverterStatusWidgetMock, 38,
+        "GET /installations/{idSite}/widgets/PVInverterStatus"
+    );
+    crate::runtime::mock_method!(
+        get_generator_state_widget -> GetGeneratorStateWidgetMock, 39,
+        "GET /installations/{idSite}/widgets/GeneratorState"
+    );
+    crate::runtime::mock_method!(
+        get_ve_bus_state_widget -> GetVeBusStateWidgetMock, 40,
+        "GET /installations/{idSite}/widgets/VeBusState"
+    );
+    crate::runtime::mock_method!(
+        get_inverter_charger_state_widget -> GetInverterChargerStateWidgetMock, 41,
+        "GET /installations/{idSite}/widgets/InverterChargerState"
+    );
+    crate::runtime::mock_method!(
+        get_status_widget -> GetStatusWidgetMock, 42, "GET /installations/{idSite}/widgets/Status"
+    );
+    crate::runtime::mock_method!(
+        get_tank_summary_widget -> GetTankSummaryWidgetMock, 43,
+        "GET /installations/{idSite}/widgets/TankSummary"
+    );
+    crate::runtime::mock_method!(
+        get_historic_data_widget -> GetHistoricDataWidgetMock, 44,
+        "GET /installations/{idSite}/widgets/HistoricData"
+    );
+    crate::runtime::mock_method!(
+        get_mppt_state_widget -> GetMpptStateWidgetMock, 45,
+        "GET /installations/{idSite}/widgets/MPPTState"
+    );
+    crate::runtime::mock_method!(
+        get_battery_monitor_warnings_and_alarms_widget ->
+        GetBatteryMonitorWarningsAndAlarmsWidgetMock, 46,
+        "GET /installations/{idSite}/widgets/BatteryMonitorWarningsAndAlarms"
+    );
+    crate::runtime::mock_method!(
+        get_ev_charger_summary_widget -> GetEvChargerSummaryWidgetMock, 47,
+        "GET /installations/{idSite}/widgets/EvChargerSummary"
+    );
 }
 
 /// What the spec allows, one entry per operation, in the order of the methods above.

@@ -263,14 +263,45 @@ macro_rules! request_options {
 /// parameters: `send`, `send_with_response` and `.await` (`IntoFuture`),
 /// over the builder's own `into_request` and `decode`. The builder is a
 /// `struct XRequest<'a> { client: &'a Client, .. }` of the generated crate,
-/// whose `Call`, `CallWithResponse` and `Error` are in scope:
+/// whose `Call`, `CallWithResponse`, `Error` and `Received` are in scope:
 ///
 /// ```text
-/// runtime::request_call!(GetUser, types::User);
+/// runtime::request_call!(GetUser, types::User, json);
+/// runtime::request_call!(ListUsers, types::UserPage);
 /// ```
+///
+/// With a third argument the macro also writes `decode`, for an operation
+/// whose every success is read alike: any 2xx is the output read as `json`,
+/// as `text`, as a file (`download`), or nothing (`empty`); any other status
+/// is the error. Without it, the builder has its own `decode`.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! request_call {
+    ($builder:ident, $output:ty, $read:ident) => {
+        impl<'a> $builder<'a> {
+            #[inline]
+            fn decode(response: Received) -> Result<$output, Error> {
+                match response.status() {
+                    200..=299 => Ok($crate::request_call!(@read response, $read)),
+                    _ => Err(response.into_error()),
+                }
+            }
+        }
+
+        $crate::request_call!($builder, $output);
+    };
+    (@read $response:ident, json) => {
+        $response.json()?
+    };
+    (@read $response:ident, text) => {
+        $response.text()
+    };
+    (@read $response:ident, download) => {
+        $response.download()
+    };
+    (@read $response:ident, empty) => {
+        ()
+    };
     ($builder:ident, $output:ty) => {
         impl<'a> $builder<'a> {
             /// The call, a future: `.await` it for the decoded response
@@ -453,6 +484,36 @@ macro_rules! string_enum {
                     $($wire => ::std::result::Result::Ok(Self::$variant),)*
                     _ => ::std::result::Result::Ok(Self::$unknown(value)),
                 }
+            }
+        }
+    };
+}
+
+/// The method of a generated crate's `MockServer` that starts the mock of
+/// one operation: its name, the mock's type, the operation's index in the
+/// server's routes, and its request line for the docs.
+///
+/// ```text
+/// impl MockServer {
+///     runtime::mock_method!(get_pet -> GetPetMock, 3, "GET /pets/{petId}");
+/// }
+/// ```
+///
+/// (Unused in a crate built without its `mock` feature, where the runtime
+/// is vendored as a module.)
+#[doc(hidden)]
+#[allow(unused_macros)]
+#[macro_export]
+macro_rules! mock_method {
+    ($method:ident -> $mock:ident, $index:literal, $request:literal) => {
+        #[doc = ::std::concat!(
+                    "A mock of [`Client::", ::std::stringify!($method), "`](crate::Client::",
+                    ::std::stringify!($method), ") (`", $request,
+                    "`): set what it matches and answers, then `.await` it to mount it."
+                )]
+        pub fn $method(&self) -> $mock<'_> {
+            $mock {
+                mock: self.inner.operation($index),
             }
         }
     };

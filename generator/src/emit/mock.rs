@@ -129,20 +129,13 @@ fn mock_name(op: &Operation) -> proc_macro2::Ident {
     ident(&format!("{}Mock", op.builder))
 }
 
+/// The server's method for an operation's mock (the runtime's `mock_method!`).
 fn server_method(op: &Operation, index: usize) -> TokenStream {
     let method = ident(&op.method);
     let mock = mock_name(op);
     let index = Literal::usize_unsuffixed(index);
-    let text = doc_literal(&format!(
-        " A mock of [`Client::{}`](crate::Client::{}) (`{} {}`): set what it matches and answers, then `.await` it to mount it.",
-        op.method, op.method, op.http_method, op.path
-    ));
-    quote! {
-        #[doc = #text]
-        pub fn #method(&self) -> #mock<'_> {
-            #mock { mock: self.inner.operation(#index) }
-        }
-    }
+    let request = format!("{} {}", op.http_method, op.path);
+    quote!(crate::runtime::mock_method!(#method -> #mock, #index, #request);)
 }
 
 /// Whether a query parameter of this type is written as `name=...`, so

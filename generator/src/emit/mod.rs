@@ -228,9 +228,11 @@ impl<'a> Module<'a> {
 /// work, and join each module's pieces in order: `(path, code)` per module.
 fn format_modules<'m>(modules: &'m [Module<'_>]) -> Result<Vec<(&'m str, String)>, Error> {
     // The jobs: (module, None) for a head, (module, Some(range)) for items.
-    let mut jobs: Vec<(usize, Option<std::ops::Range<usize>>)> = Vec::new();
+    // Heads first: a whole file or a large head (the mock server's) is the
+    // longest job, and taken last it would leave the other cores waiting.
+    let mut jobs: Vec<(usize, Option<std::ops::Range<usize>>)> =
+        (0..modules.len()).map(|index| (index, None)).collect();
     for (index, module) in modules.iter().enumerate() {
-        jobs.push((index, None));
         jobs.extend(module.chunks().into_iter().map(|range| (index, Some(range))));
     }
     let run = |job: &(usize, Option<std::ops::Range<usize>>)| run_job(modules, job);
@@ -309,8 +311,9 @@ fn format(tokens: TokenStream) -> Result<String, Error> {
 /// `prettyplease` prints a macro's arguments as loose tokens (`Vec <
 /// types::Pet >`, `title : impl`), since it cannot know they are types.
 fn tight_macro_types(code: String) -> String {
-    const CALLS: [&str; 4] = [
+    const CALLS: [&str; 5] = [
         "runtime::request_call!(",
+        "crate::runtime::mock_method!(",
         "crate::runtime::setter!(",
         "crate::runtime::mock_matcher!(",
         "crate::runtime::mock_answer!(",
@@ -435,8 +438,9 @@ fn split_doc_blocks(code: String) -> String {
 /// statements stay together; so do runs of `use` and `mod` lines.
 fn space_items(code: &str) -> String {
     // A struct's setters are one list, and so are a mock's matchers and answers.
-    const LISTS: [&str; 3] = [
+    const LISTS: [&str; 4] = [
         "crate::runtime::setter!(",
+        "crate::runtime::mock_method!(",
         "crate::runtime::mock_matcher!(",
         "crate::runtime::mock_answer!(",
     ];

@@ -466,7 +466,31 @@ fn builder(op: &Operation) -> TokenStream {
     // and unused operations cost nothing. The only `async` code of a call
     // is the runtime's `Call`.
     let request_body = request_body(op);
-    let arms = response_arms(op);
+    // Every success read alike: `decode` is `request_call!`'s, which reads
+    // any 2xx as the one content: a 201 or a 204 where the spec says 200
+    // (no body where one is declared is an error that says so), and an
+    // operation with no result accepts any empty 2xx, as servers answer 200
+    // where the spec says 204 (and the other way round).
+    let read = match &op.output {
+        Output::Unit | Output::One(Content::Empty) => Some(quote!(empty)),
+        Output::One(Content::Json(_)) => Some(quote!(json)),
+        Output::One(Content::Text) => Some(quote!(text)),
+        Output::One(Content::Download { .. }) => Some(quote!(download)),
+        Output::Maybe(_) | Output::Many { .. } => None,
+    };
+    let decode = read.is_none().then(|| {
+        let arms = response_arms(op);
+        quote! {
+            #[inline]
+            fn decode(response: Received) -> Result<#output, Error> {
+                match response.status() {
+                    #(#arms)*
+                    _ => Err(response.into_error()),
+                }
+            }
+        }
+    });
+    let read = read.map(|read| quote!(, #read));
     let text = if setters.is_empty() {
         format!(" The request of [`Client::{method}`]: `.await` it (or call [`send`](Self::send)).")
     } else {
@@ -493,16 +517,10 @@ fn builder(op: &Operation) -> TokenStream {
                 #request_body
             }
 
-            #[inline]
-            fn decode(response: Received) -> Result<#output, Error> {
-                match response.status() {
-                    #(#arms)*
-                    _ => Err(response.into_error()),
-                }
-            }
+            #decode
         }
 
-        runtime::request_call!(#builder, #output);
+        runtime::request_call!(#builder, #output #read);
     }
 }
 
@@ -614,19 +632,8 @@ fn request_body(op: &Operation) -> TokenStream {
 }
 
 /// One match arm per success status, most specific first.
+/// (An output of one content, or none, is read by `request_call!`.)
 fn response_arms(op: &Operation) -> Vec<TokenStream> {
-    // An operation with no result accepts any empty 2xx: servers answer
-    // 200 where the spec says 204 (and the other way round).
-    if matches!(op.output, Output::Unit) {
-        return vec![quote!(200..=299 => Ok(()),)];
-    }
-    // One content for every success: any 2xx is read as it (a 201 or a 204
-    // where the spec says 200; no body where one is declared is an error
-    // that says so).
-    if let Output::One(content) = &op.output {
-        let read = read_content(content);
-        return vec![quote!(200..=299 => Ok(#read),)];
-    }
     // One content, or none (a 200 with a body, a 204 without): any 2xx is
     // read by whether it has a body.
     if let Output::Maybe(content) = &op.output {
