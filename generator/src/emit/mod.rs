@@ -14,6 +14,7 @@
 mod client;
 mod examples;
 mod features;
+mod layout;
 pub(crate) mod mock;
 mod operations;
 mod types;
@@ -21,6 +22,7 @@ mod types;
 use crate::error::Error;
 use crate::model::{Api, Gate, Operation, Split, TypeDef, TypeRef};
 use crate::{Layout, Options, Runtime, templates, vendor};
+use layout::DOC_LINE_BREAK;
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 use std::collections::BTreeMap;
@@ -301,185 +303,7 @@ fn format(tokens: TokenStream) -> Result<String, Error> {
     let file: syn::File = syn::parse2(tokens).map_err(|err| Error::Internal {
         message: format!("generated code does not parse: {err}"),
     })?;
-    Ok(space_items(&split_doc_blocks(tight_macro_types(
-        prettyplease::unparse(&file),
-    ))))
-}
-
-/// The types given to the runtime's `request_call!` and `setter!` as
-/// rustfmt writes them (`Vec<types::Pet>`, `title: impl Into<String>`):
-/// `prettyplease` prints a macro's arguments as loose tokens (`Vec <
-/// types::Pet >`, `title : impl`), since it cannot know they are types.
-fn tight_macro_types(code: String) -> String {
-    const CALLS: [&str; 5] = [
-        "runtime::request_call!(",
-        "crate::runtime::mock_method!(",
-        "crate::runtime::setter!(",
-        "crate::runtime::mock_matcher!(",
-        "crate::runtime::mock_answer!(",
-    ];
-    // rustfmt's `max_width`.
-    const WIDTH: usize = 100;
-    if !CALLS.iter().any(|call| code.contains(call)) {
-        return code;
-    }
-    let mut out = String::with_capacity(code.len());
-    let mut inside = false;
-    let mut lines = code.split_inclusive('\n').peekable();
-    while let Some(line) = lines.next() {
-        let opens = CALLS.iter().any(|call| line.trim_start().starts_with(call));
-        // A call that prettyplease broke by the width of its loose tokens:
-        // laid out again as rustfmt would, on one line where that fits its
-        // width, else with the arguments on one line of their own.
-        if opens && line.trim_end().ends_with('(') {
-            let mut ahead = lines.clone();
-            let mut arguments = String::new();
-            let closed = ahead.by_ref().take(4).any(|next| {
-                let next = next.trim();
-                if next == ");" {
-                    return true;
-                }
-                if !arguments.is_empty() {
-                    arguments.push(' ');
-                }
-                tighten(next, &mut arguments);
-                false
-            });
-            if closed {
-                let indent = line.len() - line.trim_start().len();
-                let head = line.trim_end();
-                if head.chars().count() + arguments.chars().count() + 2 <= WIDTH {
-                    out.extend([head, &arguments, ");\n"]);
-                    lines = ahead;
-                    continue;
-                }
-                if indent + 4 + arguments.chars().count() <= WIDTH {
-                    let pad = " ".repeat(indent);
-                    out.extend([head, "\n", &pad, "    ", &arguments, "\n", &pad, ");\n"]);
-                    lines = ahead;
-                    continue;
-                }
-            }
-        }
-        inside = inside || opens;
-        if inside && (line.contains(" <") || line.contains(" :")) {
-            tighten(line, &mut out);
-        } else {
-            out.push_str(line);
-        }
-        inside = inside && !line.trim_end().ends_with(");");
-    }
-    out
-}
-
-/// A line of loose type tokens written tight (` < ` → `<`, ` >` → `>`,
-/// ` : ` → `: `, `: & T` → `: &T`), string literals left as they are.
-fn tighten(line: &str, out: &mut String) {
-    let mut in_string = false;
-    let mut escaped = false;
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        if in_string {
-            in_string = escaped || c != '"';
-            escaped = !escaped && c == '\\';
-            out.push(c);
-            continue;
-        }
-        match c {
-            '"' => in_string = true,
-            // A reference type: `& [T]` → `&[T]`.
-            '&' if matches!(out.chars().next_back(), Some(' ' | '(')) && chars.peek() == Some(&' ') => {
-                chars.next();
-            }
-            ' ' if matches!(chars.peek(), Some('<' | '>' | ':')) => {
-                let next = chars.next().unwrap_or(' ');
-                // `::` is printed tight already; only a lone `:` is loose.
-                if next == ':' && chars.peek() == Some(&':') {
-                    out.push(' ');
-                }
-                out.push(next);
-                if next == '<' && chars.peek() == Some(&' ') {
-                    chars.next();
-                }
-                continue;
-            }
-            _ => {}
-        }
-        out.push(c);
-    }
-}
-
-/// The doc blocks printed as one line each (`outer_docs`) cut back into
-/// their lines: `    /// a\u{1f} b` is `    /// a` and `    /// b`.
-fn split_doc_blocks(code: String) -> String {
-    if !code.contains(DOC_LINE_BREAK) {
-        return code;
-    }
-    let mut out = String::with_capacity(code.len() + code.len() / 8);
-    for line in code.split_inclusive('\n') {
-        let Some((first, rest)) = line.split_once(DOC_LINE_BREAK) else {
-            out.push_str(line);
-            continue;
-        };
-        // The comment's start (indentation and `///` or `//!`) begins every line.
-        let start = first.find("//").map_or(0, |at| at + 3).min(first.len());
-        let prefix = &first[..start];
-        for piece in std::iter::once(&first[start..]).chain(rest.trim_end_matches('\n').split(DOC_LINE_BREAK)) {
-            out.push_str(prefix);
-            out.push_str(piece.trim_end_matches(' '));
-            out.push('\n');
-        }
-    }
-    out
-}
-
-/// A blank line between items, as rustfmt keeps them in hand-written code
-/// (`prettyplease` prints items back to back). Fields, variants and
-/// statements stay together; so do runs of `use` and `mod` lines.
-fn space_items(code: &str) -> String {
-    // A struct's setters are one list, and so are a mock's matchers and answers.
-    const LISTS: [&str; 4] = [
-        "crate::runtime::setter!(",
-        "crate::runtime::mock_method!(",
-        "crate::runtime::mock_matcher!(",
-        "crate::runtime::mock_answer!(",
-    ];
-    const STARTS: &[&str] = &[
-        "///",
-        "#[",
-        "pub ",
-        "impl",
-        "fn ",
-        "mod ",
-        "use ",
-        "const ",
-        "type ",
-        "struct ",
-        "enum ",
-        "async fn ",
-        "crate::runtime::",
-        "runtime::request_",
-    ];
-    let mut out = String::with_capacity(code.len() + code.len() / 16);
-    let mut previous = "";
-    for line in code.lines() {
-        let current = line.trim_start();
-        let starts_item = STARTS.iter().any(|s| current.starts_with(s));
-        let after_item = previous == "}" || previous.ends_with(';') || previous.starts_with("#![");
-        let in_list = |line: &str| LISTS.iter().any(|k| line.starts_with(k));
-        let same_run = ["use ", "mod ", "pub use ", "pub mod ", "type "]
-            .iter()
-            .any(|k| previous.starts_with(k) && current.starts_with(k))
-            || (in_list(current) && (in_list(previous) || previous == ");"));
-        let in_comment = previous.starts_with("//");
-        if starts_item && after_item && !same_run && !in_comment && !previous.is_empty() {
-            out.push('\n');
-        }
-        out.push_str(line);
-        out.push('\n');
-        previous = current;
-    }
-    out
+    Ok(layout::finish(&prettyplease::unparse(&file)))
 }
 
 /// `#[doc]` attributes for a block of prose from the spec.
@@ -522,10 +346,6 @@ pub(crate) fn inner_docs<S: AsRef<str>>(lines: &[S]) -> TokenStream {
         }
     }
 }
-
-/// Between two doc lines of a block on their way through the formatter
-/// (ASCII's unit separator: no line of prose or code holds it).
-const DOC_LINE_BREAK: char = '\u{1f}';
 
 /// The lines of a doc block as one literal, or `None` when it cannot be one.
 fn joined_docs<S: AsRef<str>>(lines: &[S]) -> Option<Literal> {
@@ -655,7 +475,7 @@ pub(crate) fn rust_type(ty: &TypeRef, in_types: bool) -> TokenStream {
 
 #[cfg(test)]
 mod tests {
-    use super::{doc_lines, doc_literal, format, inner_docs, outer_docs, tight_macro_types};
+    use super::{doc_lines, doc_literal, format, inner_docs, outer_docs};
     use quote::quote;
 
     #[test]
@@ -696,28 +516,6 @@ mod tests {
         // A block that holds the separator itself goes line by line.
         let odd = [" a", " b \u{1f} c"];
         assert_eq!(outer_docs(&odd).to_string().matches("doc").count(), 2);
-    }
-
-    #[test]
-    fn the_types_in_macro_calls_are_written_tight_and_laid_out_as_rustfmt_would() {
-        let long = "VeryLongOperationNameThatTakesUpRoom, std::collections::BTreeMap < String, Vec < types::X > >";
-        let printed = format!(
-            "fn f() -> bool {{\n    a < b && c > d\n}}\n\
-             runtime::request_call!(A, Vec < types::Pet >);\n\
-             runtime::request_call!(\n    LongName, std::collections::BTreeMap < String, Vec < X > >\n);\n\
-             runtime::request_call!(\n    {long}\n);\n\
-             impl A {{\n    crate::runtime::setter!(\n        with_b(b : impl Into < String >) =\n        \"a < b : c\"\n    );\n}}\n\
-             let x = a < b;\n"
-        );
-        assert_eq!(
-            tight_macro_types(printed),
-            "fn f() -> bool {\n    a < b && c > d\n}\n\
-             runtime::request_call!(A, Vec<types::Pet>);\n\
-             runtime::request_call!(LongName, std::collections::BTreeMap<String, Vec<X>>);\n\
-             runtime::request_call!(\n    VeryLongOperationNameThatTakesUpRoom, std::collections::BTreeMap<String, Vec<types::X>>\n);\n\
-             impl A {\n    crate::runtime::setter!(with_b(b: impl Into<String>) = \"a < b : c\");\n}\n\
-             let x = a < b;\n"
-        );
     }
 
     #[test]

@@ -1,0 +1,262 @@
+//! What `prettyplease` leaves to us, in one pass over its output:
+//!
+//! - doc blocks, which travel through `syn` and `prettyplease` as one
+//!   attribute each (`emit::outer_docs`), cut back into their `///` lines;
+//! - the types in the runtime's macro calls written as rustfmt writes them
+//!   (`prettyplease` prints a macro's arguments as loose tokens, `Vec <
+//!   types::Pet >`, since it cannot know they are types), and the calls
+//!   laid out again at rustfmt's width;
+//! - a blank line between items, as rustfmt keeps them in hand-written code
+//!   (`prettyplease` prints items back to back).
+
+/// Between two doc lines of a block on their way through the formatter
+/// (ASCII's unit separator: no line of prose or code holds it).
+pub(super) const DOC_LINE_BREAK: char = '\u{1f}';
+
+/// The runtime's macros whose arguments hold types.
+const CALLS: [&str; 5] = [
+    "runtime::request_call!(",
+    "crate::runtime::mock_method!(",
+    "crate::runtime::setter!(",
+    "crate::runtime::mock_matcher!(",
+    "crate::runtime::mock_answer!(",
+];
+
+/// Calls that make one list with the calls of the same macro beside them
+/// (a struct's setters, a mock's matchers and answers): no blank line
+/// between them.
+const LISTS: [&str; 4] = [
+    "crate::runtime::setter!(",
+    "crate::runtime::mock_method!(",
+    "crate::runtime::mock_matcher!(",
+    "crate::runtime::mock_answer!(",
+];
+
+/// The lines that start an item (or a doc comment or attribute before one).
+const STARTS: [&str; 14] = [
+    "///",
+    "#[",
+    "pub ",
+    "impl",
+    "fn ",
+    "mod ",
+    "use ",
+    "const ",
+    "type ",
+    "struct ",
+    "enum ",
+    "async fn ",
+    "crate::runtime::",
+    "runtime::request_",
+];
+
+/// Runs of these lines stay together.
+const RUNS: [&str; 5] = ["use ", "mod ", "pub use ", "pub mod ", "type "];
+
+/// rustfmt's `max_width`.
+const WIDTH: usize = 100;
+
+/// `prettyplease`'s output as the generated file has it.
+pub(super) fn finish(printed: &str) -> String {
+    let mut out = Lines {
+        out: String::with_capacity(printed.len() + printed.len() / 8),
+        previous: Previous {
+            blank: true,
+            ..Previous::default()
+        },
+    };
+    let mut inside_call = false;
+    let mut lines = printed.lines();
+    while let Some(line) = lines.next() {
+        if let Some((first, rest)) = line.split_once(DOC_LINE_BREAK) {
+            // The comment's start (indentation and `///` or `//!`) begins every line.
+            let start = first.find("//").map_or(0, |at| at + 3).min(first.len());
+            let prefix = &first[..start];
+            let mut text = String::new();
+            for piece in std::iter::once(&first[start..]).chain(rest.split(DOC_LINE_BREAK)) {
+                text.clear();
+                text.push_str(prefix);
+                text.push_str(piece.trim_end_matches(' '));
+                out.push(&text);
+            }
+            continue;
+        }
+        let opens = CALLS.iter().any(|call| line.trim_start().starts_with(call));
+        if opens && line.ends_with('(') {
+            let mut ahead = lines.clone();
+            if let Some(laid_out) = relaid_call(line, &mut ahead) {
+                for line in laid_out.lines() {
+                    out.push(line);
+                }
+                lines = ahead;
+                continue;
+            }
+        }
+        inside_call = inside_call || opens;
+        if inside_call && (line.contains(" <") || line.contains(" :") || line.contains("& ")) {
+            let mut tight = String::with_capacity(line.len());
+            tighten(line, &mut tight);
+            out.push(&tight);
+        } else {
+            out.push(line);
+        }
+        inside_call = inside_call && !line.ends_with(");");
+    }
+    out.out
+}
+
+/// A call that `prettyplease` broke by the width of its loose tokens (`head`
+/// ends in `(`, its arguments and `);` follow), laid out again as rustfmt
+/// would: on one line where that fits, else with the arguments on one line
+/// of their own. `None` (and `lines` unread) when neither fits.
+fn relaid_call<'a>(head: &str, lines: &mut impl Iterator<Item = &'a str>) -> Option<String> {
+    let mut arguments = String::new();
+    let closed = lines.by_ref().take(4).any(|next| {
+        let next = next.trim();
+        if next == ");" {
+            return true;
+        }
+        if !arguments.is_empty() {
+            arguments.push(' ');
+        }
+        tighten(next, &mut arguments);
+        false
+    });
+    if !closed {
+        return None;
+    }
+    let indent = head.len() - head.trim_start().len();
+    if head.chars().count() + arguments.chars().count() + 2 <= WIDTH {
+        return Some(format!("{head}{arguments});"));
+    }
+    if indent + 4 + arguments.chars().count() <= WIDTH {
+        let pad = &head[..indent];
+        return Some(format!("{head}\n{pad}    {arguments}\n{pad});"));
+    }
+    None
+}
+
+/// A line of loose type tokens written tight (` < ` → `<`, ` >` → `>`,
+/// ` : ` → `: `, `: & T` → `: &T`), string literals left as they are.
+fn tighten(line: &str, out: &mut String) {
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        if in_string {
+            in_string = escaped || c != '"';
+            escaped = !escaped && c == '\\';
+            out.push(c);
+            continue;
+        }
+        match c {
+            '"' => in_string = true,
+            // A reference type: `& [T]` → `&[T]`.
+            '&' if matches!(out.chars().next_back(), Some(' ' | '(')) && chars.peek() == Some(&' ') => {
+                chars.next();
+            }
+            ' ' if matches!(chars.peek(), Some('<' | '>' | ':')) => {
+                let next = chars.next().unwrap_or(' ');
+                // `::` is printed tight already; only a lone `:` is loose.
+                if next == ':' && chars.peek() == Some(&':') {
+                    out.push(' ');
+                }
+                out.push(next);
+                if next == '<' && chars.peek() == Some(&' ') {
+                    chars.next();
+                }
+                continue;
+            }
+            _ => {}
+        }
+        out.push(c);
+    }
+}
+
+/// The output, and what the blank line before the next line depends on.
+struct Lines {
+    out: String,
+    previous: Previous,
+}
+
+/// What of the previous line decides whether the next item is set apart.
+#[derive(Default)]
+struct Previous {
+    /// Blank, or the start of the file.
+    blank: bool,
+    /// An item (or a statement) ended on it: `}`, a `;`, an inner attribute.
+    ends_item: bool,
+    /// A comment: what follows belongs to it.
+    comment: bool,
+    /// A `use`, `mod` or `type` line, or a call of a list's macro: the
+    /// prefix a line must share to stay in its run.
+    run: Option<&'static str>,
+    /// `);`: the end of a call laid out over several lines.
+    closes_call: bool,
+}
+
+impl Lines {
+    /// Add a line, after a blank one where an item starts after another.
+    fn push(&mut self, line: &str) {
+        let current = line.trim_start();
+        let starts_item = STARTS.iter().any(|s| current.starts_with(s));
+        let list = LISTS.iter().copied().find(|k| current.starts_with(k));
+        let same_run = match (self.previous.run, list) {
+            (_, Some(_)) if self.previous.closes_call => true,
+            (Some(run), Some(_)) if LISTS.contains(&run) => true,
+            (Some(run), _) => current.starts_with(run),
+            (None, _) => false,
+        };
+        let previous = &self.previous;
+        if starts_item && previous.ends_item && !same_run && !previous.comment && !previous.blank {
+            self.out.push('\n');
+        }
+        self.out.push_str(line);
+        self.out.push('\n');
+        self.previous = Previous {
+            blank: current.is_empty(),
+            ends_item: current == "}" || current.ends_with(';') || current.starts_with("#!["),
+            comment: current.starts_with("//"),
+            run: list.or_else(|| RUNS.iter().copied().find(|k| current.starts_with(k))),
+            closes_call: current == ");",
+        };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::finish;
+
+    #[test]
+    fn the_types_in_macro_calls_are_written_tight_and_laid_out_as_rustfmt_would() {
+        let long = "VeryLongOperationNameThatTakesUpRoom, std::collections::BTreeMap < String, Vec < types::X > >";
+        let printed = format!(
+            "fn f() -> bool {{\n    a < b && c > d\n}}\n\
+             runtime::request_call!(A, Vec < types::Pet >);\n\
+             runtime::request_call!(\n    LongName, std::collections::BTreeMap < String, Vec < X > >\n);\n\
+             runtime::request_call!(\n    {long}\n);\n\
+             impl A {{\n    crate::runtime::setter!(\n        with_b(b : impl Into < String >) =\n        \"a < b : c\"\n    );\n    \
+             crate::runtime::setter!(with_c(c : & [u8]));\n}}\n\
+             fn g() {{\n    let x = a < b;\n}}\n"
+        );
+        assert_eq!(
+            finish(&printed),
+            "fn f() -> bool {\n    a < b && c > d\n}\n\n\
+             runtime::request_call!(A, Vec<types::Pet>);\n\n\
+             runtime::request_call!(LongName, std::collections::BTreeMap<String, Vec<X>>);\n\n\
+             runtime::request_call!(\n    VeryLongOperationNameThatTakesUpRoom, std::collections::BTreeMap<String, Vec<types::X>>\n);\n\n\
+             impl A {\n    crate::runtime::setter!(with_b(b: impl Into<String>) = \"a < b : c\");\n    \
+             crate::runtime::setter!(with_c(c: &[u8]));\n}\n\n\
+             fn g() {\n    let x = a < b;\n}\n"
+        );
+    }
+
+    #[test]
+    fn items_are_set_apart_and_runs_kept_together() {
+        let printed = "use a;\nuse b;\nconst X: u8 = 1;\n/// Doc\u{1f} more\nstruct S;\nimpl S {\n    fn a() {}\n    fn b() {}\n}\n";
+        assert_eq!(
+            finish(printed),
+            "use a;\nuse b;\n\nconst X: u8 = 1;\n\n/// Doc\n/// more\nstruct S;\n\nimpl S {\n    fn a() {}\n    fn b() {}\n}\n"
+        );
+    }
+}
