@@ -84,8 +84,7 @@ impl MockServer {
         delete_user -> DeleteUserMock, 9, "DELETE /user/{realm}/users/{userId}"
     );
     crate::runtime::mock_method!(
-        request_user_password_reset -> RequestUserPasswordResetMock, 10,
-        "PUT /user/{realm}/request-password-reset/{userId}"
+        request_user_password_reset -> RequestUserPasswordResetMock, 10, "PUT /user/{realm}/request-password-reset/{userId}"
     );
     crate::runtime::mock_method!(
         request_password_reset -> RequestPasswordResetMock, 11, "PUT /user/request-password-reset"
@@ -100,24 +99,19 @@ impl MockServer {
         reset_secret -> ResetSecretMock, 14, "GET /user/{realm}/reset-secret/{userId}"
     );
     crate::runtime::mock_method!(
-        get_user_client_roles -> GetUserClientRolesMock, 15,
-        "GET /user/{realm}/userRoles/{userId}/{clientId}"
+        get_user_client_roles -> GetUserClientRolesMock, 15, "GET /user/{realm}/userRoles/{userId}/{clientId}"
     );
     crate::runtime::mock_method!(
-        update_user_client_roles -> UpdateUserClientRolesMock, 16,
-        "PUT /user/{realm}/userRoles/{userId}/{clientId}"
+        update_user_client_roles -> UpdateUserClientRolesMock, 16, "PUT /user/{realm}/userRoles/{userId}/{clientId}"
     );
     crate::runtime::mock_method!(
-        get_user_realm_roles -> GetUserRealmRolesMock, 17,
-        "GET /user/{realm}/userRealmRoles/{userId}"
+        get_user_realm_roles -> GetUserRealmRolesMock, 17, "GET /user/{realm}/userRealmRoles/{userId}"
     );
     crate::runtime::mock_method!(
-        update_user_realm_roles -> UpdateUserRealmRolesMock, 18,
-        "PUT /user/{realm}/userRealmRoles/{userId}"
+        update_user_realm_roles -> UpdateUserRealmRolesMock, 18, "PUT /user/{realm}/userRealmRoles/{userId}"
     );
     crate::runtime::mock_method!(
-        get_current_user_client_roles -> GetCurrentUserClientRolesMock, 19,
-        "GET /user/userRoles/{clientId}"
+        get_current_user_client_roles -> GetCurrentUserClientRolesMock, 19, "GET /user/userRoles/{clientId}"
     );
     crate::runtime::mock_method!(
         get_current_user_realm_roles -> GetCurrentUserRealmRolesMock, 20, "GET /user/userRealmRoles"
@@ -129,8 +123,7 @@ impl MockServer {
         get_user_sessions -> GetUserSessionsMock, 22, "GET /user/{realm}/userSessions/{userId}"
     );
     crate::runtime::mock_method!(
-        disconnect_user_session -> DisconnectUserSessionMock, 23,
-        "GET /user/{realm}/disconnect/{sessionID}"
+        disconnect_user_session -> DisconnectUserSessionMock, 23, "GET /user/{realm}/disconnect/{sessionID}"
     );
     crate::runtime::mock_method!(query_assets -> QueryAssetsMock, 24, "POST /asset/query");
     crate::runtime::mock_method!(query_count -> QueryCountMock, 25, "POST /asset/count");
@@ -158,12 +151,10 @@ impl MockServer {
         delete_assets_parent -> DeleteAssetsParentMock, 36, "DELETE /asset/parent"
     );
     crate::runtime::mock_method!(
-        write_attribute_value -> WriteAttributeValueMock, 37,
-        "PUT /asset/{assetId}/attribute/{attributeName}"
+        write_attribute_value -> WriteAttributeValueMock, 37, "PUT /asset/{assetId}/attribute/{attributeName}"
     );
     crate::runtime::mock_method!(
-        write_attribute_value_1 -> WriteAttributeValue1Mock, 38,
-        "PUT /asset/{assetId}/attribute/{attributeName}/{timestamp}"
+        write_attribute_value_1 -> WriteAttributeValue1Mock, 38, "PUT /asset/{assetId}/attribute/{attributeName}/{timestamp}"
     );
     crate::runtime::mock_method!(
         write_attribute_values -> WriteAttributeValuesMock, 39, "PUT /asset/attributes"
@@ -181,12 +172,10 @@ impl MockServer {
         get_datapoint_export -> GetDatapointExportMock, 43, "GET /asset/datapoint/export"
     );
     crate::runtime::mock_method!(
-        write_predicted_datapoints -> WritePredictedDatapointsMock, 44,
-        "PUT /asset/predicted/{assetId}/{attributeName}"
+        write_predicted_datapoints -> WritePredictedDatapointsMock, 44, "PUT /asset/predicted/{assetId}/{attributeName}"
     );
     crate::runtime::mock_method!(
-        get_predicted_datapoints -> GetPredictedDatapointsMock, 45,
-        "POST /asset/predicted/{assetId}/{attributeName}"
+        get_predicted_datapoints -> GetPredictedDatapointsMock, 45, "POST /asset/predicted/{assetId}/{attributeName}"
     );
     crate::runtime::mock_method!(get_alarms -> GetAlarmsMock, 46, "GET /alarm");
     crate::runtime::mock_method!(create_alarm -> CreateAlarmMock, 47, "POST /alarm");

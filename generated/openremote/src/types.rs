@@ -1483,8 +1483,7 @@ impl Realm {
         with_registration_allowed(registration_allowed: bool) = "registrationAllowed"
     );
     crate::runtime::setter!(
-        with_registration_email_as_username(registration_email_as_username: bool) =
-        "registrationEmailAsUsername"
+        with_registration_email_as_username(registration_email_as_username: bool) = "registrationEmailAsUsername"
     );
     crate::runtime::setter!(with_verify_email(verify_email: bool) = "verifyEmail");
     crate::runtime::setter!(with_login_with_email(login_with_email: bool) = "loginWithEmail");
@@ -1784,7 +1783,7 @@ impl User {
     crate::runtime::setter!(with_created_on(created_on: i64) = "createdOn");
     crate::runtime::setter!(with_secret(secret: impl Into<String>));
     crate::runtime::setter!(
-        with_attributes(attributes: std::collections::BTreeMap<String, Vec<String> >)
+        with_attributes(attributes: std::collections::BTreeMap<String, Vec<String>>)
     );
     crate::runtime::setter!(with_service_account(service_account: bool) = "serviceAccount");
 }

@@ -3242,8 +3242,7 @@ impl<'a> GetBatteryMonitorWarningsAndAlarmsWidget<'a> {
 }
 
 runtime::request_call!(
-    GetBatteryMonitorWarningsAndAlarmsWidget,
-    types::BatteryMonitorWarningsAndAlarmsWidgetResponse, json
+    GetBatteryMonitorWarningsAndAlarmsWidget, types::BatteryMonitorWarningsAndAlarmsWidgetResponse, json
 );
 
 impl Client {

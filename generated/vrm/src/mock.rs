@@ -65,8 +65,7 @@ impl MockServer {
         list_access_tokens -> ListAccessTokensMock, 4, "GET /users/{idUser}/accesstokens/list"
     );
     crate::runtime::mock_method!(
-        revoke_access_token -> RevokeAccessTokenMock, 5,
-        "GET /users/{idUser}/accesstokens/{idAccessToken}/revoke"
+        revoke_access_token -> RevokeAccessTokenMock, 5, "GET /users/{idUser}/accesstokens/{idAccessToken}/revoke"
     );
     crate::runtime::mock_method!(add_site -> AddSiteMock, 6, "POST /users/{idUser}/addsite");
     crate::runtime::mock_method!(
@@ -77,8 +76,7 @@ impl MockServer {
     );
     crate::runtime::mock_method!(get_me -> GetMeMock, 9, "GET /users/me");
     crate::runtime::mock_method!(
-        get_system_overview -> GetSystemOverviewMock, 10,
-        "GET /installations/{idSite}/system-overview"
+        get_system_overview -> GetSystemOverviewMock, 10, "GET /installations/{idSite}/system-overview"
     );
     crate::runtime::mock_method!(
         get_diagnostics -> GetDiagnosticsMock, 11, "GET /installations/{idSite}/diagnostics"
@@ -110,16 +108,13 @@ impl MockServer {
         remove_tag -> RemoveTagMock, 21, "DELETE /installations/{idSite}/tags"
     );
     crate::runtime::mock_method!(
-        get_dynamic_ess_settings -> GetDynamicEssSettingsMock, 22,
-        "GET /installations/{idSite}/dynamic-ess-settings"
+        get_dynamic_ess_settings -> GetDynamicEssSettingsMock, 22, "GET /installations/{idSite}/dynamic-ess-settings"
     );
     crate::runtime::mock_method!(
-        update_dynamic_ess_settings -> UpdateDynamicEssSettingsMock, 23,
-        "POST /installations/{idSite}/dynamic-ess-settings"
+        update_dynamic_ess_settings -> UpdateDynamicEssSettingsMock, 23, "POST /installations/{idSite}/dynamic-ess-settings"
     );
     crate::runtime::mock_method!(
-        get_forecasts_last_reset -> GetForecastsLastResetMock, 24,
-        "GET /installations/{idSite}/reset-forecasts"
+        get_forecasts_last_reset -> GetForecastsLastResetMock, 24, "GET /installations/{idSite}/reset-forecasts"
     );
     crate::runtime::mock_method!(
         reset_forecasts -> ResetForecastsMock, 25, "POST /installations/{idSite}/reset-forecasts"
@@ -128,8 +123,7 @@ impl MockServer {
         update_settings -> UpdateSettingsMock, 26, "POST /installations/{idSite}/settings"
     );
     crate::runtime::mock_method!(
-        list_installation_users -> ListInstallationUsersMock, 27,
-        "GET /installations/{idSite}/users"
+        list_installation_users -> ListInstallationUsersMock, 27, "GET /installations/{idSite}/users"
     );
     crate::runtime::mock_method!(
         set_favorite -> SetFavoriteMock, 28, "POST /installations/{idSite}/favorite"
@@ -141,8 +135,7 @@ impl MockServer {
         list_data_attributes -> ListDataAttributesMock, 30, "GET /data-attributes"
     );
     crate::runtime::mock_method!(
-        find_installations_by_data_attributes -> FindInstallationsByDataAttributesMock,
-        31, "GET /installation-data-attributes"
+        find_installations_by_data_attributes -> FindInstallationsByDataAttributesMock, 31, "GET /installation-data-attributes"
     );
     crate::runtime::mock_method!(
         download_data -> DownloadDataMock, 32, "GET /installations/{idSite}/data-download"
@@ -157,52 +150,40 @@ impl MockServer {
         get_gps_widget -> GetGpsWidgetMock, 35, "GET /installations/{idSite}/widgets/GPS"
     );
     crate::runtime::mock_method!(
-        get_battery_summary_widget -> GetBatterySummaryWidgetMock, 36,
-        "GET /installations/{idSite}/widgets/BatterySummary"
+        get_battery_summary_widget -> GetBatterySummaryWidgetMock, 36, "GET /installations/{idSite}/widgets/BatterySummary"
     );
     crate::runtime::mock_method!(
-        get_solar_charger_summary_widget -> GetSolarChargerSummaryWidgetMock, 37,
-        "GET /installations/{idSite}/widgets/SolarChargerSummary"
+        get_solar_charger_summary_widget -> GetSolarChargerSummaryWidgetMock, 37, "GET /installations/{idSite}/widgets/SolarChargerSummary"
     );
     crate::runtime::mock_method!(
-        get_pv_inverter_status_widget -> GetPvInverterStatusWidgetMock, 38,
-        "GET /installations/{idSite}/widgets/PVInverterStatus"
+        get_pv_inverter_status_widget -> GetPvInverterStatusWidgetMock, 38, "GET /installations/{idSite}/widgets/PVInverterStatus"
     );
     crate::runtime::mock_method!(
-        get_generator_state_widget -> GetGeneratorStateWidgetMock, 39,
-        "GET /installations/{idSite}/widgets/GeneratorState"
+        get_generator_state_widget -> GetGeneratorStateWidgetMock, 39, "GET /installations/{idSite}/widgets/GeneratorState"
     );
     crate::runtime::mock_method!(
-        get_ve_bus_state_widget -> GetVeBusStateWidgetMock, 40,
-        "GET /installations/{idSite}/widgets/VeBusState"
+        get_ve_bus_state_widget -> GetVeBusStateWidgetMock, 40, "GET /installations/{idSite}/widgets/VeBusState"
     );
     crate::runtime::mock_method!(
-        get_inverter_charger_state_widget -> GetInverterChargerStateWidgetMock, 41,
-        "GET /installations/{idSite}/widgets/InverterChargerState"
+        get_inverter_charger_state_widget -> GetInverterChargerStateWidgetMock, 41, "GET /installations/{idSite}/widgets/InverterChargerState"
     );
     crate::runtime::mock_method!(
         get_status_widget -> GetStatusWidgetMock, 42, "GET /installations/{idSite}/widgets/Status"
     );
     crate::runtime::mock_method!(
-        get_tank_summary_widget -> GetTankSummaryWidgetMock, 43,
-        "GET /installations/{idSite}/widgets/TankSummary"
+        get_tank_summary_widget -> GetTankSummaryWidgetMock, 43, "GET /installations/{idSite}/widgets/TankSummary"
     );
     crate::runtime::mock_method!(
-        get_historic_data_widget -> GetHistoricDataWidgetMock, 44,
-        "GET /installations/{idSite}/widgets/HistoricData"
+        get_historic_data_widget -> GetHistoricDataWidgetMock, 44, "GET /installations/{idSite}/widgets/HistoricData"
     );
     crate::runtime::mock_method!(
-        get_mppt_state_widget -> GetMpptStateWidgetMock, 45,
-        "GET /installations/{idSite}/widgets/MPPTState"
+        get_mppt_state_widget -> GetMpptStateWidgetMock, 45, "GET /installations/{idSite}/widgets/MPPTState"
     );
     crate::runtime::mock_method!(
-        get_battery_monitor_warnings_and_alarms_widget ->
-        GetBatteryMonitorWarningsAndAlarmsWidgetMock, 46,
-        "GET /installations/{idSite}/widgets/BatteryMonitorWarningsAndAlarms"
+        get_battery_monitor_warnings_and_alarms_widget -> GetBatteryMonitorWarningsAndAlarmsWidgetMock, 46, "GET /installations/{idSite}/widgets/BatteryMonitorWarningsAndAlarms"
     );
     crate::runtime::mock_method!(
-        get_ev_charger_summary_widget -> GetEvChargerSummaryWidgetMock, 47,
-        "GET /installations/{idSite}/widgets/EvChargerSummary"
+        get_ev_charger_summary_widget -> GetEvChargerSummaryWidgetMock, 47, "GET /installations/{idSite}/widgets/EvChargerSummary"
     );
 }
 

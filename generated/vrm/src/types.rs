@@ -202,7 +202,7 @@ impl AlarmList {
     crate::runtime::setter!(with_devices(devices: Vec<serde_json::Map<String, serde_json::Value>>));
     crate::runtime::setter!(with_users(users: Vec<serde_json::Map<String, serde_json::Value>>));
     crate::runtime::setter!(
-        with_attributes(attributes: Vec<serde_json::Map<String, serde_json::Value> >)
+        with_attributes(attributes: Vec<serde_json::Map<String, serde_json::Value>>)
     );
 }
 
@@ -672,8 +672,7 @@ impl DiagnosticRecord {
     crate::runtime::setter!(with_raw_value(raw_value: serde_json::Value) = "rawValue");
     crate::runtime::setter!(with_id(id: i64));
     crate::runtime::setter!(
-        with_data_attribute_enum_values(data_attribute_enum_values: Vec<
-        DataAttributeEnumValue >) = "dataAttributeEnumValues"
+        with_data_attribute_enum_values(data_attribute_enum_values: Vec<DataAttributeEnumValue>) = "dataAttributeEnumValues"
     );
 
     /// `formattedValue` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so ask for an `Option<T>` where it may be missing.
@@ -968,12 +967,10 @@ impl ExtendedAttribute {
     );
     crate::runtime::setter!(with_dbus_path(dbus_path: impl Into<String>) = "dbusPath");
     crate::runtime::setter!(
-        with_data_attribute_enum_values(data_attribute_enum_values: Vec<
-        DataAttributeEnumValue >) = "dataAttributeEnumValues"
+        with_data_attribute_enum_values(data_attribute_enum_values: Vec<DataAttributeEnumValue>) = "dataAttributeEnumValues"
     );
     crate::runtime::setter!(
-        with_consists_of_attribute_codes(consists_of_attribute_codes: Vec<String>) =
-        "consistsOfAttributeCodes"
+        with_consists_of_attribute_codes(consists_of_attribute_codes: Vec<String>) = "consistsOfAttributeCodes"
     );
     crate::runtime::setter!(
         with_data_attributes(data_attributes: Vec<DataAttributeSource>) = "dataAttributes"
@@ -1684,8 +1681,7 @@ impl InstallationSettings {
     );
     crate::runtime::setter!(with_alarm_monitoring(alarm_monitoring: i32) = "alarmMonitoring");
     crate::runtime::setter!(
-        with_invalid_vrm_auth_token_used_in_log_request(invalid_vrm_auth_token_used_in_log_request
-       : i32) = "invalidVRMAuthTokenUsedInLogRequest"
+        with_invalid_vrm_auth_token_used_in_log_request(invalid_vrm_auth_token_used_in_log_request: i32) = "invalidVRMAuthTokenUsedInLogRequest"
     );
     crate::runtime::setter!(with_timezone(timezone: impl Into<String>));
     crate::runtime::setter!(with_geofence(geofence: impl Into<String>));
@@ -2385,8 +2381,7 @@ impl SiteUser {
     crate::runtime::setter!(with_id_site(id_site: IntegerOrString) = "idSite");
     crate::runtime::setter!(with_access_level(access_level: IntegerOrString) = "accessLevel");
     crate::runtime::setter!(
-        with_receives_alarm_notifications(receives_alarm_notifications: Flag) =
-        "receivesAlarmNotifications"
+        with_receives_alarm_notifications(receives_alarm_notifications: Flag) = "receivesAlarmNotifications"
     );
     crate::runtime::setter!(with_avatar_url(avatar_url: impl Into<String>));
     crate::runtime::setter!(with_created(created: i64));
@@ -3232,12 +3227,10 @@ impl WidgetValue {
     crate::runtime::setter!(with_value_float(value_float: NumberOrString) = "valueFloat");
     crate::runtime::setter!(with_value_string(value_string: impl Into<String>) = "valueString");
     crate::runtime::setter!(
-        with_value_formatted_value_only(value_formatted_value_only: impl Into<String
-        >) = "valueFormattedValueOnly"
+        with_value_formatted_value_only(value_formatted_value_only: impl Into<String>) = "valueFormattedValueOnly"
     );
     crate::runtime::setter!(
-        with_value_formatted_with_unit(value_formatted_with_unit: impl Into<String>)
-        = "valueFormattedWithUnit"
+        with_value_formatted_with_unit(value_formatted_with_unit: impl Into<String>) = "valueFormattedWithUnit"
     );
     crate::runtime::setter!(with_name_enum(name_enum: ScalarValue) = "nameEnum");
     crate::runtime::setter!(with_value_enum(value_enum: IntegerOrString) = "valueEnum");

@@ -108,32 +108,34 @@ pub(super) fn finish(printed: &str) -> String {
 /// A call that `prettyplease` broke by the width of its loose tokens (`head`
 /// ends in `(`, its arguments and `);` follow), laid out again as rustfmt
 /// would: on one line where that fits, else with the arguments on one line
-/// of their own. `None` (and `lines` unread) when neither fits.
+/// of their own. `None` when the call does not close within a few lines.
 fn relaid_call<'a>(head: &str, lines: &mut impl Iterator<Item = &'a str>) -> Option<String> {
-    let mut arguments = String::new();
+    let mut loose = String::new();
     let closed = lines.by_ref().take(4).any(|next| {
         let next = next.trim();
         if next == ");" {
             return true;
         }
-        if !arguments.is_empty() {
-            arguments.push(' ');
+        if !loose.is_empty() {
+            loose.push(' ');
         }
-        tighten(next, &mut arguments);
+        loose.push_str(next);
         false
     });
     if !closed {
         return None;
     }
+    // Tight as a whole: a type may have been broken over two lines (`X >` `>`).
+    let mut arguments = String::with_capacity(loose.len());
+    tighten(&loose, &mut arguments);
     let indent = head.len() - head.trim_start().len();
     if head.chars().count() + arguments.chars().count() + 2 <= WIDTH {
         return Some(format!("{head}{arguments});"));
     }
-    if indent + 4 + arguments.chars().count() <= WIDTH {
-        let pad = &head[..indent];
-        return Some(format!("{head}\n{pad}    {arguments}\n{pad});"));
-    }
-    None
+    // On a line of their own, even where they are wider than that: a break
+    // inside them would fall wherever the loose tokens happened to reach.
+    let pad = &head[..indent];
+    Some(format!("{head}\n{pad}    {arguments}\n{pad});"))
 }
 
 /// A line of loose type tokens written tight (` < ` → `<`, ` >` → `>`,
@@ -236,7 +238,7 @@ mod tests {
              runtime::request_call!(\n    LongName, std::collections::BTreeMap < String, Vec < X > >\n);\n\
              runtime::request_call!(\n    {long}\n);\n\
              impl A {{\n    crate::runtime::setter!(\n        with_b(b : impl Into < String >) =\n        \"a < b : c\"\n    );\n    \
-             crate::runtime::setter!(with_c(c : & [u8]));\n}}\n\
+             crate::runtime::setter!(with_c(c : & [u8]));\n    crate::runtime::setter!(\n        with_d(d : Vec < Map < String, Value >\n        >)\n    );\n}}\n\
              fn g() {{\n    let x = a < b;\n}}\n"
         );
         assert_eq!(
@@ -246,7 +248,7 @@ mod tests {
              runtime::request_call!(LongName, std::collections::BTreeMap<String, Vec<X>>);\n\n\
              runtime::request_call!(\n    VeryLongOperationNameThatTakesUpRoom, std::collections::BTreeMap<String, Vec<types::X>>\n);\n\n\
              impl A {\n    crate::runtime::setter!(with_b(b: impl Into<String>) = \"a < b : c\");\n    \
-             crate::runtime::setter!(with_c(c: &[u8]));\n}\n\n\
+             crate::runtime::setter!(with_c(c: &[u8]));\n    crate::runtime::setter!(with_d(d: Vec<Map<String, Value>>));\n}\n\n\
              fn g() {\n    let x = a < b;\n}\n"
         );
     }
