@@ -274,11 +274,25 @@ pub fn escape(name: &str) -> String {
 
 /// The `proc_macro2::Ident` for a name made by this module.
 pub fn ident(name: &str) -> proc_macro2::Ident {
-    let escaped = escape(name);
-    match escaped.strip_prefix("r#") {
-        Some(raw) => proc_macro2::Ident::new_raw(raw, proc_macro2::Span::call_site()),
-        None => proc_macro2::Ident::new(&escaped, proc_macro2::Span::call_site()),
+    let span = proc_macro2::Span::call_site();
+    // As `escape` writes it, without its `String`: this runs for every name
+    // of every generated item.
+    if is_keyword(name) {
+        if NOT_RAW.contains(&name) {
+            proc_macro2::Ident::new(&format!("{name}_"), span)
+        } else {
+            proc_macro2::Ident::new_raw(name, span)
+        }
+    } else if name == "_" {
+        proc_macro2::Ident::new("__", span)
+    } else {
+        proc_macro2::Ident::new(name, span)
     }
+}
+
+/// A keyword of any edition (the longest has 8 letters).
+fn is_keyword(name: &str) -> bool {
+    name.len() <= 8 && KEYWORDS.contains(&name)
 }
 
 /// The setter of an optional field of a model (`with_email` for `email`).
@@ -473,6 +487,12 @@ mod tests {
                 syn::parse_str::<syn::Ident>(name).is_ok(),
                 "{name}"
             );
+        }
+        // `ident` writes a name as `escape` does.
+        for name in [
+            "a", "_", "__", "type", "self", "Self", "crate", "super", "gen", "continue", "abstract", "x_y",
+        ] {
+            assert_eq!(ident(name).to_string(), escape(name), "{name}");
         }
     }
 

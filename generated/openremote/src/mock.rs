@@ -407,14 +407,10 @@ static ROUTES: [support::Route; 60] = [
         .security(&[&[support::Sent::Header("authorization")]]),
 ];
 
-/// The mock of [`Client::get_client_roles`](crate::Client::get_client_roles) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct GetClientRolesMock<'a> {
-    mock: support::OperationMock<'a>,
-}
+crate::runtime::operation_mock!(
+    GetClientRolesMock for get_client_roles, 200, serde_json::Value, unauthorized(401),
+    forbidden(403), not_found(404), internal_server_error(500)
+);
 
 impl GetClientRolesMock<'_> {
     crate::runtime::mock_matcher!(realm(value: impl Into<String>), path "realm");
@@ -428,19 +424,11 @@ impl GetClientRolesMock<'_> {
     crate::runtime::mock_answer!(ok(body: &[types::Role]), 200);
 }
 
-crate::runtime::mock_answers!(
-    GetClientRolesMock, 200, serde_json::Value, unauthorized(401), forbidden(403),
-    not_found(404), internal_server_error(500)
+crate::runtime::operation_mock!(
+    UpdateClientRolesMock for update_client_roles, 204, serde_json::Value,
+    bad_request(400), unauthorized(401), forbidden(403), not_found(404),
+    internal_server_error(500)
 );
-
-/// The mock of [`Client::update_client_roles`](crate::Client::update_client_roles) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `204` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct UpdateClientRolesMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl UpdateClientRolesMock<'_> {
     crate::runtime::mock_matcher!(realm(value: impl Into<String>), path "realm");
@@ -455,19 +443,10 @@ impl UpdateClientRolesMock<'_> {
     crate::runtime::mock_answer!(no_content(), 204);
 }
 
-crate::runtime::mock_answers!(
-    UpdateClientRolesMock, 204, serde_json::Value, bad_request(400), unauthorized(401),
-    forbidden(403), not_found(404), internal_server_error(500)
+crate::runtime::operation_mock!(
+    UpdateRolesMock for update_roles, 204, serde_json::Value, bad_request(400),
+    unauthorized(401), forbidden(403), not_found(404), internal_server_error(500)
 );
-
-/// The mock of [`Client::update_roles`](crate::Client::update_roles) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `204` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct UpdateRolesMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl UpdateRolesMock<'_> {
     crate::runtime::mock_matcher!(realm(value: impl Into<String>), path "realm");
@@ -481,19 +460,10 @@ impl UpdateRolesMock<'_> {
     crate::runtime::mock_answer!(no_content(), 204);
 }
 
-crate::runtime::mock_answers!(
-    UpdateRolesMock, 204, serde_json::Value, bad_request(400), unauthorized(401),
-    forbidden(403), not_found(404), internal_server_error(500)
+crate::runtime::operation_mock!(
+    QueryUsersMock for query_users, 200, serde_json::Value, bad_request(400),
+    unauthorized(401), forbidden(403), internal_server_error(500)
 );
-
-/// The mock of [`Client::query_users`](crate::Client::query_users) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct QueryUsersMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl QueryUsersMock<'_> {
     crate::runtime::mock_matcher!(
@@ -506,19 +476,10 @@ impl QueryUsersMock<'_> {
     crate::runtime::mock_answer!(ok(body: &[types::User]), 200);
 }
 
-crate::runtime::mock_answers!(
-    QueryUsersMock, 200, serde_json::Value, bad_request(400), unauthorized(401),
-    forbidden(403), internal_server_error(500)
+crate::runtime::operation_mock!(
+    GetUserMock for get_user, 200, serde_json::Value, unauthorized(401), forbidden(403),
+    not_found(404), method_not_allowed(405), internal_server_error(500)
 );
-
-/// The mock of [`Client::get_user`](crate::Client::get_user) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct GetUserMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl GetUserMock<'_> {
     crate::runtime::mock_matcher!(realm(value: impl Into<String>), path "realm");
@@ -533,19 +494,10 @@ impl GetUserMock<'_> {
     crate::runtime::mock_answer!(no_content(), 204);
 }
 
-crate::runtime::mock_answers!(
-    GetUserMock, 200, serde_json::Value, unauthorized(401), forbidden(403),
-    not_found(404), method_not_allowed(405), internal_server_error(500)
+crate::runtime::operation_mock!(
+    GetCurrentUserMock for get_current_user, 200, serde_json::Value, unauthorized(401),
+    forbidden(403), not_found(404), internal_server_error(500)
 );
-
-/// The mock of [`Client::get_current_user`](crate::Client::get_current_user) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct GetCurrentUserMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl GetCurrentUserMock<'_> {
     crate::runtime::mock_matcher!(
@@ -557,19 +509,11 @@ impl GetCurrentUserMock<'_> {
     crate::runtime::mock_answer!(ok(body: &types::User), 200);
 }
 
-crate::runtime::mock_answers!(
-    GetCurrentUserMock, 200, serde_json::Value, unauthorized(401), forbidden(403),
-    not_found(404), internal_server_error(500)
+crate::runtime::operation_mock!(
+    UpdateUserMock for update_user, 200, serde_json::Value, bad_request(400),
+    unauthorized(401), forbidden(403), not_found(404), method_not_allowed(405),
+    internal_server_error(500)
 );
-
-/// The mock of [`Client::update_user`](crate::Client::update_user) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct UpdateUserMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl UpdateUserMock<'_> {
     crate::runtime::mock_matcher!(realm(value: impl Into<String>), path "realm");
@@ -583,19 +527,11 @@ impl UpdateUserMock<'_> {
     crate::runtime::mock_answer!(ok(body: &types::User), 200);
 }
 
-crate::runtime::mock_answers!(
-    UpdateUserMock, 200, serde_json::Value, bad_request(400), unauthorized(401),
-    forbidden(403), not_found(404), method_not_allowed(405), internal_server_error(500)
+crate::runtime::operation_mock!(
+    CreateUserMock for create_user, 200, serde_json::Value, bad_request(400),
+    unauthorized(401), forbidden(403), method_not_allowed(405), conflict(409),
+    internal_server_error(500)
 );
-
-/// The mock of [`Client::create_user`](crate::Client::create_user) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct CreateUserMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl CreateUserMock<'_> {
     crate::runtime::mock_matcher!(realm(value: impl Into<String>), path "realm");
@@ -609,19 +545,11 @@ impl CreateUserMock<'_> {
     crate::runtime::mock_answer!(ok(body: &types::User), 200);
 }
 
-crate::runtime::mock_answers!(
-    CreateUserMock, 200, serde_json::Value, bad_request(400), unauthorized(401),
-    forbidden(403), method_not_allowed(405), conflict(409), internal_server_error(500)
+crate::runtime::operation_mock!(
+    UpdateSelfMock for update_self, 200, serde_json::Value, bad_request(400),
+    unauthorized(401), forbidden(403), not_found(404), method_not_allowed(405),
+    internal_server_error(500)
 );
-
-/// The mock of [`Client::update_self`](crate::Client::update_self) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct UpdateSelfMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl UpdateSelfMock<'_> {
     crate::runtime::mock_matcher!(
@@ -634,19 +562,10 @@ impl UpdateSelfMock<'_> {
     crate::runtime::mock_answer!(ok(body: &types::User), 200);
 }
 
-crate::runtime::mock_answers!(
-    UpdateSelfMock, 200, serde_json::Value, bad_request(400), unauthorized(401),
+crate::runtime::operation_mock!(
+    DeleteUserMock for delete_user, 204, serde_json::Value, unauthorized(401),
     forbidden(403), not_found(404), method_not_allowed(405), internal_server_error(500)
 );
-
-/// The mock of [`Client::delete_user`](crate::Client::delete_user) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `204` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct DeleteUserMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl DeleteUserMock<'_> {
     crate::runtime::mock_matcher!(realm(value: impl Into<String>), path "realm");
@@ -660,19 +579,11 @@ impl DeleteUserMock<'_> {
     crate::runtime::mock_answer!(no_content(), 204);
 }
 
-crate::runtime::mock_answers!(
-    DeleteUserMock, 204, serde_json::Value, unauthorized(401), forbidden(403),
-    not_found(404), method_not_allowed(405), internal_server_error(500)
+crate::runtime::operation_mock!(
+    RequestUserPasswordResetMock for request_user_password_reset, 204, serde_json::Value,
+    bad_request(400), unauthorized(401), forbidden(403), not_found(404),
+    method_not_allowed(405), internal_server_error(500)
 );
-
-/// The mock of [`Client::request_user_password_reset`](crate::Client::request_user_password_reset) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `204` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct RequestUserPasswordResetMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl RequestUserPasswordResetMock<'_> {
     crate::runtime::mock_matcher!(realm(value: impl Into<String>), path "realm");
@@ -686,20 +597,10 @@ impl RequestUserPasswordResetMock<'_> {
     crate::runtime::mock_answer!(no_content(), 204);
 }
 
-crate::runtime::mock_answers!(
-    RequestUserPasswordResetMock, 204, serde_json::Value, bad_request(400),
-    unauthorized(401), forbidden(403), not_found(404), method_not_allowed(405),
-    internal_server_error(500)
+crate::runtime::operation_mock!(
+    RequestPasswordResetMock for request_password_reset, 204, serde_json::Value,
+    bad_request(400), unauthorized(401), forbidden(403), internal_server_error(500)
 );
-
-/// The mock of [`Client::request_password_reset`](crate::Client::request_password_reset) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `204` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct RequestPasswordResetMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl RequestPasswordResetMock<'_> {
     crate::runtime::mock_matcher!(
@@ -711,19 +612,11 @@ impl RequestPasswordResetMock<'_> {
     crate::runtime::mock_answer!(no_content(), 204);
 }
 
-crate::runtime::mock_answers!(
-    RequestPasswordResetMock, 204, serde_json::Value, bad_request(400),
-    unauthorized(401), forbidden(403), internal_server_error(500)
+crate::runtime::operation_mock!(
+    UpdatePasswordMock for update_password, 204, serde_json::Value, bad_request(400),
+    unauthorized(401), forbidden(403), not_found(404), method_not_allowed(405),
+    internal_server_error(500)
 );
-
-/// The mock of [`Client::update_password`](crate::Client::update_password) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `204` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct UpdatePasswordMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl UpdatePasswordMock<'_> {
     crate::runtime::mock_matcher!(realm(value: impl Into<String>), path "realm");
@@ -738,19 +631,10 @@ impl UpdatePasswordMock<'_> {
     crate::runtime::mock_answer!(no_content(), 204);
 }
 
-crate::runtime::mock_answers!(
-    UpdatePasswordMock, 204, serde_json::Value, bad_request(400), unauthorized(401),
-    forbidden(403), not_found(404), method_not_allowed(405), internal_server_error(500)
+crate::runtime::operation_mock!(
+    UpdateOwnPasswordMock for update_own_password, 204, serde_json::Value,
+    bad_request(400), unauthorized(401), forbidden(403), internal_server_error(500)
 );
-
-/// The mock of [`Client::update_own_password`](crate::Client::update_own_password) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `204` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct UpdateOwnPasswordMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl UpdateOwnPasswordMock<'_> {
     crate::runtime::mock_matcher!(
@@ -763,19 +647,11 @@ impl UpdateOwnPasswordMock<'_> {
     crate::runtime::mock_answer!(no_content(), 204);
 }
 
-crate::runtime::mock_answers!(
-    UpdateOwnPasswordMock, 204, serde_json::Value, bad_request(400), unauthorized(401),
-    forbidden(403), internal_server_error(500)
+crate::runtime::operation_mock!(
+    ResetSecretMock for reset_secret, 200, serde_json::Value, bad_request(400),
+    unauthorized(401), forbidden(403), not_found(404), method_not_allowed(405),
+    internal_server_error(500)
 );
-
-/// The mock of [`Client::reset_secret`](crate::Client::reset_secret) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct ResetSecretMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl ResetSecretMock<'_> {
     crate::runtime::mock_matcher!(realm(value: impl Into<String>), path "realm");
@@ -790,19 +666,11 @@ impl ResetSecretMock<'_> {
     crate::runtime::mock_answer!(no_content(), 204);
 }
 
-crate::runtime::mock_answers!(
-    ResetSecretMock, 200, serde_json::Value, bad_request(400), unauthorized(401),
-    forbidden(403), not_found(404), method_not_allowed(405), internal_server_error(500)
+crate::runtime::operation_mock!(
+    GetUserClientRolesMock for get_user_client_roles, 200, serde_json::Value,
+    unauthorized(401), forbidden(403), not_found(404), method_not_allowed(405),
+    internal_server_error(500)
 );
-
-/// The mock of [`Client::get_user_client_roles`](crate::Client::get_user_client_roles) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct GetUserClientRolesMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl GetUserClientRolesMock<'_> {
     crate::runtime::mock_matcher!(realm(value: impl Into<String>), path "realm");
@@ -817,19 +685,11 @@ impl GetUserClientRolesMock<'_> {
     crate::runtime::mock_answer!(ok(body: &types::RoleNames), 200);
 }
 
-crate::runtime::mock_answers!(
-    GetUserClientRolesMock, 200, serde_json::Value, unauthorized(401), forbidden(403),
-    not_found(404), method_not_allowed(405), internal_server_error(500)
+crate::runtime::operation_mock!(
+    UpdateUserClientRolesMock for update_user_client_roles, 204, serde_json::Value,
+    bad_request(400), unauthorized(401), forbidden(403), not_found(404),
+    method_not_allowed(405), internal_server_error(500)
 );
-
-/// The mock of [`Client::update_user_client_roles`](crate::Client::update_user_client_roles) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `204` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct UpdateUserClientRolesMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl UpdateUserClientRolesMock<'_> {
     crate::runtime::mock_matcher!(realm(value: impl Into<String>), path "realm");
@@ -845,20 +705,11 @@ impl UpdateUserClientRolesMock<'_> {
     crate::runtime::mock_answer!(no_content(), 204);
 }
 
-crate::runtime::mock_answers!(
-    UpdateUserClientRolesMock, 204, serde_json::Value, bad_request(400),
+crate::runtime::operation_mock!(
+    GetUserRealmRolesMock for get_user_realm_roles, 200, serde_json::Value,
     unauthorized(401), forbidden(403), not_found(404), method_not_allowed(405),
     internal_server_error(500)
 );
-
-/// The mock of [`Client::get_user_realm_roles`](crate::Client::get_user_realm_roles) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct GetUserRealmRolesMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl GetUserRealmRolesMock<'_> {
     crate::runtime::mock_matcher!(realm(value: impl Into<String>), path "realm");
@@ -872,19 +723,11 @@ impl GetUserRealmRolesMock<'_> {
     crate::runtime::mock_answer!(ok(body: &types::RoleNames), 200);
 }
 
-crate::runtime::mock_answers!(
-    GetUserRealmRolesMock, 200, serde_json::Value, unauthorized(401), forbidden(403),
-    not_found(404), method_not_allowed(405), internal_server_error(500)
+crate::runtime::operation_mock!(
+    UpdateUserRealmRolesMock for update_user_realm_roles, 204, serde_json::Value,
+    bad_request(400), unauthorized(401), forbidden(403), not_found(404),
+    method_not_allowed(405), internal_server_error(500)
 );
-
-/// The mock of [`Client::update_user_realm_roles`](crate::Client::update_user_realm_roles) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `204` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct UpdateUserRealmRolesMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl UpdateUserRealmRolesMock<'_> {
     crate::runtime::mock_matcher!(realm(value: impl Into<String>), path "realm");
@@ -899,20 +742,11 @@ impl UpdateUserRealmRolesMock<'_> {
     crate::runtime::mock_answer!(no_content(), 204);
 }
 
-crate::runtime::mock_answers!(
-    UpdateUserRealmRolesMock, 204, serde_json::Value, bad_request(400),
-    unauthorized(401), forbidden(403), not_found(404), method_not_allowed(405),
+crate::runtime::operation_mock!(
+    GetCurrentUserClientRolesMock for get_current_user_client_roles, 200,
+    serde_json::Value, unauthorized(401), forbidden(403), not_found(404),
     internal_server_error(500)
 );
-
-/// The mock of [`Client::get_current_user_client_roles`](crate::Client::get_current_user_client_roles) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct GetCurrentUserClientRolesMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl GetCurrentUserClientRolesMock<'_> {
     crate::runtime::mock_matcher!(client_id(value: impl Into<String>), path "clientId");
@@ -925,19 +759,11 @@ impl GetCurrentUserClientRolesMock<'_> {
     crate::runtime::mock_answer!(ok(body: &types::RoleNames), 200);
 }
 
-crate::runtime::mock_answers!(
-    GetCurrentUserClientRolesMock, 200, serde_json::Value, unauthorized(401),
-    forbidden(403), not_found(404), internal_server_error(500)
+crate::runtime::operation_mock!(
+    GetCurrentUserRealmRolesMock for get_current_user_realm_roles, 200,
+    serde_json::Value, unauthorized(401), forbidden(403), not_found(404),
+    internal_server_error(500)
 );
-
-/// The mock of [`Client::get_current_user_realm_roles`](crate::Client::get_current_user_realm_roles) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct GetCurrentUserRealmRolesMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl GetCurrentUserRealmRolesMock<'_> {
     crate::runtime::mock_matcher!(
@@ -949,19 +775,11 @@ impl GetCurrentUserRealmRolesMock<'_> {
     crate::runtime::mock_answer!(ok(body: &types::RoleNames), 200);
 }
 
-crate::runtime::mock_answers!(
-    GetCurrentUserRealmRolesMock, 200, serde_json::Value, unauthorized(401),
-    forbidden(403), not_found(404), internal_server_error(500)
+crate::runtime::operation_mock!(
+    UpdateCurrentUserLocaleMock for update_current_user_locale, 204, serde_json::Value,
+    bad_request(400), unauthorized(401), forbidden(403), not_found(404),
+    internal_server_error(500)
 );
-
-/// The mock of [`Client::update_current_user_locale`](crate::Client::update_current_user_locale) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `204` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct UpdateCurrentUserLocaleMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl UpdateCurrentUserLocaleMock<'_> {
     crate::runtime::mock_matcher!(
@@ -974,19 +792,10 @@ impl UpdateCurrentUserLocaleMock<'_> {
     crate::runtime::mock_answer!(no_content(), 204);
 }
 
-crate::runtime::mock_answers!(
-    UpdateCurrentUserLocaleMock, 204, serde_json::Value, bad_request(400),
-    unauthorized(401), forbidden(403), not_found(404), internal_server_error(500)
+crate::runtime::operation_mock!(
+    GetUserSessionsMock for get_user_sessions, 200, serde_json::Value, unauthorized(401),
+    forbidden(403), not_found(404), method_not_allowed(405), internal_server_error(500)
 );
-
-/// The mock of [`Client::get_user_sessions`](crate::Client::get_user_sessions) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct GetUserSessionsMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl GetUserSessionsMock<'_> {
     crate::runtime::mock_matcher!(realm(value: impl Into<String>), path "realm");
@@ -1000,19 +809,10 @@ impl GetUserSessionsMock<'_> {
     crate::runtime::mock_answer!(ok(body: &[types::UserSession]), 200);
 }
 
-crate::runtime::mock_answers!(
-    GetUserSessionsMock, 200, serde_json::Value, unauthorized(401), forbidden(403),
-    not_found(404), method_not_allowed(405), internal_server_error(500)
+crate::runtime::operation_mock!(
+    DisconnectUserSessionMock for disconnect_user_session, 204, serde_json::Value,
+    unauthorized(401), forbidden(403), not_found(404), internal_server_error(500)
 );
-
-/// The mock of [`Client::disconnect_user_session`](crate::Client::disconnect_user_session) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `204` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct DisconnectUserSessionMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl DisconnectUserSessionMock<'_> {
     crate::runtime::mock_matcher!(realm(value: impl Into<String>), path "realm");
@@ -1026,95 +826,50 @@ impl DisconnectUserSessionMock<'_> {
     crate::runtime::mock_answer!(no_content(), 204);
 }
 
-crate::runtime::mock_answers!(
-    DisconnectUserSessionMock, 204, serde_json::Value, unauthorized(401), forbidden(403),
-    not_found(404), internal_server_error(500)
+crate::runtime::operation_mock!(
+    QueryAssetsMock for query_assets, 200, serde_json::Value, bad_request(400),
+    unauthorized(401), forbidden(403), internal_server_error(500)
 );
-
-/// The mock of [`Client::query_assets`](crate::Client::query_assets) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct QueryAssetsMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl QueryAssetsMock<'_> {
     crate::runtime::mock_matcher!(body(body: &types::AssetQuery), json);
     crate::runtime::mock_answer!(ok(body: &[types::Asset]), 200);
 }
 
-crate::runtime::mock_answers!(
-    QueryAssetsMock, 200, serde_json::Value, bad_request(400), unauthorized(401),
-    forbidden(403), internal_server_error(500)
+crate::runtime::operation_mock!(
+    QueryCountMock for query_count, 200, serde_json::Value, bad_request(400),
+    unauthorized(401), forbidden(403)
 );
-
-/// The mock of [`Client::query_count`](crate::Client::query_count) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct QueryCountMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl QueryCountMock<'_> {
     crate::runtime::mock_matcher!(body(body: &types::AssetQuery), json);
     crate::runtime::mock_answer!(ok(body: &i32), 200);
 }
 
-crate::runtime::mock_answers!(
-    QueryCountMock, 200, serde_json::Value, bad_request(400), unauthorized(401),
-    forbidden(403)
+crate::runtime::operation_mock!(
+    QueryAssetTreeMock for query_asset_tree, 200, serde_json::Value, bad_request(400),
+    unauthorized(401), forbidden(403)
 );
-
-/// The mock of [`Client::query_asset_tree`](crate::Client::query_asset_tree) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct QueryAssetTreeMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl QueryAssetTreeMock<'_> {
     crate::runtime::mock_matcher!(body(body: &types::AssetQuery), json);
     crate::runtime::mock_answer!(ok(body: &types::AssetTree), 200);
 }
 
-crate::runtime::mock_answers!(
-    QueryAssetTreeMock, 200, serde_json::Value, bad_request(400), unauthorized(401),
-    forbidden(403)
+crate::runtime::operation_mock!(
+    GetAssetMock for get_asset, 200, serde_json::Value, unauthorized(401),
+    forbidden(403), not_found(404)
 );
-
-/// The mock of [`Client::get_asset`](crate::Client::get_asset) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct GetAssetMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl GetAssetMock<'_> {
     crate::runtime::mock_matcher!(asset_id(value: impl Into<String>), path "assetId");
     crate::runtime::mock_answer!(ok(body: &types::Asset), 200);
 }
 
-crate::runtime::mock_answers!(
-    GetAssetMock, 200, serde_json::Value, unauthorized(401), forbidden(403),
-    not_found(404)
+crate::runtime::operation_mock!(
+    UpdateAssetMock for update_asset, 200, serde_json::Value, bad_request(400),
+    unauthorized(401), forbidden(403), not_found(404), conflict(409)
 );
-
-/// The mock of [`Client::update_asset`](crate::Client::update_asset) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct UpdateAssetMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl UpdateAssetMock<'_> {
     crate::runtime::mock_matcher!(asset_id(value: impl Into<String>), path "assetId");
@@ -1122,93 +877,49 @@ impl UpdateAssetMock<'_> {
     crate::runtime::mock_answer!(ok(body: &types::Asset), 200);
 }
 
-crate::runtime::mock_answers!(
-    UpdateAssetMock, 200, serde_json::Value, bad_request(400), unauthorized(401),
-    forbidden(403), not_found(404), conflict(409)
+crate::runtime::operation_mock!(
+    GetPartialAssetMock for get_partial_asset, 200, serde_json::Value, unauthorized(401),
+    forbidden(403), not_found(404)
 );
-
-/// The mock of [`Client::get_partial_asset`](crate::Client::get_partial_asset) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct GetPartialAssetMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl GetPartialAssetMock<'_> {
     crate::runtime::mock_matcher!(asset_id(value: impl Into<String>), path "assetId");
     crate::runtime::mock_answer!(ok(body: &types::Asset), 200);
 }
 
-crate::runtime::mock_answers!(
-    GetPartialAssetMock, 200, serde_json::Value, unauthorized(401), forbidden(403),
-    not_found(404)
+crate::runtime::operation_mock!(
+    CreateAssetMock for create_asset, 200, serde_json::Value, bad_request(400),
+    unauthorized(401), forbidden(403)
 );
-
-/// The mock of [`Client::create_asset`](crate::Client::create_asset) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct CreateAssetMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl CreateAssetMock<'_> {
     crate::runtime::mock_matcher!(body(body: &types::Asset), json);
     crate::runtime::mock_answer!(ok(body: &types::Asset), 200);
 }
 
-crate::runtime::mock_answers!(
-    CreateAssetMock, 200, serde_json::Value, bad_request(400), unauthorized(401),
-    forbidden(403)
+crate::runtime::operation_mock!(
+    DeleteAssetMock for delete_asset, 204, serde_json::Value, bad_request(400),
+    unauthorized(401), forbidden(403)
 );
-
-/// The mock of [`Client::delete_asset`](crate::Client::delete_asset) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `204` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct DeleteAssetMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl DeleteAssetMock<'_> {
     crate::runtime::mock_matcher!(asset_id(value: Vec<String>), query "assetId", Form, true);
     crate::runtime::mock_answer!(no_content(), 204);
 }
 
-crate::runtime::mock_answers!(
-    DeleteAssetMock, 204, serde_json::Value, bad_request(400), unauthorized(401),
-    forbidden(403)
+crate::runtime::operation_mock!(
+    GetCurrentUserAssetsMock for get_current_user_assets, 200, serde_json::Value,
+    unauthorized(401), forbidden(403)
 );
-
-/// The mock of [`Client::get_current_user_assets`](crate::Client::get_current_user_assets) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct GetCurrentUserAssetsMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl GetCurrentUserAssetsMock<'_> {
     crate::runtime::mock_answer!(ok(body: &[types::Asset]), 200);
 }
 
-crate::runtime::mock_answers!(
-    GetCurrentUserAssetsMock, 200, serde_json::Value, unauthorized(401), forbidden(403)
+crate::runtime::operation_mock!(
+    GetUserAssetLinksMock for get_user_asset_links, 200, serde_json::Value,
+    bad_request(400), unauthorized(401), forbidden(403)
 );
-
-/// The mock of [`Client::get_user_asset_links`](crate::Client::get_user_asset_links) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct GetUserAssetLinksMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl GetUserAssetLinksMock<'_> {
     crate::runtime::mock_matcher!(realm(value: impl Into<String>), query "realm", Form, true);
@@ -1217,38 +928,20 @@ impl GetUserAssetLinksMock<'_> {
     crate::runtime::mock_answer!(ok(body: &[types::UserAssetLink]), 200);
 }
 
-crate::runtime::mock_answers!(
-    GetUserAssetLinksMock, 200, serde_json::Value, bad_request(400), unauthorized(401),
-    forbidden(403)
+crate::runtime::operation_mock!(
+    CreateUserAssetLinksMock for create_user_asset_links, 204, serde_json::Value,
+    bad_request(400), unauthorized(401), forbidden(403)
 );
-
-/// The mock of [`Client::create_user_asset_links`](crate::Client::create_user_asset_links) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `204` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct CreateUserAssetLinksMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl CreateUserAssetLinksMock<'_> {
     crate::runtime::mock_matcher!(body(body: &[types::UserAssetLink]), json);
     crate::runtime::mock_answer!(no_content(), 204);
 }
 
-crate::runtime::mock_answers!(
-    CreateUserAssetLinksMock, 204, serde_json::Value, bad_request(400),
-    unauthorized(401), forbidden(403)
+crate::runtime::operation_mock!(
+    UpdateAssetParentMock for update_asset_parent, 204, serde_json::Value,
+    bad_request(400), unauthorized(401), forbidden(403), not_found(404)
 );
-
-/// The mock of [`Client::update_asset_parent`](crate::Client::update_asset_parent) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `204` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct UpdateAssetParentMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl UpdateAssetParentMock<'_> {
     crate::runtime::mock_matcher!(parent_asset_id(value: impl Into<String>), path "parentAssetId");
@@ -1256,38 +949,20 @@ impl UpdateAssetParentMock<'_> {
     crate::runtime::mock_answer!(no_content(), 204);
 }
 
-crate::runtime::mock_answers!(
-    UpdateAssetParentMock, 204, serde_json::Value, bad_request(400), unauthorized(401),
-    forbidden(403), not_found(404)
+crate::runtime::operation_mock!(
+    DeleteAssetsParentMock for delete_assets_parent, 204, serde_json::Value,
+    bad_request(400), unauthorized(401), forbidden(403)
 );
-
-/// The mock of [`Client::delete_assets_parent`](crate::Client::delete_assets_parent) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `204` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct DeleteAssetsParentMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl DeleteAssetsParentMock<'_> {
     crate::runtime::mock_matcher!(asset_ids(value: Vec<String>), query "assetIds", Form, true);
     crate::runtime::mock_answer!(no_content(), 204);
 }
 
-crate::runtime::mock_answers!(
-    DeleteAssetsParentMock, 204, serde_json::Value, bad_request(400), unauthorized(401),
-    forbidden(403)
+crate::runtime::operation_mock!(
+    WriteAttributeValueMock for write_attribute_value, 200, serde_json::Value,
+    bad_request(400), unauthorized(401), forbidden(403), not_found(404)
 );
-
-/// The mock of [`Client::write_attribute_value`](crate::Client::write_attribute_value) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct WriteAttributeValueMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl WriteAttributeValueMock<'_> {
     crate::runtime::mock_matcher!(asset_id(value: impl Into<String>), path "assetId");
@@ -1296,19 +971,10 @@ impl WriteAttributeValueMock<'_> {
     crate::runtime::mock_answer!(ok(body: &types::AttributeWriteResult), 200);
 }
 
-crate::runtime::mock_answers!(
-    WriteAttributeValueMock, 200, serde_json::Value, bad_request(400), unauthorized(401),
-    forbidden(403), not_found(404)
+crate::runtime::operation_mock!(
+    WriteAttributeValue1Mock for write_attribute_value_1, 200, serde_json::Value,
+    bad_request(400), unauthorized(401), forbidden(403), not_found(404)
 );
-
-/// The mock of [`Client::write_attribute_value_1`](crate::Client::write_attribute_value_1) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct WriteAttributeValue1Mock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl WriteAttributeValue1Mock<'_> {
     crate::runtime::mock_matcher!(asset_id(value: impl Into<String>), path "assetId");
@@ -1318,57 +984,30 @@ impl WriteAttributeValue1Mock<'_> {
     crate::runtime::mock_answer!(ok(body: &types::AttributeWriteResult), 200);
 }
 
-crate::runtime::mock_answers!(
-    WriteAttributeValue1Mock, 200, serde_json::Value, bad_request(400),
-    unauthorized(401), forbidden(403), not_found(404)
+crate::runtime::operation_mock!(
+    WriteAttributeValuesMock for write_attribute_values, 200, serde_json::Value,
+    bad_request(400), unauthorized(401), forbidden(403)
 );
-
-/// The mock of [`Client::write_attribute_values`](crate::Client::write_attribute_values) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct WriteAttributeValuesMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl WriteAttributeValuesMock<'_> {
     crate::runtime::mock_matcher!(body(body: &[types::AttributeState]), json);
     crate::runtime::mock_answer!(ok(body: &[types::AttributeWriteResult]), 200);
 }
 
-crate::runtime::mock_answers!(
-    WriteAttributeValuesMock, 200, serde_json::Value, bad_request(400),
-    unauthorized(401), forbidden(403)
+crate::runtime::operation_mock!(
+    WriteAttributeEventsMock for write_attribute_events, 200, serde_json::Value,
+    bad_request(400), unauthorized(401), forbidden(403)
 );
-
-/// The mock of [`Client::write_attribute_events`](crate::Client::write_attribute_events) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct WriteAttributeEventsMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl WriteAttributeEventsMock<'_> {
     crate::runtime::mock_matcher!(body(body: &[types::AttributeEvent]), json);
     crate::runtime::mock_answer!(ok(body: &[types::AttributeWriteResult]), 200);
 }
 
-crate::runtime::mock_answers!(
-    WriteAttributeEventsMock, 200, serde_json::Value, bad_request(400),
-    unauthorized(401), forbidden(403)
+crate::runtime::operation_mock!(
+    GetDatapointsMock for get_datapoints, 200, serde_json::Value, bad_request(400),
+    unauthorized(401), forbidden(403), not_found(404)
 );
-
-/// The mock of [`Client::get_datapoints`](crate::Client::get_datapoints) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct GetDatapointsMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl GetDatapointsMock<'_> {
     crate::runtime::mock_matcher!(asset_id(value: impl Into<String>), path "assetId");
@@ -1377,19 +1016,10 @@ impl GetDatapointsMock<'_> {
     crate::runtime::mock_answer!(ok(body: &[types::ValueDatapoint]), 200);
 }
 
-crate::runtime::mock_answers!(
-    GetDatapointsMock, 200, serde_json::Value, bad_request(400), unauthorized(401),
-    forbidden(403), not_found(404)
+crate::runtime::operation_mock!(
+    GetDatapointPeriodMock for get_datapoint_period, 200, serde_json::Value,
+    bad_request(400), unauthorized(401), forbidden(403)
 );
-
-/// The mock of [`Client::get_datapoint_period`](crate::Client::get_datapoint_period) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct GetDatapointPeriodMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl GetDatapointPeriodMock<'_> {
     crate::runtime::mock_matcher!(asset_id(value: impl Into<String>), query "assetId", Form, true);
@@ -1399,19 +1029,10 @@ impl GetDatapointPeriodMock<'_> {
     crate::runtime::mock_answer!(ok(body: &types::DatapointPeriod), 200);
 }
 
-crate::runtime::mock_answers!(
-    GetDatapointPeriodMock, 200, serde_json::Value, bad_request(400), unauthorized(401),
-    forbidden(403)
+crate::runtime::operation_mock!(
+    GetDatapointExportMock for get_datapoint_export, 200, serde_json::Value,
+    bad_request(400), unauthorized(401), forbidden(403)
 );
-
-/// The mock of [`Client::get_datapoint_export`](crate::Client::get_datapoint_export) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct GetDatapointExportMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl GetDatapointExportMock<'_> {
     crate::runtime::mock_matcher!(
@@ -1425,19 +1046,10 @@ impl GetDatapointExportMock<'_> {
     crate::runtime::mock_answer!(ok(media_type: &str, data: impl Into<Vec<u8>>), 200);
 }
 
-crate::runtime::mock_answers!(
-    GetDatapointExportMock, 200, serde_json::Value, bad_request(400), unauthorized(401),
-    forbidden(403)
+crate::runtime::operation_mock!(
+    WritePredictedDatapointsMock for write_predicted_datapoints, 204, serde_json::Value,
+    bad_request(400), unauthorized(401), forbidden(403)
 );
-
-/// The mock of [`Client::write_predicted_datapoints`](crate::Client::write_predicted_datapoints) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `204` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct WritePredictedDatapointsMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl WritePredictedDatapointsMock<'_> {
     crate::runtime::mock_matcher!(asset_id(value: impl Into<String>), path "assetId");
@@ -1446,19 +1058,10 @@ impl WritePredictedDatapointsMock<'_> {
     crate::runtime::mock_answer!(no_content(), 204);
 }
 
-crate::runtime::mock_answers!(
-    WritePredictedDatapointsMock, 204, serde_json::Value, bad_request(400),
-    unauthorized(401), forbidden(403)
+crate::runtime::operation_mock!(
+    GetPredictedDatapointsMock for get_predicted_datapoints, 200, serde_json::Value,
+    bad_request(400), unauthorized(401), forbidden(403)
 );
-
-/// The mock of [`Client::get_predicted_datapoints`](crate::Client::get_predicted_datapoints) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct GetPredictedDatapointsMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl GetPredictedDatapointsMock<'_> {
     crate::runtime::mock_matcher!(asset_id(value: impl Into<String>), path "assetId");
@@ -1467,19 +1070,10 @@ impl GetPredictedDatapointsMock<'_> {
     crate::runtime::mock_answer!(ok(body: &[types::ValueDatapoint]), 200);
 }
 
-crate::runtime::mock_answers!(
-    GetPredictedDatapointsMock, 200, serde_json::Value, bad_request(400),
-    unauthorized(401), forbidden(403)
+crate::runtime::operation_mock!(
+    GetAlarmsMock for get_alarms, 200, serde_json::Value, unauthorized(401),
+    forbidden(403)
 );
-
-/// The mock of [`Client::get_alarms`](crate::Client::get_alarms) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct GetAlarmsMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl GetAlarmsMock<'_> {
     crate::runtime::mock_matcher!(realm(value: impl Into<String>), query "realm", Form, true);
@@ -1491,18 +1085,10 @@ impl GetAlarmsMock<'_> {
     crate::runtime::mock_answer!(ok(body: &[types::SentAlarm]), 200);
 }
 
-crate::runtime::mock_answers!(
-    GetAlarmsMock, 200, serde_json::Value, unauthorized(401), forbidden(403)
+crate::runtime::operation_mock!(
+    CreateAlarmMock for create_alarm, 200, serde_json::Value, bad_request(400),
+    unauthorized(401), forbidden(403)
 );
-
-/// The mock of [`Client::create_alarm`](crate::Client::create_alarm) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct CreateAlarmMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl CreateAlarmMock<'_> {
     crate::runtime::mock_matcher!(asset_ids(value: Vec<String>), query "assetIds", Form, true);
@@ -1510,57 +1096,30 @@ impl CreateAlarmMock<'_> {
     crate::runtime::mock_answer!(ok(body: &types::SentAlarm), 200);
 }
 
-crate::runtime::mock_answers!(
-    CreateAlarmMock, 200, serde_json::Value, bad_request(400), unauthorized(401),
-    forbidden(403)
+crate::runtime::operation_mock!(
+    RemoveAlarmsMock for remove_alarms, 204, serde_json::Value, bad_request(400),
+    unauthorized(401), forbidden(403)
 );
-
-/// The mock of [`Client::remove_alarms`](crate::Client::remove_alarms) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `204` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct RemoveAlarmsMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl RemoveAlarmsMock<'_> {
     crate::runtime::mock_matcher!(body(body: &[i64]), json);
     crate::runtime::mock_answer!(no_content(), 204);
 }
 
-crate::runtime::mock_answers!(
-    RemoveAlarmsMock, 204, serde_json::Value, bad_request(400), unauthorized(401),
-    forbidden(403)
+crate::runtime::operation_mock!(
+    GetAlarmMock for get_alarm, 200, serde_json::Value, unauthorized(401),
+    forbidden(403), not_found(404)
 );
-
-/// The mock of [`Client::get_alarm`](crate::Client::get_alarm) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct GetAlarmMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl GetAlarmMock<'_> {
     crate::runtime::mock_matcher!(alarm_id(value: i64), path "alarmId");
     crate::runtime::mock_answer!(ok(body: &types::SentAlarm), 200);
 }
 
-crate::runtime::mock_answers!(
-    GetAlarmMock, 200, serde_json::Value, unauthorized(401), forbidden(403),
-    not_found(404)
+crate::runtime::operation_mock!(
+    UpdateAlarmMock for update_alarm, 204, serde_json::Value, bad_request(400),
+    unauthorized(401), forbidden(403), not_found(404)
 );
-
-/// The mock of [`Client::update_alarm`](crate::Client::update_alarm) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `204` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct UpdateAlarmMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl UpdateAlarmMock<'_> {
     crate::runtime::mock_matcher!(alarm_id(value: i64), path "alarmId");
@@ -1568,38 +1127,20 @@ impl UpdateAlarmMock<'_> {
     crate::runtime::mock_answer!(no_content(), 204);
 }
 
-crate::runtime::mock_answers!(
-    UpdateAlarmMock, 204, serde_json::Value, bad_request(400), unauthorized(401),
+crate::runtime::operation_mock!(
+    RemoveAlarmMock for remove_alarm, 204, serde_json::Value, unauthorized(401),
     forbidden(403), not_found(404)
 );
-
-/// The mock of [`Client::remove_alarm`](crate::Client::remove_alarm) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `204` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct RemoveAlarmMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl RemoveAlarmMock<'_> {
     crate::runtime::mock_matcher!(alarm_id(value: i64), path "alarmId");
     crate::runtime::mock_answer!(no_content(), 204);
 }
 
-crate::runtime::mock_answers!(
-    RemoveAlarmMock, 204, serde_json::Value, unauthorized(401), forbidden(403),
-    not_found(404)
+crate::runtime::operation_mock!(
+    GetAssetLinksMock for get_asset_links, 200, serde_json::Value, unauthorized(401),
+    forbidden(403), not_found(404)
 );
-
-/// The mock of [`Client::get_asset_links`](crate::Client::get_asset_links) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct GetAssetLinksMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl GetAssetLinksMock<'_> {
     crate::runtime::mock_matcher!(alarm_id(value: i64), path "alarmId");
@@ -1607,128 +1148,64 @@ impl GetAssetLinksMock<'_> {
     crate::runtime::mock_answer!(ok(body: &[types::AlarmAssetLink]), 200);
 }
 
-crate::runtime::mock_answers!(
-    GetAssetLinksMock, 200, serde_json::Value, unauthorized(401), forbidden(403),
-    not_found(404)
+crate::runtime::operation_mock!(
+    SetAssetLinksMock for set_asset_links, 204, serde_json::Value, bad_request(400),
+    unauthorized(401), forbidden(403)
 );
-
-/// The mock of [`Client::set_asset_links`](crate::Client::set_asset_links) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `204` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct SetAssetLinksMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl SetAssetLinksMock<'_> {
     crate::runtime::mock_matcher!(body(body: &[types::AlarmAssetLink]), json);
     crate::runtime::mock_answer!(no_content(), 204);
 }
 
-crate::runtime::mock_answers!(
-    SetAssetLinksMock, 204, serde_json::Value, bad_request(400), unauthorized(401),
+crate::runtime::operation_mock!(
+    GetAllRealmsMock for get_all_realms, 200, serde_json::Value, unauthorized(401),
     forbidden(403)
 );
-
-/// The mock of [`Client::get_all_realms`](crate::Client::get_all_realms) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct GetAllRealmsMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl GetAllRealmsMock<'_> {
     crate::runtime::mock_answer!(ok(body: &[types::Realm]), 200);
 }
 
-crate::runtime::mock_answers!(
-    GetAllRealmsMock, 200, serde_json::Value, unauthorized(401), forbidden(403)
+crate::runtime::operation_mock!(
+    GetAccessibleRealmsMock for get_accessible_realms, 200, serde_json::Value,
+    unauthorized(401), forbidden(403)
 );
-
-/// The mock of [`Client::get_accessible_realms`](crate::Client::get_accessible_realms) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct GetAccessibleRealmsMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl GetAccessibleRealmsMock<'_> {
     crate::runtime::mock_answer!(ok(body: &[types::Realm]), 200);
 }
 
-crate::runtime::mock_answers!(
-    GetAccessibleRealmsMock, 200, serde_json::Value, unauthorized(401), forbidden(403)
+crate::runtime::operation_mock!(
+    GetRealmMock for get_realm, 200, serde_json::Value, unauthorized(401),
+    forbidden(403), not_found(404)
 );
-
-/// The mock of [`Client::get_realm`](crate::Client::get_realm) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct GetRealmMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl GetRealmMock<'_> {
     crate::runtime::mock_matcher!(name(value: impl Into<String>), path "name");
     crate::runtime::mock_answer!(ok(body: &types::Realm), 200);
 }
 
-crate::runtime::mock_answers!(
-    GetRealmMock, 200, serde_json::Value, unauthorized(401), forbidden(403),
-    not_found(404)
+crate::runtime::operation_mock!(
+    GetHealthStatusMock for get_health_status, 200, serde_json::Value
 );
-
-/// The mock of [`Client::get_health_status`](crate::Client::get_health_status) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct GetHealthStatusMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl GetHealthStatusMock<'_> {
     crate::runtime::mock_answer!(ok(body: &types::StatusReport), 200);
 }
 
-crate::runtime::mock_answers!(GetHealthStatusMock, 200, serde_json::Value);
-
-/// The mock of [`Client::get_info`](crate::Client::get_info) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct GetInfoMock<'a> {
-    mock: support::OperationMock<'a>,
-}
+crate::runtime::operation_mock!(GetInfoMock for get_info, 200, serde_json::Value);
 
 impl GetInfoMock<'_> {
     crate::runtime::mock_answer!(ok(body: &types::StatusReport), 200);
 }
 
-crate::runtime::mock_answers!(GetInfoMock, 200, serde_json::Value);
-
-/// The mock of [`Client::register`](crate::Client::register) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct RegisterMock<'a> {
-    mock: support::OperationMock<'a>,
-}
+crate::runtime::operation_mock!(
+    RegisterMock for register, 200, serde_json::Value, bad_request(400),
+    unauthorized(401), forbidden(403)
+);
 
 impl RegisterMock<'_> {
     crate::runtime::mock_matcher!(body(body: &types::ConsoleRegistration), json);
     crate::runtime::mock_answer!(ok(body: &types::ConsoleRegistration), 200);
 }
-
-crate::runtime::mock_answers!(
-    RegisterMock, 200, serde_json::Value, bad_request(400), unauthorized(401),
-    forbidden(403)
-);

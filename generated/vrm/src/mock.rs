@@ -393,67 +393,39 @@ static ROUTES: [support::Route; 48] = [
         .security(&[&[support::Sent::Header("x-authorization")]]),
 ];
 
-/// The mock of [`Client::login`](crate::Client::login) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct LoginMock<'a> {
-    mock: support::OperationMock<'a>,
-}
+crate::runtime::operation_mock!(
+    LoginMock for login, 200, types::ErrorResponse, bad_request(400), unauthorized(401),
+    too_many_requests(429)
+);
 
 impl LoginMock<'_> {
     crate::runtime::mock_matcher!(body(body: &types::LoginRequest), json);
     crate::runtime::mock_answer!(ok(body: &types::LoginResponse), 200);
 }
 
-crate::runtime::mock_answers!(
-    LoginMock, 200, types::ErrorResponse, bad_request(400), unauthorized(401),
+crate::runtime::operation_mock!(
+    LoginAsDemoMock for login_as_demo, 200, types::ErrorResponse, bad_request(400),
     too_many_requests(429)
 );
-
-/// The mock of [`Client::login_as_demo`](crate::Client::login_as_demo) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct LoginAsDemoMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl LoginAsDemoMock<'_> {
     crate::runtime::mock_answer!(ok(body: &types::DemoLoginResponse), 200);
 }
 
-crate::runtime::mock_answers!(
-    LoginAsDemoMock, 200, types::ErrorResponse, bad_request(400), too_many_requests(429)
+crate::runtime::operation_mock!(
+    LogoutMock for logout, 200, types::ErrorResponse, unauthorized(401),
+    too_many_requests(429)
 );
-
-/// The mock of [`Client::logout`](crate::Client::logout) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct LogoutMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl LogoutMock<'_> {
     crate::runtime::mock_answer!(ok(body: &types::LogoutResponse), 200);
 }
 
-crate::runtime::mock_answers!(
-    LogoutMock, 200, types::ErrorResponse, unauthorized(401), too_many_requests(429)
+crate::runtime::operation_mock!(
+    CreateAccessTokenMock for create_access_token, 200, types::ErrorResponse,
+    bad_request(400), unauthorized(401), forbidden(403), not_found(404),
+    too_many_requests(429)
 );
-
-/// The mock of [`Client::create_access_token`](crate::Client::create_access_token) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct CreateAccessTokenMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl CreateAccessTokenMock<'_> {
     crate::runtime::mock_matcher!(id_user(value: impl Into<String>), path "idUser");
@@ -461,38 +433,22 @@ impl CreateAccessTokenMock<'_> {
     crate::runtime::mock_answer!(ok(body: &types::CreatedAccessToken), 200);
 }
 
-crate::runtime::mock_answers!(
-    CreateAccessTokenMock, 200, types::ErrorResponse, bad_request(400),
-    unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
+crate::runtime::operation_mock!(
+    ListAccessTokensMock for list_access_tokens, 200, types::ErrorResponse,
+    bad_request(400), unauthorized(401), forbidden(403), not_found(404),
+    too_many_requests(429)
 );
-
-/// The mock of [`Client::list_access_tokens`](crate::Client::list_access_tokens) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct ListAccessTokensMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl ListAccessTokensMock<'_> {
     crate::runtime::mock_matcher!(id_user(value: impl Into<String>), path "idUser");
     crate::runtime::mock_answer!(ok(body: &types::AccessTokenList), 200);
 }
 
-crate::runtime::mock_answers!(
-    ListAccessTokensMock, 200, types::ErrorResponse, bad_request(400), unauthorized(401),
-    forbidden(403), not_found(404), too_many_requests(429)
+crate::runtime::operation_mock!(
+    RevokeAccessTokenMock for revoke_access_token, 200, types::ErrorResponse,
+    bad_request(400), unauthorized(401), forbidden(403), not_found(404),
+    too_many_requests(429)
 );
-
-/// The mock of [`Client::revoke_access_token`](crate::Client::revoke_access_token) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct RevokeAccessTokenMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl RevokeAccessTokenMock<'_> {
     crate::runtime::mock_matcher!(id_user(value: impl Into<String>), path "idUser");
@@ -500,19 +456,10 @@ impl RevokeAccessTokenMock<'_> {
     crate::runtime::mock_answer!(ok(body: &types::RevokeAccessTokenResponse), 200);
 }
 
-crate::runtime::mock_answers!(
-    RevokeAccessTokenMock, 200, types::ErrorResponse, bad_request(400),
+crate::runtime::operation_mock!(
+    AddSiteMock for add_site, 200, types::ErrorResponse, bad_request(400),
     unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
 );
-
-/// The mock of [`Client::add_site`](crate::Client::add_site) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct AddSiteMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl AddSiteMock<'_> {
     crate::runtime::mock_matcher!(id_user(value: impl Into<String>), path "idUser");
@@ -520,19 +467,10 @@ impl AddSiteMock<'_> {
     crate::runtime::mock_answer!(ok(body: &types::SiteIdResponse), 200);
 }
 
-crate::runtime::mock_answers!(
-    AddSiteMock, 200, types::ErrorResponse, bad_request(400), unauthorized(401),
-    forbidden(403), not_found(404), too_many_requests(429)
+crate::runtime::operation_mock!(
+    GetSiteIdMock for get_site_id, 200, types::ErrorResponse, bad_request(400),
+    unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
 );
-
-/// The mock of [`Client::get_site_id`](crate::Client::get_site_id) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct GetSiteIdMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl GetSiteIdMock<'_> {
     crate::runtime::mock_matcher!(id_user(value: impl Into<String>), path "idUser");
@@ -540,19 +478,11 @@ impl GetSiteIdMock<'_> {
     crate::runtime::mock_answer!(ok(body: &types::SiteIdResponse), 200);
 }
 
-crate::runtime::mock_answers!(
-    GetSiteIdMock, 200, types::ErrorResponse, bad_request(400), unauthorized(401),
-    forbidden(403), not_found(404), too_many_requests(429)
+crate::runtime::operation_mock!(
+    ListInstallationsMock for list_installations, 200, types::ErrorResponse,
+    bad_request(400), unauthorized(401), forbidden(403), not_found(404),
+    too_many_requests(429)
 );
-
-/// The mock of [`Client::list_installations`](crate::Client::list_installations) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct ListInstallationsMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl ListInstallationsMock<'_> {
     crate::runtime::mock_matcher!(id_user(value: impl Into<String>), path "idUser");
@@ -561,56 +491,30 @@ impl ListInstallationsMock<'_> {
     crate::runtime::mock_answer!(ok(body: &types::InstallationList), 200);
 }
 
-crate::runtime::mock_answers!(
-    ListInstallationsMock, 200, types::ErrorResponse, bad_request(400),
-    unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
+crate::runtime::operation_mock!(
+    GetMeMock for get_me, 200, types::ErrorResponse, bad_request(400), unauthorized(401),
+    forbidden(403), too_many_requests(429)
 );
-
-/// The mock of [`Client::get_me`](crate::Client::get_me) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct GetMeMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl GetMeMock<'_> {
     crate::runtime::mock_answer!(ok(body: &types::MeResponse), 200);
 }
 
-crate::runtime::mock_answers!(
-    GetMeMock, 200, types::ErrorResponse, bad_request(400), unauthorized(401),
-    forbidden(403), too_many_requests(429)
+crate::runtime::operation_mock!(
+    GetSystemOverviewMock for get_system_overview, 200, types::ErrorResponse,
+    bad_request(400), unauthorized(401), forbidden(403), not_found(404),
+    too_many_requests(429)
 );
-
-/// The mock of [`Client::get_system_overview`](crate::Client::get_system_overview) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct GetSystemOverviewMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl GetSystemOverviewMock<'_> {
     crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
     crate::runtime::mock_answer!(ok(body: &types::SystemOverviewResponse), 200);
 }
 
-crate::runtime::mock_answers!(
-    GetSystemOverviewMock, 200, types::ErrorResponse, bad_request(400),
+crate::runtime::operation_mock!(
+    GetDiagnosticsMock for get_diagnostics, 200, types::ErrorResponse, bad_request(400),
     unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
 );
-
-/// The mock of [`Client::get_diagnostics`](crate::Client::get_diagnostics) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct GetDiagnosticsMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl GetDiagnosticsMock<'_> {
     crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
@@ -619,19 +523,10 @@ impl GetDiagnosticsMock<'_> {
     crate::runtime::mock_answer!(ok(body: &types::DiagnosticsResponse), 200);
 }
 
-crate::runtime::mock_answers!(
-    GetDiagnosticsMock, 200, types::ErrorResponse, bad_request(400), unauthorized(401),
-    forbidden(403), not_found(404), too_many_requests(429)
+crate::runtime::operation_mock!(
+    GetStatsMock for get_stats, 200, types::ErrorResponse, bad_request(400),
+    unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
 );
-
-/// The mock of [`Client::get_stats`](crate::Client::get_stats) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct GetStatsMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl GetStatsMock<'_> {
     crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
@@ -648,19 +543,11 @@ impl GetStatsMock<'_> {
     crate::runtime::mock_answer!(ok(body: &types::StatsResponse), 200);
 }
 
-crate::runtime::mock_answers!(
-    GetStatsMock, 200, types::ErrorResponse, bad_request(400), unauthorized(401),
-    forbidden(403), not_found(404), too_many_requests(429)
+crate::runtime::operation_mock!(
+    GetOverallStatsMock for get_overall_stats, 200, types::ErrorResponse,
+    bad_request(400), unauthorized(401), forbidden(403), not_found(404),
+    too_many_requests(429)
 );
-
-/// The mock of [`Client::get_overall_stats`](crate::Client::get_overall_stats) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct GetOverallStatsMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl GetOverallStatsMock<'_> {
     crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
@@ -671,38 +558,20 @@ impl GetOverallStatsMock<'_> {
     crate::runtime::mock_answer!(ok(body: &types::OverallStatsResponse), 200);
 }
 
-crate::runtime::mock_answers!(
-    GetOverallStatsMock, 200, types::ErrorResponse, bad_request(400), unauthorized(401),
-    forbidden(403), not_found(404), too_many_requests(429)
+crate::runtime::operation_mock!(
+    ListAlarmsMock for list_alarms, 200, types::ErrorResponse, bad_request(400),
+    unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
 );
-
-/// The mock of [`Client::list_alarms`](crate::Client::list_alarms) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct ListAlarmsMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl ListAlarmsMock<'_> {
     crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
     crate::runtime::mock_answer!(ok(body: &types::AlarmList), 200);
 }
 
-crate::runtime::mock_answers!(
-    ListAlarmsMock, 200, types::ErrorResponse, bad_request(400), unauthorized(401),
-    forbidden(403), not_found(404), too_many_requests(429)
+crate::runtime::operation_mock!(
+    UpdateAlarmMock for update_alarm, 200, types::ErrorResponse, bad_request(400),
+    unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
 );
-
-/// The mock of [`Client::update_alarm`](crate::Client::update_alarm) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct UpdateAlarmMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl UpdateAlarmMock<'_> {
     crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
@@ -710,19 +579,10 @@ impl UpdateAlarmMock<'_> {
     crate::runtime::mock_answer!(ok(body: &types::SuccessResponse), 200);
 }
 
-crate::runtime::mock_answers!(
-    UpdateAlarmMock, 200, types::ErrorResponse, bad_request(400), unauthorized(401),
-    forbidden(403), not_found(404), too_many_requests(429)
+crate::runtime::operation_mock!(
+    AddAlarmMock for add_alarm, 200, types::ErrorResponse, bad_request(400),
+    unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
 );
-
-/// The mock of [`Client::add_alarm`](crate::Client::add_alarm) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct AddAlarmMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl AddAlarmMock<'_> {
     crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
@@ -730,19 +590,10 @@ impl AddAlarmMock<'_> {
     crate::runtime::mock_answer!(ok(body: &types::SuccessResponse), 200);
 }
 
-crate::runtime::mock_answers!(
-    AddAlarmMock, 200, types::ErrorResponse, bad_request(400), unauthorized(401),
-    forbidden(403), not_found(404), too_many_requests(429)
+crate::runtime::operation_mock!(
+    DeleteAlarmMock for delete_alarm, 200, types::ErrorResponse, bad_request(400),
+    unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
 );
-
-/// The mock of [`Client::delete_alarm`](crate::Client::delete_alarm) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct DeleteAlarmMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl DeleteAlarmMock<'_> {
     crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
@@ -750,19 +601,10 @@ impl DeleteAlarmMock<'_> {
     crate::runtime::mock_answer!(ok(body: &types::SuccessResponse), 200);
 }
 
-crate::runtime::mock_answers!(
-    DeleteAlarmMock, 200, types::ErrorResponse, bad_request(400), unauthorized(401),
-    forbidden(403), not_found(404), too_many_requests(429)
+crate::runtime::operation_mock!(
+    ClearAlarmMock for clear_alarm, 200, types::ErrorResponse, bad_request(400),
+    unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
 );
-
-/// The mock of [`Client::clear_alarm`](crate::Client::clear_alarm) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct ClearAlarmMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl ClearAlarmMock<'_> {
     crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
@@ -770,38 +612,20 @@ impl ClearAlarmMock<'_> {
     crate::runtime::mock_answer!(ok(body: &types::SuccessResponse), 200);
 }
 
-crate::runtime::mock_answers!(
-    ClearAlarmMock, 200, types::ErrorResponse, bad_request(400), unauthorized(401),
-    forbidden(403), not_found(404), too_many_requests(429)
+crate::runtime::operation_mock!(
+    ListTagsMock for list_tags, 200, types::ErrorResponse, bad_request(400),
+    unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
 );
-
-/// The mock of [`Client::list_tags`](crate::Client::list_tags) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct ListTagsMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl ListTagsMock<'_> {
     crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
     crate::runtime::mock_answer!(ok(body: &types::TagList), 200);
 }
 
-crate::runtime::mock_answers!(
-    ListTagsMock, 200, types::ErrorResponse, bad_request(400), unauthorized(401),
-    forbidden(403), not_found(404), too_many_requests(429)
+crate::runtime::operation_mock!(
+    AddTagMock for add_tag, 200, types::ErrorResponse, bad_request(400),
+    unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
 );
-
-/// The mock of [`Client::add_tag`](crate::Client::add_tag) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct AddTagMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl AddTagMock<'_> {
     crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
@@ -809,19 +633,10 @@ impl AddTagMock<'_> {
     crate::runtime::mock_answer!(ok(body: &types::SuccessResponse), 200);
 }
 
-crate::runtime::mock_answers!(
-    AddTagMock, 200, types::ErrorResponse, bad_request(400), unauthorized(401),
-    forbidden(403), not_found(404), too_many_requests(429)
+crate::runtime::operation_mock!(
+    RemoveTagMock for remove_tag, 200, types::ErrorResponse, bad_request(400),
+    unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
 );
-
-/// The mock of [`Client::remove_tag`](crate::Client::remove_tag) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct RemoveTagMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl RemoveTagMock<'_> {
     crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
@@ -829,38 +644,22 @@ impl RemoveTagMock<'_> {
     crate::runtime::mock_answer!(ok(body: &types::SuccessResponse), 200);
 }
 
-crate::runtime::mock_answers!(
-    RemoveTagMock, 200, types::ErrorResponse, bad_request(400), unauthorized(401),
-    forbidden(403), not_found(404), too_many_requests(429)
+crate::runtime::operation_mock!(
+    GetDynamicEssSettingsMock for get_dynamic_ess_settings, 200, types::ErrorResponse,
+    bad_request(400), unauthorized(401), forbidden(403), not_found(404),
+    too_many_requests(429)
 );
-
-/// The mock of [`Client::get_dynamic_ess_settings`](crate::Client::get_dynamic_ess_settings) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct GetDynamicEssSettingsMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl GetDynamicEssSettingsMock<'_> {
     crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
     crate::runtime::mock_answer!(ok(body: &types::DynamicEssSettingsResponse), 200);
 }
 
-crate::runtime::mock_answers!(
-    GetDynamicEssSettingsMock, 200, types::ErrorResponse, bad_request(400),
-    unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
+crate::runtime::operation_mock!(
+    UpdateDynamicEssSettingsMock for update_dynamic_ess_settings, 200,
+    types::ErrorResponse, bad_request(400), unauthorized(401), forbidden(403),
+    not_found(404), too_many_requests(429)
 );
-
-/// The mock of [`Client::update_dynamic_ess_settings`](crate::Client::update_dynamic_ess_settings) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct UpdateDynamicEssSettingsMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl UpdateDynamicEssSettingsMock<'_> {
     crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
@@ -868,38 +667,21 @@ impl UpdateDynamicEssSettingsMock<'_> {
     crate::runtime::mock_answer!(ok(body: &types::DynamicEssSettingsResponse), 200);
 }
 
-crate::runtime::mock_answers!(
-    UpdateDynamicEssSettingsMock, 200, types::ErrorResponse, bad_request(400),
-    unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
+crate::runtime::operation_mock!(
+    GetForecastsLastResetMock for get_forecasts_last_reset, 200, types::ErrorResponse,
+    bad_request(400), unauthorized(401), forbidden(403), not_found(404),
+    too_many_requests(429)
 );
-
-/// The mock of [`Client::get_forecasts_last_reset`](crate::Client::get_forecasts_last_reset) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct GetForecastsLastResetMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl GetForecastsLastResetMock<'_> {
     crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
     crate::runtime::mock_answer!(ok(body: &types::ForecastsResetResponse), 200);
 }
 
-crate::runtime::mock_answers!(
-    GetForecastsLastResetMock, 200, types::ErrorResponse, bad_request(400),
+crate::runtime::operation_mock!(
+    ResetForecastsMock for reset_forecasts, 200, types::ErrorResponse, bad_request(400),
     unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
 );
-
-/// The mock of [`Client::reset_forecasts`](crate::Client::reset_forecasts) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct ResetForecastsMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl ResetForecastsMock<'_> {
     crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
@@ -907,19 +689,10 @@ impl ResetForecastsMock<'_> {
     crate::runtime::mock_answer!(ok(body: &types::ForecastsResetResponse), 200);
 }
 
-crate::runtime::mock_answers!(
-    ResetForecastsMock, 200, types::ErrorResponse, bad_request(400), unauthorized(401),
-    forbidden(403), not_found(404), too_many_requests(429)
+crate::runtime::operation_mock!(
+    UpdateSettingsMock for update_settings, 200, types::ErrorResponse, bad_request(400),
+    unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
 );
-
-/// The mock of [`Client::update_settings`](crate::Client::update_settings) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct UpdateSettingsMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl UpdateSettingsMock<'_> {
     crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
@@ -927,38 +700,21 @@ impl UpdateSettingsMock<'_> {
     crate::runtime::mock_answer!(ok(body: &types::SettingsResponse), 200);
 }
 
-crate::runtime::mock_answers!(
-    UpdateSettingsMock, 200, types::ErrorResponse, bad_request(400), unauthorized(401),
-    forbidden(403), not_found(404), too_many_requests(429)
+crate::runtime::operation_mock!(
+    ListInstallationUsersMock for list_installation_users, 200, types::ErrorResponse,
+    bad_request(400), unauthorized(401), forbidden(403), not_found(404),
+    too_many_requests(429)
 );
-
-/// The mock of [`Client::list_installation_users`](crate::Client::list_installation_users) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct ListInstallationUsersMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl ListInstallationUsersMock<'_> {
     crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
     crate::runtime::mock_answer!(ok(body: &types::InstallationUsers), 200);
 }
 
-crate::runtime::mock_answers!(
-    ListInstallationUsersMock, 200, types::ErrorResponse, bad_request(400),
+crate::runtime::operation_mock!(
+    SetFavoriteMock for set_favorite, 200, types::ErrorResponse, bad_request(400),
     unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
 );
-
-/// The mock of [`Client::set_favorite`](crate::Client::set_favorite) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct SetFavoriteMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl SetFavoriteMock<'_> {
     crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
@@ -966,19 +722,11 @@ impl SetFavoriteMock<'_> {
     crate::runtime::mock_answer!(ok(body: &types::SuccessResponse), 200);
 }
 
-crate::runtime::mock_answers!(
-    SetFavoriteMock, 200, types::ErrorResponse, bad_request(400), unauthorized(401),
-    forbidden(403), not_found(404), too_many_requests(429)
+crate::runtime::operation_mock!(
+    SearchInstallationsMock for search_installations, 200, types::ErrorResponse,
+    bad_request(400), unauthorized(401), forbidden(403), not_found(404),
+    too_many_requests(429)
 );
-
-/// The mock of [`Client::search_installations`](crate::Client::search_installations) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct SearchInstallationsMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl SearchInstallationsMock<'_> {
     crate::runtime::mock_matcher!(id_user(value: impl Into<String>), path "idUser");
@@ -986,19 +734,11 @@ impl SearchInstallationsMock<'_> {
     crate::runtime::mock_answer!(ok(body: &types::SearchResponse), 200);
 }
 
-crate::runtime::mock_answers!(
-    SearchInstallationsMock, 200, types::ErrorResponse, bad_request(400),
-    unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
+crate::runtime::operation_mock!(
+    ListDataAttributesMock for list_data_attributes, 200, types::ErrorResponse,
+    bad_request(400), unauthorized(401), forbidden(403), not_found(404),
+    too_many_requests(429)
 );
-
-/// The mock of [`Client::list_data_attributes`](crate::Client::list_data_attributes) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct ListDataAttributesMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl ListDataAttributesMock<'_> {
     crate::runtime::mock_matcher!(count(value: i32), query "count", Form, true);
@@ -1006,19 +746,11 @@ impl ListDataAttributesMock<'_> {
     crate::runtime::mock_answer!(ok(body: &types::DataAttributeList), 200);
 }
 
-crate::runtime::mock_answers!(
-    ListDataAttributesMock, 200, types::ErrorResponse, bad_request(400),
-    unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
+crate::runtime::operation_mock!(
+    FindInstallationsByDataAttributesMock for find_installations_by_data_attributes, 200,
+    types::ErrorResponse, bad_request(400), unauthorized(401), forbidden(403),
+    not_found(404), too_many_requests(429)
 );
-
-/// The mock of [`Client::find_installations_by_data_attributes`](crate::Client::find_installations_by_data_attributes) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct FindInstallationsByDataAttributesMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl FindInstallationsByDataAttributesMock<'_> {
     crate::runtime::mock_matcher!(query(value: impl Into<String>), query "query", Form, true);
@@ -1027,19 +759,10 @@ impl FindInstallationsByDataAttributesMock<'_> {
     crate::runtime::mock_answer!(ok(body: &types::InstallationDataAttributesResponse), 200);
 }
 
-crate::runtime::mock_answers!(
-    FindInstallationsByDataAttributesMock, 200, types::ErrorResponse, bad_request(400),
+crate::runtime::operation_mock!(
+    DownloadDataMock for download_data, 200, types::ErrorResponse, bad_request(400),
     unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
 );
-
-/// The mock of [`Client::download_data`](crate::Client::download_data) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct DownloadDataMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl DownloadDataMock<'_> {
     crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
@@ -1054,19 +777,10 @@ impl DownloadDataMock<'_> {
     crate::runtime::mock_answer!(ok(media_type: &str, data: impl Into<Vec<u8>>), 200);
 }
 
-crate::runtime::mock_answers!(
-    DownloadDataMock, 200, types::ErrorResponse, bad_request(400), unauthorized(401),
-    forbidden(403), not_found(404), too_many_requests(429)
+crate::runtime::operation_mock!(
+    DownloadGpsMock for download_gps, 200, types::ErrorResponse, bad_request(400),
+    unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
 );
-
-/// The mock of [`Client::download_gps`](crate::Client::download_gps) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct DownloadGpsMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl DownloadGpsMock<'_> {
     crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
@@ -1075,19 +789,10 @@ impl DownloadGpsMock<'_> {
     crate::runtime::mock_answer!(ok(media_type: &str, data: impl Into<Vec<u8>>), 200);
 }
 
-crate::runtime::mock_answers!(
-    DownloadGpsMock, 200, types::ErrorResponse, bad_request(400), unauthorized(401),
-    forbidden(403), not_found(404), too_many_requests(429)
+crate::runtime::operation_mock!(
+    GetGraphWidgetMock for get_graph_widget, 200, types::ErrorResponse, bad_request(400),
+    unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
 );
-
-/// The mock of [`Client::get_graph_widget`](crate::Client::get_graph_widget) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct GetGraphWidgetMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl GetGraphWidgetMock<'_> {
     crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
@@ -1106,19 +811,10 @@ impl GetGraphWidgetMock<'_> {
     crate::runtime::mock_answer!(ok(body: &types::GraphWidgetResponse), 200);
 }
 
-crate::runtime::mock_answers!(
-    GetGraphWidgetMock, 200, types::ErrorResponse, bad_request(400), unauthorized(401),
-    forbidden(403), not_found(404), too_many_requests(429)
+crate::runtime::operation_mock!(
+    GetGpsWidgetMock for get_gps_widget, 200, types::ErrorResponse, bad_request(400),
+    unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
 );
-
-/// The mock of [`Client::get_gps_widget`](crate::Client::get_gps_widget) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct GetGpsWidgetMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl GetGpsWidgetMock<'_> {
     crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
@@ -1126,19 +822,11 @@ impl GetGpsWidgetMock<'_> {
     crate::runtime::mock_answer!(ok(body: &types::GpsWidgetResponse), 200);
 }
 
-crate::runtime::mock_answers!(
-    GetGpsWidgetMock, 200, types::ErrorResponse, bad_request(400), unauthorized(401),
-    forbidden(403), not_found(404), too_many_requests(429)
+crate::runtime::operation_mock!(
+    GetBatterySummaryWidgetMock for get_battery_summary_widget, 200,
+    types::ErrorResponse, bad_request(400), unauthorized(401), forbidden(403),
+    not_found(404), too_many_requests(429)
 );
-
-/// The mock of [`Client::get_battery_summary_widget`](crate::Client::get_battery_summary_widget) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct GetBatterySummaryWidgetMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl GetBatterySummaryWidgetMock<'_> {
     crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
@@ -1146,19 +834,11 @@ impl GetBatterySummaryWidgetMock<'_> {
     crate::runtime::mock_answer!(ok(body: &types::BatterySummaryWidgetResponse), 200);
 }
 
-crate::runtime::mock_answers!(
-    GetBatterySummaryWidgetMock, 200, types::ErrorResponse, bad_request(400),
-    unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
+crate::runtime::operation_mock!(
+    GetSolarChargerSummaryWidgetMock for get_solar_charger_summary_widget, 200,
+    types::ErrorResponse, bad_request(400), unauthorized(401), forbidden(403),
+    not_found(404), too_many_requests(429)
 );
-
-/// The mock of [`Client::get_solar_charger_summary_widget`](crate::Client::get_solar_charger_summary_widget) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct GetSolarChargerSummaryWidgetMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl GetSolarChargerSummaryWidgetMock<'_> {
     crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
@@ -1166,19 +846,11 @@ impl GetSolarChargerSummaryWidgetMock<'_> {
     crate::runtime::mock_answer!(ok(body: &types::SolarChargerSummaryWidgetResponse), 200);
 }
 
-crate::runtime::mock_answers!(
-    GetSolarChargerSummaryWidgetMock, 200, types::ErrorResponse, bad_request(400),
-    unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
+crate::runtime::operation_mock!(
+    GetPvInverterStatusWidgetMock for get_pv_inverter_status_widget, 200,
+    types::ErrorResponse, bad_request(400), unauthorized(401), forbidden(403),
+    not_found(404), too_many_requests(429)
 );
-
-/// The mock of [`Client::get_pv_inverter_status_widget`](crate::Client::get_pv_inverter_status_widget) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct GetPvInverterStatusWidgetMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl GetPvInverterStatusWidgetMock<'_> {
     crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
@@ -1186,19 +858,11 @@ impl GetPvInverterStatusWidgetMock<'_> {
     crate::runtime::mock_answer!(ok(body: &types::PvInverterStatusWidgetResponse), 200);
 }
 
-crate::runtime::mock_answers!(
-    GetPvInverterStatusWidgetMock, 200, types::ErrorResponse, bad_request(400),
-    unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
+crate::runtime::operation_mock!(
+    GetGeneratorStateWidgetMock for get_generator_state_widget, 200,
+    types::ErrorResponse, bad_request(400), unauthorized(401), forbidden(403),
+    not_found(404), too_many_requests(429)
 );
-
-/// The mock of [`Client::get_generator_state_widget`](crate::Client::get_generator_state_widget) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct GetGeneratorStateWidgetMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl GetGeneratorStateWidgetMock<'_> {
     crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
@@ -1208,19 +872,11 @@ impl GetGeneratorStateWidgetMock<'_> {
     crate::runtime::mock_answer!(ok(body: &types::GeneratorStateWidgetResponse), 200);
 }
 
-crate::runtime::mock_answers!(
-    GetGeneratorStateWidgetMock, 200, types::ErrorResponse, bad_request(400),
-    unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
+crate::runtime::operation_mock!(
+    GetVeBusStateWidgetMock for get_ve_bus_state_widget, 200, types::ErrorResponse,
+    bad_request(400), unauthorized(401), forbidden(403), not_found(404),
+    too_many_requests(429)
 );
-
-/// The mock of [`Client::get_ve_bus_state_widget`](crate::Client::get_ve_bus_state_widget) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct GetVeBusStateWidgetMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl GetVeBusStateWidgetMock<'_> {
     crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
@@ -1230,19 +886,11 @@ impl GetVeBusStateWidgetMock<'_> {
     crate::runtime::mock_answer!(ok(body: &types::VeBusStateWidgetResponse), 200);
 }
 
-crate::runtime::mock_answers!(
-    GetVeBusStateWidgetMock, 200, types::ErrorResponse, bad_request(400),
-    unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
+crate::runtime::operation_mock!(
+    GetInverterChargerStateWidgetMock for get_inverter_charger_state_widget, 200,
+    types::ErrorResponse, bad_request(400), unauthorized(401), forbidden(403),
+    not_found(404), too_many_requests(429)
 );
-
-/// The mock of [`Client::get_inverter_charger_state_widget`](crate::Client::get_inverter_charger_state_widget) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct GetInverterChargerStateWidgetMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl GetInverterChargerStateWidgetMock<'_> {
     crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
@@ -1252,19 +900,11 @@ impl GetInverterChargerStateWidgetMock<'_> {
     crate::runtime::mock_answer!(ok(body: &types::InverterChargerStateWidgetResponse), 200);
 }
 
-crate::runtime::mock_answers!(
-    GetInverterChargerStateWidgetMock, 200, types::ErrorResponse, bad_request(400),
-    unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
+crate::runtime::operation_mock!(
+    GetStatusWidgetMock for get_status_widget, 200, types::ErrorResponse,
+    bad_request(400), unauthorized(401), forbidden(403), not_found(404),
+    too_many_requests(429)
 );
-
-/// The mock of [`Client::get_status_widget`](crate::Client::get_status_widget) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct GetStatusWidgetMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl GetStatusWidgetMock<'_> {
     crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
@@ -1272,19 +912,11 @@ impl GetStatusWidgetMock<'_> {
     crate::runtime::mock_answer!(ok(body: &types::StatusWidgetResponse), 200);
 }
 
-crate::runtime::mock_answers!(
-    GetStatusWidgetMock, 200, types::ErrorResponse, bad_request(400), unauthorized(401),
-    forbidden(403), not_found(404), too_many_requests(429)
+crate::runtime::operation_mock!(
+    GetTankSummaryWidgetMock for get_tank_summary_widget, 200, types::ErrorResponse,
+    bad_request(400), unauthorized(401), forbidden(403), not_found(404),
+    too_many_requests(429)
 );
-
-/// The mock of [`Client::get_tank_summary_widget`](crate::Client::get_tank_summary_widget) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct GetTankSummaryWidgetMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl GetTankSummaryWidgetMock<'_> {
     crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
@@ -1292,19 +924,11 @@ impl GetTankSummaryWidgetMock<'_> {
     crate::runtime::mock_answer!(ok(body: &types::TankSummaryWidgetResponse), 200);
 }
 
-crate::runtime::mock_answers!(
-    GetTankSummaryWidgetMock, 200, types::ErrorResponse, bad_request(400),
-    unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
+crate::runtime::operation_mock!(
+    GetHistoricDataWidgetMock for get_historic_data_widget, 200, types::ErrorResponse,
+    bad_request(400), unauthorized(401), forbidden(403), not_found(404),
+    too_many_requests(429)
 );
-
-/// The mock of [`Client::get_historic_data_widget`](crate::Client::get_historic_data_widget) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct GetHistoricDataWidgetMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl GetHistoricDataWidgetMock<'_> {
     crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
@@ -1312,19 +936,11 @@ impl GetHistoricDataWidgetMock<'_> {
     crate::runtime::mock_answer!(ok(body: &types::HistoricDataWidgetResponse), 200);
 }
 
-crate::runtime::mock_answers!(
-    GetHistoricDataWidgetMock, 200, types::ErrorResponse, bad_request(400),
-    unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
+crate::runtime::operation_mock!(
+    GetMpptStateWidgetMock for get_mppt_state_widget, 200, types::ErrorResponse,
+    bad_request(400), unauthorized(401), forbidden(403), not_found(404),
+    too_many_requests(429)
 );
-
-/// The mock of [`Client::get_mppt_state_widget`](crate::Client::get_mppt_state_widget) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct GetMpptStateWidgetMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl GetMpptStateWidgetMock<'_> {
     crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
@@ -1334,19 +950,12 @@ impl GetMpptStateWidgetMock<'_> {
     crate::runtime::mock_answer!(ok(body: &types::MpptStateWidgetResponse), 200);
 }
 
-crate::runtime::mock_answers!(
-    GetMpptStateWidgetMock, 200, types::ErrorResponse, bad_request(400),
-    unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
+crate::runtime::operation_mock!(
+    GetBatteryMonitorWarningsAndAlarmsWidgetMock for
+    get_battery_monitor_warnings_and_alarms_widget, 200, types::ErrorResponse,
+    bad_request(400), unauthorized(401), forbidden(403), not_found(404),
+    too_many_requests(429)
 );
-
-/// The mock of [`Client::get_battery_monitor_warnings_and_alarms_widget`](crate::Client::get_battery_monitor_warnings_and_alarms_widget) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct GetBatteryMonitorWarningsAndAlarmsWidgetMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl GetBatteryMonitorWarningsAndAlarmsWidgetMock<'_> {
     crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
@@ -1358,28 +967,14 @@ impl GetBatteryMonitorWarningsAndAlarmsWidgetMock<'_> {
     );
 }
 
-crate::runtime::mock_answers!(
-    GetBatteryMonitorWarningsAndAlarmsWidgetMock, 200, types::ErrorResponse,
-    bad_request(400), unauthorized(401), forbidden(403), not_found(404),
-    too_many_requests(429)
+crate::runtime::operation_mock!(
+    GetEvChargerSummaryWidgetMock for get_ev_charger_summary_widget, 200,
+    types::ErrorResponse, bad_request(400), unauthorized(401), forbidden(403),
+    not_found(404), too_many_requests(429)
 );
-
-/// The mock of [`Client::get_ev_charger_summary_widget`](crate::Client::get_ev_charger_summary_widget) being set up: `.await` it to mount it, and keep the [`MockGuard`] it gives while the mock is to answer.
-///
-/// With no answer given, it answers `200` with no body.
-#[derive(Debug)]
-#[must_use = "a mock does nothing until it is awaited (mounted)"]
-pub struct GetEvChargerSummaryWidgetMock<'a> {
-    mock: support::OperationMock<'a>,
-}
 
 impl GetEvChargerSummaryWidgetMock<'_> {
     crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
     crate::runtime::mock_matcher!(instance(value: i32), query "instance", Form, true);
     crate::runtime::mock_answer!(ok(body: &types::EvChargerSummaryWidgetResponse), 200);
 }
-
-crate::runtime::mock_answers!(
-    GetEvChargerSummaryWidgetMock, 200, types::ErrorResponse, bad_request(400),
-    unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
-);

@@ -335,15 +335,16 @@ macro_rules! request_call {
     };
 }
 
-/// What every operation's mock in a generated crate's `mock` module has
-/// beside its own matchers and typed answers: an answer with the API's
-/// error body for each error status the operation declares, `respond`,
-/// `expect`, and mounting by `.await`, answering the default status when no
-/// answer is given. The mock is a wrapper
-/// `struct XMock<'a> { mock: client_runtime::mock::OperationMock<'a> }`:
+/// An operation's mock in a generated crate's `mock` module, with what
+/// every mock has beside its own matchers and typed answers: its type (a
+/// wrapper `struct XMock<'a> { mock: client_runtime::mock::OperationMock<'a> }`
+/// for the client's method `x`), an answer with the API's error body for
+/// each error status the operation declares, `respond`, `expect`, and
+/// mounting by `.await`, answering the default status when no answer is
+/// given:
 ///
 /// ```text
-/// runtime::mock_answers!(XMock, 200, ErrorBody, not_found(404), internal_server_error(500));
+/// runtime::operation_mock!(XMock for x, 200, ErrorBody, not_found(404), internal_server_error(500));
 /// ```
 ///
 /// (Unused in a crate built without its `mock` feature, where the runtime
@@ -351,8 +352,21 @@ macro_rules! request_call {
 #[doc(hidden)]
 #[allow(unused_macros)]
 #[macro_export]
-macro_rules! mock_answers {
-    ($mock:ident, $default:literal, $error:ty $(, $name:ident($status:literal))* $(,)?) => {
+macro_rules! operation_mock {
+    ($mock:ident for $method:ident, $default:literal, $error:ty $(, $name:ident($status:literal))* $(,)?) => {
+        #[doc = ::std::concat!(
+            "The mock of [`Client::", ::std::stringify!($method), "`](crate::Client::",
+            ::std::stringify!($method), ") being set up: `.await` it to mount it, and keep the ",
+            "[`MockGuard`] it gives while the mock is to answer."
+        )]
+        #[doc = ""]
+        #[doc = ::std::concat!("With no answer given, it answers `", $default, "` with no body.")]
+        #[derive(Debug)]
+        #[must_use = "a mock does nothing until it is awaited (mounted)"]
+        pub struct $mock<'a> {
+            mock: $crate::mock::OperationMock<'a>,
+        }
+
         impl $mock<'_> {
             $(
                 #[doc = concat!("Answer `", stringify!($status), "` with this error body.")]
@@ -507,10 +521,10 @@ macro_rules! string_enum {
 macro_rules! mock_method {
     ($method:ident -> $mock:ident, $index:literal, $request:literal) => {
         #[doc = ::std::concat!(
-                    "A mock of [`Client::", ::std::stringify!($method), "`](crate::Client::",
-                    ::std::stringify!($method), ") (`", $request,
-                    "`): set what it matches and answers, then `.await` it to mount it."
-                )]
+                            "A mock of [`Client::", ::std::stringify!($method), "`](crate::Client::",
+                            ::std::stringify!($method), ") (`", $request,
+                            "`): set what it matches and answers, then `.await` it to mount it."
+                        )]
         pub fn $method(&self) -> $mock<'_> {
             $mock {
                 mock: self.inner.operation($index),
