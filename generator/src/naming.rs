@@ -133,6 +133,15 @@ pub const BUILDER_MEMBERS_RESERVED: &[&str] = &[
 ///
 /// Letters without case (CJK, ...) count as small letters.
 fn words(raw: &str) -> Vec<&str> {
+    if raw.is_ascii() {
+        ascii_words(raw)
+    } else {
+        unicode_words(raw)
+    }
+}
+
+/// [`words`] of any name, by its chars.
+fn unicode_words(raw: &str) -> Vec<&str> {
     let mut words = Vec::new();
     for run in raw.split(|c: char| !c.is_alphanumeric()).filter(|run| !run.is_empty()) {
         let chars: Vec<(usize, char)> = run.char_indices().collect();
@@ -162,6 +171,36 @@ fn words(raw: &str) -> Vec<&str> {
     words
 }
 
+/// [`words`] of an ASCII name, by its bytes (most names are ASCII, and
+/// lowering names every type, field and parameter).
+fn ascii_words(raw: &str) -> Vec<&str> {
+    let mut words = Vec::new();
+    for run in raw
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|run| !run.is_empty())
+    {
+        let bytes = run.as_bytes();
+        let upper = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_uppercase);
+        let lower = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_lowercase);
+        let digit = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_digit);
+        let lone_small = |i: usize| lower(i) && !lower(i + 1);
+        let mut start = 0;
+        for i in 1..bytes.len() {
+            let boundary = if upper(i) {
+                lower(i - 1) || digit(i - 1) || (upper(i - 1) && lower(i + 1) && !lone_small(i + 1))
+            } else {
+                lone_small(i) && upper(i - 1) && upper(i.wrapping_sub(2)) && bytes[i] != b's'
+            };
+            if boundary {
+                words.push(&run[start..i]);
+                start = i;
+            }
+        }
+        words.push(&run[start..]);
+    }
+    words
+}
+
 /// Our words, each in small letters, as `heck` reads them: it does the
 /// casing and the joining, and finds no further break inside a word.
 fn small_words(raw: &str) -> String {
@@ -176,11 +215,14 @@ fn snake_case(raw: &str) -> String {
     if raw.is_ascii() {
         // What `heck` makes of ASCII words in small letters: them, joined
         // by `_` (a quarter of lowering's work went to its general path).
-        return words(raw)
-            .iter()
-            .map(|word| word.to_ascii_lowercase())
-            .collect::<Vec<_>>()
-            .join("_");
+        let mut name = String::with_capacity(raw.len() + 4);
+        for word in words(raw) {
+            if !name.is_empty() {
+                name.push('_');
+            }
+            name.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        }
+        return name;
     }
     small_words(raw).to_snake_case()
 }
@@ -474,6 +516,9 @@ mod tests {
             "9",
         ];
         for raw in names {
+            if raw.is_ascii() {
+                assert_eq!(ascii_words(raw), unicode_words(raw), "{raw}");
+            }
             assert_eq!(snake_case(raw), small_words(raw).to_snake_case(), "{raw}");
             assert_eq!(pascal_case(raw), small_words(raw).to_upper_camel_case(), "{raw}");
         }
