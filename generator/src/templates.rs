@@ -162,13 +162,15 @@ fn environment() -> Result<Environment<'static>, Error> {
 }
 
 /// The crate's files from `templates/`.
-pub(crate) fn render(api: &Api, split: Option<&Split>, options: &Options) -> Result<Vec<(String, String)>, Error> {
+/// `quick_start`: the quick start as `quick_start` rendered it.
+pub(crate) fn render(
+    api: &Api,
+    split: Option<&Split>,
+    options: &Options,
+    quick_start: &str,
+) -> Result<Vec<(String, String)>, Error> {
     let env = environment()?;
     let ctx = context(api, split, options)?;
-    let quick_start = env
-        .get_template("quick_start.rs.j2")
-        .and_then(|t| t.render(&ctx))
-        .map_err(internal)?;
     let ctx = context! { quick_start => quick_start, ..ctx };
     TEMPLATES
         .iter()
@@ -181,12 +183,66 @@ pub(crate) fn render(api: &Api, split: Option<&Split>, options: &Options) -> Res
 
 /// The quick start (the code of a `no_run` doctest, with its hidden
 /// `async fn` around it), as the README and the crate's front page show it.
-pub(crate) fn quick_start(api: &Api, split: Option<&Split>, options: &Options) -> Result<String, Error> {
-    let env = environment()?;
-    let ctx = context(api, split, options)?;
-    env.get_template("quick_start.rs.j2")
-        .and_then(|t| t.render(&ctx))
-        .map_err(internal)
+pub(crate) fn quick_start(api: &Api, options: &Options) -> Result<String, Error> {
+    let mut env = Environment::new();
+    env.set_keep_trailing_newline(true);
+    let (name, source) = PARTIALS[0];
+    env.add_template(name, source).map_err(internal)?;
+    let ctx = quick_start_context(api, options);
+    env.get_template(name).and_then(|t| t.render(&ctx)).map_err(internal)
+}
+
+/// What the quick start (`quick_start.rs.j2`) reads, and the other templates
+/// with it: the crate's name, the credentials and how to sign in, the call
+/// it makes.
+fn quick_start_context(api: &Api, options: &Options) -> minijinja::Value {
+    let schemes: Vec<Scheme> = api
+        .security_schemes
+        .iter()
+        .map(|s| Scheme {
+            key: s.key.clone(),
+            setter: s.setter.clone(),
+            setters: std::iter::once(s.setter.clone())
+                .chain(s.token_setters.iter().map(|t| t.name.clone()))
+                .collect(),
+            kind: match s.kind {
+                SchemeKind::ApiKey { .. } => "api_key",
+                SchemeKind::Bearer => "bearer",
+                SchemeKind::Basic => "basic",
+                SchemeKind::ClientCredentials { .. } => "client_credentials",
+            },
+            token_url: match &s.kind {
+                SchemeKind::ClientCredentials { token_url, .. } => Some(token_url.clone()),
+                _ => None,
+            },
+        })
+        .collect();
+    // The quick start's call: one that needs nothing but the client, and
+    // that uses the credentials when the API has any (a GET, if there is one).
+    let simple = |op: &&crate::model::Operation| {
+        op.params.iter().all(|p| !p.required) && op.body.is_none() && op.idempotent != Some(false)
+    };
+    let authenticated = |op: &&crate::model::Operation| api.security_schemes.is_empty() || !op.security.is_empty();
+    let first = api
+        .operations
+        .iter()
+        .filter(simple)
+        .filter(authenticated)
+        .find(|op| op.http_method == "GET")
+        .or_else(|| api.operations.iter().filter(simple).find(authenticated))
+        .or_else(|| api.operations.iter().find(simple));
+    let env_prefix = options.crate_name.replace('-', "_").to_ascii_uppercase();
+    let sign_in = sign_in_step(api, &env_prefix);
+    // A URL made only of server variables' defaults is no default.
+    let base_url_required = api.base_url.is_none() || !api.server_variables.is_empty();
+    context! {
+        crate_ident => options.crate_name.replace('-', "_"),
+        schemes => schemes,
+        example_method => first.map(|op| op.method.clone()),
+        sign_in => sign_in,
+        base_url_required => base_url_required,
+        env_prefix => env_prefix,
+    }
 }
 
 /// One row per operation of the operation tables (the README's, the
@@ -219,27 +275,6 @@ pub(crate) fn operation_rows(api: &Api, split: Option<&Split>) -> Vec<OperationR
 
 fn context(api: &Api, split: Option<&Split>, options: &Options) -> Result<minijinja::Value, Error> {
     let operations = operation_rows(api, split);
-    let schemes: Vec<Scheme> = api
-        .security_schemes
-        .iter()
-        .map(|s| Scheme {
-            key: s.key.clone(),
-            setter: s.setter.clone(),
-            setters: std::iter::once(s.setter.clone())
-                .chain(s.token_setters.iter().map(|t| t.name.clone()))
-                .collect(),
-            kind: match s.kind {
-                SchemeKind::ApiKey { .. } => "api_key",
-                SchemeKind::Bearer => "bearer",
-                SchemeKind::Basic => "basic",
-                SchemeKind::ClientCredentials { .. } => "client_credentials",
-            },
-            token_url: match &s.kind {
-                SchemeKind::ClientCredentials { token_url, .. } => Some(token_url.clone()),
-                _ => None,
-            },
-        })
-        .collect();
     let features: Vec<FeatureRow> = split
         .iter()
         .flat_map(|s| &s.areas)
@@ -253,24 +288,6 @@ fn context(api: &Api, split: Option<&Split>, options: &Options) -> Result<miniji
     let count = |wanted: fn(&Gate) -> bool| split.map_or(0, |s| s.gates.iter().filter(|g| wanted(g)).count());
     let always_types = count(|g| *g == Gate::Always);
     let full_types = count(|g| *g == Gate::Full);
-    // The quick start's call: one that needs nothing but the client, and
-    // that uses the credentials when the API has any (a GET, if there is one).
-    let simple = |op: &&crate::model::Operation| {
-        op.params.iter().all(|p| !p.required) && op.body.is_none() && op.idempotent != Some(false)
-    };
-    let authenticated = |op: &&crate::model::Operation| api.security_schemes.is_empty() || !op.security.is_empty();
-    let first = api
-        .operations
-        .iter()
-        .filter(simple)
-        .filter(authenticated)
-        .find(|op| op.http_method == "GET")
-        .or_else(|| api.operations.iter().filter(simple).find(authenticated))
-        .or_else(|| api.operations.iter().find(simple));
-    let env_prefix = options.crate_name.replace('-', "_").to_ascii_uppercase();
-    let sign_in = sign_in_step(api, &env_prefix);
-    // A URL made only of server variables' defaults is no default.
-    let base_url_required = api.base_url.is_none() || !api.server_variables.is_empty();
     // The runtime as a dependency line, or (vendored) the runtime's own
     // dependencies beside the crate's.
     // reqwest comes from the runtime (re-exported as `crate::reqwest`), so
@@ -361,7 +378,6 @@ fn context(api: &Api, split: Option<&Split>, options: &Options) -> Result<miniji
     let spec_path = spec_display(&options.spec_path);
     let ctx = context! {
         crate_name => &options.crate_name,
-        crate_ident => options.crate_name.replace('-', "_"),
         crate_dir => crate_dir(&options.crate_dir),
         version => &options.version,
         rust_version => RUST_VERSION,
@@ -391,16 +407,11 @@ fn context(api: &Api, split: Option<&Split>, options: &Options) -> Result<miniji
         }),
         base_url => &api.base_url,
         operations => operations,
-        schemes => schemes,
-        example_method => first.map(|op| op.method.clone()),
         features => features,
         always_types => always_types,
         full_types => full_types,
         held_fields => split.map_or(0, |s| s.held),
         held_variants => split.map_or(0, |s| s.held_variants),
-        sign_in => sign_in,
-        base_url_required => base_url_required,
-        env_prefix => env_prefix,
         server_variables => api.server_variables.iter().map(|v| format!("`{}` = `{}`", v.name, v.default)).collect::<Vec<_>>().join(", "),
         keeps_unknown_fields => api.types.iter().any(|def| matches!(
             def.kind,
@@ -410,6 +421,7 @@ fn context(api: &Api, split: Option<&Split>, options: &Options) -> Result<miniji
         transport_features => transport_features,
         tracing_feature => tracing_feature,
         testing_example => crate::emit::mock::example(api, &crate_ident),
+        ..quick_start_context(api, options)
     };
     Ok(ctx)
 }

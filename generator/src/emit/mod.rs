@@ -38,7 +38,7 @@ pub(crate) fn emit(api: &Api, split: Option<&Split>, options: &Options) -> Resul
     let crate_ident = options.crate_name.replace('-', "_");
     let crate_ident = crate_ident.as_str();
     let quick_start = match options.layout {
-        Layout::Crate => templates::quick_start(api, split, options)?,
+        Layout::Crate => templates::quick_start(api, options)?,
         Layout::BuildScript => String::new(),
     };
     let all: Vec<&Operation> = api.operations.iter().collect();
@@ -134,7 +134,7 @@ pub(crate) fn emit(api: &Api, split: Option<&Split>, options: &Options) -> Resul
             files.extend(vendor::files(&options.generated_by, options.layout == Layout::Crate)?);
         }
         if options.layout == Layout::Crate {
-            files.extend(templates::render(api, split, options)?);
+            files.extend(templates::render(api, split, options, &quick_start)?);
         }
         Ok(files)
     };
