@@ -271,10 +271,19 @@ pub fn snake(raw: &str, fallback: &str) -> String {
     if name.starts_with(|c: char| c.is_ascii_digit()) {
         name = format!("_{name}");
     }
-    if !is_valid_ident(&escape(&name)) {
+    if !surely_valid(&name) && !is_valid_ident(&escape(&name)) {
         name = fallback.to_owned();
     }
     name
+}
+
+/// Whether a name the casing made is an identifier as `escape` writes it
+/// without looking closer: ASCII letters, digits and `_` not led by a
+/// digit are (a keyword is escaped). Most names are; the rest are checked.
+fn surely_valid(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with(|c: char| c.is_ascii_digit())
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
 }
 
 /// `PascalCase` for types and variants. Never empty; a leading digit gets `prefix`.
@@ -286,7 +295,7 @@ pub fn pascal(raw: &str, prefix: &str, fallback: &str) -> String {
     if name.starts_with(|c: char| c.is_ascii_digit()) {
         name = format!("{prefix}{name}");
     }
-    if !is_valid_ident(&escape(&name)) {
+    if !surely_valid(&name) && !is_valid_ident(&escape(&name)) {
         name = fallback.to_owned();
     }
     name
@@ -532,6 +541,12 @@ mod tests {
                 syn::parse_str::<syn::Ident>(name).is_ok(),
                 "{name}"
             );
+        }
+        // What `surely_valid` passes is valid.
+        for name in [
+            "a", "_", "__", "type", "self", "Self", "crate", "super", "x_y", "A1", "_9", "gen",
+        ] {
+            assert!(!surely_valid(name) || is_valid_ident(&escape(name)), "{name}");
         }
         // `ident` writes a name as `escape` does.
         for name in [

@@ -130,17 +130,18 @@ pub(crate) struct Context<'a> {
     /// How many schemas deep lowering is right now (see [`Context::nested`]).
     depth: usize,
     /// Where `$ref` chains end, and the work spent finding out.
-    refs: RefCell<Resolved>,
+    refs: RefCell<Resolved<'a>>,
 }
 
-/// What `$ref` resolution has learnt so far. Each place that holds a `$ref`
-/// is followed to the end of its chain once; later `$ref`s to it, or to any
+/// What `$ref` resolution has learnt so far. Each place a `$ref` names is
+/// followed to the end of its chain once; later `$ref`s to it, or to any
 /// place along the chain, take one step. (Following a chain afresh each
 /// time made a chain of n aliases cost n³.)
 #[derive(Default)]
-struct Resolved {
-    /// A place holding a `$ref` → the place its chain ends at.
-    ends: HashMap<Pointer, Pointer>,
+struct Resolved<'a> {
+    /// A place named by a `$ref`, or holding one → the place its chain ends
+    /// at, and what is there.
+    ends: HashMap<Pointer, (Pointer, &'a Value)>,
     /// Steps taken in all, against `Limits::max_ref_steps`.
     steps: usize,
 }
@@ -234,7 +235,7 @@ impl<'a> Context<'a> {
         // The places of this chain that hold a `$ref`, in order.
         let mut chain: Vec<Pointer> = Vec::new();
         let mut on_chain: HashSet<Pointer> = HashSet::new();
-        let mut pointer = start;
+        let mut pointer = start.clone();
         let (end, found) = loop {
             refs.steps += 1;
             if refs.steps > self.limits.max_ref_steps {
@@ -245,8 +246,8 @@ impl<'a> Context<'a> {
                     format!("resolving `$ref: {reference}` takes more `$ref` steps than allowed in all"),
                 ));
             }
-            if let Some(end) = refs.ends.get(&pointer) {
-                break (end.clone(), None);
+            if let Some((end, value)) = refs.ends.get(&pointer) {
+                break (end.clone(), *value);
             }
             let (found, value) = crate::load::find(self.raw, &pointer).ok_or_else(|| {
                 Error::invalid(
@@ -266,20 +267,15 @@ impl<'a> Context<'a> {
                     let next = ref_pointer(next, &pointer)?;
                     chain.push(std::mem::replace(&mut pointer, next));
                 }
-                None => break (pointer, Some(value)),
+                None => break (pointer, value),
             }
         };
-        for place in chain {
-            refs.ends.insert(place, end.clone());
+        // The place named (most `$ref`s name the same few schemas) and each
+        // place of the chain: the next `$ref` to any of them takes one step.
+        for place in chain.into_iter().chain([start]) {
+            refs.ends.insert(place, (end.clone(), found));
         }
-        let value = match found {
-            Some(value) => value,
-            // A chain learnt before ends at a place that was there then.
-            None => self.raw.pointer(end.as_str()).ok_or_else(|| Error::Internal {
-                message: format!("the end of `$ref: {reference}` vanished"),
-            })?,
-        };
-        Ok((end, value))
+        Ok((end, found))
     }
 
     /// Lower something one level deeper, within `Limits::max_depth`.
