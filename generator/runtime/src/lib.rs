@@ -521,10 +521,10 @@ macro_rules! string_enum {
 macro_rules! mock_method {
     ($method:ident -> $mock:ident, $index:literal, $request:literal) => {
         #[doc = ::std::concat!(
-                            "A mock of [`Client::", ::std::stringify!($method), "`](crate::Client::",
-                            ::std::stringify!($method), ") (`", $request,
-                            "`): set what it matches and answers, then `.await` it to mount it."
-                        )]
+                                    "A mock of [`Client::", ::std::stringify!($method), "`](crate::Client::",
+                                    ::std::stringify!($method), ") (`", $request,
+                                    "`): set what it matches and answers, then `.await` it to mount it."
+                                )]
         pub fn $method(&self) -> $mock<'_> {
             $mock {
                 mock: self.inner.operation($index),
