@@ -519,12 +519,19 @@ macro_rules! string_enum {
 #[allow(unused_macros)]
 #[macro_export]
 macro_rules! mock_method {
+    (@doc $method:ident, $request:literal) => {
+        ::std::concat!(
+            "A mock of [`Client::",
+            ::std::stringify!($method),
+            "`](crate::Client::",
+            ::std::stringify!($method),
+            ") (`",
+            $request,
+            "`): set what it matches and answers, then `.await` it to mount it."
+        )
+    };
     ($method:ident -> $mock:ident, $index:literal, $request:literal) => {
-        #[doc = ::std::concat!(
-                                    "A mock of [`Client::", ::std::stringify!($method), "`](crate::Client::",
-                                    ::std::stringify!($method), ") (`", $request,
-                                    "`): set what it matches and answers, then `.await` it to mount it."
-                                )]
+        #[doc = $crate::mock_method!(@doc $method, $request)]
         pub fn $method(&self) -> $mock<'_> {
             $mock {
                 mock: self.inner.operation($index),
