@@ -25,6 +25,7 @@
 //! # }
 //! ```
 use crate::runtime::mock as support;
+use crate::runtime::{mock_answer, mock_matcher, mock_method, operation_mock};
 use crate::types;
 
 pub use support::{MockGuard, ReceivedRequest, ResponseTemplate, Times};
@@ -67,134 +68,108 @@ impl MockServer {
         )
     }
 
-    crate::runtime::mock_method!(
-        get_client_roles -> GetClientRolesMock, 0, "GET /user/{realm}/{clientId}/roles"
-    );
-    crate::runtime::mock_method!(
+    mock_method!(get_client_roles -> GetClientRolesMock, 0, "GET /user/{realm}/{clientId}/roles");
+    mock_method!(
         update_client_roles -> UpdateClientRolesMock, 1, "PUT /user/{realm}/{clientId}/roles"
     );
-    crate::runtime::mock_method!(update_roles -> UpdateRolesMock, 2, "PUT /user/{realm}/roles");
-    crate::runtime::mock_method!(query_users -> QueryUsersMock, 3, "POST /user/query");
-    crate::runtime::mock_method!(get_user -> GetUserMock, 4, "GET /user/{realm}/{userId}");
-    crate::runtime::mock_method!(get_current_user -> GetCurrentUserMock, 5, "GET /user/user");
-    crate::runtime::mock_method!(update_user -> UpdateUserMock, 6, "PUT /user/{realm}/users");
-    crate::runtime::mock_method!(create_user -> CreateUserMock, 7, "POST /user/{realm}/users");
-    crate::runtime::mock_method!(update_self -> UpdateSelfMock, 8, "PUT /user/update");
-    crate::runtime::mock_method!(
-        delete_user -> DeleteUserMock, 9, "DELETE /user/{realm}/users/{userId}"
-    );
-    crate::runtime::mock_method!(
+    mock_method!(update_roles -> UpdateRolesMock, 2, "PUT /user/{realm}/roles");
+    mock_method!(query_users -> QueryUsersMock, 3, "POST /user/query");
+    mock_method!(get_user -> GetUserMock, 4, "GET /user/{realm}/{userId}");
+    mock_method!(get_current_user -> GetCurrentUserMock, 5, "GET /user/user");
+    mock_method!(update_user -> UpdateUserMock, 6, "PUT /user/{realm}/users");
+    mock_method!(create_user -> CreateUserMock, 7, "POST /user/{realm}/users");
+    mock_method!(update_self -> UpdateSelfMock, 8, "PUT /user/update");
+    mock_method!(delete_user -> DeleteUserMock, 9, "DELETE /user/{realm}/users/{userId}");
+    mock_method!(
         request_user_password_reset -> RequestUserPasswordResetMock, 10, "PUT /user/{realm}/request-password-reset/{userId}"
     );
-    crate::runtime::mock_method!(
+    mock_method!(
         request_password_reset -> RequestPasswordResetMock, 11, "PUT /user/request-password-reset"
     );
-    crate::runtime::mock_method!(
+    mock_method!(
         update_password -> UpdatePasswordMock, 12, "PUT /user/{realm}/reset-password/{userId}"
     );
-    crate::runtime::mock_method!(
-        update_own_password -> UpdateOwnPasswordMock, 13, "PUT /user/reset-password"
-    );
-    crate::runtime::mock_method!(
-        reset_secret -> ResetSecretMock, 14, "GET /user/{realm}/reset-secret/{userId}"
-    );
-    crate::runtime::mock_method!(
+    mock_method!(update_own_password -> UpdateOwnPasswordMock, 13, "PUT /user/reset-password");
+    mock_method!(reset_secret -> ResetSecretMock, 14, "GET /user/{realm}/reset-secret/{userId}");
+    mock_method!(
         get_user_client_roles -> GetUserClientRolesMock, 15, "GET /user/{realm}/userRoles/{userId}/{clientId}"
     );
-    crate::runtime::mock_method!(
+    mock_method!(
         update_user_client_roles -> UpdateUserClientRolesMock, 16, "PUT /user/{realm}/userRoles/{userId}/{clientId}"
     );
-    crate::runtime::mock_method!(
+    mock_method!(
         get_user_realm_roles -> GetUserRealmRolesMock, 17, "GET /user/{realm}/userRealmRoles/{userId}"
     );
-    crate::runtime::mock_method!(
+    mock_method!(
         update_user_realm_roles -> UpdateUserRealmRolesMock, 18, "PUT /user/{realm}/userRealmRoles/{userId}"
     );
-    crate::runtime::mock_method!(
+    mock_method!(
         get_current_user_client_roles -> GetCurrentUserClientRolesMock, 19, "GET /user/userRoles/{clientId}"
     );
-    crate::runtime::mock_method!(
+    mock_method!(
         get_current_user_realm_roles -> GetCurrentUserRealmRolesMock, 20, "GET /user/userRealmRoles"
     );
-    crate::runtime::mock_method!(
-        update_current_user_locale -> UpdateCurrentUserLocaleMock, 21, "PUT /user/locale"
-    );
-    crate::runtime::mock_method!(
+    mock_method!(update_current_user_locale -> UpdateCurrentUserLocaleMock, 21, "PUT /user/locale");
+    mock_method!(
         get_user_sessions -> GetUserSessionsMock, 22, "GET /user/{realm}/userSessions/{userId}"
     );
-    crate::runtime::mock_method!(
+    mock_method!(
         disconnect_user_session -> DisconnectUserSessionMock, 23, "GET /user/{realm}/disconnect/{sessionID}"
     );
-    crate::runtime::mock_method!(query_assets -> QueryAssetsMock, 24, "POST /asset/query");
-    crate::runtime::mock_method!(query_count -> QueryCountMock, 25, "POST /asset/count");
-    crate::runtime::mock_method!(query_asset_tree -> QueryAssetTreeMock, 26, "POST /asset/tree");
-    crate::runtime::mock_method!(get_asset -> GetAssetMock, 27, "GET /asset/{assetId}");
-    crate::runtime::mock_method!(update_asset -> UpdateAssetMock, 28, "PUT /asset/{assetId}");
-    crate::runtime::mock_method!(
-        get_partial_asset -> GetPartialAssetMock, 29, "GET /asset/partial/{assetId}"
-    );
-    crate::runtime::mock_method!(create_asset -> CreateAssetMock, 30, "POST /asset");
-    crate::runtime::mock_method!(delete_asset -> DeleteAssetMock, 31, "DELETE /asset");
-    crate::runtime::mock_method!(
+    mock_method!(query_assets -> QueryAssetsMock, 24, "POST /asset/query");
+    mock_method!(query_count -> QueryCountMock, 25, "POST /asset/count");
+    mock_method!(query_asset_tree -> QueryAssetTreeMock, 26, "POST /asset/tree");
+    mock_method!(get_asset -> GetAssetMock, 27, "GET /asset/{assetId}");
+    mock_method!(update_asset -> UpdateAssetMock, 28, "PUT /asset/{assetId}");
+    mock_method!(get_partial_asset -> GetPartialAssetMock, 29, "GET /asset/partial/{assetId}");
+    mock_method!(create_asset -> CreateAssetMock, 30, "POST /asset");
+    mock_method!(delete_asset -> DeleteAssetMock, 31, "DELETE /asset");
+    mock_method!(
         get_current_user_assets -> GetCurrentUserAssetsMock, 32, "GET /asset/user/current"
     );
-    crate::runtime::mock_method!(
-        get_user_asset_links -> GetUserAssetLinksMock, 33, "GET /asset/user/link"
-    );
-    crate::runtime::mock_method!(
-        create_user_asset_links -> CreateUserAssetLinksMock, 34, "POST /asset/user/link"
-    );
-    crate::runtime::mock_method!(
+    mock_method!(get_user_asset_links -> GetUserAssetLinksMock, 33, "GET /asset/user/link");
+    mock_method!(create_user_asset_links -> CreateUserAssetLinksMock, 34, "POST /asset/user/link");
+    mock_method!(
         update_asset_parent -> UpdateAssetParentMock, 35, "PUT /asset/{parentAssetId}/child"
     );
-    crate::runtime::mock_method!(
-        delete_assets_parent -> DeleteAssetsParentMock, 36, "DELETE /asset/parent"
-    );
-    crate::runtime::mock_method!(
+    mock_method!(delete_assets_parent -> DeleteAssetsParentMock, 36, "DELETE /asset/parent");
+    mock_method!(
         write_attribute_value -> WriteAttributeValueMock, 37, "PUT /asset/{assetId}/attribute/{attributeName}"
     );
-    crate::runtime::mock_method!(
+    mock_method!(
         write_attribute_value_1 -> WriteAttributeValue1Mock, 38, "PUT /asset/{assetId}/attribute/{attributeName}/{timestamp}"
     );
-    crate::runtime::mock_method!(
-        write_attribute_values -> WriteAttributeValuesMock, 39, "PUT /asset/attributes"
-    );
-    crate::runtime::mock_method!(
+    mock_method!(write_attribute_values -> WriteAttributeValuesMock, 39, "PUT /asset/attributes");
+    mock_method!(
         write_attribute_events -> WriteAttributeEventsMock, 40, "PUT /asset/attributes/timestamp"
     );
-    crate::runtime::mock_method!(
+    mock_method!(
         get_datapoints -> GetDatapointsMock, 41, "POST /asset/datapoint/{assetId}/{attributeName}"
     );
-    crate::runtime::mock_method!(
+    mock_method!(
         get_datapoint_period -> GetDatapointPeriodMock, 42, "GET /asset/datapoint/periods"
     );
-    crate::runtime::mock_method!(
-        get_datapoint_export -> GetDatapointExportMock, 43, "GET /asset/datapoint/export"
-    );
-    crate::runtime::mock_method!(
+    mock_method!(get_datapoint_export -> GetDatapointExportMock, 43, "GET /asset/datapoint/export");
+    mock_method!(
         write_predicted_datapoints -> WritePredictedDatapointsMock, 44, "PUT /asset/predicted/{assetId}/{attributeName}"
     );
-    crate::runtime::mock_method!(
+    mock_method!(
         get_predicted_datapoints -> GetPredictedDatapointsMock, 45, "POST /asset/predicted/{assetId}/{attributeName}"
     );
-    crate::runtime::mock_method!(get_alarms -> GetAlarmsMock, 46, "GET /alarm");
-    crate::runtime::mock_method!(create_alarm -> CreateAlarmMock, 47, "POST /alarm");
-    crate::runtime::mock_method!(remove_alarms -> RemoveAlarmsMock, 48, "DELETE /alarm");
-    crate::runtime::mock_method!(get_alarm -> GetAlarmMock, 49, "GET /alarm/{alarmId}");
-    crate::runtime::mock_method!(update_alarm -> UpdateAlarmMock, 50, "PUT /alarm/{alarmId}");
-    crate::runtime::mock_method!(remove_alarm -> RemoveAlarmMock, 51, "DELETE /alarm/{alarmId}");
-    crate::runtime::mock_method!(
-        get_asset_links -> GetAssetLinksMock, 52, "GET /alarm/{alarmId}/assets"
-    );
-    crate::runtime::mock_method!(set_asset_links -> SetAssetLinksMock, 53, "PUT /alarm/assets");
-    crate::runtime::mock_method!(get_all_realms -> GetAllRealmsMock, 54, "GET /realm");
-    crate::runtime::mock_method!(
-        get_accessible_realms -> GetAccessibleRealmsMock, 55, "GET /realm/accessible"
-    );
-    crate::runtime::mock_method!(get_realm -> GetRealmMock, 56, "GET /realm/{name}");
-    crate::runtime::mock_method!(get_health_status -> GetHealthStatusMock, 57, "GET /health");
-    crate::runtime::mock_method!(get_info -> GetInfoMock, 58, "GET /info");
-    crate::runtime::mock_method!(register -> RegisterMock, 59, "POST /console/register");
+    mock_method!(get_alarms -> GetAlarmsMock, 46, "GET /alarm");
+    mock_method!(create_alarm -> CreateAlarmMock, 47, "POST /alarm");
+    mock_method!(remove_alarms -> RemoveAlarmsMock, 48, "DELETE /alarm");
+    mock_method!(get_alarm -> GetAlarmMock, 49, "GET /alarm/{alarmId}");
+    mock_method!(update_alarm -> UpdateAlarmMock, 50, "PUT /alarm/{alarmId}");
+    mock_method!(remove_alarm -> RemoveAlarmMock, 51, "DELETE /alarm/{alarmId}");
+    mock_method!(get_asset_links -> GetAssetLinksMock, 52, "GET /alarm/{alarmId}/assets");
+    mock_method!(set_asset_links -> SetAssetLinksMock, 53, "PUT /alarm/assets");
+    mock_method!(get_all_realms -> GetAllRealmsMock, 54, "GET /realm");
+    mock_method!(get_accessible_realms -> GetAccessibleRealmsMock, 55, "GET /realm/accessible");
+    mock_method!(get_realm -> GetRealmMock, 56, "GET /realm/{name}");
+    mock_method!(get_health_status -> GetHealthStatusMock, 57, "GET /health");
+    mock_method!(get_info -> GetInfoMock, 58, "GET /info");
+    mock_method!(register -> RegisterMock, 59, "POST /console/register");
 }
 
 /// What the spec allows, one entry per operation, in the order of the methods above.
@@ -407,805 +382,699 @@ static ROUTES: [support::Route; 60] = [
         .security(&[&[support::Sent::Header("authorization")]]),
 ];
 
-crate::runtime::operation_mock!(
+operation_mock!(
     GetClientRolesMock for get_client_roles, 200, serde_json::Value, unauthorized(401),
     forbidden(403), not_found(404), internal_server_error(500)
 );
 
 impl GetClientRolesMock<'_> {
-    crate::runtime::mock_matcher!(realm(value: impl Into<String>), path "realm");
-    crate::runtime::mock_matcher!(client_id(value: impl Into<String>), path "clientId");
-    crate::runtime::mock_matcher!(
-        x_forwarded_proto(value: impl Into<String>), header "X-Forwarded-Proto"
-    );
-    crate::runtime::mock_matcher!(
-        x_forwarded_host(value: impl Into<String>), header "X-Forwarded-Host"
-    );
-    crate::runtime::mock_answer!(ok(body: &[types::Role]), 200);
+    mock_matcher!(realm(value: impl Into<String>), path "realm");
+    mock_matcher!(client_id(value: impl Into<String>), path "clientId");
+    mock_matcher!(x_forwarded_proto(value: impl Into<String>), header "X-Forwarded-Proto");
+    mock_matcher!(x_forwarded_host(value: impl Into<String>), header "X-Forwarded-Host");
+    mock_answer!(ok(body: &[types::Role]), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     UpdateClientRolesMock for update_client_roles, 204, serde_json::Value,
     bad_request(400), unauthorized(401), forbidden(403), not_found(404),
     internal_server_error(500)
 );
 
 impl UpdateClientRolesMock<'_> {
-    crate::runtime::mock_matcher!(realm(value: impl Into<String>), path "realm");
-    crate::runtime::mock_matcher!(client_id(value: impl Into<String>), path "clientId");
-    crate::runtime::mock_matcher!(
-        x_forwarded_proto(value: impl Into<String>), header "X-Forwarded-Proto"
-    );
-    crate::runtime::mock_matcher!(
-        x_forwarded_host(value: impl Into<String>), header "X-Forwarded-Host"
-    );
-    crate::runtime::mock_matcher!(body(body: &[types::Role]), json);
-    crate::runtime::mock_answer!(no_content(), 204);
+    mock_matcher!(realm(value: impl Into<String>), path "realm");
+    mock_matcher!(client_id(value: impl Into<String>), path "clientId");
+    mock_matcher!(x_forwarded_proto(value: impl Into<String>), header "X-Forwarded-Proto");
+    mock_matcher!(x_forwarded_host(value: impl Into<String>), header "X-Forwarded-Host");
+    mock_matcher!(body(body: &[types::Role]), json);
+    mock_answer!(no_content(), 204);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     UpdateRolesMock for update_roles, 204, serde_json::Value, bad_request(400),
     unauthorized(401), forbidden(403), not_found(404), internal_server_error(500)
 );
 
 impl UpdateRolesMock<'_> {
-    crate::runtime::mock_matcher!(realm(value: impl Into<String>), path "realm");
-    crate::runtime::mock_matcher!(
-        x_forwarded_proto(value: impl Into<String>), header "X-Forwarded-Proto"
-    );
-    crate::runtime::mock_matcher!(
-        x_forwarded_host(value: impl Into<String>), header "X-Forwarded-Host"
-    );
-    crate::runtime::mock_matcher!(body(body: &[types::Role]), json);
-    crate::runtime::mock_answer!(no_content(), 204);
+    mock_matcher!(realm(value: impl Into<String>), path "realm");
+    mock_matcher!(x_forwarded_proto(value: impl Into<String>), header "X-Forwarded-Proto");
+    mock_matcher!(x_forwarded_host(value: impl Into<String>), header "X-Forwarded-Host");
+    mock_matcher!(body(body: &[types::Role]), json);
+    mock_answer!(no_content(), 204);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     QueryUsersMock for query_users, 200, serde_json::Value, bad_request(400),
     unauthorized(401), forbidden(403), internal_server_error(500)
 );
 
 impl QueryUsersMock<'_> {
-    crate::runtime::mock_matcher!(
-        x_forwarded_proto(value: impl Into<String>), header "X-Forwarded-Proto"
-    );
-    crate::runtime::mock_matcher!(
-        x_forwarded_host(value: impl Into<String>), header "X-Forwarded-Host"
-    );
-    crate::runtime::mock_matcher!(body(body: &types::UserQuery), json);
-    crate::runtime::mock_answer!(ok(body: &[types::User]), 200);
+    mock_matcher!(x_forwarded_proto(value: impl Into<String>), header "X-Forwarded-Proto");
+    mock_matcher!(x_forwarded_host(value: impl Into<String>), header "X-Forwarded-Host");
+    mock_matcher!(body(body: &types::UserQuery), json);
+    mock_answer!(ok(body: &[types::User]), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     GetUserMock for get_user, 200, serde_json::Value, unauthorized(401), forbidden(403),
     not_found(404), method_not_allowed(405), internal_server_error(500)
 );
 
 impl GetUserMock<'_> {
-    crate::runtime::mock_matcher!(realm(value: impl Into<String>), path "realm");
-    crate::runtime::mock_matcher!(user_id(value: impl Into<String>), path "userId");
-    crate::runtime::mock_matcher!(
-        x_forwarded_proto(value: impl Into<String>), header "X-Forwarded-Proto"
-    );
-    crate::runtime::mock_matcher!(
-        x_forwarded_host(value: impl Into<String>), header "X-Forwarded-Host"
-    );
-    crate::runtime::mock_answer!(ok(body: &types::User), 200);
-    crate::runtime::mock_answer!(no_content(), 204);
+    mock_matcher!(realm(value: impl Into<String>), path "realm");
+    mock_matcher!(user_id(value: impl Into<String>), path "userId");
+    mock_matcher!(x_forwarded_proto(value: impl Into<String>), header "X-Forwarded-Proto");
+    mock_matcher!(x_forwarded_host(value: impl Into<String>), header "X-Forwarded-Host");
+    mock_answer!(ok(body: &types::User), 200);
+    mock_answer!(no_content(), 204);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     GetCurrentUserMock for get_current_user, 200, serde_json::Value, unauthorized(401),
     forbidden(403), not_found(404), internal_server_error(500)
 );
 
 impl GetCurrentUserMock<'_> {
-    crate::runtime::mock_matcher!(
-        x_forwarded_proto(value: impl Into<String>), header "X-Forwarded-Proto"
-    );
-    crate::runtime::mock_matcher!(
-        x_forwarded_host(value: impl Into<String>), header "X-Forwarded-Host"
-    );
-    crate::runtime::mock_answer!(ok(body: &types::User), 200);
+    mock_matcher!(x_forwarded_proto(value: impl Into<String>), header "X-Forwarded-Proto");
+    mock_matcher!(x_forwarded_host(value: impl Into<String>), header "X-Forwarded-Host");
+    mock_answer!(ok(body: &types::User), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     UpdateUserMock for update_user, 200, serde_json::Value, bad_request(400),
     unauthorized(401), forbidden(403), not_found(404), method_not_allowed(405),
     internal_server_error(500)
 );
 
 impl UpdateUserMock<'_> {
-    crate::runtime::mock_matcher!(realm(value: impl Into<String>), path "realm");
-    crate::runtime::mock_matcher!(
-        x_forwarded_proto(value: impl Into<String>), header "X-Forwarded-Proto"
-    );
-    crate::runtime::mock_matcher!(
-        x_forwarded_host(value: impl Into<String>), header "X-Forwarded-Host"
-    );
-    crate::runtime::mock_matcher!(body(body: &types::User), json);
-    crate::runtime::mock_answer!(ok(body: &types::User), 200);
+    mock_matcher!(realm(value: impl Into<String>), path "realm");
+    mock_matcher!(x_forwarded_proto(value: impl Into<String>), header "X-Forwarded-Proto");
+    mock_matcher!(x_forwarded_host(value: impl Into<String>), header "X-Forwarded-Host");
+    mock_matcher!(body(body: &types::User), json);
+    mock_answer!(ok(body: &types::User), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     CreateUserMock for create_user, 200, serde_json::Value, bad_request(400),
     unauthorized(401), forbidden(403), method_not_allowed(405), conflict(409),
     internal_server_error(500)
 );
 
 impl CreateUserMock<'_> {
-    crate::runtime::mock_matcher!(realm(value: impl Into<String>), path "realm");
-    crate::runtime::mock_matcher!(
-        x_forwarded_proto(value: impl Into<String>), header "X-Forwarded-Proto"
-    );
-    crate::runtime::mock_matcher!(
-        x_forwarded_host(value: impl Into<String>), header "X-Forwarded-Host"
-    );
-    crate::runtime::mock_matcher!(body(body: &types::User), json);
-    crate::runtime::mock_answer!(ok(body: &types::User), 200);
+    mock_matcher!(realm(value: impl Into<String>), path "realm");
+    mock_matcher!(x_forwarded_proto(value: impl Into<String>), header "X-Forwarded-Proto");
+    mock_matcher!(x_forwarded_host(value: impl Into<String>), header "X-Forwarded-Host");
+    mock_matcher!(body(body: &types::User), json);
+    mock_answer!(ok(body: &types::User), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     UpdateSelfMock for update_self, 200, serde_json::Value, bad_request(400),
     unauthorized(401), forbidden(403), not_found(404), method_not_allowed(405),
     internal_server_error(500)
 );
 
 impl UpdateSelfMock<'_> {
-    crate::runtime::mock_matcher!(
-        x_forwarded_proto(value: impl Into<String>), header "X-Forwarded-Proto"
-    );
-    crate::runtime::mock_matcher!(
-        x_forwarded_host(value: impl Into<String>), header "X-Forwarded-Host"
-    );
-    crate::runtime::mock_matcher!(body(body: &types::User), json);
-    crate::runtime::mock_answer!(ok(body: &types::User), 200);
+    mock_matcher!(x_forwarded_proto(value: impl Into<String>), header "X-Forwarded-Proto");
+    mock_matcher!(x_forwarded_host(value: impl Into<String>), header "X-Forwarded-Host");
+    mock_matcher!(body(body: &types::User), json);
+    mock_answer!(ok(body: &types::User), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     DeleteUserMock for delete_user, 204, serde_json::Value, unauthorized(401),
     forbidden(403), not_found(404), method_not_allowed(405), internal_server_error(500)
 );
 
 impl DeleteUserMock<'_> {
-    crate::runtime::mock_matcher!(realm(value: impl Into<String>), path "realm");
-    crate::runtime::mock_matcher!(user_id(value: impl Into<String>), path "userId");
-    crate::runtime::mock_matcher!(
-        x_forwarded_proto(value: impl Into<String>), header "X-Forwarded-Proto"
-    );
-    crate::runtime::mock_matcher!(
-        x_forwarded_host(value: impl Into<String>), header "X-Forwarded-Host"
-    );
-    crate::runtime::mock_answer!(no_content(), 204);
+    mock_matcher!(realm(value: impl Into<String>), path "realm");
+    mock_matcher!(user_id(value: impl Into<String>), path "userId");
+    mock_matcher!(x_forwarded_proto(value: impl Into<String>), header "X-Forwarded-Proto");
+    mock_matcher!(x_forwarded_host(value: impl Into<String>), header "X-Forwarded-Host");
+    mock_answer!(no_content(), 204);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     RequestUserPasswordResetMock for request_user_password_reset, 204, serde_json::Value,
     bad_request(400), unauthorized(401), forbidden(403), not_found(404),
     method_not_allowed(405), internal_server_error(500)
 );
 
 impl RequestUserPasswordResetMock<'_> {
-    crate::runtime::mock_matcher!(realm(value: impl Into<String>), path "realm");
-    crate::runtime::mock_matcher!(user_id(value: impl Into<String>), path "userId");
-    crate::runtime::mock_matcher!(
-        x_forwarded_proto(value: impl Into<String>), header "X-Forwarded-Proto"
-    );
-    crate::runtime::mock_matcher!(
-        x_forwarded_host(value: impl Into<String>), header "X-Forwarded-Host"
-    );
-    crate::runtime::mock_answer!(no_content(), 204);
+    mock_matcher!(realm(value: impl Into<String>), path "realm");
+    mock_matcher!(user_id(value: impl Into<String>), path "userId");
+    mock_matcher!(x_forwarded_proto(value: impl Into<String>), header "X-Forwarded-Proto");
+    mock_matcher!(x_forwarded_host(value: impl Into<String>), header "X-Forwarded-Host");
+    mock_answer!(no_content(), 204);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     RequestPasswordResetMock for request_password_reset, 204, serde_json::Value,
     bad_request(400), unauthorized(401), forbidden(403), internal_server_error(500)
 );
 
 impl RequestPasswordResetMock<'_> {
-    crate::runtime::mock_matcher!(
-        x_forwarded_proto(value: impl Into<String>), header "X-Forwarded-Proto"
-    );
-    crate::runtime::mock_matcher!(
-        x_forwarded_host(value: impl Into<String>), header "X-Forwarded-Host"
-    );
-    crate::runtime::mock_answer!(no_content(), 204);
+    mock_matcher!(x_forwarded_proto(value: impl Into<String>), header "X-Forwarded-Proto");
+    mock_matcher!(x_forwarded_host(value: impl Into<String>), header "X-Forwarded-Host");
+    mock_answer!(no_content(), 204);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     UpdatePasswordMock for update_password, 204, serde_json::Value, bad_request(400),
     unauthorized(401), forbidden(403), not_found(404), method_not_allowed(405),
     internal_server_error(500)
 );
 
 impl UpdatePasswordMock<'_> {
-    crate::runtime::mock_matcher!(realm(value: impl Into<String>), path "realm");
-    crate::runtime::mock_matcher!(user_id(value: impl Into<String>), path "userId");
-    crate::runtime::mock_matcher!(
-        x_forwarded_proto(value: impl Into<String>), header "X-Forwarded-Proto"
-    );
-    crate::runtime::mock_matcher!(
-        x_forwarded_host(value: impl Into<String>), header "X-Forwarded-Host"
-    );
-    crate::runtime::mock_matcher!(body(body: &types::Credential), json);
-    crate::runtime::mock_answer!(no_content(), 204);
+    mock_matcher!(realm(value: impl Into<String>), path "realm");
+    mock_matcher!(user_id(value: impl Into<String>), path "userId");
+    mock_matcher!(x_forwarded_proto(value: impl Into<String>), header "X-Forwarded-Proto");
+    mock_matcher!(x_forwarded_host(value: impl Into<String>), header "X-Forwarded-Host");
+    mock_matcher!(body(body: &types::Credential), json);
+    mock_answer!(no_content(), 204);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     UpdateOwnPasswordMock for update_own_password, 204, serde_json::Value,
     bad_request(400), unauthorized(401), forbidden(403), internal_server_error(500)
 );
 
 impl UpdateOwnPasswordMock<'_> {
-    crate::runtime::mock_matcher!(
-        x_forwarded_proto(value: impl Into<String>), header "X-Forwarded-Proto"
-    );
-    crate::runtime::mock_matcher!(
-        x_forwarded_host(value: impl Into<String>), header "X-Forwarded-Host"
-    );
-    crate::runtime::mock_matcher!(body(body: &types::Credential), json);
-    crate::runtime::mock_answer!(no_content(), 204);
+    mock_matcher!(x_forwarded_proto(value: impl Into<String>), header "X-Forwarded-Proto");
+    mock_matcher!(x_forwarded_host(value: impl Into<String>), header "X-Forwarded-Host");
+    mock_matcher!(body(body: &types::Credential), json);
+    mock_answer!(no_content(), 204);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     ResetSecretMock for reset_secret, 200, serde_json::Value, bad_request(400),
     unauthorized(401), forbidden(403), not_found(404), method_not_allowed(405),
     internal_server_error(500)
 );
 
 impl ResetSecretMock<'_> {
-    crate::runtime::mock_matcher!(realm(value: impl Into<String>), path "realm");
-    crate::runtime::mock_matcher!(user_id(value: impl Into<String>), path "userId");
-    crate::runtime::mock_matcher!(
-        x_forwarded_proto(value: impl Into<String>), header "X-Forwarded-Proto"
-    );
-    crate::runtime::mock_matcher!(
-        x_forwarded_host(value: impl Into<String>), header "X-Forwarded-Host"
-    );
-    crate::runtime::mock_answer!(ok(text: impl Into<String>), 200);
-    crate::runtime::mock_answer!(no_content(), 204);
+    mock_matcher!(realm(value: impl Into<String>), path "realm");
+    mock_matcher!(user_id(value: impl Into<String>), path "userId");
+    mock_matcher!(x_forwarded_proto(value: impl Into<String>), header "X-Forwarded-Proto");
+    mock_matcher!(x_forwarded_host(value: impl Into<String>), header "X-Forwarded-Host");
+    mock_answer!(ok(text: impl Into<String>), 200);
+    mock_answer!(no_content(), 204);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     GetUserClientRolesMock for get_user_client_roles, 200, serde_json::Value,
     unauthorized(401), forbidden(403), not_found(404), method_not_allowed(405),
     internal_server_error(500)
 );
 
 impl GetUserClientRolesMock<'_> {
-    crate::runtime::mock_matcher!(realm(value: impl Into<String>), path "realm");
-    crate::runtime::mock_matcher!(user_id(value: impl Into<String>), path "userId");
-    crate::runtime::mock_matcher!(client_id(value: impl Into<String>), path "clientId");
-    crate::runtime::mock_matcher!(
-        x_forwarded_proto(value: impl Into<String>), header "X-Forwarded-Proto"
-    );
-    crate::runtime::mock_matcher!(
-        x_forwarded_host(value: impl Into<String>), header "X-Forwarded-Host"
-    );
-    crate::runtime::mock_answer!(ok(body: &types::RoleNames), 200);
+    mock_matcher!(realm(value: impl Into<String>), path "realm");
+    mock_matcher!(user_id(value: impl Into<String>), path "userId");
+    mock_matcher!(client_id(value: impl Into<String>), path "clientId");
+    mock_matcher!(x_forwarded_proto(value: impl Into<String>), header "X-Forwarded-Proto");
+    mock_matcher!(x_forwarded_host(value: impl Into<String>), header "X-Forwarded-Host");
+    mock_answer!(ok(body: &types::RoleNames), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     UpdateUserClientRolesMock for update_user_client_roles, 204, serde_json::Value,
     bad_request(400), unauthorized(401), forbidden(403), not_found(404),
     method_not_allowed(405), internal_server_error(500)
 );
 
 impl UpdateUserClientRolesMock<'_> {
-    crate::runtime::mock_matcher!(realm(value: impl Into<String>), path "realm");
-    crate::runtime::mock_matcher!(user_id(value: impl Into<String>), path "userId");
-    crate::runtime::mock_matcher!(client_id(value: impl Into<String>), path "clientId");
-    crate::runtime::mock_matcher!(
-        x_forwarded_proto(value: impl Into<String>), header "X-Forwarded-Proto"
-    );
-    crate::runtime::mock_matcher!(
-        x_forwarded_host(value: impl Into<String>), header "X-Forwarded-Host"
-    );
-    crate::runtime::mock_matcher!(body(body: &types::RoleNames), json);
-    crate::runtime::mock_answer!(no_content(), 204);
+    mock_matcher!(realm(value: impl Into<String>), path "realm");
+    mock_matcher!(user_id(value: impl Into<String>), path "userId");
+    mock_matcher!(client_id(value: impl Into<String>), path "clientId");
+    mock_matcher!(x_forwarded_proto(value: impl Into<String>), header "X-Forwarded-Proto");
+    mock_matcher!(x_forwarded_host(value: impl Into<String>), header "X-Forwarded-Host");
+    mock_matcher!(body(body: &types::RoleNames), json);
+    mock_answer!(no_content(), 204);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     GetUserRealmRolesMock for get_user_realm_roles, 200, serde_json::Value,
     unauthorized(401), forbidden(403), not_found(404), method_not_allowed(405),
     internal_server_error(500)
 );
 
 impl GetUserRealmRolesMock<'_> {
-    crate::runtime::mock_matcher!(realm(value: impl Into<String>), path "realm");
-    crate::runtime::mock_matcher!(user_id(value: impl Into<String>), path "userId");
-    crate::runtime::mock_matcher!(
-        x_forwarded_proto(value: impl Into<String>), header "X-Forwarded-Proto"
-    );
-    crate::runtime::mock_matcher!(
-        x_forwarded_host(value: impl Into<String>), header "X-Forwarded-Host"
-    );
-    crate::runtime::mock_answer!(ok(body: &types::RoleNames), 200);
+    mock_matcher!(realm(value: impl Into<String>), path "realm");
+    mock_matcher!(user_id(value: impl Into<String>), path "userId");
+    mock_matcher!(x_forwarded_proto(value: impl Into<String>), header "X-Forwarded-Proto");
+    mock_matcher!(x_forwarded_host(value: impl Into<String>), header "X-Forwarded-Host");
+    mock_answer!(ok(body: &types::RoleNames), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     UpdateUserRealmRolesMock for update_user_realm_roles, 204, serde_json::Value,
     bad_request(400), unauthorized(401), forbidden(403), not_found(404),
     method_not_allowed(405), internal_server_error(500)
 );
 
 impl UpdateUserRealmRolesMock<'_> {
-    crate::runtime::mock_matcher!(realm(value: impl Into<String>), path "realm");
-    crate::runtime::mock_matcher!(user_id(value: impl Into<String>), path "userId");
-    crate::runtime::mock_matcher!(
-        x_forwarded_proto(value: impl Into<String>), header "X-Forwarded-Proto"
-    );
-    crate::runtime::mock_matcher!(
-        x_forwarded_host(value: impl Into<String>), header "X-Forwarded-Host"
-    );
-    crate::runtime::mock_matcher!(body(body: &types::RoleNames), json);
-    crate::runtime::mock_answer!(no_content(), 204);
+    mock_matcher!(realm(value: impl Into<String>), path "realm");
+    mock_matcher!(user_id(value: impl Into<String>), path "userId");
+    mock_matcher!(x_forwarded_proto(value: impl Into<String>), header "X-Forwarded-Proto");
+    mock_matcher!(x_forwarded_host(value: impl Into<String>), header "X-Forwarded-Host");
+    mock_matcher!(body(body: &types::RoleNames), json);
+    mock_answer!(no_content(), 204);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     GetCurrentUserClientRolesMock for get_current_user_client_roles, 200,
     serde_json::Value, unauthorized(401), forbidden(403), not_found(404),
     internal_server_error(500)
 );
 
 impl GetCurrentUserClientRolesMock<'_> {
-    crate::runtime::mock_matcher!(client_id(value: impl Into<String>), path "clientId");
-    crate::runtime::mock_matcher!(
-        x_forwarded_proto(value: impl Into<String>), header "X-Forwarded-Proto"
-    );
-    crate::runtime::mock_matcher!(
-        x_forwarded_host(value: impl Into<String>), header "X-Forwarded-Host"
-    );
-    crate::runtime::mock_answer!(ok(body: &types::RoleNames), 200);
+    mock_matcher!(client_id(value: impl Into<String>), path "clientId");
+    mock_matcher!(x_forwarded_proto(value: impl Into<String>), header "X-Forwarded-Proto");
+    mock_matcher!(x_forwarded_host(value: impl Into<String>), header "X-Forwarded-Host");
+    mock_answer!(ok(body: &types::RoleNames), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     GetCurrentUserRealmRolesMock for get_current_user_realm_roles, 200,
     serde_json::Value, unauthorized(401), forbidden(403), not_found(404),
     internal_server_error(500)
 );
 
 impl GetCurrentUserRealmRolesMock<'_> {
-    crate::runtime::mock_matcher!(
-        x_forwarded_proto(value: impl Into<String>), header "X-Forwarded-Proto"
-    );
-    crate::runtime::mock_matcher!(
-        x_forwarded_host(value: impl Into<String>), header "X-Forwarded-Host"
-    );
-    crate::runtime::mock_answer!(ok(body: &types::RoleNames), 200);
+    mock_matcher!(x_forwarded_proto(value: impl Into<String>), header "X-Forwarded-Proto");
+    mock_matcher!(x_forwarded_host(value: impl Into<String>), header "X-Forwarded-Host");
+    mock_answer!(ok(body: &types::RoleNames), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     UpdateCurrentUserLocaleMock for update_current_user_locale, 204, serde_json::Value,
     bad_request(400), unauthorized(401), forbidden(403), not_found(404),
     internal_server_error(500)
 );
 
 impl UpdateCurrentUserLocaleMock<'_> {
-    crate::runtime::mock_matcher!(
-        x_forwarded_proto(value: impl Into<String>), header "X-Forwarded-Proto"
-    );
-    crate::runtime::mock_matcher!(
-        x_forwarded_host(value: impl Into<String>), header "X-Forwarded-Host"
-    );
-    crate::runtime::mock_matcher!(body(body: &str), json);
-    crate::runtime::mock_answer!(no_content(), 204);
+    mock_matcher!(x_forwarded_proto(value: impl Into<String>), header "X-Forwarded-Proto");
+    mock_matcher!(x_forwarded_host(value: impl Into<String>), header "X-Forwarded-Host");
+    mock_matcher!(body(body: &str), json);
+    mock_answer!(no_content(), 204);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     GetUserSessionsMock for get_user_sessions, 200, serde_json::Value, unauthorized(401),
     forbidden(403), not_found(404), method_not_allowed(405), internal_server_error(500)
 );
 
 impl GetUserSessionsMock<'_> {
-    crate::runtime::mock_matcher!(realm(value: impl Into<String>), path "realm");
-    crate::runtime::mock_matcher!(user_id(value: impl Into<String>), path "userId");
-    crate::runtime::mock_matcher!(
-        x_forwarded_proto(value: impl Into<String>), header "X-Forwarded-Proto"
-    );
-    crate::runtime::mock_matcher!(
-        x_forwarded_host(value: impl Into<String>), header "X-Forwarded-Host"
-    );
-    crate::runtime::mock_answer!(ok(body: &[types::UserSession]), 200);
+    mock_matcher!(realm(value: impl Into<String>), path "realm");
+    mock_matcher!(user_id(value: impl Into<String>), path "userId");
+    mock_matcher!(x_forwarded_proto(value: impl Into<String>), header "X-Forwarded-Proto");
+    mock_matcher!(x_forwarded_host(value: impl Into<String>), header "X-Forwarded-Host");
+    mock_answer!(ok(body: &[types::UserSession]), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     DisconnectUserSessionMock for disconnect_user_session, 204, serde_json::Value,
     unauthorized(401), forbidden(403), not_found(404), internal_server_error(500)
 );
 
 impl DisconnectUserSessionMock<'_> {
-    crate::runtime::mock_matcher!(realm(value: impl Into<String>), path "realm");
-    crate::runtime::mock_matcher!(session_id(value: impl Into<String>), path "sessionID");
-    crate::runtime::mock_matcher!(
-        x_forwarded_proto(value: impl Into<String>), header "X-Forwarded-Proto"
-    );
-    crate::runtime::mock_matcher!(
-        x_forwarded_host(value: impl Into<String>), header "X-Forwarded-Host"
-    );
-    crate::runtime::mock_answer!(no_content(), 204);
+    mock_matcher!(realm(value: impl Into<String>), path "realm");
+    mock_matcher!(session_id(value: impl Into<String>), path "sessionID");
+    mock_matcher!(x_forwarded_proto(value: impl Into<String>), header "X-Forwarded-Proto");
+    mock_matcher!(x_forwarded_host(value: impl Into<String>), header "X-Forwarded-Host");
+    mock_answer!(no_content(), 204);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     QueryAssetsMock for query_assets, 200, serde_json::Value, bad_request(400),
     unauthorized(401), forbidden(403), internal_server_error(500)
 );
 
 impl QueryAssetsMock<'_> {
-    crate::runtime::mock_matcher!(body(body: &types::AssetQuery), json);
-    crate::runtime::mock_answer!(ok(body: &[types::Asset]), 200);
+    mock_matcher!(body(body: &types::AssetQuery), json);
+    mock_answer!(ok(body: &[types::Asset]), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     QueryCountMock for query_count, 200, serde_json::Value, bad_request(400),
     unauthorized(401), forbidden(403)
 );
 
 impl QueryCountMock<'_> {
-    crate::runtime::mock_matcher!(body(body: &types::AssetQuery), json);
-    crate::runtime::mock_answer!(ok(body: &i32), 200);
+    mock_matcher!(body(body: &types::AssetQuery), json);
+    mock_answer!(ok(body: &i32), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     QueryAssetTreeMock for query_asset_tree, 200, serde_json::Value, bad_request(400),
     unauthorized(401), forbidden(403)
 );
 
 impl QueryAssetTreeMock<'_> {
-    crate::runtime::mock_matcher!(body(body: &types::AssetQuery), json);
-    crate::runtime::mock_answer!(ok(body: &types::AssetTree), 200);
+    mock_matcher!(body(body: &types::AssetQuery), json);
+    mock_answer!(ok(body: &types::AssetTree), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     GetAssetMock for get_asset, 200, serde_json::Value, unauthorized(401),
     forbidden(403), not_found(404)
 );
 
 impl GetAssetMock<'_> {
-    crate::runtime::mock_matcher!(asset_id(value: impl Into<String>), path "assetId");
-    crate::runtime::mock_answer!(ok(body: &types::Asset), 200);
+    mock_matcher!(asset_id(value: impl Into<String>), path "assetId");
+    mock_answer!(ok(body: &types::Asset), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     UpdateAssetMock for update_asset, 200, serde_json::Value, bad_request(400),
     unauthorized(401), forbidden(403), not_found(404), conflict(409)
 );
 
 impl UpdateAssetMock<'_> {
-    crate::runtime::mock_matcher!(asset_id(value: impl Into<String>), path "assetId");
-    crate::runtime::mock_matcher!(body(body: &types::Asset), json);
-    crate::runtime::mock_answer!(ok(body: &types::Asset), 200);
+    mock_matcher!(asset_id(value: impl Into<String>), path "assetId");
+    mock_matcher!(body(body: &types::Asset), json);
+    mock_answer!(ok(body: &types::Asset), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     GetPartialAssetMock for get_partial_asset, 200, serde_json::Value, unauthorized(401),
     forbidden(403), not_found(404)
 );
 
 impl GetPartialAssetMock<'_> {
-    crate::runtime::mock_matcher!(asset_id(value: impl Into<String>), path "assetId");
-    crate::runtime::mock_answer!(ok(body: &types::Asset), 200);
+    mock_matcher!(asset_id(value: impl Into<String>), path "assetId");
+    mock_answer!(ok(body: &types::Asset), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     CreateAssetMock for create_asset, 200, serde_json::Value, bad_request(400),
     unauthorized(401), forbidden(403)
 );
 
 impl CreateAssetMock<'_> {
-    crate::runtime::mock_matcher!(body(body: &types::Asset), json);
-    crate::runtime::mock_answer!(ok(body: &types::Asset), 200);
+    mock_matcher!(body(body: &types::Asset), json);
+    mock_answer!(ok(body: &types::Asset), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     DeleteAssetMock for delete_asset, 204, serde_json::Value, bad_request(400),
     unauthorized(401), forbidden(403)
 );
 
 impl DeleteAssetMock<'_> {
-    crate::runtime::mock_matcher!(asset_id(value: Vec<String>), query "assetId", Form, true);
-    crate::runtime::mock_answer!(no_content(), 204);
+    mock_matcher!(asset_id(value: Vec<String>), query "assetId", Form, true);
+    mock_answer!(no_content(), 204);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     GetCurrentUserAssetsMock for get_current_user_assets, 200, serde_json::Value,
     unauthorized(401), forbidden(403)
 );
 
 impl GetCurrentUserAssetsMock<'_> {
-    crate::runtime::mock_answer!(ok(body: &[types::Asset]), 200);
+    mock_answer!(ok(body: &[types::Asset]), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     GetUserAssetLinksMock for get_user_asset_links, 200, serde_json::Value,
     bad_request(400), unauthorized(401), forbidden(403)
 );
 
 impl GetUserAssetLinksMock<'_> {
-    crate::runtime::mock_matcher!(realm(value: impl Into<String>), query "realm", Form, true);
-    crate::runtime::mock_matcher!(user_id(value: impl Into<String>), query "userId", Form, true);
-    crate::runtime::mock_matcher!(asset_id(value: impl Into<String>), query "assetId", Form, true);
-    crate::runtime::mock_answer!(ok(body: &[types::UserAssetLink]), 200);
+    mock_matcher!(realm(value: impl Into<String>), query "realm", Form, true);
+    mock_matcher!(user_id(value: impl Into<String>), query "userId", Form, true);
+    mock_matcher!(asset_id(value: impl Into<String>), query "assetId", Form, true);
+    mock_answer!(ok(body: &[types::UserAssetLink]), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     CreateUserAssetLinksMock for create_user_asset_links, 204, serde_json::Value,
     bad_request(400), unauthorized(401), forbidden(403)
 );
 
 impl CreateUserAssetLinksMock<'_> {
-    crate::runtime::mock_matcher!(body(body: &[types::UserAssetLink]), json);
-    crate::runtime::mock_answer!(no_content(), 204);
+    mock_matcher!(body(body: &[types::UserAssetLink]), json);
+    mock_answer!(no_content(), 204);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     UpdateAssetParentMock for update_asset_parent, 204, serde_json::Value,
     bad_request(400), unauthorized(401), forbidden(403), not_found(404)
 );
 
 impl UpdateAssetParentMock<'_> {
-    crate::runtime::mock_matcher!(parent_asset_id(value: impl Into<String>), path "parentAssetId");
-    crate::runtime::mock_matcher!(asset_ids(value: Vec<String>), query "assetIds", Form, true);
-    crate::runtime::mock_answer!(no_content(), 204);
+    mock_matcher!(parent_asset_id(value: impl Into<String>), path "parentAssetId");
+    mock_matcher!(asset_ids(value: Vec<String>), query "assetIds", Form, true);
+    mock_answer!(no_content(), 204);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     DeleteAssetsParentMock for delete_assets_parent, 204, serde_json::Value,
     bad_request(400), unauthorized(401), forbidden(403)
 );
 
 impl DeleteAssetsParentMock<'_> {
-    crate::runtime::mock_matcher!(asset_ids(value: Vec<String>), query "assetIds", Form, true);
-    crate::runtime::mock_answer!(no_content(), 204);
+    mock_matcher!(asset_ids(value: Vec<String>), query "assetIds", Form, true);
+    mock_answer!(no_content(), 204);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     WriteAttributeValueMock for write_attribute_value, 200, serde_json::Value,
     bad_request(400), unauthorized(401), forbidden(403), not_found(404)
 );
 
 impl WriteAttributeValueMock<'_> {
-    crate::runtime::mock_matcher!(asset_id(value: impl Into<String>), path "assetId");
-    crate::runtime::mock_matcher!(attribute_name(value: impl Into<String>), path "attributeName");
-    crate::runtime::mock_matcher!(body(body: &serde_json::Value), json);
-    crate::runtime::mock_answer!(ok(body: &types::AttributeWriteResult), 200);
+    mock_matcher!(asset_id(value: impl Into<String>), path "assetId");
+    mock_matcher!(attribute_name(value: impl Into<String>), path "attributeName");
+    mock_matcher!(body(body: &serde_json::Value), json);
+    mock_answer!(ok(body: &types::AttributeWriteResult), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     WriteAttributeValue1Mock for write_attribute_value_1, 200, serde_json::Value,
     bad_request(400), unauthorized(401), forbidden(403), not_found(404)
 );
 
 impl WriteAttributeValue1Mock<'_> {
-    crate::runtime::mock_matcher!(asset_id(value: impl Into<String>), path "assetId");
-    crate::runtime::mock_matcher!(attribute_name(value: impl Into<String>), path "attributeName");
-    crate::runtime::mock_matcher!(timestamp(value: i64), path "timestamp");
-    crate::runtime::mock_matcher!(body(body: &serde_json::Value), json);
-    crate::runtime::mock_answer!(ok(body: &types::AttributeWriteResult), 200);
+    mock_matcher!(asset_id(value: impl Into<String>), path "assetId");
+    mock_matcher!(attribute_name(value: impl Into<String>), path "attributeName");
+    mock_matcher!(timestamp(value: i64), path "timestamp");
+    mock_matcher!(body(body: &serde_json::Value), json);
+    mock_answer!(ok(body: &types::AttributeWriteResult), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     WriteAttributeValuesMock for write_attribute_values, 200, serde_json::Value,
     bad_request(400), unauthorized(401), forbidden(403)
 );
 
 impl WriteAttributeValuesMock<'_> {
-    crate::runtime::mock_matcher!(body(body: &[types::AttributeState]), json);
-    crate::runtime::mock_answer!(ok(body: &[types::AttributeWriteResult]), 200);
+    mock_matcher!(body(body: &[types::AttributeState]), json);
+    mock_answer!(ok(body: &[types::AttributeWriteResult]), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     WriteAttributeEventsMock for write_attribute_events, 200, serde_json::Value,
     bad_request(400), unauthorized(401), forbidden(403)
 );
 
 impl WriteAttributeEventsMock<'_> {
-    crate::runtime::mock_matcher!(body(body: &[types::AttributeEvent]), json);
-    crate::runtime::mock_answer!(ok(body: &[types::AttributeWriteResult]), 200);
+    mock_matcher!(body(body: &[types::AttributeEvent]), json);
+    mock_answer!(ok(body: &[types::AttributeWriteResult]), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     GetDatapointsMock for get_datapoints, 200, serde_json::Value, bad_request(400),
     unauthorized(401), forbidden(403), not_found(404)
 );
 
 impl GetDatapointsMock<'_> {
-    crate::runtime::mock_matcher!(asset_id(value: impl Into<String>), path "assetId");
-    crate::runtime::mock_matcher!(attribute_name(value: impl Into<String>), path "attributeName");
-    crate::runtime::mock_matcher!(body(body: &types::AssetDatapointQuery), json);
-    crate::runtime::mock_answer!(ok(body: &[types::ValueDatapoint]), 200);
+    mock_matcher!(asset_id(value: impl Into<String>), path "assetId");
+    mock_matcher!(attribute_name(value: impl Into<String>), path "attributeName");
+    mock_matcher!(body(body: &types::AssetDatapointQuery), json);
+    mock_answer!(ok(body: &[types::ValueDatapoint]), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     GetDatapointPeriodMock for get_datapoint_period, 200, serde_json::Value,
     bad_request(400), unauthorized(401), forbidden(403)
 );
 
 impl GetDatapointPeriodMock<'_> {
-    crate::runtime::mock_matcher!(asset_id(value: impl Into<String>), query "assetId", Form, true);
-    crate::runtime::mock_matcher!(
-        attribute_name(value: impl Into<String>), query "attributeName", Form, true
-    );
-    crate::runtime::mock_answer!(ok(body: &types::DatapointPeriod), 200);
+    mock_matcher!(asset_id(value: impl Into<String>), query "assetId", Form, true);
+    mock_matcher!(attribute_name(value: impl Into<String>), query "attributeName", Form, true);
+    mock_answer!(ok(body: &types::DatapointPeriod), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     GetDatapointExportMock for get_datapoint_export, 200, serde_json::Value,
     bad_request(400), unauthorized(401), forbidden(403)
 );
 
 impl GetDatapointExportMock<'_> {
-    crate::runtime::mock_matcher!(
-        attribute_refs(value: impl Into<String>), query "attributeRefs", Form, true
-    );
-    crate::runtime::mock_matcher!(from_timestamp(value: i64), query "fromTimestamp", Form, true);
-    crate::runtime::mock_matcher!(to_timestamp(value: i64), query "toTimestamp", Form, true);
-    crate::runtime::mock_matcher!(
-        format(value: types::DatapointExportFormat), query "format", Form, true
-    );
-    crate::runtime::mock_answer!(ok(media_type: &str, data: impl Into<Vec<u8>>), 200);
+    mock_matcher!(attribute_refs(value: impl Into<String>), query "attributeRefs", Form, true);
+    mock_matcher!(from_timestamp(value: i64), query "fromTimestamp", Form, true);
+    mock_matcher!(to_timestamp(value: i64), query "toTimestamp", Form, true);
+    mock_matcher!(format(value: types::DatapointExportFormat), query "format", Form, true);
+    mock_answer!(ok(media_type: &str, data: impl Into<Vec<u8>>), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     WritePredictedDatapointsMock for write_predicted_datapoints, 204, serde_json::Value,
     bad_request(400), unauthorized(401), forbidden(403)
 );
 
 impl WritePredictedDatapointsMock<'_> {
-    crate::runtime::mock_matcher!(asset_id(value: impl Into<String>), path "assetId");
-    crate::runtime::mock_matcher!(attribute_name(value: impl Into<String>), path "attributeName");
-    crate::runtime::mock_matcher!(body(body: &[types::ValueDatapoint]), json);
-    crate::runtime::mock_answer!(no_content(), 204);
+    mock_matcher!(asset_id(value: impl Into<String>), path "assetId");
+    mock_matcher!(attribute_name(value: impl Into<String>), path "attributeName");
+    mock_matcher!(body(body: &[types::ValueDatapoint]), json);
+    mock_answer!(no_content(), 204);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     GetPredictedDatapointsMock for get_predicted_datapoints, 200, serde_json::Value,
     bad_request(400), unauthorized(401), forbidden(403)
 );
 
 impl GetPredictedDatapointsMock<'_> {
-    crate::runtime::mock_matcher!(asset_id(value: impl Into<String>), path "assetId");
-    crate::runtime::mock_matcher!(attribute_name(value: impl Into<String>), path "attributeName");
-    crate::runtime::mock_matcher!(body(body: &types::AssetDatapointQuery), json);
-    crate::runtime::mock_answer!(ok(body: &[types::ValueDatapoint]), 200);
+    mock_matcher!(asset_id(value: impl Into<String>), path "assetId");
+    mock_matcher!(attribute_name(value: impl Into<String>), path "attributeName");
+    mock_matcher!(body(body: &types::AssetDatapointQuery), json);
+    mock_answer!(ok(body: &[types::ValueDatapoint]), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     GetAlarmsMock for get_alarms, 200, serde_json::Value, unauthorized(401),
     forbidden(403)
 );
 
 impl GetAlarmsMock<'_> {
-    crate::runtime::mock_matcher!(realm(value: impl Into<String>), query "realm", Form, true);
-    crate::runtime::mock_matcher!(status(value: types::AlarmStatus), query "status", Form, true);
-    crate::runtime::mock_matcher!(asset_id(value: impl Into<String>), query "assetId", Form, true);
-    crate::runtime::mock_matcher!(
-        assignee_id(value: impl Into<String>), query "assigneeId", Form, true
-    );
-    crate::runtime::mock_answer!(ok(body: &[types::SentAlarm]), 200);
+    mock_matcher!(realm(value: impl Into<String>), query "realm", Form, true);
+    mock_matcher!(status(value: types::AlarmStatus), query "status", Form, true);
+    mock_matcher!(asset_id(value: impl Into<String>), query "assetId", Form, true);
+    mock_matcher!(assignee_id(value: impl Into<String>), query "assigneeId", Form, true);
+    mock_answer!(ok(body: &[types::SentAlarm]), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     CreateAlarmMock for create_alarm, 200, serde_json::Value, bad_request(400),
     unauthorized(401), forbidden(403)
 );
 
 impl CreateAlarmMock<'_> {
-    crate::runtime::mock_matcher!(asset_ids(value: Vec<String>), query "assetIds", Form, true);
-    crate::runtime::mock_matcher!(body(body: &types::Alarm), json);
-    crate::runtime::mock_answer!(ok(body: &types::SentAlarm), 200);
+    mock_matcher!(asset_ids(value: Vec<String>), query "assetIds", Form, true);
+    mock_matcher!(body(body: &types::Alarm), json);
+    mock_answer!(ok(body: &types::SentAlarm), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     RemoveAlarmsMock for remove_alarms, 204, serde_json::Value, bad_request(400),
     unauthorized(401), forbidden(403)
 );
 
 impl RemoveAlarmsMock<'_> {
-    crate::runtime::mock_matcher!(body(body: &[i64]), json);
-    crate::runtime::mock_answer!(no_content(), 204);
+    mock_matcher!(body(body: &[i64]), json);
+    mock_answer!(no_content(), 204);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     GetAlarmMock for get_alarm, 200, serde_json::Value, unauthorized(401),
     forbidden(403), not_found(404)
 );
 
 impl GetAlarmMock<'_> {
-    crate::runtime::mock_matcher!(alarm_id(value: i64), path "alarmId");
-    crate::runtime::mock_answer!(ok(body: &types::SentAlarm), 200);
+    mock_matcher!(alarm_id(value: i64), path "alarmId");
+    mock_answer!(ok(body: &types::SentAlarm), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     UpdateAlarmMock for update_alarm, 204, serde_json::Value, bad_request(400),
     unauthorized(401), forbidden(403), not_found(404)
 );
 
 impl UpdateAlarmMock<'_> {
-    crate::runtime::mock_matcher!(alarm_id(value: i64), path "alarmId");
-    crate::runtime::mock_matcher!(body(body: &types::SentAlarm), json);
-    crate::runtime::mock_answer!(no_content(), 204);
+    mock_matcher!(alarm_id(value: i64), path "alarmId");
+    mock_matcher!(body(body: &types::SentAlarm), json);
+    mock_answer!(no_content(), 204);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     RemoveAlarmMock for remove_alarm, 204, serde_json::Value, unauthorized(401),
     forbidden(403), not_found(404)
 );
 
 impl RemoveAlarmMock<'_> {
-    crate::runtime::mock_matcher!(alarm_id(value: i64), path "alarmId");
-    crate::runtime::mock_answer!(no_content(), 204);
+    mock_matcher!(alarm_id(value: i64), path "alarmId");
+    mock_answer!(no_content(), 204);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     GetAssetLinksMock for get_asset_links, 200, serde_json::Value, unauthorized(401),
     forbidden(403), not_found(404)
 );
 
 impl GetAssetLinksMock<'_> {
-    crate::runtime::mock_matcher!(alarm_id(value: i64), path "alarmId");
-    crate::runtime::mock_matcher!(realm(value: impl Into<String>), query "realm", Form, true);
-    crate::runtime::mock_answer!(ok(body: &[types::AlarmAssetLink]), 200);
+    mock_matcher!(alarm_id(value: i64), path "alarmId");
+    mock_matcher!(realm(value: impl Into<String>), query "realm", Form, true);
+    mock_answer!(ok(body: &[types::AlarmAssetLink]), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     SetAssetLinksMock for set_asset_links, 204, serde_json::Value, bad_request(400),
     unauthorized(401), forbidden(403)
 );
 
 impl SetAssetLinksMock<'_> {
-    crate::runtime::mock_matcher!(body(body: &[types::AlarmAssetLink]), json);
-    crate::runtime::mock_answer!(no_content(), 204);
+    mock_matcher!(body(body: &[types::AlarmAssetLink]), json);
+    mock_answer!(no_content(), 204);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     GetAllRealmsMock for get_all_realms, 200, serde_json::Value, unauthorized(401),
     forbidden(403)
 );
 
 impl GetAllRealmsMock<'_> {
-    crate::runtime::mock_answer!(ok(body: &[types::Realm]), 200);
+    mock_answer!(ok(body: &[types::Realm]), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     GetAccessibleRealmsMock for get_accessible_realms, 200, serde_json::Value,
     unauthorized(401), forbidden(403)
 );
 
 impl GetAccessibleRealmsMock<'_> {
-    crate::runtime::mock_answer!(ok(body: &[types::Realm]), 200);
+    mock_answer!(ok(body: &[types::Realm]), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     GetRealmMock for get_realm, 200, serde_json::Value, unauthorized(401),
     forbidden(403), not_found(404)
 );
 
 impl GetRealmMock<'_> {
-    crate::runtime::mock_matcher!(name(value: impl Into<String>), path "name");
-    crate::runtime::mock_answer!(ok(body: &types::Realm), 200);
+    mock_matcher!(name(value: impl Into<String>), path "name");
+    mock_answer!(ok(body: &types::Realm), 200);
 }
 
-crate::runtime::operation_mock!(
-    GetHealthStatusMock for get_health_status, 200, serde_json::Value
-);
+operation_mock!(GetHealthStatusMock for get_health_status, 200, serde_json::Value);
 
 impl GetHealthStatusMock<'_> {
-    crate::runtime::mock_answer!(ok(body: &types::StatusReport), 200);
+    mock_answer!(ok(body: &types::StatusReport), 200);
 }
 
-crate::runtime::operation_mock!(GetInfoMock for get_info, 200, serde_json::Value);
+operation_mock!(GetInfoMock for get_info, 200, serde_json::Value);
 
 impl GetInfoMock<'_> {
-    crate::runtime::mock_answer!(ok(body: &types::StatusReport), 200);
+    mock_answer!(ok(body: &types::StatusReport), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     RegisterMock for register, 200, serde_json::Value, bad_request(400),
     unauthorized(401), forbidden(403)
 );
 
 impl RegisterMock<'_> {
-    crate::runtime::mock_matcher!(body(body: &types::ConsoleRegistration), json);
-    crate::runtime::mock_answer!(ok(body: &types::ConsoleRegistration), 200);
+    mock_matcher!(body(body: &types::ConsoleRegistration), json);
+    mock_answer!(ok(body: &types::ConsoleRegistration), 200);
 }

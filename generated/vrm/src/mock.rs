@@ -25,6 +25,7 @@
 //! # }
 //! ```
 use crate::runtime::mock as support;
+use crate::runtime::{mock_answer, mock_matcher, mock_method, operation_mock};
 use crate::types;
 
 pub use support::{MockGuard, ReceivedRequest, ResponseTemplate, Times};
@@ -55,134 +56,108 @@ impl MockServer {
         self.inner.received_requests().await
     }
 
-    crate::runtime::mock_method!(login -> LoginMock, 0, "POST /auth/login");
-    crate::runtime::mock_method!(login_as_demo -> LoginAsDemoMock, 1, "GET /auth/loginAsDemo");
-    crate::runtime::mock_method!(logout -> LogoutMock, 2, "GET /auth/logout");
-    crate::runtime::mock_method!(
+    mock_method!(login -> LoginMock, 0, "POST /auth/login");
+    mock_method!(login_as_demo -> LoginAsDemoMock, 1, "GET /auth/loginAsDemo");
+    mock_method!(logout -> LogoutMock, 2, "GET /auth/logout");
+    mock_method!(
         create_access_token -> CreateAccessTokenMock, 3, "POST /users/{idUser}/accesstokens/create"
     );
-    crate::runtime::mock_method!(
+    mock_method!(
         list_access_tokens -> ListAccessTokensMock, 4, "GET /users/{idUser}/accesstokens/list"
     );
-    crate::runtime::mock_method!(
+    mock_method!(
         revoke_access_token -> RevokeAccessTokenMock, 5, "GET /users/{idUser}/accesstokens/{idAccessToken}/revoke"
     );
-    crate::runtime::mock_method!(add_site -> AddSiteMock, 6, "POST /users/{idUser}/addsite");
-    crate::runtime::mock_method!(
-        get_site_id -> GetSiteIdMock, 7, "POST /users/{idUser}/get-site-id"
-    );
-    crate::runtime::mock_method!(
+    mock_method!(add_site -> AddSiteMock, 6, "POST /users/{idUser}/addsite");
+    mock_method!(get_site_id -> GetSiteIdMock, 7, "POST /users/{idUser}/get-site-id");
+    mock_method!(
         list_installations -> ListInstallationsMock, 8, "GET /users/{idUser}/installations"
     );
-    crate::runtime::mock_method!(get_me -> GetMeMock, 9, "GET /users/me");
-    crate::runtime::mock_method!(
+    mock_method!(get_me -> GetMeMock, 9, "GET /users/me");
+    mock_method!(
         get_system_overview -> GetSystemOverviewMock, 10, "GET /installations/{idSite}/system-overview"
     );
-    crate::runtime::mock_method!(
+    mock_method!(
         get_diagnostics -> GetDiagnosticsMock, 11, "GET /installations/{idSite}/diagnostics"
     );
-    crate::runtime::mock_method!(
-        get_stats -> GetStatsMock, 12, "GET /installations/{idSite}/stats"
-    );
-    crate::runtime::mock_method!(
+    mock_method!(get_stats -> GetStatsMock, 12, "GET /installations/{idSite}/stats");
+    mock_method!(
         get_overall_stats -> GetOverallStatsMock, 13, "GET /installations/{idSite}/overallstats"
     );
-    crate::runtime::mock_method!(
-        list_alarms -> ListAlarmsMock, 14, "GET /installations/{idSite}/alarms"
-    );
-    crate::runtime::mock_method!(
-        update_alarm -> UpdateAlarmMock, 15, "PUT /installations/{idSite}/alarms"
-    );
-    crate::runtime::mock_method!(
-        add_alarm -> AddAlarmMock, 16, "POST /installations/{idSite}/alarms"
-    );
-    crate::runtime::mock_method!(
-        delete_alarm -> DeleteAlarmMock, 17, "DELETE /installations/{idSite}/alarms"
-    );
-    crate::runtime::mock_method!(
-        clear_alarm -> ClearAlarmMock, 18, "POST /installations/{idSite}/clear-alarm"
-    );
-    crate::runtime::mock_method!(list_tags -> ListTagsMock, 19, "GET /installations/{idSite}/tags");
-    crate::runtime::mock_method!(add_tag -> AddTagMock, 20, "PUT /installations/{idSite}/tags");
-    crate::runtime::mock_method!(
-        remove_tag -> RemoveTagMock, 21, "DELETE /installations/{idSite}/tags"
-    );
-    crate::runtime::mock_method!(
+    mock_method!(list_alarms -> ListAlarmsMock, 14, "GET /installations/{idSite}/alarms");
+    mock_method!(update_alarm -> UpdateAlarmMock, 15, "PUT /installations/{idSite}/alarms");
+    mock_method!(add_alarm -> AddAlarmMock, 16, "POST /installations/{idSite}/alarms");
+    mock_method!(delete_alarm -> DeleteAlarmMock, 17, "DELETE /installations/{idSite}/alarms");
+    mock_method!(clear_alarm -> ClearAlarmMock, 18, "POST /installations/{idSite}/clear-alarm");
+    mock_method!(list_tags -> ListTagsMock, 19, "GET /installations/{idSite}/tags");
+    mock_method!(add_tag -> AddTagMock, 20, "PUT /installations/{idSite}/tags");
+    mock_method!(remove_tag -> RemoveTagMock, 21, "DELETE /installations/{idSite}/tags");
+    mock_method!(
         get_dynamic_ess_settings -> GetDynamicEssSettingsMock, 22, "GET /installations/{idSite}/dynamic-ess-settings"
     );
-    crate::runtime::mock_method!(
+    mock_method!(
         update_dynamic_ess_settings -> UpdateDynamicEssSettingsMock, 23, "POST /installations/{idSite}/dynamic-ess-settings"
     );
-    crate::runtime::mock_method!(
+    mock_method!(
         get_forecasts_last_reset -> GetForecastsLastResetMock, 24, "GET /installations/{idSite}/reset-forecasts"
     );
-    crate::runtime::mock_method!(
+    mock_method!(
         reset_forecasts -> ResetForecastsMock, 25, "POST /installations/{idSite}/reset-forecasts"
     );
-    crate::runtime::mock_method!(
+    mock_method!(
         update_settings -> UpdateSettingsMock, 26, "POST /installations/{idSite}/settings"
     );
-    crate::runtime::mock_method!(
+    mock_method!(
         list_installation_users -> ListInstallationUsersMock, 27, "GET /installations/{idSite}/users"
     );
-    crate::runtime::mock_method!(
-        set_favorite -> SetFavoriteMock, 28, "POST /installations/{idSite}/favorite"
-    );
-    crate::runtime::mock_method!(
-        search_installations -> SearchInstallationsMock, 29, "GET /users/{idUser}/search"
-    );
-    crate::runtime::mock_method!(
-        list_data_attributes -> ListDataAttributesMock, 30, "GET /data-attributes"
-    );
-    crate::runtime::mock_method!(
+    mock_method!(set_favorite -> SetFavoriteMock, 28, "POST /installations/{idSite}/favorite");
+    mock_method!(search_installations -> SearchInstallationsMock, 29, "GET /users/{idUser}/search");
+    mock_method!(list_data_attributes -> ListDataAttributesMock, 30, "GET /data-attributes");
+    mock_method!(
         find_installations_by_data_attributes -> FindInstallationsByDataAttributesMock, 31, "GET /installation-data-attributes"
     );
-    crate::runtime::mock_method!(
+    mock_method!(
         download_data -> DownloadDataMock, 32, "GET /installations/{idSite}/data-download"
     );
-    crate::runtime::mock_method!(
-        download_gps -> DownloadGpsMock, 33, "GET /installations/{idSite}/gps-download"
-    );
-    crate::runtime::mock_method!(
+    mock_method!(download_gps -> DownloadGpsMock, 33, "GET /installations/{idSite}/gps-download");
+    mock_method!(
         get_graph_widget -> GetGraphWidgetMock, 34, "GET /installations/{idSite}/widgets/Graph"
     );
-    crate::runtime::mock_method!(
-        get_gps_widget -> GetGpsWidgetMock, 35, "GET /installations/{idSite}/widgets/GPS"
-    );
-    crate::runtime::mock_method!(
+    mock_method!(get_gps_widget -> GetGpsWidgetMock, 35, "GET /installations/{idSite}/widgets/GPS");
+    mock_method!(
         get_battery_summary_widget -> GetBatterySummaryWidgetMock, 36, "GET /installations/{idSite}/widgets/BatterySummary"
     );
-    crate::runtime::mock_method!(
+    mock_method!(
         get_solar_charger_summary_widget -> GetSolarChargerSummaryWidgetMock, 37, "GET /installations/{idSite}/widgets/SolarChargerSummary"
     );
-    crate::runtime::mock_method!(
+    mock_method!(
         get_pv_inverter_status_widget -> GetPvInverterStatusWidgetMock, 38, "GET /installations/{idSite}/widgets/PVInverterStatus"
     );
-    crate::runtime::mock_method!(
+    mock_method!(
         get_generator_state_widget -> GetGeneratorStateWidgetMock, 39, "GET /installations/{idSite}/widgets/GeneratorState"
     );
-    crate::runtime::mock_method!(
+    mock_method!(
         get_ve_bus_state_widget -> GetVeBusStateWidgetMock, 40, "GET /installations/{idSite}/widgets/VeBusState"
     );
-    crate::runtime::mock_method!(
+    mock_method!(
         get_inverter_charger_state_widget -> GetInverterChargerStateWidgetMock, 41, "GET /installations/{idSite}/widgets/InverterChargerState"
     );
-    crate::runtime::mock_method!(
+    mock_method!(
         get_status_widget -> GetStatusWidgetMock, 42, "GET /installations/{idSite}/widgets/Status"
     );
-    crate::runtime::mock_method!(
+    mock_method!(
         get_tank_summary_widget -> GetTankSummaryWidgetMock, 43, "GET /installations/{idSite}/widgets/TankSummary"
     );
-    crate::runtime::mock_method!(
+    mock_method!(
         get_historic_data_widget -> GetHistoricDataWidgetMock, 44, "GET /installations/{idSite}/widgets/HistoricData"
     );
-    crate::runtime::mock_method!(
+    mock_method!(
         get_mppt_state_widget -> GetMpptStateWidgetMock, 45, "GET /installations/{idSite}/widgets/MPPTState"
     );
-    crate::runtime::mock_method!(
+    mock_method!(
         get_battery_monitor_warnings_and_alarms_widget -> GetBatteryMonitorWarningsAndAlarmsWidgetMock, 46, "GET /installations/{idSite}/widgets/BatteryMonitorWarningsAndAlarms"
     );
-    crate::runtime::mock_method!(
+    mock_method!(
         get_ev_charger_summary_widget -> GetEvChargerSummaryWidgetMock, 47, "GET /installations/{idSite}/widgets/EvChargerSummary"
     );
 }
@@ -393,564 +368,552 @@ static ROUTES: [support::Route; 48] = [
         .security(&[&[support::Sent::Header("x-authorization")]]),
 ];
 
-crate::runtime::operation_mock!(
+operation_mock!(
     LoginMock for login, 200, types::ErrorResponse, bad_request(400), unauthorized(401),
     too_many_requests(429)
 );
 
 impl LoginMock<'_> {
-    crate::runtime::mock_matcher!(body(body: &types::LoginRequest), json);
-    crate::runtime::mock_answer!(ok(body: &types::LoginResponse), 200);
+    mock_matcher!(body(body: &types::LoginRequest), json);
+    mock_answer!(ok(body: &types::LoginResponse), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     LoginAsDemoMock for login_as_demo, 200, types::ErrorResponse, bad_request(400),
     too_many_requests(429)
 );
 
 impl LoginAsDemoMock<'_> {
-    crate::runtime::mock_answer!(ok(body: &types::DemoLoginResponse), 200);
+    mock_answer!(ok(body: &types::DemoLoginResponse), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     LogoutMock for logout, 200, types::ErrorResponse, unauthorized(401),
     too_many_requests(429)
 );
 
 impl LogoutMock<'_> {
-    crate::runtime::mock_answer!(ok(body: &types::LogoutResponse), 200);
+    mock_answer!(ok(body: &types::LogoutResponse), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     CreateAccessTokenMock for create_access_token, 200, types::ErrorResponse,
     bad_request(400), unauthorized(401), forbidden(403), not_found(404),
     too_many_requests(429)
 );
 
 impl CreateAccessTokenMock<'_> {
-    crate::runtime::mock_matcher!(id_user(value: impl Into<String>), path "idUser");
-    crate::runtime::mock_matcher!(body(body: &types::CreateAccessTokenRequest), json);
-    crate::runtime::mock_answer!(ok(body: &types::CreatedAccessToken), 200);
+    mock_matcher!(id_user(value: impl Into<String>), path "idUser");
+    mock_matcher!(body(body: &types::CreateAccessTokenRequest), json);
+    mock_answer!(ok(body: &types::CreatedAccessToken), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     ListAccessTokensMock for list_access_tokens, 200, types::ErrorResponse,
     bad_request(400), unauthorized(401), forbidden(403), not_found(404),
     too_many_requests(429)
 );
 
 impl ListAccessTokensMock<'_> {
-    crate::runtime::mock_matcher!(id_user(value: impl Into<String>), path "idUser");
-    crate::runtime::mock_answer!(ok(body: &types::AccessTokenList), 200);
+    mock_matcher!(id_user(value: impl Into<String>), path "idUser");
+    mock_answer!(ok(body: &types::AccessTokenList), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     RevokeAccessTokenMock for revoke_access_token, 200, types::ErrorResponse,
     bad_request(400), unauthorized(401), forbidden(403), not_found(404),
     too_many_requests(429)
 );
 
 impl RevokeAccessTokenMock<'_> {
-    crate::runtime::mock_matcher!(id_user(value: impl Into<String>), path "idUser");
-    crate::runtime::mock_matcher!(id_access_token(value: impl Into<String>), path "idAccessToken");
-    crate::runtime::mock_answer!(ok(body: &types::RevokeAccessTokenResponse), 200);
+    mock_matcher!(id_user(value: impl Into<String>), path "idUser");
+    mock_matcher!(id_access_token(value: impl Into<String>), path "idAccessToken");
+    mock_answer!(ok(body: &types::RevokeAccessTokenResponse), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     AddSiteMock for add_site, 200, types::ErrorResponse, bad_request(400),
     unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
 );
 
 impl AddSiteMock<'_> {
-    crate::runtime::mock_matcher!(id_user(value: impl Into<String>), path "idUser");
-    crate::runtime::mock_matcher!(body(body: &types::AddSiteRequest), json);
-    crate::runtime::mock_answer!(ok(body: &types::SiteIdResponse), 200);
+    mock_matcher!(id_user(value: impl Into<String>), path "idUser");
+    mock_matcher!(body(body: &types::AddSiteRequest), json);
+    mock_answer!(ok(body: &types::SiteIdResponse), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     GetSiteIdMock for get_site_id, 200, types::ErrorResponse, bad_request(400),
     unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
 );
 
 impl GetSiteIdMock<'_> {
-    crate::runtime::mock_matcher!(id_user(value: impl Into<String>), path "idUser");
-    crate::runtime::mock_matcher!(body(body: &types::GetSiteIdRequest), json);
-    crate::runtime::mock_answer!(ok(body: &types::SiteIdResponse), 200);
+    mock_matcher!(id_user(value: impl Into<String>), path "idUser");
+    mock_matcher!(body(body: &types::GetSiteIdRequest), json);
+    mock_answer!(ok(body: &types::SiteIdResponse), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     ListInstallationsMock for list_installations, 200, types::ErrorResponse,
     bad_request(400), unauthorized(401), forbidden(403), not_found(404),
     too_many_requests(429)
 );
 
 impl ListInstallationsMock<'_> {
-    crate::runtime::mock_matcher!(id_user(value: impl Into<String>), path "idUser");
-    crate::runtime::mock_matcher!(extended(value: i32), query "extended", Form, true);
-    crate::runtime::mock_matcher!(id_site(value: i64), query "idSite", Form, true);
-    crate::runtime::mock_answer!(ok(body: &types::InstallationList), 200);
+    mock_matcher!(id_user(value: impl Into<String>), path "idUser");
+    mock_matcher!(extended(value: i32), query "extended", Form, true);
+    mock_matcher!(id_site(value: i64), query "idSite", Form, true);
+    mock_answer!(ok(body: &types::InstallationList), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     GetMeMock for get_me, 200, types::ErrorResponse, bad_request(400), unauthorized(401),
     forbidden(403), too_many_requests(429)
 );
 
 impl GetMeMock<'_> {
-    crate::runtime::mock_answer!(ok(body: &types::MeResponse), 200);
+    mock_answer!(ok(body: &types::MeResponse), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     GetSystemOverviewMock for get_system_overview, 200, types::ErrorResponse,
     bad_request(400), unauthorized(401), forbidden(403), not_found(404),
     too_many_requests(429)
 );
 
 impl GetSystemOverviewMock<'_> {
-    crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
-    crate::runtime::mock_answer!(ok(body: &types::SystemOverviewResponse), 200);
+    mock_matcher!(id_site(value: i64), path "idSite");
+    mock_answer!(ok(body: &types::SystemOverviewResponse), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     GetDiagnosticsMock for get_diagnostics, 200, types::ErrorResponse, bad_request(400),
     unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
 );
 
 impl GetDiagnosticsMock<'_> {
-    crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
-    crate::runtime::mock_matcher!(count(value: i32), query "count", Form, true);
-    crate::runtime::mock_matcher!(page(value: i32), query "page", Form, true);
-    crate::runtime::mock_answer!(ok(body: &types::DiagnosticsResponse), 200);
+    mock_matcher!(id_site(value: i64), path "idSite");
+    mock_matcher!(count(value: i32), query "count", Form, true);
+    mock_matcher!(page(value: i32), query "page", Form, true);
+    mock_answer!(ok(body: &types::DiagnosticsResponse), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     GetStatsMock for get_stats, 200, types::ErrorResponse, bad_request(400),
     unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
 );
 
 impl GetStatsMock<'_> {
-    crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
-    crate::runtime::mock_matcher!(r#type(value: types::StatsType), query "type", Form, true);
-    crate::runtime::mock_matcher!(
-        interval(value: types::StatsInterval), query "interval", Form, true
-    );
-    crate::runtime::mock_matcher!(start(value: i64), query "start", Form, true);
-    crate::runtime::mock_matcher!(end(value: i64), query "end", Form, true);
-    crate::runtime::mock_matcher!(
-        attribute_codes(value: Vec<String>), query "attributeCodes[]", Form, true
-    );
-    crate::runtime::mock_matcher!(show_instance(value: bool), query "show_instance", Form, true);
-    crate::runtime::mock_answer!(ok(body: &types::StatsResponse), 200);
+    mock_matcher!(id_site(value: i64), path "idSite");
+    mock_matcher!(r#type(value: types::StatsType), query "type", Form, true);
+    mock_matcher!(interval(value: types::StatsInterval), query "interval", Form, true);
+    mock_matcher!(start(value: i64), query "start", Form, true);
+    mock_matcher!(end(value: i64), query "end", Form, true);
+    mock_matcher!(attribute_codes(value: Vec<String>), query "attributeCodes[]", Form, true);
+    mock_matcher!(show_instance(value: bool), query "show_instance", Form, true);
+    mock_answer!(ok(body: &types::StatsResponse), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     GetOverallStatsMock for get_overall_stats, 200, types::ErrorResponse,
     bad_request(400), unauthorized(401), forbidden(403), not_found(404),
     too_many_requests(429)
 );
 
 impl GetOverallStatsMock<'_> {
-    crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
-    crate::runtime::mock_matcher!(r#type(value: impl Into<String>), query "type", Form, true);
-    crate::runtime::mock_matcher!(
-        attribute_codes(value: Vec<String>), query "attributeCodes[]", Form, true
-    );
-    crate::runtime::mock_answer!(ok(body: &types::OverallStatsResponse), 200);
+    mock_matcher!(id_site(value: i64), path "idSite");
+    mock_matcher!(r#type(value: impl Into<String>), query "type", Form, true);
+    mock_matcher!(attribute_codes(value: Vec<String>), query "attributeCodes[]", Form, true);
+    mock_answer!(ok(body: &types::OverallStatsResponse), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     ListAlarmsMock for list_alarms, 200, types::ErrorResponse, bad_request(400),
     unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
 );
 
 impl ListAlarmsMock<'_> {
-    crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
-    crate::runtime::mock_answer!(ok(body: &types::AlarmList), 200);
+    mock_matcher!(id_site(value: i64), path "idSite");
+    mock_answer!(ok(body: &types::AlarmList), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     UpdateAlarmMock for update_alarm, 200, types::ErrorResponse, bad_request(400),
     unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
 );
 
 impl UpdateAlarmMock<'_> {
-    crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
-    crate::runtime::mock_matcher!(body(body: &types::AlarmRule), json);
-    crate::runtime::mock_answer!(ok(body: &types::SuccessResponse), 200);
+    mock_matcher!(id_site(value: i64), path "idSite");
+    mock_matcher!(body(body: &types::AlarmRule), json);
+    mock_answer!(ok(body: &types::SuccessResponse), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     AddAlarmMock for add_alarm, 200, types::ErrorResponse, bad_request(400),
     unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
 );
 
 impl AddAlarmMock<'_> {
-    crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
-    crate::runtime::mock_matcher!(body(body: &types::AlarmRule), json);
-    crate::runtime::mock_answer!(ok(body: &types::SuccessResponse), 200);
+    mock_matcher!(id_site(value: i64), path "idSite");
+    mock_matcher!(body(body: &types::AlarmRule), json);
+    mock_answer!(ok(body: &types::SuccessResponse), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     DeleteAlarmMock for delete_alarm, 200, types::ErrorResponse, bad_request(400),
     unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
 );
 
 impl DeleteAlarmMock<'_> {
-    crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
-    crate::runtime::mock_matcher!(body(body: &types::AlarmRuleKey), json);
-    crate::runtime::mock_answer!(ok(body: &types::SuccessResponse), 200);
+    mock_matcher!(id_site(value: i64), path "idSite");
+    mock_matcher!(body(body: &types::AlarmRuleKey), json);
+    mock_answer!(ok(body: &types::SuccessResponse), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     ClearAlarmMock for clear_alarm, 200, types::ErrorResponse, bad_request(400),
     unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
 );
 
 impl ClearAlarmMock<'_> {
-    crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
-    crate::runtime::mock_matcher!(body(body: &types::ClearAlarmRequest), json);
-    crate::runtime::mock_answer!(ok(body: &types::SuccessResponse), 200);
+    mock_matcher!(id_site(value: i64), path "idSite");
+    mock_matcher!(body(body: &types::ClearAlarmRequest), json);
+    mock_answer!(ok(body: &types::SuccessResponse), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     ListTagsMock for list_tags, 200, types::ErrorResponse, bad_request(400),
     unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
 );
 
 impl ListTagsMock<'_> {
-    crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
-    crate::runtime::mock_answer!(ok(body: &types::TagList), 200);
+    mock_matcher!(id_site(value: i64), path "idSite");
+    mock_answer!(ok(body: &types::TagList), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     AddTagMock for add_tag, 200, types::ErrorResponse, bad_request(400),
     unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
 );
 
 impl AddTagMock<'_> {
-    crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
-    crate::runtime::mock_matcher!(body(body: &types::TagRequest), json);
-    crate::runtime::mock_answer!(ok(body: &types::SuccessResponse), 200);
+    mock_matcher!(id_site(value: i64), path "idSite");
+    mock_matcher!(body(body: &types::TagRequest), json);
+    mock_answer!(ok(body: &types::SuccessResponse), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     RemoveTagMock for remove_tag, 200, types::ErrorResponse, bad_request(400),
     unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
 );
 
 impl RemoveTagMock<'_> {
-    crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
-    crate::runtime::mock_matcher!(body(body: &types::TagRequest), json);
-    crate::runtime::mock_answer!(ok(body: &types::SuccessResponse), 200);
+    mock_matcher!(id_site(value: i64), path "idSite");
+    mock_matcher!(body(body: &types::TagRequest), json);
+    mock_answer!(ok(body: &types::SuccessResponse), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     GetDynamicEssSettingsMock for get_dynamic_ess_settings, 200, types::ErrorResponse,
     bad_request(400), unauthorized(401), forbidden(403), not_found(404),
     too_many_requests(429)
 );
 
 impl GetDynamicEssSettingsMock<'_> {
-    crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
-    crate::runtime::mock_answer!(ok(body: &types::DynamicEssSettingsResponse), 200);
+    mock_matcher!(id_site(value: i64), path "idSite");
+    mock_answer!(ok(body: &types::DynamicEssSettingsResponse), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     UpdateDynamicEssSettingsMock for update_dynamic_ess_settings, 200,
     types::ErrorResponse, bad_request(400), unauthorized(401), forbidden(403),
     not_found(404), too_many_requests(429)
 );
 
 impl UpdateDynamicEssSettingsMock<'_> {
-    crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
-    crate::runtime::mock_matcher!(body(body: &types::DynamicEssSettings), json);
-    crate::runtime::mock_answer!(ok(body: &types::DynamicEssSettingsResponse), 200);
+    mock_matcher!(id_site(value: i64), path "idSite");
+    mock_matcher!(body(body: &types::DynamicEssSettings), json);
+    mock_answer!(ok(body: &types::DynamicEssSettingsResponse), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     GetForecastsLastResetMock for get_forecasts_last_reset, 200, types::ErrorResponse,
     bad_request(400), unauthorized(401), forbidden(403), not_found(404),
     too_many_requests(429)
 );
 
 impl GetForecastsLastResetMock<'_> {
-    crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
-    crate::runtime::mock_answer!(ok(body: &types::ForecastsResetResponse), 200);
+    mock_matcher!(id_site(value: i64), path "idSite");
+    mock_answer!(ok(body: &types::ForecastsResetResponse), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     ResetForecastsMock for reset_forecasts, 200, types::ErrorResponse, bad_request(400),
     unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
 );
 
 impl ResetForecastsMock<'_> {
-    crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
-    crate::runtime::mock_matcher!(body(body: &types::ResetForecastsRequest), json);
-    crate::runtime::mock_answer!(ok(body: &types::ForecastsResetResponse), 200);
+    mock_matcher!(id_site(value: i64), path "idSite");
+    mock_matcher!(body(body: &types::ResetForecastsRequest), json);
+    mock_answer!(ok(body: &types::ForecastsResetResponse), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     UpdateSettingsMock for update_settings, 200, types::ErrorResponse, bad_request(400),
     unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
 );
 
 impl UpdateSettingsMock<'_> {
-    crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
-    crate::runtime::mock_matcher!(body(body: &types::InstallationSettings), json);
-    crate::runtime::mock_answer!(ok(body: &types::SettingsResponse), 200);
+    mock_matcher!(id_site(value: i64), path "idSite");
+    mock_matcher!(body(body: &types::InstallationSettings), json);
+    mock_answer!(ok(body: &types::SettingsResponse), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     ListInstallationUsersMock for list_installation_users, 200, types::ErrorResponse,
     bad_request(400), unauthorized(401), forbidden(403), not_found(404),
     too_many_requests(429)
 );
 
 impl ListInstallationUsersMock<'_> {
-    crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
-    crate::runtime::mock_answer!(ok(body: &types::InstallationUsers), 200);
+    mock_matcher!(id_site(value: i64), path "idSite");
+    mock_answer!(ok(body: &types::InstallationUsers), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     SetFavoriteMock for set_favorite, 200, types::ErrorResponse, bad_request(400),
     unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
 );
 
 impl SetFavoriteMock<'_> {
-    crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
-    crate::runtime::mock_matcher!(body(body: &types::FavoriteRequest), json);
-    crate::runtime::mock_answer!(ok(body: &types::SuccessResponse), 200);
+    mock_matcher!(id_site(value: i64), path "idSite");
+    mock_matcher!(body(body: &types::FavoriteRequest), json);
+    mock_answer!(ok(body: &types::SuccessResponse), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     SearchInstallationsMock for search_installations, 200, types::ErrorResponse,
     bad_request(400), unauthorized(401), forbidden(403), not_found(404),
     too_many_requests(429)
 );
 
 impl SearchInstallationsMock<'_> {
-    crate::runtime::mock_matcher!(id_user(value: impl Into<String>), path "idUser");
-    crate::runtime::mock_matcher!(query(value: impl Into<String>), query "query", Form, true);
-    crate::runtime::mock_answer!(ok(body: &types::SearchResponse), 200);
+    mock_matcher!(id_user(value: impl Into<String>), path "idUser");
+    mock_matcher!(query(value: impl Into<String>), query "query", Form, true);
+    mock_answer!(ok(body: &types::SearchResponse), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     ListDataAttributesMock for list_data_attributes, 200, types::ErrorResponse,
     bad_request(400), unauthorized(401), forbidden(403), not_found(404),
     too_many_requests(429)
 );
 
 impl ListDataAttributesMock<'_> {
-    crate::runtime::mock_matcher!(count(value: i32), query "count", Form, true);
-    crate::runtime::mock_matcher!(page(value: i32), query "page", Form, true);
-    crate::runtime::mock_answer!(ok(body: &types::DataAttributeList), 200);
+    mock_matcher!(count(value: i32), query "count", Form, true);
+    mock_matcher!(page(value: i32), query "page", Form, true);
+    mock_answer!(ok(body: &types::DataAttributeList), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     FindInstallationsByDataAttributesMock for find_installations_by_data_attributes, 200,
     types::ErrorResponse, bad_request(400), unauthorized(401), forbidden(403),
     not_found(404), too_many_requests(429)
 );
 
 impl FindInstallationsByDataAttributesMock<'_> {
-    crate::runtime::mock_matcher!(query(value: impl Into<String>), query "query", Form, true);
-    crate::runtime::mock_matcher!(count(value: i32), query "count", Form, true);
-    crate::runtime::mock_matcher!(page(value: i32), query "page", Form, true);
-    crate::runtime::mock_answer!(ok(body: &types::InstallationDataAttributesResponse), 200);
+    mock_matcher!(query(value: impl Into<String>), query "query", Form, true);
+    mock_matcher!(count(value: i32), query "count", Form, true);
+    mock_matcher!(page(value: i32), query "page", Form, true);
+    mock_answer!(ok(body: &types::InstallationDataAttributesResponse), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     DownloadDataMock for download_data, 200, types::ErrorResponse, bad_request(400),
     unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
 );
 
 impl DownloadDataMock<'_> {
-    crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
-    crate::runtime::mock_matcher!(start(value: i64), query "start", Form, true);
-    crate::runtime::mock_matcher!(end(value: i64), query "end", Form, true);
-    crate::runtime::mock_matcher!(datatype(value: impl Into<String>), query "datatype", Form, true);
-    crate::runtime::mock_matcher!(
-        format(value: types::DownloadDataFormat), query "format", Form, true
-    );
-    crate::runtime::mock_matcher!(debug(value: bool), query "debug", Form, true);
-    crate::runtime::mock_matcher!(r#async(value: bool), query "async", Form, true);
-    crate::runtime::mock_answer!(ok(media_type: &str, data: impl Into<Vec<u8>>), 200);
+    mock_matcher!(id_site(value: i64), path "idSite");
+    mock_matcher!(start(value: i64), query "start", Form, true);
+    mock_matcher!(end(value: i64), query "end", Form, true);
+    mock_matcher!(datatype(value: impl Into<String>), query "datatype", Form, true);
+    mock_matcher!(format(value: types::DownloadDataFormat), query "format", Form, true);
+    mock_matcher!(debug(value: bool), query "debug", Form, true);
+    mock_matcher!(r#async(value: bool), query "async", Form, true);
+    mock_answer!(ok(media_type: &str, data: impl Into<Vec<u8>>), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     DownloadGpsMock for download_gps, 200, types::ErrorResponse, bad_request(400),
     unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
 );
 
 impl DownloadGpsMock<'_> {
-    crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
-    crate::runtime::mock_matcher!(start(value: i64), query "start", Form, true);
-    crate::runtime::mock_matcher!(end(value: i64), query "end", Form, true);
-    crate::runtime::mock_answer!(ok(media_type: &str, data: impl Into<Vec<u8>>), 200);
+    mock_matcher!(id_site(value: i64), path "idSite");
+    mock_matcher!(start(value: i64), query "start", Form, true);
+    mock_matcher!(end(value: i64), query "end", Form, true);
+    mock_answer!(ok(media_type: &str, data: impl Into<Vec<u8>>), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     GetGraphWidgetMock for get_graph_widget, 200, types::ErrorResponse, bad_request(400),
     unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
 );
 
 impl GetGraphWidgetMock<'_> {
-    crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
-    crate::runtime::mock_matcher!(
-        attribute_codes(value: Vec<String>), query "attributeCodes[]", Form, true
-    );
-    crate::runtime::mock_matcher!(
-        attribute_ids(value: Vec<i64>), query "attributeIds[]", Form, true
-    );
-    crate::runtime::mock_matcher!(instance(value: i32), query "instance", Form, true);
-    crate::runtime::mock_matcher!(start(value: i64), query "start", Form, true);
-    crate::runtime::mock_matcher!(end(value: i64), query "end", Form, true);
-    crate::runtime::mock_matcher!(width(value: i32), query "width", Form, true);
-    crate::runtime::mock_matcher!(points_per_pixel(value: f64), query "pointsPerPixel", Form, true);
-    crate::runtime::mock_matcher!(use_min_max(value: bool), query "useMinMax", Form, true);
-    crate::runtime::mock_answer!(ok(body: &types::GraphWidgetResponse), 200);
+    mock_matcher!(id_site(value: i64), path "idSite");
+    mock_matcher!(attribute_codes(value: Vec<String>), query "attributeCodes[]", Form, true);
+    mock_matcher!(attribute_ids(value: Vec<i64>), query "attributeIds[]", Form, true);
+    mock_matcher!(instance(value: i32), query "instance", Form, true);
+    mock_matcher!(start(value: i64), query "start", Form, true);
+    mock_matcher!(end(value: i64), query "end", Form, true);
+    mock_matcher!(width(value: i32), query "width", Form, true);
+    mock_matcher!(points_per_pixel(value: f64), query "pointsPerPixel", Form, true);
+    mock_matcher!(use_min_max(value: bool), query "useMinMax", Form, true);
+    mock_answer!(ok(body: &types::GraphWidgetResponse), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     GetGpsWidgetMock for get_gps_widget, 200, types::ErrorResponse, bad_request(400),
     unauthorized(401), forbidden(403), not_found(404), too_many_requests(429)
 );
 
 impl GetGpsWidgetMock<'_> {
-    crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
-    crate::runtime::mock_matcher!(instance(value: i32), query "instance", Form, true);
-    crate::runtime::mock_answer!(ok(body: &types::GpsWidgetResponse), 200);
+    mock_matcher!(id_site(value: i64), path "idSite");
+    mock_matcher!(instance(value: i32), query "instance", Form, true);
+    mock_answer!(ok(body: &types::GpsWidgetResponse), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     GetBatterySummaryWidgetMock for get_battery_summary_widget, 200,
     types::ErrorResponse, bad_request(400), unauthorized(401), forbidden(403),
     not_found(404), too_many_requests(429)
 );
 
 impl GetBatterySummaryWidgetMock<'_> {
-    crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
-    crate::runtime::mock_matcher!(instance(value: i32), query "instance", Form, true);
-    crate::runtime::mock_answer!(ok(body: &types::BatterySummaryWidgetResponse), 200);
+    mock_matcher!(id_site(value: i64), path "idSite");
+    mock_matcher!(instance(value: i32), query "instance", Form, true);
+    mock_answer!(ok(body: &types::BatterySummaryWidgetResponse), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     GetSolarChargerSummaryWidgetMock for get_solar_charger_summary_widget, 200,
     types::ErrorResponse, bad_request(400), unauthorized(401), forbidden(403),
     not_found(404), too_many_requests(429)
 );
 
 impl GetSolarChargerSummaryWidgetMock<'_> {
-    crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
-    crate::runtime::mock_matcher!(instance(value: i32), query "instance", Form, true);
-    crate::runtime::mock_answer!(ok(body: &types::SolarChargerSummaryWidgetResponse), 200);
+    mock_matcher!(id_site(value: i64), path "idSite");
+    mock_matcher!(instance(value: i32), query "instance", Form, true);
+    mock_answer!(ok(body: &types::SolarChargerSummaryWidgetResponse), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     GetPvInverterStatusWidgetMock for get_pv_inverter_status_widget, 200,
     types::ErrorResponse, bad_request(400), unauthorized(401), forbidden(403),
     not_found(404), too_many_requests(429)
 );
 
 impl GetPvInverterStatusWidgetMock<'_> {
-    crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
-    crate::runtime::mock_matcher!(instance(value: i32), query "instance", Form, true);
-    crate::runtime::mock_answer!(ok(body: &types::PvInverterStatusWidgetResponse), 200);
+    mock_matcher!(id_site(value: i64), path "idSite");
+    mock_matcher!(instance(value: i32), query "instance", Form, true);
+    mock_answer!(ok(body: &types::PvInverterStatusWidgetResponse), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     GetGeneratorStateWidgetMock for get_generator_state_widget, 200,
     types::ErrorResponse, bad_request(400), unauthorized(401), forbidden(403),
     not_found(404), too_many_requests(429)
 );
 
 impl GetGeneratorStateWidgetMock<'_> {
-    crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
-    crate::runtime::mock_matcher!(instance(value: i32), query "instance", Form, true);
-    crate::runtime::mock_matcher!(start(value: i64), query "start", Form, true);
-    crate::runtime::mock_matcher!(end(value: i64), query "end", Form, true);
-    crate::runtime::mock_answer!(ok(body: &types::GeneratorStateWidgetResponse), 200);
+    mock_matcher!(id_site(value: i64), path "idSite");
+    mock_matcher!(instance(value: i32), query "instance", Form, true);
+    mock_matcher!(start(value: i64), query "start", Form, true);
+    mock_matcher!(end(value: i64), query "end", Form, true);
+    mock_answer!(ok(body: &types::GeneratorStateWidgetResponse), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     GetVeBusStateWidgetMock for get_ve_bus_state_widget, 200, types::ErrorResponse,
     bad_request(400), unauthorized(401), forbidden(403), not_found(404),
     too_many_requests(429)
 );
 
 impl GetVeBusStateWidgetMock<'_> {
-    crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
-    crate::runtime::mock_matcher!(instance(value: i32), query "instance", Form, true);
-    crate::runtime::mock_matcher!(start(value: i64), query "start", Form, true);
-    crate::runtime::mock_matcher!(end(value: i64), query "end", Form, true);
-    crate::runtime::mock_answer!(ok(body: &types::VeBusStateWidgetResponse), 200);
+    mock_matcher!(id_site(value: i64), path "idSite");
+    mock_matcher!(instance(value: i32), query "instance", Form, true);
+    mock_matcher!(start(value: i64), query "start", Form, true);
+    mock_matcher!(end(value: i64), query "end", Form, true);
+    mock_answer!(ok(body: &types::VeBusStateWidgetResponse), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     GetInverterChargerStateWidgetMock for get_inverter_charger_state_widget, 200,
     types::ErrorResponse, bad_request(400), unauthorized(401), forbidden(403),
     not_found(404), too_many_requests(429)
 );
 
 impl GetInverterChargerStateWidgetMock<'_> {
-    crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
-    crate::runtime::mock_matcher!(instance(value: i32), query "instance", Form, true);
-    crate::runtime::mock_matcher!(start(value: i64), query "start", Form, true);
-    crate::runtime::mock_matcher!(end(value: i64), query "end", Form, true);
-    crate::runtime::mock_answer!(ok(body: &types::InverterChargerStateWidgetResponse), 200);
+    mock_matcher!(id_site(value: i64), path "idSite");
+    mock_matcher!(instance(value: i32), query "instance", Form, true);
+    mock_matcher!(start(value: i64), query "start", Form, true);
+    mock_matcher!(end(value: i64), query "end", Form, true);
+    mock_answer!(ok(body: &types::InverterChargerStateWidgetResponse), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     GetStatusWidgetMock for get_status_widget, 200, types::ErrorResponse,
     bad_request(400), unauthorized(401), forbidden(403), not_found(404),
     too_many_requests(429)
 );
 
 impl GetStatusWidgetMock<'_> {
-    crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
-    crate::runtime::mock_matcher!(instance(value: i32), query "instance", Form, true);
-    crate::runtime::mock_answer!(ok(body: &types::StatusWidgetResponse), 200);
+    mock_matcher!(id_site(value: i64), path "idSite");
+    mock_matcher!(instance(value: i32), query "instance", Form, true);
+    mock_answer!(ok(body: &types::StatusWidgetResponse), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     GetTankSummaryWidgetMock for get_tank_summary_widget, 200, types::ErrorResponse,
     bad_request(400), unauthorized(401), forbidden(403), not_found(404),
     too_many_requests(429)
 );
 
 impl GetTankSummaryWidgetMock<'_> {
-    crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
-    crate::runtime::mock_matcher!(instance(value: i32), query "instance", Form, true);
-    crate::runtime::mock_answer!(ok(body: &types::TankSummaryWidgetResponse), 200);
+    mock_matcher!(id_site(value: i64), path "idSite");
+    mock_matcher!(instance(value: i32), query "instance", Form, true);
+    mock_answer!(ok(body: &types::TankSummaryWidgetResponse), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     GetHistoricDataWidgetMock for get_historic_data_widget, 200, types::ErrorResponse,
     bad_request(400), unauthorized(401), forbidden(403), not_found(404),
     too_many_requests(429)
 );
 
 impl GetHistoricDataWidgetMock<'_> {
-    crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
-    crate::runtime::mock_matcher!(instance(value: i32), query "instance", Form, true);
-    crate::runtime::mock_answer!(ok(body: &types::HistoricDataWidgetResponse), 200);
+    mock_matcher!(id_site(value: i64), path "idSite");
+    mock_matcher!(instance(value: i32), query "instance", Form, true);
+    mock_answer!(ok(body: &types::HistoricDataWidgetResponse), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     GetMpptStateWidgetMock for get_mppt_state_widget, 200, types::ErrorResponse,
     bad_request(400), unauthorized(401), forbidden(403), not_found(404),
     too_many_requests(429)
 );
 
 impl GetMpptStateWidgetMock<'_> {
-    crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
-    crate::runtime::mock_matcher!(instance(value: i32), query "instance", Form, true);
-    crate::runtime::mock_matcher!(start(value: i64), query "start", Form, true);
-    crate::runtime::mock_matcher!(end(value: i64), query "end", Form, true);
-    crate::runtime::mock_answer!(ok(body: &types::MpptStateWidgetResponse), 200);
+    mock_matcher!(id_site(value: i64), path "idSite");
+    mock_matcher!(instance(value: i32), query "instance", Form, true);
+    mock_matcher!(start(value: i64), query "start", Form, true);
+    mock_matcher!(end(value: i64), query "end", Form, true);
+    mock_answer!(ok(body: &types::MpptStateWidgetResponse), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     GetBatteryMonitorWarningsAndAlarmsWidgetMock for
     get_battery_monitor_warnings_and_alarms_widget, 200, types::ErrorResponse,
     bad_request(400), unauthorized(401), forbidden(403), not_found(404),
@@ -958,23 +921,21 @@ crate::runtime::operation_mock!(
 );
 
 impl GetBatteryMonitorWarningsAndAlarmsWidgetMock<'_> {
-    crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
-    crate::runtime::mock_matcher!(instance(value: i32), query "instance", Form, true);
-    crate::runtime::mock_matcher!(start(value: i64), query "start", Form, true);
-    crate::runtime::mock_matcher!(end(value: i64), query "end", Form, true);
-    crate::runtime::mock_answer!(
-        ok(body: &types::BatteryMonitorWarningsAndAlarmsWidgetResponse), 200
-    );
+    mock_matcher!(id_site(value: i64), path "idSite");
+    mock_matcher!(instance(value: i32), query "instance", Form, true);
+    mock_matcher!(start(value: i64), query "start", Form, true);
+    mock_matcher!(end(value: i64), query "end", Form, true);
+    mock_answer!(ok(body: &types::BatteryMonitorWarningsAndAlarmsWidgetResponse), 200);
 }
 
-crate::runtime::operation_mock!(
+operation_mock!(
     GetEvChargerSummaryWidgetMock for get_ev_charger_summary_widget, 200,
     types::ErrorResponse, bad_request(400), unauthorized(401), forbidden(403),
     not_found(404), too_many_requests(429)
 );
 
 impl GetEvChargerSummaryWidgetMock<'_> {
-    crate::runtime::mock_matcher!(id_site(value: i64), path "idSite");
-    crate::runtime::mock_matcher!(instance(value: i32), query "instance", Form, true);
-    crate::runtime::mock_answer!(ok(body: &types::EvChargerSummaryWidgetResponse), 200);
+    mock_matcher!(id_site(value: i64), path "idSite");
+    mock_matcher!(instance(value: i32), query "instance", Form, true);
+    mock_answer!(ok(body: &types::EvChargerSummaryWidgetResponse), 200);
 }

@@ -108,9 +108,11 @@ pub(super) fn area_types_head(split: &Split, index: usize, own: &[&TypeDef]) -> 
             use super::*;
         )
     });
+    let macros = super::types::macro_imports(own.iter().copied(), false);
     quote! {
         #![doc = #text]
         #import
+        #macros
     }
 }
 

@@ -16,24 +16,23 @@ pub(super) const DOC_LINE_BREAK: char = '\u{1f}';
 /// The runtime's macros whose arguments hold types.
 const CALLS: [&str; 5] = [
     "runtime::request_call!(",
-    "crate::runtime::mock_method!(",
-    "crate::runtime::setter!(",
-    "crate::runtime::mock_matcher!(",
-    "crate::runtime::mock_answer!(",
+    "mock_method!(",
+    "setter!(",
+    "mock_matcher!(",
+    "mock_answer!(",
 ];
 
 /// Calls that make one list with the calls of the same macro beside them
 /// (a struct's setters, a mock's matchers and answers): no blank line
 /// between them.
-const LISTS: [&str; 4] = [
-    "crate::runtime::setter!(",
-    "crate::runtime::mock_method!(",
-    "crate::runtime::mock_matcher!(",
-    "crate::runtime::mock_answer!(",
-];
+const LISTS: [&str; 4] = ["setter!(", "mock_method!(", "mock_matcher!(", "mock_answer!("];
 
-/// The lines that start an item (or a doc comment or attribute before one).
-const STARTS: [&str; 14] = [
+/// The lines that start an item (or a doc comment or attribute before one),
+/// besides the calls of `LISTS`.
+const STARTS: [&str; 17] = [
+    "operation_mock!(",
+    "serde_struct!(",
+    "string_enum!(",
     "///",
     "#[",
     "pub ",
@@ -201,8 +200,8 @@ impl Lines {
     /// Add a line, after a blank one where an item starts after another.
     fn push(&mut self, line: &str) {
         let current = line.trim_start();
-        let starts_item = STARTS.iter().any(|s| current.starts_with(s));
         let list = LISTS.iter().copied().find(|k| current.starts_with(k));
+        let starts_item = list.is_some() || STARTS.iter().any(|s| current.starts_with(s));
         let same_run = match (self.previous.run, list) {
             (_, Some(_)) if self.previous.closes_call => true,
             (Some(run), Some(_)) if LISTS.contains(&run) => true,
@@ -237,8 +236,8 @@ mod tests {
              runtime::request_call!(A, Vec < types::Pet >);\n\
              runtime::request_call!(\n    LongName, std::collections::BTreeMap < String, Vec < X > >\n);\n\
              runtime::request_call!(\n    {long}\n);\n\
-             impl A {{\n    crate::runtime::setter!(\n        with_b(b : impl Into < String >) =\n        \"a < b : c\"\n    );\n    \
-             crate::runtime::setter!(with_c(c : & [u8]));\n    crate::runtime::setter!(\n        with_d(d : Vec < Map < String, Value >\n        >)\n    );\n}}\n\
+             impl A {{\n    setter!(\n        with_b(b : impl Into < String >) =\n        \"a < b : c\"\n    );\n    \
+             setter!(with_c(c : & [u8]));\n    setter!(\n        with_d(d : Vec < Map < String, Value >\n        >)\n    );\n}}\n\
              fn g() {{\n    let x = a < b;\n}}\n"
         );
         assert_eq!(
@@ -247,8 +246,8 @@ mod tests {
              runtime::request_call!(A, Vec<types::Pet>);\n\n\
              runtime::request_call!(LongName, std::collections::BTreeMap<String, Vec<X>>);\n\n\
              runtime::request_call!(\n    VeryLongOperationNameThatTakesUpRoom, std::collections::BTreeMap<String, Vec<types::X>>\n);\n\n\
-             impl A {\n    crate::runtime::setter!(with_b(b: impl Into<String>) = \"a < b : c\");\n    \
-             crate::runtime::setter!(with_c(c: &[u8]));\n    crate::runtime::setter!(with_d(d: Vec<Map<String, Value>>));\n}\n\n\
+             impl A {\n    setter!(with_b(b: impl Into<String>) = \"a < b : c\");\n    \
+             setter!(with_c(c: &[u8]));\n    setter!(with_d(d: Vec<Map<String, Value>>));\n}\n\n\
              fn g() {\n    let x = a < b;\n}\n"
         );
     }

@@ -74,7 +74,11 @@ pub(crate) fn emit(api: &Api, split: Option<&Split>, options: &Options) -> Resul
         None => {
             modules.push(Module::new(
                 "src/types.rs".into(),
-                || types::types_head(api),
+                || {
+                    let head = types::types_head(api);
+                    let imports = types::macro_imports(&api.types, false);
+                    quote! { #head #imports }
+                },
                 &api.types,
                 |def| types::type_item(api, def),
             ));
@@ -90,8 +94,9 @@ pub(crate) fn emit(api: &Api, split: Option<&Split>, options: &Options) -> Resul
                 "src/types.rs".into(),
                 || {
                     let head = types::types_head(api);
+                    let imports = types::macro_imports(shared_types.iter().map(|(def, _)| *def), true);
                     let areas = features::types_root(split, &own_types);
-                    quote! { #head #areas }
+                    quote! { #head #imports #areas }
                 },
                 &shared_types,
                 |(def, gate)| features::gate_items(types::type_item(api, def), features::cfg(split, gate).as_ref()),

@@ -18,6 +18,37 @@ pub(super) fn types_head(api: &Api) -> TokenStream {
     }
 }
 
+/// The imports of the runtime's macros that `defs` call (`serde_struct!`,
+/// `setter!`, `string_enum!`), so that each call is one line that reads as
+/// what it writes. `gated`: the items are behind features, so a build may
+/// leave a macro unused.
+pub(super) fn macro_imports<'d>(defs: impl IntoIterator<Item = &'d TypeDef>, gated: bool) -> TokenStream {
+    let (mut structs, mut setters, mut enums) = (false, false, false);
+    for def in defs {
+        match &def.kind {
+            TypeKind::Struct { fields, .. } => {
+                structs = true;
+                setters = setters || fields.iter().any(|f| f.ty.is_option());
+            }
+            TypeKind::Enum { .. } => enums = true,
+            _ => {}
+        }
+    }
+    let names: Vec<proc_macro2::Ident> = [("serde_struct", structs), ("setter", setters), ("string_enum", enums)]
+        .into_iter()
+        .filter(|(_, used)| *used)
+        .map(|(name, _)| ident(name))
+        .collect();
+    if names.is_empty() {
+        return TokenStream::new();
+    }
+    let allow = gated.then(|| quote!(#[allow(unused_imports)]));
+    quote! {
+        #allow
+        use crate::runtime::{#(#names),*};
+    }
+}
+
 fn docs_text(docs: &Docs) -> String {
     let mut parts = Vec::new();
     if let Some(summary) = &docs.summary {
@@ -243,7 +274,7 @@ fn serde_struct(api: &Api, name: &proc_macro2::Ident, fields: &[Field], rest: Op
         quote!(..#rest)
     });
     quote! {
-        crate::runtime::serde_struct!(#name { #(#fields),* } #rest);
+        serde_struct!(#name { #(#fields),* } #rest);
     }
 }
 
@@ -280,7 +311,7 @@ fn setter(setter: &str, field: &Field, inner: &TypeRef) -> TokenStream {
         quote!(= #wire)
     });
     quote! {
-        crate::runtime::setter!(#setter(#field_ident: #input) #wire);
+        setter!(#setter(#field_ident: #input) #wire);
     }
 }
 
@@ -400,7 +431,7 @@ fn enum_item(def: &TypeDef, docs: TokenStream, variants: &[EnumVariant], unknown
             #unknown(String),
         }
 
-        crate::runtime::string_enum!(#name { #(#values),* } #unknown);
+        string_enum!(#name { #(#values),* } #unknown);
     }
 }
 
