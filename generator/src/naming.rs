@@ -133,72 +133,77 @@ pub const BUILDER_MEMBERS_RESERVED: &[&str] = &[
 ///
 /// Letters without case (CJK, ...) count as small letters.
 fn words(raw: &str) -> Vec<&str> {
-    if raw.is_ascii() {
-        ascii_words(raw)
-    } else {
-        unicode_words(raw)
-    }
+    words_by(raw, raw.is_ascii())
 }
 
-/// [`words`] of any name, by its chars.
-fn unicode_words(raw: &str) -> Vec<&str> {
+/// [`words`], reading each run of letters and digits by its bytes (`ascii`:
+/// most names are, and lowering names every type, field and parameter) or
+/// by its chars.
+fn words_by(raw: &str, ascii: bool) -> Vec<&str> {
     let mut words = Vec::new();
     for run in raw.split(|c: char| !c.is_alphanumeric()).filter(|run| !run.is_empty()) {
-        let chars: Vec<(usize, char)> = run.char_indices().collect();
-        let upper = |i: usize| chars.get(i).is_some_and(|(_, c)| c.is_uppercase());
-        let lower = |i: usize| chars.get(i).is_some_and(|(_, c)| !c.is_uppercase() && !c.is_numeric());
-        let digit = |i: usize| chars.get(i).is_some_and(|(_, c)| c.is_numeric());
-        // A single small letter at `i` that ends the word (the end of the
-        // run, a capital or a digit follows).
-        let lone_small = |i: usize| lower(i) && !lower(i + 1);
         let mut start = 0;
-        for i in 1..chars.len() {
-            let boundary = if upper(i) {
-                // `fooBar`, `v2Users`; `HTTPServer` before the `S`, not
-                // `GUIv` before the `I`.
-                lower(i - 1) || digit(i - 1) || (upper(i - 1) && lower(i + 1) && !lone_small(i + 1))
-            } else {
-                // `GUIv` before the `v`, not `IDs` before the `s`.
-                lone_small(i) && upper(i - 1) && upper(i.wrapping_sub(2)) && chars[i].1 != 's'
-            };
-            if boundary {
-                words.push(&run[chars[start].0..chars[i].0]);
-                start = i;
-            }
-        }
-        words.push(&run[chars[start].0..]);
-    }
-    words
-}
-
-/// [`words`] of an ASCII name, by its bytes (most names are ASCII, and
-/// lowering names every type, field and parameter).
-fn ascii_words(raw: &str) -> Vec<&str> {
-    let mut words = Vec::new();
-    for run in raw
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|run| !run.is_empty())
-    {
-        let bytes = run.as_bytes();
-        let upper = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_uppercase);
-        let lower = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_lowercase);
-        let digit = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_digit);
-        let lone_small = |i: usize| lower(i) && !lower(i + 1);
-        let mut start = 0;
-        for i in 1..bytes.len() {
-            let boundary = if upper(i) {
-                lower(i - 1) || digit(i - 1) || (upper(i - 1) && lower(i + 1) && !lone_small(i + 1))
-            } else {
-                lone_small(i) && upper(i - 1) && upper(i.wrapping_sub(2)) && bytes[i] != b's'
-            };
-            if boundary {
-                words.push(&run[start..i]);
-                start = i;
-            }
+        if ascii {
+            let bytes = run.as_bytes();
+            let is = |i: usize, class: fn(&u8) -> bool| bytes.get(i).is_some_and(class);
+            word_starts(
+                bytes.len(),
+                |i| is(i, u8::is_ascii_uppercase),
+                |i| is(i, u8::is_ascii_lowercase),
+                |i| is(i, u8::is_ascii_digit),
+                |i| bytes[i] == b's',
+                |i| {
+                    words.push(&run[start..i]);
+                    start = i;
+                },
+            );
+        } else {
+            let chars: Vec<(usize, char)> = run.char_indices().collect();
+            let is = |i: usize, class: fn(&char) -> bool| chars.get(i).is_some_and(|(_, c)| class(c));
+            word_starts(
+                chars.len(),
+                |i| is(i, |c| c.is_uppercase()),
+                |i| is(i, |c| !c.is_uppercase() && !c.is_numeric()),
+                |i| is(i, |c| c.is_numeric()),
+                |i| chars[i].1 == 's',
+                |i| {
+                    words.push(&run[start..chars[i].0]);
+                    start = chars[i].0;
+                },
+            );
         }
         words.push(&run[start..]);
     }
     words
+}
+
+/// The rule of [`words`] over one run of `len` letters and digits, read by
+/// position (past the end is none of upper, lower, digit): `cut(i)` where a
+/// word starts at `i` (never the first).
+fn word_starts(
+    len: usize,
+    upper: impl Fn(usize) -> bool,
+    lower: impl Fn(usize) -> bool,
+    digit: impl Fn(usize) -> bool,
+    plural_s: impl Fn(usize) -> bool,
+    mut cut: impl FnMut(usize),
+) {
+    // A single small letter at `i` that ends the word (the end of the run,
+    // a capital or a digit follows).
+    let lone_small = |i: usize| lower(i) && !lower(i + 1);
+    for i in 1..len {
+        let boundary = if upper(i) {
+            // `fooBar`, `v2Users`; `HTTPServer` before the `S`, not `GUIv`
+            // before the `I`.
+            lower(i - 1) || digit(i - 1) || (upper(i - 1) && lower(i + 1) && !lone_small(i + 1))
+        } else {
+            // `GUIv` before the `v`, not `IDs` before the `s`.
+            lone_small(i) && upper(i - 1) && upper(i.wrapping_sub(2)) && !plural_s(i)
+        };
+        if boundary {
+            cut(i);
+        }
+    }
 }
 
 /// Our words, each in small letters, as `heck` reads them: it does the
@@ -314,30 +319,42 @@ pub fn type_name(raw: &str) -> String {
 /// The identifier as it must be written in source: `r#type` for a keyword,
 /// `self_` where a raw identifier is not allowed.
 pub fn escape(name: &str) -> String {
-    if NOT_RAW.contains(&name) {
-        format!("{name}_")
-    } else if KEYWORDS.contains(&name) {
-        format!("r#{name}")
-    } else {
-        name.to_owned()
+    match spelling(name) {
+        Spelling::Plain => name.to_owned(),
+        Spelling::Raw => format!("r#{name}"),
+        Spelling::Suffixed => format!("{name}_"),
     }
 }
 
-/// The `proc_macro2::Ident` for a name made by this module.
+/// The `proc_macro2::Ident` for a name made by this module, spelled as
+/// [`escape`] writes it (without its `String`: this runs for every name of
+/// every generated item).
 pub fn ident(name: &str) -> proc_macro2::Ident {
     let span = proc_macro2::Span::call_site();
-    // As `escape` writes it, without its `String`: this runs for every name
-    // of every generated item.
-    if is_keyword(name) {
-        if NOT_RAW.contains(&name) {
-            proc_macro2::Ident::new(&format!("{name}_"), span)
-        } else {
-            proc_macro2::Ident::new_raw(name, span)
-        }
-    } else if name == "_" {
-        proc_macro2::Ident::new("__", span)
+    match spelling(name) {
+        Spelling::Plain => proc_macro2::Ident::new(name, span),
+        Spelling::Raw => proc_macro2::Ident::new_raw(name, span),
+        Spelling::Suffixed => proc_macro2::Ident::new(&format!("{name}_"), span),
+    }
+}
+
+/// How a name is written as an identifier.
+enum Spelling {
+    /// As it is.
+    Plain,
+    /// `r#name`: a keyword.
+    Raw,
+    /// `name_`: a keyword that cannot be raw (`self`), or `_`.
+    Suffixed,
+}
+
+fn spelling(name: &str) -> Spelling {
+    if NOT_RAW.contains(&name) {
+        Spelling::Suffixed
+    } else if is_keyword(name) {
+        Spelling::Raw
     } else {
-        proc_macro2::Ident::new(name, span)
+        Spelling::Plain
     }
 }
 
@@ -526,7 +543,7 @@ mod tests {
         ];
         for raw in names {
             if raw.is_ascii() {
-                assert_eq!(ascii_words(raw), unicode_words(raw), "{raw}");
+                assert_eq!(words_by(raw, true), words_by(raw, false), "{raw}");
             }
             assert_eq!(snake_case(raw), small_words(raw).to_snake_case(), "{raw}");
             assert_eq!(pascal_case(raw), small_words(raw).to_upper_camel_case(), "{raw}");

@@ -149,13 +149,19 @@ fn sign_in_step(api: &Api, env_prefix: &str) -> Option<SignInStep> {
 /// (`quick_start`): (name, source).
 const PARTIALS: &[(&str, &str)] = &[("quick_start.rs.j2", include_str!("../../templates/quick_start.rs.j2"))];
 
+/// An environment of the crate's templates and their partials.
 fn environment() -> Result<Environment<'static>, Error> {
+    let templates = TEMPLATES.iter().map(|(_, name, source)| (*name, *source));
+    environment_of(templates.chain(PARTIALS.iter().copied()))
+}
+
+/// An environment of these templates: (name, source).
+fn environment_of(
+    templates: impl Iterator<Item = (&'static str, &'static str)>,
+) -> Result<Environment<'static>, Error> {
     let mut env = Environment::new();
     env.set_keep_trailing_newline(true);
-    for (_, name, source) in TEMPLATES {
-        env.add_template(name, source).map_err(internal)?;
-    }
-    for (name, source) in PARTIALS {
+    for (name, source) in templates {
         env.add_template(name, source).map_err(internal)?;
     }
     Ok(env)
@@ -184,12 +190,12 @@ pub(crate) fn render(
 /// The quick start (the code of a `no_run` doctest, with its hidden
 /// `async fn` around it), as the README and the crate's front page show it.
 pub(crate) fn quick_start(api: &Api, options: &Options) -> Result<String, Error> {
-    let mut env = Environment::new();
-    env.set_keep_trailing_newline(true);
-    let (name, source) = PARTIALS[0];
-    env.add_template(name, source).map_err(internal)?;
+    // Only its own template: the others are the README's and `Cargo.toml`'s.
+    let env = environment_of(PARTIALS.iter().copied())?;
     let ctx = quick_start_context(api, options);
-    env.get_template(name).and_then(|t| t.render(&ctx)).map_err(internal)
+    env.get_template("quick_start.rs.j2")
+        .and_then(|t| t.render(&ctx))
+        .map_err(internal)
 }
 
 /// What the quick start (`quick_start.rs.j2`) reads, and the other templates

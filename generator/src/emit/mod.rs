@@ -324,31 +324,27 @@ pub(crate) fn doc(text: &str) -> TokenStream {
 /// them) as `///` comments on the next item.
 ///
 /// A block of lines goes to the formatter as one attribute, its lines joined
-/// by `DOC_LINE_BREAK`, and `format` cuts the printed comment back into lines:
-/// the output is the same bytes as one `#[doc]` per line, but `quote`, `syn`
-/// and `prettyplease` handle one attribute per block rather than per line
-/// (BENCHMARKS.md). A block that cannot travel joined (a line holding the
-/// separator itself, or a first line `prettyplease` would not print as `///`)
-/// goes line by line.
+/// by `DOC_LINE_BREAK`, and `layout::finish` cuts the printed comment back
+/// into lines: the output is the same bytes as one `#[doc]` per line, but
+/// `quote`, `syn` and `prettyplease` handle one attribute per block rather
+/// than per line (BENCHMARKS.md). A block that cannot travel joined (a line
+/// holding the separator itself, or a first line `prettyplease` would not
+/// print as `///`) goes line by line.
 pub(crate) fn outer_docs<S: AsRef<str>>(lines: &[S]) -> TokenStream {
-    match joined_docs(lines) {
-        Some(block) => quote!(#[doc = #block]),
-        None => {
-            let lines = lines.iter().map(|line| doc_literal(line.as_ref()));
-            quote!(#(#[doc = #lines])*)
-        }
-    }
+    doc_attributes(lines, |text| quote!(#[doc = #text]))
 }
 
 /// Doc lines as `//!` comments (module or crate documentation): see
 /// `outer_docs`.
 pub(crate) fn inner_docs<S: AsRef<str>>(lines: &[S]) -> TokenStream {
+    doc_attributes(lines, |text| quote!(#![doc = #text]))
+}
+
+/// One `attribute` for the block, or one per line where it cannot be joined.
+fn doc_attributes<S: AsRef<str>>(lines: &[S], attribute: impl Fn(Literal) -> TokenStream) -> TokenStream {
     match joined_docs(lines) {
-        Some(block) => quote!(#![doc = #block]),
-        None => {
-            let lines = lines.iter().map(|line| doc_literal(line.as_ref()));
-            quote!(#(#![doc = #lines])*)
-        }
+        Some(block) => attribute(block),
+        None => lines.iter().map(|line| attribute(doc_literal(line.as_ref()))).collect(),
     }
 }
 
