@@ -21,6 +21,7 @@ mod lower;
 mod model;
 mod naming;
 mod templates;
+mod threads;
 mod vendor;
 
 pub use error::{Error, Pointer, Warning};
@@ -166,14 +167,6 @@ pub struct Generated {
     /// The cargo features of a crate split by area (see `ARCHITECTURE.md`),
     /// one per area, sorted; empty for a crate that is not split.
     pub features: Vec<String>,
-}
-
-/// How many threads a generation may keep busy: the cores this process
-/// may run on, asked once (the standard library reads the cgroup's files
-/// to answer, at every call).
-pub(crate) fn cores() -> usize {
-    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
-    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
 /// A spec (YAML or JSON) as the loader reads it: an untyped JSON tree.

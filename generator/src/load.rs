@@ -77,14 +77,15 @@ fn typed(raw: &mut Value, limits: &crate::Limits) -> Option<openapiv3::OpenAPI> 
         .and_then(|c| c.get("schemas"))
         .and_then(Value::as_object)
         .is_some_and(|schemas| schemas.len() >= SPLIT_FROM)
-        && crate::cores() > 1
+        && crate::threads::cores() > 1
         && limits.max_depth <= crate::Limits::default().max_depth;
     let components = match raw.get_mut("components") {
         Some(components) if large => std::mem::take(components),
         _ => return openapiv3::OpenAPI::deserialize(&*raw).ok(),
     };
     let (api, typed_components) = std::thread::scope(|scope| {
-        let typed_components = scope.spawn(|| openapiv3::Components::deserialize(&components).ok());
+        let typed_components =
+            crate::threads::spawn_beside(scope, || openapiv3::Components::deserialize(&components).ok());
         let api = openapiv3::OpenAPI::deserialize(&*raw).ok();
         (api, typed_components.join().ok().flatten())
     });

@@ -147,7 +147,7 @@ pub(crate) fn emit(api: &Api, split: Option<&Split>, options: &Options) -> Resul
         (format_modules(&modules), others())
     } else {
         std::thread::scope(|scope| {
-            let others = scope.spawn(others);
+            let others = crate::threads::spawn_beside(scope, others);
             let formatted = format_modules(&modules);
             let others = others.join().unwrap_or_else(|_| {
                 Err(Error::Internal {
@@ -247,7 +247,7 @@ fn format_modules<'m>(modules: &'m [Module<'_>]) -> Result<Vec<(&'m str, String)
     let workers = if total < PARALLEL_FROM {
         1
     } else {
-        crate::cores().min(jobs.len())
+        crate::threads::cores().min(jobs.len())
     };
     let mut parts: Vec<Option<Result<String, Error>>> = (0..jobs.len()).map(|_| None).collect();
     if workers <= 1 {
@@ -267,7 +267,9 @@ fn format_modules<'m>(modules: &'m [Module<'_>]) -> Result<Vec<(&'m str, String)
             }
         };
         std::thread::scope(|scope| {
-            let handles: Vec<_> = (1..workers).map(|_| scope.spawn(work)).collect();
+            let handles: Vec<_> = (1..workers)
+                .map(|_| crate::threads::spawn_beside(scope, work))
+                .collect();
             let mut finished = vec![work()];
             finished.extend(handles.into_iter().map(|handle| handle.join().unwrap_or_default()));
             for (index, part) in finished.into_iter().flatten() {

@@ -31,7 +31,7 @@ const SPLIT_FROM: usize = 32 * 1024;
 /// Read `text` in two halves on two threads with `read`, if it is large
 /// and can be cut; `None` when it cannot be, or when reading in halves fails.
 pub(super) fn read<E>(text: &str, read: impl Fn(&str) -> Result<Value, E> + Sync) -> Option<Value> {
-    if text.len() < SPLIT_FROM || crate::cores() < 2 {
+    if text.len() < SPLIT_FROM || crate::threads::cores() < 2 {
         return None;
     }
     read_at(text, cut(text)?, &read)
@@ -54,7 +54,7 @@ fn read_at<E>(text: &str, cut: Cut<'_>, read: &(impl Fn(&str) -> Result<Value, E
         None => rest.to_owned(),
     };
     let (first, second) = std::thread::scope(|scope| {
-        let second = scope.spawn(|| read(&second).ok());
+        let second = crate::threads::spawn_beside(scope, || read(&second).ok());
         let first = read(first).ok();
         (first, second.join().ok().flatten())
     });
