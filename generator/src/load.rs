@@ -87,7 +87,7 @@ fn typed(raw: &mut Value, limits: &crate::Limits) -> Option<openapiv3::OpenAPI> 
         let typed_components =
             crate::threads::spawn_beside(scope, || openapiv3::Components::deserialize(&components).ok());
         let api = openapiv3::OpenAPI::deserialize(&*raw).ok();
-        (api, typed_components.join().ok().flatten())
+        (api, crate::threads::join(typed_components).ok().flatten())
     });
     if let Some(slot) = raw.get_mut("components") {
         *slot = components;

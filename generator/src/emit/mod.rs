@@ -37,9 +37,15 @@ pub(crate) fn emit(api: &Api, split: Option<&Split>, options: &Options) -> Resul
     );
     let crate_ident = options.crate_name.replace('-', "_");
     let crate_ident = crate_ident.as_str();
-    let quick_start = match options.layout {
-        Layout::Crate => templates::quick_start(api, options)?,
-        Layout::BuildScript => String::new(),
+    // Both the crate's front page (a formatting job) and its README (the
+    // templates, beside the jobs) show the quick start: made once, by
+    // whichever needs it first, off the serial path.
+    let quick_start = std::sync::OnceLock::new();
+    let quick_start = || {
+        quick_start.get_or_init(|| match options.layout {
+            Layout::Crate => templates::quick_start(api, options),
+            Layout::BuildScript => Ok(String::new()),
+        })
     };
     let all: Vec<&Operation> = api.operations.iter().collect();
     // A split crate: each type behind the features of the areas that need
@@ -65,8 +71,9 @@ pub(crate) fn emit(api: &Api, split: Option<&Split>, options: &Options) -> Resul
         })
         .unwrap_or_default();
     let mut modules = vec![
+        // A quick start that failed is the templates' error (below).
         Module::whole("src/lib.rs".into(), || {
-            client::lib_rs(api, split, options, &quick_start)
+            client::lib_rs(api, split, options, quick_start().as_deref().unwrap_or_default())
         }),
         Module::whole("src/client.rs".into(), || client::client_rs(api)),
     ];
@@ -131,32 +138,29 @@ pub(crate) fn emit(api: &Api, split: Option<&Split>, options: &Options) -> Resul
         ));
     }
     // The files that are not Rust from tokens (the vendored runtime, the
-    // templates) are made beside the formatting when it runs on several
-    // threads, so that no core waits for them at the end.
+    // templates) are made by the first other thread before it takes its
+    // formatting jobs, so that no core waits for them at the end.
     let others = || -> Result<Vec<(String, String)>, Error> {
         let mut files = Vec::new();
         if options.runtime == Runtime::Vendored {
             files.extend(vendor::files(&options.generated_by, options.layout == Layout::Crate)?);
         }
         if options.layout == Layout::Crate {
-            files.extend(templates::render(api, split, options, &quick_start)?);
+            files.extend(templates::render(
+                api,
+                split,
+                options,
+                quick_start().as_ref().map_err(Clone::clone)?,
+            )?);
         }
         Ok(files)
     };
-    let (formatted, others) = if modules.iter().map(|m| m.items).sum::<usize>() < PARALLEL_FROM {
-        (format_modules(&modules), others())
-    } else {
-        std::thread::scope(|scope| {
-            let others = crate::threads::spawn_beside(scope, others);
-            let formatted = format_modules(&modules);
-            let others = others.join().unwrap_or_else(|_| {
-                Err(Error::Internal {
-                    message: "a thread making the crate's other files panicked".into(),
-                })
-            });
-            (formatted, others)
+    let (formatted, others) = format_modules(&modules, others);
+    let others = others.unwrap_or_else(|| {
+        Err(Error::Internal {
+            message: "a thread making the crate's other files panicked".into(),
         })
-    };
+    });
     let mut files = BTreeMap::new();
     for (path, code) in formatted? {
         files.insert(path.to_owned(), format!("{header}{code}"));
@@ -231,9 +235,17 @@ impl<'a> Module<'a> {
     }
 }
 
+/// Formatted modules: `(path, code)` each.
+type Files<'m> = Vec<(&'m str, String)>;
+
 /// Format every piece of every module, on all cores when there is enough
-/// work, and join each module's pieces in order: `(path, code)` per module.
-fn format_modules<'m>(modules: &'m [Module<'_>]) -> Result<Vec<(&'m str, String)>, Error> {
+/// work, and join each module's pieces in order: `(path, code)` per module;
+/// and run `beside` (first, on another thread when there are several).
+/// `beside`'s answer is `None` when its thread panicked.
+fn format_modules<'m, R: Send>(
+    modules: &'m [Module<'_>],
+    beside: impl FnOnce() -> R + Send,
+) -> (Result<Files<'m>, Error>, Option<R>) {
     // The jobs: (module, None) for a head, (module, Some(range)) for items.
     // Heads first: a whole file or a large head (the mock server's) is the
     // longest job, and taken last it would leave the other cores waiting.
@@ -250,10 +262,13 @@ fn format_modules<'m>(modules: &'m [Module<'_>]) -> Result<Vec<(&'m str, String)
         crate::threads::cores().min(jobs.len())
     };
     let mut parts: Vec<Option<Result<String, Error>>> = (0..jobs.len()).map(|_| None).collect();
+    let mut beside = Some(beside);
+    let mut beside_answer = None;
     if workers <= 1 {
         for (part, job) in parts.iter_mut().zip(&jobs) {
             *part = Some(run(job));
         }
+        beside_answer = beside.take().map(|beside| beside());
     } else {
         // Each worker (this thread one of them) takes the next job; results
         // keep the jobs' order.
@@ -268,15 +283,33 @@ fn format_modules<'m>(modules: &'m [Module<'_>]) -> Result<Vec<(&'m str, String)
         };
         std::thread::scope(|scope| {
             let handles: Vec<_> = (1..workers)
-                .map(|_| crate::threads::spawn_beside(scope, work))
+                .map(|_| {
+                    let first = beside.take();
+                    crate::threads::spawn_beside(scope, move || (first.map(|beside| beside()), work()))
+                })
                 .collect();
             let mut finished = vec![work()];
-            finished.extend(handles.into_iter().map(|handle| handle.join().unwrap_or_default()));
+            for handle in handles {
+                let (answer, done) = crate::threads::join(handle).unwrap_or_default();
+                if answer.is_some() {
+                    beside_answer = answer;
+                }
+                finished.push(done);
+            }
             for (index, part) in finished.into_iter().flatten() {
                 parts[index] = Some(part);
             }
         });
     }
+    (join_parts(modules, &jobs, parts), beside_answer)
+}
+
+/// Each module's formatted pieces joined in order: `(path, code)`.
+fn join_parts<'m>(
+    modules: &'m [Module<'_>],
+    jobs: &[(usize, Option<std::ops::Range<usize>>)],
+    parts: Vec<Option<Result<String, Error>>>,
+) -> Result<Files<'m>, Error> {
     let mut out: Vec<(&str, String)> = modules.iter().map(|m| (m.path.as_str(), String::new())).collect();
     for (job, part) in jobs.iter().zip(parts) {
         let part = part.unwrap_or_else(|| {

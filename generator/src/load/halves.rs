@@ -56,7 +56,7 @@ fn read_at<E>(text: &str, cut: Cut<'_>, read: &(impl Fn(&str) -> Result<Value, E
     let (first, second) = std::thread::scope(|scope| {
         let second = crate::threads::spawn_beside(scope, || read(&second).ok());
         let first = read(first).ok();
-        (first, second.join().ok().flatten())
+        (first, crate::threads::join(second).ok().flatten())
     });
     join(first?, second?, cut.parent.is_some())
 }
