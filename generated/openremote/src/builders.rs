@@ -77,11 +77,14 @@ impl<'a> GetClientRoles<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let realm = runtime::path_segment("realm", &self.realm)?;
-        let client_id = runtime::path_segment("clientId", &self.client_id)?;
-        let path = format!("/user/{realm}/{client_id}/roles");
-        let mut request = Request::new(Method::GET, path, &[&["openid"]])
-            .operation("getClientRoles", "/user/{realm}/{clientId}/roles");
+        let mut request = Request::for_operation(
+            Method::GET,
+            "/user/{realm}/{clientId}/roles",
+            "getClientRoles",
+            &[&["openid"]],
+        );
+        request.path("realm", &self.realm)?;
+        request.path("clientId", &self.client_id)?;
         request.header("X-Forwarded-Proto", &self.x_forwarded_proto)?;
         request.header("X-Forwarded-Host", &self.x_forwarded_host)?;
         request.options(self.options)?;
@@ -172,11 +175,14 @@ impl<'a> UpdateClientRoles<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let realm = runtime::path_segment("realm", &self.realm)?;
-        let client_id = runtime::path_segment("clientId", &self.client_id)?;
-        let path = format!("/user/{realm}/{client_id}/roles");
-        let mut request = Request::new(Method::PUT, path, &[&["openid"]])
-            .operation("updateClientRoles", "/user/{realm}/{clientId}/roles");
+        let mut request = Request::for_operation(
+            Method::PUT,
+            "/user/{realm}/{clientId}/roles",
+            "updateClientRoles",
+            &[&["openid"]],
+        );
+        request.path("realm", &self.realm)?;
+        request.path("clientId", &self.client_id)?;
         request.header("X-Forwarded-Proto", &self.x_forwarded_proto)?;
         request.header("X-Forwarded-Host", &self.x_forwarded_host)?;
         request.json("application/json", self.body)?;
@@ -262,10 +268,13 @@ impl<'a> UpdateRoles<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let realm = runtime::path_segment("realm", &self.realm)?;
-        let path = format!("/user/{realm}/roles");
-        let mut request = Request::new(Method::PUT, path, &[&["openid"]])
-            .operation("updateRoles", "/user/{realm}/roles");
+        let mut request = Request::for_operation(
+            Method::PUT,
+            "/user/{realm}/roles",
+            "updateRoles",
+            &[&["openid"]],
+        );
+        request.path("realm", &self.realm)?;
         request.header("X-Forwarded-Proto", &self.x_forwarded_proto)?;
         request.header("X-Forwarded-Host", &self.x_forwarded_host)?;
         request.json("application/json", self.body)?;
@@ -365,9 +374,12 @@ impl<'a> QueryUsers<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let path = "/user/query";
-        let mut request = Request::new(Method::POST, path, &[&["openid"]])
-            .operation("queryUsers", "/user/query");
+        let mut request = Request::for_operation(
+            Method::POST,
+            "/user/query",
+            "queryUsers",
+            &[&["openid"]],
+        );
         request.header("X-Forwarded-Proto", &self.x_forwarded_proto)?;
         request.header("X-Forwarded-Host", &self.x_forwarded_host)?;
         request.json("application/json", self.body)?;
@@ -553,11 +565,14 @@ impl<'a> GetUser<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let realm = runtime::path_segment("realm", &self.realm)?;
-        let user_id = runtime::path_segment("userId", &self.user_id)?;
-        let path = format!("/user/{realm}/{user_id}");
-        let mut request = Request::new(Method::GET, path, &[&["openid"]])
-            .operation("getUser", "/user/{realm}/{userId}");
+        let mut request = Request::for_operation(
+            Method::GET,
+            "/user/{realm}/{userId}",
+            "getUser",
+            &[&["openid"]],
+        );
+        request.path("realm", &self.realm)?;
+        request.path("userId", &self.user_id)?;
         request.header("X-Forwarded-Proto", &self.x_forwarded_proto)?;
         request.header("X-Forwarded-Host", &self.x_forwarded_host)?;
         request.options(self.options)?;
@@ -633,9 +648,12 @@ impl<'a> GetCurrentUser<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let path = "/user/user";
-        let mut request = Request::new(Method::GET, path, &[&["openid"]])
-            .operation("getCurrentUser", "/user/user");
+        let mut request = Request::for_operation(
+            Method::GET,
+            "/user/user",
+            "getCurrentUser",
+            &[&["openid"]],
+        );
         request.header("X-Forwarded-Proto", &self.x_forwarded_proto)?;
         request.header("X-Forwarded-Host", &self.x_forwarded_host)?;
         request.options(self.options)?;
@@ -719,10 +737,13 @@ impl<'a> UpdateUser<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let realm = runtime::path_segment("realm", &self.realm)?;
-        let path = format!("/user/{realm}/users");
-        let mut request = Request::new(Method::PUT, path, &[&["openid"]])
-            .operation("updateUser", "/user/{realm}/users");
+        let mut request = Request::for_operation(
+            Method::PUT,
+            "/user/{realm}/users",
+            "updateUser",
+            &[&["openid"]],
+        );
+        request.path("realm", &self.realm)?;
         request.header("X-Forwarded-Proto", &self.x_forwarded_proto)?;
         request.header("X-Forwarded-Host", &self.x_forwarded_host)?;
         request.json("application/json", self.body)?;
@@ -811,10 +832,13 @@ impl<'a> CreateUser<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let realm = runtime::path_segment("realm", &self.realm)?;
-        let path = format!("/user/{realm}/users");
-        let mut request = Request::new(Method::POST, path, &[&["openid"]])
-            .operation("createUser", "/user/{realm}/users");
+        let mut request = Request::for_operation(
+            Method::POST,
+            "/user/{realm}/users",
+            "createUser",
+            &[&["openid"]],
+        );
+        request.path("realm", &self.realm)?;
         request.header("X-Forwarded-Proto", &self.x_forwarded_proto)?;
         request.header("X-Forwarded-Host", &self.x_forwarded_host)?;
         request.json("application/json", self.body)?;
@@ -890,9 +914,12 @@ impl<'a> UpdateSelf<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let path = "/user/update";
-        let mut request = Request::new(Method::PUT, path, &[&["openid"]])
-            .operation("updateSelf", "/user/update");
+        let mut request = Request::for_operation(
+            Method::PUT,
+            "/user/update",
+            "updateSelf",
+            &[&["openid"]],
+        );
         request.header("X-Forwarded-Proto", &self.x_forwarded_proto)?;
         request.header("X-Forwarded-Host", &self.x_forwarded_host)?;
         request.json("application/json", self.body)?;
@@ -969,11 +996,14 @@ impl<'a> DeleteUser<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let realm = runtime::path_segment("realm", &self.realm)?;
-        let user_id = runtime::path_segment("userId", &self.user_id)?;
-        let path = format!("/user/{realm}/users/{user_id}");
-        let mut request = Request::new(Method::DELETE, path, &[&["openid"]])
-            .operation("deleteUser", "/user/{realm}/users/{userId}");
+        let mut request = Request::for_operation(
+            Method::DELETE,
+            "/user/{realm}/users/{userId}",
+            "deleteUser",
+            &[&["openid"]],
+        );
+        request.path("realm", &self.realm)?;
+        request.path("userId", &self.user_id)?;
         request.header("X-Forwarded-Proto", &self.x_forwarded_proto)?;
         request.header("X-Forwarded-Host", &self.x_forwarded_host)?;
         request.options(self.options)?;
@@ -1049,14 +1079,14 @@ impl<'a> RequestUserPasswordReset<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let realm = runtime::path_segment("realm", &self.realm)?;
-        let user_id = runtime::path_segment("userId", &self.user_id)?;
-        let path = format!("/user/{realm}/request-password-reset/{user_id}");
-        let mut request = Request::new(Method::PUT, path, &[&["openid"]])
-            .operation(
-                "requestUserPasswordReset",
-                "/user/{realm}/request-password-reset/{userId}",
-            );
+        let mut request = Request::for_operation(
+            Method::PUT,
+            "/user/{realm}/request-password-reset/{userId}",
+            "requestUserPasswordReset",
+            &[&["openid"]],
+        );
+        request.path("realm", &self.realm)?;
+        request.path("userId", &self.user_id)?;
         request.header("X-Forwarded-Proto", &self.x_forwarded_proto)?;
         request.header("X-Forwarded-Host", &self.x_forwarded_host)?;
         request.idempotent(false);
@@ -1123,9 +1153,12 @@ impl<'a> RequestPasswordReset<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let path = "/user/request-password-reset";
-        let mut request = Request::new(Method::PUT, path, &[&["openid"]])
-            .operation("requestPasswordReset", "/user/request-password-reset");
+        let mut request = Request::for_operation(
+            Method::PUT,
+            "/user/request-password-reset",
+            "requestPasswordReset",
+            &[&["openid"]],
+        );
         request.header("X-Forwarded-Proto", &self.x_forwarded_proto)?;
         request.header("X-Forwarded-Host", &self.x_forwarded_host)?;
         request.options(self.options)?;
@@ -1208,11 +1241,14 @@ impl<'a> UpdatePassword<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let realm = runtime::path_segment("realm", &self.realm)?;
-        let user_id = runtime::path_segment("userId", &self.user_id)?;
-        let path = format!("/user/{realm}/reset-password/{user_id}");
-        let mut request = Request::new(Method::PUT, path, &[&["openid"]])
-            .operation("updatePassword", "/user/{realm}/reset-password/{userId}");
+        let mut request = Request::for_operation(
+            Method::PUT,
+            "/user/{realm}/reset-password/{userId}",
+            "updatePassword",
+            &[&["openid"]],
+        );
+        request.path("realm", &self.realm)?;
+        request.path("userId", &self.user_id)?;
         request.header("X-Forwarded-Proto", &self.x_forwarded_proto)?;
         request.header("X-Forwarded-Host", &self.x_forwarded_host)?;
         request.json("application/json", self.body)?;
@@ -1288,9 +1324,12 @@ impl<'a> UpdateOwnPassword<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let path = "/user/reset-password";
-        let mut request = Request::new(Method::PUT, path, &[&["openid"]])
-            .operation("updateOwnPassword", "/user/reset-password");
+        let mut request = Request::for_operation(
+            Method::PUT,
+            "/user/reset-password",
+            "updateOwnPassword",
+            &[&["openid"]],
+        );
         request.header("X-Forwarded-Proto", &self.x_forwarded_proto)?;
         request.header("X-Forwarded-Host", &self.x_forwarded_host)?;
         request.json("application/json", self.body)?;
@@ -1368,11 +1407,14 @@ impl<'a> ResetSecret<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let realm = runtime::path_segment("realm", &self.realm)?;
-        let user_id = runtime::path_segment("userId", &self.user_id)?;
-        let path = format!("/user/{realm}/reset-secret/{user_id}");
-        let mut request = Request::new(Method::GET, path, &[&["openid"]])
-            .operation("resetSecret", "/user/{realm}/reset-secret/{userId}");
+        let mut request = Request::for_operation(
+            Method::GET,
+            "/user/{realm}/reset-secret/{userId}",
+            "resetSecret",
+            &[&["openid"]],
+        );
+        request.path("realm", &self.realm)?;
+        request.path("userId", &self.user_id)?;
         request.header("X-Forwarded-Proto", &self.x_forwarded_proto)?;
         request.header("X-Forwarded-Host", &self.x_forwarded_host)?;
         request.idempotent(false);
@@ -1463,15 +1505,15 @@ impl<'a> GetUserClientRoles<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let realm = runtime::path_segment("realm", &self.realm)?;
-        let user_id = runtime::path_segment("userId", &self.user_id)?;
-        let client_id = runtime::path_segment("clientId", &self.client_id)?;
-        let path = format!("/user/{realm}/userRoles/{user_id}/{client_id}");
-        let mut request = Request::new(Method::GET, path, &[&["openid"]])
-            .operation(
-                "getUserClientRoles",
-                "/user/{realm}/userRoles/{userId}/{clientId}",
-            );
+        let mut request = Request::for_operation(
+            Method::GET,
+            "/user/{realm}/userRoles/{userId}/{clientId}",
+            "getUserClientRoles",
+            &[&["openid"]],
+        );
+        request.path("realm", &self.realm)?;
+        request.path("userId", &self.user_id)?;
+        request.path("clientId", &self.client_id)?;
         request.header("X-Forwarded-Proto", &self.x_forwarded_proto)?;
         request.header("X-Forwarded-Host", &self.x_forwarded_host)?;
         request.options(self.options)?;
@@ -1556,15 +1598,15 @@ impl<'a> UpdateUserClientRoles<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let realm = runtime::path_segment("realm", &self.realm)?;
-        let user_id = runtime::path_segment("userId", &self.user_id)?;
-        let client_id = runtime::path_segment("clientId", &self.client_id)?;
-        let path = format!("/user/{realm}/userRoles/{user_id}/{client_id}");
-        let mut request = Request::new(Method::PUT, path, &[&["openid"]])
-            .operation(
-                "updateUserClientRoles",
-                "/user/{realm}/userRoles/{userId}/{clientId}",
-            );
+        let mut request = Request::for_operation(
+            Method::PUT,
+            "/user/{realm}/userRoles/{userId}/{clientId}",
+            "updateUserClientRoles",
+            &[&["openid"]],
+        );
+        request.path("realm", &self.realm)?;
+        request.path("userId", &self.user_id)?;
+        request.path("clientId", &self.client_id)?;
         request.header("X-Forwarded-Proto", &self.x_forwarded_proto)?;
         request.header("X-Forwarded-Host", &self.x_forwarded_host)?;
         request.json("application/json", self.body)?;
@@ -1642,11 +1684,14 @@ impl<'a> GetUserRealmRoles<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let realm = runtime::path_segment("realm", &self.realm)?;
-        let user_id = runtime::path_segment("userId", &self.user_id)?;
-        let path = format!("/user/{realm}/userRealmRoles/{user_id}");
-        let mut request = Request::new(Method::GET, path, &[&["openid"]])
-            .operation("getUserRealmRoles", "/user/{realm}/userRealmRoles/{userId}");
+        let mut request = Request::for_operation(
+            Method::GET,
+            "/user/{realm}/userRealmRoles/{userId}",
+            "getUserRealmRoles",
+            &[&["openid"]],
+        );
+        request.path("realm", &self.realm)?;
+        request.path("userId", &self.user_id)?;
         request.header("X-Forwarded-Proto", &self.x_forwarded_proto)?;
         request.header("X-Forwarded-Host", &self.x_forwarded_host)?;
         request.options(self.options)?;
@@ -1727,11 +1772,14 @@ impl<'a> UpdateUserRealmRoles<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let realm = runtime::path_segment("realm", &self.realm)?;
-        let user_id = runtime::path_segment("userId", &self.user_id)?;
-        let path = format!("/user/{realm}/userRealmRoles/{user_id}");
-        let mut request = Request::new(Method::PUT, path, &[&["openid"]])
-            .operation("updateUserRealmRoles", "/user/{realm}/userRealmRoles/{userId}");
+        let mut request = Request::for_operation(
+            Method::PUT,
+            "/user/{realm}/userRealmRoles/{userId}",
+            "updateUserRealmRoles",
+            &[&["openid"]],
+        );
+        request.path("realm", &self.realm)?;
+        request.path("userId", &self.user_id)?;
         request.header("X-Forwarded-Proto", &self.x_forwarded_proto)?;
         request.header("X-Forwarded-Host", &self.x_forwarded_host)?;
         request.json("application/json", self.body)?;
@@ -1805,10 +1853,13 @@ impl<'a> GetCurrentUserClientRoles<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let client_id = runtime::path_segment("clientId", &self.client_id)?;
-        let path = format!("/user/userRoles/{client_id}");
-        let mut request = Request::new(Method::GET, path, &[&["openid"]])
-            .operation("getCurrentUserClientRoles", "/user/userRoles/{clientId}");
+        let mut request = Request::for_operation(
+            Method::GET,
+            "/user/userRoles/{clientId}",
+            "getCurrentUserClientRoles",
+            &[&["openid"]],
+        );
+        request.path("clientId", &self.client_id)?;
         request.header("X-Forwarded-Proto", &self.x_forwarded_proto)?;
         request.header("X-Forwarded-Host", &self.x_forwarded_host)?;
         request.options(self.options)?;
@@ -1875,9 +1926,12 @@ impl<'a> GetCurrentUserRealmRoles<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let path = "/user/userRealmRoles";
-        let mut request = Request::new(Method::GET, path, &[&["openid"]])
-            .operation("getCurrentUserRealmRoles", "/user/userRealmRoles");
+        let mut request = Request::for_operation(
+            Method::GET,
+            "/user/userRealmRoles",
+            "getCurrentUserRealmRoles",
+            &[&["openid"]],
+        );
         request.header("X-Forwarded-Proto", &self.x_forwarded_proto)?;
         request.header("X-Forwarded-Host", &self.x_forwarded_host)?;
         request.options(self.options)?;
@@ -1949,9 +2003,12 @@ impl<'a> UpdateCurrentUserLocale<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let path = "/user/locale";
-        let mut request = Request::new(Method::PUT, path, &[&["openid"]])
-            .operation("updateCurrentUserLocale", "/user/locale");
+        let mut request = Request::for_operation(
+            Method::PUT,
+            "/user/locale",
+            "updateCurrentUserLocale",
+            &[&["openid"]],
+        );
         request.header("X-Forwarded-Proto", &self.x_forwarded_proto)?;
         request.header("X-Forwarded-Host", &self.x_forwarded_host)?;
         request.json("application/json", &self.body)?;
@@ -2029,11 +2086,14 @@ impl<'a> GetUserSessions<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let realm = runtime::path_segment("realm", &self.realm)?;
-        let user_id = runtime::path_segment("userId", &self.user_id)?;
-        let path = format!("/user/{realm}/userSessions/{user_id}");
-        let mut request = Request::new(Method::GET, path, &[&["openid"]])
-            .operation("getUserSessions", "/user/{realm}/userSessions/{userId}");
+        let mut request = Request::for_operation(
+            Method::GET,
+            "/user/{realm}/userSessions/{userId}",
+            "getUserSessions",
+            &[&["openid"]],
+        );
+        request.path("realm", &self.realm)?;
+        request.path("userId", &self.user_id)?;
         request.header("X-Forwarded-Proto", &self.x_forwarded_proto)?;
         request.header("X-Forwarded-Host", &self.x_forwarded_host)?;
         request.options(self.options)?;
@@ -2109,11 +2169,14 @@ impl<'a> DisconnectUserSession<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let realm = runtime::path_segment("realm", &self.realm)?;
-        let session_id = runtime::path_segment("sessionID", &self.session_id)?;
-        let path = format!("/user/{realm}/disconnect/{session_id}");
-        let mut request = Request::new(Method::GET, path, &[&["openid"]])
-            .operation("disconnectUserSession", "/user/{realm}/disconnect/{sessionID}");
+        let mut request = Request::for_operation(
+            Method::GET,
+            "/user/{realm}/disconnect/{sessionID}",
+            "disconnectUserSession",
+            &[&["openid"]],
+        );
+        request.path("realm", &self.realm)?;
+        request.path("sessionID", &self.session_id)?;
         request.header("X-Forwarded-Proto", &self.x_forwarded_proto)?;
         request.header("X-Forwarded-Host", &self.x_forwarded_host)?;
         request.idempotent(false);
@@ -2184,9 +2247,12 @@ impl<'a> QueryAssets<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let path = "/asset/query";
-        let mut request = Request::new(Method::POST, path, &[&["openid"]])
-            .operation("queryAssets", "/asset/query");
+        let mut request = Request::for_operation(
+            Method::POST,
+            "/asset/query",
+            "queryAssets",
+            &[&["openid"]],
+        );
         request.json("application/json", self.body)?;
         request.options(self.options)?;
         Ok(request)
@@ -2324,9 +2390,12 @@ impl<'a> QueryCount<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let path = "/asset/count";
-        let mut request = Request::new(Method::POST, path, &[&["openid"]])
-            .operation("queryCount", "/asset/count");
+        let mut request = Request::for_operation(
+            Method::POST,
+            "/asset/count",
+            "queryCount",
+            &[&["openid"]],
+        );
         request.json("application/json", self.body)?;
         request.options(self.options)?;
         Ok(request)
@@ -2381,9 +2450,12 @@ impl<'a> QueryAssetTree<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let path = "/asset/tree";
-        let mut request = Request::new(Method::POST, path, &[&["openid"]])
-            .operation("queryAssetTree", "/asset/tree");
+        let mut request = Request::for_operation(
+            Method::POST,
+            "/asset/tree",
+            "queryAssetTree",
+            &[&["openid"]],
+        );
         request.json("application/json", self.body)?;
         request.options(self.options)?;
         Ok(request)
@@ -2434,10 +2506,13 @@ impl<'a> GetAsset<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let asset_id = runtime::path_segment("assetId", &self.asset_id)?;
-        let path = format!("/asset/{asset_id}");
-        let mut request = Request::new(Method::GET, path, &[&["openid"]])
-            .operation("getAsset", "/asset/{assetId}");
+        let mut request = Request::for_operation(
+            Method::GET,
+            "/asset/{assetId}",
+            "getAsset",
+            &[&["openid"]],
+        );
+        request.path("assetId", &self.asset_id)?;
         request.options(self.options)?;
         Ok(request)
     }
@@ -2498,10 +2573,13 @@ impl<'a> UpdateAsset<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let asset_id = runtime::path_segment("assetId", &self.asset_id)?;
-        let path = format!("/asset/{asset_id}");
-        let mut request = Request::new(Method::PUT, path, &[&["openid"]])
-            .operation("updateAsset", "/asset/{assetId}");
+        let mut request = Request::for_operation(
+            Method::PUT,
+            "/asset/{assetId}",
+            "updateAsset",
+            &[&["openid"]],
+        );
+        request.path("assetId", &self.asset_id)?;
         request.json("application/json", self.body)?;
         request.options(self.options)?;
         Ok(request)
@@ -2552,10 +2630,13 @@ impl<'a> GetPartialAsset<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let asset_id = runtime::path_segment("assetId", &self.asset_id)?;
-        let path = format!("/asset/partial/{asset_id}");
-        let mut request = Request::new(Method::GET, path, &[&["openid"]])
-            .operation("getPartialAsset", "/asset/partial/{assetId}");
+        let mut request = Request::for_operation(
+            Method::GET,
+            "/asset/partial/{assetId}",
+            "getPartialAsset",
+            &[&["openid"]],
+        );
+        request.path("assetId", &self.asset_id)?;
         request.options(self.options)?;
         Ok(request)
     }
@@ -2624,9 +2705,12 @@ impl<'a> CreateAsset<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let path = "/asset";
-        let mut request = Request::new(Method::POST, path, &[&["openid"]])
-            .operation("createAsset", "/asset");
+        let mut request = Request::for_operation(
+            Method::POST,
+            "/asset",
+            "createAsset",
+            &[&["openid"]],
+        );
         request.json("application/json", self.body)?;
         request.options(self.options)?;
         Ok(request)
@@ -2676,9 +2760,12 @@ impl<'a> DeleteAsset<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let path = "/asset";
-        let mut request = Request::new(Method::DELETE, path, &[&["openid"]])
-            .operation("deleteAsset", "/asset");
+        let mut request = Request::for_operation(
+            Method::DELETE,
+            "/asset",
+            "deleteAsset",
+            &[&["openid"]],
+        );
         request.query("assetId", &self.asset_id, Style::Form, true)?;
         request.options(self.options)?;
         Ok(request)
@@ -2723,9 +2810,12 @@ impl<'a> GetCurrentUserAssets<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let path = "/asset/user/current";
-        let mut request = Request::new(Method::GET, path, &[&["openid"]])
-            .operation("getCurrentUserAssets", "/asset/user/current");
+        let mut request = Request::for_operation(
+            Method::GET,
+            "/asset/user/current",
+            "getCurrentUserAssets",
+            &[&["openid"]],
+        );
         request.options(self.options)?;
         Ok(request)
     }
@@ -2796,9 +2886,12 @@ impl<'a> GetUserAssetLinks<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let path = "/asset/user/link";
-        let mut request = Request::new(Method::GET, path, &[&["openid"]])
-            .operation("getUserAssetLinks", "/asset/user/link");
+        let mut request = Request::for_operation(
+            Method::GET,
+            "/asset/user/link",
+            "getUserAssetLinks",
+            &[&["openid"]],
+        );
         request.query("realm", &self.realm, Style::Form, true)?;
         request.query("userId", &self.user_id, Style::Form, true)?;
         request.query("assetId", &self.asset_id, Style::Form, true)?;
@@ -2854,9 +2947,12 @@ impl<'a> CreateUserAssetLinks<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let path = "/asset/user/link";
-        let mut request = Request::new(Method::POST, path, &[&["openid"]])
-            .operation("createUserAssetLinks", "/asset/user/link");
+        let mut request = Request::for_operation(
+            Method::POST,
+            "/asset/user/link",
+            "createUserAssetLinks",
+            &[&["openid"]],
+        );
         request.json("application/json", self.body)?;
         request.options(self.options)?;
         Ok(request)
@@ -2913,13 +3009,13 @@ impl<'a> UpdateAssetParent<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let parent_asset_id = runtime::path_segment(
-            "parentAssetId",
-            &self.parent_asset_id,
-        )?;
-        let path = format!("/asset/{parent_asset_id}/child");
-        let mut request = Request::new(Method::PUT, path, &[&["openid"]])
-            .operation("updateAssetParent", "/asset/{parentAssetId}/child");
+        let mut request = Request::for_operation(
+            Method::PUT,
+            "/asset/{parentAssetId}/child",
+            "updateAssetParent",
+            &[&["openid"]],
+        );
+        request.path("parentAssetId", &self.parent_asset_id)?;
         request.query("assetIds", &self.asset_ids, Style::Form, true)?;
         request.options(self.options)?;
         Ok(request)
@@ -2972,9 +3068,12 @@ impl<'a> DeleteAssetsParent<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let path = "/asset/parent";
-        let mut request = Request::new(Method::DELETE, path, &[&["openid"]])
-            .operation("deleteAssetsParent", "/asset/parent");
+        let mut request = Request::for_operation(
+            Method::DELETE,
+            "/asset/parent",
+            "deleteAssetsParent",
+            &[&["openid"]],
+        );
         request.query("assetIds", &self.asset_ids, Style::Form, true)?;
         request.options(self.options)?;
         Ok(request)
@@ -3036,17 +3135,14 @@ impl<'a> WriteAttributeValue<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let asset_id = runtime::path_segment("assetId", &self.asset_id)?;
-        let attribute_name = runtime::path_segment(
-            "attributeName",
-            &self.attribute_name,
-        )?;
-        let path = format!("/asset/{asset_id}/attribute/{attribute_name}");
-        let mut request = Request::new(Method::PUT, path, &[&["openid"]])
-            .operation(
-                "writeAttributeValue",
-                "/asset/{assetId}/attribute/{attributeName}",
-            );
+        let mut request = Request::for_operation(
+            Method::PUT,
+            "/asset/{assetId}/attribute/{attributeName}",
+            "writeAttributeValue",
+            &[&["openid"]],
+        );
+        request.path("assetId", &self.asset_id)?;
+        request.path("attributeName", &self.attribute_name)?;
         request.bytes("application/json", self.body.into_bytes()?);
         request.options(self.options)?;
         Ok(request)
@@ -3112,18 +3208,15 @@ impl<'a> WriteAttributeValue1<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let asset_id = runtime::path_segment("assetId", &self.asset_id)?;
-        let attribute_name = runtime::path_segment(
-            "attributeName",
-            &self.attribute_name,
-        )?;
-        let timestamp = runtime::path_segment("timestamp", &self.timestamp)?;
-        let path = format!("/asset/{asset_id}/attribute/{attribute_name}/{timestamp}");
-        let mut request = Request::new(Method::PUT, path, &[&["openid"]])
-            .operation(
-                "writeAttributeValue_1",
-                "/asset/{assetId}/attribute/{attributeName}/{timestamp}",
-            );
+        let mut request = Request::for_operation(
+            Method::PUT,
+            "/asset/{assetId}/attribute/{attributeName}/{timestamp}",
+            "writeAttributeValue_1",
+            &[&["openid"]],
+        );
+        request.path("assetId", &self.asset_id)?;
+        request.path("attributeName", &self.attribute_name)?;
+        request.path("timestamp", &self.timestamp)?;
         request.bytes("application/json", self.body.into_bytes()?);
         request.options(self.options)?;
         Ok(request)
@@ -3191,9 +3284,12 @@ impl<'a> WriteAttributeValues<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let path = "/asset/attributes";
-        let mut request = Request::new(Method::PUT, path, &[&["openid"]])
-            .operation("writeAttributeValues", "/asset/attributes");
+        let mut request = Request::for_operation(
+            Method::PUT,
+            "/asset/attributes",
+            "writeAttributeValues",
+            &[&["openid"]],
+        );
         request.json("application/json", self.body)?;
         request.options(self.options)?;
         Ok(request)
@@ -3248,9 +3344,12 @@ impl<'a> WriteAttributeEvents<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let path = "/asset/attributes/timestamp";
-        let mut request = Request::new(Method::PUT, path, &[&["openid"]])
-            .operation("writeAttributeEvents", "/asset/attributes/timestamp");
+        let mut request = Request::for_operation(
+            Method::PUT,
+            "/asset/attributes/timestamp",
+            "writeAttributeEvents",
+            &[&["openid"]],
+        );
         request.json("application/json", self.body)?;
         request.options(self.options)?;
         Ok(request)
@@ -3320,14 +3419,14 @@ impl<'a> GetDatapoints<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let asset_id = runtime::path_segment("assetId", &self.asset_id)?;
-        let attribute_name = runtime::path_segment(
-            "attributeName",
-            &self.attribute_name,
-        )?;
-        let path = format!("/asset/datapoint/{asset_id}/{attribute_name}");
-        let mut request = Request::new(Method::POST, path, &[&["openid"]])
-            .operation("getDatapoints", "/asset/datapoint/{assetId}/{attributeName}");
+        let mut request = Request::for_operation(
+            Method::POST,
+            "/asset/datapoint/{assetId}/{attributeName}",
+            "getDatapoints",
+            &[&["openid"]],
+        );
+        request.path("assetId", &self.asset_id)?;
+        request.path("attributeName", &self.attribute_name)?;
         request.json("application/json", self.body)?;
         request.options(self.options)?;
         Ok(request)
@@ -3385,9 +3484,12 @@ impl<'a> GetDatapointPeriod<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let path = "/asset/datapoint/periods";
-        let mut request = Request::new(Method::GET, path, &[&["openid"]])
-            .operation("getDatapointPeriod", "/asset/datapoint/periods");
+        let mut request = Request::for_operation(
+            Method::GET,
+            "/asset/datapoint/periods",
+            "getDatapointPeriod",
+            &[&["openid"]],
+        );
         request.query("assetId", &self.asset_id, Style::Form, true)?;
         request.query("attributeName", &self.attribute_name, Style::Form, true)?;
         request.options(self.options)?;
@@ -3461,9 +3563,12 @@ impl<'a> GetDatapointExport<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let path = "/asset/datapoint/export";
-        let mut request = Request::new(Method::GET, path, &[&["openid"]])
-            .operation("getDatapointExport", "/asset/datapoint/export");
+        let mut request = Request::for_operation(
+            Method::GET,
+            "/asset/datapoint/export",
+            "getDatapointExport",
+            &[&["openid"]],
+        );
         request.query("attributeRefs", &self.attribute_refs, Style::Form, true)?;
         request.query("fromTimestamp", &self.from_timestamp, Style::Form, true)?;
         request.query("toTimestamp", &self.to_timestamp, Style::Form, true)?;
@@ -3533,17 +3638,14 @@ impl<'a> WritePredictedDatapoints<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let asset_id = runtime::path_segment("assetId", &self.asset_id)?;
-        let attribute_name = runtime::path_segment(
-            "attributeName",
-            &self.attribute_name,
-        )?;
-        let path = format!("/asset/predicted/{asset_id}/{attribute_name}");
-        let mut request = Request::new(Method::PUT, path, &[&["openid"]])
-            .operation(
-                "writePredictedDatapoints",
-                "/asset/predicted/{assetId}/{attributeName}",
-            );
+        let mut request = Request::for_operation(
+            Method::PUT,
+            "/asset/predicted/{assetId}/{attributeName}",
+            "writePredictedDatapoints",
+            &[&["openid"]],
+        );
+        request.path("assetId", &self.asset_id)?;
+        request.path("attributeName", &self.attribute_name)?;
         request.json("application/json", self.body)?;
         request.options(self.options)?;
         Ok(request)
@@ -3612,17 +3714,14 @@ impl<'a> GetPredictedDatapoints<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let asset_id = runtime::path_segment("assetId", &self.asset_id)?;
-        let attribute_name = runtime::path_segment(
-            "attributeName",
-            &self.attribute_name,
-        )?;
-        let path = format!("/asset/predicted/{asset_id}/{attribute_name}");
-        let mut request = Request::new(Method::POST, path, &[&["openid"]])
-            .operation(
-                "getPredictedDatapoints",
-                "/asset/predicted/{assetId}/{attributeName}",
-            );
+        let mut request = Request::for_operation(
+            Method::POST,
+            "/asset/predicted/{assetId}/{attributeName}",
+            "getPredictedDatapoints",
+            &[&["openid"]],
+        );
+        request.path("assetId", &self.asset_id)?;
+        request.path("attributeName", &self.attribute_name)?;
         request.json("application/json", self.body)?;
         request.options(self.options)?;
         Ok(request)
@@ -3706,9 +3805,12 @@ impl<'a> GetAlarms<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let path = "/alarm";
-        let mut request = Request::new(Method::GET, path, &[&["openid"]])
-            .operation("getAlarms", "/alarm");
+        let mut request = Request::for_operation(
+            Method::GET,
+            "/alarm",
+            "getAlarms",
+            &[&["openid"]],
+        );
         request.query("realm", &self.realm, Style::Form, true)?;
         request.query("status", &self.status, Style::Form, true)?;
         request.query("assetId", &self.asset_id, Style::Form, true)?;
@@ -3779,9 +3881,12 @@ impl<'a> CreateAlarm<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let path = "/alarm";
-        let mut request = Request::new(Method::POST, path, &[&["openid"]])
-            .operation("createAlarm", "/alarm");
+        let mut request = Request::for_operation(
+            Method::POST,
+            "/alarm",
+            "createAlarm",
+            &[&["openid"]],
+        );
         request.query("assetIds", &self.asset_ids, Style::Form, true)?;
         request.json("application/json", self.body)?;
         request.options(self.options)?;
@@ -3833,9 +3938,12 @@ impl<'a> RemoveAlarms<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let path = "/alarm";
-        let mut request = Request::new(Method::DELETE, path, &[&["openid"]])
-            .operation("removeAlarms", "/alarm");
+        let mut request = Request::for_operation(
+            Method::DELETE,
+            "/alarm",
+            "removeAlarms",
+            &[&["openid"]],
+        );
         request.json("application/json", self.body)?;
         request.options(self.options)?;
         Ok(request)
@@ -3884,10 +3992,13 @@ impl<'a> GetAlarm<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let alarm_id = runtime::path_segment("alarmId", &self.alarm_id)?;
-        let path = format!("/alarm/{alarm_id}");
-        let mut request = Request::new(Method::GET, path, &[&["openid"]])
-            .operation("getAlarm", "/alarm/{alarmId}");
+        let mut request = Request::for_operation(
+            Method::GET,
+            "/alarm/{alarmId}",
+            "getAlarm",
+            &[&["openid"]],
+        );
+        request.path("alarmId", &self.alarm_id)?;
         request.options(self.options)?;
         Ok(request)
     }
@@ -3944,10 +4055,13 @@ impl<'a> UpdateAlarm<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let alarm_id = runtime::path_segment("alarmId", &self.alarm_id)?;
-        let path = format!("/alarm/{alarm_id}");
-        let mut request = Request::new(Method::PUT, path, &[&["openid"]])
-            .operation("updateAlarm", "/alarm/{alarmId}");
+        let mut request = Request::for_operation(
+            Method::PUT,
+            "/alarm/{alarmId}",
+            "updateAlarm",
+            &[&["openid"]],
+        );
+        request.path("alarmId", &self.alarm_id)?;
         request.json("application/json", self.body)?;
         request.options(self.options)?;
         Ok(request)
@@ -3995,10 +4109,13 @@ impl<'a> RemoveAlarm<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let alarm_id = runtime::path_segment("alarmId", &self.alarm_id)?;
-        let path = format!("/alarm/{alarm_id}");
-        let mut request = Request::new(Method::DELETE, path, &[&["openid"]])
-            .operation("removeAlarm", "/alarm/{alarmId}");
+        let mut request = Request::for_operation(
+            Method::DELETE,
+            "/alarm/{alarmId}",
+            "removeAlarm",
+            &[&["openid"]],
+        );
+        request.path("alarmId", &self.alarm_id)?;
         request.options(self.options)?;
         Ok(request)
     }
@@ -4055,10 +4172,13 @@ impl<'a> GetAssetLinks<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let alarm_id = runtime::path_segment("alarmId", &self.alarm_id)?;
-        let path = format!("/alarm/{alarm_id}/assets");
-        let mut request = Request::new(Method::GET, path, &[&["openid"]])
-            .operation("getAssetLinks", "/alarm/{alarmId}/assets");
+        let mut request = Request::for_operation(
+            Method::GET,
+            "/alarm/{alarmId}/assets",
+            "getAssetLinks",
+            &[&["openid"]],
+        );
+        request.path("alarmId", &self.alarm_id)?;
         request.query("realm", &self.realm, Style::Form, true)?;
         request.options(self.options)?;
         Ok(request)
@@ -4112,9 +4232,12 @@ impl<'a> SetAssetLinks<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let path = "/alarm/assets";
-        let mut request = Request::new(Method::PUT, path, &[&["openid"]])
-            .operation("setAssetLinks", "/alarm/assets");
+        let mut request = Request::for_operation(
+            Method::PUT,
+            "/alarm/assets",
+            "setAssetLinks",
+            &[&["openid"]],
+        );
         request.json("application/json", self.body)?;
         request.options(self.options)?;
         Ok(request)
@@ -4159,9 +4282,12 @@ impl<'a> GetAllRealms<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let path = "/realm";
-        let mut request = Request::new(Method::GET, path, &[&["openid"]])
-            .operation("getAllRealms", "/realm");
+        let mut request = Request::for_operation(
+            Method::GET,
+            "/realm",
+            "getAllRealms",
+            &[&["openid"]],
+        );
         request.options(self.options)?;
         Ok(request)
     }
@@ -4205,9 +4331,12 @@ impl<'a> GetAccessibleRealms<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let path = "/realm/accessible";
-        let mut request = Request::new(Method::GET, path, &[&["openid"]])
-            .operation("getAccessibleRealms", "/realm/accessible");
+        let mut request = Request::for_operation(
+            Method::GET,
+            "/realm/accessible",
+            "getAccessibleRealms",
+            &[&["openid"]],
+        );
         request.options(self.options)?;
         Ok(request)
     }
@@ -4255,10 +4384,13 @@ impl<'a> GetRealm<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let name = runtime::path_segment("name", &self.name)?;
-        let path = format!("/realm/{name}");
-        let mut request = Request::new(Method::GET, path, &[&["openid"]])
-            .operation("getRealm", "/realm/{name}");
+        let mut request = Request::for_operation(
+            Method::GET,
+            "/realm/{name}",
+            "getRealm",
+            &[&["openid"]],
+        );
+        request.path("name", &self.name)?;
         request.options(self.options)?;
         Ok(request)
     }
@@ -4302,9 +4434,12 @@ impl<'a> GetHealthStatus<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let path = "/health";
-        let mut request = Request::new(Method::GET, path, &[])
-            .operation("getHealthStatus", "/health");
+        let mut request = Request::for_operation(
+            Method::GET,
+            "/health",
+            "getHealthStatus",
+            &[],
+        );
         request.options(self.options)?;
         Ok(request)
     }
@@ -4348,9 +4483,7 @@ impl<'a> GetInfo<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let path = "/info";
-        let mut request = Request::new(Method::GET, path, &[])
-            .operation("getInfo", "/info");
+        let mut request = Request::for_operation(Method::GET, "/info", "getInfo", &[]);
         request.options(self.options)?;
         Ok(request)
     }
@@ -4406,9 +4539,12 @@ impl<'a> Register<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let path = "/console/register";
-        let mut request = Request::new(Method::POST, path, &[&["openid"]])
-            .operation("register", "/console/register");
+        let mut request = Request::for_operation(
+            Method::POST,
+            "/console/register",
+            "register",
+            &[&["openid"]],
+        );
         request.json("application/json", self.body)?;
         request.options(self.options)?;
         Ok(request)

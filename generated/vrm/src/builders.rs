@@ -55,9 +55,12 @@ impl<'a> Login<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let path = "/auth/login";
-        let mut request = Request::new(Method::POST, path, &[])
-            .operation("login", "/auth/login");
+        let mut request = Request::for_operation(
+            Method::POST,
+            "/auth/login",
+            "login",
+            &[],
+        );
         request.json("application/json", self.body)?;
         request.options(self.options)?;
         Ok(request)
@@ -102,9 +105,12 @@ impl<'a> LoginAsDemo<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let path = "/auth/loginAsDemo";
-        let mut request = Request::new(Method::GET, path, &[])
-            .operation("loginAsDemo", "/auth/loginAsDemo");
+        let mut request = Request::for_operation(
+            Method::GET,
+            "/auth/loginAsDemo",
+            "loginAsDemo",
+            &[],
+        );
         request.options(self.options)?;
         Ok(request)
     }
@@ -148,9 +154,12 @@ impl<'a> Logout<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let path = "/auth/logout";
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
-            .operation("logout", "/auth/logout");
+        let mut request = Request::for_operation(
+            Method::GET,
+            "/auth/logout",
+            "logout",
+            &[&["vrmAuth"]],
+        );
         request.idempotent(false);
         request.options(self.options)?;
         Ok(request)
@@ -210,10 +219,13 @@ impl<'a> CreateAccessToken<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let id_user = runtime::path_segment("idUser", &self.id_user)?;
-        let path = format!("/users/{id_user}/accesstokens/create");
-        let mut request = Request::new(Method::POST, path, &[&["vrmAuth"]])
-            .operation("createAccessToken", "/users/{idUser}/accesstokens/create");
+        let mut request = Request::for_operation(
+            Method::POST,
+            "/users/{idUser}/accesstokens/create",
+            "createAccessToken",
+            &[&["vrmAuth"]],
+        );
+        request.path("idUser", &self.id_user)?;
         request.json("application/json", self.body)?;
         request.options(self.options)?;
         Ok(request)
@@ -267,10 +279,13 @@ impl<'a> ListAccessTokens<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let id_user = runtime::path_segment("idUser", &self.id_user)?;
-        let path = format!("/users/{id_user}/accesstokens/list");
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
-            .operation("listAccessTokens", "/users/{idUser}/accesstokens/list");
+        let mut request = Request::for_operation(
+            Method::GET,
+            "/users/{idUser}/accesstokens/list",
+            "listAccessTokens",
+            &[&["vrmAuth"]],
+        );
+        request.path("idUser", &self.id_user)?;
         request.options(self.options)?;
         Ok(request)
     }
@@ -327,17 +342,14 @@ impl<'a> RevokeAccessToken<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let id_user = runtime::path_segment("idUser", &self.id_user)?;
-        let id_access_token = runtime::path_segment(
-            "idAccessToken",
-            &self.id_access_token,
-        )?;
-        let path = format!("/users/{id_user}/accesstokens/{id_access_token}/revoke");
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
-            .operation(
-                "revokeAccessToken",
-                "/users/{idUser}/accesstokens/{idAccessToken}/revoke",
-            );
+        let mut request = Request::for_operation(
+            Method::GET,
+            "/users/{idUser}/accesstokens/{idAccessToken}/revoke",
+            "revokeAccessToken",
+            &[&["vrmAuth"]],
+        );
+        request.path("idUser", &self.id_user)?;
+        request.path("idAccessToken", &self.id_access_token)?;
         request.idempotent(false);
         request.options(self.options)?;
         Ok(request)
@@ -396,10 +408,13 @@ impl<'a> AddSite<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let id_user = runtime::path_segment("idUser", &self.id_user)?;
-        let path = format!("/users/{id_user}/addsite");
-        let mut request = Request::new(Method::POST, path, &[&["vrmAuth"]])
-            .operation("addSite", "/users/{idUser}/addsite");
+        let mut request = Request::for_operation(
+            Method::POST,
+            "/users/{idUser}/addsite",
+            "addSite",
+            &[&["vrmAuth"]],
+        );
+        request.path("idUser", &self.id_user)?;
         request.json("application/json", self.body)?;
         request.options(self.options)?;
         Ok(request)
@@ -458,10 +473,13 @@ impl<'a> GetSiteId<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let id_user = runtime::path_segment("idUser", &self.id_user)?;
-        let path = format!("/users/{id_user}/get-site-id");
-        let mut request = Request::new(Method::POST, path, &[&["vrmAuth"]])
-            .operation("getSiteId", "/users/{idUser}/get-site-id");
+        let mut request = Request::for_operation(
+            Method::POST,
+            "/users/{idUser}/get-site-id",
+            "getSiteId",
+            &[&["vrmAuth"]],
+        );
+        request.path("idUser", &self.id_user)?;
         request.json("application/json", self.body)?;
         request.idempotent(true);
         request.options(self.options)?;
@@ -534,10 +552,13 @@ impl<'a> ListInstallations<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let id_user = runtime::path_segment("idUser", &self.id_user)?;
-        let path = format!("/users/{id_user}/installations");
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
-            .operation("listInstallations", "/users/{idUser}/installations");
+        let mut request = Request::for_operation(
+            Method::GET,
+            "/users/{idUser}/installations",
+            "listInstallations",
+            &[&["vrmAuth"]],
+        );
+        request.path("idUser", &self.id_user)?;
         request.query("extended", &self.extended, Style::Form, true)?;
         request.query("idSite", &self.id_site, Style::Form, true)?;
         request.options(self.options)?;
@@ -583,9 +604,12 @@ impl<'a> GetMe<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let path = "/users/me";
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
-            .operation("getMe", "/users/me");
+        let mut request = Request::for_operation(
+            Method::GET,
+            "/users/me",
+            "getMe",
+            &[&["vrmAuth"]],
+        );
         request.options(self.options)?;
         Ok(request)
     }
@@ -635,10 +659,13 @@ impl<'a> GetSystemOverview<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let id_site = runtime::path_segment("idSite", &self.id_site)?;
-        let path = format!("/installations/{id_site}/system-overview");
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
-            .operation("getSystemOverview", "/installations/{idSite}/system-overview");
+        let mut request = Request::for_operation(
+            Method::GET,
+            "/installations/{idSite}/system-overview",
+            "getSystemOverview",
+            &[&["vrmAuth"]],
+        );
+        request.path("idSite", &self.id_site)?;
         request.options(self.options)?;
         Ok(request)
     }
@@ -706,10 +733,13 @@ impl<'a> GetDiagnostics<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let id_site = runtime::path_segment("idSite", &self.id_site)?;
-        let path = format!("/installations/{id_site}/diagnostics");
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
-            .operation("getDiagnostics", "/installations/{idSite}/diagnostics");
+        let mut request = Request::for_operation(
+            Method::GET,
+            "/installations/{idSite}/diagnostics",
+            "getDiagnostics",
+            &[&["vrmAuth"]],
+        );
+        request.path("idSite", &self.id_site)?;
         request.query("count", &self.count, Style::Form, true)?;
         request.query("page", &self.page, Style::Form, true)?;
         request.options(self.options)?;
@@ -815,10 +845,13 @@ impl<'a> GetStats<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let id_site = runtime::path_segment("idSite", &self.id_site)?;
-        let path = format!("/installations/{id_site}/stats");
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
-            .operation("getStats", "/installations/{idSite}/stats");
+        let mut request = Request::for_operation(
+            Method::GET,
+            "/installations/{idSite}/stats",
+            "getStats",
+            &[&["vrmAuth"]],
+        );
+        request.path("idSite", &self.id_site)?;
         request.query("type", &self.r#type, Style::Form, true)?;
         request.query("interval", &self.interval, Style::Form, true)?;
         request.query("start", &self.start, Style::Form, true)?;
@@ -892,10 +925,13 @@ impl<'a> GetOverallStats<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let id_site = runtime::path_segment("idSite", &self.id_site)?;
-        let path = format!("/installations/{id_site}/overallstats");
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
-            .operation("getOverallStats", "/installations/{idSite}/overallstats");
+        let mut request = Request::for_operation(
+            Method::GET,
+            "/installations/{idSite}/overallstats",
+            "getOverallStats",
+            &[&["vrmAuth"]],
+        );
+        request.path("idSite", &self.id_site)?;
         request.query("type", &self.r#type, Style::Form, true)?;
         request.query("attributeCodes[]", &self.attribute_codes, Style::Form, true)?;
         request.options(self.options)?;
@@ -947,10 +983,13 @@ impl<'a> ListAlarms<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let id_site = runtime::path_segment("idSite", &self.id_site)?;
-        let path = format!("/installations/{id_site}/alarms");
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
-            .operation("listAlarms", "/installations/{idSite}/alarms");
+        let mut request = Request::for_operation(
+            Method::GET,
+            "/installations/{idSite}/alarms",
+            "listAlarms",
+            &[&["vrmAuth"]],
+        );
+        request.path("idSite", &self.id_site)?;
         request.options(self.options)?;
         Ok(request)
     }
@@ -1008,10 +1047,13 @@ impl<'a> UpdateAlarm<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let id_site = runtime::path_segment("idSite", &self.id_site)?;
-        let path = format!("/installations/{id_site}/alarms");
-        let mut request = Request::new(Method::PUT, path, &[&["vrmAuth"]])
-            .operation("updateAlarm", "/installations/{idSite}/alarms");
+        let mut request = Request::for_operation(
+            Method::PUT,
+            "/installations/{idSite}/alarms",
+            "updateAlarm",
+            &[&["vrmAuth"]],
+        );
+        request.path("idSite", &self.id_site)?;
         request.json("application/json", self.body)?;
         request.options(self.options)?;
         Ok(request)
@@ -1070,10 +1112,13 @@ impl<'a> AddAlarm<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let id_site = runtime::path_segment("idSite", &self.id_site)?;
-        let path = format!("/installations/{id_site}/alarms");
-        let mut request = Request::new(Method::POST, path, &[&["vrmAuth"]])
-            .operation("addAlarm", "/installations/{idSite}/alarms");
+        let mut request = Request::for_operation(
+            Method::POST,
+            "/installations/{idSite}/alarms",
+            "addAlarm",
+            &[&["vrmAuth"]],
+        );
+        request.path("idSite", &self.id_site)?;
         request.json("application/json", self.body)?;
         request.options(self.options)?;
         Ok(request)
@@ -1132,10 +1177,13 @@ impl<'a> DeleteAlarm<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let id_site = runtime::path_segment("idSite", &self.id_site)?;
-        let path = format!("/installations/{id_site}/alarms");
-        let mut request = Request::new(Method::DELETE, path, &[&["vrmAuth"]])
-            .operation("deleteAlarm", "/installations/{idSite}/alarms");
+        let mut request = Request::for_operation(
+            Method::DELETE,
+            "/installations/{idSite}/alarms",
+            "deleteAlarm",
+            &[&["vrmAuth"]],
+        );
+        request.path("idSite", &self.id_site)?;
         request.json("application/json", self.body)?;
         request.options(self.options)?;
         Ok(request)
@@ -1194,10 +1242,13 @@ impl<'a> ClearAlarm<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let id_site = runtime::path_segment("idSite", &self.id_site)?;
-        let path = format!("/installations/{id_site}/clear-alarm");
-        let mut request = Request::new(Method::POST, path, &[&["vrmAuth"]])
-            .operation("clearAlarm", "/installations/{idSite}/clear-alarm");
+        let mut request = Request::for_operation(
+            Method::POST,
+            "/installations/{idSite}/clear-alarm",
+            "clearAlarm",
+            &[&["vrmAuth"]],
+        );
+        request.path("idSite", &self.id_site)?;
         request.json("application/json", self.body)?;
         request.options(self.options)?;
         Ok(request)
@@ -1248,10 +1299,13 @@ impl<'a> ListTags<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let id_site = runtime::path_segment("idSite", &self.id_site)?;
-        let path = format!("/installations/{id_site}/tags");
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
-            .operation("listTags", "/installations/{idSite}/tags");
+        let mut request = Request::for_operation(
+            Method::GET,
+            "/installations/{idSite}/tags",
+            "listTags",
+            &[&["vrmAuth"]],
+        );
+        request.path("idSite", &self.id_site)?;
         request.options(self.options)?;
         Ok(request)
     }
@@ -1309,10 +1363,13 @@ impl<'a> AddTag<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let id_site = runtime::path_segment("idSite", &self.id_site)?;
-        let path = format!("/installations/{id_site}/tags");
-        let mut request = Request::new(Method::PUT, path, &[&["vrmAuth"]])
-            .operation("addTag", "/installations/{idSite}/tags");
+        let mut request = Request::for_operation(
+            Method::PUT,
+            "/installations/{idSite}/tags",
+            "addTag",
+            &[&["vrmAuth"]],
+        );
+        request.path("idSite", &self.id_site)?;
         request.json("application/json", self.body)?;
         request.options(self.options)?;
         Ok(request)
@@ -1371,10 +1428,13 @@ impl<'a> RemoveTag<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let id_site = runtime::path_segment("idSite", &self.id_site)?;
-        let path = format!("/installations/{id_site}/tags");
-        let mut request = Request::new(Method::DELETE, path, &[&["vrmAuth"]])
-            .operation("removeTag", "/installations/{idSite}/tags");
+        let mut request = Request::for_operation(
+            Method::DELETE,
+            "/installations/{idSite}/tags",
+            "removeTag",
+            &[&["vrmAuth"]],
+        );
+        request.path("idSite", &self.id_site)?;
         request.json("application/json", self.body)?;
         request.options(self.options)?;
         Ok(request)
@@ -1425,13 +1485,13 @@ impl<'a> GetDynamicEssSettings<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let id_site = runtime::path_segment("idSite", &self.id_site)?;
-        let path = format!("/installations/{id_site}/dynamic-ess-settings");
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
-            .operation(
-                "getDynamicEssSettings",
-                "/installations/{idSite}/dynamic-ess-settings",
-            );
+        let mut request = Request::for_operation(
+            Method::GET,
+            "/installations/{idSite}/dynamic-ess-settings",
+            "getDynamicEssSettings",
+            &[&["vrmAuth"]],
+        );
+        request.path("idSite", &self.id_site)?;
         request.options(self.options)?;
         Ok(request)
     }
@@ -1489,13 +1549,13 @@ impl<'a> UpdateDynamicEssSettings<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let id_site = runtime::path_segment("idSite", &self.id_site)?;
-        let path = format!("/installations/{id_site}/dynamic-ess-settings");
-        let mut request = Request::new(Method::POST, path, &[&["vrmAuth"]])
-            .operation(
-                "updateDynamicEssSettings",
-                "/installations/{idSite}/dynamic-ess-settings",
-            );
+        let mut request = Request::for_operation(
+            Method::POST,
+            "/installations/{idSite}/dynamic-ess-settings",
+            "updateDynamicEssSettings",
+            &[&["vrmAuth"]],
+        );
+        request.path("idSite", &self.id_site)?;
         request.json("application/json", self.body)?;
         request.options(self.options)?;
         Ok(request)
@@ -1546,13 +1606,13 @@ impl<'a> GetForecastsLastReset<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let id_site = runtime::path_segment("idSite", &self.id_site)?;
-        let path = format!("/installations/{id_site}/reset-forecasts");
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
-            .operation(
-                "getForecastsLastReset",
-                "/installations/{idSite}/reset-forecasts",
-            );
+        let mut request = Request::for_operation(
+            Method::GET,
+            "/installations/{idSite}/reset-forecasts",
+            "getForecastsLastReset",
+            &[&["vrmAuth"]],
+        );
+        request.path("idSite", &self.id_site)?;
         request.options(self.options)?;
         Ok(request)
     }
@@ -1610,10 +1670,13 @@ impl<'a> ResetForecasts<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let id_site = runtime::path_segment("idSite", &self.id_site)?;
-        let path = format!("/installations/{id_site}/reset-forecasts");
-        let mut request = Request::new(Method::POST, path, &[&["vrmAuth"]])
-            .operation("resetForecasts", "/installations/{idSite}/reset-forecasts");
+        let mut request = Request::for_operation(
+            Method::POST,
+            "/installations/{idSite}/reset-forecasts",
+            "resetForecasts",
+            &[&["vrmAuth"]],
+        );
+        request.path("idSite", &self.id_site)?;
         request.json("application/json", self.body)?;
         request.options(self.options)?;
         Ok(request)
@@ -1672,10 +1735,13 @@ impl<'a> UpdateSettings<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let id_site = runtime::path_segment("idSite", &self.id_site)?;
-        let path = format!("/installations/{id_site}/settings");
-        let mut request = Request::new(Method::POST, path, &[&["vrmAuth"]])
-            .operation("updateSettings", "/installations/{idSite}/settings");
+        let mut request = Request::for_operation(
+            Method::POST,
+            "/installations/{idSite}/settings",
+            "updateSettings",
+            &[&["vrmAuth"]],
+        );
+        request.path("idSite", &self.id_site)?;
         request.json("application/json", self.body)?;
         request.options(self.options)?;
         Ok(request)
@@ -1726,10 +1792,13 @@ impl<'a> ListInstallationUsers<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let id_site = runtime::path_segment("idSite", &self.id_site)?;
-        let path = format!("/installations/{id_site}/users");
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
-            .operation("listInstallationUsers", "/installations/{idSite}/users");
+        let mut request = Request::for_operation(
+            Method::GET,
+            "/installations/{idSite}/users",
+            "listInstallationUsers",
+            &[&["vrmAuth"]],
+        );
+        request.path("idSite", &self.id_site)?;
         request.options(self.options)?;
         Ok(request)
     }
@@ -1787,10 +1856,13 @@ impl<'a> SetFavorite<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let id_site = runtime::path_segment("idSite", &self.id_site)?;
-        let path = format!("/installations/{id_site}/favorite");
-        let mut request = Request::new(Method::POST, path, &[&["vrmAuth"]])
-            .operation("setFavorite", "/installations/{idSite}/favorite");
+        let mut request = Request::for_operation(
+            Method::POST,
+            "/installations/{idSite}/favorite",
+            "setFavorite",
+            &[&["vrmAuth"]],
+        );
+        request.path("idSite", &self.id_site)?;
         request.json("application/json", self.body)?;
         request.options(self.options)?;
         Ok(request)
@@ -1848,10 +1920,13 @@ impl<'a> SearchInstallations<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let id_user = runtime::path_segment("idUser", &self.id_user)?;
-        let path = format!("/users/{id_user}/search");
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
-            .operation("searchInstallations", "/users/{idUser}/search");
+        let mut request = Request::for_operation(
+            Method::GET,
+            "/users/{idUser}/search",
+            "searchInstallations",
+            &[&["vrmAuth"]],
+        );
+        request.path("idUser", &self.id_user)?;
         request.query("query", &self.query, Style::Form, true)?;
         request.options(self.options)?;
         Ok(request)
@@ -1917,9 +1992,12 @@ impl<'a> ListDataAttributes<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let path = "/data-attributes";
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
-            .operation("listDataAttributes", "/data-attributes");
+        let mut request = Request::for_operation(
+            Method::GET,
+            "/data-attributes",
+            "listDataAttributes",
+            &[&["vrmAuth"]],
+        );
         request.query("count", &self.count, Style::Form, true)?;
         request.query("page", &self.page, Style::Form, true)?;
         request.options(self.options)?;
@@ -1992,12 +2070,12 @@ impl<'a> FindInstallationsByDataAttributes<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let path = "/installation-data-attributes";
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
-            .operation(
-                "findInstallationsByDataAttributes",
-                "/installation-data-attributes",
-            );
+        let mut request = Request::for_operation(
+            Method::GET,
+            "/installation-data-attributes",
+            "findInstallationsByDataAttributes",
+            &[&["vrmAuth"]],
+        );
         request.query("query", &self.query, Style::Form, true)?;
         request.query("count", &self.count, Style::Form, true)?;
         request.query("page", &self.page, Style::Form, true)?;
@@ -2108,10 +2186,13 @@ impl<'a> DownloadData<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let id_site = runtime::path_segment("idSite", &self.id_site)?;
-        let path = format!("/installations/{id_site}/data-download");
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
-            .operation("downloadData", "/installations/{idSite}/data-download");
+        let mut request = Request::for_operation(
+            Method::GET,
+            "/installations/{idSite}/data-download",
+            "downloadData",
+            &[&["vrmAuth"]],
+        );
+        request.path("idSite", &self.id_site)?;
         request.query("start", &self.start, Style::Form, true)?;
         request.query("end", &self.end, Style::Form, true)?;
         request.query("datatype", &self.datatype, Style::Form, true)?;
@@ -2187,10 +2268,13 @@ impl<'a> DownloadGps<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let id_site = runtime::path_segment("idSite", &self.id_site)?;
-        let path = format!("/installations/{id_site}/gps-download");
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
-            .operation("downloadGps", "/installations/{idSite}/gps-download");
+        let mut request = Request::for_operation(
+            Method::GET,
+            "/installations/{idSite}/gps-download",
+            "downloadGps",
+            &[&["vrmAuth"]],
+        );
+        request.path("idSite", &self.id_site)?;
         request.query("start", &self.start, Style::Form, true)?;
         request.query("end", &self.end, Style::Form, true)?;
         request.options(self.options)?;
@@ -2314,10 +2398,13 @@ impl<'a> GetGraphWidget<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let id_site = runtime::path_segment("idSite", &self.id_site)?;
-        let path = format!("/installations/{id_site}/widgets/Graph");
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
-            .operation("getGraphWidget", "/installations/{idSite}/widgets/Graph");
+        let mut request = Request::for_operation(
+            Method::GET,
+            "/installations/{idSite}/widgets/Graph",
+            "getGraphWidget",
+            &[&["vrmAuth"]],
+        );
+        request.path("idSite", &self.id_site)?;
         request.query("attributeCodes[]", &self.attribute_codes, Style::Form, true)?;
         request.query("attributeIds[]", &self.attribute_ids, Style::Form, true)?;
         request.query("instance", &self.instance, Style::Form, true)?;
@@ -2384,10 +2471,13 @@ impl<'a> GetGpsWidget<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let id_site = runtime::path_segment("idSite", &self.id_site)?;
-        let path = format!("/installations/{id_site}/widgets/GPS");
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
-            .operation("getGpsWidget", "/installations/{idSite}/widgets/GPS");
+        let mut request = Request::for_operation(
+            Method::GET,
+            "/installations/{idSite}/widgets/GPS",
+            "getGpsWidget",
+            &[&["vrmAuth"]],
+        );
+        request.path("idSite", &self.id_site)?;
         request.query("instance", &self.instance, Style::Form, true)?;
         request.options(self.options)?;
         Ok(request)
@@ -2450,13 +2540,13 @@ impl<'a> GetBatterySummaryWidget<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let id_site = runtime::path_segment("idSite", &self.id_site)?;
-        let path = format!("/installations/{id_site}/widgets/BatterySummary");
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
-            .operation(
-                "getBatterySummaryWidget",
-                "/installations/{idSite}/widgets/BatterySummary",
-            );
+        let mut request = Request::for_operation(
+            Method::GET,
+            "/installations/{idSite}/widgets/BatterySummary",
+            "getBatterySummaryWidget",
+            &[&["vrmAuth"]],
+        );
+        request.path("idSite", &self.id_site)?;
         request.query("instance", &self.instance, Style::Form, true)?;
         request.options(self.options)?;
         Ok(request)
@@ -2519,13 +2609,13 @@ impl<'a> GetSolarChargerSummaryWidget<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let id_site = runtime::path_segment("idSite", &self.id_site)?;
-        let path = format!("/installations/{id_site}/widgets/SolarChargerSummary");
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
-            .operation(
-                "getSolarChargerSummaryWidget",
-                "/installations/{idSite}/widgets/SolarChargerSummary",
-            );
+        let mut request = Request::for_operation(
+            Method::GET,
+            "/installations/{idSite}/widgets/SolarChargerSummary",
+            "getSolarChargerSummaryWidget",
+            &[&["vrmAuth"]],
+        );
+        request.path("idSite", &self.id_site)?;
         request.query("instance", &self.instance, Style::Form, true)?;
         request.options(self.options)?;
         Ok(request)
@@ -2590,13 +2680,13 @@ impl<'a> GetPvInverterStatusWidget<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let id_site = runtime::path_segment("idSite", &self.id_site)?;
-        let path = format!("/installations/{id_site}/widgets/PVInverterStatus");
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
-            .operation(
-                "getPvInverterStatusWidget",
-                "/installations/{idSite}/widgets/PVInverterStatus",
-            );
+        let mut request = Request::for_operation(
+            Method::GET,
+            "/installations/{idSite}/widgets/PVInverterStatus",
+            "getPvInverterStatusWidget",
+            &[&["vrmAuth"]],
+        );
+        request.path("idSite", &self.id_site)?;
         request.query("instance", &self.instance, Style::Form, true)?;
         request.options(self.options)?;
         Ok(request)
@@ -2677,13 +2767,13 @@ impl<'a> GetGeneratorStateWidget<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let id_site = runtime::path_segment("idSite", &self.id_site)?;
-        let path = format!("/installations/{id_site}/widgets/GeneratorState");
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
-            .operation(
-                "getGeneratorStateWidget",
-                "/installations/{idSite}/widgets/GeneratorState",
-            );
+        let mut request = Request::for_operation(
+            Method::GET,
+            "/installations/{idSite}/widgets/GeneratorState",
+            "getGeneratorStateWidget",
+            &[&["vrmAuth"]],
+        );
+        request.path("idSite", &self.id_site)?;
         request.query("instance", &self.instance, Style::Form, true)?;
         request.query("start", &self.start, Style::Form, true)?;
         request.query("end", &self.end, Style::Form, true)?;
@@ -2763,13 +2853,13 @@ impl<'a> GetVeBusStateWidget<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let id_site = runtime::path_segment("idSite", &self.id_site)?;
-        let path = format!("/installations/{id_site}/widgets/VeBusState");
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
-            .operation(
-                "getVeBusStateWidget",
-                "/installations/{idSite}/widgets/VeBusState",
-            );
+        let mut request = Request::for_operation(
+            Method::GET,
+            "/installations/{idSite}/widgets/VeBusState",
+            "getVeBusStateWidget",
+            &[&["vrmAuth"]],
+        );
+        request.path("idSite", &self.id_site)?;
         request.query("instance", &self.instance, Style::Form, true)?;
         request.query("start", &self.start, Style::Form, true)?;
         request.query("end", &self.end, Style::Form, true)?;
@@ -2852,13 +2942,13 @@ impl<'a> GetInverterChargerStateWidget<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let id_site = runtime::path_segment("idSite", &self.id_site)?;
-        let path = format!("/installations/{id_site}/widgets/InverterChargerState");
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
-            .operation(
-                "getInverterChargerStateWidget",
-                "/installations/{idSite}/widgets/InverterChargerState",
-            );
+        let mut request = Request::for_operation(
+            Method::GET,
+            "/installations/{idSite}/widgets/InverterChargerState",
+            "getInverterChargerStateWidget",
+            &[&["vrmAuth"]],
+        );
+        request.path("idSite", &self.id_site)?;
         request.query("instance", &self.instance, Style::Form, true)?;
         request.query("start", &self.start, Style::Form, true)?;
         request.query("end", &self.end, Style::Form, true)?;
@@ -2922,10 +3012,13 @@ impl<'a> GetStatusWidget<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let id_site = runtime::path_segment("idSite", &self.id_site)?;
-        let path = format!("/installations/{id_site}/widgets/Status");
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
-            .operation("getStatusWidget", "/installations/{idSite}/widgets/Status");
+        let mut request = Request::for_operation(
+            Method::GET,
+            "/installations/{idSite}/widgets/Status",
+            "getStatusWidget",
+            &[&["vrmAuth"]],
+        );
+        request.path("idSite", &self.id_site)?;
         request.query("instance", &self.instance, Style::Form, true)?;
         request.options(self.options)?;
         Ok(request)
@@ -2985,13 +3078,13 @@ impl<'a> GetTankSummaryWidget<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let id_site = runtime::path_segment("idSite", &self.id_site)?;
-        let path = format!("/installations/{id_site}/widgets/TankSummary");
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
-            .operation(
-                "getTankSummaryWidget",
-                "/installations/{idSite}/widgets/TankSummary",
-            );
+        let mut request = Request::for_operation(
+            Method::GET,
+            "/installations/{idSite}/widgets/TankSummary",
+            "getTankSummaryWidget",
+            &[&["vrmAuth"]],
+        );
+        request.path("idSite", &self.id_site)?;
         request.query("instance", &self.instance, Style::Form, true)?;
         request.options(self.options)?;
         Ok(request)
@@ -3051,13 +3144,13 @@ impl<'a> GetHistoricDataWidget<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let id_site = runtime::path_segment("idSite", &self.id_site)?;
-        let path = format!("/installations/{id_site}/widgets/HistoricData");
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
-            .operation(
-                "getHistoricDataWidget",
-                "/installations/{idSite}/widgets/HistoricData",
-            );
+        let mut request = Request::for_operation(
+            Method::GET,
+            "/installations/{idSite}/widgets/HistoricData",
+            "getHistoricDataWidget",
+            &[&["vrmAuth"]],
+        );
+        request.path("idSite", &self.id_site)?;
         request.query("instance", &self.instance, Style::Form, true)?;
         request.options(self.options)?;
         Ok(request)
@@ -3135,13 +3228,13 @@ impl<'a> GetMpptStateWidget<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let id_site = runtime::path_segment("idSite", &self.id_site)?;
-        let path = format!("/installations/{id_site}/widgets/MPPTState");
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
-            .operation(
-                "getMpptStateWidget",
-                "/installations/{idSite}/widgets/MPPTState",
-            );
+        let mut request = Request::for_operation(
+            Method::GET,
+            "/installations/{idSite}/widgets/MPPTState",
+            "getMpptStateWidget",
+            &[&["vrmAuth"]],
+        );
+        request.path("idSite", &self.id_site)?;
         request.query("instance", &self.instance, Style::Form, true)?;
         request.query("start", &self.start, Style::Form, true)?;
         request.query("end", &self.end, Style::Form, true)?;
@@ -3224,15 +3317,13 @@ impl<'a> GetBatteryMonitorWarningsAndAlarmsWidget<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let id_site = runtime::path_segment("idSite", &self.id_site)?;
-        let path = format!(
-            "/installations/{id_site}/widgets/BatteryMonitorWarningsAndAlarms"
+        let mut request = Request::for_operation(
+            Method::GET,
+            "/installations/{idSite}/widgets/BatteryMonitorWarningsAndAlarms",
+            "getBatteryMonitorWarningsAndAlarmsWidget",
+            &[&["vrmAuth"]],
         );
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
-            .operation(
-                "getBatteryMonitorWarningsAndAlarmsWidget",
-                "/installations/{idSite}/widgets/BatteryMonitorWarningsAndAlarms",
-            );
+        request.path("idSite", &self.id_site)?;
         request.query("instance", &self.instance, Style::Form, true)?;
         request.query("start", &self.start, Style::Form, true)?;
         request.query("end", &self.end, Style::Form, true)?;
@@ -3299,13 +3390,13 @@ impl<'a> GetEvChargerSummaryWidget<'a> {
 
     #[inline]
     fn into_request(self) -> Result<Request, Failure> {
-        let id_site = runtime::path_segment("idSite", &self.id_site)?;
-        let path = format!("/installations/{id_site}/widgets/EvChargerSummary");
-        let mut request = Request::new(Method::GET, path, &[&["vrmAuth"]])
-            .operation(
-                "getEvChargerSummaryWidget",
-                "/installations/{idSite}/widgets/EvChargerSummary",
-            );
+        let mut request = Request::for_operation(
+            Method::GET,
+            "/installations/{idSite}/widgets/EvChargerSummary",
+            "getEvChargerSummaryWidget",
+            &[&["vrmAuth"]],
+        );
+        request.path("idSite", &self.id_site)?;
         request.query("instance", &self.instance, Style::Form, true)?;
         request.options(self.options)?;
         Ok(request)

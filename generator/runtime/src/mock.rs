@@ -267,7 +267,7 @@ impl OperationMock<'_> {
     pub fn path(&mut self, name: &'static str, value: &impl Serialize) {
         let placeholder = format!("{{{name}}}");
         let index = template_segments(self.route.path).position(|segment| segment == placeholder);
-        let text = crate::path_segment(name, value).map(|text| decode_percent(&text));
+        let text = crate::request::path_segment(name, value).map(|text| decode_percent(&text));
         match (index, text) {
             (Some(index), Ok(text)) => self.segments.push((index, text)),
             (None, _) => panic!("mock of {}: no path parameter `{name}`", self.context()),

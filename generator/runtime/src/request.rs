@@ -94,6 +94,35 @@ impl Request {
         }
     }
 
+    /// A request of the operation `operation_id`, for its path as the spec
+    /// writes it (`/user/{realm}/{userId}`): each `{name}` in it is filled
+    /// by [`path`](Self::path). The operation and its template are shown to
+    /// hooks and traces; `security` lists the alternatives of credentials,
+    /// as in the spec.
+    pub fn for_operation(
+        method: Method,
+        path_template: &'static str,
+        operation_id: &'static str,
+        security: &'static [&'static [&'static str]],
+    ) -> Self {
+        Request::new(method, path_template, security).operation(operation_id, path_template)
+    }
+
+    /// Fill the path's `{name}` with a path parameter, percent-encoded as
+    /// one segment (see [`path_segment`]). The encoded value holds no `{`,
+    /// so what one parameter writes is never read as another's place.
+    pub fn path(&mut self, name: &str, value: &impl Serialize) -> Result<(), Failure> {
+        let segment = path_segment(name, value)?;
+        let mut place = String::with_capacity(name.len() + 2);
+        place.push('{');
+        place.push_str(name);
+        place.push('}');
+        if self.path.contains(&place) {
+            self.path = self.path.replace(&place, &segment).into();
+        }
+        Ok(())
+    }
+
     /// Name the operation: its `operationId` and its path as the spec
     /// writes it (`/user/{realm}/{userId}`), shown to hooks and traces.
     pub fn operation(mut self, operation_id: &'static str, path_template: &'static str) -> Self {
@@ -297,8 +326,7 @@ const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
 /// `?`, `#`, `%` and everything else outside the unreserved set are
 /// escaped. `.`, `..` and the empty string would change which path is
 /// requested, so they are refused.
-#[doc(hidden)]
-pub fn path_segment(name: &str, value: &impl Serialize) -> Result<String, Failure> {
+pub(crate) fn path_segment(name: &str, value: &impl Serialize) -> Result<String, Failure> {
     let text = simple_text(&to_json(name, value)?);
     if matches!(text.as_str(), "" | "." | "..") {
         return Err(Failure::InvalidRequest(format!(
@@ -345,6 +373,18 @@ mod tests {
         assert!(path_segment("id", &"..").is_err());
         assert!(path_segment("id", &".").is_err());
         assert!(path_segment("id", &"").is_err());
+    }
+
+    #[test]
+    fn path_parameters_fill_the_template() {
+        let mut request = Request::for_operation(Method::GET, "/user/{realm}/{userId}/x.{format}", "getUser", &[]);
+        request.path("realm", &"a/b").unwrap();
+        request.path("userId", &"{format}").unwrap();
+        request.path("format", &7).unwrap();
+        assert_eq!(request.path, "/user/a%2Fb/%7Bformat%7D/x.7");
+        assert_eq!(request.path_template, Some("/user/{realm}/{userId}/x.{format}"));
+        assert_eq!(request.operation_id, Some("getUser"));
+        assert!(request.path("realm", &"..").is_err());
     }
 
     #[test]

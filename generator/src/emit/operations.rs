@@ -525,41 +525,18 @@ fn builder(op: &Operation) -> TokenStream {
 }
 
 fn request_body(op: &Operation) -> TokenStream {
-    // The path, with each parameter encoded as one segment.
-    let mut template = String::new();
-    let mut segments = Vec::new();
+    // The spec's path template, each `{name}` filled by `request.path`
+    // with its parameter encoded as one segment (the template's names are
+    // the path parameters' wire names: lowering matched them).
+    let mut steps = Vec::new();
     for part in &op.path_parts {
-        match part {
-            PathPart::Literal(text) => template.push_str(&text.replace('{', "{{").replace('}', "}}")),
-            PathPart::Param(index) => {
-                let param = &op.params[*index];
-                let field = ident(&param.name);
-                // A plain local name, usable inside `format!("{name}")`.
-                let local = if crate::naming::escape(&param.name) == param.name {
-                    param.name.clone()
-                } else {
-                    format!("{}_", param.name)
-                };
-                let local_ident = ident(&local);
-                let wire = &param.wire;
-                template.push_str(&format!("{{{local}}}"));
-                segments.push(quote!(let #local_ident = runtime::path_segment(#wire, &self.#field)?;));
-            }
+        if let PathPart::Param(index) = part {
+            let param = &op.params[*index];
+            let field = ident(&param.name);
+            let wire = &param.wire;
+            steps.push(quote!(request.path(#wire, &self.#field)?;));
         }
     }
-    let path = if segments.is_empty() {
-        let literal: String = op
-            .path_parts
-            .iter()
-            .map(|part| match part {
-                PathPart::Literal(text) => text.as_str(),
-                PathPart::Param(_) => "",
-            })
-            .collect();
-        quote!(#literal)
-    } else {
-        quote!(format!(#template))
-    };
     let http_method = format_ident!("{}", op.http_method);
     let method = match op.http_method.as_str() {
         "GET" | "PUT" | "POST" | "DELETE" | "HEAD" | "OPTIONS" | "PATCH" | "TRACE" => quote!(Method::#http_method),
@@ -571,7 +548,6 @@ fn request_body(op: &Operation) -> TokenStream {
     let (operation_id, path_template) = (&op.operation_id, &op.path);
 
     // A parameter that is `None` is not sent (the runtime skips it).
-    let mut steps = Vec::new();
     for param in op.params.iter().filter(|p| p.location != ParamLocation::Path) {
         let name = ident(&param.name);
         let wire = &param.wire;
@@ -622,9 +598,7 @@ fn request_body(op: &Operation) -> TokenStream {
         steps.push(quote!(request.idempotent(#idempotent);));
     }
     quote! {
-        #(#segments)*
-        let path = #path;
-        let mut request = Request::new(#method, path, #security).operation(#operation_id, #path_template);
+        let mut request = Request::for_operation(#method, #path_template, #operation_id, #security);
         #(#steps)*
         request.options(self.options)?;
         Ok(request)
