@@ -114,11 +114,21 @@ fn candidates(text: &str) -> Option<Vec<Cut<'_>>> {
     for line in text.split_inclusive('\n') {
         let at = offset;
         offset += line.len();
+        let indent = line.bytes().take_while(|&b| b == b' ').count();
+        // Most lines are deeper than any place to cut: nothing to read there
+        // (a document marker or directive is never indented).
+        let deeper = match (parent, child_indent) {
+            (None, _) => true,
+            (Some(_), Some(expected)) => indent != expected,
+            (Some(_), None) => false,
+        };
+        if indent > 0 && deeper && !first_line {
+            continue;
+        }
         let content = line.trim_end_matches(['\n', '\r']);
         if ["---", "...", "%"].iter().any(|mark| content.starts_with(mark)) {
             return None;
         }
-        let indent = content.bytes().take_while(|&b| b == b' ').count();
         let rest = &content[indent..];
         if rest.trim_end().is_empty() || rest.starts_with('#') {
             continue;
