@@ -25,7 +25,7 @@
 //! # }
 //! ```
 use crate::runtime::mock as support;
-use crate::runtime::{mock_answer, mock_matcher, mock_method, operation_mock};
+use crate::runtime::{mock_answer, mock_matcher, mock_method, mock_route, operation_mock};
 use crate::types;
 
 pub use support::{MockGuard, ReceivedRequest, ResponseTemplate, Times};
@@ -174,212 +174,164 @@ impl MockServer {
 
 /// What the spec allows, one entry per operation, in the order of the methods above.
 static ROUTES: [support::Route; 60] = [
-    support::Route::new("get_client_roles", "GET", "/user/{realm}/{clientId}/roles")
-        .security(&[&[support::Sent::Header("authorization")]]),
-    support::Route::new("update_client_roles", "PUT", "/user/{realm}/{clientId}/roles")
-        .body(true, Some(support::decodes::<Vec<types::Role>>))
-        .security(&[&[support::Sent::Header("authorization")]]),
-    support::Route::new("update_roles", "PUT", "/user/{realm}/roles")
-        .body(true, Some(support::decodes::<Vec<types::Role>>))
-        .security(&[&[support::Sent::Header("authorization")]]),
-    support::Route::new("query_users", "POST", "/user/query")
-        .body(true, Some(support::decodes::<types::UserQuery>))
-        .security(&[&[support::Sent::Header("authorization")]]),
-    support::Route::new("get_user", "GET", "/user/{realm}/{userId}")
-        .security(&[&[support::Sent::Header("authorization")]]),
-    support::Route::new("get_current_user", "GET", "/user/user")
-        .security(&[&[support::Sent::Header("authorization")]]),
-    support::Route::new("update_user", "PUT", "/user/{realm}/users")
-        .body(true, Some(support::decodes::<types::User>))
-        .security(&[&[support::Sent::Header("authorization")]]),
-    support::Route::new("create_user", "POST", "/user/{realm}/users")
-        .body(true, Some(support::decodes::<types::User>))
-        .security(&[&[support::Sent::Header("authorization")]]),
-    support::Route::new("update_self", "PUT", "/user/update")
-        .body(true, Some(support::decodes::<types::User>))
-        .security(&[&[support::Sent::Header("authorization")]]),
-    support::Route::new("delete_user", "DELETE", "/user/{realm}/users/{userId}")
-        .security(&[&[support::Sent::Header("authorization")]]),
-    support::Route::new(
-            "request_user_password_reset",
-            "PUT",
-            "/user/{realm}/request-password-reset/{userId}",
-        )
-        .security(&[&[support::Sent::Header("authorization")]]),
-    support::Route::new("request_password_reset", "PUT", "/user/request-password-reset")
-        .security(&[&[support::Sent::Header("authorization")]]),
-    support::Route::new(
-            "update_password",
-            "PUT",
-            "/user/{realm}/reset-password/{userId}",
-        )
-        .body(true, Some(support::decodes::<types::Credential>))
-        .security(&[&[support::Sent::Header("authorization")]]),
-    support::Route::new("update_own_password", "PUT", "/user/reset-password")
-        .body(true, Some(support::decodes::<types::Credential>))
-        .security(&[&[support::Sent::Header("authorization")]]),
-    support::Route::new("reset_secret", "GET", "/user/{realm}/reset-secret/{userId}")
-        .security(&[&[support::Sent::Header("authorization")]]),
-    support::Route::new(
-            "get_user_client_roles",
-            "GET",
-            "/user/{realm}/userRoles/{userId}/{clientId}",
-        )
-        .security(&[&[support::Sent::Header("authorization")]]),
-    support::Route::new(
-            "update_user_client_roles",
-            "PUT",
-            "/user/{realm}/userRoles/{userId}/{clientId}",
-        )
-        .body(true, Some(support::decodes::<types::RoleNames>))
-        .security(&[&[support::Sent::Header("authorization")]]),
-    support::Route::new(
-            "get_user_realm_roles",
-            "GET",
-            "/user/{realm}/userRealmRoles/{userId}",
-        )
-        .security(&[&[support::Sent::Header("authorization")]]),
-    support::Route::new(
-            "update_user_realm_roles",
-            "PUT",
-            "/user/{realm}/userRealmRoles/{userId}",
-        )
-        .body(true, Some(support::decodes::<types::RoleNames>))
-        .security(&[&[support::Sent::Header("authorization")]]),
-    support::Route::new(
-            "get_current_user_client_roles",
-            "GET",
-            "/user/userRoles/{clientId}",
-        )
-        .security(&[&[support::Sent::Header("authorization")]]),
-    support::Route::new("get_current_user_realm_roles", "GET", "/user/userRealmRoles")
-        .security(&[&[support::Sent::Header("authorization")]]),
-    support::Route::new("update_current_user_locale", "PUT", "/user/locale")
-        .body(true, Some(support::decodes::<String>))
-        .security(&[&[support::Sent::Header("authorization")]]),
-    support::Route::new(
-            "get_user_sessions",
-            "GET",
-            "/user/{realm}/userSessions/{userId}",
-        )
-        .security(&[&[support::Sent::Header("authorization")]]),
-    support::Route::new(
-            "disconnect_user_session",
-            "GET",
-            "/user/{realm}/disconnect/{sessionID}",
-        )
-        .security(&[&[support::Sent::Header("authorization")]]),
-    support::Route::new("query_assets", "POST", "/asset/query")
-        .body(true, Some(support::decodes::<types::AssetQuery>))
-        .security(&[&[support::Sent::Header("authorization")]]),
-    support::Route::new("query_count", "POST", "/asset/count")
-        .body(true, Some(support::decodes::<types::AssetQuery>))
-        .security(&[&[support::Sent::Header("authorization")]]),
-    support::Route::new("query_asset_tree", "POST", "/asset/tree")
-        .body(true, Some(support::decodes::<types::AssetQuery>))
-        .security(&[&[support::Sent::Header("authorization")]]),
-    support::Route::new("get_asset", "GET", "/asset/{assetId}")
-        .security(&[&[support::Sent::Header("authorization")]]),
-    support::Route::new("update_asset", "PUT", "/asset/{assetId}")
-        .body(true, Some(support::decodes::<types::Asset>))
-        .security(&[&[support::Sent::Header("authorization")]]),
-    support::Route::new("get_partial_asset", "GET", "/asset/partial/{assetId}")
-        .security(&[&[support::Sent::Header("authorization")]]),
-    support::Route::new("create_asset", "POST", "/asset")
-        .body(true, Some(support::decodes::<types::Asset>))
-        .security(&[&[support::Sent::Header("authorization")]]),
-    support::Route::new("delete_asset", "DELETE", "/asset")
-        .security(&[&[support::Sent::Header("authorization")]]),
-    support::Route::new("get_current_user_assets", "GET", "/asset/user/current")
-        .security(&[&[support::Sent::Header("authorization")]]),
-    support::Route::new("get_user_asset_links", "GET", "/asset/user/link")
-        .query(&["realm"])
-        .security(&[&[support::Sent::Header("authorization")]]),
-    support::Route::new("create_user_asset_links", "POST", "/asset/user/link")
-        .body(true, Some(support::decodes::<Vec<types::UserAssetLink>>))
-        .security(&[&[support::Sent::Header("authorization")]]),
-    support::Route::new("update_asset_parent", "PUT", "/asset/{parentAssetId}/child")
-        .security(&[&[support::Sent::Header("authorization")]]),
-    support::Route::new("delete_assets_parent", "DELETE", "/asset/parent")
-        .security(&[&[support::Sent::Header("authorization")]]),
-    support::Route::new(
-            "write_attribute_value",
-            "PUT",
-            "/asset/{assetId}/attribute/{attributeName}",
-        )
-        .body(true, None)
-        .security(&[&[support::Sent::Header("authorization")]]),
-    support::Route::new(
-            "write_attribute_value_1",
-            "PUT",
-            "/asset/{assetId}/attribute/{attributeName}/{timestamp}",
-        )
-        .body(true, None)
-        .security(&[&[support::Sent::Header("authorization")]]),
-    support::Route::new("write_attribute_values", "PUT", "/asset/attributes")
-        .body(true, Some(support::decodes::<Vec<types::AttributeState>>))
-        .security(&[&[support::Sent::Header("authorization")]]),
-    support::Route::new("write_attribute_events", "PUT", "/asset/attributes/timestamp")
-        .body(true, Some(support::decodes::<Vec<types::AttributeEvent>>))
-        .security(&[&[support::Sent::Header("authorization")]]),
-    support::Route::new(
-            "get_datapoints",
-            "POST",
-            "/asset/datapoint/{assetId}/{attributeName}",
-        )
-        .body(true, Some(support::decodes::<types::AssetDatapointQuery>))
-        .security(&[&[support::Sent::Header("authorization")]]),
-    support::Route::new("get_datapoint_period", "GET", "/asset/datapoint/periods")
-        .query(&["assetId", "attributeName"])
-        .security(&[&[support::Sent::Header("authorization")]]),
-    support::Route::new("get_datapoint_export", "GET", "/asset/datapoint/export")
-        .query(&["attributeRefs", "fromTimestamp", "toTimestamp"])
-        .security(&[&[support::Sent::Header("authorization")]]),
-    support::Route::new(
-            "write_predicted_datapoints",
-            "PUT",
-            "/asset/predicted/{assetId}/{attributeName}",
-        )
-        .body(true, Some(support::decodes::<Vec<types::ValueDatapoint>>))
-        .security(&[&[support::Sent::Header("authorization")]]),
-    support::Route::new(
-            "get_predicted_datapoints",
-            "POST",
-            "/asset/predicted/{assetId}/{attributeName}",
-        )
-        .body(true, Some(support::decodes::<types::AssetDatapointQuery>))
-        .security(&[&[support::Sent::Header("authorization")]]),
-    support::Route::new("get_alarms", "GET", "/alarm")
-        .security(&[&[support::Sent::Header("authorization")]]),
-    support::Route::new("create_alarm", "POST", "/alarm")
-        .body(true, Some(support::decodes::<types::Alarm>))
-        .security(&[&[support::Sent::Header("authorization")]]),
-    support::Route::new("remove_alarms", "DELETE", "/alarm")
-        .body(true, Some(support::decodes::<Vec<i64>>))
-        .security(&[&[support::Sent::Header("authorization")]]),
-    support::Route::new("get_alarm", "GET", "/alarm/{alarmId}")
-        .security(&[&[support::Sent::Header("authorization")]]),
-    support::Route::new("update_alarm", "PUT", "/alarm/{alarmId}")
-        .body(true, Some(support::decodes::<types::SentAlarm>))
-        .security(&[&[support::Sent::Header("authorization")]]),
-    support::Route::new("remove_alarm", "DELETE", "/alarm/{alarmId}")
-        .security(&[&[support::Sent::Header("authorization")]]),
-    support::Route::new("get_asset_links", "GET", "/alarm/{alarmId}/assets")
-        .security(&[&[support::Sent::Header("authorization")]]),
-    support::Route::new("set_asset_links", "PUT", "/alarm/assets")
-        .body(true, Some(support::decodes::<Vec<types::AlarmAssetLink>>))
-        .security(&[&[support::Sent::Header("authorization")]]),
-    support::Route::new("get_all_realms", "GET", "/realm")
-        .security(&[&[support::Sent::Header("authorization")]]),
-    support::Route::new("get_accessible_realms", "GET", "/realm/accessible")
-        .security(&[&[support::Sent::Header("authorization")]]),
-    support::Route::new("get_realm", "GET", "/realm/{name}")
-        .security(&[&[support::Sent::Header("authorization")]]),
-    support::Route::new("get_health_status", "GET", "/health"),
-    support::Route::new("get_info", "GET", "/info"),
-    support::Route::new("register", "POST", "/console/register")
-        .body(true, Some(support::decodes::<types::ConsoleRegistration>))
-        .security(&[&[support::Sent::Header("authorization")]]),
+    mock_route!(
+        "get_client_roles", GET "/user/{realm}/{clientId}/roles", security: [[Header("authorization")]]
+    ),
+    mock_route!(
+        "update_client_roles", PUT "/user/{realm}/{clientId}/roles", body: required Vec<types::Role>, security: [[Header("authorization")]]
+    ),
+    mock_route!(
+        "update_roles", PUT "/user/{realm}/roles", body: required Vec<types::Role>, security: [[Header("authorization")]]
+    ),
+    mock_route!(
+        "query_users", POST "/user/query", body: required types::UserQuery, security: [[Header("authorization")]]
+    ),
+    mock_route!("get_user", GET "/user/{realm}/{userId}", security: [[Header("authorization")]]),
+    mock_route!("get_current_user", GET "/user/user", security: [[Header("authorization")]]),
+    mock_route!(
+        "update_user", PUT "/user/{realm}/users", body: required types::User, security: [[Header("authorization")]]
+    ),
+    mock_route!(
+        "create_user", POST "/user/{realm}/users", body: required types::User, security: [[Header("authorization")]]
+    ),
+    mock_route!(
+        "update_self", PUT "/user/update", body: required types::User, security: [[Header("authorization")]]
+    ),
+    mock_route!(
+        "delete_user", DELETE "/user/{realm}/users/{userId}", security: [[Header("authorization")]]
+    ),
+    mock_route!(
+        "request_user_password_reset", PUT "/user/{realm}/request-password-reset/{userId}", security: [[Header("authorization")]]
+    ),
+    mock_route!(
+        "request_password_reset", PUT "/user/request-password-reset", security: [[Header("authorization")]]
+    ),
+    mock_route!(
+        "update_password", PUT "/user/{realm}/reset-password/{userId}", body: required types::Credential, security: [[Header("authorization")]]
+    ),
+    mock_route!(
+        "update_own_password", PUT "/user/reset-password", body: required types::Credential, security: [[Header("authorization")]]
+    ),
+    mock_route!(
+        "reset_secret", GET "/user/{realm}/reset-secret/{userId}", security: [[Header("authorization")]]
+    ),
+    mock_route!(
+        "get_user_client_roles", GET "/user/{realm}/userRoles/{userId}/{clientId}", security: [[Header("authorization")]]
+    ),
+    mock_route!(
+        "update_user_client_roles", PUT "/user/{realm}/userRoles/{userId}/{clientId}", body: required types::RoleNames, security: [[Header("authorization")]]
+    ),
+    mock_route!(
+        "get_user_realm_roles", GET "/user/{realm}/userRealmRoles/{userId}", security: [[Header("authorization")]]
+    ),
+    mock_route!(
+        "update_user_realm_roles", PUT "/user/{realm}/userRealmRoles/{userId}", body: required types::RoleNames, security: [[Header("authorization")]]
+    ),
+    mock_route!(
+        "get_current_user_client_roles", GET "/user/userRoles/{clientId}", security: [[Header("authorization")]]
+    ),
+    mock_route!(
+        "get_current_user_realm_roles", GET "/user/userRealmRoles", security: [[Header("authorization")]]
+    ),
+    mock_route!(
+        "update_current_user_locale", PUT "/user/locale", body: required String, security: [[Header("authorization")]]
+    ),
+    mock_route!(
+        "get_user_sessions", GET "/user/{realm}/userSessions/{userId}", security: [[Header("authorization")]]
+    ),
+    mock_route!(
+        "disconnect_user_session", GET "/user/{realm}/disconnect/{sessionID}", security: [[Header("authorization")]]
+    ),
+    mock_route!(
+        "query_assets", POST "/asset/query", body: required types::AssetQuery, security: [[Header("authorization")]]
+    ),
+    mock_route!(
+        "query_count", POST "/asset/count", body: required types::AssetQuery, security: [[Header("authorization")]]
+    ),
+    mock_route!(
+        "query_asset_tree", POST "/asset/tree", body: required types::AssetQuery, security: [[Header("authorization")]]
+    ),
+    mock_route!("get_asset", GET "/asset/{assetId}", security: [[Header("authorization")]]),
+    mock_route!(
+        "update_asset", PUT "/asset/{assetId}", body: required types::Asset, security: [[Header("authorization")]]
+    ),
+    mock_route!(
+        "get_partial_asset", GET "/asset/partial/{assetId}", security: [[Header("authorization")]]
+    ),
+    mock_route!(
+        "create_asset", POST "/asset", body: required types::Asset, security: [[Header("authorization")]]
+    ),
+    mock_route!("delete_asset", DELETE "/asset", security: [[Header("authorization")]]),
+    mock_route!(
+        "get_current_user_assets", GET "/asset/user/current", security: [[Header("authorization")]]
+    ),
+    mock_route!(
+        "get_user_asset_links", GET "/asset/user/link", query: ["realm"], security: [[Header("authorization")]]
+    ),
+    mock_route!(
+        "create_user_asset_links", POST "/asset/user/link", body: required Vec<types::UserAssetLink>, security: [[Header("authorization")]]
+    ),
+    mock_route!(
+        "update_asset_parent", PUT "/asset/{parentAssetId}/child", security: [[Header("authorization")]]
+    ),
+    mock_route!(
+        "delete_assets_parent", DELETE "/asset/parent", security: [[Header("authorization")]]
+    ),
+    mock_route!(
+        "write_attribute_value", PUT "/asset/{assetId}/attribute/{attributeName}", body: required, security: [[Header("authorization")]]
+    ),
+    mock_route!(
+        "write_attribute_value_1", PUT "/asset/{assetId}/attribute/{attributeName}/{timestamp}", body: required, security: [[Header("authorization")]]
+    ),
+    mock_route!(
+        "write_attribute_values", PUT "/asset/attributes", body: required Vec<types::AttributeState>, security: [[Header("authorization")]]
+    ),
+    mock_route!(
+        "write_attribute_events", PUT "/asset/attributes/timestamp", body: required Vec<types::AttributeEvent>, security: [[Header("authorization")]]
+    ),
+    mock_route!(
+        "get_datapoints", POST "/asset/datapoint/{assetId}/{attributeName}", body: required types::AssetDatapointQuery, security: [[Header("authorization")]]
+    ),
+    mock_route!(
+        "get_datapoint_period", GET "/asset/datapoint/periods", query: ["assetId", "attributeName"], security: [[Header("authorization")]]
+    ),
+    mock_route!(
+        "get_datapoint_export", GET "/asset/datapoint/export", query: ["attributeRefs", "fromTimestamp", "toTimestamp"], security: [[Header("authorization")]]
+    ),
+    mock_route!(
+        "write_predicted_datapoints", PUT "/asset/predicted/{assetId}/{attributeName}", body: required Vec<types::ValueDatapoint>, security: [[Header("authorization")]]
+    ),
+    mock_route!(
+        "get_predicted_datapoints", POST "/asset/predicted/{assetId}/{attributeName}", body: required types::AssetDatapointQuery, security: [[Header("authorization")]]
+    ),
+    mock_route!("get_alarms", GET "/alarm", security: [[Header("authorization")]]),
+    mock_route!(
+        "create_alarm", POST "/alarm", body: required types::Alarm, security: [[Header("authorization")]]
+    ),
+    mock_route!(
+        "remove_alarms", DELETE "/alarm", body: required Vec<i64>, security: [[Header("authorization")]]
+    ),
+    mock_route!("get_alarm", GET "/alarm/{alarmId}", security: [[Header("authorization")]]),
+    mock_route!(
+        "update_alarm", PUT "/alarm/{alarmId}", body: required types::SentAlarm, security: [[Header("authorization")]]
+    ),
+    mock_route!("remove_alarm", DELETE "/alarm/{alarmId}", security: [[Header("authorization")]]),
+    mock_route!(
+        "get_asset_links", GET "/alarm/{alarmId}/assets", security: [[Header("authorization")]]
+    ),
+    mock_route!(
+        "set_asset_links", PUT "/alarm/assets", body: required Vec<types::AlarmAssetLink>, security: [[Header("authorization")]]
+    ),
+    mock_route!("get_all_realms", GET "/realm", security: [[Header("authorization")]]),
+    mock_route!(
+        "get_accessible_realms", GET "/realm/accessible", security: [[Header("authorization")]]
+    ),
+    mock_route!("get_realm", GET "/realm/{name}", security: [[Header("authorization")]]),
+    mock_route!("get_health_status", GET "/health"),
+    mock_route!("get_info", GET "/info"),
+    mock_route!(
+        "register", POST "/console/register", body: required types::ConsoleRegistration, security: [[Header("authorization")]]
+    ),
 ];
 
 operation_mock!(

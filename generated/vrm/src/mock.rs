@@ -25,7 +25,7 @@
 //! # }
 //! ```
 use crate::runtime::mock as support;
-use crate::runtime::{mock_answer, mock_matcher, mock_method, operation_mock};
+use crate::runtime::{mock_answer, mock_matcher, mock_method, mock_route, operation_mock};
 use crate::types;
 
 pub use support::{MockGuard, ReceivedRequest, ResponseTemplate, Times};
@@ -164,208 +164,142 @@ impl MockServer {
 
 /// What the spec allows, one entry per operation, in the order of the methods above.
 static ROUTES: [support::Route; 48] = [
-    support::Route::new("login", "POST", "/auth/login")
-        .body(true, Some(support::decodes::<types::LoginRequest>)),
-    support::Route::new("login_as_demo", "GET", "/auth/loginAsDemo"),
-    support::Route::new("logout", "GET", "/auth/logout")
-        .security(&[&[support::Sent::Header("x-authorization")]]),
-    support::Route::new(
-            "create_access_token",
-            "POST",
-            "/users/{idUser}/accesstokens/create",
-        )
-        .body(true, Some(support::decodes::<types::CreateAccessTokenRequest>))
-        .security(&[&[support::Sent::Header("x-authorization")]]),
-    support::Route::new("list_access_tokens", "GET", "/users/{idUser}/accesstokens/list")
-        .security(&[&[support::Sent::Header("x-authorization")]]),
-    support::Route::new(
-            "revoke_access_token",
-            "GET",
-            "/users/{idUser}/accesstokens/{idAccessToken}/revoke",
-        )
-        .security(&[&[support::Sent::Header("x-authorization")]]),
-    support::Route::new("add_site", "POST", "/users/{idUser}/addsite")
-        .body(true, Some(support::decodes::<types::AddSiteRequest>))
-        .security(&[&[support::Sent::Header("x-authorization")]]),
-    support::Route::new("get_site_id", "POST", "/users/{idUser}/get-site-id")
-        .body(true, Some(support::decodes::<types::GetSiteIdRequest>))
-        .security(&[&[support::Sent::Header("x-authorization")]]),
-    support::Route::new("list_installations", "GET", "/users/{idUser}/installations")
-        .security(&[&[support::Sent::Header("x-authorization")]]),
-    support::Route::new("get_me", "GET", "/users/me")
-        .security(&[&[support::Sent::Header("x-authorization")]]),
-    support::Route::new(
-            "get_system_overview",
-            "GET",
-            "/installations/{idSite}/system-overview",
-        )
-        .security(&[&[support::Sent::Header("x-authorization")]]),
-    support::Route::new("get_diagnostics", "GET", "/installations/{idSite}/diagnostics")
-        .security(&[&[support::Sent::Header("x-authorization")]]),
-    support::Route::new("get_stats", "GET", "/installations/{idSite}/stats")
-        .security(&[&[support::Sent::Header("x-authorization")]]),
-    support::Route::new(
-            "get_overall_stats",
-            "GET",
-            "/installations/{idSite}/overallstats",
-        )
-        .security(&[&[support::Sent::Header("x-authorization")]]),
-    support::Route::new("list_alarms", "GET", "/installations/{idSite}/alarms")
-        .security(&[&[support::Sent::Header("x-authorization")]]),
-    support::Route::new("update_alarm", "PUT", "/installations/{idSite}/alarms")
-        .body(true, Some(support::decodes::<types::AlarmRule>))
-        .security(&[&[support::Sent::Header("x-authorization")]]),
-    support::Route::new("add_alarm", "POST", "/installations/{idSite}/alarms")
-        .body(true, Some(support::decodes::<types::AlarmRule>))
-        .security(&[&[support::Sent::Header("x-authorization")]]),
-    support::Route::new("delete_alarm", "DELETE", "/installations/{idSite}/alarms")
-        .body(true, Some(support::decodes::<types::AlarmRuleKey>))
-        .security(&[&[support::Sent::Header("x-authorization")]]),
-    support::Route::new("clear_alarm", "POST", "/installations/{idSite}/clear-alarm")
-        .body(true, Some(support::decodes::<types::ClearAlarmRequest>))
-        .security(&[&[support::Sent::Header("x-authorization")]]),
-    support::Route::new("list_tags", "GET", "/installations/{idSite}/tags")
-        .security(&[&[support::Sent::Header("x-authorization")]]),
-    support::Route::new("add_tag", "PUT", "/installations/{idSite}/tags")
-        .body(true, Some(support::decodes::<types::TagRequest>))
-        .security(&[&[support::Sent::Header("x-authorization")]]),
-    support::Route::new("remove_tag", "DELETE", "/installations/{idSite}/tags")
-        .body(true, Some(support::decodes::<types::TagRequest>))
-        .security(&[&[support::Sent::Header("x-authorization")]]),
-    support::Route::new(
-            "get_dynamic_ess_settings",
-            "GET",
-            "/installations/{idSite}/dynamic-ess-settings",
-        )
-        .security(&[&[support::Sent::Header("x-authorization")]]),
-    support::Route::new(
-            "update_dynamic_ess_settings",
-            "POST",
-            "/installations/{idSite}/dynamic-ess-settings",
-        )
-        .body(true, Some(support::decodes::<types::DynamicEssSettings>))
-        .security(&[&[support::Sent::Header("x-authorization")]]),
-    support::Route::new(
-            "get_forecasts_last_reset",
-            "GET",
-            "/installations/{idSite}/reset-forecasts",
-        )
-        .security(&[&[support::Sent::Header("x-authorization")]]),
-    support::Route::new(
-            "reset_forecasts",
-            "POST",
-            "/installations/{idSite}/reset-forecasts",
-        )
-        .body(true, Some(support::decodes::<types::ResetForecastsRequest>))
-        .security(&[&[support::Sent::Header("x-authorization")]]),
-    support::Route::new("update_settings", "POST", "/installations/{idSite}/settings")
-        .body(true, Some(support::decodes::<types::InstallationSettings>))
-        .security(&[&[support::Sent::Header("x-authorization")]]),
-    support::Route::new(
-            "list_installation_users",
-            "GET",
-            "/installations/{idSite}/users",
-        )
-        .security(&[&[support::Sent::Header("x-authorization")]]),
-    support::Route::new("set_favorite", "POST", "/installations/{idSite}/favorite")
-        .body(true, Some(support::decodes::<types::FavoriteRequest>))
-        .security(&[&[support::Sent::Header("x-authorization")]]),
-    support::Route::new("search_installations", "GET", "/users/{idUser}/search")
-        .query(&["query"])
-        .security(&[&[support::Sent::Header("x-authorization")]]),
-    support::Route::new("list_data_attributes", "GET", "/data-attributes")
-        .security(&[&[support::Sent::Header("x-authorization")]]),
-    support::Route::new(
-            "find_installations_by_data_attributes",
-            "GET",
-            "/installation-data-attributes",
-        )
-        .query(&["query"])
-        .security(&[&[support::Sent::Header("x-authorization")]]),
-    support::Route::new("download_data", "GET", "/installations/{idSite}/data-download")
-        .security(&[&[support::Sent::Header("x-authorization")]]),
-    support::Route::new("download_gps", "GET", "/installations/{idSite}/gps-download")
-        .security(&[&[support::Sent::Header("x-authorization")]]),
-    support::Route::new(
-            "get_graph_widget",
-            "GET",
-            "/installations/{idSite}/widgets/Graph",
-        )
-        .security(&[&[support::Sent::Header("x-authorization")]]),
-    support::Route::new("get_gps_widget", "GET", "/installations/{idSite}/widgets/GPS")
-        .security(&[&[support::Sent::Header("x-authorization")]]),
-    support::Route::new(
-            "get_battery_summary_widget",
-            "GET",
-            "/installations/{idSite}/widgets/BatterySummary",
-        )
-        .security(&[&[support::Sent::Header("x-authorization")]]),
-    support::Route::new(
-            "get_solar_charger_summary_widget",
-            "GET",
-            "/installations/{idSite}/widgets/SolarChargerSummary",
-        )
-        .security(&[&[support::Sent::Header("x-authorization")]]),
-    support::Route::new(
-            "get_pv_inverter_status_widget",
-            "GET",
-            "/installations/{idSite}/widgets/PVInverterStatus",
-        )
-        .security(&[&[support::Sent::Header("x-authorization")]]),
-    support::Route::new(
-            "get_generator_state_widget",
-            "GET",
-            "/installations/{idSite}/widgets/GeneratorState",
-        )
-        .security(&[&[support::Sent::Header("x-authorization")]]),
-    support::Route::new(
-            "get_ve_bus_state_widget",
-            "GET",
-            "/installations/{idSite}/widgets/VeBusState",
-        )
-        .security(&[&[support::Sent::Header("x-authorization")]]),
-    support::Route::new(
-            "get_inverter_charger_state_widget",
-            "GET",
-            "/installations/{idSite}/widgets/InverterChargerState",
-        )
-        .security(&[&[support::Sent::Header("x-authorization")]]),
-    support::Route::new(
-            "get_status_widget",
-            "GET",
-            "/installations/{idSite}/widgets/Status",
-        )
-        .security(&[&[support::Sent::Header("x-authorization")]]),
-    support::Route::new(
-            "get_tank_summary_widget",
-            "GET",
-            "/installations/{idSite}/widgets/TankSummary",
-        )
-        .security(&[&[support::Sent::Header("x-authorization")]]),
-    support::Route::new(
-            "get_historic_data_widget",
-            "GET",
-            "/installations/{idSite}/widgets/HistoricData",
-        )
-        .security(&[&[support::Sent::Header("x-authorization")]]),
-    support::Route::new(
-            "get_mppt_state_widget",
-            "GET",
-            "/installations/{idSite}/widgets/MPPTState",
-        )
-        .security(&[&[support::Sent::Header("x-authorization")]]),
-    support::Route::new(
-            "get_battery_monitor_warnings_and_alarms_widget",
-            "GET",
-            "/installations/{idSite}/widgets/BatteryMonitorWarningsAndAlarms",
-        )
-        .security(&[&[support::Sent::Header("x-authorization")]]),
-    support::Route::new(
-            "get_ev_charger_summary_widget",
-            "GET",
-            "/installations/{idSite}/widgets/EvChargerSummary",
-        )
-        .security(&[&[support::Sent::Header("x-authorization")]]),
+    mock_route!("login", POST "/auth/login", body: required types::LoginRequest),
+    mock_route!("login_as_demo", GET "/auth/loginAsDemo"),
+    mock_route!("logout", GET "/auth/logout", security: [[Header("x-authorization")]]),
+    mock_route!(
+        "create_access_token", POST "/users/{idUser}/accesstokens/create", body: required types::CreateAccessTokenRequest, security: [[Header("x-authorization")]]
+    ),
+    mock_route!(
+        "list_access_tokens", GET "/users/{idUser}/accesstokens/list", security: [[Header("x-authorization")]]
+    ),
+    mock_route!(
+        "revoke_access_token", GET "/users/{idUser}/accesstokens/{idAccessToken}/revoke", security: [[Header("x-authorization")]]
+    ),
+    mock_route!(
+        "add_site", POST "/users/{idUser}/addsite", body: required types::AddSiteRequest, security: [[Header("x-authorization")]]
+    ),
+    mock_route!(
+        "get_site_id", POST "/users/{idUser}/get-site-id", body: required types::GetSiteIdRequest, security: [[Header("x-authorization")]]
+    ),
+    mock_route!(
+        "list_installations", GET "/users/{idUser}/installations", security: [[Header("x-authorization")]]
+    ),
+    mock_route!("get_me", GET "/users/me", security: [[Header("x-authorization")]]),
+    mock_route!(
+        "get_system_overview", GET "/installations/{idSite}/system-overview", security: [[Header("x-authorization")]]
+    ),
+    mock_route!(
+        "get_diagnostics", GET "/installations/{idSite}/diagnostics", security: [[Header("x-authorization")]]
+    ),
+    mock_route!(
+        "get_stats", GET "/installations/{idSite}/stats", security: [[Header("x-authorization")]]
+    ),
+    mock_route!(
+        "get_overall_stats", GET "/installations/{idSite}/overallstats", security: [[Header("x-authorization")]]
+    ),
+    mock_route!(
+        "list_alarms", GET "/installations/{idSite}/alarms", security: [[Header("x-authorization")]]
+    ),
+    mock_route!(
+        "update_alarm", PUT "/installations/{idSite}/alarms", body: required types::AlarmRule, security: [[Header("x-authorization")]]
+    ),
+    mock_route!(
+        "add_alarm", POST "/installations/{idSite}/alarms", body: required types::AlarmRule, security: [[Header("x-authorization")]]
+    ),
+    mock_route!(
+        "delete_alarm", DELETE "/installations/{idSite}/alarms", body: required types::AlarmRuleKey, security: [[Header("x-authorization")]]
+    ),
+    mock_route!(
+        "clear_alarm", POST "/installations/{idSite}/clear-alarm", body: required types::ClearAlarmRequest, security: [[Header("x-authorization")]]
+    ),
+    mock_route!(
+        "list_tags", GET "/installations/{idSite}/tags", security: [[Header("x-authorization")]]
+    ),
+    mock_route!(
+        "add_tag", PUT "/installations/{idSite}/tags", body: required types::TagRequest, security: [[Header("x-authorization")]]
+    ),
+    mock_route!(
+        "remove_tag", DELETE "/installations/{idSite}/tags", body: required types::TagRequest, security: [[Header("x-authorization")]]
+    ),
+    mock_route!(
+        "get_dynamic_ess_settings", GET "/installations/{idSite}/dynamic-ess-settings", security: [[Header("x-authorization")]]
+    ),
+    mock_route!(
+        "update_dynamic_ess_settings", POST "/installations/{idSite}/dynamic-ess-settings", body: required types::DynamicEssSettings, security: [[Header("x-authorization")]]
+    ),
+    mock_route!(
+        "get_forecasts_last_reset", GET "/installations/{idSite}/reset-forecasts", security: [[Header("x-authorization")]]
+    ),
+    mock_route!(
+        "reset_forecasts", POST "/installations/{idSite}/reset-forecasts", body: required types::ResetForecastsRequest, security: [[Header("x-authorization")]]
+    ),
+    mock_route!(
+        "update_settings", POST "/installations/{idSite}/settings", body: required types::InstallationSettings, security: [[Header("x-authorization")]]
+    ),
+    mock_route!(
+        "list_installation_users", GET "/installations/{idSite}/users", security: [[Header("x-authorization")]]
+    ),
+    mock_route!(
+        "set_favorite", POST "/installations/{idSite}/favorite", body: required types::FavoriteRequest, security: [[Header("x-authorization")]]
+    ),
+    mock_route!(
+        "search_installations", GET "/users/{idUser}/search", query: ["query"], security: [[Header("x-authorization")]]
+    ),
+    mock_route!(
+        "list_data_attributes", GET "/data-attributes", security: [[Header("x-authorization")]]
+    ),
+    mock_route!(
+        "find_installations_by_data_attributes", GET "/installation-data-attributes", query: ["query"], security: [[Header("x-authorization")]]
+    ),
+    mock_route!(
+        "download_data", GET "/installations/{idSite}/data-download", security: [[Header("x-authorization")]]
+    ),
+    mock_route!(
+        "download_gps", GET "/installations/{idSite}/gps-download", security: [[Header("x-authorization")]]
+    ),
+    mock_route!(
+        "get_graph_widget", GET "/installations/{idSite}/widgets/Graph", security: [[Header("x-authorization")]]
+    ),
+    mock_route!(
+        "get_gps_widget", GET "/installations/{idSite}/widgets/GPS", security: [[Header("x-authorization")]]
+    ),
+    mock_route!(
+        "get_battery_summary_widget", GET "/installations/{idSite}/widgets/BatterySummary", security: [[Header("x-authorization")]]
+    ),
+    mock_route!(
+        "get_solar_charger_summary_widget", GET "/installations/{idSite}/widgets/SolarChargerSummary", security: [[Header("x-authorization")]]
+    ),
+    mock_route!(
+        "get_pv_inverter_status_widget", GET "/installations/{idSite}/widgets/PVInverterStatus", security: [[Header("x-authorization")]]
+    ),
+    mock_route!(
+        "get_generator_state_widget", GET "/installations/{idSite}/widgets/GeneratorState", security: [[Header("x-authorization")]]
+    ),
+    mock_route!(
+        "get_ve_bus_state_widget", GET "/installations/{idSite}/widgets/VeBusState", security: [[Header("x-authorization")]]
+    ),
+    mock_route!(
+        "get_inverter_charger_state_widget", GET "/installations/{idSite}/widgets/InverterChargerState", security: [[Header("x-authorization")]]
+    ),
+    mock_route!(
+        "get_status_widget", GET "/installations/{idSite}/widgets/Status", security: [[Header("x-authorization")]]
+    ),
+    mock_route!(
+        "get_tank_summary_widget", GET "/installations/{idSite}/widgets/TankSummary", security: [[Header("x-authorization")]]
+    ),
+    mock_route!(
+        "get_historic_data_widget", GET "/installations/{idSite}/widgets/HistoricData", security: [[Header("x-authorization")]]
+    ),
+    mock_route!(
+        "get_mppt_state_widget", GET "/installations/{idSite}/widgets/MPPTState", security: [[Header("x-authorization")]]
+    ),
+    mock_route!(
+        "get_battery_monitor_warnings_and_alarms_widget", GET "/installations/{idSite}/widgets/BatteryMonitorWarningsAndAlarms", security: [[Header("x-authorization")]]
+    ),
+    mock_route!(
+        "get_ev_charger_summary_widget", GET "/installations/{idSite}/widgets/EvChargerSummary", security: [[Header("x-authorization")]]
+    ),
 ];
 
 operation_mock!(

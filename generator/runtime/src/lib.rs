@@ -503,6 +503,56 @@ macro_rules! string_enum {
     };
 }
 
+/// One entry of a generated crate's table of what the spec allows (its
+/// mock server's routes): the operation, its method and path, and only
+/// what differs from [`mock::Route::new`]'s defaults, in this order: the
+/// required query parameters, headers and cookies (names), the body
+/// (`required` or `optional`, and the type it must decode into when it is
+/// JSON of a known type), and the alternatives of credentials.
+///
+/// ```text
+/// static ROUTES: [support::Route; 2] = [
+///     mock_route!("get_pet", GET "/pets/{petId}", security: [[Header("authorization")]]),
+///     mock_route!("add_pet", POST "/pets", query: ["dryRun"], body: required types::Pet),
+/// ];
+/// ```
+///
+/// (Unused in a crate built without its `mock` feature, where the runtime
+/// is vendored as a module.)
+#[doc(hidden)]
+#[allow(unused_macros)]
+#[macro_export]
+macro_rules! mock_route {
+    (
+        $operation:literal, $method:ident $path:literal
+        $(, query: [$($query:literal),* $(,)?])?
+        $(, headers: [$($header:literal),* $(,)?])?
+        $(, cookies: [$($cookie:literal),* $(,)?])?
+        $(, body: $required:ident $($body:ty)?)?
+        $(, security: [$([$($sent:ident($name:literal)),* $(,)?]),* $(,)?])?
+        $(,)?
+    ) => {
+        $crate::mock::Route::new($operation, ::std::stringify!($method), $path)
+            $(.query(&[$($query),*]))?
+            $(.headers(&[$($header),*]))?
+            $(.cookies(&[$($cookie),*]))?
+            $(.body($crate::mock_route!(@required $required), $crate::mock_route!(@check $($body)?)))?
+            $(.security(&[$(&[$($crate::mock::Sent::$sent($name)),*]),*]))?
+    };
+    (@required required) => {
+        true
+    };
+    (@required optional) => {
+        false
+    };
+    (@check) => {
+        ::std::option::Option::None
+    };
+    (@check $body:ty) => {
+        ::std::option::Option::Some($crate::mock::decodes::<$body>)
+    };
+}
+
 /// The method of a generated crate's `MockServer` that starts the mock of
 /// one operation: its name, the mock's type, the operation's index in the
 /// server's routes, and its request line for the docs.

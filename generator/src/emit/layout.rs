@@ -13,14 +13,21 @@
 /// (ASCII's unit separator: no line of prose or code holds it).
 pub(super) const DOC_LINE_BREAK: char = '\u{1f}';
 
-/// The runtime's macros whose arguments hold types.
-const CALLS: [&str; 5] = [
+/// The runtime's macros whose arguments hold types. A call is a statement
+/// (`);`) or, for `mock_route!`, an element of the routes' array (`),`).
+const CALLS: [&str; 6] = [
     "runtime::request_call!(",
     "mock_method!(",
     "setter!(",
     "mock_matcher!(",
     "mock_answer!(",
+    "mock_route!(",
 ];
+
+/// Whether a line ends a call of `CALLS`: `);` or `),`.
+fn closes_call(line: &str) -> bool {
+    line.ends_with(");") || line.ends_with("),")
+}
 
 /// Calls that make one list with the calls of the same macro beside them
 /// (a struct's setters, a mock's matchers and answers): no blank line
@@ -99,20 +106,23 @@ pub(super) fn finish(printed: &str) -> String {
         } else {
             out.push(line);
         }
-        inside_call = inside_call && !line.ends_with(");");
+        inside_call = inside_call && !closes_call(line);
     }
     out.out
 }
 
 /// A call that `prettyplease` broke by the width of its loose tokens (`head`
-/// ends in `(`, its arguments and `);` follow), laid out again as rustfmt
-/// would: on one line where that fits, else with the arguments on one line
-/// of their own. `None` when the call does not close within a few lines.
+/// ends in `(`, its arguments and `);` or `),` follow), laid out again as
+/// rustfmt would: on one line where that fits, else with the arguments on
+/// one line of their own. `None` when the call does not close within a few
+/// lines.
 fn relaid_call<'a>(head: &str, lines: &mut impl Iterator<Item = &'a str>) -> Option<String> {
     let mut loose = String::new();
+    let mut close = ");";
     let closed = lines.by_ref().take(4).any(|next| {
         let next = next.trim();
-        if next == ");" {
+        if next == ");" || next == ")," {
+            close = if next == ")," { ")," } else { ");" };
             return true;
         }
         if !loose.is_empty() {
@@ -129,12 +139,12 @@ fn relaid_call<'a>(head: &str, lines: &mut impl Iterator<Item = &'a str>) -> Opt
     tighten(&loose, &mut arguments);
     let indent = head.len() - head.trim_start().len();
     if head.chars().count() + arguments.chars().count() + 2 <= WIDTH {
-        return Some(format!("{head}{arguments});"));
+        return Some(format!("{head}{arguments}{close}"));
     }
     // On a line of their own, even where they are wider than that: a break
     // inside them would fall wherever the loose tokens happened to reach.
     let pad = &head[..indent];
-    Some(format!("{head}\n{pad}    {arguments}\n{pad});"))
+    Some(format!("{head}\n{pad}    {arguments}\n{pad}{close}"))
 }
 
 /// A line of loose type tokens written tight (` < ` → `<`, ` >` → `>`,
@@ -249,6 +259,19 @@ mod tests {
              impl A {\n    setter!(with_b(b: impl Into<String>) = \"a < b : c\");\n    \
              setter!(with_c(c: &[u8]));\n    setter!(with_d(d: Vec<Map<String, Value>>));\n}\n\n\
              fn g() {\n    let x = a < b;\n}\n"
+        );
+    }
+
+    /// A call that is an element of an array ends in `),`; what follows
+    /// the array is code again, not a macro's loose tokens.
+    #[test]
+    fn calls_in_an_array_are_laid_out_and_end_where_they_close() {
+        let printed = "static R: [Route; 2] = [\n    mock_route!(\n        \"a\", GET \"/a\", body : required Vec < X >\n    ),\n    \
+                       mock_route!(\"b\", GET \"/b\", query : [\"q\"]),\n];\nfn f() -> bool {\n    a >= b\n}\n";
+        assert_eq!(
+            finish(printed),
+            "static R: [Route; 2] = [\n    mock_route!(\"a\", GET \"/a\", body: required Vec<X>),\n    \
+             mock_route!(\"b\", GET \"/b\", query: [\"q\"]),\n];\n\nfn f() -> bool {\n    a >= b\n}\n"
         );
     }
 

@@ -10,7 +10,7 @@ use super::{inner_docs, rust_type};
 use crate::model::{Api, BodyKind, Content, Operation, ParamLocation, SchemeKind, StatusMatch, TypeKind, TypeRef};
 use crate::naming::{Scope, ident, mock_matcher, status_method};
 use proc_macro2::{Literal, TokenStream};
-use quote::quote;
+use quote::{format_ident, quote};
 
 /// The module's docs, imports, the server and the route table; one mock
 /// per operation follows (see [`mock_item`]), formatted apart.
@@ -47,7 +47,7 @@ pub(super) fn mock_head(api: &Api, crate_ident: &str) -> TokenStream {
     // one line that reads as the method it writes.
     let mut macros = Vec::new();
     if !api.operations.is_empty() {
-        macros.extend([quote!(mock_method), quote!(operation_mock)]);
+        macros.extend([quote!(mock_method), quote!(mock_route), quote!(operation_mock)]);
     }
     if api
         .operations
@@ -189,7 +189,7 @@ fn is_scalar(api: &Api, ty: &TypeRef) -> bool {
 
 fn route(api: &Api, op: &Operation) -> TokenStream {
     let operation = &op.method;
-    let method = &op.http_method;
+    let method = format_ident!("{}", op.http_method);
     let path = &op.path;
     let required = |location: ParamLocation| -> Vec<String> {
         op.params
@@ -201,28 +201,31 @@ fn route(api: &Api, op: &Operation) -> TokenStream {
             })
             .collect()
     };
-    let query = required(ParamLocation::Query);
-    let headers = required(ParamLocation::Header);
-    let cookies = required(ParamLocation::Cookie);
     // Only what differs from `Route::new`'s defaults is written.
-    let mut route = quote!(support::Route::new(#operation, #method, #path));
-    for (setter, names) in [("query", &query), ("headers", &headers), ("cookies", &cookies)] {
+    let mut parts = Vec::new();
+    for (part, location) in [
+        ("query", ParamLocation::Query),
+        ("headers", ParamLocation::Header),
+        ("cookies", ParamLocation::Cookie),
+    ] {
+        let names = required(location);
         if !names.is_empty() {
-            let setter = proc_macro2::Ident::new(setter, proc_macro2::Span::call_site());
-            route.extend(quote!(.#setter(&[#(#names),*])));
+            let part = format_ident!("{part}");
+            parts.push(quote!(#part: [#(#names),*]));
         }
     }
     if let Some(body) = &op.body {
-        let required = body.required;
-        let check = match (&body.kind, &body.ty) {
-            (BodyKind::Json, TypeRef::Value) => quote!(None),
+        let required = format_ident!("{}", if body.required { "required" } else { "optional" });
+        parts.push(match (&body.kind, &body.ty) {
+            (BodyKind::Json, TypeRef::Value)
+            | (BodyKind::FormUrlEncoded | BodyKind::Multipart | BodyKind::Text | BodyKind::Bytes, _) => {
+                quote!(body: #required)
+            }
             (BodyKind::Json, ty) => {
                 let ty = rust_type(ty, false);
-                quote!(Some(support::decodes::<#ty>))
+                quote!(body: #required #ty)
             }
-            _ => quote!(None),
-        };
-        route.extend(quote!(.body(#required, #check)));
+        });
     }
     // Each alternative of credentials; one naming a scheme the crate does
     // not know leaves the credentials unchecked.
@@ -233,23 +236,23 @@ fn route(api: &Api, op: &Operation) -> TokenStream {
         for key in alternative {
             match api.security_schemes.iter().find(|s| &s.key == key).map(|s| &s.kind) {
                 Some(SchemeKind::ApiKey { location, name }) => sent.push(match location {
-                    ParamLocation::Query => quote!(support::Sent::Query(#name)),
-                    ParamLocation::Cookie => quote!(support::Sent::Cookie(#name)),
+                    ParamLocation::Query => quote!(Query(#name)),
+                    ParamLocation::Cookie => quote!(Cookie(#name)),
                     _ => {
                         let name = name.to_ascii_lowercase();
-                        quote!(support::Sent::Header(#name))
+                        quote!(Header(#name))
                     }
                 }),
-                Some(_) => sent.push(quote!(support::Sent::Header("authorization"))),
+                Some(_) => sent.push(quote!(Header("authorization"))),
                 None => known = false,
             }
         }
-        alternatives.push(quote!(&[#(#sent),*]));
+        alternatives.push(quote!([#(#sent),*]));
     }
     if known && !op.security.iter().any(Vec::is_empty) && !alternatives.is_empty() {
-        route.extend(quote!(.security(&[#(#alternatives),*])));
+        parts.push(quote!(security: [#(#alternatives),*]));
     }
-    route
+    quote!(mock_route!(#operation, #method #path #(, #parts)*))
 }
 
 /// A borrowed parameter type that clippy accepts (`&str`, `&[T]`).
