@@ -63,8 +63,9 @@ pub(crate) fn parse(text: &str, limits: &crate::Limits, warnings: &mut Warnings)
 
 /// The typed document, or `None` when it does not deserialize. Read
 /// without tracking the path (tracking it costs about a third of the typed
-/// read); a large document's `components` are read on a second thread
-/// while this one reads the rest (`paths`), and put back after.
+/// read); a large document is read on two threads (`read_beside`), its
+/// `components` and the items of its `paths` taken out of the tree for the
+/// read and put back after (lowering reads the tree too).
 ///
 /// The second thread has the standard library's stack (2 MiB), which the
 /// default `max_depth` fits (as a test thread does); a caller who raises
@@ -83,17 +84,66 @@ fn typed(raw: &mut Value, limits: &crate::Limits) -> Option<openapiv3::OpenAPI> 
         Some(components) if large => std::mem::take(components),
         _ => return openapiv3::OpenAPI::deserialize(&*raw).ok(),
     };
-    let (api, typed_components) = std::thread::scope(|scope| {
-        let typed_components =
-            crate::threads::spawn_beside(scope, || openapiv3::Components::deserialize(&components).ok());
-        let api = openapiv3::OpenAPI::deserialize(&*raw).ok();
-        (api, crate::threads::join(typed_components).ok().flatten())
-    });
+    let paths = match raw.get_mut("paths") {
+        Some(Value::Object(paths)) => std::mem::take(paths),
+        _ => Map::new(),
+    };
+    let api = read_beside(raw, &components, &paths);
+    if let Some(Value::Object(slot)) = raw.get_mut("paths") {
+        *slot = paths;
+    }
     if let Some(slot) = raw.get_mut("components") {
         *slot = components;
     }
-    let mut api = api?;
-    api.components = Some(typed_components?);
+    api
+}
+
+/// A document read on two threads: here the document without its
+/// `components` and the items of its `paths` (`rest`: little to read), on
+/// the other thread `components`; then each thread reads the path items, one
+/// at a time, each taking the next one not yet taken, so that neither waits
+/// for the other at the end. The paths are the same as `openapiv3::Paths`
+/// reads them: the items of the keys that start with `/`, in order, and the
+/// extensions (`x-`); any other key is left out.
+fn read_beside(rest: &Value, components: &Value, paths: &Map<String, Value>) -> Option<openapiv3::OpenAPI> {
+    use openapiv3::{PathItem, ReferenceOr};
+    use serde::Deserialize;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let items: Vec<(&String, &Value)> = paths.iter().filter(|(key, _)| key.starts_with('/')).collect();
+    let next = AtomicUsize::new(0);
+    let read_items = || -> Option<Vec<(usize, ReferenceOr<PathItem>)>> {
+        let mut read = Vec::new();
+        loop {
+            let index = next.fetch_add(1, Ordering::Relaxed);
+            let Some((_, item)) = items.get(index) else {
+                break Some(read);
+            };
+            read.push((index, ReferenceOr::<PathItem>::deserialize(*item).ok()?));
+        }
+    };
+    let (here, beside) = std::thread::scope(|scope| {
+        let beside = crate::threads::spawn_beside(scope, || {
+            let components = openapiv3::Components::deserialize(components).ok();
+            (components, read_items())
+        });
+        let api = openapiv3::OpenAPI::deserialize(rest).ok();
+        let here = api.zip(read_items());
+        (here, crate::threads::join(beside).ok())
+    });
+    let (mut api, mut read) = here?;
+    let (components, more) = beside?;
+    api.components = Some(components?);
+    read.extend(more?);
+    read.sort_unstable_by_key(|(index, _)| *index);
+    api.paths.paths = read
+        .into_iter()
+        .map(|(index, item)| (items[index].0.clone(), item))
+        .collect();
+    api.paths.extensions = paths
+        .iter()
+        .filter(|(key, _)| key.starts_with("x-"))
+        .map(|(key, value)| (key.clone(), value.clone()))
+        .collect();
     Some(api)
 }
 
@@ -602,6 +652,18 @@ mod tests {
             assert_eq!(typed(&mut raw, &crate::Limits::default()), Some(whole));
             assert_eq!(raw, before, "the tree is put back as it was");
         }
+        // The paths as `openapiv3::Paths` reads them: extensions kept, other
+        // keys left out, and one path item that fails fails the document.
+        let mut raw = parse_tree(include_str!("../../specs/openremote.yaml")).expect("our spec reads");
+        let paths = raw["paths"].as_object_mut().expect("paths");
+        paths.insert("x-note".into(), serde_json::json!({"a": [1]}));
+        paths.insert("not-a-path".into(), serde_json::json!(1));
+        let whole = <openapiv3::OpenAPI as serde::Deserialize>::deserialize(&raw).expect("a document");
+        assert_eq!(whole.paths.extensions.len(), 1);
+        assert_eq!(typed(&mut raw, &crate::Limits::default()), Some(whole));
+        raw["paths"]["/bad"] = serde_json::json!({"get": 5});
+        assert!(<openapiv3::OpenAPI as serde::Deserialize>::deserialize(&raw).is_err());
+        assert_eq!(typed(&mut raw, &crate::Limits::default()), None);
     }
 
     #[test]
