@@ -61,6 +61,9 @@ pub use reqwest::header::HeaderMap;
 /// The serde that [`serde_struct!`] expands to.
 #[doc(hidden)]
 pub use serde;
+/// The serde_json that [`read_as!`] expands to.
+#[doc(hidden)]
+pub use serde_json;
 pub use unknown::UnknownFields;
 
 /// The general settings of a generated crate's `ClientBuilder`, a wrapper
@@ -399,6 +402,50 @@ macro_rules! operation_mock {
             fn into_future(self) -> Self::IntoFuture {
                 Box::pin(self.mock.mount($default))
             }
+        }
+    };
+}
+
+/// The method of a generated struct that reads a field of any JSON as a
+/// Rust type in one step (`attribute.value_as::<f64>()`), written as what it
+/// reads: the field and its type (`Option` where it may be absent).
+///
+/// ```ignore
+/// impl Attribute {
+///     read_as!(value_as(value: Option<serde_json::Value>) = "value");
+///     read_as!(old_value_as(old_value: serde_json::Value) = "oldValue");
+/// }
+/// ```
+///
+/// The JSON name after `=` goes into the method's docs. (Unused in a crate
+/// whose structs have no field of any JSON, where the runtime is vendored
+/// as a module.)
+#[doc(hidden)]
+#[allow(unused_macros)]
+#[macro_export]
+macro_rules! read_as {
+    (@doc $wire:literal) => {
+        ::std::concat!(
+            "`",
+            $wire,
+            "` read as a `T` (any type that deserializes from it). An absent value reads as ",
+            "`null`, so ask for an `Option<T>` where it may be missing."
+        )
+    };
+    ($method:ident($field:ident: Option<serde_json::Value>) = $wire:literal) => {
+        #[doc = $crate::read_as!(@doc $wire)]
+        pub fn $method<T: $crate::serde::de::DeserializeOwned>(
+            &self,
+        ) -> ::std::result::Result<T, $crate::serde_json::Error> {
+            $crate::value_as(self.$field.as_ref())
+        }
+    };
+    ($method:ident($field:ident: serde_json::Value) = $wire:literal) => {
+        #[doc = $crate::read_as!(@doc $wire)]
+        pub fn $method<T: $crate::serde::de::DeserializeOwned>(
+            &self,
+        ) -> ::std::result::Result<T, $crate::serde_json::Error> {
+            $crate::value_as(::std::option::Option::Some(&self.$field))
         }
     };
 }

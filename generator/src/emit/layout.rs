@@ -15,10 +15,11 @@ pub(super) const DOC_LINE_BREAK: char = '\u{1f}';
 
 /// The runtime's macros whose arguments hold types. A call is a statement
 /// (`);`) or, for `mock_route!`, an element of the routes' array (`),`).
-const CALLS: [&str; 6] = [
+const CALLS: [&str; 7] = [
     "runtime::request_call!(",
     "mock_method!(",
     "setter!(",
+    "read_as!(",
     "mock_matcher!(",
     "mock_answer!(",
     "mock_route!(",
@@ -32,7 +33,13 @@ fn closes_call(line: &str) -> bool {
 /// Calls that make one list with the calls of the same macro beside them
 /// (a struct's setters, a mock's matchers and answers): no blank line
 /// between them.
-const LISTS: [&str; 4] = ["setter!(", "mock_method!(", "mock_matcher!(", "mock_answer!("];
+const LISTS: [&str; 5] = [
+    "setter!(",
+    "read_as!(",
+    "mock_method!(",
+    "mock_matcher!(",
+    "mock_answer!(",
+];
 
 /// The lines that start an item (or a doc comment or attribute before one),
 /// besides the calls of `LISTS`.

@@ -23,22 +23,28 @@ pub(super) fn types_head(api: &Api) -> TokenStream {
 /// what it writes. `gated`: the items are behind features, so a build may
 /// leave a macro unused.
 pub(super) fn macro_imports<'d>(defs: impl IntoIterator<Item = &'d TypeDef>, gated: bool) -> TokenStream {
-    let (mut structs, mut setters, mut enums) = (false, false, false);
+    let (mut structs, mut setters, mut enums, mut values) = (false, false, false, false);
     for def in defs {
         match &def.kind {
             TypeKind::Struct { fields, .. } => {
                 structs = true;
                 setters = setters || fields.iter().any(|f| f.ty.is_option());
+                values = values || fields.iter().any(|f| matches!(f.ty.unwrap_option(), TypeRef::Value));
             }
             TypeKind::Enum { .. } => enums = true,
             _ => {}
         }
     }
-    let names: Vec<proc_macro2::Ident> = [("serde_struct", structs), ("setter", setters), ("string_enum", enums)]
-        .into_iter()
-        .filter(|(_, used)| *used)
-        .map(|(name, _)| ident(name))
-        .collect();
+    let names: Vec<proc_macro2::Ident> = [
+        ("serde_struct", structs),
+        ("setter", setters),
+        ("string_enum", enums),
+        ("read_as", values),
+    ]
+    .into_iter()
+    .filter(|(_, used)| *used)
+    .map(|(name, _)| ident(name))
+    .collect();
     if names.is_empty() {
         return TokenStream::new();
     }
@@ -389,22 +395,13 @@ fn value_accessors(fields: &[Field], scope: &mut Scope) -> Vec<TokenStream> {
         .map(|field| {
             let method = ident(&scope.claim(&naming::value_accessor(&field.name)));
             let field_ident = ident(&field.name);
-            let value = if field.ty.is_option() {
-                quote!(self.#field_ident.as_ref())
+            let ty = if field.ty.is_option() {
+                quote!(Option<serde_json::Value>)
             } else {
-                quote!(Some(&self.#field_ident))
+                quote!(serde_json::Value)
             };
-            let text = format!(
-                " `{}` read as a `T` (any type that deserializes from it). An absent value reads as `null`, so \
-                 ask for an `Option<T>` where it may be missing.",
-                field.wire
-            );
-            quote! {
-                #[doc = #text]
-                pub fn #method<T: serde::de::DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
-                    crate::runtime::value_as(#value)
-                }
-            }
+            let wire = &field.wire;
+            quote!(read_as!(#method(#field_ident: #ty) = #wire);)
         })
         .collect()
 }
