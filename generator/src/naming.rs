@@ -475,8 +475,12 @@ impl Scope {
 
     /// A scope in which `names` are already taken.
     pub fn with_reserved(names: &[&str]) -> Self {
+        // Room for the names to come as well: a scope is made for each
+        // operation and struct, and growing its set rehashes what it holds.
+        let mut taken = HashSet::with_capacity(names.len() + 16);
+        taken.extend(names.iter().map(|n| (*n).to_owned()));
         Scope {
-            taken: names.iter().map(|n| (*n).to_owned()).collect(),
+            taken,
             next: HashMap::new(),
         }
     }

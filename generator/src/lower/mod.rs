@@ -173,7 +173,11 @@ impl<'a> From<&'a ReferenceOr<Box<Schema>>> for SchemaRef<'a> {
 
 /// The JSON pointer of a local `$ref`, percent-decoded.
 pub(crate) fn ref_pointer(reference: &str, at: &Pointer) -> Result<Pointer, Error> {
-    let decoded = percent_encoding::percent_decode_str(reference).decode_utf8_lossy();
+    // Most references have nothing to decode (and this runs for each one).
+    let decoded = match reference.contains('%') {
+        true => percent_encoding::percent_decode_str(reference).decode_utf8_lossy(),
+        false => std::borrow::Cow::Borrowed(reference),
+    };
     Pointer::from_ref(&decoded).ok_or_else(|| {
         Error::invalid(
             at,
@@ -345,5 +349,8 @@ impl<'a> Context<'a> {
 
 /// Undo RFC 6901 escaping of one reference token.
 pub(crate) fn unescape(token: &str) -> String {
+    if !token.contains('~') {
+        return token.to_owned();
+    }
     token.replace("~1", "/").replace("~0", "~")
 }
