@@ -22,6 +22,10 @@ mod model;
 mod naming;
 mod templates;
 mod threads;
+
+/// How a generation starts its threads; for `cargo xtask bench-threads`.
+#[doc(hidden)]
+pub use threads::spawn_beside;
 mod vendor;
 
 pub use error::{Error, Pointer, Warning};

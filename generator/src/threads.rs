@@ -31,7 +31,7 @@ pub(crate) fn cores() -> usize {
 /// new thread has the CPU they shared, and starts in 0.05 ms (median). Where
 /// this cannot be done (another system, one CPU, a call that fails), the
 /// thread starts as any other.
-pub(crate) fn spawn_beside<'scope, T: Send + 'scope>(
+pub fn spawn_beside<'scope, T: Send + 'scope>(
     scope: &'scope Scope<'scope, '_>,
     work: impl FnOnce() -> T + Send + 'scope,
 ) -> ScopedJoinHandle<'scope, T> {

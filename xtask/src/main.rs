@@ -20,6 +20,7 @@ mod docs;
 mod fuzz;
 mod split;
 mod stress;
+mod threads;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -38,6 +39,7 @@ fn main() -> ExitCode {
         Some("bench") => bench::run(&args[1..]),
         Some("bench-split") => split::run(&args[1..]),
         Some("stress") => stress::run(&args[1..]),
+        Some("bench-threads") => threads::run(&args[1..]),
         Some("fuzz") => fuzz::run(&args[1..]),
         // Internal: one spec's generation time and peak memory, in its own process.
         Some("measure") => bench::measure(&args[1..]),
@@ -61,6 +63,7 @@ const USAGE: &str = "usage:
   cargo xtask docs
   cargo xtask bench [--quick]
   cargo xtask bench-split [SPEC] [AREA] [--rounds N] [--time-passes] [--baseline]
+  cargo xtask bench-threads [--rounds N]
   cargo xtask stress [--quick] [--shape NAME]
   cargo xtask fuzz [--seconds N]";
 
