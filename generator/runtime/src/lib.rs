@@ -49,7 +49,7 @@ pub use pages::Paged;
 #[doc(hidden)]
 pub use pages::{NextCursor, Paging, Place};
 #[doc(hidden)]
-pub use request::{Body, Part, Request, Style};
+pub use request::{Body, Part, Request, Style, path_segment};
 /// The `reqwest` this crate is built on: its `Certificate` and `Proxy` for
 /// the client's builder, its `Client` for `http_client`, without a
 /// dependency of your own that must match this one's version.

@@ -325,8 +325,10 @@ const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
 /// A path parameter, percent-encoded as exactly one path segment: `/`,
 /// `?`, `#`, `%` and everything else outside the unreserved set are
 /// escaped. `.`, `..` and the empty string would change which path is
-/// requested, so they are refused.
-pub(crate) fn path_segment(name: &str, value: &impl Serialize) -> Result<String, Failure> {
+/// requested, so they are refused. ([`Request::path`] fills a path with it;
+/// crates generated before that call it themselves, so it stays public.)
+#[doc(hidden)]
+pub fn path_segment(name: &str, value: &impl Serialize) -> Result<String, Failure> {
     let text = simple_text(&to_json(name, value)?);
     if matches!(text.as_str(), "" | "." | "..") {
         return Err(Failure::InvalidRequest(format!(
