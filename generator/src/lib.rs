@@ -22,11 +22,11 @@ mod model;
 mod naming;
 mod templates;
 mod threads;
+mod vendor;
 
 /// How a generation starts its threads; for `cargo xtask bench-threads`.
 #[doc(hidden)]
 pub use threads::spawn_beside;
-mod vendor;
 
 pub use error::{Error, Pointer, Warning};
 pub use limits::Limits;

@@ -2,9 +2,8 @@
 //! started beside the caller so that the two really run at once.
 //!
 //! A generation spreads its work over the cores in a few places (the two
-//! halves of a large YAML spec, the typed read of `components`, the
-//! formatting jobs, the files made from templates); each starts its threads
-//! with [`spawn_beside`].
+//! halves of a large YAML spec, the typed read, the formatting jobs); each
+//! starts its threads with [`spawn_beside`] and waits for them with [`join`].
 
 use std::thread::{Scope, ScopedJoinHandle};
 use std::time::{Duration, Instant};
@@ -25,10 +24,11 @@ pub(crate) fn cores() -> usize {
 /// next balancing moves one of them. Measured on a 2-core VM: a thread
 /// started while its parent works began 1.5 ms later (median), just when its
 /// parent stopped; so the halves of a spec were read one after the other,
-/// not at once (BENCHMARKS.md, "Threads that start late"). On Linux the
-/// caller therefore steps aside: it moves itself to another of its CPUs,
-/// which wakes that one, and allows itself all of them again at once. The
-/// new thread has the CPU they shared, and starts in 0.05 ms (median). Where
+/// not at once (BENCHMARKS.md, fifth round; `cargo xtask bench-threads`).
+/// On Linux the caller therefore steps aside: it moves itself to another of
+/// its CPUs, which wakes that one, and allows itself all of them again at
+/// once. The new thread has the CPU they shared, and starts in 0.08 ms
+/// (median). Where
 /// this cannot be done (another system, one CPU, a call that fails), the
 /// thread starts as any other.
 pub fn spawn_beside<'scope, T: Send + 'scope>(

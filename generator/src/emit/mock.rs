@@ -216,15 +216,13 @@ fn route(api: &Api, op: &Operation) -> TokenStream {
     }
     if let Some(body) = &op.body {
         let required = format_ident!("{}", if body.required { "required" } else { "optional" });
-        parts.push(match (&body.kind, &body.ty) {
-            (BodyKind::Json, TypeRef::Value)
-            | (BodyKind::FormUrlEncoded | BodyKind::Multipart | BodyKind::Text | BodyKind::Bytes, _) => {
-                quote!(body: #required)
-            }
-            (BodyKind::Json, ty) => {
+        // Only JSON of a known type is checked by decoding it.
+        parts.push(match &body.ty {
+            ty if body.kind == BodyKind::Json && *ty != TypeRef::Value => {
                 let ty = rust_type(ty, false);
                 quote!(body: #required #ty)
             }
+            _ => quote!(body: #required),
         });
     }
     // Each alternative of credentials; one naming a scheme the crate does
